@@ -1,0 +1,117 @@
+import { closeSync, constants, fsyncSync, openSync, renameSync, statSync, unlinkSync, writeSync, copyFileSync, type Stats } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { FileNotFoundError, IoError, NotAFileError, OutputExistsError } from '../errors.js';
+
+/** stat() with romgfx errors: missing → FileNotFoundError, not a regular file → NotAFileError. */
+export function statRegularFile(path: string): Stats {
+  let stats: Stats;
+  try {
+    stats = statSync(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw new FileNotFoundError(path, { cause: error });
+    throw new IoError(`cannot read ${path}: ${(error as Error).message}`, { path }, { cause: error });
+  }
+  if (stats.isDirectory()) throw new NotAFileError(path, 'a directory');
+  if (!stats.isFile()) throw new NotAFileError(path, 'not a regular file (device, socket or pipe)');
+  return stats;
+}
+
+function exists(path: string): boolean {
+  try {
+    statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface AtomicWriteOptions {
+  /** Replace an existing file; without it an existing file is an `OutputExistsError`. */
+  force?: boolean;
+  /**
+   * Before replacing an existing file, keep a copy of it beside it (`name.YYYYMMDDTHHMMSSZ.bak`).
+   * Returns that path. Used by `--in-place`.
+   */
+  backup?: boolean;
+}
+
+export interface AtomicWriteResult {
+  path: string;
+  bytes: number;
+  backupPath?: string;
+}
+
+/** A timestamp that sorts and is safe in file names. */
+export function fileTimestamp(date = new Date()): string {
+  return date.toISOString().replace(/[-:]/gu, '').replace(/\.\d+Z$/u, 'Z');
+}
+
+/**
+ * Writes `data` to `path` so that no reader ever sees a partial file: write a temporary file in
+ * the same folder (same filesystem, so rename is atomic), fsync it, rename it over the target,
+ * fsync the folder. On any failure the temporary file is removed and the target is untouched.
+ */
+export function writeFileAtomic(path: string, data: Uint8Array | readonly Uint8Array[], options: AtomicWriteOptions = {}): AtomicWriteResult {
+  const targetExists = exists(path);
+  if (targetExists && !options.force && !options.backup) throw new OutputExistsError(path);
+  const dir = dirname(path);
+  if (!exists(dir)) throw new FileNotFoundError(dir);
+  const temp = join(dir, `.romgfx-tmp-${basename(path)}-${process.pid}-${randomBytes(4).toString('hex')}`);
+  const chunks = Array.isArray(data) ? (data as readonly Uint8Array[]) : [data as Uint8Array];
+  let bytes = 0;
+  let fd: number | undefined;
+  let backupPath: string | undefined;
+  try {
+    fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
+    for (const chunk of chunks) {
+      let written = 0;
+      while (written < chunk.length) written += writeSync(fd, chunk, written, chunk.length - written);
+      bytes += chunk.length;
+    }
+    fsyncSync(fd);
+    closeSync(fd);
+    fd = undefined;
+    if (targetExists && options.backup) {
+      backupPath = `${path}.${fileTimestamp()}.bak`;
+      copyFileSync(path, backupPath, constants.COPYFILE_EXCL);
+      syncFile(backupPath);
+    }
+    renameSync(temp, path);
+    syncDirectory(dir);
+  } catch (error) {
+    if (fd !== undefined) closeSync(fd);
+    try {
+      unlinkSync(temp);
+    } catch {
+      // Already gone (the rename may have happened); nothing to clean.
+    }
+    if (error instanceof OutputExistsError) throw error;
+    throw new IoError(`cannot write ${path}: ${(error as Error).message}`, { path }, { cause: error });
+  }
+  return backupPath === undefined ? { path, bytes } : { path, bytes, backupPath };
+}
+
+function syncFile(path: string): void {
+  const fd = openSync(path, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function syncDirectory(dir: string): void {
+  // Makes the rename durable; some filesystems refuse fsync on a directory, which is harmless.
+  try {
+    syncFile(dir);
+  } catch {
+    /* best effort */
+  }
+}
+
+/** Throws OutputExistsError when `path` exists and `force` is not set; for checks before long work. */
+export function assertWritable(path: string, force: boolean | undefined): void {
+  if (!force && exists(path)) throw new OutputExistsError(path);
+}
