@@ -180,3 +180,290 @@ export class ChecksumNotSupportedError extends RomgfxError {
     super('ERR_NO_CHECKSUM', 'data', `${platform} ROMs have no checksum to verify or fix`, { platform });
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Patches (IPS, BPS)
+// ---------------------------------------------------------------------------------------------
+
+/** The patch ends in the middle of a field: `needed` more byte(s) were expected at `offset`. */
+export class PatchTruncatedError extends RomgfxError {
+  constructor(format: string, what: string, offset: number, needed: number, size: number) {
+    super(
+      'ERR_PATCH_TRUNCATED',
+      'data',
+      `${format} patch is truncated: ${what} needs ${needed} byte(s) at ${hex(offset)} but the patch is ${size} bytes`,
+      { format, what, offset, needed, size },
+    );
+  }
+}
+
+/** The patch does not start with a magic this format (or any supported format) has. */
+export class PatchMagicError extends RomgfxError {
+  constructor(expected: string, found: string) {
+    super('ERR_PATCH_BAD_MAGIC', 'data', `not a ${expected} patch: it starts with ${found}`, { expected, found });
+  }
+}
+
+/** A record, size or offset in a patch (or a file to make a patch from) is past a limit of the format or of romgfx. */
+export class PatchLimitError extends RomgfxError {
+  constructor(message: string, details: ErrorDetails = {}) {
+    super('ERR_PATCH_LIMIT', 'data', message, details);
+  }
+}
+
+/** An IPS record that no tool writes: an empty RLE run, a truncation that would grow the file, bytes after the end. */
+export class IpsRecordError extends RomgfxError {
+  constructor(message: string, details: ErrorDetails = {}) {
+    super('ERR_IPS_RECORD', 'data', message, details);
+  }
+}
+
+/**
+ * A BPS CRC32 does not match. `which` is the checksum that failed: `source` (the patch is for a
+ * different ROM), `target` (the result is not what the author made) or `patch` (the patch file
+ * itself is damaged). Codes: ERR_BPS_SOURCE_CRC, ERR_BPS_TARGET_CRC, ERR_BPS_PATCH_CRC.
+ */
+export class BpsChecksumError extends RomgfxError {
+  readonly which: 'source' | 'target' | 'patch';
+  constructor(which: 'source' | 'target' | 'patch', expected: number, actual: number) {
+    const why =
+      which === 'source'
+        ? 'the patch was made for a different ROM (pass --ignore-checksum to apply it anyway)'
+        : which === 'target'
+          ? 'the patched result is not what the patch author produced'
+          : 'the patch file is damaged';
+    super(
+      `ERR_BPS_${which.toUpperCase()}_CRC`,
+      'data',
+      `BPS ${which} CRC32 mismatch: expected ${hex(expected >>> 0, 8)}, got ${hex(actual >>> 0, 8)}; ${why}`,
+      { which, expected: hex(expected >>> 0, 8), actual: hex(actual >>> 0, 8) },
+    );
+    this.which = which;
+  }
+}
+
+/** The ROM given to a BPS patch is not the size the patch was made from. */
+export class BpsSourceSizeError extends RomgfxError {
+  constructor(expected: number, actual: number) {
+    super(
+      'ERR_BPS_SOURCE_SIZE',
+      'data',
+      `BPS patch expects a ${expected}-byte source but the ROM is ${actual} bytes (pass --ignore-checksum to apply it anyway)`,
+      { expected, actual },
+    );
+  }
+}
+
+/** A BPS variable-length number does not fit in a safe integer (or runs on past any sane length). */
+export class BpsVarintOverflowError extends RomgfxError {
+  constructor(offset: number) {
+    super('ERR_BPS_VARINT_OVERFLOW', 'data', `BPS number at ${hex(offset)} overflows`, { offset });
+  }
+}
+
+/** A BPS action reads outside the source or target, or writes past the target size. */
+export class BpsActionRangeError extends RomgfxError {
+  constructor(message: string, details: ErrorDetails = {}) {
+    super('ERR_BPS_ACTION_RANGE', 'data', message, details);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Game definitions
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * A game definition (or a file to import one from) is malformed. `field` is a JSON-pointer-like
+ * path to the offending value (`/sprites/3/offset`; empty for the whole document).
+ */
+export class DefinitionError extends RomgfxError {
+  readonly field: string;
+  constructor(source: string, field: string, problem: string) {
+    super('ERR_DEFINITION', 'data', `${source}: ${field === '' ? '(document)' : field}: ${problem}`, { source, field, problem });
+    this.field = field;
+  }
+}
+
+/** No game definition recognises the ROM. */
+export class DefinitionNoMatchError extends RomgfxError {
+  constructor(rom: string, definitionsChecked: number) {
+    super('ERR_DEFINITION_NO_MATCH', 'data', `none of ${definitionsChecked} game definition(s) recognises ${rom}`, { rom, definitionsChecked });
+  }
+}
+
+/** A pointer stored in a ROM cannot be read or written in the form its definition names. */
+export class PointerError extends RomgfxError {
+  constructor(message: string, details: ErrorDetails = {}) {
+    super('ERR_POINTER', 'data', message, details);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Thumbnails (pool, caches)
+// ---------------------------------------------------------------------------------------------
+
+/** A thumbnail worker died or failed outside romgfx's own error handling; only its request fails. */
+export class ThumbnailWorkerError extends RomgfxError {
+  constructor(message: string, details: ErrorDetails = {}, options?: { cause?: unknown }) {
+    super('ERR_WORKER_FAILED', 'internal', message, details, options);
+  }
+}
+
+/** The thumbnail pool's queue is full: the caller submitted more than it can hold; retry later. */
+export class QueueFullError extends RomgfxError {
+  constructor(limit: number) {
+    super('ERR_QUEUE_FULL', 'internal', `the thumbnail queue is full (${limit} waiting requests); retry when some have finished`, { limit });
+  }
+}
+
+/** A disk cache entry failed its check (bad magic, wrong length, checksum mismatch). Reads treat it as a miss. */
+export class CacheCorruptError extends RomgfxError {
+  constructor(path: string, why: string) {
+    super('ERR_CACHE_CORRUPT', 'data', `cache entry ${path} is corrupt: ${why}`, { path, why });
+  }
+}
+
+/** The ThumbnailService was used after close(). */
+export class ServiceClosedError extends RomgfxError {
+  constructor() {
+    super('ERR_SERVICE_CLOSED', 'usage', 'the thumbnail service is closed');
+  }
+}
+
+/** A thumbnail request is malformed or asks for more than the limits allow (field says which). */
+export class ThumbnailRequestError extends RomgfxError {
+  constructor(field: string, message: string, details: ErrorDetails = {}) {
+    super('ERR_THUMBNAIL_REQUEST', 'usage', `${field}: ${message}`, { field, ...details });
+  }
+}
+
+/** The ROM a request names by identity is not the file found at its path (it changed or was replaced). */
+export class RomIdentityMismatchError extends RomgfxError {
+  constructor(path: string, expected: string, actual: string) {
+    super('ERR_ROM_CHANGED', 'data', `${path} is no longer the ROM the request named (sha1 ${expected}, found ${actual})`, { path, expected, actual });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Codecs (HAL, GBA BIOS family, LZ4, PB16): src/codecs/
+// ---------------------------------------------------------------------------------------------
+
+/** A HAL stream ends before its 0xFF terminator (or before a command's operand). */
+export class HalStreamTruncatedError extends RomgfxError {
+  constructor(offset: number, what: string, details: ErrorDetails = {}) {
+    super('ERR_HAL_TRUNCATED', 'data', `HAL stream truncated at ${hex(offset)}: ${what}`, { offset, ...details });
+  }
+}
+
+/** A HAL command would write output past the format's 65,536-byte limit (or the caller's smaller limit). */
+export class HalOutputTooLargeError extends RomgfxError {
+  constructor(offset: number, outputSize: number, limit: number) {
+    super('ERR_HAL_OUTPUT_TOO_LARGE', 'data', `HAL command at ${hex(offset)} would grow the output to ${outputSize} bytes, over the limit of ${limit}`, {
+      offset,
+      outputSize,
+      limit,
+    });
+  }
+}
+
+/** A HAL forward or bit-reversed copy reads past output position 65,535. */
+export class HalCopyOutOfRangeError extends RomgfxError {
+  constructor(offset: number, source: number, count: number) {
+    super('ERR_HAL_COPY_PAST_END', 'data', `HAL copy at ${hex(offset)} reads ${count} bytes from ${hex(source)}, past output position 0xFFFF`, {
+      offset,
+      source,
+      count,
+    });
+  }
+}
+
+/** A HAL backward copy reads before output position 0. */
+export class HalBackwardCopyBeforeStartError extends RomgfxError {
+  constructor(offset: number, source: number, count: number) {
+    super('ERR_HAL_BACKWARD_BEFORE_START', 'data', `HAL backward copy at ${hex(offset)} reads ${count} bytes down from ${hex(source)}, before position 0`, {
+      offset,
+      source,
+      count,
+    });
+  }
+}
+
+/** The HAL encoder's output would not fit the 65,535 bytes exhal (and the games) can read. */
+export class HalPackedTooLargeError extends RomgfxError {
+  constructor(packedSize: number, limit: number) {
+    super('ERR_HAL_PACKED_TOO_LARGE', 'data', `HAL output would be ${packedSize} bytes; the format's readers take at most ${limit}`, { packedSize, limit });
+  }
+}
+
+/** Data handed to a compressor is larger than the format can hold. */
+export class CodecInputTooLargeError extends RomgfxError {
+  constructor(codec: string, size: number, maximum: number) {
+    super('ERR_CODEC_INPUT_TOO_LARGE', 'data', `${codec}: input is ${size} bytes; the format holds at most ${maximum}`, { codec, size, maximum });
+  }
+}
+
+/** A stream declares (or would produce) more output than the caller's limit; refused before allocating. */
+export class CodecOutputLimitError extends RomgfxError {
+  constructor(codec: string, offset: number, size: number, limit: number) {
+    super('ERR_CODEC_OUTPUT_LIMIT', 'data', `${codec} stream at ${hex(offset)} declares ${size} bytes of output, over the limit of ${limit}`, {
+      codec,
+      offset,
+      size,
+      limit,
+    });
+  }
+}
+
+/** A compressed stream (other than HAL) ends before it is complete. */
+export class CodecStreamTruncatedError extends RomgfxError {
+  constructor(codec: string, offset: number, what: string) {
+    super('ERR_CODEC_TRUNCATED', 'data', `${codec} stream truncated at ${hex(offset)}: ${what}`, { codec, offset });
+  }
+}
+
+/** A compressed stream (other than HAL) holds a value the format does not allow. */
+export class CodecStreamCorruptError extends RomgfxError {
+  constructor(codec: string, offset: number, what: string, details: ErrorDetails = {}) {
+    super('ERR_CODEC_CORRUPT', 'data', `${codec} stream corrupt at ${hex(offset)}: ${what}`, { codec, offset, ...details });
+  }
+}
+
+/** The GBA BIOS header (type byte, 24-bit size) is not one the named codec decodes. */
+export class GbaBiosHeaderError extends RomgfxError {
+  constructor(offset: number, what: string, details: ErrorDetails = {}) {
+    super('ERR_GBA_BIOS_HEADER', 'data', `GBA BIOS header at ${hex(offset)}: ${what}`, { offset, ...details });
+  }
+}
+
+/** An LZ4 frame's magic, descriptor or block sizes are invalid. */
+export class Lz4FrameError extends RomgfxError {
+  constructor(offset: number, what: string, details: ErrorDetails = {}) {
+    super('ERR_LZ4_FRAME', 'data', `LZ4 frame at ${hex(offset)}: ${what}`, { offset, ...details });
+  }
+}
+
+/** An LZ4 frame's header, block or content checksum does not match. */
+export class Lz4ChecksumError extends RomgfxError {
+  constructor(offset: number, what: string, expected: number, actual: number) {
+    super('ERR_LZ4_CHECKSUM', 'data', `LZ4 ${what} checksum at ${hex(offset)} is ${hex(expected, 8)}, data gives ${hex(actual, 8)}`, {
+      offset,
+      what,
+      expected,
+      actual,
+    });
+  }
+}
+
+/** No codec has the name the caller asked for. */
+export class UnknownCodecError extends RomgfxError {
+  constructor(name: string, known: readonly string[]) {
+    super('ERR_UNKNOWN_CODEC', 'usage', `unknown codec "${name}"; known: ${known.join(', ')}`, { name, known });
+  }
+}
+
+/** A codec option (level, variant, output size) is not one the codec accepts. */
+export class CodecOptionError extends RomgfxError {
+  constructor(codec: string, message: string, details: ErrorDetails = {}) {
+    super('ERR_CODEC_OPTION', 'usage', `${codec}: ${message}`, { codec, ...details });
+  }
+}
