@@ -1,7 +1,10 @@
 import type { CommandModule } from '../main.js';
+import * as rom from './rom.js';
 
 /**
  * Every CLI command module, in the order `romgfx --help` lists them. One file per command (or
  * per small family of commands) under this folder; add a line here to add a command.
  */
-export const commandModules: readonly CommandModule[] = [];
+export const commandModules: readonly CommandModule[] = [
+  rom,
+];

@@ -1,0 +1,25 @@
+/**
+ * romgfx public API: what editor tools embed. The CLI is built on exactly these exports.
+ * Sections by domain; each domain adds its exports in its own section.
+ */
+
+// --- Errors, logging, version -------------------------------------------------------------
+export * from './errors.js';
+export { createLogger, silentLogger, type Logger, type LoggerOptions } from './log.js';
+export { ENGINE_VERSION } from './version.js';
+
+// --- ROM access -----------------------------------------------------------------------------
+export { openRom, romFromBytes, Rom, type OpenRomOptions, type RomInfo, type RomIdentity, type ChecksumInfo, type PlatformHeader } from './rom/rom.js';
+export { type Platform, platforms, platformNames, isPlatform } from './rom/platform.js';
+export { type FileOffset, type RomOffset, type BusAddress, fileOffset, romOffset, busAddress } from './rom/offsets.js';
+export { parseBusAddress, parseOffset, parseLocation, type Location } from './rom/address.js';
+export { mapFile, bufferSource, readFileBytes, mmapAvailable, maximumRomSizeInBytes, type ByteSource } from './rom/source.js';
+export { verifyChecksums, fixChecksumsInPlace, snesComputedChecksum, type ChecksumReport, type ChecksumPart } from './rom/checksum.js';
+export { snesBusToOffset, snesOffsetToBus, formatSnesAddress, snesHeaderCandidates, detectSnesHeader, type SnesHeader, type SnesMapping } from './rom/snes.js';
+export type { GbHeader } from './rom/gb.js';
+export type { GbaHeader } from './rom/gba.js';
+export type { NesHeader } from './rom/nes.js';
+export type { MdHeader } from './rom/md.js';
+export { buildSnesRom, buildGbRom, buildGbaRom, buildNesRom, buildMdRom, fillPseudoRandom, type Payload } from './rom/build.js';
+export { writeFileAtomic, assertWritable, type AtomicWriteOptions, type AtomicWriteResult } from './util/files.js';
+export { crc32, sha1Hex } from './util/hash.js';

@@ -1,0 +1,85 @@
+/** Mega Drive / Genesis header, checksum and .smd de-interleaving. Spec: shared formats/platforms.md. */
+import { readAsciiField, readU16BE, readU32BE } from '../util/bytes.js';
+
+export const mdChecksumOffset = 0x18e;
+const checksumStart = 0x200;
+const smdHeaderSizeInBytes = 512;
+const smdBlockSizeInBytes = 16 * 1024;
+
+export interface MdHeader {
+  systemType: string;
+  copyright: string;
+  domesticTitle: string;
+  overseasTitle: string;
+  serial: string;
+  checksum: number;
+  romStart: number;
+  romEnd: number;
+  region: string;
+  score: number;
+}
+
+function hasSegaAt(rom: Uint8Array, offset: number): boolean {
+  return rom.length >= offset + 4 && rom[offset] === 0x53 && rom[offset + 1] === 0x45 && rom[offset + 2] === 0x47 && rom[offset + 3] === 0x41;
+}
+
+/** Sum of big-endian 16-bit words from 0x200 to the end (a trailing odd byte counts as a high byte). */
+export function mdChecksum(rom: Uint8Array): number {
+  let sum = 0;
+  const end = rom.length & ~1;
+  for (let i = checksumStart; i < end; i += 2) sum += (rom[i]! << 8) | rom[i + 1]!;
+  if (rom.length & 1 && rom.length > checksumStart) sum += rom[rom.length - 1]! << 8;
+  return sum & 0xffff;
+}
+
+export function parseMdHeader(rom: Uint8Array): MdHeader | undefined {
+  if (rom.length < checksumStart) return undefined;
+  let score = 0;
+  if (hasSegaAt(rom, 0x100)) score += 8;
+  else if (hasSegaAt(rom, 0x101)) score += 6; // " SEGA" with a leading space
+  const romStart = readU32BE(rom, 0x1a0);
+  const romEnd = readU32BE(rom, 0x1a4);
+  if (romStart === 0 && romEnd > 0 && romEnd < 0x1000000) score += 2;
+  return {
+    systemType: readAsciiField(rom, 0x100, 16),
+    copyright: readAsciiField(rom, 0x110, 16),
+    domesticTitle: readAsciiField(rom, 0x120, 48),
+    overseasTitle: readAsciiField(rom, 0x150, 48),
+    serial: readAsciiField(rom, 0x180, 14),
+    checksum: readU16BE(rom, mdChecksumOffset),
+    romStart,
+    romEnd,
+    region: readAsciiField(rom, 0x1f0, 3),
+    score,
+  };
+}
+
+/**
+ * An .smd dump: a 512-byte header (byte 8 = 0xAA, byte 9 = 0xBB) and 16 KiB blocks, each holding
+ * the odd bytes of its half-block first, then the even bytes.
+ */
+export function looksLikeSmd(file: Uint8Array): boolean {
+  return (
+    file.length > smdHeaderSizeInBytes &&
+    (file.length - smdHeaderSizeInBytes) % smdBlockSizeInBytes === 0 &&
+    file[8] === 0xaa &&
+    file[9] === 0xbb &&
+    !hasSegaAt(file, 0x100)
+  );
+}
+
+/** De-interleaves an .smd dump into plain binary ROM data (a new buffer). */
+export function deinterleaveSmd(file: Uint8Array): Uint8Array {
+  const blocks = (file.length - smdHeaderSizeInBytes) / smdBlockSizeInBytes;
+  const out = new Uint8Array(blocks * smdBlockSizeInBytes);
+  const half = smdBlockSizeInBytes / 2;
+  for (let b = 0; b < blocks; b++) {
+    const src = smdHeaderSizeInBytes + b * smdBlockSizeInBytes;
+    const dst = b * smdBlockSizeInBytes;
+    for (let i = 0; i < half; i++) {
+      out[dst + i * 2 + 1] = file[src + i]!;
+      out[dst + i * 2] = file[src + half + i]!;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,405 @@
+/**
+ * A ROM: its bytes (mapped read-only or in memory), what console it is for, its header, its
+ * address mapping and its checksums. This is the object every other part of romgfx reads from.
+ */
+import { AddressNotMappedError, HeaderError, InvalidArgumentError, RomTooSmallError, UnknownPlatformError, hex } from '../errors.js';
+import { crc32, sha1Hex } from '../util/hash.js';
+import { checkRange } from '../util/bytes.js';
+import { parseBusAddress, parseLocation } from './address.js';
+import { verifyChecksums, fixChecksumsInPlace, type ChecksumReport } from './checksum.js';
+import { parseGbHeader, gbHeaderEndInBytes, type GbHeader } from './gb.js';
+import { parseGbaHeader, gbaHeaderSizeInBytes, gbaRomBusBase, type GbaHeader } from './gba.js';
+import { parseMdHeader, looksLikeSmd, deinterleaveSmd, type MdHeader } from './md.js';
+import { hasInesMagic, parseNesHeader, inesHeaderSizeInBytes, type NesHeader } from './nes.js';
+import { busAddress, romOffset, type BusAddress, type RomOffset } from './offsets.js';
+import type { Platform } from './platform.js';
+import {
+  detectSnesHeader,
+  formatSnesAddress,
+  hasSnesCopierHeader,
+  minimumSnesHeaderScore,
+  snesBusToOffset,
+  snesCopierHeaderSizeInBytes,
+  snesHeaderSizeInBytes,
+  snesOffsetToBus,
+  type SnesHeader,
+  type SnesMapping,
+} from './snes.js';
+import { bufferSource, mapFile, type ByteSource } from './source.js';
+
+export type { Platform } from './platform.js';
+
+/** Header evidence needed before a platform is taken without an explicit override. */
+const minimumGbScore = 8;
+// The fixed 0x96 plus the entry branch (two fixed bytes) is enough: a bad complement is what `checksum --fix` repairs.
+const minimumGbaScore = 7;
+const minimumMdScore = 6;
+/** GB maps 16 KiB banks at $4000–$7FFF. */
+const gbBankSizeInBytes = 0x4000;
+/** The 68000 sees cartridge ROM at $000000–$3FFFFF. */
+const mdRomWindowInBytes = 0x400000;
+
+export type PlatformHeader =
+  | { platform: 'snes'; snes: SnesHeader }
+  | { platform: 'gb' | 'gbc'; gb: GbHeader }
+  | { platform: 'gba'; gba: GbaHeader }
+  | { platform: 'nes'; nes: NesHeader }
+  | { platform: 'md'; md: MdHeader }
+  | { platform: 'unknown' };
+
+export interface OpenRomOptions {
+  /** Skip identification and treat the file as this platform. */
+  platform?: Platform;
+  /** Open a file no header identifies as platform 'unknown' instead of failing (loose .bin files). */
+  allowUnknown?: boolean;
+  /** A name for messages when opening bytes. */
+  name?: string;
+}
+
+export interface ChecksumInfo {
+  stored: number;
+  computed: number;
+  valid: boolean;
+  /** GB/GBC: both checksums. */
+  header?: { stored: number; computed: number; valid: boolean };
+  global?: { stored: number; computed: number; valid: boolean };
+  /** SNES: the stored complement. */
+  complement?: number;
+}
+
+/** What `romgfx info --json` prints. */
+export interface RomInfo {
+  name: string;
+  platform: Platform;
+  /** Size of the ROM data in bytes (after any copier header). */
+  size: number;
+  fileSize: number;
+  /** Bytes of copier header skipped (SNES 512, .smd 512, else 0). */
+  copierHeader: number;
+  interleaved: boolean;
+  title: string;
+  mapping: SnesMapping | null;
+  headerOffset: number | null;
+  checksum: ChecksumInfo | null;
+  crc32: string;
+  sha1: string;
+  /** Platform-specific header fields. */
+  header: Record<string, unknown>;
+}
+
+export interface RomIdentity {
+  crc32: number;
+  sha1: string;
+}
+
+export class Rom {
+  readonly source: ByteSource;
+  readonly name: string;
+  readonly platform: Platform;
+  readonly copierHeaderSize: number;
+  /** True for a de-interleaved .smd dump (data is a converted copy). */
+  readonly interleaved: boolean;
+  /** The ROM data. A read-only view when the file is mapped: never write into it. */
+  readonly data: Uint8Array;
+  readonly header: PlatformHeader;
+  #identity: RomIdentity | undefined;
+
+  constructor(source: ByteSource, platform: Platform, copierHeaderSize: number, interleaved: boolean, data: Uint8Array, header: PlatformHeader) {
+    this.source = source;
+    this.name = source.name;
+    this.platform = platform;
+    this.copierHeaderSize = copierHeaderSize;
+    this.interleaved = interleaved;
+    this.data = data;
+    this.header = header;
+  }
+
+  get size(): number {
+    return this.data.length;
+  }
+
+  get mapping(): SnesMapping | null {
+    return this.header.platform === 'snes' ? this.header.snes.mapping : null;
+  }
+
+  /** A bounds-checked, zero-copy view of ROM data. Read-only when mapped. */
+  read(offset: number, length: number): Uint8Array {
+    checkRange(`${this.name} (ROM data)`, offset, length, this.data.length);
+    return this.data.subarray(offset, offset + length);
+  }
+
+  /** A writable copy of the whole ROM data (for building an output ROM). */
+  copyData(): Uint8Array {
+    return Uint8Array.prototype.slice.call(this.data) as Uint8Array;
+  }
+
+  /** CRC-32 and SHA-1 of the ROM data: the identity game definitions and caches use. Computed once. */
+  identity(): RomIdentity {
+    this.#identity ??= { crc32: crc32(this.data), sha1: sha1Hex(this.data) };
+    return this.#identity;
+  }
+
+  /** Bus address → ROM offset under this ROM's mapping. */
+  fromBusAddress(address: number): RomOffset {
+    switch (this.header.platform) {
+      case 'snes':
+        return snesBusToOffset(address, this.header.snes.mapping, this.size);
+      case 'gba': {
+        const region = address >>> 24;
+        if (region < 0x08 || region > 0x0d) {
+          throw new AddressNotMappedError(`${hex(address, 8)} is not in GBA cartridge space (0x08000000–0x0DFFFFFF)`, { address });
+        }
+        return this.#checkedOffset(address & 0x01ffffff, address);
+      }
+      case 'gb':
+      case 'gbc': {
+        const bank = address >>> 16;
+        const addr = address & 0xffff;
+        if (addr >= 0x8000) throw new AddressNotMappedError(`$${hex(addr, 4).slice(2)} is not ROM on the Game Boy ($0000–$7FFF)`, { address });
+        if (addr < gbBankSizeInBytes) {
+          if (bank !== 0) throw new AddressNotMappedError(`$0000–$3FFF is always bank 0, not bank ${hex(bank, 2)}`, { address });
+          return this.#checkedOffset(addr, address);
+        }
+        return this.#checkedOffset(Math.max(bank, 1) * gbBankSizeInBytes + (addr - gbBankSizeInBytes), address);
+      }
+      case 'md':
+        if (address >= mdRomWindowInBytes) throw new AddressNotMappedError(`${hex(address, 6)} is outside Mega Drive ROM space ($000000–$3FFFFF)`, { address });
+        return this.#checkedOffset(address, address);
+      case 'nes':
+        throw new AddressNotMappedError('NES bus addresses depend on the mapper; give a ROM offset instead', { address });
+      case 'unknown':
+        throw new AddressNotMappedError(`${this.name} has no known platform, so bus addresses mean nothing; give a ROM offset`, { address });
+    }
+  }
+
+  /** ROM offset → the canonical bus address. */
+  toBusAddress(offset: number): BusAddress {
+    checkRange(`${this.name} (ROM data)`, offset, 1, this.size);
+    switch (this.header.platform) {
+      case 'snes':
+        return snesOffsetToBus(offset, this.header.snes.mapping, this.size);
+      case 'gba':
+        return busAddress(gbaRomBusBase + offset);
+      case 'gb':
+      case 'gbc': {
+        const bank = Math.floor(offset / gbBankSizeInBytes);
+        return busAddress(bank === 0 ? offset : (bank << 16) | (gbBankSizeInBytes + (offset % gbBankSizeInBytes)));
+      }
+      case 'md':
+        if (offset >= mdRomWindowInBytes) throw new AddressNotMappedError(`ROM offset ${hex(offset)} is beyond the 4 MiB Mega Drive ROM window`, { offset });
+        return busAddress(offset);
+      case 'nes':
+      case 'unknown':
+        throw new AddressNotMappedError(`${this.platform === 'nes' ? 'NES' : 'unidentified'} ROMs have no fixed bus mapping`, { offset });
+    }
+  }
+
+  /** Formats a bus address the way this platform writes them (`$C0:8000`, `0x08001234`, `$01:4000`). */
+  formatBusAddress(address: number): string {
+    switch (this.platform) {
+      case 'snes':
+      case 'gb':
+      case 'gbc':
+        return formatSnesAddress(address);
+      case 'gba':
+        return hex(address, 8);
+      default:
+        return hex(address, 6);
+    }
+  }
+
+  /**
+   * Text → ROM offset: `$C0:1234` / `C0:1234` / `$C01234` are bus addresses, mapped through this
+   * ROM's mapping; plain numbers (`0x8120`, `8120h`, `33056`) are ROM offsets.
+   */
+  resolveLocation(text: string): RomOffset {
+    const location = parseLocation(text);
+    if (location.kind === 'bus') return this.fromBusAddress(location.value);
+    return this.#checkedOffset(location.value, location.value);
+  }
+
+  /** Text that must be a bus address (`C01234` and `0xC01234` included) → ROM offset. */
+  resolveBusAddress(text: string): RomOffset {
+    return this.fromBusAddress(parseBusAddress(text));
+  }
+
+  #checkedOffset(offset: number, asked: number): RomOffset {
+    if (offset >= this.size) {
+      throw new AddressNotMappedError(`${hex(asked)} is ROM offset ${hex(offset)}, past the end of the ${hex(this.size)}-byte ROM`, { asked, offset, size: this.size });
+    }
+    return romOffset(offset);
+  }
+
+  checksums(): ChecksumReport | null {
+    return verifyChecksums(this.data, { platform: this.platform, snesHeaderOffset: this.header.platform === 'snes' ? this.header.snes.headerOffset : undefined });
+  }
+
+  /**
+   * A copy of the ROM data with corrected checksums (the copier header is not included: romgfx
+   * writes headerless ROMs unless asked to keep it). Never touches the mapping.
+   */
+  withFixedChecksums(data: Uint8Array = this.copyData()): { data: Uint8Array; report: ChecksumReport } {
+    const report = fixChecksumsInPlace(data, { platform: this.platform, snesHeaderOffset: this.header.platform === 'snes' ? this.header.snes.headerOffset : undefined });
+    return { data, report };
+  }
+
+  /** The copier header bytes (empty when there is none), to put back in front of an output ROM. */
+  copierHeader(): Uint8Array {
+    return this.copierHeaderSize > 0 && !this.interleaved ? this.source.copy(0, this.copierHeaderSize) : new Uint8Array(0);
+  }
+
+  title(): string {
+    switch (this.header.platform) {
+      case 'snes':
+        return this.header.snes.title;
+      case 'gb':
+      case 'gbc':
+        return this.header.gb.title;
+      case 'gba':
+        return this.header.gba.title;
+      case 'md':
+        return this.header.md.overseasTitle || this.header.md.domesticTitle;
+      default:
+        return '';
+    }
+  }
+
+  info(): RomInfo {
+    const report = this.checksums();
+    const identity = this.identity();
+    let checksum: ChecksumInfo | null = null;
+    if (report) {
+      checksum = { stored: report.stored, computed: report.computed, valid: report.valid };
+      for (const part of report.parts) {
+        const entry = { stored: part.stored, computed: part.computed, valid: part.valid };
+        if (part.kind === 'gb-header') checksum.header = entry;
+        if (part.kind === 'gb-global') checksum.global = entry;
+        if (part.storedComplement !== undefined) checksum.complement = part.storedComplement;
+      }
+    }
+    const h = this.header;
+    let headerOffset: number | null = null;
+    let header: Record<string, unknown> = {};
+    switch (h.platform) {
+      case 'snes':
+        headerOffset = h.snes.headerOffset;
+        header = { ...h.snes };
+        break;
+      case 'gb':
+      case 'gbc':
+        headerOffset = 0x100;
+        header = { ...h.gb };
+        break;
+      case 'gba':
+        headerOffset = 0;
+        header = { ...h.gba };
+        break;
+      case 'nes':
+        headerOffset = 0;
+        header = { ...h.nes };
+        break;
+      case 'md':
+        headerOffset = 0x100;
+        header = { ...h.md };
+        break;
+      case 'unknown':
+        break;
+    }
+    return {
+      name: this.name,
+      platform: this.platform,
+      size: this.size,
+      fileSize: this.source.size,
+      copierHeader: this.copierHeaderSize,
+      interleaved: this.interleaved,
+      title: this.title(),
+      mapping: this.mapping,
+      headerOffset,
+      checksum,
+      crc32: identity.crc32.toString(16).padStart(8, '0'),
+      sha1: identity.sha1,
+      header,
+    };
+  }
+}
+
+function requireSize(name: string, data: Uint8Array, needed: number, what: string): void {
+  if (data.length < needed) throw new RomTooSmallError(name, data.length, needed, what);
+}
+
+function snesHeaderFor(name: string, data: Uint8Array): SnesHeader {
+  requireSize(name, data, 0x7fc0 + snesHeaderSizeInBytes, 'an SNES header at 0x7FC0');
+  const header = detectSnesHeader(data);
+  if (!header) throw new HeaderError(`${name}: no SNES header location fits in ${data.length} bytes`, { source: name });
+  return header;
+}
+
+/** Identifies the platform and builds the Rom. */
+function identify(source: ByteSource, options: OpenRomOptions): Rom {
+  const file = source.view(0, source.size);
+  const name = source.name;
+  const forced = options.platform;
+
+  if (forced === 'unknown') return new Rom(source, 'unknown', 0, false, file, { platform: 'unknown' });
+
+  if (forced === 'nes' || (forced === undefined && hasInesMagic(file))) {
+    if (!hasInesMagic(file)) throw new HeaderError(`${name}: no iNES header ("NES\\x1A" at offset 0)`, { source: name, offset: 0 });
+    return new Rom(source, 'nes', 0, false, file, { platform: 'nes', nes: parseNesHeader(file, name) });
+  }
+
+  if ((forced === undefined || forced === 'md') && looksLikeSmd(file)) {
+    const data = deinterleaveSmd(file);
+    const md = parseMdHeader(data);
+    if (md && (forced === 'md' || md.score >= minimumMdScore)) return new Rom(source, 'md', 512, true, data, { platform: 'md', md });
+  }
+
+  if (forced === 'gba') {
+    requireSize(name, file, gbaHeaderSizeInBytes, 'a GBA header');
+    return new Rom(source, 'gba', 0, false, file, { platform: 'gba', gba: parseGbaHeader(file)! });
+  }
+  if (forced === 'gb' || forced === 'gbc') {
+    requireSize(name, file, gbHeaderEndInBytes, 'a Game Boy header');
+    return new Rom(source, forced, 0, false, file, { platform: forced, gb: parseGbHeader(file)! });
+  }
+  if (forced === 'md') {
+    const md = parseMdHeader(file);
+    if (!md) throw new RomTooSmallError(name, file.length, 0x200, 'a Mega Drive header');
+    return new Rom(source, 'md', 0, false, file, { platform: 'md', md });
+  }
+  if (forced === 'snes') {
+    const copier = hasSnesCopierHeader(file.length) ? snesCopierHeaderSizeInBytes : 0;
+    const data = file.subarray(copier);
+    return new Rom(source, 'snes', copier, false, data, { platform: 'snes', snes: snesHeaderFor(name, data) });
+  }
+
+  // No override: take the platform whose header evidence is strong enough.
+  const gba = parseGbaHeader(file);
+  if (gba && gba.score >= minimumGbaScore) return new Rom(source, 'gba', 0, false, file, { platform: 'gba', gba });
+  const gb = parseGbHeader(file);
+  if (gb && gb.score >= minimumGbScore) {
+    const platform = gb.colour ? 'gbc' : 'gb';
+    return new Rom(source, platform, 0, false, file, { platform, gb });
+  }
+  const md = parseMdHeader(file);
+  if (md && md.score >= minimumMdScore) return new Rom(source, 'md', 0, false, file, { platform: 'md', md });
+  const copier = hasSnesCopierHeader(file.length) ? snesCopierHeaderSizeInBytes : 0;
+  const snesData = file.subarray(copier);
+  const snes = detectSnesHeader(snesData);
+  if (snes && snes.score >= minimumSnesHeaderScore) return new Rom(source, 'snes', copier, false, snesData, { platform: 'snes', snes });
+
+  if (options.allowUnknown) return new Rom(source, 'unknown', 0, false, file, { platform: 'unknown' });
+  throw new UnknownPlatformError(name, file.length);
+}
+
+/** Maps `path` read-only and identifies it. */
+export function openRom(path: string, options: OpenRomOptions = {}): Rom {
+  return identify(mapFile(path), options);
+}
+
+/** The same over bytes the caller holds (the buffer is used as is, not copied: do not change it while the Rom is in use). */
+export function romFromBytes(bytes: Uint8Array, options: OpenRomOptions = {}): Rom {
+  if (!(bytes instanceof Uint8Array)) throw new InvalidArgumentError('romFromBytes needs a Uint8Array');
+  return identify(bufferSource(bytes, options.name ?? '<buffer>'), options);
+}
+
+export { inesHeaderSizeInBytes };
