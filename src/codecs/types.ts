@@ -1,0 +1,53 @@
+/**
+ * The one shape every codec has. Adding a format is one file that exports a `Codec` and one
+ * line in `registry.ts`.
+ */
+
+/** Caller limits for decoding untrusted streams. Enforced before any allocation. */
+export interface DecodeLimits {
+  /** Refuse streams that would produce more than this many bytes (default: the codec's own cap). */
+  maximumOutputSizeInBytes?: number;
+  /**
+   * The output size, for formats whose stream does not say it (PB16). Formats that carry their
+   * own size ignore it.
+   */
+  outputSizeInBytes?: number;
+}
+
+export interface DecodeResult {
+  data: Uint8Array;
+  /** Exactly how many input bytes the stream occupies from `offset`: the slot an injection must fit. */
+  packedLength: number;
+}
+
+/** What `probe` learns without building output. */
+export interface ProbeResult {
+  packedLength: number;
+  unpackedLength: number;
+}
+
+export interface CompressOptions {
+  /** A level name from `Codec.levels` (e.g. '1'…'4', 'max' for HAL). Default: `Codec.defaultLevel`. */
+  level?: string | number;
+  /** GBA LZ77: never use distance 1, so the BIOS VRAM-safe routine (16-bit writes) decodes it correctly. */
+  vramSafe?: boolean;
+  /** GBA `huffman`/`diff`/`lz77`… variant selection for codecs that encode several header types. */
+  variant?: string;
+}
+
+export interface Codec {
+  readonly name: string;
+  readonly description: string;
+  /** Level names `compress` accepts, best-compressing last. */
+  readonly levels: readonly string[];
+  readonly defaultLevel: string;
+  /** False for decode-only codecs (huffman, diff). */
+  readonly canCompress: boolean;
+  decompress(bytes: Uint8Array, offset?: number, limits?: DecodeLimits): DecodeResult;
+  compress(data: Uint8Array, options?: CompressOptions): Uint8Array;
+  /**
+   * Cheap validation for scanners: walks the stream without building output. Returns null when
+   * the bytes at `offset` are not a valid stream; never throws for bad data.
+   */
+  probe(bytes: Uint8Array, offset?: number, limits?: DecodeLimits): ProbeResult | null;
+}
