@@ -104,3 +104,22 @@ describe('reads are bounds-checked', () => {
     expect(rom.read(rom.size - 4, 4).length).toBe(4);
   });
 });
+
+describe('byteSum (the checksum kernel)', () => {
+  it('equals a plain loop for every alignment and length', async () => {
+    const { byteSum } = await import('../../src/rom/checksum.js');
+    const fc = (await import('fast-check')).default;
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 0, maxLength: 3000 }), fc.nat(7), fc.nat(7), (bytes, a, b) => {
+        const start = Math.min(a, bytes.length);
+        const end = Math.max(start, bytes.length - b);
+        let plain = 0;
+        for (let i = start; i < end; i++) plain += bytes[i]!;
+        expect(byteSum(bytes, start, end)).toBe(plain);
+      }),
+      { numRuns: 500 },
+    );
+    const big = new Uint8Array(1 << 20).fill(0xff);
+    expect(byteSum(big, 0, big.length)).toBe(0xff * big.length);
+  });
+});
