@@ -202,7 +202,7 @@ describe('the "EOF" offset (0x454F46)', () => {
   for (let i = 0; i < size; i++) source[i] = (i * 7 + (i >>> 8)) & 0xff;
 
   test.each([
-    ['one changed byte at 0x454F46', (t: Uint8Array) => (t[ipsEofOffset] ^= 0xff)],
+    ['one changed byte at 0x454F46', (t: Uint8Array) => (t[ipsEofOffset] = t[ipsEofOffset]! ^ 0xff)],
     ['a literal stretch starting at 0x454F46', (t: Uint8Array) => t.set([9, 8, 7, 6, 5, 4, 3, 2], ipsEofOffset)],
     ['a run starting at 0x454F46', (t: Uint8Array) => t.fill(0x5a, ipsEofOffset, ipsEofOffset + 40)],
     ['a run starting at 0x454F46 equal to the byte before', (t: Uint8Array) => t.fill(source[ipsEofOffset - 1]!, ipsEofOffset, ipsEofOffset + 40)],
@@ -250,7 +250,7 @@ describe('typed errors', () => {
   test('BPS source CRC mismatch is refused, naming both CRCs in hex; --ignore-checksum applies it', () => {
     const patch = fixture('clean-to-hack.delta.bps');
     const other = clean.slice();
-    other[0x1234] ^= 0x01;
+    other[0x1234] = other[0x1234]! ^ 0x01;
     const error = expectCode(() => applyBps(patch, other), 'ERR_BPS_SOURCE_CRC');
     const expected = '0x' + crc32(clean).toString(16).toUpperCase().padStart(8, '0');
     const actual = '0x' + crc32(other).toString(16).toUpperCase().padStart(8, '0');
@@ -271,7 +271,7 @@ describe('typed errors', () => {
 
   test('BPS patch and target CRC mismatches', () => {
     const patch = fixture('clean-to-short.bps').slice();
-    patch[patch.length - 1] ^= 0xff;
+    patch[patch.length - 1] = patch[patch.length - 1]! ^ 0xff;
     expectCode(() => applyBps(patch, clean), 'ERR_BPS_PATCH_CRC');
     const source = new Uint8Array([1, 2, 3, 4]);
     const lying = handMadeBps(source, new Uint8Array([9, 9, 9, 9]), [...varint((4 - 1) * 4 + 0)]);
