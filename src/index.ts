@@ -23,3 +23,39 @@ export type { MdHeader } from './rom/md.js';
 export { buildSnesRom, buildGbRom, buildGbaRom, buildNesRom, buildMdRom, fillPseudoRandom, type Payload } from './rom/build.js';
 export { writeFileAtomic, assertWritable, type AtomicWriteOptions, type AtomicWriteResult } from './util/files.js';
 export { crc32, sha1Hex } from './util/hash.js';
+
+// --- Patches (IPS, BPS) ---------------------------------------------------------------------
+export {
+  applyPatch,
+  createPatch,
+  detectPatchFormat,
+  applyIps,
+  createIps,
+  createIpsWithStats,
+  parseIps,
+  isIpsPatch,
+  applyBps,
+  createBps,
+  createBpsWithStats,
+  readBpsHeader,
+  isBpsPatch,
+  maximumIpsOffsetInBytes,
+  maximumIpsRecordSizeInBytes,
+  ipsEofOffset,
+  maximumPatchSourceSizeInBytes,
+  maximumPatchTargetSizeInBytes,
+  maximumBpsMetadataSizeInBytes,
+  type PatchFormat,
+  type PatchApplyResult,
+  type PatchCreateResult,
+  type IpsApplyResult,
+  type IpsCreateResult,
+  type IpsRecord,
+  type ParsedIps,
+  type BpsApplyOptions,
+  type BpsApplyResult,
+  type BpsCreateOptions,
+  type BpsCreateResult,
+  type BpsHeader,
+  type BpsChecksumName,
+} from './patch/index.js';

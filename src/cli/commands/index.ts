@@ -1,5 +1,6 @@
 import type { CommandModule } from '../main.js';
 import * as rom from './rom.js';
+import * as patch from './patch.js';
 
 /**
  * Every CLI command module, in the order `romgfx --help` lists them. One file per command (or
@@ -7,4 +8,5 @@ import * as rom from './rom.js';
  */
 export const commandModules: readonly CommandModule[] = [
   rom,
+  patch,
 ];

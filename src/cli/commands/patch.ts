@@ -1,0 +1,135 @@
+/** `romgfx patch create|apply`: IPS and BPS patches. */
+import type { Command } from 'commander';
+import { extname } from 'node:path';
+import type { Cli } from '../context.js';
+import { UsageError } from '../../errors.js';
+import { readFileBytes, maximumRomSizeInBytes } from '../../rom/source.js';
+import { assertWritable, writeFileAtomic } from '../../util/files.js';
+import { crc32 } from '../../util/hash.js';
+import { applyPatch, createPatch, detectPatchFormat, type PatchFormat } from '../../patch/index.js';
+
+/** A patch file larger than this is not a patch of a ROM romgfx can open (a linear BPS of a 64 MiB ROM is ~64 MiB). */
+const maximumPatchFileSizeInBytes = 2 * maximumRomSizeInBytes;
+
+function formatFor(output: string, format: string | undefined): PatchFormat {
+  if (format !== undefined) {
+    const f = format.toLowerCase();
+    if (f === 'ips' || f === 'bps') return f;
+    throw new UsageError(`--format must be ips or bps (got "${format}")`);
+  }
+  const ext = extname(output).toLowerCase();
+  if (ext === '.ips') return 'ips';
+  if (ext === '.bps') return 'bps';
+  throw new UsageError(`cannot tell the patch format from "${output}": name it .ips or .bps, or pass --format ips|bps`);
+}
+
+// Same spelling as `romgfx info --json`: 8 lowercase hex digits.
+const crcHex = (value: number): string => (value >>> 0).toString(16).padStart(8, '0');
+
+interface CreateOptions {
+  output: string;
+  format?: string;
+  metadata?: string;
+  force?: boolean;
+  json?: boolean;
+}
+
+interface ApplyOptions {
+  output: string;
+  ignoreChecksum?: boolean;
+  force?: boolean;
+  json?: boolean;
+}
+
+export function register(program: Command, cli: Cli): void {
+  const patch = program.command('patch').description('create and apply IPS and BPS patches');
+
+  patch
+    .command('create')
+    .description('make a patch that turns <clean> into <modified> (format from the -o extension or --format)')
+    .argument('<clean>', 'the original ROM')
+    .argument('<modified>', 'the changed ROM')
+    .requiredOption('-o, --output <file>', 'patch file to write (.ips or .bps)')
+    .option('--format <format>', 'ips or bps (default: from the output extension)')
+    .option('--metadata <text>', 'BPS only: text to store in the patch metadata')
+    .option('--force', 'overwrite the output file if it exists')
+    .option('--json', 'print a JSON object')
+    .action(
+      cli.action((cleanPath: string, modifiedPath: string, options: CreateOptions) => {
+        const format = formatFor(options.output, options.format);
+        if (options.metadata !== undefined && format !== 'bps') throw new UsageError('--metadata is only stored in BPS patches');
+        assertWritable(options.output, options.force);
+        const source = readFileBytes(cleanPath, maximumRomSizeInBytes);
+        const target = readFileBytes(modifiedPath, maximumRomSizeInBytes);
+        const made = createPatch(format, source, target, options.metadata === undefined ? {} : { metadata: options.metadata });
+        writeFileAtomic(options.output, made.patch, { force: options.force === true });
+        const report = {
+          output: options.output,
+          format,
+          patchSize: made.patch.length,
+          sourceSize: source.length,
+          targetSize: target.length,
+          records: made.records,
+          ...(made.rleRecords !== undefined ? { rleRecords: made.rleRecords } : {}),
+          ...(made.truncateTo !== undefined ? { truncateTo: made.truncateTo } : {}),
+          sourceCrc32: crcHex(made.sourceCrc32 ?? crc32(source)),
+          targetCrc32: crcHex(made.targetCrc32 ?? crc32(target)),
+          ...(made.patchCrc32 !== undefined ? { patchCrc32: crcHex(made.patchCrc32) } : {}),
+        };
+        if (options.json) cli.outJson(report);
+        else {
+          const what = format === 'ips' ? `${report.records} record(s)${made.rleRecords ? `, ${made.rleRecords} RLE` : ''}` : `${report.records} action(s)`;
+          cli.out(`wrote ${options.output}: ${format.toUpperCase()}, ${report.patchSize} bytes, ${what}`);
+          cli.out(`source ${report.sourceSize} bytes CRC32 ${report.sourceCrc32} → target ${report.targetSize} bytes CRC32 ${report.targetCrc32}`);
+        }
+      }),
+    );
+
+  patch
+    .command('apply')
+    .description('apply an IPS or BPS patch (format from its magic) to <rom>, writing -o')
+    .argument('<patch>', 'patch file (.ips or .bps)')
+    .argument('<rom>', 'the ROM the patch was made for')
+    .requiredOption('-o, --output <file>', 'patched ROM to write')
+    .option('--ignore-checksum', 'BPS: apply even if the ROM is not the one the patch was made for')
+    .option('--force', 'overwrite the output file if it exists')
+    .option('--json', 'print a JSON object')
+    .action(
+      cli.action((patchPath: string, romPath: string, options: ApplyOptions) => {
+        assertWritable(options.output, options.force);
+        const patchBytes = readFileBytes(patchPath, maximumPatchFileSizeInBytes);
+        const source = readFileBytes(romPath, maximumRomSizeInBytes);
+        if (options.ignoreChecksum && detectPatchFormat(patchBytes) === 'ips') cli.warn('--ignore-checksum has no effect: IPS patches carry no checksums');
+        const result = applyPatch(patchBytes, source, { ignoreChecksum: options.ignoreChecksum === true });
+        writeFileAtomic(options.output, result.target, { force: options.force === true });
+        const base = {
+          output: options.output,
+          format: result.format,
+          patchSize: patchBytes.length,
+          sourceSize: source.length,
+          targetSize: result.target.length,
+          sourceCrc32: crcHex(crc32(source)),
+          targetCrc32: crcHex(crc32(result.target)),
+        };
+        const report =
+          result.format === 'ips'
+            ? { ...base, records: result.records, rleRecords: result.rleRecords, ...(result.truncateTo !== undefined ? { truncateTo: result.truncateTo } : {}) }
+            : {
+                ...base,
+                actions: result.actions,
+                expectedSourceCrc32: crcHex(result.sourceCrc32),
+                expectedTargetCrc32: crcHex(result.targetCrc32),
+                patchCrc32: crcHex(result.patchCrc32),
+                metadata: result.metadata,
+                checksumMismatches: result.mismatches,
+              };
+        if (result.format === 'bps' && result.mismatches.length > 0) {
+          cli.warn(`applied despite ${result.mismatches.join(', ')} checksum mismatch(es) (--ignore-checksum); check the result`);
+        }
+        if (options.json) cli.outJson(report);
+        else {
+          cli.out(`wrote ${options.output}: ${report.targetSize} bytes, CRC32 ${report.targetCrc32} (${result.format.toUpperCase()} patch, ${result.format === 'ips' ? `${result.records} record(s)` : `${result.actions} action(s)`})`);
+        }
+      }),
+    );
+}
