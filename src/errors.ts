@@ -467,3 +467,73 @@ export class CodecOptionError extends RomgfxError {
     super('ERR_CODEC_OPTION', 'usage', `${codec}: ${message}`, { codec, ...details });
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Graphics: tile formats, palettes, PNG images, arrangements, tilemaps, VRAM/CGRAM/OAM dumps
+// ---------------------------------------------------------------------------------------------
+
+/** A tile format name that is not in the format table. */
+export class UnknownTileFormatError extends RomgfxError {
+  constructor(name: string, known: readonly string[]) {
+    super('ERR_UNKNOWN_FORMAT', 'usage', `unknown tile format "${name}"; known formats: ${known.join(', ')}`, { name, known });
+  }
+}
+
+/** Tile bytes whose length is not a whole number of tiles, or a tile count that does not fit. */
+export class TileDataLengthError extends RomgfxError {
+  constructor(message: string, details: ErrorDetails = {}) {
+    super('ERR_TILE_LENGTH', 'data', message, details);
+  }
+}
+
+/**
+ * A palette index that does not fit where it must go: more than the bit depth holds, or past the
+ * end of the palette. `details` names the pixel: image (x, y) and/or tile and (x, y) inside it.
+ */
+export class IndexOutOfRangeError extends RomgfxError {
+  constructor(message: string, details: ErrorDetails = {}) {
+    super('ERR_INDEX_TOO_LARGE', 'data', message, details);
+  }
+}
+
+/** RGB(A) image colours that are not in the target palette; each listed with its first pixel. */
+export class OffPaletteColourError extends RomgfxError {
+  constructor(message: string, details: ErrorDetails = {}) {
+    super('ERR_OFF_PALETTE', 'data', message, details);
+  }
+}
+
+/** A palette file or palette bytes that do not parse. */
+export class PaletteFormatError extends RomgfxError {
+  constructor(message: string, details: ErrorDetails = {}) {
+    super('ERR_BAD_PALETTE', 'data', message, details);
+  }
+}
+
+/** A PNG that does not decode, or that romgfx does not accept (size, colour type). */
+export class PngFormatError extends RomgfxError {
+  constructor(message: string, details: ErrorDetails = {}, options?: { cause?: unknown }) {
+    super('ERR_BAD_PNG', 'data', message, details, options);
+  }
+}
+
+/** Image dimensions that do not fit the operation (not whole tiles, too large, wrong layout). */
+export class ImageSizeError extends RomgfxError {
+  constructor(message: string, details: ErrorDetails = {}) {
+    super('ERR_IMAGE_SIZE', 'data', message, details);
+  }
+}
+
+/** A tilemap entry or tilemap shape that cannot be rendered (tile or palette out of range). */
+export class TilemapError extends RomgfxError {
+  constructor(message: string, details: ErrorDetails = {}) {
+    super('ERR_BAD_TILEMAP', 'data', message, details);
+  }
+}
+
+/** A VRAM, CGRAM or OAM dump of the wrong size. */
+export class DumpSizeError extends RomgfxError {
+  constructor(what: string, size: number, expected: string) {
+    super('ERR_DUMP_SIZE', 'data', `${what} dump is ${size} bytes; expected ${expected}`, { what, size, expected });
+  }
+}

@@ -1,0 +1,379 @@
+/**
+ * Level 2: a content-addressed thumbnail cache on disk, shared by every romgfx process of a user.
+ *
+ * Layout: `<root>/v1/<first two hex digits of key>/<key>.thm`. An entry is a 32-byte header
+ * (magic, payload length, width, height, format, CRC-32 of the key, CRC-32 of header + payload)
+ * followed by the encoded image.
+ *
+ * - Writes are atomic: a temporary file in the same folder, then rename(2). A reader in any
+ *   process sees the old entry, the new one, or none — never a torn file. Two processes writing
+ *   one key both rename complete files with the same bytes; the last rename wins.
+ * - No fsync: this is a cache. A crash can leave a short or zero-filled entry after power loss;
+ *   the checksum turns that into a miss, and the entry is deleted and later rewritten.
+ * - Reads check everything (magic, length, key, checksum) before the bytes are trusted.
+ * - The total is bounded in bytes with least-recently-used eviction: a hit bumps the entry's
+ *   mtime, and when the total passes the bound the oldest entries (by mtime) are removed until
+ *   it is below `lowWaterFraction` of the bound. Each process counts what it wrote since its
+ *   last scan of the folder, so with several writers the bound holds to within what the others
+ *   wrote since then; every process rescans before it evicts.
+ */
+import { closeSync, constants, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, utimesSync, writeSync, appendFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { CacheCorruptError, IoError, ThumbnailRequestError } from '../errors.js';
+import { crc32 } from '../util/hash.js';
+import { readU32LE } from '../util/bytes.js';
+import type { CachedThumbnail } from './memory-cache.js';
+import type { ThumbnailFormat } from './request.js';
+
+/** Default bound of the disk level: 512 MiB. */
+export const defaultDiskCacheSizeInBytes = 512 * 1024 * 1024;
+/** Eviction removes entries until the total is at most this fraction of the bound (hysteresis, so one write does not evict every time). */
+export const lowWaterFraction = 0.9;
+/** The largest entry read back: 80 MiB (a 16 Mpx image cannot encode larger); anything bigger is corrupt. */
+export const maximumEntrySizeInBytes = 80 * 1024 * 1024;
+/** A temporary file older than this was left by a process that died mid-write and is removed by the next scan. */
+export const staleTemporaryAgeInMs = 10 * 60 * 1000;
+/** The hit/miss counter log is compacted when it grows past this. */
+export const maximumCounterLogSizeInBytes = 256 * 1024;
+
+const layoutFolder = 'v1';
+const entrySuffix = '.thm';
+const counterLogName = 'counters.jsonl';
+const headerSizeInBytes = 32;
+const magic = new Uint8Array([0x52, 0x47, 0x46, 0x58, 0x54, 0x48, 0x4d, 0x31]); // "RGFXTHM1"
+const formatCodes: Record<ThumbnailFormat, number> = { png: 0, webp: 1 };
+const formatNames: readonly ThumbnailFormat[] = ['png', 'webp'];
+const keyPattern = /^[0-9a-f]{64}$/u;
+const entryNamePattern = /^[0-9a-f]{64}\.thm$/u;
+
+/** `$ROMGFX_CACHE_DIR`, else `$XDG_CACHE_HOME/romgfx`, else `~/.cache/romgfx` (XDG base directory convention). */
+export function defaultCacheDirectory(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.ROMGFX_CACHE_DIR) return env.ROMGFX_CACHE_DIR;
+  if (env.XDG_CACHE_HOME && env.XDG_CACHE_HOME.startsWith('/')) return join(env.XDG_CACHE_HOME, 'romgfx');
+  return join(homedir(), '.cache', 'romgfx');
+}
+
+/** Hits and misses a process recorded; appended to the cache's counter log at close. */
+export interface PersistedCounters {
+  requests: number;
+  memoryHits: number;
+  memoryMisses: number;
+  diskHits: number;
+  diskMisses: number;
+}
+
+export interface DiskCacheOptions {
+  /** Folder of the cache; `defaultCacheDirectory()` when absent. */
+  directory?: string;
+  maximumBytes?: number;
+}
+
+export interface DiskScan {
+  entries: number;
+  bytes: number;
+}
+
+export interface VerifyReport {
+  entries: number;
+  valid: number;
+  corrupt: { path: string; why: string }[];
+  removed: number;
+}
+
+interface EntryInfo {
+  path: string;
+  size: number;
+  mtimeMs: number;
+}
+
+export type DiskReadResult = { kind: 'hit'; value: CachedThumbnail } | { kind: 'miss' } | { kind: 'corrupt'; why: string };
+
+export class DiskCache {
+  readonly directory: string;
+  readonly maximumBytes: number;
+  readonly #root: string;
+  readonly #knownShards = new Set<string>();
+  /** Bytes and entries at the last scan plus what this process wrote since; undefined before the first scan. */
+  #estimate: DiskScan | undefined;
+  corruptEntriesRemoved = 0;
+  evictions = 0;
+
+  constructor(options: DiskCacheOptions = {}) {
+    this.directory = options.directory ?? defaultCacheDirectory();
+    this.maximumBytes = options.maximumBytes ?? defaultDiskCacheSizeInBytes;
+    if (!Number.isSafeInteger(this.maximumBytes) || this.maximumBytes < headerSizeInBytes) {
+      throw new ThumbnailRequestError('diskCacheBytes', `must be an integer of at least ${headerSizeInBytes} (got ${this.maximumBytes})`);
+    }
+    this.#root = join(this.directory, layoutFolder);
+  }
+
+  #entryPath(key: string): { shard: string; path: string } {
+    if (!keyPattern.test(key)) throw new ThumbnailRequestError('key', `a cache key is 64 lowercase hex digits (got ${JSON.stringify(key)})`);
+    const shard = join(this.#root, key.slice(0, 2));
+    return { shard, path: join(shard, key + entrySuffix) };
+  }
+
+  /** Reads and checks an entry. A corrupt entry is deleted (so it is rewritten) and reported as such. */
+  read(key: string): DiskReadResult {
+    const { path } = this.#entryPath(key);
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(path);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return { kind: 'miss' };
+      throw new IoError(`cannot read cache entry ${path}: ${(error as Error).message}`, { path }, { cause: error });
+    }
+    let value: CachedThumbnail;
+    try {
+      value = decodeEntry(path, key, bytes);
+    } catch (error) {
+      if (!(error instanceof CacheCorruptError)) throw error;
+      this.#remove(path);
+      this.corruptEntriesRemoved++;
+      return { kind: 'corrupt', why: String(error.details.why) };
+    }
+    // Least-recently-used order is mtime order: a hit makes the entry the newest.
+    try {
+      const now = new Date();
+      utimesSync(path, now, now);
+    } catch {
+      // Evicted by another process between the read and now: the bytes we hold are still valid.
+    }
+    return { kind: 'hit', value };
+  }
+
+  /** Stores an entry atomically, then evicts if the total passed the bound. */
+  write(key: string, value: CachedThumbnail): void {
+    const { shard, path } = this.#entryPath(key);
+    const entry = encodeEntry(key, value);
+    if (entry.length > this.maximumBytes) return; // Larger than the whole cache: not kept.
+    if (!this.#knownShards.has(shard)) {
+      try {
+        mkdirSync(shard, { recursive: true });
+      } catch (error) {
+        throw new IoError(`cannot create cache folder ${shard}: ${(error as Error).message}`, { path: shard }, { cause: error });
+      }
+      this.#knownShards.add(shard);
+    }
+    if (this.#estimate === undefined) this.#estimate = this.#scanAndClean().scan;
+    const temp = join(shard, `.${key}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+    let fd: number | undefined;
+    try {
+      fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
+      let written = 0;
+      while (written < entry.length) written += writeSync(fd, entry, written, entry.length - written);
+      closeSync(fd);
+      fd = undefined;
+      renameSync(temp, path);
+    } catch (error) {
+      if (fd !== undefined) closeSync(fd);
+      this.#remove(temp);
+      // A folder removed by `cache clear` in another process: forget it so the next write recreates it.
+      this.#knownShards.delete(shard);
+      throw new IoError(`cannot write cache entry ${path}: ${(error as Error).message}`, { path }, { cause: error });
+    }
+    this.#estimate.bytes += entry.length;
+    this.#estimate.entries += 1;
+    if (this.#estimate.bytes > this.maximumBytes) this.evict();
+  }
+
+  /** Rescans the folder and removes least-recently-used entries until the total is under the low-water mark. */
+  evict(): number {
+    const { scan, entries } = this.#scanAndClean();
+    let removed = 0;
+    if (scan.bytes > this.maximumBytes) {
+      const target = Math.floor(this.maximumBytes * lowWaterFraction);
+      entries.sort((a, b) => a.mtimeMs - b.mtimeMs);
+      for (const entry of entries) {
+        if (scan.bytes <= target) break;
+        if (this.#remove(entry.path)) {
+          scan.bytes -= entry.size;
+          scan.entries -= 1;
+          removed++;
+        }
+      }
+    }
+    this.evictions += removed;
+    this.#estimate = scan;
+    return removed;
+  }
+
+  /** Entries and bytes as last counted (cheap; exact after `scan()`). */
+  get estimate(): DiskScan {
+    return this.#estimate ?? { entries: 0, bytes: 0 };
+  }
+
+  /** Counts the entries on disk now. */
+  scan(): DiskScan {
+    const scan = this.#scanAndClean().scan;
+    this.#estimate = { ...scan };
+    return scan;
+  }
+
+  /** Reads every entry and checks it; corrupt entries are removed when `remove` is set. */
+  verify(options: { remove?: boolean } = {}): VerifyReport {
+    const report: VerifyReport = { entries: 0, valid: 0, corrupt: [], removed: 0 };
+    for (const entry of this.#listEntries()) {
+      report.entries++;
+      const key = entry.path.slice(entry.path.length - entrySuffix.length - 64, entry.path.length - entrySuffix.length);
+      try {
+        decodeEntry(entry.path, key, readFileSync(entry.path));
+        report.valid++;
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT') {
+          report.entries--; // Evicted by another process while we looked.
+          continue;
+        }
+        if (!(error instanceof CacheCorruptError)) throw error;
+        report.corrupt.push({ path: entry.path, why: String(error.details.why) });
+        if (options.remove && this.#remove(entry.path)) report.removed++;
+      }
+    }
+    return report;
+  }
+
+  /** Removes every entry and the counter log. */
+  clear(): DiskScan {
+    const before = this.#scanAndClean().scan;
+    try {
+      rmSync(this.#root, { recursive: true, force: true });
+    } catch (error) {
+      throw new IoError(`cannot clear cache ${this.#root}: ${(error as Error).message}`, { path: this.#root }, { cause: error });
+    }
+    this.#knownShards.clear();
+    this.#estimate = { entries: 0, bytes: 0 };
+    return before;
+  }
+
+  /** Appends one process's counters to the shared log (one short O_APPEND write: atomic between processes). */
+  recordCounters(counters: PersistedCounters): void {
+    if (counters.requests === 0) return;
+    const path = join(this.#root, counterLogName);
+    try {
+      mkdirSync(this.#root, { recursive: true });
+      appendFileSync(path, JSON.stringify(counters) + '\n');
+      if (statSync(path).size > maximumCounterLogSizeInBytes) this.#compactCounters(path);
+    } catch (error) {
+      throw new IoError(`cannot record cache counters in ${path}: ${(error as Error).message}`, { path }, { cause: error });
+    }
+  }
+
+  /** The sum of every process's recorded counters. Torn or foreign lines are skipped. */
+  readCounters(): PersistedCounters {
+    const path = join(this.#root, counterLogName);
+    const total: PersistedCounters = { requests: 0, memoryHits: 0, memoryMisses: 0, diskHits: 0, diskMisses: 0 };
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch {
+      return total;
+    }
+    for (const line of text.split('\n')) {
+      if (line.length === 0) continue;
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(line);
+      } catch {
+        continue;
+      }
+      if (parsed === null || typeof parsed !== 'object') continue;
+      for (const field of Object.keys(total) as (keyof PersistedCounters)[]) {
+        const value = (parsed as Record<string, unknown>)[field];
+        if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) total[field] += value;
+      }
+    }
+    return total;
+  }
+
+  #compactCounters(path: string): void {
+    // Lines appended by another process between our read and our rename are lost: counters are
+    // statistics, and this happens once per 256 KiB of log.
+    const total = this.readCounters();
+    const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    appendFileSync(temp, JSON.stringify(total) + '\n');
+    renameSync(temp, path);
+  }
+
+  #remove(path: string): boolean {
+    try {
+      unlinkSync(path);
+      return true;
+    } catch {
+      return false; // Already gone (another process evicted or replaced it).
+    }
+  }
+
+  *#listEntries(): Generator<EntryInfo> {
+    let shards: string[];
+    try {
+      shards = readdirSync(this.#root);
+    } catch {
+      return;
+    }
+    for (const shardName of shards) {
+      if (!/^[0-9a-f]{2}$/u.test(shardName)) continue;
+      const shard = join(this.#root, shardName);
+      let names: string[];
+      try {
+        names = readdirSync(shard);
+      } catch {
+        continue;
+      }
+      for (const name of names) {
+        const path = join(shard, name);
+        let stats;
+        try {
+          stats = statSync(path);
+        } catch {
+          continue;
+        }
+        if (entryNamePattern.test(name)) yield { path, size: stats.size, mtimeMs: stats.mtimeMs };
+        else if (name.endsWith('.tmp') && Date.now() - stats.mtimeMs > staleTemporaryAgeInMs) this.#remove(path);
+      }
+    }
+  }
+
+  #scanAndClean(): { scan: DiskScan; entries: EntryInfo[] } {
+    const entries = [...this.#listEntries()];
+    let bytes = 0;
+    for (const entry of entries) bytes += entry.size;
+    return { scan: { entries: entries.length, bytes }, entries };
+  }
+}
+
+function encodeEntry(key: string, value: CachedThumbnail): Uint8Array {
+  const out = new Uint8Array(headerSizeInBytes + value.bytes.length);
+  const view = new DataView(out.buffer);
+  out.set(magic, 0);
+  view.setUint32(8, value.bytes.length, true);
+  view.setUint32(12, value.width, true);
+  view.setUint32(16, value.height, true);
+  out[20] = formatCodes[value.format];
+  view.setUint32(24, crc32(new TextEncoder().encode(key)), true);
+  out.set(value.bytes, headerSizeInBytes);
+  view.setUint32(28, crc32(value.bytes, crc32(out.subarray(0, 28))), true);
+  return out;
+}
+
+/** Checks and unpacks an entry; CacheCorruptError says what is wrong. */
+export function decodeEntry(path: string, key: string, bytes: Uint8Array): CachedThumbnail {
+  if (bytes.length < headerSizeInBytes) throw new CacheCorruptError(path, `${bytes.length} bytes, shorter than the ${headerSizeInBytes}-byte header`);
+  if (bytes.length > maximumEntrySizeInBytes) throw new CacheCorruptError(path, `${bytes.length} bytes, more than the ${maximumEntrySizeInBytes} an entry can hold`);
+  for (let i = 0; i < magic.length; i++) if (bytes[i] !== magic[i]) throw new CacheCorruptError(path, 'bad magic (not a romgfx thumbnail entry)');
+  const payloadLength = readU32LE(bytes, 8);
+  if (payloadLength !== bytes.length - headerSizeInBytes) {
+    throw new CacheCorruptError(path, `header says ${payloadLength} payload bytes, file holds ${bytes.length - headerSizeInBytes} (truncated or padded)`);
+  }
+  const format = formatNames[bytes[20]!];
+  if (format === undefined) throw new CacheCorruptError(path, `unknown format code ${bytes[20]}`);
+  if (readU32LE(bytes, 24) !== crc32(new TextEncoder().encode(key))) throw new CacheCorruptError(path, 'entry belongs to another key');
+  const payload = bytes.subarray(headerSizeInBytes);
+  const expected = readU32LE(bytes, 28);
+  const actual = crc32(payload, crc32(bytes.subarray(0, 28)));
+  if (expected !== actual) throw new CacheCorruptError(path, `checksum ${actual.toString(16)} does not match the stored ${expected.toString(16)}`);
+  return { bytes: payload, width: readU32LE(bytes, 12), height: readU32LE(bytes, 16), format };
+}

@@ -1,0 +1,133 @@
+/**
+ * The thumbnail worker pool: Piscina, sized and limited on purpose, with romgfx errors.
+ *
+ * Workers do the JS-thread work (decompression, tile decoding, scaling, PNG encoding); the main
+ * thread only routes, caches and, for WebP, calls sharp (which already runs off the JS thread).
+ */
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { Piscina } from 'piscina';
+import { AbortedError, QueueFullError, RomgfxError, ThumbnailRequestError, ThumbnailWorkerError } from '../errors.js';
+import { PACKAGE_ROOT } from '../version.js';
+import { errorFromReply, type WorkerReply, type WorkerSuccess, type WorkerTask } from './protocol.js';
+
+/** The compiled worker entry point; resolved from the package root so src/ (tests) and dist/ (runtime) find the same file. */
+export const defaultWorkerFile = join(PACKAGE_ROOT, 'dist', 'workers', 'thumbnail.js');
+/** Most threads chosen by default: decoding a thumbnail is ~1 ms of CPU, so more threads than cores only adds contention. */
+export const maximumDefaultThreads = 4;
+/** The most threads a caller may ask for. */
+export const maximumThreads = 64;
+/** Queued tasks per thread before submissions fail with QueueFullError. */
+export const queuedTasksPerThread = 256;
+/** How long an idle worker stays alive. */
+export const defaultIdleTimeoutInMs = 30_000;
+
+export interface PoolOptions {
+  /** Worker threads (default: cores, at most 4). */
+  threads?: number;
+  /** Waiting tasks allowed before QueueFullError (default: 256 per thread). */
+  maxQueue?: number;
+  /** Milliseconds an idle worker lives (default 30 s). */
+  idleTimeoutMs?: number;
+  /** The worker script (default: dist/workers/thumbnail.js). Tests substitute their own. */
+  workerFile?: string;
+  /** Passed to every worker as `workerData`. */
+  workerData?: unknown;
+  /** Record Piscina's run/wait histograms (worker utilisation). */
+  recordTiming?: boolean;
+}
+
+export class ThumbnailPool {
+  readonly #piscina: Piscina<WorkerTask, WorkerReply>;
+  readonly threads: number;
+  readonly maxQueue: number;
+  #closed = false;
+  /** Tasks submitted and not yet settled (running + waiting). */
+  #pending = 0;
+
+  constructor(options: PoolOptions = {}) {
+    const threads = options.threads ?? Math.max(1, Math.min(availableParallelism(), maximumDefaultThreads));
+    if (!Number.isSafeInteger(threads) || threads < 1 || threads > maximumThreads) {
+      throw new ThumbnailRequestError('threads', `must be an integer from 1 to ${maximumThreads} (got ${threads})`);
+    }
+    const maxQueue = options.maxQueue ?? threads * queuedTasksPerThread;
+    if (!Number.isSafeInteger(maxQueue) || maxQueue < 0) throw new ThumbnailRequestError('maxQueue', `must be a non-negative integer (got ${maxQueue})`);
+    this.threads = threads;
+    this.maxQueue = maxQueue;
+    this.#piscina = new Piscina<WorkerTask, WorkerReply>({
+      filename: options.workerFile ?? defaultWorkerFile,
+      // Fixed size: a worker costs ~100 ms to start (more with sharp loaded), and thumbnails come in bursts.
+      minThreads: threads,
+      maxThreads: threads,
+      // Keep warm workers between an editor's bursts; idle workers are unref'd, so they never hold the process open.
+      idleTimeout: options.idleTimeoutMs ?? defaultIdleTimeoutInMs,
+      // Bounded so a runaway caller gets QueueFullError rather than unbounded memory; renderMany stays far below it.
+      // Piscina applies maxQueue only to tasks without an AbortSignal (abortable ones wait in an unbounded
+      // side queue), and ours all have one, so run() enforces the same limit itself.
+      maxQueue,
+      // Tasks are CPU-bound: running two at once in one worker only interleaves them.
+      concurrentTasksPerWorker: 1,
+      // Piscina's run/wait histograms feed worker utilisation; off with instrumentation off.
+      recordTiming: options.recordTiming ?? true,
+      workerData: options.workerData,
+    });
+    // A worker that fails to start or dies emits 'error' on the pool; requests already carry their own rejection.
+    this.#piscina.on('error', () => {});
+  }
+
+  /** Tasks waiting for a worker. */
+  get queueDepth(): number {
+    return Math.max(0, this.#pending - this.threads);
+  }
+
+  get utilization(): number {
+    return this.#piscina.utilization;
+  }
+
+  get completed(): number {
+    return this.#piscina.completed;
+  }
+
+  /** Runs a task. Rejects with the worker's RomgfxError, AbortedError, QueueFullError or ThumbnailWorkerError. */
+  async run(task: WorkerTask, signal?: AbortSignal): Promise<WorkerSuccess> {
+    if (signal?.aborted) throw new AbortedError('the thumbnail request was cancelled');
+    if (this.#pending >= this.threads + this.maxQueue) throw new QueueFullError(this.maxQueue);
+    let reply: WorkerReply;
+    this.#pending++;
+    try {
+      reply = await this.#piscina.run(task, signal ? { signal } : {});
+    } catch (error) {
+      throw translatePoolError(error, this.maxQueue, task);
+    } finally {
+      this.#pending--;
+    }
+    if (!reply || typeof reply !== 'object' || typeof (reply as { ok?: unknown }).ok !== 'boolean') {
+      throw new ThumbnailWorkerError('the thumbnail worker sent a malformed reply', { offset: task.request.block.offset });
+    }
+    if (!reply.ok) throw errorFromReply(reply);
+    return reply;
+  }
+
+  /** Finishes queued and running tasks, then stops the workers. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#piscina.close();
+  }
+
+  /** Stops at once: queued and running tasks reject with AbortedError. */
+  async destroy(): Promise<void> {
+    this.#closed = true;
+    await this.#piscina.destroy();
+  }
+}
+
+function translatePoolError(error: unknown, maxQueue: number, task: WorkerTask): RomgfxError {
+  if (error instanceof RomgfxError) return error;
+  const name = error instanceof Error ? error.name : '';
+  const message = error instanceof Error ? error.message : String(error);
+  if (name === 'AbortError') return new AbortedError('the thumbnail request was cancelled', { offset: task.request.block.offset });
+  if (message === 'Task queue is at limit') return new QueueFullError(maxQueue);
+  if (message === 'Terminating worker thread') return new AbortedError('the thumbnail pool was closed before this request ran', { offset: task.request.block.offset });
+  return new ThumbnailWorkerError(`the thumbnail worker failed: ${message}`, { offset: task.request.block.offset }, { cause: error });
+}

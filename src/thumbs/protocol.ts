@@ -1,0 +1,63 @@
+/**
+ * The messages between the ThumbnailService (main thread) and the thumbnail workers.
+ *
+ * Errors come back as data, not as thrown objects: a thrown RomgfxError crossing the thread
+ * boundary is structured-cloned into a plain Error and loses its code and details. A reply with
+ * `ok: false` carries them, and the main thread rebuilds a RomgfxError with the same code.
+ */
+import { RomgfxError, type ErrorCategory, type ErrorDetails } from '../errors.js';
+import type { NormalizedRequest } from './request.js';
+
+export interface WorkerTask {
+  readonly request: NormalizedRequest;
+  /** Take stage timings (two clock reads per stage) and send them back. */
+  readonly instrumentation: boolean;
+  /** `png`: the worker encodes an indexed PNG. `rgba`: the worker returns scaled RGBA pixels (for WebP, encoded by sharp on the main thread). */
+  readonly output: 'png' | 'rgba';
+}
+
+export interface WorkerSuccess {
+  readonly ok: true;
+  readonly kind: 'png' | 'rgba';
+  /** The PNG file, or width × height × 4 bytes of RGBA. Transferred, not copied. */
+  readonly bytes: Uint8Array;
+  readonly width: number;
+  readonly height: number;
+  /** Seconds spent decompressing + decoding + arranging + scaling, and encoding; 0 when not measured. */
+  readonly decodeSeconds: number;
+  readonly encodeSeconds: number;
+}
+
+export interface WorkerFailure {
+  readonly ok: false;
+  readonly error: { name: string; code: string; category: ErrorCategory; message: string; details: ErrorDetails };
+}
+
+export type WorkerReply = WorkerSuccess | WorkerFailure;
+
+/** A RomgfxError rebuilt on the main thread from a worker's reply; `name` and `code` are the original's. */
+export function errorFromReply(reply: WorkerFailure): RomgfxError {
+  const { name, code, category, message, details } = reply.error;
+  const error = new RomgfxError(code, category, message, details);
+  error.name = name;
+  return error;
+}
+
+/** The worker-side half: any thrown value as a failure reply. */
+export function failureFromError(error: unknown): WorkerFailure {
+  if (error instanceof RomgfxError) {
+    return { ok: false, error: { name: error.name, code: error.code, category: error.category, message: error.message, details: sanitizeDetails(error.details) } };
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return { ok: false, error: { name: 'InternalError', code: 'ERR_INTERNAL', category: 'internal', message: `unexpected failure in thumbnail worker: ${message}`, details: {} } };
+}
+
+/** Details must survive structured cloning: keep primitives only (functions or class instances would throw or flatten). */
+function sanitizeDetails(details: ErrorDetails): ErrorDetails {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(details)) {
+    if (value === null || ['string', 'number', 'boolean'].includes(typeof value)) out[key] = value;
+    else out[key] = String(value);
+  }
+  return out;
+}

@@ -1,0 +1,192 @@
+/**
+ * What a thumbnail request is, its checks, and its cache key.
+ *
+ * A request names the ROM by content (sha1 of the ROM data) and carries the path only as the
+ * place to find those bytes: two copies of one ROM share cache entries, and an edited ROM at the
+ * same path never serves a stale thumbnail (the worker checks the identity before decoding).
+ */
+import { ThumbnailRequestError } from '../errors.js';
+import { sha256Hex } from '../util/hash.js';
+import { ENGINE_VERSION } from '../version.js';
+import { isPlatform, type Platform } from '../rom/platform.js';
+
+/** The most tiles one thumbnail shows (64 KiB of 4bpp data, a 128×1024 sheet at 16 per row). */
+export const maximumTilesPerThumbnail = 4096;
+/** The largest integer scale factor. */
+export const maximumScaleFactor = 16;
+/** The longest side of an output image, in pixels (scale or fit box). */
+export const maximumOutputSideInPixels = 8192;
+/** The most pixels in one output image (16 Mpx: 16 MiB of indices, 64 MiB of RGBA for WebP). */
+export const maximumOutputPixelCount = 16 * 1024 * 1024;
+/** The most colours in an explicit palette (8bpp). */
+export const maximumPaletteColorCount = 256;
+/** The widest sheet, in tiles per row. */
+export const maximumTilesPerRow = 256;
+/** Tiles per row when the request does not say (a 128-pixel-wide sheet, the tile-editor convention). */
+export const defaultTilesPerRow = 16;
+
+/** Where a ROM is and what it must be: the identity decides cache keys, the path only finds the bytes. */
+export interface RomRef {
+  /** Path to the ROM file (each worker maps it itself). */
+  readonly path: string;
+  /** SHA-1 of the ROM data (after any copier header), lowercase hex: `Rom.identity().sha1`. */
+  readonly sha1: string;
+  /** The platform the ROM was opened as when `sha1` was taken (absent: identified from its header). */
+  readonly platform?: Platform;
+}
+
+/** How the tiles of a block are laid out into an image. */
+export interface ArrangementSpec {
+  /** Tiles left→right, top→bottom, `tilesPerRow` per row. */
+  readonly kind: 'sheet';
+  readonly tilesPerRow?: number;
+}
+
+export interface BlockSpec {
+  /** ROM offset of the block (of the packed stream when `codec` is set). */
+  readonly offset: number;
+  /** Tile format name as src/gfx knows it (`snes4bpp`, `gb2bpp`, `gba4bpp`, …). */
+  readonly format: string;
+  /** Number of tiles to show. */
+  readonly tiles: number;
+  /** Codec name as src/codecs knows it; absent for raw (uncompressed) data. */
+  readonly codec?: string;
+  readonly arrangement?: ArrangementSpec;
+}
+
+/**
+ * The colours. `grayscale` spreads the format's index range from black to white; `colors` gives
+ * 0xRRGGBB values (index i gets colours[i]); `rom` reads `count` colours stored in the ROM.
+ */
+export type PaletteSpec =
+  | { readonly kind: 'grayscale' }
+  | { readonly kind: 'colors'; readonly colors: readonly number[] }
+  | { readonly kind: 'rom'; readonly offset: number; readonly encoding: string; readonly count: number };
+
+export type ThumbnailFormat = 'png' | 'webp';
+
+export interface OutputSpec {
+  /** Integer nearest-neighbour scale (default 1). Exclusive with `fit`. */
+  readonly scale?: number;
+  /** Fit into this box: the largest integer scale that fits, or the smallest integer shrink. */
+  readonly fit?: { readonly width: number; readonly height: number };
+  readonly format?: ThumbnailFormat;
+}
+
+export interface ThumbnailRequest {
+  readonly rom: RomRef;
+  readonly block: BlockSpec;
+  readonly palette?: PaletteSpec;
+  readonly output?: OutputSpec;
+}
+
+/** A request with every default filled in and every field checked: what the worker and the key see. */
+export interface NormalizedRequest {
+  readonly rom: RomRef;
+  readonly block: { offset: number; format: string; tiles: number; codec: string | null; tilesPerRow: number };
+  readonly palette: PaletteSpec;
+  readonly output: { scale: number | null; fit: { width: number; height: number } | null; format: ThumbnailFormat };
+}
+
+const sha1Pattern = /^[0-9a-f]{40}$/u;
+const namePattern = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/u;
+
+function checkInteger(field: string, value: unknown, minimum: number, maximum: number): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < minimum || value > maximum) {
+    throw new ThumbnailRequestError(field, `must be an integer from ${minimum} to ${maximum} (got ${JSON.stringify(value)})`, { value });
+  }
+  return value;
+}
+
+function checkName(field: string, value: unknown): string {
+  if (typeof value !== 'string' || !namePattern.test(value)) {
+    throw new ThumbnailRequestError(field, `must be a format or codec name such as "snes4bpp" (got ${JSON.stringify(value)})`, { value });
+  }
+  return value;
+}
+
+/** Checks every field and fills defaults. Throws ThumbnailRequestError naming the bad field. */
+export function normalizeRequest(request: ThumbnailRequest): NormalizedRequest {
+  if (request === null || typeof request !== 'object') throw new ThumbnailRequestError('request', 'must be an object');
+  const rom = request.rom;
+  if (!rom || typeof rom.path !== 'string' || rom.path.length === 0) throw new ThumbnailRequestError('rom.path', 'must be a non-empty path');
+  if (typeof rom.sha1 !== 'string' || !sha1Pattern.test(rom.sha1)) throw new ThumbnailRequestError('rom.sha1', 'must be 40 lowercase hex digits', { value: rom.sha1 });
+  if (rom.platform !== undefined && (typeof rom.platform !== 'string' || !isPlatform(rom.platform))) {
+    throw new ThumbnailRequestError('rom.platform', `unknown platform ${JSON.stringify(rom.platform)}`);
+  }
+  const block = request.block;
+  if (!block || typeof block !== 'object') throw new ThumbnailRequestError('block', 'must be an object');
+  const offset = checkInteger('block.offset', block.offset, 0, Number.MAX_SAFE_INTEGER);
+  const format = checkName('block.format', block.format);
+  const tiles = checkInteger('block.tiles', block.tiles, 1, maximumTilesPerThumbnail);
+  const codec = block.codec === undefined || block.codec === null || block.codec === 'none' ? null : checkName('block.codec', block.codec);
+  const arrangement = block.arrangement ?? { kind: 'sheet' as const };
+  if (arrangement.kind !== 'sheet') throw new ThumbnailRequestError('block.arrangement.kind', `unknown arrangement ${JSON.stringify(arrangement.kind)}; known: sheet`);
+  const tilesPerRow = Math.min(
+    checkInteger('block.arrangement.tilesPerRow', arrangement.tilesPerRow ?? defaultTilesPerRow, 1, maximumTilesPerRow),
+    tiles,
+  );
+
+  const palette = normalizePalette(request.palette);
+
+  const output = request.output ?? {};
+  if (output.scale !== undefined && output.fit !== undefined) throw new ThumbnailRequestError('output', 'give scale or fit, not both');
+  const scale = output.scale === undefined ? (output.fit === undefined ? 1 : null) : checkInteger('output.scale', output.scale, 1, maximumScaleFactor);
+  const fit =
+    output.fit === undefined
+      ? null
+      : {
+          width: checkInteger('output.fit.width', output.fit.width, 1, maximumOutputSideInPixels),
+          height: checkInteger('output.fit.height', output.fit.height, 1, maximumOutputSideInPixels),
+        };
+  const outFormat = output.format ?? 'png';
+  if (outFormat !== 'png' && outFormat !== 'webp') throw new ThumbnailRequestError('output.format', `must be png or webp (got ${JSON.stringify(outFormat)})`);
+  return {
+    rom: rom.platform === undefined ? { path: rom.path, sha1: rom.sha1 } : { path: rom.path, sha1: rom.sha1, platform: rom.platform },
+    block: { offset, format, tiles, codec, tilesPerRow },
+    palette,
+    output: { scale, fit, format: outFormat },
+  };
+}
+
+function normalizePalette(palette: PaletteSpec | undefined): PaletteSpec {
+  if (palette === undefined) return { kind: 'grayscale' };
+  switch (palette.kind) {
+    case 'grayscale':
+      return { kind: 'grayscale' };
+    case 'colors': {
+      if (!Array.isArray(palette.colors) || palette.colors.length === 0 || palette.colors.length > maximumPaletteColorCount) {
+        throw new ThumbnailRequestError('palette.colors', `must hold 1 to ${maximumPaletteColorCount} colours`);
+      }
+      const colors = palette.colors.map((c, i) => checkInteger(`palette.colors[${i}]`, c, 0, 0xffffff));
+      return { kind: 'colors', colors };
+    }
+    case 'rom':
+      return {
+        kind: 'rom',
+        offset: checkInteger('palette.offset', palette.offset, 0, Number.MAX_SAFE_INTEGER),
+        encoding: checkName('palette.encoding', palette.encoding),
+        count: checkInteger('palette.count', palette.count, 1, maximumPaletteColorCount),
+      };
+    default:
+      throw new ThumbnailRequestError('palette.kind', `unknown palette kind ${JSON.stringify((palette as { kind?: unknown }).kind)}; known: grayscale, colors, rom`);
+  }
+}
+
+/**
+ * The content address of a thumbnail: SHA-256 over everything that decides its bytes — the engine
+ * version, the ROM identity, the block, the palette and the output settings — and nothing else
+ * (not the path). Field order is fixed here, so equal requests always hash equal.
+ */
+export function cacheKey(request: NormalizedRequest): string {
+  const { block, palette, output } = request;
+  const canonical = JSON.stringify([
+    'romgfx-thumb',
+    ENGINE_VERSION,
+    request.rom.sha1,
+    [block.offset, block.format, block.tiles, block.codec, block.tilesPerRow],
+    palette.kind === 'grayscale' ? ['grayscale'] : palette.kind === 'colors' ? ['colors', palette.colors] : ['rom', palette.offset, palette.encoding, palette.count],
+    [output.scale, output.fit ? [output.fit.width, output.fit.height] : null, output.format],
+  ]);
+  return sha256Hex(canonical);
+}

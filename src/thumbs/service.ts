@@ -1,0 +1,316 @@
+/**
+ * ThumbnailService: what editors create once and reuse, and what the CLI and the scanner use.
+ *
+ * A request goes: memory cache → (identical request already in flight? join it) → disk cache →
+ * worker pool → (WebP: sharp on the main thread) → disk cache → memory cache.
+ */
+import { performance } from 'node:perf_hooks';
+import type { Logger, LevelWithSilent } from 'pino';
+import { AbortedError, InternalError, RomgfxError, ServiceClosedError } from '../errors.js';
+import { silentLogger } from '../log.js';
+import { openRom } from '../rom/rom.js';
+import type { Platform } from '../rom/platform.js';
+import { statRegularFile } from '../util/files.js';
+import { DiskCache, type DiskCacheOptions, type PersistedCounters } from './disk-cache.js';
+import { MemoryCache, defaultMemoryCacheSizeInBytes, type CachedThumbnail } from './memory-cache.js';
+import { ThumbnailMetrics, type ThumbnailStats } from './metrics.js';
+import { ThumbnailPool, type PoolOptions } from './pool.js';
+import { cacheKey, normalizeRequest, type NormalizedRequest, type RomRef, type ThumbnailRequest } from './request.js';
+import type { WorkerSuccess } from './protocol.js';
+import { encodeWebpLossless } from './webp.js';
+
+/** Requests renderMany keeps in flight per worker thread: enough to keep every worker busy, far below the queue limit. */
+export const inFlightPerThread = 8;
+/** ROM identities remembered by `rom()` (path + mtime + size → sha1). */
+export const maximumRememberedRoms = 64;
+
+export interface ThumbnailServiceOptions extends Omit<PoolOptions, 'workerData' | 'recordTiming'> {
+  /** Bytes the memory level may hold (default 64 MiB). */
+  memoryCacheBytes?: number;
+  /** The disk level, or false for none (default: on, in `defaultCacheDirectory()`). */
+  diskCache?: false | DiskCacheOptions;
+  /** Stage timings, Piscina histograms and per-task debug logs (default true). Counters are always kept. */
+  instrumentation?: boolean;
+  /** Main-thread logger (default: silent). */
+  logger?: Logger;
+  /** Level for the workers' own synchronous stderr loggers (default 'warn'). */
+  workerLogLevel?: LevelWithSilent;
+}
+
+/** A finished thumbnail and where it came from. */
+export interface Thumbnail extends CachedThumbnail {
+  readonly key: string;
+  readonly source: 'memory' | 'disk' | 'render';
+}
+
+export type ThumbnailOutcome = { ok: true; thumbnail: Thumbnail } | { ok: false; error: RomgfxError };
+
+export interface RequestOptions {
+  signal?: AbortSignal;
+}
+
+export interface RenderManyOptions extends RequestOptions {
+  /** Called after each request settles. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+interface Flight {
+  readonly promise: Promise<{ value: CachedThumbnail; source: 'disk' | 'render' }>;
+  readonly controller: AbortController;
+  waiters: number;
+}
+
+export class ThumbnailService {
+  readonly metrics: ThumbnailMetrics;
+  readonly #pool: ThumbnailPool;
+  readonly #memory: MemoryCache;
+  readonly #disk: DiskCache | null;
+  readonly #logger: Logger;
+  readonly #flights = new Map<string, Flight>();
+  readonly #roms = new Map<string, RomRef>();
+  #closed = false;
+
+  constructor(options: ThumbnailServiceOptions = {}) {
+    const instrumentation = options.instrumentation ?? true;
+    this.metrics = new ThumbnailMetrics(instrumentation);
+    this.#logger = options.logger ?? silentLogger;
+    this.#memory = new MemoryCache(options.memoryCacheBytes ?? defaultMemoryCacheSizeInBytes);
+    this.#disk = options.diskCache === false ? null : new DiskCache(options.diskCache ?? {});
+    this.#pool = new ThumbnailPool({
+      ...options,
+      recordTiming: instrumentation,
+      workerData: { logLevel: options.workerLogLevel ?? 'warn' },
+    });
+    const disk = this.#disk;
+    const pool = this.#pool;
+    const memory = this.#memory;
+    this.metrics.bindGauges({
+      memoryEntries: () => memory.entries,
+      memoryBytes: () => memory.bytes,
+      diskEntries: () => disk?.estimate.entries ?? 0,
+      diskBytes: () => disk?.estimate.bytes ?? 0,
+      queueDepth: () => pool.queueDepth,
+      threads: () => pool.threads,
+      utilization: () => pool.utilization,
+    });
+  }
+
+  /** The disk cache (null when disabled), for `cache stats|clear|verify`. */
+  get diskCache(): DiskCache | null {
+    return this.#disk;
+  }
+
+  get threads(): number {
+    return this.#pool.threads;
+  }
+
+  /**
+   * A RomRef for a file: opens it (mapped, read-only) to take its identity. Remembered by path,
+   * mtime and size, so asking again for an unchanged file costs one stat.
+   */
+  rom(path: string, options: { platform?: Platform } = {}): RomRef {
+    const stats = statRegularFile(path);
+    const memo = `${path}\0${stats.mtimeMs}\0${stats.size}\0${options.platform ?? ''}`;
+    const known = this.#roms.get(memo);
+    if (known) return known;
+    const opened = openRom(path, options.platform === undefined ? { allowUnknown: true } : { platform: options.platform, allowUnknown: true });
+    const ref: RomRef = options.platform === undefined ? { path, sha1: opened.identity().sha1 } : { path, sha1: opened.identity().sha1, platform: options.platform };
+    if (this.#roms.size >= maximumRememberedRoms) this.#roms.delete(this.#roms.keys().next().value!);
+    this.#roms.set(memo, ref);
+    return ref;
+  }
+
+  /** One thumbnail. Identical requests in flight at once are computed once. */
+  async thumbnail(request: ThumbnailRequest, options: RequestOptions = {}): Promise<Thumbnail> {
+    if (this.#closed) throw new ServiceClosedError();
+    const metrics = this.metrics;
+    const timed = metrics.instrumentation;
+    const start = timed ? performance.now() : 0;
+    metrics.requests++;
+    let normalized: NormalizedRequest;
+    let key: string;
+    try {
+      normalized = normalizeRequest(request);
+      key = cacheKey(normalized);
+    } catch (error) {
+      this.#countFailure(error);
+      throw error;
+    }
+    const cached = this.#memory.get(key);
+    if (timed) metrics.observe('cache_read_memory', (performance.now() - start) / 1000);
+    if (cached) {
+      metrics.memoryHits++;
+      metrics.bytesOut += cached.bytes.length;
+      if (timed) metrics.observe('total', (performance.now() - start) / 1000);
+      return { ...cached, key, source: 'memory' };
+    }
+    metrics.memoryMisses++;
+    let flight = this.#flights.get(key);
+    if (flight) metrics.deduplicated++;
+    else flight = this.#startFlight(key, normalized);
+    try {
+      const { value, source } = await waitForFlight(flight, options.signal);
+      metrics.bytesOut += value.bytes.length;
+      if (timed) metrics.observe('total', (performance.now() - start) / 1000);
+      return { ...value, key, source };
+    } catch (error) {
+      this.#countFailure(error);
+      throw error;
+    }
+  }
+
+  /**
+   * Many thumbnails, in order, each with its own outcome (one bad block does not fail the rest).
+   * Keeps `threads × 8` requests in flight so the pool stays busy without approaching its queue limit.
+   */
+  async renderMany(requests: readonly ThumbnailRequest[], options: RenderManyOptions = {}): Promise<ThumbnailOutcome[]> {
+    if (this.#closed) throw new ServiceClosedError();
+    const outcomes: ThumbnailOutcome[] = new Array(requests.length);
+    let next = 0;
+    let done = 0;
+    const runOne = async (): Promise<void> => {
+      while (next < requests.length) {
+        const index = next++;
+        try {
+          outcomes[index] = { ok: true, thumbnail: await this.thumbnail(requests[index]!, options) };
+        } catch (error) {
+          outcomes[index] = { ok: false, error: asRomgfxError(error) };
+        }
+        done++;
+        options.onProgress?.(done, requests.length);
+      }
+    };
+    const lanes = Math.min(requests.length, this.#pool.threads * inFlightPerThread);
+    await Promise.all(Array.from({ length: lanes }, runOne));
+    return outcomes;
+  }
+
+  /** Counters, gauges and stage latencies (see ThumbnailStats). */
+  stats(): ThumbnailStats {
+    return this.metrics.summary();
+  }
+
+  /** The same as Prometheus text. */
+  metricsText(): string {
+    return this.metrics.toPrometheus();
+  }
+
+  /** Lets running and queued requests finish, stops the workers, and records this run's counters in the disk cache. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await Promise.allSettled([...this.#flights.values()].map((f) => f.promise));
+    await this.#pool.close();
+    if (this.#disk) {
+      const m = this.metrics;
+      const counters: PersistedCounters = { requests: m.requests, memoryHits: m.memoryHits, memoryMisses: m.memoryMisses, diskHits: m.diskHits, diskMisses: m.diskMisses };
+      try {
+        this.#disk.recordCounters(counters);
+      } catch (error) {
+        this.#logger.warn({ err: error }, 'could not record cache counters');
+      }
+    }
+  }
+
+  #startFlight(key: string, request: NormalizedRequest): Flight {
+    const controller = new AbortController();
+    const flight: Flight = { promise: this.#produce(key, request, controller.signal), controller, waiters: 0 };
+    this.#flights.set(key, flight);
+    // Housekeeping only: the waiters see the outcome; this keeps an abandoned flight's rejection handled.
+    flight.promise.then(
+      () => this.#flights.delete(key),
+      () => this.#flights.delete(key),
+    );
+    return flight;
+  }
+
+  async #produce(key: string, request: NormalizedRequest, signal: AbortSignal): Promise<{ value: CachedThumbnail; source: 'disk' | 'render' }> {
+    const metrics = this.metrics;
+    const timed = metrics.instrumentation;
+    const disk = this.#disk;
+    if (disk) {
+      const start = timed ? performance.now() : 0;
+      const read = disk.read(key);
+      if (timed) metrics.observe('cache_read_disk', (performance.now() - start) / 1000);
+      if (read.kind === 'hit') {
+        metrics.diskHits++;
+        this.#memory.set(key, read.value);
+        return { value: read.value, source: 'disk' };
+      }
+      metrics.diskMisses++;
+      if (read.kind === 'corrupt') this.#logger.warn({ key, why: read.why }, 'corrupt thumbnail cache entry replaced');
+    }
+    if (signal.aborted) throw new AbortedError('the thumbnail request was cancelled', { offset: request.block.offset });
+    const webp = request.output.format === 'webp';
+    const queued = timed ? performance.now() : 0;
+    metrics.noteQueueDepth(this.#pool.queueDepth + 1);
+    const reply: WorkerSuccess = await this.#pool.run({ request, instrumentation: timed, output: webp ? 'rgba' : 'png' }, signal);
+    metrics.rendered++;
+    if (timed) {
+      const elapsed = (performance.now() - queued) / 1000;
+      metrics.observe('decode', reply.decodeSeconds);
+      if (!webp) metrics.observe('encode', reply.encodeSeconds);
+      metrics.observe('queue_wait', Math.max(0, elapsed - reply.decodeSeconds - reply.encodeSeconds));
+      this.#logger.debug({ key, offset: request.block.offset, decodeSeconds: reply.decodeSeconds, encodeSeconds: reply.encodeSeconds }, 'thumbnail rendered');
+    }
+    let value: CachedThumbnail;
+    if (webp) {
+      const start = timed ? performance.now() : 0;
+      const bytes = await encodeWebpLossless(reply.bytes, reply.width, reply.height);
+      if (timed) metrics.observe('encode', (performance.now() - start) / 1000);
+      value = { bytes, width: reply.width, height: reply.height, format: 'webp' };
+    } else {
+      value = { bytes: reply.bytes, width: reply.width, height: reply.height, format: 'png' };
+    }
+    if (disk) {
+      const start = timed ? performance.now() : 0;
+      try {
+        disk.write(key, value);
+      } catch (error) {
+        // A full or read-only disk must not fail the thumbnail: it is still correct, just not kept.
+        this.#logger.warn({ err: error, key }, 'could not write thumbnail cache entry');
+      }
+      if (timed) metrics.observe('cache_write_disk', (performance.now() - start) / 1000);
+    }
+    this.#memory.set(key, value);
+    return { value, source: 'render' };
+  }
+
+  #countFailure(error: unknown): void {
+    if (error instanceof AbortedError) this.metrics.cancelled++;
+    else this.metrics.countError(error instanceof RomgfxError ? error.code : 'ERR_INTERNAL');
+  }
+}
+
+/** Waits for a shared flight on behalf of one caller; the flight is cancelled only when every caller has left. */
+type FlightResult = Awaited<Flight['promise']>;
+
+function waitForFlight(flight: Flight, signal: AbortSignal | undefined): Promise<FlightResult> {
+  if (signal?.aborted) return Promise.reject(new AbortedError('the thumbnail request was cancelled'));
+  // Every caller counts, including those without a signal (they never leave early).
+  flight.waiters++;
+  if (!signal) return flight.promise;
+  return new Promise<FlightResult>((resolve, reject) => {
+    const onAbort = (): void => {
+      flight.waiters--;
+      if (flight.waiters === 0) flight.controller.abort();
+      reject(new AbortedError('the thumbnail request was cancelled'));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    flight.promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+function asRomgfxError(error: unknown): RomgfxError {
+  if (error instanceof RomgfxError) return error;
+  return new InternalError(`unexpected failure: ${error instanceof Error ? error.message : String(error)}`, {}, { cause: error });
+}
