@@ -1,0 +1,291 @@
+/**
+ * Indexed images and arrangements: tile sheets (row- or column-major), sprite/metatile layouts
+ * (SNES OBJ 16-tile-wide VRAM, GB 8×16, plain W×H blocks), and conversion to RGBA for previews.
+ *
+ * An IndexedImage's pixel values are palette indices; nothing here looks at colours except
+ * indexedToRgba.
+ */
+import { ImageSizeError, IndexOutOfRangeError, InvalidArgumentError } from '../errors.js';
+import { pixelsPerTile } from './kernels.js';
+import type { Palette } from './palette.js';
+
+export interface IndexedImage {
+  readonly width: number;
+  readonly height: number;
+  /** One palette index per pixel, row-major. */
+  readonly pixels: Uint8Array;
+}
+
+/** Width or height limit of any image romgfx builds or reads. */
+export const maximumImageSideInPixels = 16384;
+/** Pixel-count limit of any image romgfx builds or reads (64 Mpx: 256 MiB as RGBA). */
+export const maximumImagePixelCount = 1 << 26;
+/** The conventional sheet width: 16 tiles (128 pixels). */
+export const defaultTilesPerRow = 16;
+
+export function checkImageSize(width: number, height: number, what = 'image'): void {
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1 || width > maximumImageSideInPixels || height > maximumImageSideInPixels || width * height > maximumImagePixelCount) {
+    throw new ImageSizeError(`${what} of ${width}x${height} pixels is outside the limits (1-${maximumImageSideInPixels} per side, ${maximumImagePixelCount} pixels)`, { width, height });
+  }
+}
+
+export function createIndexedImage(width: number, height: number): IndexedImage {
+  checkImageSize(width, height);
+  return { width, height, pixels: new Uint8Array(width * height) };
+}
+
+/** Copies one 8×8 tile from the indices plane to (left, top) of `image`, optionally flipped; `add` is added to every index (palette base). */
+export function blitTile(indices: Uint8Array, tile: number, image: IndexedImage, left: number, top: number, hFlip = false, vFlip = false, add = 0, skipZero = false): void {
+  const base = tile * pixelsPerTile;
+  const { width, pixels } = image;
+  for (let y = 0; y < 8; y++) {
+    const sy = vFlip ? 7 - y : y;
+    let out = (top + y) * width + left;
+    const row = base + sy * 8;
+    for (let x = 0; x < 8; x++, out++) {
+      const value = indices[row + (hFlip ? 7 - x : x)]!;
+      if (skipZero && value === 0) continue;
+      pixels[out] = value + add;
+    }
+  }
+}
+
+/** Copies one 8×8 tile at (left, top) of `image` back into the indices plane. */
+function readTile(image: IndexedImage, left: number, top: number, indices: Uint8Array, tile: number): void {
+  const base = tile * pixelsPerTile;
+  for (let y = 0; y < 8; y++) indices.set(image.pixels.subarray((top + y) * image.width + left, (top + y) * image.width + left + 8), base + y * 8);
+}
+
+export type SheetOrder = 'row' | 'column';
+
+export interface SheetOptions {
+  /** Tiles per sheet row (default 16). */
+  tilesPerRow?: number;
+  /** 'row' (default): left→right, then down. 'column': top→bottom, then right. */
+  order?: SheetOrder;
+}
+
+function sheetShape(tileCount: number, options: SheetOptions): { columns: number; rows: number; order: SheetOrder } {
+  const columns = options.tilesPerRow ?? defaultTilesPerRow;
+  if (!Number.isInteger(columns) || columns < 1 || columns * 8 > maximumImageSideInPixels) {
+    throw new InvalidArgumentError(`tiles per row must be 1-${maximumImageSideInPixels / 8}, got ${columns}`, { tilesPerRow: columns });
+  }
+  const order = options.order ?? 'row';
+  if (order !== 'row' && order !== 'column') throw new InvalidArgumentError(`sheet order must be "row" or "column", got "${String(order)}"`);
+  return { columns, rows: Math.max(1, Math.ceil(tileCount / columns)), order };
+}
+
+/** Where tile `t` of a sheet goes: row-major fills rows first, column-major fills the `rows` of a column first. */
+function sheetCell(t: number, columns: number, rows: number, order: SheetOrder): [number, number] {
+  return order === 'row' ? [t % columns, Math.floor(t / columns)] : [Math.floor(t / rows), t % rows];
+}
+
+/** Lays `tileCount` tiles of an indices plane out as a sheet; cells past the last tile are index 0. */
+export function arrangeSheet(indices: Uint8Array, tileCount: number, options: SheetOptions = {}): IndexedImage {
+  if (indices.length < tileCount * pixelsPerTile) throw new ImageSizeError(`${tileCount} tiles need ${tileCount * pixelsPerTile} indices, got ${indices.length}`, { tileCount });
+  const { columns, rows, order } = sheetShape(tileCount, options);
+  const image = createIndexedImage(columns * 8, rows * 8);
+  for (let t = 0; t < tileCount; t++) {
+    const [cx, cy] = sheetCell(t, columns, rows, order);
+    blitTile(indices, t, image, cx * 8, cy * 8);
+  }
+  return image;
+}
+
+/**
+ * The inverse of arrangeSheet: cuts an image into tiles in sheet order. The image must be whole
+ * tiles; `tileCount` (default: every cell) takes only the first tiles.
+ */
+export function unarrangeSheet(image: IndexedImage, options: SheetOptions & { tileCount?: number } = {}): { indices: Uint8Array; tileCount: number } {
+  checkWholeTiles(image);
+  const columns = options.tilesPerRow ?? image.width / 8;
+  if (columns * 8 !== image.width) throw new ImageSizeError(`image is ${image.width} pixels wide; ${columns} tiles per row needs ${columns * 8}`, { width: image.width, tilesPerRow: columns });
+  const rows = image.height / 8;
+  const cells = columns * rows;
+  const tileCount = options.tileCount ?? cells;
+  if (!Number.isInteger(tileCount) || tileCount < 0 || tileCount > cells) throw new ImageSizeError(`the image holds ${cells} tiles; ${tileCount} were asked for`, { cells, tileCount });
+  const order = options.order ?? 'row';
+  const indices = new Uint8Array(tileCount * pixelsPerTile);
+  for (let t = 0; t < tileCount; t++) {
+    const [cx, cy] = sheetCell(t, columns, rows, order);
+    readTile(image, cx * 8, cy * 8, indices, t);
+  }
+  return { indices, tileCount };
+}
+
+export function checkWholeTiles(image: IndexedImage): void {
+  if (image.width % 8 !== 0 || image.height % 8 !== 0) {
+    throw new ImageSizeError(`image is ${image.width}x${image.height}; tile images must be a whole number of 8x8 tiles`, { width: image.width, height: image.height });
+  }
+}
+
+// ---- Sprite / metatile layouts ------------------------------------------------------------
+
+/**
+ * How the 8×8 tiles of a metatile (a sprite bigger than one tile) are numbered.
+ * - 'snes-obj': SNES OBJ VRAM is 16 tiles wide, so tile (cx, cy) of a sprite at n is n + cy*16 + cx
+ *   and sprites tile the 16-wide grid (a 16×16 sprite: n, n+1, n+16, n+17).
+ * - 'block': consecutive tiles, row-major inside the metatile (GB 8×16 is a 1×2 block: n, n+1 stacked).
+ */
+export interface MetatileLayout {
+  readonly kind: 'snes-obj' | 'block';
+  readonly widthInTiles: number;
+  readonly heightInTiles: number;
+}
+
+/** VRAM OBJ name tables are 16 tiles wide (spec). */
+export const snesObjTilesPerRow = 16;
+/** Largest metatile side: 64 pixels (SNES 64×64 sprites). */
+export const maximumMetatileSideInTiles = 8;
+
+/**
+ * Parses a layout name: `sheet` (returns undefined), `snes-obj:16x16` / `snes-obj:32x32` /
+ * `snes-obj:64x64` (any WxH in pixels, multiples of 8 dividing 128), `gb-8x16`, `block:WxH` (tiles).
+ */
+export function parseMetatileLayout(text: string): MetatileLayout | undefined {
+  if (text === 'sheet') return undefined;
+  if (text === 'gb-8x16') return { kind: 'block', widthInTiles: 1, heightInTiles: 2 };
+  const match = /^(snes-obj|block):(\d+)x(\d+)$/u.exec(text);
+  if (!match) throw new InvalidArgumentError(`unknown layout "${text}"; use sheet, snes-obj:16x16 (or 32x32, 64x64), gb-8x16 or block:WxH (tiles)`, { layout: text });
+  const kind = match[1] as 'snes-obj' | 'block';
+  let w = Number(match[2]);
+  let h = Number(match[3]);
+  if (kind === 'snes-obj') {
+    if (w % 8 !== 0 || h % 8 !== 0) throw new InvalidArgumentError(`snes-obj sizes are in pixels, multiples of 8; got ${w}x${h}`, { layout: text });
+    w /= 8;
+    h /= 8;
+    if (snesObjTilesPerRow % w !== 0) throw new InvalidArgumentError(`a ${w * 8}-pixel-wide sprite does not tile the 16-tile OBJ grid`, { layout: text });
+  }
+  if (w < 1 || h < 1 || w > maximumMetatileSideInTiles || h > maximumMetatileSideInTiles) {
+    throw new InvalidArgumentError(`metatile of ${w}x${h} tiles is outside 1-${maximumMetatileSideInTiles} tiles per side`, { layout: text });
+  }
+  return { kind, widthInTiles: w, heightInTiles: h };
+}
+
+/** The number of metatiles a layout finds in `tileCount` tiles (partial ones included, missing tiles blank). */
+export function metatileCount(layout: MetatileLayout, tileCount: number): number {
+  const perMetatile = layout.widthInTiles * layout.heightInTiles;
+  if (layout.kind === 'block') return Math.ceil(tileCount / perMetatile);
+  const gridRows = Math.ceil(tileCount / snesObjTilesPerRow);
+  return Math.ceil(gridRows / layout.heightInTiles) * (snesObjTilesPerRow / layout.widthInTiles);
+}
+
+/** The tile number of tile (cx, cy) of metatile k. */
+export function metatileTile(layout: MetatileLayout, k: number, cx: number, cy: number): number {
+  if (layout.kind === 'block') return k * layout.widthInTiles * layout.heightInTiles + cy * layout.widthInTiles + cx;
+  const perRow = snesObjTilesPerRow / layout.widthInTiles;
+  const n = Math.floor(k / perRow) * layout.heightInTiles * snesObjTilesPerRow + (k % perRow) * layout.widthInTiles;
+  return n + cy * snesObjTilesPerRow + cx;
+}
+
+/** Lays metatiles out as a sheet of `metatilesPerRow` (default: 128 pixels' worth) assembled sprites. */
+export function arrangeMetatiles(indices: Uint8Array, tileCount: number, layout: MetatileLayout, options: { metatilesPerRow?: number } = {}): IndexedImage {
+  const count = Math.max(1, metatileCount(layout, tileCount));
+  const perRow = options.metatilesPerRow ?? Math.max(1, Math.floor(defaultTilesPerRow / layout.widthInTiles));
+  if (!Number.isInteger(perRow) || perRow < 1) throw new InvalidArgumentError(`metatiles per row must be a positive integer, got ${perRow}`);
+  const rows = Math.ceil(count / perRow);
+  const image = createIndexedImage(perRow * layout.widthInTiles * 8, rows * layout.heightInTiles * 8);
+  for (let k = 0; k < count; k++) {
+    const left = (k % perRow) * layout.widthInTiles * 8;
+    const top = Math.floor(k / perRow) * layout.heightInTiles * 8;
+    for (let cy = 0; cy < layout.heightInTiles; cy++) {
+      for (let cx = 0; cx < layout.widthInTiles; cx++) {
+        const tile = metatileTile(layout, k, cx, cy);
+        if (tile < tileCount) blitTile(indices, tile, image, left + cx * 8, top + cy * 8);
+      }
+    }
+  }
+  return image;
+}
+
+/** The inverse of arrangeMetatiles: `tileCount` tiles back in tile order (tiles no metatile covers stay 0). */
+export function unarrangeMetatiles(image: IndexedImage, tileCount: number, layout: MetatileLayout, options: { metatilesPerRow?: number } = {}): Uint8Array {
+  checkWholeTiles(image);
+  const perRow = options.metatilesPerRow ?? Math.max(1, Math.floor(defaultTilesPerRow / layout.widthInTiles));
+  const count = metatileCount(layout, tileCount);
+  const needWidth = perRow * layout.widthInTiles * 8;
+  const needHeight = Math.ceil(count / perRow) * layout.heightInTiles * 8;
+  if (image.width !== needWidth || image.height < needHeight) {
+    throw new ImageSizeError(`image is ${image.width}x${image.height}; ${count} metatiles of ${layout.widthInTiles}x${layout.heightInTiles} tiles, ${perRow} per row, need ${needWidth}x${needHeight}`, { width: image.width, height: image.height });
+  }
+  const indices = new Uint8Array(tileCount * pixelsPerTile);
+  for (let k = 0; k < count; k++) {
+    const left = (k % perRow) * layout.widthInTiles * 8;
+    const top = Math.floor(k / perRow) * layout.heightInTiles * 8;
+    for (let cy = 0; cy < layout.heightInTiles; cy++) {
+      for (let cx = 0; cx < layout.widthInTiles; cx++) {
+        const tile = metatileTile(layout, k, cx, cy);
+        if (tile < tileCount) readTile(image, left + cx * 8, top + cy * 8, indices, tile);
+      }
+    }
+  }
+  return indices;
+}
+
+/**
+ * A decoded block of tiles as an indexed image: sheet by default, or a metatile layout. The
+ * helper thumbnail workers call (with indexedToRgba) to turn tile bytes into a preview.
+ */
+export function renderIndexedImage(indices: Uint8Array, tileCount: number, options: SheetOptions & { layout?: MetatileLayout; metatilesPerRow?: number } = {}): IndexedImage {
+  if (options.layout) return arrangeMetatiles(indices, tileCount, options.layout, options.metatilesPerRow === undefined ? {} : { metatilesPerRow: options.metatilesPerRow });
+  return arrangeSheet(indices, tileCount, options);
+}
+
+/** Flips a whole image horizontally and/or vertically (a new image). */
+export function flipImage(image: IndexedImage, hFlip: boolean, vFlip: boolean): IndexedImage {
+  const { width, height } = image;
+  const pixels = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++) {
+    const sy = vFlip ? height - 1 - y : y;
+    for (let x = 0; x < width; x++) pixels[y * width + x] = image.pixels[sy * width + (hFlip ? width - 1 - x : x)]!;
+  }
+  return { width, height, pixels };
+}
+
+/** Checks every pixel has an entry in a `colourCount`-colour palette; IndexOutOfRangeError names the first pixel that does not. */
+export function checkIndicesInPalette(image: IndexedImage, colourCount: number): void {
+  const { pixels, width } = image;
+  for (let i = 0; i < pixels.length; i++) {
+    if (pixels[i]! >= colourCount) {
+      const x = i % width;
+      const y = Math.floor(i / width);
+      throw new IndexOutOfRangeError(`pixel (${x}, ${y}) has index ${pixels[i]}, but the palette has ${colourCount} colours`, { x, y, value: pixels[i], colourCount });
+    }
+  }
+}
+
+/** Checks every pixel fits in `bpp` bits; IndexOutOfRangeError names the first pixel (image coordinates) that does not. */
+export function checkIndicesFitBpp(image: IndexedImage, bpp: number): void {
+  const maximum = (1 << bpp) - 1;
+  const { pixels, width } = image;
+  for (let i = 0; i < pixels.length; i++) {
+    if (pixels[i]! > maximum) {
+      const x = i % width;
+      const y = Math.floor(i / width);
+      throw new IndexOutOfRangeError(`pixel (${x}, ${y}) has index ${pixels[i]}, which does not fit in ${bpp} bpp (maximum ${maximum}); tile ${Math.floor(y / 8) * Math.floor(width / 8) + Math.floor(x / 8)} of a row-major sheet`, {
+        x,
+        y,
+        value: pixels[i],
+        maximum,
+        bpp,
+      });
+    }
+  }
+}
+
+/** RGBA pixels (4 bytes each) of an indexed image; index 0 fully transparent when asked. */
+export function indexedToRgba(image: IndexedImage, palette: Palette, options: { transparentIndex0?: boolean } = {}): Uint8Array {
+  checkIndicesInPalette(image, palette.count);
+  // Packed per-index RGBA in a lookup so the pixel loop is one load and four stores.
+  const rgba = new Uint8Array(image.pixels.length * 4);
+  const { rgb } = palette;
+  const transparent0 = options.transparentIndex0 === true;
+  for (let i = 0, o = 0; i < image.pixels.length; i++, o += 4) {
+    const index = image.pixels[i]!;
+    rgba[o] = rgb[index * 3]!;
+    rgba[o + 1] = rgb[index * 3 + 1]!;
+    rgba[o + 2] = rgb[index * 3 + 2]!;
+    rgba[o + 3] = transparent0 && index === 0 ? 0 : 255;
+  }
+  return rgba;
+}

@@ -1,0 +1,213 @@
+/**
+ * Index-preserving PNG in and out (fast-png: it writes a PLTE in the caller's order, which sharp
+ * cannot). Written PNGs are indexed: pixel values are palette indices, PLTE is the palette in its
+ * exact order, and colour 0 can be made transparent through tRNS. Reading: an indexed PNG gives
+ * its indices directly (duplicate PLTE colours stay distinct indices); an RGB(A) or gray PNG is
+ * mapped colour by colour onto a target palette, exactly unless nearest matching is asked for.
+ */
+import { decode as fastPngDecode, encode as fastPngEncode, type IndexedColors } from 'fast-png';
+import { OffPaletteColourError, PngFormatError } from '../errors.js';
+import { checkImageSize, checkIndicesInPalette, type IndexedImage } from './image.js';
+import { colourHex, maximumPaletteColourCount, type Palette } from './palette.js';
+
+/** PNG files larger than this are refused before decoding. */
+export const maximumPngFileSizeInBytes = 256 * 1024 * 1024;
+/** How many off-palette colours an error message lists (details carry the full count). */
+export const maximumListedOffPaletteColours = 16;
+
+const pngSignature = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+
+export interface PngWriteOptions {
+  /** Make colour 0 fully transparent (a tRNS chunk); other colours stay opaque. */
+  transparentIndex0?: boolean;
+}
+
+/** The smallest PNG bit depth that holds indices 0..count−1. */
+function indexedDepth(count: number): 1 | 2 | 4 | 8 {
+  return count <= 2 ? 1 : count <= 4 ? 2 : count <= 16 ? 4 : 8;
+}
+
+/** Packs one-byte indices into PNG scanlines of `depth` bits per pixel (leftmost pixel in the high bits). */
+function packIndices(image: IndexedImage, depth: 1 | 2 | 4 | 8): Uint8Array {
+  if (depth === 8) return image.pixels;
+  const { width, height, pixels } = image;
+  const perByte = 8 / depth;
+  const stride = Math.ceil(width / perByte);
+  const packed = new Uint8Array(stride * height);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const shift = 8 - depth * ((x % perByte) + 1);
+      packed[y * stride + Math.floor(x / perByte)]! |= pixels[y * width + x]! << shift;
+    }
+  }
+  return packed;
+}
+
+/** Encodes an indexed image as an indexed PNG whose PLTE is `palette` in its exact order. */
+export function encodeIndexedPng(image: IndexedImage, palette: Palette, options: PngWriteOptions = {}): Uint8Array {
+  checkImageSize(image.width, image.height);
+  checkIndicesInPalette(image, palette.count);
+  const depth = indexedDepth(palette.count);
+  const entries: IndexedColors = [];
+  for (let i = 0; i < palette.count; i++) {
+    const entry = [palette.rgb[i * 3]!, palette.rgb[i * 3 + 1]!, palette.rgb[i * 3 + 2]!];
+    // fast-png writes tRNS when entries carry alpha; only entry 0 is non-opaque, so its
+    // alpha list (the non-opaque entries) is exactly the one-entry tRNS the PNG spec wants.
+    if (options.transparentIndex0) entry.push(i === 0 ? 0 : 255);
+    entries.push(entry);
+  }
+  return fastPngEncode({ width: image.width, height: image.height, data: packIndices(image, depth), depth, channels: 1, palette: entries });
+}
+
+/** A PNG as romgfx reads it: indexed (indices + its PLTE) or direct colour (RGBA, 8 bits per channel). */
+export type DecodedImage =
+  | { kind: 'indexed'; width: number; height: number; pixels: Uint8Array; palette: Palette; alpha: Uint8Array }
+  | { kind: 'rgba'; width: number; height: number; rgba: Uint8Array };
+
+/** Reads width and height from IHDR so oversized images are refused before any inflate. */
+function readHeader(bytes: Uint8Array): { width: number; height: number } {
+  if (bytes.length < 33 || pngSignature.some((b, i) => bytes[i] !== b)) throw new PngFormatError('not a PNG file (bad signature or shorter than a PNG header)', { length: bytes.length });
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (view.getUint32(12) !== 0x49484452) throw new PngFormatError('PNG does not start with an IHDR chunk', {});
+  return { width: view.getUint32(16), height: view.getUint32(20) };
+}
+
+/** Decodes a PNG (any colour type fast-png reads) into indexed or RGBA form. */
+export function decodePng(bytes: Uint8Array): DecodedImage {
+  if (bytes.length > maximumPngFileSizeInBytes) throw new PngFormatError(`PNG is ${bytes.length} bytes; romgfx reads PNGs up to ${maximumPngFileSizeInBytes}`, { length: bytes.length });
+  const { width, height } = readHeader(bytes);
+  checkImageSize(width, height, 'PNG');
+  let png;
+  try {
+    png = fastPngDecode(bytes);
+  } catch (error) {
+    throw new PngFormatError(`PNG does not decode: ${(error as Error).message}`, {}, { cause: error });
+  }
+  const { depth, channels, data } = png;
+  if (png.palette) {
+    const count = png.palette.length;
+    if (count < 1 || count > maximumPaletteColourCount) throw new PngFormatError(`PNG PLTE has ${count} entries`, { count });
+    const rgb = new Uint8Array(count * 3);
+    const alpha = new Uint8Array(count);
+    png.palette.forEach((entry, i) => {
+      rgb.set(entry.slice(0, 3), i * 3);
+      alpha[i] = entry[3] ?? 255;
+    });
+    const pixels = unpackSamples(data as Uint8Array, width, height, depth);
+    for (let i = 0; i < pixels.length; i++) {
+      if (pixels[i]! >= count) throw new PngFormatError(`PNG pixel (${i % width}, ${Math.floor(i / width)}) has index ${pixels[i]} but PLTE has ${count} entries`, { x: i % width, y: Math.floor(i / width) });
+    }
+    return { kind: 'indexed', width, height, pixels, palette: { rgb, count }, alpha };
+  }
+  // Direct colour: gray, gray+alpha, RGB, RGBA at any depth → RGBA8. 16-bit samples are reduced to
+  // 8 bits by rounding (the palettes they are matched against are 8-bit).
+  const samples = depth === 16 ? Uint8Array.from(data as Uint16Array, (v) => Math.round(v / 257)) : depth < 8 ? scaleGray(unpackSamples(data as Uint8Array, width * channels, height, depth), depth) : (data as Uint8Array);
+  const rgba = new Uint8Array(width * height * 4);
+  for (let i = 0, s = 0, o = 0; i < width * height; i++, s += channels, o += 4) {
+    if (channels <= 2) {
+      rgba[o] = rgba[o + 1] = rgba[o + 2] = samples[s]!;
+      rgba[o + 3] = channels === 2 ? samples[s + 1]! : 255;
+    } else {
+      rgba[o] = samples[s]!;
+      rgba[o + 1] = samples[s + 1]!;
+      rgba[o + 2] = samples[s + 2]!;
+      rgba[o + 3] = channels === 4 ? samples[s + 3]! : 255;
+    }
+  }
+  return { kind: 'rgba', width, height, rgba };
+}
+
+/** Unpacks sub-byte PNG samples (rows padded to whole bytes) into one byte each. */
+function unpackSamples(data: Uint8Array, samplesPerRow: number, rows: number, depth: number): Uint8Array {
+  if (depth === 8) return data;
+  const out = new Uint8Array(samplesPerRow * rows);
+  const stride = Math.ceil((samplesPerRow * depth) / 8);
+  const mask = (1 << depth) - 1;
+  for (let y = 0; y < rows; y++) {
+    for (let x = 0; x < samplesPerRow; x++) {
+      const bit = x * depth;
+      out[y * samplesPerRow + x] = (data[y * stride + (bit >> 3)]! >> (8 - depth - (bit & 7))) & mask;
+    }
+  }
+  return out;
+}
+
+function scaleGray(samples: Uint8Array, depth: number): Uint8Array {
+  const maximum = (1 << depth) - 1;
+  return samples.map((v) => Math.round((v * 255) / maximum));
+}
+
+export interface PngReadOptions {
+  /** Palette RGB(A) pixels are mapped onto. Required for direct-colour PNGs. */
+  palette?: Palette;
+  /** Map off-palette colours to the nearest palette colour (squared RGB distance; ties → lower index). */
+  nearest?: boolean;
+}
+
+/**
+ * Turns a decoded PNG into an indexed image. Indexed PNGs keep their indices untouched. RGB(A)
+ * pixels are matched exactly against `palette` (the first of duplicate colours wins; fully
+ * transparent pixels are index 0); unmatched colours raise OffPaletteColourError listing each
+ * colour and its first pixel, unless `nearest` is set.
+ */
+export function toIndexedImage(decoded: DecodedImage, options: PngReadOptions = {}): IndexedImage {
+  if (decoded.kind === 'indexed') return { width: decoded.width, height: decoded.height, pixels: decoded.pixels };
+  const palette = options.palette;
+  if (!palette) throw new OffPaletteColourError('the PNG is not indexed and no palette was given to map its colours onto', {});
+  const exact = new Map<number, number>();
+  for (let i = palette.count - 1; i >= 0; i--) exact.set((palette.rgb[i * 3]! << 16) | (palette.rgb[i * 3 + 1]! << 8) | palette.rgb[i * 3 + 2]!, i);
+  const { width, height, rgba } = decoded;
+  const pixels = new Uint8Array(width * height);
+  const missing = new Map<number, { x: number; y: number; pixels: number }>();
+  for (let i = 0, o = 0; i < pixels.length; i++, o += 4) {
+    if (rgba[o + 3] === 0) continue; // fully transparent → colour 0, already 0
+    const colour = (rgba[o]! << 16) | (rgba[o + 1]! << 8) | rgba[o + 2]!;
+    let index = exact.get(colour);
+    if (index === undefined) {
+      if (options.nearest) {
+        index = nearestIndex(palette, colour);
+        exact.set(colour, index);
+      } else {
+        const seen = missing.get(colour);
+        if (seen) seen.pixels++;
+        else missing.set(colour, { x: i % width, y: Math.floor(i / width), pixels: 1 });
+        continue;
+      }
+    }
+    pixels[i] = index;
+  }
+  if (missing.size > 0) {
+    const colours = [...missing].map(([colour, where]) => ({ colour: colourHex(colour), x: where.x, y: where.y, pixels: where.pixels }));
+    const listed = colours.slice(0, maximumListedOffPaletteColours).map((c) => `${c.colour} first at (${c.x}, ${c.y})`);
+    const more = colours.length > listed.length ? ` and ${colours.length - listed.length} more` : '';
+    throw new OffPaletteColourError(`${colours.length} colour(s) are not in the ${palette.count}-colour palette: ${listed.join(', ')}${more}; pass --nearest to map them to the nearest colour`, {
+      colours: colours.slice(0, maximumListedOffPaletteColours),
+      colourCount: colours.length,
+    });
+  }
+  return { width, height, pixels };
+}
+
+function nearestIndex(palette: Palette, colour: number): number {
+  const r = colour >> 16;
+  const g = (colour >> 8) & 0xff;
+  const b = colour & 0xff;
+  let best = 0;
+  let bestDistance = Infinity;
+  for (let i = 0; i < palette.count; i++) {
+    const dr = palette.rgb[i * 3]! - r;
+    const dg = palette.rgb[i * 3 + 1]! - g;
+    const db = palette.rgb[i * 3 + 2]! - b;
+    const distance = dr * dr + dg * dg + db * db;
+    if (distance < bestDistance) {
+      bestDistance = distance;
+      best = i;
+    }
+  }
+  return best;
+}
+
+/** Decodes PNG bytes straight to an indexed image (see toIndexedImage). */
+export function readIndexedPng(bytes: Uint8Array, options: PngReadOptions = {}): IndexedImage {
+  return toIndexedImage(decodePng(bytes), options);
+}
