@@ -1,0 +1,144 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { cacheKey, normalizeRequest, type ThumbnailRequest } from '../../src/thumbs/request.js';
+import { planFit, planScale, resampleIndexed } from '../../src/thumbs/scale.js';
+import { Histogram, ThumbnailMetrics } from '../../src/thumbs/metrics.js';
+import { MemoryCache, memoryEntryOverheadInBytes } from '../../src/thumbs/memory-cache.js';
+import { ThumbnailRequestError } from '../../src/errors.js';
+
+const base: ThumbnailRequest = { rom: { path: '/roms/a.sfc', sha1: 'b'.repeat(40) }, block: { offset: 0x8120, format: 'snes4bpp', tiles: 64 } };
+
+describe('normalizeRequest and cacheKey', () => {
+  it('fills defaults', () => {
+    expect(normalizeRequest(base)).toEqual({
+      rom: { path: '/roms/a.sfc', sha1: 'b'.repeat(40) },
+      block: { offset: 0x8120, format: 'snes4bpp', tiles: 64, codec: null, tilesPerRow: 16 },
+      palette: { kind: 'grayscale' },
+      output: { scale: 1, fit: null, format: 'png' },
+    });
+  });
+
+  it('names the bad field', () => {
+    const bad: [unknown, RegExp][] = [
+      [{ ...base, rom: { path: '/a', sha1: 'XYZ' } }, /rom\.sha1/u],
+      [{ ...base, block: { ...base.block, offset: -1 } }, /block\.offset/u],
+      [{ ...base, block: { ...base.block, tiles: 0 } }, /block\.tiles/u],
+      [{ ...base, block: { ...base.block, tiles: 1e9 } }, /block\.tiles/u],
+      [{ ...base, block: { ...base.block, format: '../x' } }, /block\.format/u],
+      [{ ...base, output: { scale: 0 } }, /output\.scale/u],
+      [{ ...base, output: { scale: 2, fit: { width: 1, height: 1 } } }, /scale or fit/u],
+      [{ ...base, output: { format: 'gif' } }, /output\.format/u],
+      [{ ...base, palette: { kind: 'colors', colors: [0x1000000] } }, /palette\.colors\[0\]/u],
+      [{ ...base, palette: { kind: 'rom', offset: 0, encoding: 'bgr555', count: 0 } }, /palette\.count/u],
+    ];
+    for (const [request, message] of bad) {
+      expect(() => normalizeRequest(request as ThumbnailRequest)).toThrow(ThumbnailRequestError);
+      expect(() => normalizeRequest(request as ThumbnailRequest)).toThrow(message);
+    }
+  });
+
+  it('keys on content, not on the path, and on every field that changes the output', () => {
+    const k = cacheKey(normalizeRequest(base));
+    expect(cacheKey(normalizeRequest({ ...base, rom: { ...base.rom, path: '/elsewhere/copy.sfc' } }))).toBe(k);
+    // Defaults and explicit defaults are the same request.
+    expect(cacheKey(normalizeRequest({ ...base, output: { scale: 1, format: 'png' }, palette: { kind: 'grayscale' } }))).toBe(k);
+    const variants: ThumbnailRequest[] = [
+      { ...base, rom: { ...base.rom, sha1: 'c'.repeat(40) } },
+      { ...base, block: { ...base.block, offset: 0x8121 } },
+      { ...base, block: { ...base.block, format: 'gb2bpp' } },
+      { ...base, block: { ...base.block, tiles: 65 } },
+      { ...base, block: { ...base.block, codec: 'hal' } },
+      { ...base, block: { ...base.block, arrangement: { kind: 'sheet', tilesPerRow: 8 } } },
+      { ...base, palette: { kind: 'colors', colors: [0, 0xffffff] } },
+      { ...base, palette: { kind: 'rom', offset: 0x8100, encoding: 'bgr555', count: 16 } },
+      { ...base, output: { scale: 2 } },
+      { ...base, output: { fit: { width: 64, height: 64 } } },
+      { ...base, output: { format: 'webp' } },
+    ];
+    const keys = new Set(variants.map((v) => cacheKey(normalizeRequest(v))));
+    expect(keys.size).toBe(variants.length);
+    expect(keys.has(k)).toBe(false);
+  });
+});
+
+describe('nearest-neighbour resampling', () => {
+  it('enlarging repeats every pixel factor × factor times (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 5 }), fc.infiniteStream(fc.integer({ min: 0, max: 255 })), (w, h, factor, values) => {
+        const it = values[Symbol.iterator]();
+        const pixels = Uint8Array.from({ length: w * h }, () => it.next().value as number);
+        const out = resampleIndexed({ width: w, height: h, pixels }, planScale(w, h, factor));
+        expect([out.width, out.height]).toEqual([w * factor, h * factor]);
+        for (let y = 0; y < out.height; y++) for (let x = 0; x < out.width; x++) expect(out.pixels[y * out.width + x]).toBe(pixels[Math.floor(y / factor) * w + Math.floor(x / factor)]);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('fits: largest whole enlargement inside the box, or the smallest whole shrink', () => {
+    expect(planFit(128, 64, 300, 300)).toEqual({ factor: 2, divisor: 1, width: 256, height: 128 });
+    expect(planFit(128, 64, 128, 64)).toEqual({ factor: 1, divisor: 1, width: 128, height: 64 });
+    expect(planFit(128, 512, 64, 64)).toEqual({ factor: 1, divisor: 8, width: 16, height: 64 });
+    const shrunk = resampleIndexed({ width: 4, height: 2, pixels: Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8) }, planFit(4, 2, 2, 2));
+    expect(shrunk).toEqual({ width: 2, height: 1, pixels: Uint8Array.of(1, 3) });
+  });
+
+  it('refuses an output past the pixel limits', () => {
+    expect(() => planScale(4096, 4096, 4)).toThrow(ThumbnailRequestError);
+  });
+});
+
+describe('metrics', () => {
+  it('histograms are cumulative in Prometheus text; counters and gauges are exported', () => {
+    const m = new ThumbnailMetrics(true);
+    m.requests = 3;
+    m.memoryHits = 2;
+    m.observe('decode', 0.0003);
+    m.observe('decode', 0.002);
+    m.countError('ERR_X');
+    const text = m.toPrometheus();
+    expect(text).toContain('romgfx_thumbnail_requests_total 3');
+    expect(text).toContain('romgfx_thumbnail_cache_hits_total{level="memory"} 2');
+    expect(text).toContain('romgfx_thumbnail_failures_total{code="ERR_X"} 1');
+    expect(text).toContain('romgfx_thumbnail_stage_seconds_bucket{stage="decode",le="0.0005"} 1');
+    expect(text).toContain('romgfx_thumbnail_stage_seconds_bucket{stage="decode",le="0.0025"} 2');
+    expect(text).toContain('romgfx_thumbnail_stage_seconds_bucket{stage="decode",le="+Inf"} 2');
+    expect(text).toContain('romgfx_thumbnail_stage_seconds_count{stage="decode"} 2');
+    // Every sample line is "name{labels} number".
+    for (const line of text.split('\n').filter((l) => l && !l.startsWith('#'))) expect(line).toMatch(/^[a-z_]+(\{[^}]*\})? [0-9.e+-]+$/u);
+    expect(m.summary().stages.decode).toMatchObject({ count: 2, p50Seconds: 0.0005, p95Seconds: 0.0025 });
+  });
+
+  it('with instrumentation off, timings are not recorded but counters are', () => {
+    const m = new ThumbnailMetrics(false);
+    m.observe('decode', 1);
+    m.requests++;
+    expect(m.summary().stages.decode.count).toBe(0);
+    expect(m.summary().requests).toBe(1);
+  });
+
+  it('quantiles are bucket upper bounds', () => {
+    const h = new Histogram([1, 2, 3]);
+    for (const v of [0.5, 1.5, 2.5, 2.6, 10]) h.observe(v);
+    expect(h.cumulative()).toEqual([1, 2, 4, 5]);
+    expect(h.quantile(0.5)).toBe(3);
+    expect(h.quantile(1)).toBe(Number.POSITIVE_INFINITY);
+  });
+});
+
+describe('MemoryCache', () => {
+  it('holds at most its byte bound, evicting the least recently used', () => {
+    const entrySize = 1000 + memoryEntryOverheadInBytes;
+    const cache = new MemoryCache(3 * entrySize);
+    const value = { bytes: new Uint8Array(1000), width: 1, height: 1, format: 'png' as const };
+    cache.set('a', value);
+    cache.set('b', value);
+    cache.set('c', value);
+    expect(cache.get('a')).toBeDefined(); // a is now the most recent
+    cache.set('d', value);
+    expect(cache.entries).toBe(3);
+    expect(cache.bytes).toBe(3 * entrySize);
+    expect(cache.get('b')).toBeUndefined();
+    expect(cache.get('a')).toBeDefined();
+  });
+});
