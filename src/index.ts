@@ -59,3 +59,6 @@ export {
   type BpsHeader,
   type BpsChecksumName,
 } from './patch/index.js';
+
+// --- Codecs (HAL, GBA BIOS family, LZ4, PB16) ---------------------------------------------
+export * from './codecs/index.js';

@@ -1,0 +1,16 @@
+/** Public surface of src/codecs: the registry, the codec shape, and the named kernels. */
+export { getCodec, listCodecs, codecNames } from './registry.js';
+export type { Codec, CompressOptions, DecodeLimits, DecodeResult, ProbeResult } from './types.js';
+export { decodeHal, probeHal } from './hal/decode.js';
+export { encodeHal, type HalInhalLevel } from './hal/encode.js';
+export { encodeHalOptimal } from './hal/optimal.js';
+export { halKernels, setHalKernels, typescriptHalKernels, type HalKernels } from './hal/kernels.js';
+export { maximumHalOutputSizeInBytes, maximumHalPackedSizeInBytes, bitReversedByte } from './hal/common.js';
+export { decodeGbaLz77, decodeGbaLz11, encodeGbaLz77, encodeGbaLz11 } from './gba/lz.js';
+export { decodeGbaRle, encodeGbaRle } from './gba/rle.js';
+export { decodeGbaHuffman } from './gba/huffman.js';
+export { decodeGbaDiff } from './gba/diff.js';
+export { defaultGbaDecodeLimitInBytes, maximumGbaCompressInputSizeInBytes } from './gba/header.js';
+export { decodeLz4, decodeLz4Block, decodeLz4Frame, encodeLz4Block, encodeLz4Frame } from './lz4/lz4.js';
+export { xxhash32 } from './lz4/xxhash32.js';
+export { decodePb16, encodePb16 } from './pb16.js';
