@@ -200,7 +200,7 @@ function walkFrame(bytes: Uint8Array, offset: number, limit: number, decode: boo
     const length = word & 0x7fffffff;
     if (length > descriptor.blockMaximum) throw new Lz4FrameError(pos - 4, `block of ${length} bytes exceeds the frame's maximum of ${descriptor.blockMaximum}`);
     if (bytes.length - pos < length + (descriptor.blockChecksum ? 4 : 0)) throw new CodecStreamTruncatedError('lz4', pos, `block of ${length} bytes runs past the input`);
-    if (descriptor.blockChecksum && decode) {
+    if (descriptor.blockChecksum) {
       const expected = readU32(bytes, pos + length);
       const actual = xxhash32(bytes, pos, pos + length);
       if (expected !== actual) throw new Lz4ChecksumError(pos + length, 'block', expected, actual);
@@ -260,6 +260,10 @@ export function decodeLz4(bytes: Uint8Array, offset = 0, limits?: DecodeLimits):
   return decodeLz4Block(bytes, offset, size);
 }
 
+/**
+ * Walks a frame or raw block without building output. Checks everything decode checks except
+ * a frame's content checksum, which needs the output.
+ */
 export function probeLz4(bytes: Uint8Array, offset = 0, limits?: DecodeLimits): ProbeResult | null {
   try {
     if (!Number.isSafeInteger(offset) || offset < 0 || offset > bytes.length) return null;
