@@ -35,12 +35,14 @@ export interface RomRef {
   readonly platform?: Platform;
 }
 
-/** How the tiles of a block are laid out into an image. */
-export interface ArrangementSpec {
-  /** Tiles left→right, top→bottom, `tilesPerRow` per row. */
-  readonly kind: 'sheet';
-  readonly tilesPerRow?: number;
-}
+/**
+ * How the tiles of a block are laid out into an image: a sheet (tiles left→right, top→bottom, or
+ * top→bottom first with `order: 'column'`), or a sprite layout as src/gfx names them
+ * (`snes-obj:16x16`, `snes-obj:32x32`, `gb-8x16`, `block:WxH` in tiles).
+ */
+export type ArrangementSpec =
+  | { readonly kind: 'sheet'; readonly tilesPerRow?: number; readonly order?: 'row' | 'column' }
+  | { readonly kind: 'layout'; readonly layout: string };
 
 export interface BlockSpec {
   /** ROM offset of the block (of the packed stream when `codec` is set). */
@@ -61,7 +63,11 @@ export interface BlockSpec {
 export type PaletteSpec =
   | { readonly kind: 'grayscale' }
   | { readonly kind: 'colors'; readonly colors: readonly number[] }
-  | { readonly kind: 'rom'; readonly offset: number; readonly encoding: string; readonly count: number };
+  | { readonly kind: 'rom'; readonly offset: number; readonly encoding: PaletteEncoding; readonly count: number };
+
+/** How colours are stored in the ROM (game-definition names): SNES/GBA/GBC BGR555, Mega Drive 9-bit, NES master-palette indices, a DMG BGP register byte. */
+export type PaletteEncoding = 'bgr555' | 'md9' | 'nes-index' | 'gb-bgp';
+export const paletteEncodings: readonly PaletteEncoding[] = ['bgr555', 'md9', 'nes-index', 'gb-bgp'];
 
 export type ThumbnailFormat = 'png' | 'webp';
 
@@ -83,10 +89,12 @@ export interface ThumbnailRequest {
 /** A request with every default filled in and every field checked: what the worker and the key see. */
 export interface NormalizedRequest {
   readonly rom: RomRef;
-  readonly block: { offset: number; format: string; tiles: number; codec: string | null; tilesPerRow: number };
+  readonly block: { offset: number; format: string; tiles: number; codec: string | null; arrangement: NormalizedArrangement };
   readonly palette: PaletteSpec;
   readonly output: { scale: number | null; fit: { width: number; height: number } | null; format: ThumbnailFormat };
 }
+
+export type NormalizedArrangement = { kind: 'sheet'; tilesPerRow: number; order: 'row' | 'column' } | { kind: 'layout'; layout: string };
 
 const sha1Pattern = /^[0-9a-f]{40}$/u;
 const namePattern = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/u;
@@ -96,6 +104,13 @@ function checkInteger(field: string, value: unknown, minimum: number, maximum: n
     throw new ThumbnailRequestError(field, `must be an integer from ${minimum} to ${maximum} (got ${JSON.stringify(value)})`, { value });
   }
   return value;
+}
+
+function checkEncoding(value: unknown): PaletteEncoding {
+  if (typeof value !== 'string' || !(paletteEncodings as readonly string[]).includes(value)) {
+    throw new ThumbnailRequestError('palette.encoding', `must be one of ${paletteEncodings.join(', ')} (got ${JSON.stringify(value)})`);
+  }
+  return value as PaletteEncoding;
 }
 
 function checkName(field: string, value: unknown): string {
@@ -120,12 +135,7 @@ export function normalizeRequest(request: ThumbnailRequest): NormalizedRequest {
   const format = checkName('block.format', block.format);
   const tiles = checkInteger('block.tiles', block.tiles, 1, maximumTilesPerThumbnail);
   const codec = block.codec === undefined || block.codec === null || block.codec === 'none' ? null : checkName('block.codec', block.codec);
-  const arrangement = block.arrangement ?? { kind: 'sheet' as const };
-  if (arrangement.kind !== 'sheet') throw new ThumbnailRequestError('block.arrangement.kind', `unknown arrangement ${JSON.stringify(arrangement.kind)}; known: sheet`);
-  const tilesPerRow = Math.min(
-    checkInteger('block.arrangement.tilesPerRow', arrangement.tilesPerRow ?? defaultTilesPerRow, 1, maximumTilesPerRow),
-    tiles,
-  );
+  const arrangement = normalizeArrangement(block.arrangement, tiles);
 
   const palette = normalizePalette(request.palette);
 
@@ -143,10 +153,31 @@ export function normalizeRequest(request: ThumbnailRequest): NormalizedRequest {
   if (outFormat !== 'png' && outFormat !== 'webp') throw new ThumbnailRequestError('output.format', `must be png or webp (got ${JSON.stringify(outFormat)})`);
   return {
     rom: rom.platform === undefined ? { path: rom.path, sha1: rom.sha1 } : { path: rom.path, sha1: rom.sha1, platform: rom.platform },
-    block: { offset, format, tiles, codec, tilesPerRow },
+    block: { offset, format, tiles, codec, arrangement },
     palette,
     output: { scale, fit, format: outFormat },
   };
+}
+
+const layoutPattern = /^(snes-obj:\d{1,3}x\d{1,3}|block:\d{1,2}x\d{1,2}|gb-8x16)$/u;
+
+function normalizeArrangement(arrangement: ArrangementSpec | undefined, tiles: number): NormalizedArrangement {
+  if (arrangement === undefined) return { kind: 'sheet', tilesPerRow: Math.min(defaultTilesPerRow, tiles), order: 'row' };
+  if (arrangement.kind === 'sheet') {
+    const order = arrangement.order ?? 'row';
+    if (order !== 'row' && order !== 'column') throw new ThumbnailRequestError('block.arrangement.order', `must be row or column (got ${JSON.stringify(order)})`);
+    // A sheet never needs more columns than tiles: 3 tiles at 16 per row is a 3-tile-wide image.
+    const tilesPerRow = Math.min(checkInteger('block.arrangement.tilesPerRow', arrangement.tilesPerRow ?? defaultTilesPerRow, 1, maximumTilesPerRow), tiles);
+    return { kind: 'sheet', tilesPerRow, order };
+  }
+  if (arrangement.kind === 'layout') {
+    // The layout's own limits are checked by src/gfx (parseMetatileLayout) where it is used.
+    if (typeof arrangement.layout !== 'string' || !layoutPattern.test(arrangement.layout)) {
+      throw new ThumbnailRequestError('block.arrangement.layout', `must be snes-obj:WxH (pixels), gb-8x16 or block:WxH (tiles) (got ${JSON.stringify(arrangement.layout)})`);
+    }
+    return { kind: 'layout', layout: arrangement.layout };
+  }
+  throw new ThumbnailRequestError('block.arrangement.kind', `unknown arrangement ${JSON.stringify((arrangement as { kind?: unknown }).kind)}; known: sheet, layout`);
 }
 
 function normalizePalette(palette: PaletteSpec | undefined): PaletteSpec {
@@ -165,7 +196,7 @@ function normalizePalette(palette: PaletteSpec | undefined): PaletteSpec {
       return {
         kind: 'rom',
         offset: checkInteger('palette.offset', palette.offset, 0, Number.MAX_SAFE_INTEGER),
-        encoding: checkName('palette.encoding', palette.encoding),
+        encoding: checkEncoding(palette.encoding),
         count: checkInteger('palette.count', palette.count, 1, maximumPaletteColorCount),
       };
     default:
@@ -184,7 +215,7 @@ export function cacheKey(request: NormalizedRequest): string {
     'romgfx-thumb',
     ENGINE_VERSION,
     request.rom.sha1,
-    [block.offset, block.format, block.tiles, block.codec, block.tilesPerRow],
+    [block.offset, block.format, block.tiles, block.codec, block.arrangement.kind === 'sheet' ? ['sheet', block.arrangement.tilesPerRow, block.arrangement.order] : ['layout', block.arrangement.layout]],
     palette.kind === 'grayscale' ? ['grayscale'] : palette.kind === 'colors' ? ['colors', palette.colors] : ['rom', palette.offset, palette.encoding, palette.count],
     [output.scale, output.fit ? [output.fit.width, output.fit.height] : null, output.format],
   ]);

@@ -12,7 +12,7 @@ describe('normalizeRequest and cacheKey', () => {
   it('fills defaults', () => {
     expect(normalizeRequest(base)).toEqual({
       rom: { path: '/roms/a.sfc', sha1: 'b'.repeat(40) },
-      block: { offset: 0x8120, format: 'snes4bpp', tiles: 64, codec: null, tilesPerRow: 16 },
+      block: { offset: 0x8120, format: 'snes4bpp', tiles: 64, codec: null, arrangement: { kind: 'sheet', tilesPerRow: 16, order: 'row' } },
       palette: { kind: 'grayscale' },
       output: { scale: 1, fit: null, format: 'png' },
     });
@@ -30,6 +30,8 @@ describe('normalizeRequest and cacheKey', () => {
       [{ ...base, output: { format: 'gif' } }, /output\.format/u],
       [{ ...base, palette: { kind: 'colors', colors: [0x1000000] } }, /palette\.colors\[0\]/u],
       [{ ...base, palette: { kind: 'rom', offset: 0, encoding: 'bgr555', count: 0 } }, /palette\.count/u],
+      [{ ...base, palette: { kind: 'rom', offset: 0, encoding: 'rgb', count: 4 } }, /palette\.encoding/u],
+      [{ ...base, block: { ...base.block, arrangement: { kind: 'layout', layout: 'spiral' } } }, /block\.arrangement\.layout/u],
     ];
     for (const [request, message] of bad) {
       expect(() => normalizeRequest(request as ThumbnailRequest)).toThrow(ThumbnailRequestError);
@@ -49,6 +51,8 @@ describe('normalizeRequest and cacheKey', () => {
       { ...base, block: { ...base.block, tiles: 65 } },
       { ...base, block: { ...base.block, codec: 'hal' } },
       { ...base, block: { ...base.block, arrangement: { kind: 'sheet', tilesPerRow: 8 } } },
+      { ...base, block: { ...base.block, arrangement: { kind: 'sheet', order: 'column' } } },
+      { ...base, block: { ...base.block, arrangement: { kind: 'layout', layout: 'snes-obj:16x16' } } },
       { ...base, palette: { kind: 'colors', colors: [0, 0xffffff] } },
       { ...base, palette: { kind: 'rom', offset: 0x8100, encoding: 'bgr555', count: 16 } },
       { ...base, output: { scale: 2 } },

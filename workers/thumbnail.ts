@@ -1,0 +1,34 @@
+/**
+ * Piscina worker: renders one thumbnail. Maps the ROM itself (RomHandles), decodes, scales and
+ * encodes in this thread, and replies with data (errors included; see src/thumbs/protocol.ts).
+ * Logs through a synchronous pino destination: an asynchronous one lost lines at pool shutdown.
+ */
+import { performance } from 'node:perf_hooks';
+import { workerData, move, transferableSymbol, valueSymbol } from 'piscina';
+import { createLogger } from '../src/log.js';
+import { RomHandles } from '../src/thumbs/rom-handles.js';
+import { renderThumbnail, type Decompressor } from '../src/thumbs/render.js';
+import { failureFromError, type WorkerReply, type WorkerTask } from '../src/thumbs/protocol.js';
+import { getCodec } from '../src/codecs/index.js';
+
+const settings = (workerData ?? {}) as { logLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
+const logger = createLogger({ level: settings.logLevel ?? 'warn', name: 'romgfx-thumbnail-worker' });
+const roms = new RomHandles();
+const decompress: Decompressor = (codec, bytes, offset, limits) => getCodec(codec).decompress(bytes, offset, limits);
+
+export default function renderTask(task: WorkerTask): WorkerReply {
+  try {
+    const rom = roms.get(task.request.rom);
+    const result = renderThumbnail(rom.data, task.request, task.output, decompress, task.instrumentation ? performance : null);
+    if (task.instrumentation) logger.debug({ offset: task.request.block.offset, decodeSeconds: result.decodeSeconds, encodeSeconds: result.encodeSeconds }, 'rendered');
+    const reply: WorkerReply = { ok: true, ...result };
+    // The bytes are ours alone: transfer their buffer instead of copying it (Piscina's movable protocol).
+    return move({ [transferableSymbol]: [result.bytes.buffer], [valueSymbol]: reply } as never) as unknown as WorkerReply;
+  } catch (error) {
+    const reply = failureFromError(error);
+    // Bad blocks are expected (scanners probe many): the caller gets the error; only internal failures are warnings here.
+    if (reply.error.category === 'internal') logger.warn({ offset: task.request.block.offset, code: reply.error.code }, reply.error.message);
+    else logger.debug({ offset: task.request.block.offset, code: reply.error.code }, reply.error.message);
+    return reply;
+  }
+}
