@@ -62,3 +62,39 @@ export {
 
 // --- Codecs (HAL, GBA BIOS family, LZ4, PB16) ---------------------------------------------
 export * from './codecs/index.js';
+
+// --- Thumbnails (worker pool, memory + disk cache, metrics) ---------------------------------
+export {
+  ThumbnailService,
+  type ThumbnailServiceOptions,
+  type Thumbnail,
+  type ThumbnailOutcome,
+  type RequestOptions as ThumbnailRequestOptions,
+  type RenderManyOptions,
+  type ThumbnailRequest,
+  type RomRef,
+  type BlockSpec,
+  type ArrangementSpec,
+  type PaletteSpec,
+  type PaletteEncoding,
+  type OutputSpec,
+  type ThumbnailFormat,
+  maximumTilesPerThumbnail,
+  MemoryCache,
+  type CachedThumbnail,
+  DiskCache,
+  defaultCacheDirectory,
+  type DiskCacheOptions,
+  type DiskScan,
+  type VerifyReport,
+  type PersistedCounters,
+  ThumbnailMetrics,
+  type ThumbnailStats,
+  type StageSummary,
+  type LevelSummary,
+  type Stage as ThumbnailStage,
+  composeContactSheet,
+  type ContactSheet,
+  type ContactSheetCell,
+  type ContactSheetOptions,
+} from './thumbs/index.js';

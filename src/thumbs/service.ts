@@ -18,6 +18,7 @@ import { ThumbnailPool, type PoolOptions } from './pool.js';
 import { cacheKey, normalizeRequest, type NormalizedRequest, type RomRef, type ThumbnailRequest } from './request.js';
 import type { WorkerSuccess } from './protocol.js';
 import { encodeWebpLossless } from './webp.js';
+import { composeContactSheet, type ContactSheet, type ContactSheetOptions } from './contact-sheet.js';
 
 /** Requests renderMany keeps in flight per worker thread: enough to keep every worker busy, far below the queue limit. */
 export const inFlightPerThread = 8;
@@ -183,6 +184,20 @@ export class ThumbnailService {
     const lanes = Math.min(requests.length, this.#pool.threads * inFlightPerThread);
     await Promise.all(Array.from({ length: lanes }, runOne));
     return outcomes;
+  }
+
+  /**
+   * Renders the requests as PNG and lays them out on one contact sheet (failed ones leave an
+   * empty cell and are listed in `outcomes`). For the scanner's overview of what it found.
+   */
+  async contactSheet(requests: readonly ThumbnailRequest[], options: RenderManyOptions & ContactSheetOptions = {}): Promise<ContactSheet & { outcomes: ThumbnailOutcome[] }> {
+    const pngRequests = requests.map((r) => ({ ...r, output: { ...(r.output ?? {}), format: 'png' as const } }));
+    const outcomes = await this.renderMany(pngRequests, options);
+    const sheet = composeContactSheet(
+      outcomes.map((o) => (o.ok ? o.thumbnail.bytes : null)),
+      options,
+    );
+    return { ...sheet, outcomes };
   }
 
   /** Counters, gauges and stage latencies (see ThumbnailStats). */
