@@ -1,6 +1,9 @@
 import type { CommandModule } from '../main.js';
 import * as rom from './rom.js';
+import * as demo from './demo.js';
 import * as patch from './patch.js';
+import * as codecs from './codecs.js';
+import * as gfx from './gfx.js';
 
 /**
  * Every CLI command module, in the order `romgfx --help` lists them. One file per command (or
@@ -8,5 +11,8 @@ import * as patch from './patch.js';
  */
 export const commandModules: readonly CommandModule[] = [
   rom,
+  demo,
   patch,
+  codecs,
+  gfx,
 ];
