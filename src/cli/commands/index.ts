@@ -4,6 +4,7 @@ import * as demo from './demo.js';
 import * as patch from './patch.js';
 import * as codecs from './codecs.js';
 import * as gfx from './gfx.js';
+import * as thumbs from './thumbs.js';
 
 /**
  * Every CLI command module, in the order `romgfx --help` lists them. One file per command (or
@@ -15,4 +16,5 @@ export const commandModules: readonly CommandModule[] = [
   patch,
   codecs,
   gfx,
+  thumbs,
 ];

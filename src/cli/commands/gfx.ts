@@ -1,0 +1,373 @@
+/**
+ * Graphics commands: `extract` (ROM → PNG), `render` (loose tile/map files → PNG), `dump`
+ * (VRAM + CGRAM + OAM → sprite PNGs), `import` (PNG → tile bytes), `formats` (the format table).
+ * Thin: options are parsed in gfx-options.ts, the work is src/gfx.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import type { Cli } from '../context.js';
+import { openRom } from '../../rom/rom.js';
+import { getCodec } from '../../codecs/index.js';
+import { UsageError, TileDataLengthError, hex } from '../../errors.js';
+import { assertWritable, writeFileAtomic } from '../../util/files.js';
+import { platformOption } from './rom.js';
+import {
+  checkIndicesFitBpp,
+  decodePng,
+  decodeTiles,
+  decodeTilemap,
+  encodeIndexedPng,
+  encodeTiles,
+  getTileFormat,
+  grayscalePalette,
+  parseTilemapFormat,
+  renderIndexedImage,
+  renderSpriteDump,
+  renderTilemap,
+  siblingDumpNames,
+  tileFormats,
+  toIndexedImage,
+  unarrangeMetatiles,
+  unarrangeSheet,
+  arrangeSheet,
+  decodeBgr555,
+  subPalette,
+  vramSizeInBytes,
+  oamSizeInBytes,
+  metatileCount,
+  snesObjTilesPerRow,
+  maximumPngFileSizeInBytes,
+  type IndexedImage,
+  type Palette,
+  type TileFormat,
+} from '../../gfx/index.js';
+import { integerOption, layoutHelp, readInputFile, resolveLayout, resolvePalette, type LayoutOptions, type PaletteOptions } from './gfx-options.js';
+
+/** Most tiles one extract/render writes into one image (a 2048×2048 sheet of 8×8 tiles). */
+export const maximumTilesPerImage = 65536;
+
+interface ImageOutputOptions {
+  output?: string;
+  force?: boolean;
+  json?: boolean;
+  transparent?: boolean;
+}
+
+function requireOutput(options: ImageOutputOptions): string {
+  if (!options.output) throw new UsageError('-o <file> is required');
+  return options.output;
+}
+
+function tileCountFor(format: TileFormat, available: number, tiles: number | undefined, length: number | undefined, where: string): number {
+  if (tiles !== undefined && length !== undefined) throw new UsageError('give --tiles or --length, not both');
+  let count: number;
+  if (tiles !== undefined) count = tiles;
+  else if (length !== undefined) {
+    if (length % format.bytesPerTile !== 0) throw new TileDataLengthError(`--length ${length} is not a whole number of ${format.name} tiles (${format.bytesPerTile} bytes each)`, { length, bytesPerTile: format.bytesPerTile });
+    count = length / format.bytesPerTile;
+  } else count = Math.floor(available / format.bytesPerTile);
+  if (count < 1) throw new TileDataLengthError(`no whole ${format.name} tile in ${available} bytes at ${where}`, { available });
+  if (count > maximumTilesPerImage) throw new TileDataLengthError(`${count} tiles is more than one image holds (${maximumTilesPerImage})`, { count });
+  if (count * format.bytesPerTile > available) {
+    throw new TileDataLengthError(`${count} ${format.name} tiles need ${count * format.bytesPerTile} bytes; only ${available} are there at ${where}`, { count, available });
+  }
+  return count;
+}
+
+function arrange(indices: Uint8Array, tileCount: number, layoutOptions: LayoutOptions): IndexedImage {
+  const layout = resolveLayout(layoutOptions);
+  return layout.metatiles
+    ? renderIndexedImage(indices, tileCount, { layout: layout.metatiles, ...(layout.metatilesPerRow === undefined ? {} : { metatilesPerRow: layout.metatilesPerRow }) })
+    : renderIndexedImage(indices, tileCount, layout.sheet);
+}
+
+function writePng(path: string, image: IndexedImage, palette: Palette, options: ImageOutputOptions): number {
+  return writeFileAtomic(path, encodeIndexedPng(image, palette, { transparentIndex0: options.transparent === true }), { force: options.force }).bytes;
+}
+
+function addPaletteOptions(command: Command, romPalettes: boolean): Command {
+  command.option('--palette <spec>', `palette: a file (JASC .pal, .gpl, .act, raw BGR555, 512-byte CGRAM)${romPalettes ? ', rom:<offset|bus address>' : ''} or gray (default: grayscale ramp)`);
+  if (romPalettes) command.option('--palette-count <n>', 'colours --palette rom:… reads (default 16)');
+  return command.option('--subpalette <n>', 'use 2^bpp-colour sub-palette n of a larger palette (e.g. 8 for the first SNES OBJ palette in CGRAM)');
+}
+
+function addLayoutOptions(command: Command): Command {
+  return command
+    .option('--layout <layout>', layoutHelp)
+    .option('--tiles-per-row <n>', 'sheet width in tiles (default 16)')
+    .option('--column-major', 'fill sheet columns first')
+    .option('--metatiles-per-row <n>', 'metatiles per row for metatile layouts');
+}
+
+interface ExtractOptions extends ImageOutputOptions, PaletteOptions, LayoutOptions {
+  offset?: string;
+  format?: string;
+  tiles?: string;
+  length?: string;
+  codec?: string;
+  platform?: string;
+}
+
+interface RenderOptions extends ImageOutputOptions, PaletteOptions, LayoutOptions {
+  tiles?: string;
+  format?: string;
+  map?: string;
+  mapFormat?: string;
+  attr?: string;
+  mapWidth?: string;
+}
+
+interface DumpOptions {
+  cgram?: string;
+  oam?: string;
+  obsel?: string;
+  output?: string;
+  force?: boolean;
+  json?: boolean;
+  subpalette?: string;
+}
+
+interface ImportOptions extends PaletteOptions, LayoutOptions {
+  format?: string;
+  nearest?: boolean;
+  tiles?: string;
+  output?: string;
+  force?: boolean;
+  json?: boolean;
+}
+
+function requireFormat(name: string | undefined): TileFormat {
+  if (!name) throw new UsageError('--format <fmt> is required (romgfx formats lists them)');
+  return getTileFormat(name);
+}
+
+export function register(program: Command, cli: Cli): void {
+  const extract = program
+    .command('extract')
+    .description('decode raw (or --codec compressed) tiles from a ROM to an indexed PNG')
+    .argument('<rom>', 'ROM file (unidentified files open as raw data)')
+    .option('--offset <loc>', 'ROM offset (0x8120) or bus address ($C0:8000)')
+    .option('--format <fmt>', 'tile format (romgfx formats)')
+    .option('--tiles <n>', 'number of tiles')
+    .option('--length <bytes>', 'number of bytes (a whole number of tiles)')
+    .option('--codec <name>', 'decompress at --offset first (hal, lz77, …); tiles then come from the decompressed data');
+  addPaletteOptions(extract, true);
+  addLayoutOptions(extract)
+    .option('--transparent', 'make colour 0 transparent (tRNS)')
+    .option('--platform <name>', 'skip detection: snes, gb, gbc, gba, nes, md')
+    .option('-o, --output <file>', 'PNG to write')
+    .option('--force', 'overwrite the output file')
+    .option('--json', 'print a JSON object')
+    .action(
+      cli.action((path: string, options: ExtractOptions) => {
+        const format = requireFormat(options.format);
+        if (!options.offset) throw new UsageError('--offset is required');
+        const output = requireOutput(options);
+        assertWritable(output, options.force);
+        const platform = platformOption(options.platform);
+        const rom = openRom(path, platform ? { platform } : { allowUnknown: true });
+        const offset = rom.resolveLocation(options.offset);
+        const tiles = integerOption(options.tiles, '--tiles', 1, maximumTilesPerImage);
+        const length = integerOption(options.length, '--length', 1, maximumTilesPerImage * 64);
+        let source: Uint8Array;
+        let packedLength: number | undefined;
+        let unpackedLength: number | undefined;
+        if (options.codec) {
+          const result = getCodec(options.codec).decompress(rom.data, offset);
+          source = result.data;
+          packedLength = result.packedLength;
+          unpackedLength = result.data.length;
+        } else {
+          if (tiles === undefined && length === undefined) throw new UsageError('give --tiles <n> or --length <bytes> (or --codec to read a compressed block)');
+          source = rom.data.subarray(offset);
+        }
+        const where = options.codec ? `the ${unpackedLength}-byte decompressed block` : `ROM offset ${hex(offset)}`;
+        const tileCount = tileCountFor(format, source.length, tiles, length, where);
+        const indices = decodeTiles(format, source.subarray(0, tileCount * format.bytesPerTile));
+        const palette = resolvePalette(options, format.bpp, rom);
+        const image = arrange(indices, tileCount, options);
+        const bytes = writePng(output, image, palette, options);
+        const report = {
+          rom: rom.name,
+          offset,
+          format: format.name,
+          tiles: tileCount,
+          bytes: tileCount * format.bytesPerTile,
+          ...(options.codec ? { codec: options.codec, packedLength, unpackedLength } : {}),
+          width: image.width,
+          height: image.height,
+          paletteColours: palette.count,
+          output,
+          pngBytes: bytes,
+        };
+        if (options.json) cli.outJson(report);
+        else {
+          const packed = options.codec ? ` (${options.codec}: ${packedLength} packed → ${unpackedLength} bytes)` : '';
+          cli.out(`wrote ${output}: ${tileCount} ${format.name} tiles from ${hex(offset)}${packed}, ${image.width}x${image.height}, ${palette.count} colours`);
+        }
+      }),
+    );
+
+  const render = program
+    .command('render')
+    .description('render loose tile data (optionally through a tilemap) to an indexed PNG')
+    .option('--tiles <file>', 'tile data file')
+    .option('--format <fmt>', 'tile format (romgfx formats)')
+    .option('--map <file>', 'tilemap file')
+    .option('--map-format <fmt>', 'tilemap format: snes, gba, gb, gb-signed (default snes)')
+    .option('--attr <file>', 'GBC attribute map (with --map-format gb / gb-signed)')
+    .option('--map-width <n>', 'map width in tiles (default 32)');
+  addPaletteOptions(render, false);
+  addLayoutOptions(render)
+    .option('--transparent', 'make colour 0 transparent (tRNS)')
+    .option('-o, --output <file>', 'PNG to write')
+    .option('--force', 'overwrite the output file')
+    .option('--json', 'print a JSON object')
+    .action(
+      cli.action((options: RenderOptions) => {
+        if (!options.tiles) throw new UsageError('--tiles <file> is required');
+        const format = requireFormat(options.format);
+        const output = requireOutput(options);
+        assertWritable(output, options.force);
+        const data = readInputFile(options.tiles, 'tile file');
+        const tileCount = tileCountFor(format, data.length, undefined, undefined, options.tiles);
+        if (data.length % format.bytesPerTile !== 0) cli.warn(`${options.tiles}: ${data.length % format.bytesPerTile} trailing byte(s) after the last whole tile ignored`);
+        const indices = decodeTiles(format, data.subarray(0, tileCount * format.bytesPerTile));
+        const palette = resolvePalette(options, format.bpp);
+        let image: IndexedImage;
+        if (options.map) {
+          if (options.layout || options.tilesPerRow || options.columnMajor) throw new UsageError('--layout / --tiles-per-row / --column-major arrange tiles without a map; a map decides the arrangement');
+          const mapFormat = parseTilemapFormat(options.mapFormat ?? 'snes');
+          const attributes = options.attr ? readInputFile(options.attr, 'attribute map') : undefined;
+          const map = decodeTilemap(mapFormat, readInputFile(options.map, 'tilemap'), attributes);
+          const widthInTiles = integerOption(options.mapWidth, '--map-width', 1, 2048) ?? 32;
+          image = renderTilemap(indices, tileCount, map, { widthInTiles, bpp: format.bpp });
+        } else {
+          if (options.mapFormat || options.attr || options.mapWidth) throw new UsageError('--map-format, --attr and --map-width need --map');
+          image = arrange(indices, tileCount, options);
+        }
+        const bytes = writePng(output, image, palette, options);
+        const report = { tiles: tileCount, format: format.name, map: options.map ?? null, width: image.width, height: image.height, paletteColours: palette.count, output, pngBytes: bytes };
+        if (options.json) cli.outJson(report);
+        else cli.out(`wrote ${output}: ${tileCount} ${format.name} tiles${options.map ? ' through ' + options.map : ''}, ${image.width}x${image.height}`);
+      }),
+    );
+
+  program
+    .command('dump')
+    .description('SNES VRAM + CGRAM + OAM dumps → one PNG per visible sprite and a composite (siblings found by emulator naming)')
+    .argument('<vram>', '64 KiB VRAM dump')
+    .option('--cgram <file>', '512-byte CGRAM dump (default: a sibling file, else grayscale)')
+    .option('--oam <file>', '544-byte OAM dump (default: a sibling file; without OAM the VRAM is written as a 4bpp sheet)')
+    .option('--obsel <byte>', 'OBSEL ($2101) value: name base, name select, sizes (default 0: 8x8/16x16, base 0)')
+    .option('--subpalette <n>', 'CGRAM palette for the VRAM sheet when there is no OAM (default 8, the first OBJ palette)')
+    .option('-o, --output <dir>', 'output folder (created if missing)')
+    .option('--force', 'overwrite files in the output folder')
+    .option('--json', 'print a JSON object')
+    .action(
+      cli.action((vramPath: string, options: DumpOptions) => {
+        const outDir = options.output;
+        if (!outDir) throw new UsageError('-o <dir> is required');
+        const vram = readInputFile(vramPath, 'VRAM dump', vramSizeInBytes);
+        const siblings = siblingDumpNames(vramPath);
+        const cgramPath = options.cgram ?? siblings.cgram.find((p) => existsSync(p));
+        const oamPath = options.oam ?? siblings.oam.find((p) => existsSync(p));
+        const cgram = cgramPath ? readInputFile(cgramPath, 'CGRAM dump', 512) : undefined;
+        const obsel = integerOption(options.obsel, '--obsel', 0, 255) ?? 0;
+        mkdirSync(outDir, { recursive: true });
+        const written: { path: string; sprite?: number; x?: number; y?: number; width: number; height: number; palette?: number }[] = [];
+        if (!oamPath) {
+          if (options.obsel) throw new UsageError('--obsel needs an OAM dump (--oam or a sibling file)');
+          const target = join(outDir, 'vram.png');
+          assertWritable(target, options.force);
+          const indices = decodeTiles('snes4bpp', vram.length === vramSizeInBytes ? vram : vram.subarray(0, vram.length - (vram.length % 32)));
+          const image = arrangeSheet(indices, indices.length / 64, { tilesPerRow: snesObjTilesPerRow });
+          const sub = integerOption(options.subpalette, '--subpalette', 0, 15) ?? 8;
+          const palette = cgram ? subPalette(decodeBgr555(cgram, 256), sub, 16) : grayscalePalette(4);
+          writePng(target, image, palette, { force: options.force, transparent: true });
+          written.push({ path: target, width: image.width, height: image.height });
+        } else {
+          const oam = readInputFile(oamPath, 'OAM dump', oamSizeInBytes);
+          const dump = renderSpriteDump({ vram, oam, obsel, ...(cgram ? { cgram } : {}) });
+          const targets = [...dump.sprites.map((s) => join(outDir, `sprite-${String(s.entry.index).padStart(3, '0')}.png`)), join(outDir, 'composite.png')];
+          for (const target of targets) assertWritable(target, options.force);
+          dump.sprites.forEach((sprite, i) => {
+            writePng(targets[i]!, sprite.image, sprite.palette, { force: options.force, transparent: true });
+            const { entry } = sprite;
+            written.push({ path: targets[i]!, sprite: entry.index, x: entry.x, y: entry.y, width: entry.width, height: entry.height, palette: entry.palette });
+          });
+          writePng(targets[targets.length - 1]!, dump.composite, dump.compositePalette, { force: options.force, transparent: true });
+          written.push({ path: targets[targets.length - 1]!, width: dump.composite.width, height: dump.composite.height });
+        }
+        const report = { vram: vramPath, cgram: cgramPath ?? null, oam: oamPath ?? null, obsel, files: written };
+        if (options.json) cli.outJson(report);
+        else {
+          cli.out(`VRAM ${vramPath}, CGRAM ${cgramPath ?? '(none: grayscale)'}, OAM ${oamPath ?? '(none: VRAM sheet)'}`);
+          for (const file of written) cli.out(file.sprite === undefined ? `wrote ${file.path} (${file.width}x${file.height})` : `wrote ${file.path}: sprite ${file.sprite} at (${file.x}, ${file.y}) ${file.width}x${file.height} palette ${file.palette}`);
+        }
+      }),
+    );
+
+  const imp = program
+    .command('import')
+    .description('convert a PNG back to tile bytes (indexed PNGs keep their indices; RGB is matched to --palette)')
+    .argument('<png>', 'PNG file')
+    .option('--format <fmt>', 'tile format (romgfx formats)')
+    .option('--nearest', 'map colours that are not in the palette to the nearest one instead of failing')
+    .option('--tiles <n>', 'take only the first n tiles');
+  addPaletteOptions(imp, false);
+  addLayoutOptions(imp)
+    .option('-o, --output <file>', 'tile bytes to write')
+    .option('--force', 'overwrite the output file')
+    .option('--json', 'print a JSON object')
+    .action(
+      cli.action((pngPath: string, options: ImportOptions) => {
+        const format = requireFormat(options.format);
+        if (!options.output) throw new UsageError('-o <file> is required');
+        assertWritable(options.output, options.force);
+        const decoded = decodePng(readInputFile(pngPath, 'PNG', maximumPngFileSizeInBytes));
+        const palette = resolvePalette(options, format.bpp);
+        const image = toIndexedImage(decoded, { palette, nearest: options.nearest === true });
+        checkIndicesFitBpp(image, format.bpp);
+        const layout = resolveLayout(options);
+        const wanted = integerOption(options.tiles, '--tiles', 1, maximumTilesPerImage);
+        let indices: Uint8Array;
+        if (layout.metatiles) {
+          const m = layout.metatiles;
+          const perRow = layout.metatilesPerRow ?? Math.max(1, Math.floor(16 / m.widthInTiles));
+          const metatiles = perRow * Math.floor(image.height / (m.heightInTiles * 8));
+          const fullCount = m.kind === 'block' ? metatiles * m.widthInTiles * m.heightInTiles : Math.ceil(metatiles / (snesObjTilesPerRow / m.widthInTiles)) * m.heightInTiles * snesObjTilesPerRow;
+          const tileCount = wanted ?? fullCount;
+          if (metatileCount(m, tileCount) > metatiles) throw new TileDataLengthError(`--tiles ${tileCount} needs more metatiles than the image holds (${metatiles})`, { tileCount, metatiles });
+          indices = unarrangeMetatiles(image, tileCount, m, layout.metatilesPerRow === undefined ? {} : { metatilesPerRow: layout.metatilesPerRow });
+        } else {
+          indices = unarrangeSheet(image, { ...layout.sheet, ...(wanted === undefined ? {} : { tileCount: wanted }) }).indices;
+        }
+        const bytes = encodeTiles(format, indices);
+        const result = writeFileAtomic(options.output, bytes, { force: options.force });
+        const report = { png: pngPath, kind: decoded.kind, format: format.name, tiles: indices.length / 64, bytes: result.bytes, output: result.path };
+        if (options.json) cli.outJson(report);
+        else cli.out(`wrote ${result.path}: ${report.tiles} ${format.name} tiles, ${result.bytes} bytes (from ${decoded.kind === 'indexed' ? 'indexed PNG, indices kept' : 'RGB PNG, colours matched'})`);
+      }),
+    );
+
+  program
+    .command('formats')
+    .description('list the tile formats')
+    .option('--json', 'print a JSON array')
+    .action(
+      cli.action((options: { json?: boolean }) => {
+        const rows = tileFormats.map((f) => ({ name: f.name, aliases: [...f.aliases], bpp: f.bpp, bytesPerTile: f.bytesPerTile, consoles: [...f.consoles], description: f.description }));
+        if (options.json) {
+          cli.outJson(rows);
+          return;
+        }
+        const width = Math.max(...rows.map((r) => r.name.length));
+        for (const r of rows) {
+          const aliases = r.aliases.length ? ` (also ${r.aliases.join(', ')})` : '';
+          cli.out(`${r.name.padEnd(width)}  ${r.bpp}bpp ${String(r.bytesPerTile).padStart(2)} B/tile  ${r.consoles.join(', ')}${aliases}: ${r.description}`);
+        }
+      }),
+    );
+}
