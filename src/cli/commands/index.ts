@@ -2,6 +2,7 @@ import type { CommandModule } from '../main.js';
 import * as rom from './rom.js';
 import * as demo from './demo.js';
 import * as patch from './patch.js';
+import * as defs from './defs.js';
 import * as codecs from './codecs.js';
 import * as gfx from './gfx.js';
 import * as thumbs from './thumbs.js';
@@ -14,6 +15,7 @@ export const commandModules: readonly CommandModule[] = [
   rom,
   demo,
   patch,
+  defs,
   codecs,
   gfx,
   thumbs,
