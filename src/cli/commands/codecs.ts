@@ -1,0 +1,142 @@
+/** `romgfx decompress`, `romgfx compress`, `romgfx codecs`: the codec registry on the command line. */
+import type { Command } from 'commander';
+import type { Cli } from '../context.js';
+import { getCodec, listCodecs } from '../../codecs/registry.js';
+import type { CompressOptions, DecodeLimits } from '../../codecs/types.js';
+import { hex, UsageError } from '../../errors.js';
+import { openRom } from '../../rom/rom.js';
+import { readFileBytes } from '../../rom/source.js';
+import { writeFileAtomic, assertWritable } from '../../util/files.js';
+import { platformOption } from './rom.js';
+
+/** Largest file `compress` reads (the largest any codec here accepts). */
+const maximumCompressInputSizeInBytes = 64 * 1024 * 1024;
+
+function sizeOption(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const text = value.trim().toLowerCase();
+  const parsed = /^0x[0-9a-f]+$/u.test(text) ? Number.parseInt(text.slice(2), 16) : /^\d+$/u.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(parsed)) throw new UsageError(`${flag} must be a byte count (decimal or 0x hex), not "${value}"`);
+  return parsed;
+}
+
+interface DecompressOptions {
+  codec: string;
+  offset?: string;
+  size?: string;
+  maxOutput?: string;
+  output?: string;
+  force?: boolean;
+  platform?: string;
+  json?: boolean;
+}
+
+interface CompressCommandOptions {
+  codec: string;
+  level?: string;
+  vramSafe?: boolean;
+  variant?: string;
+  output?: string;
+  force?: boolean;
+  json?: boolean;
+}
+
+export function register(program: Command, cli: Cli): void {
+  program
+    .command('decompress')
+    .description('decompress a block from a ROM or any file and print its packed and unpacked sizes')
+    .argument('<input>', 'ROM or file')
+    .requiredOption('--codec <name>', `codec: ${listCodecs().map((c) => c.name).join(', ')}`)
+    .option('--offset <offset>', 'where the block starts: 0x8120, 33056, or a bus address such as $C0:1234', '0')
+    .option('--size <bytes>', 'output size, for formats that do not record it (pb16, raw lz4 block)')
+    .option('--max-output <bytes>', 'refuse streams that would produce more than this')
+    .option('-o, --output <file>', 'write the decompressed bytes here')
+    .option('--force', 'overwrite the output file if it exists')
+    .option('--platform <name>', 'skip detection: snes, gb, gbc, gba, nes, md')
+    .option('--json', 'print a JSON object')
+    .action(
+      cli.action((path: string, options: DecompressOptions) => {
+        const codec = getCodec(options.codec);
+        if (options.output) assertWritable(options.output, options.force);
+        const rom = openRom(path, { platform: platformOption(options.platform), allowUnknown: true });
+        const offset = rom.resolveLocation(options.offset ?? '0');
+        const limits: DecodeLimits = {};
+        const size = sizeOption('--size', options.size);
+        const maximum = sizeOption('--max-output', options.maxOutput);
+        if (size !== undefined) limits.outputSizeInBytes = size;
+        if (maximum !== undefined) limits.maximumOutputSizeInBytes = maximum;
+        const result = codec.decompress(rom.data, offset, limits);
+        if (options.output) writeFileAtomic(options.output, result.data, { force: options.force });
+        const report = {
+          codec: codec.name,
+          input: path,
+          offset,
+          packedLength: result.packedLength,
+          unpackedLength: result.data.length,
+          end: offset + result.packedLength,
+          output: options.output ?? null,
+        };
+        if (options.json) cli.outJson(report);
+        else {
+          cli.out(`${codec.name} at ${hex(offset)}: packed ${result.packedLength} bytes (ends at ${hex(report.end)}), unpacked ${result.data.length} bytes`);
+          if (options.output) cli.out(`wrote ${options.output}`);
+        }
+      }),
+    );
+
+  program
+    .command('compress')
+    .description('compress a file with one codec')
+    .argument('<file>', 'file to compress')
+    .requiredOption('--codec <name>', `codec: ${listCodecs().filter((c) => c.canCompress).map((c) => c.name).join(', ')}`)
+    .option('--level <level>', 'compression level (see `romgfx codecs`)')
+    .option('--vram-safe', 'lz77/lz11: never use distance 1 (the GBA BIOS VRAM routine writes 16 bits at a time)')
+    .option('--variant <variant>', 'lz4: frame (default) or block')
+    .requiredOption('-o, --output <file>', 'where to write the compressed bytes')
+    .option('--force', 'overwrite the output file if it exists')
+    .option('--json', 'print a JSON object')
+    .action(
+      cli.action((path: string, options: CompressCommandOptions) => {
+        const codec = getCodec(options.codec);
+        assertWritable(options.output!, options.force);
+        const data = readFileBytes(path, maximumCompressInputSizeInBytes);
+        const compressOptions: CompressOptions = {};
+        if (options.level !== undefined) compressOptions.level = options.level;
+        if (options.vramSafe) compressOptions.vramSafe = true;
+        if (options.variant !== undefined) compressOptions.variant = options.variant;
+        const packed = codec.compress(data, compressOptions);
+        writeFileAtomic(options.output!, packed, { force: options.force });
+        const level = String(options.level ?? codec.defaultLevel);
+        const report = { codec: codec.name, level, input: path, unpackedLength: data.length, packedLength: packed.length, output: options.output };
+        if (options.json) cli.outJson(report);
+        else {
+          const ratio = data.length > 0 ? ((100 * packed.length) / data.length).toFixed(1) : '0.0';
+          cli.out(`${codec.name} level ${level}: ${data.length} → ${packed.length} bytes (${ratio}%), wrote ${options.output}`);
+        }
+      }),
+    );
+
+  program
+    .command('codecs')
+    .description('list the codecs, their levels and what they can do')
+    .option('--json', 'print a JSON array')
+    .action(
+      cli.action((options: { json?: boolean }) => {
+        const rows = listCodecs().map((codec) => ({
+          name: codec.name,
+          description: codec.description,
+          canCompress: codec.canCompress,
+          levels: [...codec.levels],
+          defaultLevel: codec.canCompress ? codec.defaultLevel : null,
+        }));
+        if (options.json) cli.outJson(rows);
+        else {
+          const width = Math.max(...rows.map((row) => row.name.length));
+          for (const row of rows) {
+            const levels = row.canCompress ? `levels ${row.levels.join(', ')} (default ${row.defaultLevel})` : 'decode only';
+            cli.out(`${row.name.padEnd(width)}  ${levels}  ${row.description}`);
+          }
+        }
+      }),
+    );
+}
