@@ -98,3 +98,6 @@ export {
   type ContactSheetCell,
   type ContactSheetOptions,
 } from './thumbs/index.js';
+
+// --- Graphics (tile formats, palettes, indexed PNG, arrangements, tilemaps, sprite dumps) ---
+export * from './gfx/index.js';

@@ -1,0 +1,169 @@
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { encode as fastPngEncode } from 'fast-png';
+import { fixture, runCli, tempDir } from '../helpers/cli.js';
+import { decodeBgr555, decodePng, decodeTiles, encodePlanarTiles, planarLayoutSnes4bpp, objTileAddress, unarrangeSheet } from '../../src/gfx/index.js';
+import { equalBytes } from './helpers.js';
+
+// Runs the compiled CLI (npm test builds dist/ first).
+const work = tempDir('romgfx-gfx-cli-');
+afterAll(() => work.cleanup());
+const run = (...args: string[]) => runCli(args, { cwd: work.path });
+const read = (name: string) => new Uint8Array(readFileSync(join(work.path, name)));
+
+describe('romgfx formats', () => {
+  it('lists every format with aliases', () => {
+    const rows = JSON.parse(run('formats', '--json').stdout) as { name: string; aliases: string[] }[];
+    expect(rows.map((r) => r.name)).toEqual(['1bpp', '1bpp-lsb', 'nes2bpp', 'gb2bpp', 'snes3bpp', 'snes4bpp', 'snes8bpp', 'sms4bpp', 'gba4bpp', 'md4bpp', 'wsc-packed4bpp', 'ngp2bpp', 'mode7']);
+    expect(rows.find((r) => r.name === 'mode7')!.aliases).toEqual(['8bpp', 'gba8bpp']);
+  });
+});
+
+describe('romgfx extract / import on real ROMs', () => {
+  it('SNES_05: sprite.chr at 0x8120 with the palette read from ROM at 0x8100; import gives the bytes back', () => {
+    const result = run('extract', fixture('roms/snes/SNES_05.sfc'), '--offset', '0x8120', '--format', 'snes4bpp', '--tiles', '256', '--palette', 'rom:0x8100', '-o', 'sprite.png', '--json');
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ offset: 0x8120, tiles: 256, width: 128, height: 128, paletteColours: 16 });
+    const png = decodePng(read('sprite.png'));
+    if (png.kind !== 'indexed') throw new Error('expected an indexed PNG');
+    expect(equalBytes(png.palette.rgb, decodeBgr555(new Uint8Array(readFileSync(fixture('roms/snes/sprite.pal')))).rgb)).toBe(true);
+    expect(equalBytes(unarrangeSheet(png).indices, decodeTiles('snes4bpp', new Uint8Array(readFileSync(fixture('roms/snes/sprite.chr')))))).toBe(true);
+    expect(run('import', 'sprite.png', '--format', 'snes4bpp', '-o', 'sprite.chr').code).toBe(0);
+    expect(equalBytes(read('sprite.chr'), new Uint8Array(readFileSync(fixture('roms/snes/sprite.chr'))))).toBe(true);
+  });
+
+  it('SNES_05 by bus address $81:8120 (LoROM) is the same data', () => {
+    expect(run('extract', fixture('roms/snes/SNES_05.sfc'), '--offset', '$81:8120', '--format', 'snes4bpp', '--length', '8192', '-o', 'bus.png').code).toBe(0);
+    expect(run('import', 'bus.png', '--format', 'snes4bpp', '-o', 'bus.chr').code).toBe(0);
+    expect(equalBytes(read('bus.chr'), new Uint8Array(readFileSync(fixture('roms/snes/sprite.chr'))))).toBe(true);
+  });
+
+  it('full_game.nes: CHR-ROM at 0x8010 round-trips to full_game.chr', () => {
+    expect(run('extract', fixture('roms/nes/full_game.nes'), '--offset', '0x8010', '--format', 'nes2bpp', '--tiles', '512', '-o', 'chr.png').code).toBe(0);
+    expect(run('import', 'chr.png', '--format', 'nes2bpp', '-o', 'chr.bin').code).toBe(0);
+    expect(equalBytes(read('chr.bin'), new Uint8Array(readFileSync(fixture('roms/nes/full_game.chr'))))).toBe(true);
+  });
+
+  for (const [rom, offset] of [
+    ['arm__arm.gba', '0x1F78'],
+    ['ppu__hello.gba', '0x214'],
+  ] as const) {
+    it(`${rom}: 1bpp-lsb glyphs at ${offset}`, () => {
+      const name = rom.replace('.gba', '');
+      expect(run('extract', fixture('roms/gba', rom), '--offset', offset, '--format', '1bpp-lsb', '--tiles', '96', '-o', `${name}.png`).code).toBe(0);
+      expect(run('import', `${name}.png`, '--format', '1bpp-lsb', '-o', `${name}.1bpp`).code).toBe(0);
+      expect(equalBytes(read(`${name}.1bpp`), new Uint8Array(readFileSync(fixture('roms/gba/glyphs.1bpp'))))).toBe(true);
+    });
+  }
+
+  it('extract --codec hal decodes a compressed block and reports its packed length', () => {
+    const blob = new Uint8Array(256 + 7000);
+    blob.set(readFileSync(fixture('hal/tiles4bpp_32k.L2.hal')), 256);
+    writeFileSync(join(work.path, 'blob.bin'), blob);
+    const result = run('extract', 'blob.bin', '--offset', '0x100', '--codec', 'hal', '--format', 'snes4bpp', '-o', 'hal.png', '--json');
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ codec: 'hal', packedLength: 6897, unpackedLength: 32768, tiles: 1024 });
+    expect(run('import', 'hal.png', '--format', 'snes4bpp', '-o', 'hal.bin').code).toBe(0);
+    expect(equalBytes(read('hal.bin'), new Uint8Array(readFileSync(fixture('hal/tiles4bpp_32k.bin'))))).toBe(true);
+  });
+
+  it('usage errors exit 64; data errors exit 65; existing outputs are kept', () => {
+    const noCount = run('extract', fixture('roms/nes/full_game.nes'), '--offset', '0x8010', '--format', 'nes2bpp', '-o', 'x.png');
+    expect(noCount.code).toBe(64);
+    expect(run('extract', fixture('roms/nes/full_game.nes'), '--offset', '0x8010', '--format', 'nes9bpp', '--tiles', '1', '-o', 'x.png').stderr).toContain('ERR_UNKNOWN_FORMAT');
+    const tooMany = run('extract', fixture('roms/nes/full_game.nes'), '--offset', '0x9F00', '--format', 'nes2bpp', '--tiles', '512', '-o', 'x.png');
+    expect(tooMany.code).toBe(65);
+    expect(tooMany.stderr).toContain('ERR_TILE_LENGTH');
+    expect(run('extract', fixture('roms/nes/full_game.nes'), '--offset', '0x8010', '--format', 'nes2bpp', '--tiles', '1', '-o', 'chr.png').code).toBe(74);
+  });
+});
+
+describe('romgfx import colour matching', () => {
+  it('an RGB PNG with off-palette colours fails naming colours and pixels; --nearest accepts it', () => {
+    // 8×8 RGB: palette gray ramp (2bpp: 0, 85, 170, 255) plus two stray colours
+    const rgb = new Uint8Array(8 * 8 * 3).fill(85);
+    rgb.set([200, 10, 10], (2 * 8 + 5) * 3);
+    rgb.set([1, 1, 1], (7 * 8 + 0) * 3);
+    writeFileSync(join(work.path, 'rgb.png'), fastPngEncode({ width: 8, height: 8, data: rgb, channels: 3, depth: 8 }));
+    const failed = run('import', 'rgb.png', '--format', 'gb2bpp', '-o', 'rgb.bin', '--json');
+    expect(failed.code).toBe(65);
+    const error = JSON.parse(failed.stdout) as { error: { code: string; details: { colours: { colour: string; x: number; y: number }[] } } };
+    expect(error.error.code).toBe('ERR_OFF_PALETTE');
+    expect(error.error.details.colours).toEqual([
+      { colour: '#c80a0a', x: 5, y: 2, pixels: 1 },
+      { colour: '#010101', x: 0, y: 7, pixels: 1 },
+    ]);
+    expect(failed.stderr).toContain('#c80a0a first at (5, 2)');
+    expect(existsSync(join(work.path, 'rgb.bin'))).toBe(false);
+    expect(run('import', 'rgb.png', '--format', 'gb2bpp', '--nearest', '-o', 'rgb.bin').code).toBe(0);
+    const indices = decodeTiles('gb2bpp', read('rgb.bin'));
+    expect(indices[0]).toBe(1);
+    expect(indices[56]).toBe(0);
+  });
+
+  it('an indexed PNG whose indices exceed the format names the pixel', () => {
+    // tiles16.png has 16 colours; as 2bpp the first index over 3 is reported
+    const result = run('import', fixture('tiles/tiles16.png'), '--format', 'gb2bpp', '-o', 'bad.bin');
+    expect(result.code).toBe(65);
+    expect(result.stderr).toMatch(/ERR_INDEX_TOO_LARGE: pixel \(\d+, \d+\) has index \d+, which does not fit in 2 bpp/u);
+  });
+});
+
+describe('romgfx render', () => {
+  it('tiles + SNES map + CGRAM render the map', () => {
+    const tiles = new Uint8Array(readFileSync(fixture('tiles/small16.snes4bpp.bin'))); // 32 tiles
+    writeFileSync(join(work.path, 't.bin'), tiles);
+    const map = Uint8Array.of(3, 0, 5, 0x44, 31, 0x80, 0, 0); // tile 3; tile 5 pal 1 h-flip; tile 31 v-flip; tile 0
+    writeFileSync(join(work.path, 'm.bin'), map);
+    const cgram = new Uint8Array(512);
+    for (let i = 0; i < 256; i++) cgram[i * 2] = i & 31;
+    writeFileSync(join(work.path, 'cgram.bin'), cgram);
+    const result = run('render', '--tiles', 't.bin', '--format', 'snes4bpp', '--map', 'm.bin', '--map-width', '2', '--palette', 'cgram.bin', '-o', 'map.png', '--json');
+    expect(result.code, result.stderr).toBe(0);
+    const png = decodePng(read('map.png'));
+    if (png.kind !== 'indexed') throw new Error('expected an indexed PNG');
+    expect(png.palette.count).toBe(256);
+    const indices = decodeTiles('snes4bpp', tiles);
+    for (let y = 0; y < 8; y++)
+      for (let x = 0; x < 8; x++) {
+        expect(png.pixels[y * 16 + x]).toBe(indices[3 * 64 + y * 8 + x]);
+        expect(png.pixels[y * 16 + 8 + x]).toBe(16 + indices[5 * 64 + y * 8 + (7 - x)]!);
+        expect(png.pixels[(8 + y) * 16 + x]).toBe(indices[31 * 64 + (7 - y) * 8 + x]);
+      }
+  });
+});
+
+describe('romgfx dump', () => {
+  it('finds CGRAM and OAM siblings by name and writes sprites and a composite', () => {
+    const vram = new Uint8Array(0x10000);
+    const tile = new Uint8Array(64).fill(7);
+    const bytes = new Uint8Array(32);
+    encodePlanarTiles(tile, bytes, 1, planarLayoutSnes4bpp);
+    vram.set(bytes, objTileAddress(0, 4));
+    const oam = new Uint8Array(544);
+    for (let i = 0; i < 128; i++) oam[i * 4 + 1] = 240; // parked
+    oam.set([20, 30, 4, 3 << 1], 0); // sprite 0 at (20, 30), tile 4, palette 3
+    const cgram = new Uint8Array(512);
+    cgram[(128 + 3 * 16 + 7) * 2] = 31; // pure red at CGRAM 183
+    writeFileSync(join(work.path, 'game.VRAM.dmp'), vram);
+    writeFileSync(join(work.path, 'game.CGRAM.dmp'), cgram);
+    writeFileSync(join(work.path, 'game.OAM.dmp'), oam);
+    const result = run('dump', 'game.VRAM.dmp', '-o', 'out', '--json');
+    expect(result.code, result.stderr).toBe(0);
+    const report = JSON.parse(result.stdout) as { files: { path: string; sprite?: number }[]; cgram: string };
+    expect(report.cgram).toContain('game.CGRAM.dmp');
+    expect(report.files.map((f) => f.path.split('/').pop())).toEqual(['sprite-000.png', 'composite.png']);
+    const sprite = decodePng(read('out/sprite-000.png'));
+    if (sprite.kind !== 'indexed') throw new Error('expected an indexed PNG');
+    expect([sprite.width, sprite.height]).toEqual([8, 8]);
+    expect(sprite.pixels.every((v) => v === 7)).toBe(true);
+    expect([...sprite.palette.rgb.subarray(21, 24)]).toEqual([255, 0, 0]);
+    const composite = decodePng(read('out/composite.png'));
+    if (composite.kind !== 'indexed') throw new Error('expected an indexed PNG');
+    expect(composite.pixels[30 * 256 + 20]).toBe(183);
+    expect(composite.pixels[30 * 256 + 19]).toBe(0);
+    expect(composite.alpha[0]).toBe(0);
+    expect(run('dump', 'game.VRAM.dmp', '-o', 'out').code).toBe(74);
+  });
+});
