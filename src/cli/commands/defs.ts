@@ -1,0 +1,187 @@
+/** `romgfx defs validate|import-spritepal|match`: game definition files. */
+import type { Command } from 'commander';
+import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Cli } from '../context.js';
+import { EXIT_OK, EXIT_PARTIAL_FAILURE } from '../exit-codes.js';
+import { DefinitionNoMatchError, FileNotFoundError, IoError, isRomgfxError, hex, type RomgfxError } from '../../errors.js';
+import { openRom } from '../../rom/rom.js';
+import { readFileBytes } from '../../rom/source.js';
+import { assertWritable, writeFileAtomic } from '../../util/files.js';
+import {
+  gameDefinitionToJson,
+  importSpritePalLocations,
+  loadGameDefinition,
+  matchDefinition,
+  maximumDefinitionFileSizeInBytes,
+  romFacts,
+  type GameDefinition,
+} from '../../defs/index.js';
+import { platformOption } from './rom.js';
+
+/** A definitions folder with more files than this is not a folder of game definitions. */
+const maximumDefinitionFilesPerFolder = 10_000;
+
+interface DefinitionSummary {
+  source: string;
+  id: string;
+  name: string;
+  platform: string;
+  variants: string[];
+  sprites: number;
+  pointers: number;
+  freeRanges: number;
+  freeBytes: number;
+}
+
+function summary(definition: GameDefinition): DefinitionSummary {
+  return {
+    source: definition.source,
+    id: definition.id,
+    name: definition.name,
+    platform: definition.platform,
+    variants: definition.variants.map((v) => v.id),
+    sprites: definition.sprites.length,
+    pointers: definition.pointers.length,
+    freeRanges: definition.freeSpace.length,
+    freeBytes: definition.freeSpace.reduce((sum, r) => sum + (r.end - r.start), 0),
+  };
+}
+
+/** A definition file, or every `*.json` file directly in a folder (sorted by name). */
+function loadDefinitions(path: string): GameDefinition[] {
+  let isDirectory: boolean;
+  try {
+    isDirectory = statSync(path).isDirectory();
+  } catch (error) {
+    throw new FileNotFoundError(path, { cause: error });
+  }
+  if (!isDirectory) return [loadGameDefinition(path)];
+  const names = readdirSync(path)
+    .filter((name) => name.toLowerCase().endsWith('.json') && !name.startsWith('.'))
+    .sort();
+  if (names.length > maximumDefinitionFilesPerFolder) {
+    throw new IoError(`${path} holds ${names.length} JSON files; romgfx reads at most ${maximumDefinitionFilesPerFolder} definitions from one folder`, { path });
+  }
+  return names.map((name) => loadGameDefinition(join(path, name)));
+}
+
+export function register(program: Command, cli: Cli): void {
+  const defs = program.command('defs').description('game definition files: validate, import from SpritePal, match a ROM');
+
+  defs
+    .command('validate')
+    .description('check game definition files against the format (errors name the field)')
+    .argument('<files...>', 'game definition JSON file(s)')
+    .option('--json', 'print a JSON object')
+    .action(
+      cli.action((files: string[], options: { json?: boolean }) => {
+        if (files.length === 1) {
+          const definition = loadGameDefinition(files[0]!);
+          const s = summary(definition);
+          if (options.json) cli.outJson({ valid: true, ...s });
+          else cli.out(`${files[0]}: valid — ${definition.id} (${definition.name}), ${definition.platform}, ${definition.variants.length} variant(s), ${definition.sprites.length} sprite(s), ${definition.pointers.length} pointer(s), ${definition.freeSpace.length} free range(s) (${s.freeBytes} bytes)`);
+          return EXIT_OK;
+        }
+        // Several files: report each; exit 1 when some are invalid.
+        const results: Record<string, unknown>[] = [];
+        let failures = 0;
+        for (const file of files) {
+          try {
+            const definition = loadGameDefinition(file);
+            results.push({ file, valid: true, ...summary(definition) });
+            if (!options.json) cli.out(`${file}: valid — ${definition.id}`);
+          } catch (error) {
+            if (!isRomgfxError(error)) throw error;
+            failures++;
+            const e = error as RomgfxError;
+            results.push({ file, valid: false, ...e.toJSON() });
+            if (!options.json) cli.out(`${file}: INVALID — ${e.code}: ${e.message}`);
+          }
+        }
+        if (options.json) cli.outJson({ files: results, invalid: failures });
+        return failures > 0 ? EXIT_PARTIAL_FAILURE : EXIT_OK;
+      }),
+    );
+
+  defs
+    .command('import-spritepal')
+    .description("convert SpritePal's sprite_locations.json into one game definition file per game")
+    .argument('<sprite_locations.json>', "SpritePal's sprite locations file")
+    .requiredOption('-o, --output <dir>', 'folder to write <id>.json files into (created if missing)')
+    .option('--force', 'overwrite existing definition files')
+    .option('--json', 'print a JSON object')
+    .action(
+      cli.action((input: string, options: { output: string; force?: boolean; json?: boolean }) => {
+        const bytes = readFileBytes(input, maximumDefinitionFileSizeInBytes);
+        const definitions = importSpritePalLocations(new TextDecoder().decode(bytes), input);
+        const outputs = definitions.map((d) => ({ definition: d, path: join(options.output, `${d.id}.json`) }));
+        // Check every output before writing any, so a refusal leaves nothing half-imported.
+        for (const o of outputs) assertWritable(o.path, options.force);
+        try {
+          mkdirSync(options.output, { recursive: true });
+        } catch (error) {
+          throw new IoError(`cannot create ${options.output}: ${(error as Error).message}`, { path: options.output }, { cause: error });
+        }
+        for (const o of outputs) {
+          const text = JSON.stringify(gameDefinitionToJson(o.definition), null, 2) + '\n';
+          writeFileAtomic(o.path, new TextEncoder().encode(text), { force: options.force === true });
+        }
+        const report = outputs.map((o) => ({ path: o.path, ...summary(o.definition) }));
+        if (options.json) cli.outJson({ imported: report });
+        else for (const r of report) cli.out(`wrote ${r.path}: ${r.name} — ${r.variants.length} variant(s), ${r.sprites} sprite(s)`);
+      }),
+    );
+
+  defs
+    .command('match')
+    .description('say which game definition and variant recognise a ROM (CRC-32, then SHA-1, header checksum, title)')
+    .argument('<rom>', 'ROM file')
+    .requiredOption('--defs <file-or-dir>', 'a game definition file, or a folder of them')
+    .option('--platform <name>', 'skip detection: snes, gb, gbc, gba, nes, md')
+    .option('--json', 'print a JSON object')
+    .action(
+      cli.action((romPath: string, options: { defs: string; platform?: string; json?: boolean }) => {
+        const definitions = loadDefinitions(options.defs);
+        const rom = openRom(romPath, { platform: platformOption(options.platform), allowUnknown: true });
+        const facts = romFacts(rom);
+        const match = matchDefinition(definitions, facts);
+        if (!match) throw new DefinitionNoMatchError(romPath, definitions.length);
+        const factsJson = {
+          platform: facts.platform,
+          size: facts.size,
+          title: facts.title ?? null,
+          crc32: facts.crc32.toString(16).padStart(8, '0'),
+          sha1: facts.sha1,
+          headerChecksum: facts.headerChecksum ?? null,
+        };
+        if (options.json) {
+          cli.outJson({
+            rom: romPath,
+            facts: factsJson,
+            match: {
+              definition: match.definition.id,
+              name: match.definition.name,
+              source: match.definition.source,
+              variant: match.variant.id,
+              variantName: match.variant.name ?? null,
+              matchedBy: match.matchedBy,
+              alsoMatched: match.alsoMatched,
+            },
+          });
+        } else {
+          const evidence =
+            match.matchedBy === 'crc32'
+              ? `CRC-32 ${factsJson.crc32}`
+              : match.matchedBy === 'sha1'
+                ? `SHA-1 ${facts.sha1}`
+                : match.matchedBy === 'headerChecksum'
+                  ? `header checksum ${hex(facts.headerChecksum ?? 0, 4)}${match.variant.title ? ` and title "${match.variant.title}"` : ''}`
+                  : `title "${facts.title ?? ''}" only (weakest evidence)`;
+          cli.out(`${romPath}: ${match.definition.name} [${match.definition.id}], variant ${match.variant.id}${match.variant.name ? ` (${match.variant.name})` : ''}, by ${evidence}`);
+          cli.out(`definition: ${match.definition.source}`);
+          if (match.alsoMatched.length > 0) cli.warn(`also matched at the same level: ${match.alsoMatched.map((m) => `${m.definition}/${m.variant}`).join(', ')}`);
+        }
+      }),
+    );
+}
