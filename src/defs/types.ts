@@ -31,6 +31,7 @@ export const tileFormatBytesPerTile = {
   pce4bpp: 32,
   sms4bpp: 32,
   gg4bpp: 32,
+  wsc4bpp: 32,
   gba4bpp: 32,
   md4bpp: 32,
   'wsc-packed4bpp': 32,

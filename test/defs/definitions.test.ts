@@ -273,3 +273,21 @@ describe('matching', () => {
     }
   });
 });
+
+describe('names agree with the engine', () => {
+  test('tile formats: the same names and tile sizes as src/gfx', async () => {
+    const { tileFormatNames, tileFormatBytesPerTile } = await import('../../src/defs/index.js');
+    const gfx = await import('../../src/gfx/formats.js');
+    expect([...tileFormatNames].sort()).toEqual([...gfx.tileFormatNames()].sort());
+    for (const name of tileFormatNames) expect(gfx.getTileFormat(name).bytesPerTile).toBe(tileFormatBytesPerTile[name]);
+    const schemaNames = (schema as any).$defs.sprite.properties.tileFormat.enum as string[];
+    expect([...schemaNames].sort()).toEqual([...tileFormatNames].sort());
+  });
+
+  test('codecs: every codec name (but "none") is in the codec registry, and in the schema', async () => {
+    const { codecNames } = await import('../../src/defs/index.js');
+    const registry = await import('../../src/codecs/registry.js');
+    expect(codecNames.filter((n) => n !== 'none').sort()).toEqual([...registry.codecNames()].sort());
+    expect([...((schema as any).$defs.sprite.properties.codec.enum as string[])].sort()).toEqual([...codecNames].sort());
+  });
+});
