@@ -537,3 +537,93 @@ export class DumpSizeError extends RomgfxError {
     super('ERR_DUMP_SIZE', 'data', `${what} dump is ${size} bytes; expected ${expected}`, { what, size, expected });
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Injection (fit, relocate, repoint, verify) and batch extraction: src/inject/
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * A re-packed block does not fit its slot and cannot be relocated (no pointers declared, no
+ * free range large enough). `details` gives both sizes, the free space there is and what would help.
+ */
+export class InjectionDoesNotFitError extends RomgfxError {
+  constructor(sprite: string, packedSize: number, slotSize: number, largestFreeRange: number, suggestion: string) {
+    super(
+      'ERR_DOES_NOT_FIT',
+      'data',
+      `sprite "${sprite}" packs to ${packedSize} bytes but its slot holds ${slotSize} (largest usable free range: ${largestFreeRange} bytes); ${suggestion}`,
+      { sprite, packedSize, slotSize, largestFreeRange, suggestion },
+    );
+  }
+}
+
+/** The output failed its check: a block does not decode to the intended tiles, or a pointer does not point at it. */
+export class VerifyFailedError extends RomgfxError {
+  constructor(message: string, details: ErrorDetails = {}) {
+    super('ERR_VERIFY_FAILED', 'internal', `verification failed, nothing written: ${message}`, details);
+  }
+}
+
+/** The edited image holds a different number of tiles than the block it replaces (pass --allow-resize to accept). */
+export class TileCountMismatchError extends RomgfxError {
+  constructor(sprite: string, expected: number, actual: number, detail: string) {
+    super('ERR_TILE_COUNT', 'data', `sprite "${sprite}": the image ${detail} holds ${actual} tile(s), the ROM block ${expected}; pass --allow-resize to change the size`, {
+      sprite,
+      expected,
+      actual,
+    });
+  }
+}
+
+/** A sprite name that the game definition (or the batch folder) does not have. */
+export class SpriteNotFoundError extends RomgfxError {
+  constructor(sprite: string, where: string) {
+    super('ERR_SPRITE_NOT_FOUND', 'usage', `no sprite named "${sprite}" in ${where}`, { sprite, where });
+  }
+}
+
+/** The sprite's block cannot be re-packed: its codec only decodes (GBA Huffman, diff filters). */
+export class CodecCannotCompressError extends RomgfxError {
+  constructor(sprite: string, codec: string) {
+    super('ERR_CODEC_CANNOT_COMPRESS', 'data', `sprite "${sprite}" is stored with ${codec}, which romgfx can decode but not encode; it cannot be injected`, { sprite, codec });
+  }
+}
+
+/** Two edits (or an edit and another sprite's block) would write the same ROM bytes. */
+export class InjectionConflictError extends RomgfxError {
+  constructor(message: string, details: ErrorDetails = {}) {
+    super('ERR_INJECTION_CONFLICT', 'data', message, details);
+  }
+}
+
+/** A sidecar JSON written by extract-all is malformed (field says which). */
+export class SidecarError extends RomgfxError {
+  constructor(path: string, field: string, problem: string) {
+    super('ERR_SIDECAR', 'data', `${path}: ${field}: ${problem}`, { path, field, problem });
+  }
+}
+
+/** Some items of a batch failed; each failure is listed in `details.failures`. */
+export class BatchFailedError extends RomgfxError {
+  constructor(message: string, details: ErrorDetails = {}) {
+    super('ERR_BATCH_FAILED', 'data', message, details);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scanner: src/scan/
+// ---------------------------------------------------------------------------------------------
+
+/** A scan option is malformed (bad range, unknown codec, out-of-range size or score); `field` names it. */
+export class ScanOptionError extends RomgfxError {
+  constructor(field: string, message: string, details: ErrorDetails = {}) {
+    super('ERR_SCAN_OPTION', 'usage', `${field}: ${message}`, { field, ...details });
+  }
+}
+
+/** A scan worker died or failed outside romgfx's own error handling. */
+export class ScanWorkerError extends RomgfxError {
+  constructor(message: string, details: ErrorDetails = {}, options?: { cause?: unknown }) {
+    super('ERR_SCAN_WORKER_FAILED', 'internal', message, details, options);
+  }
+}

@@ -1,0 +1,279 @@
+/**
+ * Injection with files: open the ROM (read-only mapping), run the transaction in memory
+ * (plan.ts), write the output once and atomically, re-read it and check it is exactly what was
+ * verified. The input ROM is never modified; `inPlace` replaces it only after the new bytes have
+ * passed verification, keeping a timestamped backup beside it.
+ */
+import { readdirSync, unlinkSync } from 'node:fs';
+import { basename, dirname, extname, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { InvalidArgumentError, IoError, SidecarError, UsageError, VerifyFailedError } from '../errors.js';
+import { createPatch, type PatchFormat } from '../patch/index.js';
+import type { GameDefinition } from '../defs/types.js';
+import { openRom, type Rom } from '../rom/rom.js';
+import { readFileBytes, maximumRomSizeInBytes } from '../rom/source.js';
+import { assertWritable, writeFileAtomic } from '../util/files.js';
+import { crc32 } from '../util/hash.js';
+import { paletteFromRgb } from '../gfx/palette.js';
+import { maximumPngFileSizeInBytes } from '../gfx/png.js';
+import { injectIntoBytes, type InjectionPlan, type PlanOptions, type PlannedSprite, type SpriteEdit } from './plan.js';
+import { maximumSidecarSizeInBytes, parseSidecar, sidecarFormat, sidecarPaletteRgb, type SpriteSidecar } from './sidecar.js';
+
+export interface InjectOptions extends PlanOptions {
+  /** Output ROM path. Required unless `inPlace`. */
+  output?: string;
+  /** Replace the input ROM (after verify), keeping `<rom>.<timestamp>.bak`. */
+  inPlace?: boolean;
+  /** Overwrite an existing output (and patch) file. */
+  force?: boolean;
+  /** Also write a patch from the input file to the output file (.ips or .bps by extension). */
+  patch?: string;
+}
+
+/** One sprite's outcome, as the CLI prints it and `romgfx demo` reads it. */
+export interface SpriteInjectionResult {
+  sprite: string;
+  outcome: PlannedSprite['outcome'];
+  codec: string;
+  level: string;
+  oldOffset: number;
+  newOffset: number;
+  oldPackedLength: number;
+  newPackedLength: number;
+  slotLength: number;
+  oldTileCount: number;
+  tileCount: number;
+  pointersRewritten: { form: string; at: number; bankAt?: number; before: number; after: number }[];
+  freed?: { start: number; end: number };
+}
+
+export interface InjectResult {
+  rom: string;
+  /** The file written; null when nothing changed in place (the ROM was left alone). */
+  output: string | null;
+  bytesWritten: number;
+  backupPath?: string;
+  patch?: { path: string; format: PatchFormat; size: number };
+  changed: boolean;
+  sprites: SpriteInjectionResult[];
+  freedRanges: { start: number; end: number }[];
+  checksum: { valid: boolean; stored: number; computed: number } | null;
+  outputCrc32: string;
+  elapsedMs: number;
+}
+
+export function patchFormatFor(path: string): PatchFormat {
+  const ext = extname(path).toLowerCase();
+  if (ext === '.ips') return 'ips';
+  if (ext === '.bps') return 'bps';
+  throw new UsageError(`cannot tell the patch format from "${path}": name it .ips or .bps`);
+}
+
+export function summarisePlan(plan: InjectionPlan): SpriteInjectionResult[] {
+  return plan.sprites.map((s) => {
+    const result: SpriteInjectionResult = {
+      sprite: s.sprite,
+      outcome: s.outcome,
+      codec: s.codec,
+      level: s.level,
+      oldOffset: s.oldOffset,
+      newOffset: s.newOffset,
+      oldPackedLength: s.oldPackedLength,
+      newPackedLength: s.newPackedLength,
+      slotLength: s.slotLength,
+      oldTileCount: s.oldTileCount,
+      tileCount: s.tileCount,
+      pointersRewritten: s.pointersRewritten.map((p) => ({ ...p })),
+    };
+    if (s.freed) result.freed = { ...s.freed };
+    return result;
+  });
+}
+
+/** The largest copier header in front of ROM data (SNES/SMD: 512 bytes). */
+const maximumCopierHeaderSizeInBytes = 512;
+
+/** Temp files of writeFileAtomic: `.romgfx-tmp-<name>-<pid>-<8 hex>`. */
+const tempNamePattern = /^\.romgfx-tmp-(.+)-(\d+)-[0-9a-f]{8}$/u;
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes temp files a killed romgfx left beside `path` (same target name, writer process gone).
+ * Returns the paths removed. Temp files of live writers are left alone.
+ */
+export function removeStaleTempFiles(path: string): string[] {
+  const dir = dirname(path);
+  const name = basename(path);
+  const removed: string[] = [];
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return removed;
+  }
+  for (const entry of entries) {
+    const match = tempNamePattern.exec(entry);
+    if (!match || match[1] !== name) continue;
+    const pid = Number(match[2]);
+    if (pid === process.pid || processAlive(pid)) continue;
+    try {
+      unlinkSync(join(dir, entry));
+      removed.push(join(dir, entry));
+    } catch {
+      // Someone else removed it first.
+    }
+  }
+  return removed;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  return Buffer.from(a.buffer, a.byteOffset, a.length).equals(Buffer.from(b.buffer, b.byteOffset, b.length));
+}
+
+/**
+ * Injects `edits` into the ROM at `romPath` as one transaction and writes the result (see the
+ * module comment). Throws, writing nothing, when any edit cannot be done or verification fails.
+ */
+export function injectSprites(romPath: string, definition: GameDefinition, edits: readonly SpriteEdit[], options: InjectOptions = {}): InjectResult {
+  const started = performance.now();
+  if (options.inPlace && options.output !== undefined) throw new UsageError('give either an output path or in-place, not both');
+  if (!options.inPlace && options.output === undefined) throw new UsageError('an output path is needed (or in-place)');
+  const output = options.inPlace ? romPath : options.output!;
+  if (!options.inPlace) assertWritable(output, options.force);
+  const patchFormat = options.patch !== undefined ? patchFormatFor(options.patch) : undefined;
+  if (options.patch !== undefined) assertWritable(options.patch, options.force);
+
+  const rom: Rom = openRom(romPath);
+  const injected = injectIntoBytes(rom, definition, edits, options);
+  const result: InjectResult = {
+    rom: romPath,
+    output: null,
+    bytesWritten: 0,
+    changed: injected.plan.changes,
+    sprites: summarisePlan(injected.plan),
+    freedRanges: injected.plan.freedRanges,
+    checksum: injected.checksum ? { valid: injected.checksum.valid, stored: injected.checksum.stored, computed: injected.checksum.computed } : null,
+    outputCrc32: crc32(injected.output).toString(16).padStart(8, '0'),
+    elapsedMs: 0,
+  };
+
+  // The patch is made before anything is written: in place, the input is about to be replaced.
+  let patchBytes: Uint8Array | undefined;
+  if (patchFormat && options.patch !== undefined) patchBytes = createPatch(patchFormat, rom.source.view(0, rom.source.size), injected.output).patch;
+
+  if (!(options.inPlace && !injected.plan.changes)) {
+    removeStaleTempFiles(output);
+    const written = writeFileAtomic(output, injected.output, options.inPlace ? { backup: true } : { force: options.force === true });
+    result.output = output;
+    result.bytesWritten = written.bytes;
+    if (written.backupPath) result.backupPath = written.backupPath;
+    // Re-read what landed on disk: it must be exactly the bytes that passed verification.
+    let reread: Uint8Array | undefined;
+    try {
+      reread = readFileBytes(output, maximumRomSizeInBytes + maximumCopierHeaderSizeInBytes);
+    } catch {
+      reread = undefined; // unreadable counts as a mismatch
+    }
+    if (!reread || !sameBytes(reread, injected.output)) {
+      if (options.inPlace && written.backupPath) writeFileAtomic(romPath, readFileBytes(written.backupPath, maximumRomSizeInBytes + maximumCopierHeaderSizeInBytes), { force: true });
+      else {
+        try {
+          unlinkSync(output);
+        } catch {
+          /* already gone */
+        }
+      }
+      throw new VerifyFailedError(`${output} does not read back as the bytes written`, { output });
+    }
+  }
+  if (patchBytes && options.patch !== undefined && patchFormat) {
+    writeFileAtomic(options.patch, patchBytes, { force: options.force === true });
+    result.patch = { path: options.patch, format: patchFormat, size: patchBytes.length };
+  }
+  result.elapsedMs = performance.now() - started;
+  return result;
+}
+
+// ---- Batch: a folder written by extract-all -------------------------------------------------
+
+export interface FolderEdit {
+  edit: SpriteEdit;
+  sidecar: SpriteSidecar;
+  sidecarPath: string;
+}
+
+/** A folder holds at most this many sidecars (a definition holds at most 65,536 sprites). */
+export const maximumSidecarsPerFolder = 65_536;
+
+/**
+ * Reads the sidecars (and their PNGs) of a folder written by extract-all. Each becomes an edit;
+ * sprites whose tiles did not change are skipped by the plan, so only changed ones are written.
+ */
+export function readExtractFolder(dir: string, definition: GameDefinition): FolderEdit[] {
+  let entries: string[];
+  try {
+    entries = readdirSync(dir).filter((e) => e.toLowerCase().endsWith('.json')).sort();
+  } catch (error) {
+    throw new IoError(`cannot list ${dir}: ${(error as Error).message}`, { dir }, { cause: error });
+  }
+  if (entries.length > maximumSidecarsPerFolder) throw new InvalidArgumentError(`${dir} holds ${entries.length} JSON files; at most ${maximumSidecarsPerFolder} are read`);
+  const edits: FolderEdit[] = [];
+  for (const entry of entries) {
+    const path = join(dir, entry);
+    const bytes = readFileBytes(path, maximumSidecarSizeInBytes);
+    let json: unknown;
+    try {
+      json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+    } catch (error) {
+      throw new SidecarError(path, '(document)', `not JSON: ${(error as Error).message}`);
+    }
+    // Other JSON files (notes, a definition copied in) are not sidecars; skip them quietly.
+    if (json === null || typeof json !== 'object' || (json as { format?: unknown }).format !== sidecarFormat) continue;
+    const sidecar = parseSidecar(json, path);
+    const sprite = definition.sprites.find((s) => s.name === sidecar.sprite);
+    if (!sprite) throw new SidecarError(path, 'sprite', `the definition ${definition.id} has no sprite named "${sidecar.sprite}"`);
+    if (sprite.codec !== sidecar.codec) throw new SidecarError(path, 'codec', `says ${sidecar.codec}, the definition says ${sprite.codec}: extracted with a different definition?`);
+    if (sidecar.definition && typeof sidecar.definition === 'object' && sidecar.definition.id !== definition.id) {
+      throw new SidecarError(path, 'definition/id', `extracted with definition "${sidecar.definition.id}", injecting with "${definition.id}"`);
+    }
+    const png = readFileBytes(join(dir, sidecar.image), maximumPngFileSizeInBytes);
+    const palette = paletteFromRgb(sidecarPaletteRgb(sidecar), `${path} palette`);
+    edits.push({ edit: { sprite: sidecar.sprite, png, palette }, sidecar, sidecarPath: path });
+  }
+  return edits;
+}
+
+export interface InjectAllResult extends InjectResult {
+  folder: string;
+  sidecars: number;
+  /** Sidecars whose ROM identity is not the input ROM's (extracted from another ROM, or an earlier build of this one). */
+  identityMismatches: string[];
+}
+
+/**
+ * `inject-all`: every sprite of an extract-all folder, in one transaction (all or nothing, one
+ * checksum fix, one verify pass). Only sprites whose tiles changed are written.
+ */
+export function injectFolder(romPath: string, definition: GameDefinition, dir: string, options: InjectOptions = {}): InjectAllResult {
+  const folder = readExtractFolder(dir, definition);
+  const rom = openRom(romPath);
+  const sha1 = rom.identity().sha1;
+  const identityMismatches = folder.filter((f) => f.sidecar.rom.sha1 !== sha1).map((f) => f.sidecar.sprite);
+  const result = injectSprites(romPath, definition, folder.map((f) => f.edit), options);
+  return { ...result, folder: dir, sidecars: folder.length, identityMismatches };
+}
+
+/** Reads a PNG file for an edit (bounded). */
+export function readPngFile(path: string): Uint8Array {
+  return readFileBytes(path, maximumPngFileSizeInBytes);
+}
+

@@ -1,0 +1,466 @@
+/**
+ * The injection engine's core, pure over bytes: plan a transaction (per sprite: unchanged, in
+ * place, or relocated to free space with every pointer rewritten), apply it to a writable copy,
+ * and verify the result. File I/O lives in inject.ts.
+ *
+ * Rules (issue 5): the codec of a block is kept (uncompressed data never goes over a compressed
+ * block); a block that does not fit its slot moves only into declared free space and only when
+ * the definition declares pointers to rewrite; nothing spills into a neighbour; a sprite whose
+ * tiles did not change keeps its original bytes, so extract → inject unchanged is byte-identical.
+ */
+import {
+  BatchFailedError,
+  CodecCannotCompressError,
+  InjectionConflictError,
+  InjectionDoesNotFitError,
+  InvalidArgumentError,
+  TileCountMismatchError,
+  VerifyFailedError,
+  hex,
+  isRomgfxError,
+  type RomgfxError,
+} from '../errors.js';
+import { encodeTiles } from '../gfx/formats.js';
+import { readIndexedPng } from '../gfx/png.js';
+import type { IndexedImage } from '../gfx/image.js';
+import type { Palette } from '../gfx/palette.js';
+import { encodePointer, pointerWidthInBytes, readPointer, type PointerSlot } from '../defs/pointers.js';
+import type { CodecName, GameDefinition, PointerForm } from '../defs/types.js';
+import type { Rom } from '../rom/rom.js';
+import type { ChecksumReport } from '../rom/checksum.js';
+import { FreeSpaceAllocator, type FitStrategy } from './allocator.js';
+import { compressBest } from './compress.js';
+import {
+  codecFor,
+  declaredUnpackedLength,
+  findSprite,
+  freeRangesFor,
+  imageToTiles,
+  readSpriteBlock,
+  resolveSpritePalette,
+  resolveSprites,
+  variantFor,
+  type ResolvedSprite,
+  type SpriteBlock,
+} from './sprites.js';
+
+/** One sprite's new art. Give exactly one of `png`, `image`, `indices`. */
+export interface SpriteEdit {
+  /** The sprite's name in the definition. */
+  sprite: string;
+  /** PNG file bytes (indexed: indices kept; RGB: mapped exactly onto `palette` or the sprite's palette). */
+  png?: Uint8Array;
+  /** An indexed image laid out as extract writes it. */
+  image?: IndexedImage;
+  /** The tiles as an indices plane (64 bytes per tile, tile-major). */
+  indices?: Uint8Array;
+  /** Palette an RGB(A) PNG is mapped onto (default: the sprite's palette from the definition). */
+  palette?: Palette;
+  /** Map off-palette colours of an RGB PNG to the nearest palette colour instead of failing. */
+  nearest?: boolean;
+}
+
+export interface PlanOptions {
+  /** Accept images with a different tile count than the block they replace. */
+  allowResize?: boolean;
+  /** Start alignment of relocated blocks (default: GBA 4, Mega Drive 2, else 1). */
+  alignment?: number;
+  /** How free space is chosen (default best-fit). */
+  strategy?: FitStrategy;
+  /** Let relocated blocks cross a bank boundary (SNES LoROM 32 KiB, HiROM 64 KiB, GB 16 KiB). */
+  allowBankCrossing?: boolean;
+  /** GBA LZ77/LZ11: encode VRAM-safe (no distance-1 copies). */
+  vramSafe?: boolean;
+  /** Definition variant id (default: the one that recognises the ROM). */
+  variant?: string;
+  /** CGRAM colours for sprites whose palette is `{ cgram: n }`. */
+  cgram?: Palette;
+}
+
+export type SpriteOutcome = 'unchanged' | 'in-place' | 'relocated';
+
+export interface RewrittenPointer {
+  form: PointerForm;
+  at: number;
+  bankAt?: number;
+  /** The value stored before and after (bus address or offset, as the form stores it). */
+  before: number;
+  after: number;
+}
+
+/** What the transaction does to one sprite. */
+export interface PlannedSprite {
+  sprite: string;
+  outcome: SpriteOutcome;
+  codec: CodecName;
+  /** The compression level kept (smallest output; '' for raw or single-encoding codecs). */
+  level: string;
+  /** Sizes every level gave (empty for raw and unchanged). */
+  levelsTried: { level: string; size: number }[];
+  oldOffset: number;
+  newOffset: number;
+  oldPackedLength: number;
+  slotLength: number;
+  newPackedLength: number;
+  oldTileCount: number;
+  tileCount: number;
+  pointersRewritten: RewrittenPointer[];
+  /** The old slot, returned to free space when the block moved. */
+  freed?: { start: number; end: number };
+  /** The bytes written at newOffset (empty when unchanged). */
+  packed: Uint8Array;
+  /** What decoding the block must give. */
+  unpacked: Uint8Array;
+  resolved: ResolvedSprite;
+}
+
+export interface ByteWrite {
+  at: number;
+  bytes: Uint8Array;
+  what: string;
+}
+
+export interface InjectionPlan {
+  variant: string | undefined;
+  sprites: PlannedSprite[];
+  writes: ByteWrite[];
+  /** Slots vacated by relocated blocks (add them to the definition's freeSpace to reuse them later). */
+  freedRanges: { start: number; end: number }[];
+  /** True when at least one byte changes. */
+  changes: boolean;
+}
+
+/** Default alignment of relocated blocks by platform: the GBA BIOS decompressors read words; the 68000 faults on odd word reads. */
+function defaultAlignment(platform: string): number {
+  return platform === 'gba' ? 4 : platform === 'md' ? 2 : 1;
+}
+
+/** The bank a relocated block must stay inside, by platform and mapping. */
+export function bankSizeFor(rom: Rom): number {
+  if (rom.platform === 'snes') return rom.mapping === 'hirom' || rom.mapping === 'exhirom' ? 0x10000 : 0x8000;
+  if (rom.platform === 'gb' || rom.platform === 'gbc') return 0x4000;
+  return 0;
+}
+
+function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function editIndices(edit: SpriteEdit, sprite: ResolvedSprite, block: SpriteBlock, rom: Rom, definition: GameDefinition, options: PlanOptions): { indices: Uint8Array; tileCount: number } {
+  const given = [edit.png, edit.image, edit.indices].filter((v) => v !== undefined).length;
+  if (given !== 1) throw new InvalidArgumentError(`edit of sprite "${edit.sprite}" must give exactly one of png, image, indices (got ${given})`, { sprite: edit.sprite });
+  const allowResize = options.allowResize === true;
+  if (edit.indices) {
+    if (edit.indices.length === 0 || edit.indices.length % 64 !== 0) {
+      throw new InvalidArgumentError(`edit of sprite "${edit.sprite}": ${edit.indices.length} indices is not a whole number of 8x8 tiles`, { sprite: edit.sprite });
+    }
+    const tileCount = edit.indices.length / 64;
+    if (tileCount !== block.tileCount && !allowResize) throw new TileCountMismatchError(sprite.name, block.tileCount, tileCount, '(indices plane)');
+    const maximum = (1 << sprite.format.bpp) - 1;
+    for (let i = 0; i < edit.indices.length; i++) {
+      if (edit.indices[i]! > maximum) throw new InvalidArgumentError(`edit of sprite "${edit.sprite}": index ${edit.indices[i]} at tile ${i >> 6} does not fit ${sprite.format.bpp} bpp`, { sprite: edit.sprite });
+    }
+    return { indices: edit.indices, tileCount };
+  }
+  let image = edit.image;
+  if (edit.png) {
+    const palette = edit.palette ?? resolveSpritePalette(rom, definition, sprite, options.cgram ? { cgram: options.cgram } : {}).palette;
+    image = readIndexedPng(edit.png, { palette, nearest: edit.nearest === true });
+  }
+  return imageToTiles(image!, sprite, block.tileCount, allowResize);
+}
+
+interface Pending {
+  edit: SpriteEdit;
+  sprite: ResolvedSprite;
+  block: SpriteBlock;
+  unpacked: Uint8Array;
+  tileCount: number;
+  packed?: Uint8Array;
+  level: string;
+  levelsTried: { level: string; size: number }[];
+}
+
+/**
+ * Plans a transaction. Nothing is written. Throws the sprite's error when one edit cannot be
+ * done, or `BatchFailedError` listing every failure when several cannot (all or nothing).
+ */
+export function planInjection(rom: Rom, definition: GameDefinition, edits: readonly SpriteEdit[], options: PlanOptions = {}): InjectionPlan {
+  const variant = options.variant ?? variantFor(rom, definition);
+  const sprites = resolveSprites(rom, definition, variant);
+  const failures: RomgfxError[] = [];
+  const fail = (error: unknown): void => {
+    if (isRomgfxError(error)) failures.push(error);
+    else throw error;
+  };
+  const seen = new Set<string>();
+  const pending: Pending[] = [];
+  for (const edit of edits) {
+    if (seen.has(edit.sprite)) {
+      fail(new InjectionConflictError(`sprite "${edit.sprite}" is edited twice in one transaction`, { sprite: edit.sprite }));
+      continue;
+    }
+    seen.add(edit.sprite);
+    try {
+      const sprite = findSprite(sprites, edit.sprite, `game definition ${definition.id}`);
+      const block = readSpriteBlock(rom.data, sprite, definition.source);
+      const { indices, tileCount } = editIndices(edit, sprite, block, rom, definition, options);
+      const tileBytes = encodeTiles(sprite.format, indices);
+      const unpacked = new Uint8Array(tileBytes.length + block.trailing.length);
+      unpacked.set(tileBytes);
+      unpacked.set(block.trailing, tileBytes.length);
+      const item: Pending = { edit, sprite, block, unpacked, tileCount, level: '', levelsTried: [] };
+      if (!bytesEqual(unpacked, block.data)) {
+        const codec = codecFor(sprite);
+        if (codec === null) item.packed = unpacked;
+        else {
+          if (!codec.canCompress) throw new CodecCannotCompressError(sprite.name, sprite.codec);
+          const packed = compressBest(codec, unpacked, { vramSafe: options.vramSafe === true, ...(block.lz4Variant ? { variant: block.lz4Variant } : {}) });
+          // Only the stream itself is written: encoders may pad (GBA BIOS streams to a word), and the slot already counts the padding.
+          const streamLength = codec.decompress(packed.bytes, 0, { outputSizeInBytes: unpacked.length, maximumOutputSizeInBytes: unpacked.length }).packedLength;
+          item.packed = packed.bytes.subarray(0, streamLength);
+          item.level = packed.level;
+          item.levelsTried = packed.tried;
+        }
+      }
+      pending.push(item);
+    } catch (error) {
+      fail(error);
+    }
+  }
+
+  const planned: PlannedSprite[] = [];
+  const writes: ByteWrite[] = [];
+  const freedRanges: { start: number; end: number }[] = [];
+  const base = (p: Pending): PlannedSprite => ({
+    sprite: p.sprite.name,
+    outcome: 'unchanged',
+    codec: p.sprite.codec,
+    level: p.level,
+    levelsTried: p.levelsTried,
+    oldOffset: p.sprite.offset,
+    newOffset: p.sprite.offset,
+    oldPackedLength: p.block.packedLength,
+    slotLength: p.block.slotLength,
+    newPackedLength: p.block.packedLength,
+    oldTileCount: p.block.tileCount,
+    tileCount: p.tileCount,
+    pointersRewritten: [],
+    packed: new Uint8Array(0),
+    unpacked: p.unpacked,
+    resolved: p.sprite,
+  });
+
+  // Pass 1: unchanged sprites and blocks that fit their own slot.
+  const movers: Pending[] = [];
+  for (const p of pending) {
+    if (!p.packed) {
+      planned.push(base(p));
+      continue;
+    }
+    if (p.packed.length <= p.block.slotLength) {
+      planned.push({ ...base(p), outcome: 'in-place', newPackedLength: p.packed.length, packed: p.packed });
+      writes.push({ at: p.sprite.offset, bytes: p.packed, what: `sprite "${p.sprite.name}"` });
+    } else movers.push(p);
+  }
+
+  // Pass 2: blocks that grew past their slot move to declared free space, if they can.
+  if (movers.length > 0) {
+    const allocator = buildAllocator(rom, definition, sprites, variant, options);
+    for (const p of movers) {
+      const packed = p.packed!;
+      try {
+        if (p.sprite.pointers.length === 0) {
+          throw new InjectionDoesNotFitError(
+            p.sprite.name,
+            packed.length,
+            p.block.slotLength,
+            allocator.largestAllocatable(),
+            p.sprite.codec === 'none'
+              ? 'the block is stored raw and no pointers to it are declared, so it cannot move: keep the tile count, or declare its pointers and free space in the definition'
+              : `every ${p.sprite.codec} level was already tried (best ${p.level || 'only'}); declare the pointers to this sprite and free space in the definition so it can be relocated, or reduce the art (fewer tiles, more repetition)`,
+          );
+        }
+        const at = allocator.allocate(packed.length);
+        if (at === undefined) {
+          throw new InjectionDoesNotFitError(
+            p.sprite.name,
+            packed.length,
+            p.block.slotLength,
+            allocator.largestAllocatable(),
+            definition.freeSpace.length === 0
+              ? 'the definition declares no free space to relocate it to: add a freeSpace range, or reduce the art'
+              : `no declared free range holds ${packed.length} bytes${options.allowBankCrossing ? '' : ' inside one bank'}: declare more free space, or reduce the art`,
+          );
+        }
+        const rewritten: RewrittenPointer[] = [];
+        for (const slot of p.sprite.pointers) {
+          const before = readPointer(rom.data, slot, rom).stored;
+          const pieces = encodePointer(slot, at, rom);
+          for (const piece of pieces) writes.push({ at: piece.at, bytes: piece.bytes, what: `pointer to "${p.sprite.name}" at ${hex(slot.at)}` });
+          const after = storedValue(slot, pieces);
+          rewritten.push(slot.bankAt === undefined ? { form: slot.form, at: slot.at, before, after } : { form: slot.form, at: slot.at, bankAt: slot.bankAt, before, after });
+        }
+        const freed = { start: p.sprite.offset, end: p.sprite.offset + p.block.slotLength };
+        allocator.release(freed.start, freed.end);
+        freedRanges.push(freed);
+        writes.push({ at, bytes: packed, what: `sprite "${p.sprite.name}" (relocated)` });
+        planned.push({ ...base(p), outcome: 'relocated', newOffset: at, newPackedLength: packed.length, packed, pointersRewritten: rewritten, freed });
+      } catch (error) {
+        fail(error);
+      }
+    }
+  }
+
+  if (failures.length === 1) throw failures[0]!;
+  if (failures.length > 1) {
+    throw new BatchFailedError(`${failures.length} of ${edits.length} sprite edit(s) cannot be injected; nothing was written: ${failures.map((f) => f.message).join('; ')}`, {
+      failures: failures.map((f) => f.toJSON().error),
+    });
+  }
+  checkWritesDisjoint(writes);
+  // Report in the order the caller gave the edits.
+  const order = new Map(edits.map((e, i) => [e.sprite, i]));
+  planned.sort((a, b) => order.get(a.sprite)! - order.get(b.sprite)!);
+  return { variant, sprites: planned, writes, freedRanges, changes: writes.length > 0 };
+}
+
+function storedValue(slot: PointerSlot, pieces: readonly { at: number; bytes: Uint8Array }[]): number {
+  const main = pieces[0]!.bytes;
+  let value = 0;
+  for (let i = main.length - 1; i >= 0; i--) value = value * 256 + main[i]!;
+  if (slot.form === 'snes16+bank' && pieces[1]) value += pieces[1].bytes[0]! * 0x10000;
+  return value;
+}
+
+/**
+ * The allocator for a transaction: the definition's free ranges for the variant, minus every
+ * sprite's stored block and every pointer slot (so a block relocated by an earlier run, which
+ * sits in a range the definition still calls free, is never overwritten).
+ */
+function buildAllocator(rom: Rom, definition: GameDefinition, sprites: readonly ResolvedSprite[], variant: string | undefined, options: PlanOptions): FreeSpaceAllocator {
+  const ranges = freeRangesFor(definition, variant).map((r) => ({ start: r.start, end: Math.min(r.end, rom.size) }));
+  const allocator = new FreeSpaceAllocator(ranges, {
+    alignment: options.alignment ?? defaultAlignment(rom.platform),
+    bankSizeInBytes: options.allowBankCrossing ? 0 : bankSizeFor(rom),
+    strategy: options.strategy ?? 'best-fit',
+  });
+  for (const sprite of sprites) {
+    let length: number;
+    try {
+      length = readSpriteBlock(rom.data, sprite, definition.source).slotLength;
+    } catch {
+      // A block that does not decode: hold back what the definition says it may take.
+      length = sprite.def.storedLength ?? declaredUnpackedLength(sprite) ?? 1;
+    }
+    allocator.reserve(sprite.offset, sprite.offset + length);
+  }
+  for (const sprite of sprites) {
+    for (const slot of sprite.pointers) {
+      allocator.reserve(slot.at, slot.at + pointerWidthInBytes(slot.form));
+      if (slot.bankAt !== undefined) allocator.reserve(slot.bankAt, slot.bankAt + 1);
+    }
+  }
+  return allocator;
+}
+
+function checkWritesDisjoint(writes: readonly ByteWrite[]): void {
+  const sorted = [...writes].sort((a, b) => a.at - b.at);
+  for (let i = 1; i < sorted.length; i++) {
+    const previous = sorted[i - 1]!;
+    const current = sorted[i]!;
+    if (current.at < previous.at + previous.bytes.length) {
+      throw new InjectionConflictError(`${previous.what} (${previous.bytes.length} bytes at ${hex(previous.at)}) and ${current.what} (at ${hex(current.at)}) would write the same bytes`, {
+        first: previous.what,
+        second: current.what,
+        at: current.at,
+      });
+    }
+  }
+}
+
+/** Applies a plan's writes to `data` (a writable copy of the ROM data — never a mapped view). */
+export function applyPlan(plan: InjectionPlan, data: Uint8Array): void {
+  for (const write of plan.writes) {
+    if (write.at < 0 || write.at + write.bytes.length > data.length) {
+      throw new InjectionConflictError(`${write.what}: ${write.bytes.length} bytes at ${hex(write.at)} run past the end of the ${hex(data.length)}-byte ROM`, { at: write.at });
+    }
+    data.set(write.bytes, write.at);
+  }
+}
+
+/**
+ * Checks an output ROM against the plan: every injected block decodes (from `data`, with its
+ * codec) to exactly the intended bytes and occupies exactly the planned length; every rewritten
+ * pointer leads to the new block; the checksum is valid when the platform has one.
+ */
+export function verifyPlan(plan: InjectionPlan, data: Uint8Array, rom: Rom, checksum: ChecksumReport | null): void {
+  for (const s of plan.sprites) {
+    if (s.outcome === 'unchanged') continue;
+    const moved: ResolvedSprite = { ...s.resolved, offset: s.newOffset, definedOffset: -1 };
+    // Re-read with the new size so the decoder is held to exactly the intended length.
+    const def = { ...moved.def };
+    if (moved.codec === 'none' || moved.codec === 'pb16' || moved.codec === 'lz4') def.byteLength = s.unpacked.length;
+    else delete def.byteLength;
+    delete def.tileCount;
+    delete def.storedLength;
+    moved.def = def;
+    let block: SpriteBlock;
+    try {
+      block = readSpriteBlock(data, moved);
+    } catch (error) {
+      throw new VerifyFailedError(`sprite "${s.sprite}" at ${hex(s.newOffset)} does not decode: ${(error as Error).message}`, { sprite: s.sprite, offset: s.newOffset });
+    }
+    if (!bytesEqual(block.data, s.unpacked)) {
+      throw new VerifyFailedError(`sprite "${s.sprite}" at ${hex(s.newOffset)} decodes to different bytes than were injected`, { sprite: s.sprite, offset: s.newOffset });
+    }
+    if (block.packedLength !== s.newPackedLength) {
+      throw new VerifyFailedError(`sprite "${s.sprite}" at ${hex(s.newOffset)} occupies ${block.packedLength} bytes, ${s.newPackedLength} were written`, { sprite: s.sprite });
+    }
+    for (const slot of s.resolved.pointers) {
+      const target = readPointer(data, slot, rom).offset;
+      if (target !== s.newOffset) {
+        throw new VerifyFailedError(`pointer at ${hex(slot.at)} to sprite "${s.sprite}" leads to ${hex(target)}, not ${hex(s.newOffset)}`, { sprite: s.sprite, at: slot.at, target });
+      }
+    }
+  }
+  if (checksum && !checksum.valid) throw new VerifyFailedError(`the fixed checksum does not verify (stored ${hex(checksum.stored)}, computed ${hex(checksum.computed)})`);
+}
+
+export interface InjectedBytes {
+  plan: InjectionPlan;
+  /** The ROM data after injection and checksum fix (no copier header). */
+  data: Uint8Array;
+  /** The whole output file: copier header (if the input had one) + data; the input file's bytes when nothing changed. */
+  output: Uint8Array;
+  /** Checksums after the fix (null for platforms without one, or when nothing changed). */
+  checksum: ChecksumReport | null;
+}
+
+/**
+ * Plans, applies, fixes the checksum and verifies, all in memory: the whole transaction except
+ * writing the file. Nothing changed → the output is the input file, byte for byte.
+ */
+export function injectIntoBytes(rom: Rom, definition: GameDefinition, edits: readonly SpriteEdit[], options: PlanOptions = {}): InjectedBytes {
+  const plan = planInjection(rom, definition, edits, options);
+  if (!plan.changes) {
+    const file = rom.source.copy(0, rom.source.size);
+    return { plan, data: rom.copyData(), output: file, checksum: null };
+  }
+  let data = rom.copyData();
+  applyPlan(plan, data);
+  let checksum: ChecksumReport | null = null;
+  if (rom.checksums() !== null) {
+    const fixed = rom.withFixedChecksums(data);
+    data = fixed.data;
+    checksum = fixed.report;
+  }
+  verifyPlan(plan, data, rom, checksum);
+  const header = rom.copierHeader();
+  const output = new Uint8Array(header.length + data.length);
+  output.set(header);
+  output.set(data, header.length);
+  return { plan, data, output, checksum };
+}

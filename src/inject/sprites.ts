@@ -1,0 +1,332 @@
+/**
+ * The sprites of a game definition as the injector sees them: resolved to ROM offsets for one
+ * ROM (variant offsets, bus addresses through the ROM's mapping, pointers followed), their
+ * blocks read and decoded, and their tiles turned into images and back by the definition's
+ * arrangement. Pure over the ROM bytes: no file I/O except reading a palette file a definition names.
+ */
+import { dirname, isAbsolute, resolve as resolvePath } from 'node:path';
+import { DefinitionError, InvalidArgumentError, PointerError, SpriteNotFoundError, TileCountMismatchError, TileDataLengthError, hex } from '../errors.js';
+import { getCodec } from '../codecs/index.js';
+import type { Codec } from '../codecs/types.js';
+import { getTileFormat, type TileFormat } from '../gfx/formats.js';
+import { arrangeSheet, checkIndicesFitBpp, checkWholeTiles, renderIndexedImage, unarrangeMetatiles, unarrangeSheet, type IndexedImage, type MetatileLayout } from '../gfx/image.js';
+import { decodeBgr555, decodeConsolePalette, decodeDmgPalette, decodeMdPalette, decodeNesPalette, grayscalePalette, parsePaletteFile, subPalette, type Palette } from '../gfx/palette.js';
+import { pixelsPerTile } from '../gfx/kernels.js';
+import { freeSpaceFor, matchDefinition, pointerLocation, resolveDefLocation, romFacts, spriteLocation } from '../defs/match.js';
+import { readPointer, type PointerSlot } from '../defs/pointers.js';
+import type { Arrangement, CodecName, FreeRange, GameDefinition, PaletteSource, SpriteDef } from '../defs/types.js';
+import type { Rom } from '../rom/rom.js';
+import { readFileBytes } from '../rom/source.js';
+import { maximumPaletteTextSizeInBytes } from '../gfx/palette.js';
+
+/** A decoded block larger than this is not one sprite's graphics (a whole 64 KiB HAL window is the largest real case). */
+export const maximumSpriteUnpackedSizeInBytes = 4 * 1024 * 1024;
+
+/** The tile format a platform's sprites are in when a definition does not say. */
+export const defaultTileFormatByPlatform: Readonly<Record<string, string>> = {
+  snes: 'snes4bpp',
+  gb: 'gb2bpp',
+  gbc: 'gb2bpp',
+  gba: 'gba4bpp',
+  nes: 'nes2bpp',
+  md: 'md4bpp',
+  unknown: 'snes4bpp',
+};
+
+/** One sprite of a definition, resolved against one ROM. */
+export interface ResolvedSprite {
+  name: string;
+  /** Index in the definition's sprite list (for error paths). */
+  index: number;
+  def: SpriteDef;
+  /** ROM offset of the stored block now (after following pointers). */
+  offset: number;
+  /** Where the definition says it is (differs from `offset` once a block has been relocated). */
+  definedOffset: number;
+  codec: CodecName;
+  format: TileFormat;
+  /** Every pointer the definition declares to this sprite, resolved to ROM offsets. */
+  pointers: PointerSlot[];
+}
+
+/** A sprite's block as stored: its decoded bytes, how many bytes it occupies, and its tiles. */
+export interface SpriteBlock {
+  /** The decoded (unpacked) bytes. */
+  data: Uint8Array;
+  /** Bytes the stored stream takes in the ROM. */
+  packedLength: number;
+  /** Bytes the block may occupy: the definition's storedLength when given (≥ packedLength), else packedLength. */
+  slotLength: number;
+  tileCount: number;
+  /** Bytes after the last whole tile (kept as they are on re-injection). */
+  trailing: Uint8Array;
+  /** LZ4 only: whether the block is a frame or a raw block (re-encoded the same way). */
+  lz4Variant?: 'frame' | 'block';
+}
+
+/** The regional variant of a definition that recognises `rom` (undefined when none does: default offsets apply). */
+export function variantFor(rom: Rom, definition: GameDefinition): string | undefined {
+  return matchDefinition([definition], romFacts(rom))?.variant.id;
+}
+
+function slotOf(rom: Rom, form: PointerSlot['form'], at: number, bankAt: number | undefined): PointerSlot {
+  return bankAt === undefined ? { form, at } : { form, at, bankAt };
+}
+
+/**
+ * Resolves every sprite of `definition` against `rom`. A sprite with pointers is found where its
+ * pointers point (all of them must agree): after a relocation the definition's offset is stale,
+ * and the pointers are what the game follows.
+ */
+export function resolveSprites(rom: Rom, definition: GameDefinition, variantId: string | undefined = variantFor(rom, definition)): ResolvedSprite[] {
+  const byName = new Map<string, PointerSlot[]>();
+  definition.pointers.forEach((pointer) => {
+    const where = pointerLocation(pointer, variantId);
+    const at = resolveDefLocation(where.at, rom);
+    const bankAt = where.bankAt ? resolveDefLocation(where.bankAt, rom) : undefined;
+    const list = byName.get(pointer.target) ?? [];
+    list.push(slotOf(rom, pointer.form, at, bankAt));
+    byName.set(pointer.target, list);
+  });
+  return definition.sprites.map((def, index) => {
+    const definedOffset = resolveDefLocation(spriteLocation(def, variantId), rom);
+    if (definedOffset >= rom.size) {
+      throw new DefinitionError(definition.source, `/sprites/${index}/offset`, `ROM offset ${hex(definedOffset)} is past the end of the ${hex(rom.size)}-byte ROM`);
+    }
+    const pointers = byName.get(def.name) ?? [];
+    let offset = definedOffset;
+    if (pointers.length > 0) {
+      const targets = pointers.map((slot) => readPointer(rom.data, slot, rom).offset);
+      const first = targets[0]!;
+      if (targets.some((t) => t !== first)) {
+        throw new PointerError(`the ${pointers.length} pointers to sprite "${def.name}" disagree: they point at ${targets.map((t) => hex(t)).join(', ')}`, { sprite: def.name, targets });
+      }
+      offset = first;
+    }
+    const format = getTileFormat(def.tileFormat ?? defaultTileFormatByPlatform[rom.platform] ?? 'snes4bpp');
+    return { name: def.name, index, def, offset, definedOffset, codec: def.codec, format, pointers };
+  });
+}
+
+export function findSprite(sprites: readonly ResolvedSprite[], name: string, where: string): ResolvedSprite {
+  const sprite = sprites.find((s) => s.name === name);
+  if (!sprite) throw new SpriteNotFoundError(name, where);
+  return sprite;
+}
+
+/** The unpacked length the definition declares (byteLength, or tileCount whole tiles), if any. */
+export function declaredUnpackedLength(sprite: ResolvedSprite): number | undefined {
+  if (sprite.def.byteLength !== undefined) return sprite.def.byteLength;
+  if (sprite.def.tileCount !== undefined) return sprite.def.tileCount * sprite.format.bytesPerTile;
+  return undefined;
+}
+
+export function codecFor(sprite: ResolvedSprite): Codec | null {
+  return sprite.codec === 'none' ? null : getCodec(sprite.codec);
+}
+
+const lz4FrameMagic = [0x04, 0x22, 0x4d, 0x18];
+
+/** Reads and decodes a sprite's block from ROM data (the input ROM, or an output being verified). */
+export function readSpriteBlock(data: Uint8Array, sprite: ResolvedSprite, source = '<rom>'): SpriteBlock {
+  const declared = declaredUnpackedLength(sprite);
+  const codec = codecFor(sprite);
+  let unpacked: Uint8Array;
+  let packedLength: number;
+  let lz4Variant: 'frame' | 'block' | undefined;
+  if (codec === null) {
+    if (declared === undefined) throw new DefinitionError(source, `/sprites/${sprite.index}`, 'a raw block needs tileCount or byteLength');
+    if (sprite.offset + declared > data.length) {
+      throw new DefinitionError(source, `/sprites/${sprite.index}`, `raw block of ${declared} bytes at ${hex(sprite.offset)} runs past the end of the ${hex(data.length)}-byte ROM`);
+    }
+    unpacked = data.subarray(sprite.offset, sprite.offset + declared);
+    packedLength = declared;
+  } else {
+    if ((sprite.codec === 'pb16' || sprite.codec === 'lz4') && declared === undefined) {
+      const isFrame = sprite.codec === 'lz4' && lz4FrameMagic.every((b, i) => data[sprite.offset + i] === b);
+      if (!isFrame) throw new DefinitionError(source, `/sprites/${sprite.index}`, `${sprite.codec} blocks do not store their size: give tileCount or byteLength`);
+    }
+    const limits = declared === undefined ? { maximumOutputSizeInBytes: maximumSpriteUnpackedSizeInBytes } : { maximumOutputSizeInBytes: maximumSpriteUnpackedSizeInBytes, outputSizeInBytes: declared };
+    const decoded = codec.decompress(data, sprite.offset, limits);
+    unpacked = decoded.data;
+    packedLength = decoded.packedLength;
+    if (sprite.codec === 'lz4') lz4Variant = lz4FrameMagic.every((b, i) => data[sprite.offset + i] === b) ? 'frame' : 'block';
+    if (declared !== undefined && unpacked.length < declared) {
+      throw new TileDataLengthError(`sprite "${sprite.name}": the ${sprite.codec} block at ${hex(sprite.offset)} decodes to ${unpacked.length} bytes, the definition says ${declared}`, {
+        sprite: sprite.name,
+        offset: sprite.offset,
+        decoded: unpacked.length,
+        declared,
+      });
+    }
+  }
+  const bpt = sprite.format.bytesPerTile;
+  const tileCount = sprite.def.tileCount ?? Math.floor((declared ?? unpacked.length) / bpt);
+  if (tileCount < 1) {
+    throw new TileDataLengthError(`sprite "${sprite.name}": the block at ${hex(sprite.offset)} decodes to ${unpacked.length} bytes, less than one ${sprite.format.name} tile`, { sprite: sprite.name });
+  }
+  const storedLength = sprite.offset === sprite.definedOffset ? sprite.def.storedLength : undefined;
+  if (storedLength !== undefined && storedLength < packedLength) {
+    throw new DefinitionError(source, `/sprites/${sprite.index}/storedLength`, `${storedLength} bytes, but the block at ${hex(sprite.offset)} takes ${packedLength}`);
+  }
+  const block: SpriteBlock = {
+    data: unpacked,
+    packedLength,
+    slotLength: storedLength ?? paddedSlotLength(sprite, packedLength, data.length),
+    tileCount,
+    trailing: unpacked.subarray(tileCount * bpt),
+  };
+  if (lz4Variant) block.lz4Variant = lz4Variant;
+  return block;
+}
+
+/** GBA BIOS streams (lz77, lz11, rle, huffman, diff) are read from word-aligned sources (GBATEK, BIOS decompression functions). */
+const wordAlignedCodecs: ReadonlySet<string> = new Set(['lz77', 'lz11', 'rle', 'huffman', 'diff']);
+
+/**
+ * The slot of a word-aligned block runs to the next word: the BIOS reads its sources word-aligned,
+ * so no other block can start in the padding (encoders pad their output the same way).
+ */
+function paddedSlotLength(sprite: ResolvedSprite, packedLength: number, romSize: number): number {
+  if (!wordAlignedCodecs.has(sprite.codec) || sprite.offset % 4 !== 0) return packedLength;
+  return Math.min(romSize - sprite.offset, (packedLength + 3) & ~3);
+}
+
+// ---- Arrangements ------------------------------------------------------------------------
+
+function layoutOf(arrangement: Arrangement | undefined): MetatileLayout | undefined {
+  if (!arrangement || arrangement.kind === 'sheet') return undefined;
+  if (arrangement.kind === 'snes-obj') return { kind: 'snes-obj', widthInTiles: arrangement.size / 8, heightInTiles: arrangement.size / 8 };
+  if (arrangement.kind === 'gb-8x16') return { kind: 'block', widthInTiles: 1, heightInTiles: 2 };
+  return { kind: 'block', widthInTiles: arrangement.width, heightInTiles: arrangement.height };
+}
+
+function sheetOptions(arrangement: Arrangement | undefined): { tilesPerRow?: number; order?: 'row' | 'column' } {
+  if (!arrangement || arrangement.kind !== 'sheet') return {};
+  const options: { tilesPerRow?: number; order?: 'row' | 'column' } = {};
+  if (arrangement.tilesPerRow !== undefined) options.tilesPerRow = arrangement.tilesPerRow;
+  if (arrangement.order !== undefined) options.order = arrangement.order === 'column-major' ? 'column' : 'row';
+  return options;
+}
+
+/** The tiles (indices plane) as the image extract writes: a sheet or assembled metatiles. */
+export function tilesToImage(indices: Uint8Array, tileCount: number, arrangement: Arrangement | undefined): IndexedImage {
+  const layout = layoutOf(arrangement);
+  return layout ? renderIndexedImage(indices, tileCount, { layout }) : arrangeSheet(indices, tileCount, sheetOptions(arrangement));
+}
+
+/** How many tiles an image of this size holds under the arrangement (what --allow-resize takes). */
+function tilesInImage(image: IndexedImage, arrangement: Arrangement | undefined): number {
+  const layout = layoutOf(arrangement);
+  const columns = image.width / 8;
+  const rows = image.height / 8;
+  if (!layout) return columns * rows;
+  if (layout.kind === 'snes-obj') return rows * 16;
+  return Math.floor(columns / layout.widthInTiles) * Math.floor(rows / layout.heightInTiles) * layout.widthInTiles * layout.heightInTiles;
+}
+
+/**
+ * The inverse of `tilesToImage`: an edited image back to an indices plane. Without `allowResize`
+ * the image must be exactly the size extract made for `expectedTileCount` tiles.
+ */
+export function imageToTiles(image: IndexedImage, sprite: ResolvedSprite, expectedTileCount: number, allowResize: boolean): { indices: Uint8Array; tileCount: number } {
+  checkWholeTiles(image);
+  checkIndicesFitBpp(image, sprite.format.bpp);
+  const arrangement = sprite.def.arrangement;
+  const layout = layoutOf(arrangement);
+  const expected = tilesToImageSize(expectedTileCount, arrangement);
+  const sameSize = image.width === expected.width && image.height === expected.height;
+  if (!sameSize && !allowResize) {
+    throw new TileCountMismatchError(sprite.name, expectedTileCount, tilesInImage(image, arrangement), `(${image.width}x${image.height}; extract made ${expected.width}x${expected.height})`);
+  }
+  const tileCount = sameSize ? expectedTileCount : tilesInImage(image, arrangement);
+  if (tileCount < 1) throw new TileCountMismatchError(sprite.name, expectedTileCount, 0, `(${image.width}x${image.height})`);
+  if (layout) {
+    if (!sameSize && layout.kind === 'snes-obj' && image.width !== 128) {
+      throw new InvalidArgumentError(`sprite "${sprite.name}": a resized snes-obj image must stay 128 pixels wide (16 OBJ tiles), got ${image.width}`, { sprite: sprite.name });
+    }
+    if (!sameSize && layout.kind === 'block' && image.width !== expected.width) {
+      throw new InvalidArgumentError(`sprite "${sprite.name}": a resized image must keep the width ${expected.width} (add or remove rows)`, { sprite: sprite.name });
+    }
+    return { indices: unarrangeMetatiles(image, tileCount, layout), tileCount };
+  }
+  return unarrangeSheet(image, { ...sheetOptions(arrangement), tileCount });
+}
+
+function tilesToImageSize(tileCount: number, arrangement: Arrangement | undefined): { width: number; height: number } {
+  // Rendering an empty plane of the right count is the one definition of the size (no duplicated geometry).
+  const image = tilesToImage(new Uint8Array(tileCount * pixelsPerTile), tileCount, arrangement);
+  return { width: image.width, height: image.height };
+}
+
+// ---- Palettes ----------------------------------------------------------------------------
+
+export interface ResolvedPalette {
+  palette: Palette;
+  /** Where it came from: rom, file, cgram, grayscale (none declared or no CGRAM available). */
+  source: 'rom' | 'file' | 'cgram' | 'grayscale';
+}
+
+export interface PaletteContext {
+  /** Colours of CGRAM / palette RAM, for `{ cgram: n }` palettes. */
+  cgram?: Palette;
+}
+
+/** Pads a palette with the grayscale ramp up to the bit depth's colour count so every index has a colour. */
+function padPalette(palette: Palette, bpp: number): Palette {
+  const needed = 1 << Math.min(bpp, 8);
+  if (palette.count >= needed) return palette;
+  const ramp = grayscalePalette(Math.min(bpp, 8));
+  const rgb = new Uint8Array(needed * 3);
+  rgb.set(ramp.rgb);
+  rgb.set(palette.rgb);
+  return { rgb, count: needed };
+}
+
+/** The colours a sprite's definition names (its PNG's PLTE), padded to the bit depth. */
+export function resolveSpritePalette(rom: Rom, definition: GameDefinition, sprite: ResolvedSprite, context: PaletteContext = {}): ResolvedPalette {
+  const bpp = sprite.format.bpp;
+  const source: PaletteSource | undefined = sprite.def.palette;
+  if (!source) return { palette: grayscalePalette(bpp), source: 'grayscale' };
+  if ('rom' in source) {
+    const at = resolveDefLocation(source.rom, rom);
+    const count = source.count ?? Math.min(1 << bpp, 256);
+    const format = source.format;
+    const bytesPer = format === 'nes-index' || (format === undefined && rom.platform === 'nes') ? 1 : format === 'gb-bgp' ? 0 : 2;
+    const bytes = rom.read(at, Math.max(1, count * bytesPer));
+    let palette: Palette;
+    switch (format) {
+      case 'bgr555':
+        palette = decodeBgr555(bytes, count);
+        break;
+      case 'md9':
+        palette = decodeMdPalette(bytes, count);
+        break;
+      case 'nes-index':
+        palette = decodeNesPalette(bytes);
+        break;
+      case 'gb-bgp':
+        palette = decodeDmgPalette(bytes[0]!);
+        break;
+      case undefined:
+        palette = decodeConsolePalette(rom.platform, bytes, count);
+        break;
+    }
+    return { palette: padPalette(palette, bpp), source: 'rom' };
+  }
+  if ('file' in source) {
+    const base = definition.source && definition.source !== '<memory>' ? dirname(definition.source) : process.cwd();
+    const path = isAbsolute(source.file) ? source.file : resolvePath(base, source.file);
+    return { palette: padPalette(parsePaletteFile(readFileBytes(path, maximumPaletteTextSizeInBytes), path), bpp), source: 'file' };
+  }
+  if (context.cgram) {
+    const rowSize = Math.min(1 << bpp, 16);
+    return { palette: padPalette(subPalette(context.cgram, source.cgram, rowSize), bpp), source: 'cgram' };
+  }
+  return { palette: grayscalePalette(bpp), source: 'grayscale' };
+}
+
+/** The free ranges of a definition that apply to the variant. */
+export function freeRangesFor(definition: GameDefinition, variantId: string | undefined): FreeRange[] {
+  return freeSpaceFor(definition, variantId);
+}
