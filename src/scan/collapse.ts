@@ -1,0 +1,44 @@
+/**
+ * One block, one answer. Around a real stream many starts decode "cleanly": suffixes of it,
+ * starts in the bytes before it whose commands happen to land on one of its commands, starts
+ * that misparse it and stop at a byte inside it, raw runs over its decoded-looking bytes, and
+ * the same data read in another format or phase. All of them overlap the real block's packed
+ * range. The collapse keeps, of every set of overlapping candidates, the best explanation: it
+ * accepts candidates in order of score (ties: the longer packed range, then the earlier start)
+ * and drops every candidate whose packed range overlaps one already accepted — nested ones and
+ * suffixes included. A shifted start decodes the real stream's copies from the wrong place
+ * (HAL copies use absolute output positions) and misaligns its tiles, so it scores below the
+ * true start.
+ */
+import type { ScanCandidate } from './types.js';
+
+export function compareCandidates(a: ScanCandidate, b: ScanCandidate): number {
+  return b.score - a.score || b.packedLength - a.packedLength || a.offset - b.offset || (a.codec < b.codec ? -1 : a.codec > b.codec ? 1 : 0);
+}
+
+/** The non-overlapping best candidates, ranked by score (best first). */
+export function collapseCandidates(candidates: readonly ScanCandidate[]): ScanCandidate[] {
+  const ordered = [...candidates].sort(compareCandidates);
+  // Accepted packed ranges, sorted by start; they never overlap, so ends are sorted too.
+  const starts: number[] = [];
+  const ends: number[] = [];
+  const accepted: ScanCandidate[] = [];
+  for (const candidate of ordered) {
+    const s = candidate.offset;
+    const e = candidate.offset + candidate.packedLength;
+    // First accepted range starting at or after s.
+    let lo = 0;
+    let hi = starts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (starts[mid]! < s) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo < starts.length && starts[lo]! < e) continue;
+    if (lo > 0 && ends[lo - 1]! > s) continue;
+    starts.splice(lo, 0, s);
+    ends.splice(lo, 0, e);
+    accepted.push(candidate);
+  }
+  return accepted;
+}

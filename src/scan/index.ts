@@ -1,0 +1,8 @@
+/** The scanner: find compressed and raw graphics in a ROM. */
+export { scanRom, scanRomReport, normalizeScanOptions, planChunks, defaultCodecsByPlatform, scanChunkSizeInBytes, defaultMinimumUnpackedSizeInBytes, defaultMinimumScore, inProcessScanThresholdInBytes } from './scanner.js';
+export { scanCodecNames, type ScanCodec, type ScanCandidate, type ScanOptions, type NormalizedScanOptions, type ScanControl, type ScanProgress, type ScanReport } from './types.js';
+export { GraphicsScorer, defaultFormatsByPlatform, resolveFormats, type BlockStatistics, type FormatScore } from './score.js';
+export { collapseCandidates } from './collapse.js';
+export { computeHalChains, maximumHalStreamSpanInBytes, type HalChains } from './hal-chain.js';
+export { defaultScanCacheDirectory, readScanCache, writeScanCache, scanCacheKey } from './cache.js';
+export { scanCandidatesToDefinition, type ScanDefinitionOptions } from './defs.js';

@@ -1,0 +1,101 @@
+/**
+ * PB16 has no header, no terminator and no length: every offset "decodes", to anything, for as
+ * long as one likes. What marks a real stream is what it decodes to and how it was encoded:
+ *
+ * - PB16 is for Game Boy tiles (gb2bpp, 16 bytes = 2 packets = one tile), so the scan decodes
+ *   tile by tile and a stream is a run of drawn tiles (blank tiles allowed inside);
+ * - the reference encoder is deterministic: a byte equal to the byte two back is always sent as
+ *   a repeat flag, never as a literal. A literal equal to the byte two back is a stream that no
+ *   encoder made, so the run stops there.
+ *
+ * The run ends after its last drawn tile, and its packed length is where that tile's second
+ * packet ends. Starts inside a real stream decode to shifted, broken tiles for a while, and the
+ * collapse keeps the best-scoring of overlapping runs. The edges of a PB16 block are therefore
+ * an estimate (exact when the block starts and ends with drawn tiles, as tests check); the
+ * report says so by its score, like raw regions.
+ */
+import { getCodec } from '../codecs/index.js';
+import { getTileFormat } from '../gfx/index.js';
+import type { CancelCheck, ChunkResult, ChunkTask } from './chunk.js';
+import { roundScore } from './chunk.js';
+import { GraphicsScorer } from './score.js';
+import type { ScanCandidate } from './types.js';
+
+/** A PB16 tile must be at least this coherent: random flag bytes repeat rows by chance, so the bar is above raw's. */
+export const minimumPb16TileScore = 0.45;
+/** The longest PB16 run followed, in tiles (64 KiB of 2bpp tiles: all of GB VRAM's tile area several times over). */
+export const maximumPb16RunInTiles = 4096;
+
+const bytesPerTile = 16;
+const tile = new Uint8Array(bytesPerTile);
+const tileScore = new Float32Array(1);
+
+export function scanPb16(data: Uint8Array, task: ChunkTask, scorer: GraphicsScorer, checkCancel: CancelCheck): ChunkResult {
+  const gb2bpp = getTileFormat('gb2bpp');
+  const pb16 = getCodec('pb16');
+  const candidates: ScanCandidate[] = [];
+  let decoded = 0;
+  const end = Math.min(task.end, data.length);
+  const n = data.length;
+  // A start inside a run already reported adds nothing: skip starts before the furthest reported end.
+  let coveredUntil = -1;
+  for (let p = task.start; p < end; p++) {
+    if ((p & 0xffff) === 0) checkCancel();
+    if (p < coveredUntil) continue;
+    let inPos = p;
+    let back0 = 0;
+    let back1 = 0;
+    let tiles = 0;
+    let lastGoodEnd = -1;
+    let lastGoodTiles = 0;
+    while (tiles < maximumPb16RunInTiles) {
+      // One tile = two packets.
+      let out = 0;
+      let ok = true;
+      for (let packet = 0; packet < 2 && ok; packet++) {
+        if (inPos >= n) {
+          ok = false;
+          break;
+        }
+        const flags = data[inPos++]!;
+        for (let bit = 0; bit < 8; bit++) {
+          let value: number;
+          if (flags & (0x80 >> bit)) value = back0;
+          else {
+            if (inPos >= n) {
+              ok = false;
+              break;
+            }
+            value = data[inPos++]!;
+            if (value === back0) {
+              ok = false;
+              break;
+            }
+          }
+          tile[out++] = value;
+          back0 = back1;
+          back1 = value;
+        }
+      }
+      if (!ok) break;
+      scorer.tileScores(tile, gb2bpp, 1, tileScore);
+      const s = tileScore[0]!;
+      if (s >= minimumPb16TileScore) {
+        lastGoodEnd = inPos;
+        lastGoodTiles = tiles + 1;
+      } else if (s >= 0 || tiles === 0) {
+        // A weak tile ends the run; a blank one may sit inside it, but not start it.
+        break;
+      }
+      tiles++;
+    }
+    if (lastGoodEnd < 0 || lastGoodTiles * bytesPerTile < task.minimumUnpackedSize) continue;
+    decoded++;
+    const unpacked = pb16.decompress(data, p, { outputSizeInBytes: lastGoodTiles * bytesPerTile }).data;
+    const best = scorer.best(unpacked, task.formats.length > 0 ? task.formats : [gb2bpp]);
+    if (best === null || best.score < task.minimumScore) continue;
+    candidates.push({ offset: p, packedLength: lastGoodEnd - p, unpackedLength: unpacked.length, codec: 'pb16', format: best.format, score: roundScore(best.score) });
+    coveredUntil = Math.max(coveredUntil, lastGoodEnd);
+  }
+  return { candidates, decoded };
+}

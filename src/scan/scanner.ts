@@ -1,0 +1,181 @@
+/**
+ * scanRom: find compressed and raw graphics in a ROM.
+ *
+ * The range of stream starts is cut into chunks per codec; chunks run on the scan worker pool
+ * (each worker maps the ROM) or, with `workers: 0`, in this thread. Each chunk returns the
+ * streams that decode cleanly and score as graphics; the collapse then keeps one candidate per
+ * block (collapse.ts). Results are cached per ROM identity, options and engine version.
+ */
+import { availableParallelism } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { AbortedError, ScanOptionError } from '../errors.js';
+import { getTileFormat } from '../gfx/index.js';
+import type { Platform } from '../rom/platform.js';
+import { openRom, type Rom } from '../rom/rom.js';
+import { defaultScanCacheDirectory, readScanCache, writeScanCache } from './cache.js';
+import { scanChunk, type ChunkTask } from './chunk.js';
+import { collapseCandidates } from './collapse.js';
+import { ScanPool, maximumScanWorkers } from './pool.js';
+import { GraphicsScorer, defaultFormatsByPlatform } from './score.js';
+import { scanCodecNames, type NormalizedScanOptions, type ScanCandidate, type ScanCodec, type ScanControl, type ScanOptions, type ScanReport } from './types.js';
+
+/** Stream starts per chunk: 16 chunks per codec in a 4 MiB ROM, enough to keep 2–4 workers evenly busy. */
+export const scanChunkSizeInBytes = 256 * 1024;
+export const defaultMinimumUnpackedSizeInBytes = 512;
+/** Smallest allowed minimum: below one 8bpp tile there is nothing to score. */
+export const smallestMinimumUnpackedSizeInBytes = 64;
+export const largestMinimumUnpackedSizeInBytes = 16 * 1024 * 1024;
+export const defaultMinimumScore = 0.45;
+/** Below this size a ROM is scanned in-process by default: starting workers costs more than they save. */
+export const inProcessScanThresholdInBytes = 256 * 1024;
+/** Default worker count cap. */
+export const maximumDefaultScanWorkers = 4;
+
+/** Codecs tried by default per platform: the ones games on that console used, plus raw tiles. */
+export const defaultCodecsByPlatform: Readonly<Record<Platform, readonly ScanCodec[]>> = {
+  snes: ['hal', 'lz4', 'raw'],
+  gb: ['hal', 'pb16', 'lz4', 'raw'],
+  gbc: ['hal', 'pb16', 'lz4', 'raw'],
+  gba: ['lz77', 'lz11', 'rle', 'lz4', 'raw'],
+  nes: ['hal', 'lz4', 'raw'],
+  md: ['lz4', 'raw'],
+  unknown: ['hal', 'lz77', 'lz11', 'rle', 'lz4', 'pb16', 'raw'],
+};
+
+/** Fills defaults and checks every option against the ROM. */
+export function normalizeScanOptions(rom: Pick<Rom, 'platform' | 'size'>, options: ScanOptions = {}): NormalizedScanOptions {
+  const codecs = options.codecs === undefined ? [...defaultCodecsByPlatform[rom.platform]] : [...new Set(options.codecs)];
+  if (codecs.length === 0) throw new ScanOptionError('codecs', 'name at least one codec');
+  for (const codec of codecs) {
+    if (!(scanCodecNames as readonly string[]).includes(codec)) throw new ScanOptionError('codecs', `unknown codec "${codec}"; known: ${scanCodecNames.join(', ')}, all`, { codec });
+  }
+  codecs.sort((a, b) => scanCodecNames.indexOf(a) - scanCodecNames.indexOf(b));
+  const formatNames = options.formats === undefined ? [...defaultFormatsByPlatform[rom.platform]] : [...options.formats];
+  if (formatNames.length === 0) throw new ScanOptionError('formats', 'name at least one tile format');
+  // Canonical names, so aliases share a cache entry.
+  const formats = [...new Set(formatNames.map((name) => getTileFormat(name).name))];
+  const minimumUnpackedSize = options.minimumUnpackedSize ?? defaultMinimumUnpackedSizeInBytes;
+  if (!Number.isSafeInteger(minimumUnpackedSize) || minimumUnpackedSize < smallestMinimumUnpackedSizeInBytes || minimumUnpackedSize > largestMinimumUnpackedSizeInBytes) {
+    throw new ScanOptionError('minimumUnpackedSize', `must be an integer from ${smallestMinimumUnpackedSizeInBytes} to ${largestMinimumUnpackedSizeInBytes} bytes (got ${minimumUnpackedSize})`);
+  }
+  const minimumScore = options.minimumScore ?? defaultMinimumScore;
+  if (typeof minimumScore !== 'number' || !(minimumScore >= 0 && minimumScore <= 1)) throw new ScanOptionError('minimumScore', `must be a number from 0 to 1 (got ${minimumScore})`);
+  const start = options.range?.start ?? 0;
+  const end = options.range?.end ?? rom.size;
+  if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start < 0 || end > rom.size || start >= end) {
+    throw new ScanOptionError('range', `must be offsets with 0 <= start < end <= ${rom.size} (the ROM size); got ${start}-${end}`, { start, end, size: rom.size });
+  }
+  return { codecs, formats, minimumUnpackedSize, minimumScore, start, end };
+}
+
+/** The chunk tasks of a scan: codec by codec, range by range. */
+export function planChunks(options: NormalizedScanOptions, chunkSize = scanChunkSizeInBytes): { codec: ScanCodec; start: number; end: number }[] {
+  const chunks: { codec: ScanCodec; start: number; end: number }[] = [];
+  for (const codec of options.codecs) {
+    for (let start = options.start; start < options.end; start += chunkSize) chunks.push({ codec, start, end: Math.min(options.end, start + chunkSize) });
+  }
+  return chunks;
+}
+
+function defaultWorkerCount(size: number): number {
+  if (size < inProcessScanThresholdInBytes) return 0;
+  return Math.max(1, Math.min(availableParallelism(), maximumDefaultScanWorkers));
+}
+
+/** Candidates found, ranked best first. */
+export async function scanRom(input: string | Rom, options: ScanOptions = {}, control: ScanControl = {}): Promise<ScanCandidate[]> {
+  return (await scanRomReport(input, options, control)).candidates;
+}
+
+/** The same, with how the result was obtained (cache, counts, time). */
+export async function scanRomReport(input: string | Rom, options: ScanOptions = {}, control: ScanControl = {}): Promise<ScanReport> {
+  const started = performance.now();
+  const signal = control.signal;
+  if (signal?.aborted) throw new AbortedError('the scan was cancelled');
+  const rom = typeof input === 'string' ? openRom(input, { allowUnknown: true }) : input;
+  const path = typeof input === 'string' ? input : rom.source.mapped ? rom.name : null;
+  const normalized = normalizeScanOptions(rom, options);
+  const identity = rom.identity();
+  const romSummary = { name: rom.name, platform: rom.platform, size: rom.size, sha1: identity.sha1, crc32: identity.crc32 };
+  const useCache = options.cache ?? true;
+  const cacheDirectory = options.cacheDirectory ?? defaultScanCacheDirectory();
+  const offsetsTried = (normalized.end - normalized.start) * normalized.codecs.length;
+
+  if (useCache) {
+    const cached = readScanCache(cacheDirectory, identity.sha1, normalized);
+    if (cached) {
+      control.onProgress?.({ done: offsetsTried, total: offsetsTried });
+      return { candidates: cached.candidates, cached: true, offsetsTried: cached.offsetsTried, decodedCandidates: cached.decodedCandidates, elapsedMs: performance.now() - started, options: normalized, rom: romSummary };
+    }
+  }
+
+  let workers = options.workers ?? defaultWorkerCount(rom.size);
+  if (!Number.isSafeInteger(workers) || workers < 0 || workers > maximumScanWorkers) throw new ScanOptionError('workers', `must be an integer from 0 to ${maximumScanWorkers} (got ${workers})`);
+  // Workers map the ROM from its file; bytes held only in memory are scanned here.
+  if (path === null) workers = 0;
+
+  const chunks = planChunks(normalized);
+  const found: ScanCandidate[] = [];
+  let decoded = 0;
+  let done = 0;
+  const report = (length: number): void => {
+    done += length;
+    control.onProgress?.({ done, total: offsetsTried });
+  };
+  control.onProgress?.({ done: 0, total: offsetsTried });
+
+  if (workers === 0) {
+    const scorer = new GraphicsScorer();
+    const formats = normalized.formats.map((name) => getTileFormat(name));
+    const checkCancel = (): void => {
+      if (signal?.aborted) throw new AbortedError('the scan was cancelled');
+    };
+    for (const chunk of chunks) {
+      checkCancel();
+      const task: ChunkTask = { ...chunk, formats, minimumUnpackedSize: normalized.minimumUnpackedSize, minimumScore: normalized.minimumScore };
+      const result = scanChunk(rom.data, task, scorer, checkCancel);
+      found.push(...result.candidates);
+      decoded += result.decoded;
+      report(chunk.end - chunk.start);
+      // Let timers, progress output and abort signals run between chunks.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  } else {
+    const pool = new ScanPool(Math.min(workers, chunks.length));
+    let failed = false;
+    try {
+      await Promise.all(
+        chunks.map(async (chunk) => {
+          const result = await pool.run(
+            {
+              path: path!,
+              platform: rom.platform,
+              sha1: identity.sha1,
+              codec: chunk.codec,
+              start: chunk.start,
+              end: chunk.end,
+              formats: normalized.formats,
+              minimumUnpackedSize: normalized.minimumUnpackedSize,
+              minimumScore: normalized.minimumScore,
+            },
+            signal,
+          );
+          found.push(...result.candidates);
+          decoded += result.decoded;
+          report(chunk.end - chunk.start);
+        }),
+      );
+    } catch (error) {
+      failed = true;
+      throw error;
+    } finally {
+      // On failure or cancellation, stop the other chunks at once; otherwise let the workers exit.
+      if (failed) await pool.destroy();
+      else await pool.close();
+    }
+  }
+
+  const candidates = collapseCandidates(found);
+  if (useCache) writeScanCache(cacheDirectory, identity.sha1, normalized, { candidates, decodedCandidates: decoded, offsetsTried });
+  return { candidates, cached: false, offsetsTried, decodedCandidates: decoded, elapsedMs: performance.now() - started, options: normalized, rom: romSummary };
+}

@@ -1,0 +1,259 @@
+/**
+ * How much a run of bytes looks like graphics in a given tile format.
+ *
+ * The bytes are decoded with the src/gfx kernels into indices (one byte per pixel), and scored
+ * with tile-level statistics that separate drawn art from code, tables and noise:
+ *
+ * - neighbour coherence: the fraction of horizontally and vertically adjacent pixels with the
+ *   same index (drawn art: large flat areas and outlines; noise: 1 / 2^bpp by chance). It is
+ *   normalised against that chance level, so a 2bpp and an 8bpp reading are comparable;
+ * - repeated rows: rows equal to the row above (counted inside the vertical coherence, and
+ *   reported on their own);
+ * - colours per tile: art uses a few of the colours a tile could hold; noise uses almost all;
+ * - blank-tile ratio: a block that is mostly one colour says nothing (padding, fills);
+ * - distinct tiles: a block that repeats one tile is a fill, not art;
+ * - plane correlation (2bpp and up): in real art the low and high halves of an index are set
+ *   together (opaque pixels vs. transparent 0); two unrelated tiles overlaid by a wrong bit-depth
+ *   reading are independent. This is what tells a 4bpp block from the same bytes read as 2bpp.
+ *
+ * Scores are in [0, 1]. Everything here is allocation-light: one indices buffer per scorer,
+ * reused, and integer counting in the loops.
+ */
+import { decodeTilesInto, getTileFormat, pixelsPerTile, type TileFormat } from '../gfx/index.js';
+import type { Platform } from '../rom/platform.js';
+
+/** Tiles scored per block: enough for stable statistics, bounded so a 64 KiB stream costs the same as a 16 KiB one. */
+export const maximumScoredTilesPerBlock = 512;
+/** Fewer non-blank, distinct tiles than this is not a graphics block. */
+export const minimumDistinctTilesPerBlock = 4;
+/** A tile using more than this fraction of its format's colours (4bpp and up) reads as noise. */
+const noisyColourFraction = 0.75;
+/** Higher bit depths win ties: a true 4bpp block read as 2bpp stays coherent, but loses the plane correlation. */
+const higherDepthPreference = 0.92;
+
+/** Formats worth trying per platform (the console's own tile formats). */
+export const defaultFormatsByPlatform: Readonly<Record<Platform, readonly string[]>> = {
+  snes: ['snes4bpp', 'gb2bpp', 'snes3bpp', 'snes8bpp', 'mode7'],
+  gb: ['gb2bpp', '1bpp'],
+  gbc: ['gb2bpp', '1bpp'],
+  gba: ['gba4bpp', 'gba8bpp', '1bpp-lsb'],
+  nes: ['nes2bpp'],
+  md: ['md4bpp'],
+  unknown: ['snes4bpp', 'gb2bpp', 'nes2bpp', 'gba4bpp', 'md4bpp', 'snes8bpp', 'mode7', '1bpp'],
+};
+
+export interface BlockStatistics {
+  tiles: number;
+  blankTiles: number;
+  distinctTiles: number;
+  /** Mean neighbour coherence over non-blank tiles, normalised against chance (0 = noise, 1 = flat). */
+  coherence: number;
+  /** Fraction of rows (after the first of each tile) equal to the row above, over non-blank tiles. */
+  repeatedRows: number;
+  /** Mean distinct colours per non-blank tile. */
+  coloursPerTile: number;
+  /** Phi coefficient between "low half of the index set" and "high half set", over non-blank tiles' pixels (0 for 1bpp). */
+  planeCorrelation: number;
+}
+
+export interface FormatScore {
+  format: string;
+  score: number;
+  statistics: BlockStatistics;
+}
+
+/** Scores blocks of bytes as graphics. One per thread (it owns a scratch buffer). */
+export class GraphicsScorer {
+  #indices = new Uint8Array(maximumScoredTilesPerBlock * pixelsPerTile);
+  #colourSeen = new Int32Array(256);
+  #generation = 0;
+  #tileHashes = new Set<number>();
+
+  /** Statistics of `bytes` read as `format` (whole tiles from the start, at most maximumScoredTilesPerBlock). */
+  statistics(bytes: Uint8Array, format: TileFormat): BlockStatistics {
+    const tiles = Math.min(Math.floor(bytes.length / format.bytesPerTile), maximumScoredTilesPerBlock);
+    const indices = this.#indices;
+    if (tiles > 0) decodeTilesInto(format, bytes, indices, tiles);
+    const bpp = format.bpp;
+    const lowMask = bpp >= 2 ? (1 << (bpp >> 1)) - 1 : 0;
+    const highMask = bpp >= 2 ? ((1 << bpp) - 1) & ~lowMask : 0;
+    let blank = 0;
+    let coherenceSum = 0;
+    let repeatedRows = 0;
+    let colourSum = 0;
+    let n11 = 0;
+    let n10 = 0;
+    let n01 = 0;
+    let n00 = 0;
+    const chance = 1 / (1 << bpp);
+    const hashes = this.#tileHashes;
+    hashes.clear();
+    const seen = this.#colourSeen;
+    for (let t = 0; t < tiles; t++) {
+      const base = t * pixelsPerTile;
+      const generation = ++this.#generation;
+      let colours = 0;
+      let equal = 0;
+      let hash = 0x811c9dc5;
+      for (let y = 0; y < 8; y++) {
+        const row = base + y * 8;
+        let rowEqual = 0;
+        for (let x = 0; x < 8; x++) {
+          const v = indices[row + x]!;
+          hash = Math.imul(hash ^ v, 0x01000193);
+          if (seen[v] !== generation) {
+            seen[v] = generation;
+            colours++;
+          }
+          if (x < 7 && v === indices[row + x + 1]) equal++;
+          if (y > 0 && v === indices[row + x - 8]) rowEqual++;
+        }
+        equal += rowEqual;
+        if (rowEqual === 8) repeatedRows++;
+      }
+      if (colours === 1) {
+        blank++;
+        continue;
+      }
+      hashes.add(hash >>> 0);
+      colourSum += colours;
+      const coherence = equal / 112;
+      let g = (coherence - chance) / (1 - chance);
+      if (g < 0) g = 0;
+      if (bpp >= 4 && colours > noisyColourFraction * Math.min(64, 1 << bpp)) g *= 0.5;
+      coherenceSum += g;
+      if (bpp >= 2) {
+        for (let i = base; i < base + pixelsPerTile; i++) {
+          const v = indices[i]!;
+          const low = (v & lowMask) !== 0;
+          const high = (v & highMask) !== 0;
+          if (low) {
+            if (high) n11++;
+            else n10++;
+          } else if (high) n01++;
+          else n00++;
+        }
+      }
+    }
+    const nonBlank = tiles - blank;
+    let planeCorrelation = 0;
+    if (bpp >= 2) {
+      const denominator = Math.sqrt((n11 + n10) * (n01 + n00) * (n11 + n01) * (n10 + n00));
+      planeCorrelation = denominator > 0 ? (n11 * n00 - n10 * n01) / denominator : 0;
+    }
+    return {
+      tiles,
+      blankTiles: blank,
+      distinctTiles: hashes.size,
+      coherence: nonBlank > 0 ? coherenceSum / nonBlank : 0,
+      repeatedRows: repeatedRowsFraction(repeatedRows, tiles, blank),
+      coloursPerTile: nonBlank > 0 ? colourSum / nonBlank : 0,
+      planeCorrelation,
+    };
+  }
+
+  /**
+   * Per-tile graphics-likeness of the first `tileCount` tiles of `bytes` (at most
+   * maximumScoredTilesPerBlock): normalised neighbour coherence in [0, 1], halved for a tile
+   * that uses most of its colours; −1 for a blank (one-colour) tile. Used to find raw regions.
+   */
+  tileScores(bytes: Uint8Array, format: TileFormat, tileCount: number, out: Float32Array): void {
+    const tiles = Math.min(tileCount, maximumScoredTilesPerBlock);
+    const indices = this.#indices;
+    decodeTilesInto(format, bytes, indices, tiles);
+    const bpp = format.bpp;
+    const chance = 1 / (1 << bpp);
+    const seen = this.#colourSeen;
+    for (let t = 0; t < tiles; t++) {
+      const base = t * pixelsPerTile;
+      const generation = ++this.#generation;
+      let colours = 0;
+      let equal = 0;
+      for (let i = base; i < base + pixelsPerTile; i++) {
+        const v = indices[i]!;
+        if (seen[v] !== generation) {
+          seen[v] = generation;
+          colours++;
+        }
+        if ((i & 7) !== 7 && v === indices[i + 1]) equal++;
+        if (i - base >= 8 && v === indices[i - 8]) equal++;
+      }
+      if (colours === 1) {
+        out[t] = -1;
+        continue;
+      }
+      let g = (equal / 112 - chance) / (1 - chance);
+      if (g < 0) g = 0;
+      if (bpp >= 4 && colours > noisyColourFraction * Math.min(64, 1 << bpp)) g *= 0.5;
+      out[t] = g;
+    }
+  }
+
+  /** One score in [0, 1] for `bytes` read as `format`. */
+  score(bytes: Uint8Array, format: TileFormat): FormatScore {
+    const s = this.statistics(bytes, format);
+    return { format: format.name, score: combine(s, format, bytes.length), statistics: s };
+  }
+
+  /** The best-scoring format of `formats` for `bytes` (null when none fits a single tile). */
+  best(bytes: Uint8Array, formats: readonly TileFormat[]): FormatScore | null {
+    let best: FormatScore | null = null;
+    let bestBpp = 0;
+    for (const format of formats) {
+      if (bytes.length < format.bytesPerTile) continue;
+      const candidate = this.score(bytes, format);
+      if (best === null) {
+        best = candidate;
+        bestBpp = format.bpp;
+        continue;
+      }
+      // Deeper readings win near-ties (see higherDepthPreference); shallower ones must clearly beat them.
+      const beats =
+        format.bpp > bestBpp
+          ? candidate.score >= best.score * higherDepthPreference
+          : format.bpp < bestBpp
+            ? candidate.score * higherDepthPreference > best.score
+            : candidate.score > best.score;
+      if (beats) {
+        best = candidate;
+        bestBpp = format.bpp;
+      }
+    }
+    return best;
+  }
+}
+
+function repeatedRowsFraction(repeated: number, tiles: number, blank: number): number {
+  // Rows are counted before a tile is known to be blank; a blank tile repeats all 7 of its rows.
+  const nonBlank = tiles - blank;
+  const counted = repeated - blank * 7;
+  return nonBlank > 0 ? Math.max(0, counted) / (nonBlank * 7) : 0;
+}
+
+/** The combination of the statistics into one score (see the module comment). */
+function combine(s: BlockStatistics, format: TileFormat, length: number): number {
+  if (s.tiles === 0) return 0;
+  const nonBlank = s.tiles - s.blankTiles;
+  if (s.distinctTiles < minimumDistinctTilesPerBlock) return 0;
+  let score = s.coherence;
+  // Mostly blank: padding or a fill, not art. Up to half blank is normal (sprite sheets have empty cells).
+  const blankRatio = s.blankTiles / s.tiles;
+  if (blankRatio > 0.5) score *= Math.max(0, 2 * (1 - blankRatio));
+  // One tile repeated over and over is a pattern fill.
+  const distinctRatio = s.distinctTiles / nonBlank;
+  if (distinctRatio < 0.25) score *= distinctRatio / 0.25;
+  if (format.bpp >= 2) score *= 0.8 + 0.2 * Math.min(1, 2 * Math.max(0, s.planeCorrelation));
+  // Streams of whole tiles are the norm; a ragged end is a hint the start or end is off.
+  if (length % format.bytesPerTile !== 0) score *= 0.97;
+  return score;
+}
+
+/** Resolves format names (canonical or alias) to descriptors, without duplicates. */
+export function resolveFormats(names: readonly string[]): TileFormat[] {
+  const out: TileFormat[] = [];
+  for (const name of names) {
+    const format = getTileFormat(name);
+    if (!out.includes(format)) out.push(format);
+  }
+  return out;
+}

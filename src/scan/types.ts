@@ -1,0 +1,73 @@
+/** The scanner's public shapes. */
+
+/** Codecs the scanner looks for; `raw` = uncompressed tile data. */
+export const scanCodecNames = ['hal', 'lz77', 'lz11', 'rle', 'lz4', 'pb16', 'raw'] as const;
+export type ScanCodec = (typeof scanCodecNames)[number];
+
+/** One block the scanner believes is graphics. */
+export interface ScanCandidate {
+  /** ROM offset of the stream (of the raw block for `raw`). */
+  offset: number;
+  /** Bytes the stream occupies in the ROM. */
+  packedLength: number;
+  /** Bytes it decodes to (= packedLength for `raw`). */
+  unpackedLength: number;
+  codec: ScanCodec;
+  /** Best-scoring tile format. */
+  format: string;
+  /** Graphics score in [0, 1] (see src/scan/score.ts). */
+  score: number;
+}
+
+export interface ScanOptions {
+  /** Codecs to look for (default: every codec that fits the platform, plus raw). */
+  codecs?: readonly ScanCodec[];
+  /** Tile formats to score against (default: the platform's formats). */
+  formats?: readonly string[];
+  /** Smallest unpacked size reported, in bytes (default 512). */
+  minimumUnpackedSize?: number;
+  /** Lowest score reported (default 0.45). */
+  minimumScore?: number;
+  /** ROM offsets [start, end) to try as stream starts (default: the whole ROM). */
+  range?: { start: number; end: number };
+  /** Worker threads; 0 scans in this thread (default: cores, at most 4; 0 for ROMs under 256 KiB). */
+  workers?: number;
+  /** Use and fill the result cache (default true). */
+  cache?: boolean;
+  /** The cache folder (default: `<romgfx cache dir>/scan`). */
+  cacheDirectory?: string;
+}
+
+/** Options with every default filled in: what the cache key and the workers see. */
+export interface NormalizedScanOptions {
+  codecs: ScanCodec[];
+  formats: string[];
+  minimumUnpackedSize: number;
+  minimumScore: number;
+  start: number;
+  end: number;
+}
+
+export interface ScanProgress {
+  /** Offsets finished. */
+  done: number;
+  total: number;
+}
+
+export interface ScanControl {
+  signal?: AbortSignal;
+  onProgress?: (progress: ScanProgress) => void;
+}
+
+export interface ScanReport {
+  candidates: ScanCandidate[];
+  /** True when the result came from the cache. */
+  cached: boolean;
+  /** Offsets tried per codec (the range length, per codec scanned). */
+  offsetsTried: number;
+  /** Candidates that decoded cleanly and were scored, before the threshold and the collapse. */
+  decodedCandidates: number;
+  elapsedMs: number;
+  options: NormalizedScanOptions;
+  rom: { name: string; platform: string; size: number; sha1: string; crc32: number };
+}
