@@ -9,6 +9,8 @@ import {
   decodePlanarTiles,
   encodePlanarTiles,
   planarLayoutSnes4bpp,
+  decodeTilesInto,
+  encodeTilesInto,
 } from '../../src/gfx/index.js';
 import { IndexOutOfRangeError, TileDataLengthError, UnknownTileFormatError } from '../../src/errors.js';
 import { equalBytes, fixture, fixtureTiles } from './helpers.js';
@@ -114,6 +116,25 @@ describe('round trips', () => {
         }),
         { numRuns: 60 },
       );
+    });
+  }
+});
+
+describe('unaligned buffers', () => {
+  // Kernels move whole rows as 16/32-bit words when the indices plane is aligned; an unaligned
+  // plane (a subarray at an odd byte offset) takes the byte-store path and must agree.
+  for (const format of tileFormats) {
+    it(`${format.name}: aligned and unaligned indices planes give the same result`, () => {
+      const tiles = 5;
+      const bytes = Uint8Array.from({ length: tiles * format.bytesPerTile }, (_, i) => (i * 151 + 7) & 0xff);
+      const aligned = decodeTiles(format, bytes);
+      const backing = new Uint8Array(tiles * 64 + 3);
+      const unaligned = backing.subarray(1, 1 + tiles * 64);
+      decodeTilesInto(format, bytes, unaligned, tiles);
+      expect(equalBytes(unaligned, aligned)).toBe(true);
+      const out = new Uint8Array(bytes.length);
+      encodeTilesInto(format, unaligned, out, tiles);
+      expect(equalBytes(out, bytes)).toBe(true);
     });
   }
 });
