@@ -1,15 +1,338 @@
-// romgfx native kernels: Node-API entry point.
+// romgfx native kernels: the Node-API layer. Plain node_api.h (no node-addon-api), no C++
+// exceptions. Context-aware (NAPI_MODULE_INIT): each environment (main thread, every worker
+// thread) gets its own instance data, so nothing mutable is shared between threads.
+//
+// The functions here take already-validated arguments from src/native/ (which throws the same
+// typed errors as the TypeScript reference) and still re-check everything they are given: a
+// direct caller passing nonsense gets a TypeError/RangeError, never an out-of-bounds access.
+//
+// Results come back through a caller-owned Float64Array `info` instead of objects (cheaper):
+//   HAL:   info[0] status, [1] packed length, [2] output length, [3] failure offset,
+//          [4] failure value, [5] failure count (for an encoder: [1] = would-be packed size).
 #include <node_api.h>
 
-static napi_value Abi(napi_env env, napi_callback_info) {
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+
+#include "hal.h"
+#include "tiles.h"
+
+namespace {
+
+using romgfx::HalEncodeResult;
+using romgfx::HalWalkResult;
+
+constexpr size_t kHalInfoLength = 6;
+// Layout descriptor: [bytesPerTile, planeCount, lsbFirst, offsets x8, strides x8].
+constexpr size_t kPlanarDescriptorLength = 19;
+// Largest integer a double holds exactly: lengths and counts from JS are at most this.
+constexpr double kMaximumSafeInteger = 9007199254740991.0;
+constexpr int kHalLevelMax = 5;
+
+// Per-environment state: a zero-filled 64 KiB decode scratch (exhal's zero-filled buffer, so a
+// copy of a not-yet-written position reads 0), re-zeroed after each decode over what it touched.
+struct InstanceData {
+  uint8_t* halScratch;
+};
+
+void FinalizeInstance(napi_env, void* data, void*) {
+  InstanceData* instance = static_cast<InstanceData*>(data);
+  std::free(instance->halScratch);
+  std::free(instance);
+}
+
+bool Throw(napi_env env, const char* code, const char* message, bool range = false) {
+  bool pending = false;
+  napi_is_exception_pending(env, &pending);
+  if (!pending) {
+    if (range) napi_throw_range_error(env, code, message);
+    else napi_throw_type_error(env, code, message);
+  }
+  return false;
+}
+
+bool GetArgs(napi_env env, napi_callback_info info, size_t expected, napi_value* argv) {
+  size_t argc = expected;
+  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok) return Throw(env, "ERR_NATIVE_ARGUMENT", "cannot read arguments");
+  if (argc < expected) return Throw(env, "ERR_NATIVE_ARGUMENT", "too few arguments");
+  return true;
+}
+
+struct Bytes {
+  uint8_t* data;
+  size_t length;
+};
+
+bool GetUint8Array(napi_env env, napi_value value, Bytes* out) {
+  bool isTypedArray = false;
+  if (napi_is_typedarray(env, value, &isTypedArray) != napi_ok || !isTypedArray) return Throw(env, "ERR_NATIVE_ARGUMENT", "expected a Uint8Array");
+  napi_typedarray_type type;
+  size_t length = 0;
+  void* data = nullptr;
+  if (napi_get_typedarray_info(env, value, &type, &length, &data, nullptr, nullptr) != napi_ok || type != napi_uint8_array)
+    return Throw(env, "ERR_NATIVE_ARGUMENT", "expected a Uint8Array");
+  // A zero-length view may have no backing store; give kernels a valid (never read) pointer.
+  static const uint8_t kEmpty[1] = {0};
+  out->data = data != nullptr ? static_cast<uint8_t*>(data) : const_cast<uint8_t*>(kEmpty);
+  out->length = data != nullptr ? length : 0;
+  return true;
+}
+
+bool GetFloat64Array(napi_env env, napi_value value, size_t minimumLength, double** out) {
+  bool isTypedArray = false;
+  if (napi_is_typedarray(env, value, &isTypedArray) != napi_ok || !isTypedArray) return Throw(env, "ERR_NATIVE_ARGUMENT", "expected a Float64Array");
+  napi_typedarray_type type;
+  size_t length = 0;
+  void* data = nullptr;
+  if (napi_get_typedarray_info(env, value, &type, &length, &data, nullptr, nullptr) != napi_ok || type != napi_float64_array ||
+      length < minimumLength || data == nullptr)
+    return Throw(env, "ERR_NATIVE_ARGUMENT", "expected a Float64Array of the result size");
+  *out = static_cast<double*>(data);
+  return true;
+}
+
+// A non-negative integer no larger than `maximum`.
+bool GetIndex(napi_env env, napi_value value, double maximum, size_t* out) {
+  double number = 0;
+  if (napi_get_value_double(env, value, &number) != napi_ok) return Throw(env, "ERR_NATIVE_ARGUMENT", "expected a number");
+  if (!(number >= 0) || number > maximum || std::floor(number) != number)
+    return Throw(env, "ERR_NATIVE_ARGUMENT", "expected a non-negative integer in range", true);
+  *out = static_cast<size_t>(number);
+  return true;
+}
+
+bool GetBool(napi_env env, napi_value value, bool* out) {
+  if (napi_get_value_bool(env, value, out) != napi_ok) return Throw(env, "ERR_NATIVE_ARGUMENT", "expected a boolean");
+  return true;
+}
+
+napi_value Undefined(napi_env env) {
   napi_value result;
-  napi_create_uint32(env, 1, &result);
+  napi_get_undefined(env, &result);
   return result;
 }
 
+napi_value Number(napi_env env, double value) {
+  napi_value result;
+  napi_create_double(env, value, &result);
+  return result;
+}
+
+// A fresh Uint8Array (own ArrayBuffer) holding a copy of bytes[0..length).
+napi_value NewUint8Array(napi_env env, const uint8_t* bytes, size_t length) {
+  void* data = nullptr;
+  napi_value buffer;
+  if (napi_create_arraybuffer(env, length, &data, &buffer) != napi_ok) {
+    Throw(env, "ERR_NATIVE_MEMORY", "cannot allocate the result", true);
+    return nullptr;
+  }
+  if (length > 0) std::memcpy(data, bytes, length);
+  napi_value array;
+  if (napi_create_typedarray(env, napi_uint8_array, length, buffer, 0, &array) != napi_ok) {
+    Throw(env, "ERR_NATIVE_MEMORY", "cannot create the result", true);
+    return nullptr;
+  }
+  return array;
+}
+
+void WriteWalkInfo(double* info, const HalWalkResult& walk) {
+  info[0] = walk.status;
+  info[1] = static_cast<double>(walk.packedLength);
+  info[2] = walk.outputLength;
+  info[3] = static_cast<double>(walk.failOffset);
+  info[4] = walk.failValue;
+  info[5] = walk.failCount;
+}
+
+// halDecode(bytes, offset, limit, info) → Uint8Array, or undefined with the failure in info.
+napi_value HalDecode(napi_env env, napi_callback_info cbinfo) {
+  napi_value argv[4];
+  if (!GetArgs(env, cbinfo, 4, argv)) return nullptr;
+  Bytes bytes;
+  size_t offset = 0;
+  size_t limit = 0;
+  double* info = nullptr;
+  if (!GetUint8Array(env, argv[0], &bytes) || !GetIndex(env, argv[1], static_cast<double>(bytes.length), &offset) ||
+      !GetIndex(env, argv[2], romgfx::kMaximumHalOutputSizeInBytes, &limit) || !GetFloat64Array(env, argv[3], kHalInfoLength, &info))
+    return nullptr;
+  InstanceData* instance = nullptr;
+  if (napi_get_instance_data(env, reinterpret_cast<void**>(&instance)) != napi_ok || instance == nullptr) {
+    Throw(env, "ERR_NATIVE_STATE", "addon instance data missing", true);
+    return nullptr;
+  }
+  uint8_t* scratch = instance->halScratch;
+  HalWalkResult walk;
+  romgfx::halWalk(bytes.data, bytes.length, offset, static_cast<uint32_t>(limit), scratch, &walk);
+  WriteWalkInfo(info, walk);
+  napi_value result = walk.status == romgfx::kStatusOk ? NewUint8Array(env, scratch, walk.outputLength) : Undefined(env);
+  // A failed walk may have written anywhere below where it stopped; zero all of it.
+  std::memset(scratch, 0, walk.touched);
+  return result;
+}
+
+// halProbe(bytes, offset, limit, info) → true when a valid stream is there (lengths in info).
+napi_value HalProbe(napi_env env, napi_callback_info cbinfo) {
+  napi_value argv[4];
+  if (!GetArgs(env, cbinfo, 4, argv)) return nullptr;
+  Bytes bytes;
+  size_t offset = 0;
+  size_t limit = 0;
+  double* info = nullptr;
+  if (!GetUint8Array(env, argv[0], &bytes) || !GetIndex(env, argv[1], static_cast<double>(bytes.length), &offset) ||
+      !GetIndex(env, argv[2], romgfx::kMaximumHalOutputSizeInBytes, &limit) || !GetFloat64Array(env, argv[3], kHalInfoLength, &info))
+    return nullptr;
+  HalWalkResult walk;
+  romgfx::halWalk(bytes.data, bytes.length, offset, static_cast<uint32_t>(limit), nullptr, &walk);
+  WriteWalkInfo(info, walk);
+  napi_value result;
+  napi_get_boolean(env, walk.status == romgfx::kStatusOk, &result);
+  return result;
+}
+
+// halEncode(data, level, info) → Uint8Array, or undefined with the failure in info. Level 1-4 =
+// inhal -1..-4, 5 = max (optimal parse).
+napi_value HalEncode(napi_env env, napi_callback_info cbinfo) {
+  napi_value argv[3];
+  if (!GetArgs(env, cbinfo, 3, argv)) return nullptr;
+  Bytes data;
+  size_t level = 0;
+  double* info = nullptr;
+  if (!GetUint8Array(env, argv[0], &data) || !GetIndex(env, argv[1], kHalLevelMax, &level) || !GetFloat64Array(env, argv[2], kHalInfoLength, &info))
+    return nullptr;
+  if (level < 1) {
+    Throw(env, "ERR_NATIVE_ARGUMENT", "HAL level must be 1-4 or 5 (max)", true);
+    return nullptr;
+  }
+  HalEncodeResult encoded;
+  if (level == kHalLevelMax) romgfx::halEncodeOptimal(data.data, data.length, &encoded);
+  else romgfx::halEncodeInhal(data.data, data.length, static_cast<int>(level), &encoded);
+  info[0] = encoded.status;
+  info[1] = static_cast<double>(encoded.packedSize);
+  info[2] = 0;
+  info[3] = 0;
+  info[4] = 0;
+  info[5] = 0;
+  if (encoded.status != romgfx::kStatusOk) return Undefined(env);
+  napi_value result = NewUint8Array(env, encoded.data, encoded.size);
+  std::free(encoded.data);
+  return result;
+}
+
+bool GetPlanarLayout(napi_env env, napi_value value, romgfx::PlanarLayout* layout) {
+  Bytes descriptor;
+  if (!GetUint8Array(env, value, &descriptor)) return false;
+  if (descriptor.length < kPlanarDescriptorLength) return Throw(env, "ERR_NATIVE_ARGUMENT", "planar layout descriptor is too short", true);
+  layout->bytesPerTile = descriptor.data[0];
+  layout->planeCount = descriptor.data[1];
+  layout->lsbFirst = descriptor.data[2] != 0;
+  for (uint32_t p = 0; p < romgfx::kMaximumPlaneCount; p++) {
+    layout->planeOffsets[p] = descriptor.data[3 + p];
+    layout->rowStrides[p] = descriptor.data[11 + p];
+  }
+  if (!romgfx::planarLayoutIsValid(*layout)) return Throw(env, "ERR_NATIVE_ARGUMENT", "planar layout addresses bytes outside its tile", true);
+  return true;
+}
+
+// Turns a tile kernel status into the JS result: -1 = done, n >= 0 = tile n holds an index over
+// the bit depth. Length mismatches (which src/native checks first) throw.
+napi_value TileResult(napi_env env, int32_t status, size_t failedTile) {
+  if (status == romgfx::kStatusOk) return Number(env, -1);
+  if (status == romgfx::kStatusIndexTooLarge) return Number(env, static_cast<double>(failedTile));
+  Throw(env, "ERR_NATIVE_ARGUMENT", "tile count does not fit the buffers or the layout", true);
+  return nullptr;
+}
+
+// tilesDecodePlanar(bytes, indices, tileCount, layoutDescriptor) → -1
+napi_value TilesDecodePlanar(napi_env env, napi_callback_info cbinfo) {
+  napi_value argv[4];
+  if (!GetArgs(env, cbinfo, 4, argv)) return nullptr;
+  Bytes bytes, indices;
+  size_t tileCount = 0;
+  romgfx::PlanarLayout layout;
+  if (!GetUint8Array(env, argv[0], &bytes) || !GetUint8Array(env, argv[1], &indices) || !GetIndex(env, argv[2], kMaximumSafeInteger, &tileCount) ||
+      !GetPlanarLayout(env, argv[3], &layout))
+    return nullptr;
+  return TileResult(env, romgfx::decodePlanarTiles(bytes.data, bytes.length, indices.data, indices.length, tileCount, layout), 0);
+}
+
+// tilesEncodePlanar(indices, bytes, tileCount, layoutDescriptor) → -1 or the failing tile
+napi_value TilesEncodePlanar(napi_env env, napi_callback_info cbinfo) {
+  napi_value argv[4];
+  if (!GetArgs(env, cbinfo, 4, argv)) return nullptr;
+  Bytes indices, bytes;
+  size_t tileCount = 0;
+  romgfx::PlanarLayout layout;
+  if (!GetUint8Array(env, argv[0], &indices) || !GetUint8Array(env, argv[1], &bytes) || !GetIndex(env, argv[2], kMaximumSafeInteger, &tileCount) ||
+      !GetPlanarLayout(env, argv[3], &layout))
+    return nullptr;
+  size_t failedTile = 0;
+  return TileResult(env, romgfx::encodePlanarTiles(indices.data, indices.length, bytes.data, bytes.length, tileCount, layout, &failedTile), failedTile);
+}
+
+// tilesDecodePacked(bytes, indices, tileCount, lowNibbleLeft) → -1
+napi_value TilesDecodePacked(napi_env env, napi_callback_info cbinfo) {
+  napi_value argv[4];
+  if (!GetArgs(env, cbinfo, 4, argv)) return nullptr;
+  Bytes bytes, indices;
+  size_t tileCount = 0;
+  bool lowNibbleLeft = false;
+  if (!GetUint8Array(env, argv[0], &bytes) || !GetUint8Array(env, argv[1], &indices) || !GetIndex(env, argv[2], kMaximumSafeInteger, &tileCount) ||
+      !GetBool(env, argv[3], &lowNibbleLeft))
+    return nullptr;
+  return TileResult(env, romgfx::decodePackedNibbleTiles(bytes.data, bytes.length, indices.data, indices.length, tileCount, lowNibbleLeft), 0);
+}
+
+// tilesEncodePacked(indices, bytes, tileCount, lowNibbleLeft) → -1 or the failing tile
+napi_value TilesEncodePacked(napi_env env, napi_callback_info cbinfo) {
+  napi_value argv[4];
+  if (!GetArgs(env, cbinfo, 4, argv)) return nullptr;
+  Bytes indices, bytes;
+  size_t tileCount = 0;
+  bool lowNibbleLeft = false;
+  if (!GetUint8Array(env, argv[0], &indices) || !GetUint8Array(env, argv[1], &bytes) || !GetIndex(env, argv[2], kMaximumSafeInteger, &tileCount) ||
+      !GetBool(env, argv[3], &lowNibbleLeft))
+    return nullptr;
+  size_t failedTile = 0;
+  return TileResult(env, romgfx::encodePackedNibbleTiles(indices.data, indices.length, bytes.data, bytes.length, tileCount, lowNibbleLeft, &failedTile),
+                    failedTile);
+}
+
+// The interface version src/native checks before using the addon (bump on any signature change).
+constexpr uint32_t kAbiVersion = 1;
+
+napi_value Abi(napi_env env, napi_callback_info) {
+  napi_value result;
+  napi_create_uint32(env, kAbiVersion, &result);
+  return result;
+}
+
+}  // namespace
+
 NAPI_MODULE_INIT() {
-  napi_value fn;
-  napi_create_function(env, "abi", NAPI_AUTO_LENGTH, Abi, nullptr, &fn);
-  napi_set_named_property(env, exports, "abi", fn);
+  InstanceData* instance = static_cast<InstanceData*>(std::calloc(1, sizeof(InstanceData)));
+  if (instance != nullptr) instance->halScratch = static_cast<uint8_t*>(std::calloc(romgfx::kMaximumHalOutputSizeInBytes, 1));
+  if (instance == nullptr || instance->halScratch == nullptr) {
+    if (instance != nullptr) std::free(instance);
+    napi_throw_range_error(env, "ERR_NATIVE_MEMORY", "romgfx native: cannot allocate per-instance state");
+    return nullptr;
+  }
+  if (napi_set_instance_data(env, instance, FinalizeInstance, nullptr) != napi_ok) {
+    std::free(instance->halScratch);
+    std::free(instance);
+    napi_throw_error(env, "ERR_NATIVE_STATE", "romgfx native: cannot set instance data");
+    return nullptr;
+  }
+  const napi_property_descriptor properties[] = {
+      {"abi", nullptr, Abi, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"halDecode", nullptr, HalDecode, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"halProbe", nullptr, HalProbe, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"halEncode", nullptr, HalEncode, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"tilesDecodePlanar", nullptr, TilesDecodePlanar, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"tilesEncodePlanar", nullptr, TilesEncodePlanar, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"tilesDecodePacked", nullptr, TilesDecodePacked, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"tilesEncodePacked", nullptr, TilesEncodePacked, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+  };
+  napi_define_properties(env, exports, sizeof(properties) / sizeof(properties[0]), properties);
   return exports;
 }

@@ -1,0 +1,62 @@
+// Shared helpers for the romgfx native kernels: a checked heap array and the status codes the
+// kernels report to the Node-API layer. Kernels are plain C++ (no Node-API, no globals other
+// than const tables), so they are safe to run from any number of worker threads at once.
+#ifndef ROMGFX_NATIVE_COMMON_H
+#define ROMGFX_NATIVE_COMMON_H
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+
+namespace romgfx {
+
+// Status codes shared with src/native/glue (keep the numbers in sync with nativeStatusCodes there).
+enum Status : int32_t {
+  kStatusOk = 0,
+  kStatusHalTruncated = 1,
+  kStatusHalOutputTooLarge = 2,
+  kStatusHalCopyPastEnd = 3,
+  kStatusHalBackwardBeforeStart = 4,
+  kStatusHalInputTooLarge = 5,
+  kStatusHalPackedTooLarge = 6,
+  kStatusOutOfMemory = 7,
+  kStatusBadArgument = 8,
+  kStatusIndexTooLarge = 9,
+};
+
+// A zero-initialised heap array that frees itself. Allocation failure leaves data() null; callers
+// check ok() and report kStatusOutOfMemory instead of crashing (no exceptions in this addon).
+template <typename T>
+class HeapArray {
+ public:
+  HeapArray() = default;
+  explicit HeapArray(size_t count) { reset(count); }
+  ~HeapArray() { std::free(data_); }
+  HeapArray(const HeapArray&) = delete;
+  HeapArray& operator=(const HeapArray&) = delete;
+
+  bool reset(size_t count) {
+    std::free(data_);
+    data_ = static_cast<T*>(std::calloc(count == 0 ? 1 : count, sizeof(T)));
+    size_ = data_ != nullptr ? count : 0;
+    return data_ != nullptr;
+  }
+  bool ok() const { return data_ != nullptr; }
+  T* data() { return data_; }
+  const T* data() const { return data_; }
+  size_t size() const { return size_; }
+  T& operator[](size_t i) { return data_[i]; }
+  const T& operator[](size_t i) const { return data_[i]; }
+  void fill(T value) {
+    for (size_t i = 0; i < size_; i++) data_[i] = value;
+  }
+
+ private:
+  T* data_ = nullptr;
+  size_t size_ = 0;
+};
+
+}  // namespace romgfx
+
+#endif

@@ -1,0 +1,97 @@
+/**
+ * Loads our N-API addon (`native/`, built by node-gyp at install) once per thread, or records
+ * why it is not used. `ROMGFX_NATIVE=0` disables it. Each worker thread loads its own instance
+ * (the addon is context-aware and keeps its state per instance, nothing shared between threads).
+ */
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { createLogger } from '../log.js';
+import { PACKAGE_ROOT } from '../version.js';
+
+/** The addon's functions (see native/src/addon.cc for the argument contract). */
+export interface NativeAddon {
+  abi(): number;
+  halDecode(bytes: Uint8Array, offset: number, limit: number, info: Float64Array): Uint8Array | undefined;
+  halProbe(bytes: Uint8Array, offset: number, limit: number, info: Float64Array): boolean;
+  halEncode(data: Uint8Array, level: number, info: Float64Array): Uint8Array | undefined;
+  tilesDecodePlanar(bytes: Uint8Array, indices: Uint8Array, tileCount: number, layout: Uint8Array): number;
+  tilesEncodePlanar(indices: Uint8Array, bytes: Uint8Array, tileCount: number, layout: Uint8Array): number;
+  tilesDecodePacked(bytes: Uint8Array, indices: Uint8Array, tileCount: number, lowNibbleLeft: boolean): number;
+  tilesEncodePacked(indices: Uint8Array, bytes: Uint8Array, tileCount: number, lowNibbleLeft: boolean): number;
+}
+
+/** The interface version this glue speaks; native/src/addon.cc kAbiVersion must match. */
+export const nativeAbiVersion = 1;
+
+/** Where node-gyp puts the addon, relative to the package root. */
+export const nativeAddonRelativePath = join('native', 'build', 'Release', 'romgfx_native.node');
+
+const requiredFunctions = [
+  'abi',
+  'halDecode',
+  'halProbe',
+  'halEncode',
+  'tilesDecodePlanar',
+  'tilesEncodePlanar',
+  'tilesDecodePacked',
+  'tilesEncodePacked',
+] as const;
+
+export interface NativeStatus {
+  /** True when the addon loaded and the engine uses it. */
+  loaded: boolean;
+  /** Why it is not used (absent when loaded). */
+  reason?: string;
+  /** The file the loader tried. */
+  path: string;
+}
+
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+function logLevelFrom(env: NodeJS.ProcessEnv): (typeof logLevels)[number] {
+  const wanted = env.ROMGFX_LOG_LEVEL;
+  return logLevels.find((level) => level === wanted) ?? 'warn';
+}
+
+let cached: { addon: NativeAddon | null; status: NativeStatus } | undefined;
+
+function tryLoad(env: NodeJS.ProcessEnv): { addon: NativeAddon | null; status: NativeStatus } {
+  const path = join(PACKAGE_ROOT, nativeAddonRelativePath);
+  if (env.ROMGFX_NATIVE === '0') return { addon: null, status: { loaded: false, reason: 'disabled by ROMGFX_NATIVE=0', path } };
+  let module: unknown;
+  try {
+    module = createRequire(import.meta.url)(path);
+  } catch (error) {
+    const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+    return { addon: null, status: { loaded: false, reason: `cannot load ${path}: ${message}`, path } };
+  }
+  const candidate = module as Partial<Record<(typeof requiredFunctions)[number], unknown>>;
+  const missing = requiredFunctions.filter((name) => typeof candidate[name] !== 'function');
+  if (missing.length > 0) return { addon: null, status: { loaded: false, reason: `${path} lacks ${missing.join(', ')}`, path } };
+  const addon = module as NativeAddon;
+  const abi = addon.abi();
+  if (abi !== nativeAbiVersion) {
+    return { addon: null, status: { loaded: false, reason: `${path} speaks interface ${abi}, this engine needs ${nativeAbiVersion} (rebuild: npm run build:native)`, path } };
+  }
+  return { addon, status: { loaded: true, path } };
+}
+
+/**
+ * The addon, or null when it is missing, broken or disabled. Decided once per thread; on
+ * fallback logs one debug line (to stderr, at the level in $ROMGFX_LOG_LEVEL; silent by default).
+ */
+export function loadNative(env: NodeJS.ProcessEnv = process.env): NativeAddon | null {
+  if (cached === undefined) {
+    cached = tryLoad(env);
+    if (!cached.addon) {
+      createLogger({ level: logLevelFrom(env), name: 'romgfx' }).debug({ path: cached.status.path }, `native addon not used, TypeScript kernels instead: ${cached.status.reason}`);
+    }
+  }
+  return cached.addon;
+}
+
+/** Whether the engine runs the native kernels in this thread, and if not, why. */
+export function nativeStatus(): NativeStatus {
+  loadNative();
+  return { ...cached!.status };
+}

@@ -1,0 +1,125 @@
+/**
+ * The native HAL kernels behind the same `HalKernels` interface as the TypeScript reference
+ * (src/codecs/hal/kernels.ts): same arguments, same results, same typed errors with the same
+ * details. Argument checks happen here, in the reference's order and words; the addon reports a
+ * status code plus where it stopped, and this module turns that into the reference's error.
+ */
+import {
+  CodecInputTooLargeError,
+  HalBackwardCopyBeforeStartError,
+  HalCopyOutOfRangeError,
+  HalOutputTooLargeError,
+  HalPackedTooLargeError,
+  HalStreamTruncatedError,
+  InternalError,
+  InvalidArgumentError,
+} from '../errors.js';
+import { typescriptHalKernels, type HalKernels } from '../codecs/hal/kernels.js';
+import { maximumHalOutputSizeInBytes, maximumHalPackedSizeInBytes } from '../codecs/hal/common.js';
+import type { DecodeLimits, DecodeResult, ProbeResult } from '../codecs/types.js';
+import type { NativeAddon } from './addon.js';
+
+/** Status codes of native/src/common.h (enum Status). */
+export const nativeStatusCodes = {
+  ok: 0,
+  halTruncated: 1,
+  halOutputTooLarge: 2,
+  halCopyPastEnd: 3,
+  halBackwardBeforeStart: 4,
+  halInputTooLarge: 5,
+  halPackedTooLarge: 6,
+  outOfMemory: 7,
+  badArgument: 8,
+} as const;
+
+/** The addon's level number for `max` (levels 1–4 are inhal's). */
+const nativeLevelMax = 5;
+/** Float64 slots the addon fills: status, packed length, output length, failure offset, value, count. */
+const infoLength = 6;
+
+function outputLimit(limits: DecodeLimits | undefined): number {
+  const requested = limits?.maximumOutputSizeInBytes;
+  if (requested === undefined) return maximumHalOutputSizeInBytes;
+  if (!Number.isSafeInteger(requested) || requested < 0) {
+    throw new InvalidArgumentError(`maximumOutputSizeInBytes must be a non-negative integer, not ${requested}`);
+  }
+  return Math.min(requested, maximumHalOutputSizeInBytes);
+}
+
+function checkStart(bytes: Uint8Array, offset: number): void {
+  if (!Number.isSafeInteger(offset) || offset < 0 || offset > bytes.length) {
+    throw new InvalidArgumentError(`offset ${offset} is outside the ${bytes.length}-byte input`, { offset, size: bytes.length });
+  }
+}
+
+function decodeFailure(info: Float64Array, limit: number): Error {
+  const status = info[0]!;
+  const offset = info[3]!;
+  const value = info[4]!;
+  const count = info[5]!;
+  switch (status) {
+    case nativeStatusCodes.halTruncated:
+      return new HalStreamTruncatedError(offset, value === 0 ? 'input ends before the 0xFF terminator' : `command needs ${value} more byte(s) than the input holds`);
+    case nativeStatusCodes.halOutputTooLarge:
+      return new HalOutputTooLargeError(offset, value, limit);
+    case nativeStatusCodes.halCopyPastEnd:
+      return new HalCopyOutOfRangeError(offset, value, count);
+    case nativeStatusCodes.halBackwardBeforeStart:
+      return new HalBackwardCopyBeforeStartError(offset, value, count);
+    default:
+      return new InternalError(`native HAL decoder failed with status ${status}`, { status });
+  }
+}
+
+function encodeFailure(info: Float64Array, size: number): Error {
+  const status = info[0]!;
+  switch (status) {
+    case nativeStatusCodes.halInputTooLarge:
+      return new CodecInputTooLargeError('hal', size, maximumHalOutputSizeInBytes);
+    case nativeStatusCodes.halPackedTooLarge:
+      return new HalPackedTooLargeError(info[1]!, maximumHalPackedSizeInBytes);
+    case nativeStatusCodes.outOfMemory:
+      return new InternalError(`native HAL encoder could not allocate its tables for ${size} bytes`, { size });
+    default:
+      return new InternalError(`native HAL encoder failed with status ${status}`, { status });
+  }
+}
+
+/** HAL kernels running in the addon; byte- and error-identical to `typescriptHalKernels`. */
+export function createNativeHalKernels(addon: NativeAddon): HalKernels {
+  // One result block per kernel set; calls are synchronous, so it is never shared between calls
+  // in flight (and each worker thread has its own module instance).
+  const info = new Float64Array(infoLength);
+  return {
+    implementation: 'native',
+
+    decode(bytes: Uint8Array, offset = 0, limits?: DecodeLimits): DecodeResult {
+      checkStart(bytes, offset);
+      const limit = outputLimit(limits);
+      const data = addon.halDecode(bytes, offset, limit, info);
+      if (data === undefined) throw decodeFailure(info, limit);
+      return { data, packedLength: info[1]! };
+    },
+
+    probe(bytes: Uint8Array, offset = 0, limits?: DecodeLimits): ProbeResult | null {
+      if (!Number.isSafeInteger(offset) || offset < 0 || offset > bytes.length) return null;
+      const limit = outputLimit(limits);
+      if (!addon.halProbe(bytes, offset, limit, info)) return null;
+      return { packedLength: info[1]!, unpackedLength: info[2]! };
+    },
+
+    encode(data: Uint8Array, level): Uint8Array {
+      // Only inhal's four levels run natively; anything else keeps the reference's behaviour.
+      if (level !== 1 && level !== 2 && level !== 3 && level !== 4) return typescriptHalKernels.encode(data, level);
+      const packed = addon.halEncode(data, level, info);
+      if (packed === undefined) throw encodeFailure(info, data.length);
+      return packed;
+    },
+
+    encodeOptimal(data: Uint8Array): Uint8Array {
+      const packed = addon.halEncode(data, nativeLevelMax, info);
+      if (packed === undefined) throw encodeFailure(info, data.length);
+      return packed;
+    },
+  };
+}
