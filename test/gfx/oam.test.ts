@@ -198,3 +198,22 @@ describe('sibling dump names', () => {
     expect(siblingDumpNames('plain.bin')).toEqual({ cgram: [], oam: [] });
   });
 });
+
+describe('fuzz', () => {
+  it('any OAM, CGRAM and OBSEL render without error, sprites inside their declared size', async () => {
+    const fc = (await import('fast-check')).default;
+    const vram = Uint8Array.from({ length: 0x10000 }, (_, i) => (i * 37 + (i >> 8)) & 0xff);
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 544, maxLength: 544 }), fc.uint8Array({ minLength: 512, maxLength: 512 }), fc.integer({ min: 0, max: 255 }), (oam, cgram, obsel) => {
+        const dump = renderSpriteDump({ vram, cgram, oam, obsel });
+        for (const sprite of dump.sprites) {
+          expect(sprite.image.width).toBe(sprite.entry.width);
+          expect(sprite.image.height).toBe(sprite.entry.height);
+          expect(isSpriteVisible(sprite.entry)).toBe(true);
+        }
+        for (const p of dump.composite.pixels) expect(p === 0 || p >= 128).toBe(true);
+      }),
+      { numRuns: 25 },
+    );
+  });
+});

@@ -148,3 +148,31 @@ describe('PNG in', () => {
     expect([...rgba]).toEqual([255, 0, 255, 0, 10, 20, 30, 255]);
   });
 });
+
+describe('fuzz', () => {
+  it('mutated and truncated PNGs give a PngFormatError/ImageSizeError or a valid image, never anything else', async () => {
+    const fc = (await import('fast-check')).default;
+    const { ImageSizeError } = await import('../../src/errors.js');
+    const seed = encodeIndexedPng(image(16, 16, (x, y) => (x ^ y) & 3), palette4, { transparentIndex0: true });
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 6 }), fc.nat(), (edits, cut) => {
+        const bytes = seed.slice(0, seed.length - (cut % 12));
+        for (const [at, value] of edits) bytes[at % bytes.length] = value;
+        try {
+          const decoded = decodePng(bytes);
+          expect(decoded.width * decoded.height).toBeGreaterThan(0);
+          if (decoded.kind === 'indexed') for (const p of decoded.pixels) expect(p).toBeLessThan(decoded.palette.count);
+        } catch (error) {
+          expect(error instanceof PngFormatError || error instanceof ImageSizeError, String(error)).toBe(true);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('huge IHDR dimensions are refused before decoding', () => {
+    const bytes = encodeIndexedPng(image(8, 8, () => 0), palette4).slice();
+    new DataView(bytes.buffer).setUint32(16, 100_000);
+    expect(() => decodePng(bytes)).toThrow(/outside the limits/u);
+  });
+});
