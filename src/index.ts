@@ -151,3 +151,6 @@ export {
   type PointerWrite,
   type PointerValue,
 } from './defs/index.js';
+
+// --- Native (N-API kernels; TypeScript fallback) ----------------------------------------------
+export { nativeStatus, useNativeKernels, useTypescriptKernels, activeHalImplementation, type NativeStatus } from './native/index.js';

@@ -6,6 +6,7 @@ import * as defs from './defs.js';
 import * as codecs from './codecs.js';
 import * as gfx from './gfx.js';
 import * as thumbs from './thumbs.js';
+import * as version from './version.js';
 
 /**
  * Every CLI command module, in the order `romgfx --help` lists them. One file per command (or
@@ -19,4 +20,5 @@ export const commandModules: readonly CommandModule[] = [
   codecs,
   gfx,
   thumbs,
+  version,
 ];
