@@ -18,6 +18,7 @@
  *   wrote since then; every process rescans before it evicts.
  */
 import { closeSync, constants, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, utimesSync, writeSync, appendFileSync } from 'node:fs';
+import { mkdir, rename, unlink, utimes, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -97,6 +98,8 @@ export class DiskCache {
   readonly #knownShards = new Set<string>();
   /** Bytes and entries at the last scan plus what this process wrote since; undefined before the first scan. */
   #estimate: DiskScan | undefined;
+  /** Background writes and touches not yet finished; `flush()` waits for them. */
+  readonly #pending = new Set<Promise<void>>();
   corruptEntriesRemoved = 0;
   evictions = 0;
 
@@ -115,8 +118,12 @@ export class DiskCache {
     return { shard, path: join(shard, key + entrySuffix) };
   }
 
-  /** Reads and checks an entry. A corrupt entry is deleted (so it is rewritten) and reported as such. */
-  read(key: string): DiskReadResult {
+  /**
+   * Reads and checks an entry. A corrupt entry is deleted (so it is rewritten) and reported as
+   * such. A hit makes the entry the most recently used (its mtime); with `touch: 'background'`
+   * that update runs on libuv's pool instead of this thread (`flush()` waits for it).
+   */
+  read(key: string, options: { touch?: 'now' | 'background' } = {}): DiskReadResult {
     const { path } = this.#entryPath(key);
     let bytes: Buffer;
     try {
@@ -135,12 +142,16 @@ export class DiskCache {
       this.corruptEntriesRemoved++;
       return { kind: 'corrupt', why: String(error.details.why) };
     }
-    // Least-recently-used order is mtime order: a hit makes the entry the newest.
-    try {
-      const now = new Date();
-      utimesSync(path, now, now);
-    } catch {
-      // Evicted by another process between the read and now: the bytes we hold are still valid.
+    // Least-recently-used order is mtime order: a hit makes the entry the newest. A failure means
+    // another process evicted it between the read and now: the bytes we hold are still valid.
+    const now = new Date();
+    if (options.touch === 'background') this.#track(utimes(path, now, now).catch(() => {}));
+    else {
+      try {
+        utimesSync(path, now, now);
+      } catch {
+        /* evicted meanwhile */
+      }
     }
     return { kind: 'hit', value };
   }
@@ -172,6 +183,52 @@ export class DiskCache {
       if (fd !== undefined) closeSync(fd);
       this.#remove(temp);
       // A folder removed by `cache clear` in another process: forget it so the next write recreates it.
+      this.#knownShards.delete(shard);
+      throw new IoError(`cannot write cache entry ${path}: ${(error as Error).message}`, { path }, { cause: error });
+    }
+    this.#estimate.bytes += entry.length;
+    this.#estimate.entries += 1;
+    if (this.#estimate.bytes > this.maximumBytes) this.evict();
+  }
+
+  /**
+   * Stores an entry like `write`, but with the file operations on libuv's pool so the calling
+   * thread is not blocked; `done` runs when it is on disk (or failed with an IoError).
+   */
+  writeInBackground(key: string, value: CachedThumbnail, done?: (error?: unknown) => void): void {
+    this.#track(
+      this.#writeAsync(key, value).then(
+        () => done?.(),
+        (error: unknown) => done?.(error),
+      ),
+    );
+  }
+
+  /** Waits for every background write and touch to finish. */
+  async flush(): Promise<void> {
+    while (this.#pending.size > 0) await Promise.allSettled([...this.#pending]);
+  }
+
+  #track(promise: Promise<void>): void {
+    this.#pending.add(promise);
+    void promise.finally(() => this.#pending.delete(promise));
+  }
+
+  async #writeAsync(key: string, value: CachedThumbnail): Promise<void> {
+    const { shard, path } = this.#entryPath(key);
+    const entry = encodeEntry(key, value);
+    if (entry.length > this.maximumBytes) return;
+    const temp = join(shard, `.${key}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+    try {
+      if (!this.#knownShards.has(shard)) {
+        await mkdir(shard, { recursive: true });
+        this.#knownShards.add(shard);
+      }
+      this.#estimate ??= this.#scanAndClean().scan;
+      await writeFile(temp, entry, { flag: 'wx', mode: 0o644 });
+      await rename(temp, path);
+    } catch (error) {
+      await unlink(temp).catch(() => {});
       this.#knownShards.delete(shard);
       throw new IoError(`cannot write cache entry ${path}: ${(error as Error).message}`, { path }, { cause: error });
     }

@@ -10,7 +10,7 @@ export const defaultMemoryCacheSizeInBytes = 64 * 1024 * 1024;
 /** What an entry costs beyond its image bytes (key string, object, map slot), estimated. */
 export const memoryEntryOverheadInBytes = 256;
 
-/** A finished thumbnail: the encoded image and its size. */
+/** A finished thumbnail: the encoded image, its size, and its content address (the disk key). */
 export interface CachedThumbnail {
   readonly bytes: Uint8Array;
   readonly width: number;
@@ -18,21 +18,27 @@ export interface CachedThumbnail {
   readonly format: ThumbnailFormat;
 }
 
+/** What the memory level holds: the thumbnail and its disk key, so a memory hit needs no hashing. */
+export interface MemoryEntry extends CachedThumbnail {
+  readonly key: string;
+}
+
 export class MemoryCache {
-  readonly #lru: LRUCache<string, CachedThumbnail>;
+  readonly #lru: LRUCache<string, MemoryEntry>;
 
   constructor(maximumBytes: number = defaultMemoryCacheSizeInBytes) {
-    this.#lru = new LRUCache<string, CachedThumbnail>({
+    this.#lru = new LRUCache<string, MemoryEntry>({
       maxSize: maximumBytes,
-      sizeCalculation: (value) => value.bytes.length + memoryEntryOverheadInBytes,
+      // The LRU key is the canonical request text (UTF-16 in memory: 2 bytes per character).
+      sizeCalculation: (value, key) => value.bytes.length + key.length * 2 + memoryEntryOverheadInBytes,
     });
   }
 
-  get(key: string): CachedThumbnail | undefined {
+  get(key: string): MemoryEntry | undefined {
     return this.#lru.get(key);
   }
 
-  set(key: string, value: CachedThumbnail): void {
+  set(key: string, value: MemoryEntry): void {
     // lru-cache refuses (silently) an entry larger than maxSize: that thumbnail just is not kept.
     this.#lru.set(key, value);
   }

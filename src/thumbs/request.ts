@@ -205,13 +205,14 @@ function normalizePalette(palette: PaletteSpec | undefined): PaletteSpec {
 }
 
 /**
- * The content address of a thumbnail: SHA-256 over everything that decides its bytes — the engine
- * version, the ROM identity, the block, the palette and the output settings — and nothing else
- * (not the path). Field order is fixed here, so equal requests always hash equal.
+ * The canonical text of a request: everything that decides its bytes — the engine version, the
+ * ROM identity, the block, the palette and the output settings — and nothing else (not the
+ * path). Field order is fixed here, so equal requests always give equal text. The memory level
+ * and in-flight deduplication key on this text directly (no hashing on the hot path).
  */
-export function cacheKey(request: NormalizedRequest): string {
+export function canonicalRequest(request: NormalizedRequest): string {
   const { block, palette, output } = request;
-  const canonical = JSON.stringify([
+  return JSON.stringify([
     'romgfx-thumb',
     ENGINE_VERSION,
     request.rom.sha1,
@@ -219,5 +220,9 @@ export function cacheKey(request: NormalizedRequest): string {
     palette.kind === 'grayscale' ? ['grayscale'] : palette.kind === 'colors' ? ['colors', palette.colors] : ['rom', palette.offset, palette.encoding, palette.count],
     [output.scale, output.fit ? [output.fit.width, output.fit.height] : null, output.format],
   ]);
-  return sha256Hex(canonical);
+}
+
+/** The content address of a thumbnail on disk: SHA-256 of its canonical text. */
+export function cacheKey(request: NormalizedRequest): string {
+  return sha256Hex(canonicalRequest(request));
 }

@@ -8,14 +8,15 @@ import { performance } from 'node:perf_hooks';
 import type { Logger, LevelWithSilent } from 'pino';
 import { AbortedError, InternalError, RomgfxError, ServiceClosedError } from '../errors.js';
 import { silentLogger } from '../log.js';
+import { sha256Hex } from '../util/hash.js';
 import { openRom } from '../rom/rom.js';
 import type { Platform } from '../rom/platform.js';
 import { statRegularFile } from '../util/files.js';
 import { DiskCache, type DiskCacheOptions, type PersistedCounters } from './disk-cache.js';
-import { MemoryCache, defaultMemoryCacheSizeInBytes, type CachedThumbnail } from './memory-cache.js';
+import { MemoryCache, defaultMemoryCacheSizeInBytes, type MemoryEntry } from './memory-cache.js';
 import { ThumbnailMetrics, type ThumbnailStats } from './metrics.js';
 import { ThumbnailPool, type PoolOptions } from './pool.js';
-import { cacheKey, normalizeRequest, type NormalizedRequest, type RomRef, type ThumbnailRequest } from './request.js';
+import { canonicalRequest, normalizeRequest, type NormalizedRequest, type RomRef, type ThumbnailRequest } from './request.js';
 import type { WorkerSuccess } from './protocol.js';
 import { encodeWebpLossless } from './webp.js';
 import { composeContactSheet, type ContactSheet, type ContactSheetOptions } from './contact-sheet.js';
@@ -38,9 +39,8 @@ export interface ThumbnailServiceOptions extends Omit<PoolOptions, 'workerData' 
   workerLogLevel?: LevelWithSilent;
 }
 
-/** A finished thumbnail and where it came from. */
-export interface Thumbnail extends CachedThumbnail {
-  readonly key: string;
+/** A finished thumbnail, its content address (`key`, the disk cache key) and where it came from. */
+export interface Thumbnail extends MemoryEntry {
   readonly source: 'memory' | 'disk' | 'render';
 }
 
@@ -56,7 +56,7 @@ export interface RenderManyOptions extends RequestOptions {
 }
 
 interface Flight {
-  readonly promise: Promise<{ value: CachedThumbnail; source: 'disk' | 'render' }>;
+  readonly promise: Promise<{ value: MemoryEntry; source: 'disk' | 'render' }>;
   readonly controller: AbortController;
   waiters: number;
 }
@@ -129,31 +129,33 @@ export class ThumbnailService {
     const start = timed ? performance.now() : 0;
     metrics.requests++;
     let normalized: NormalizedRequest;
-    let key: string;
+    let canonical: string;
     try {
       normalized = normalizeRequest(request);
-      key = cacheKey(normalized);
+      canonical = canonicalRequest(normalized);
     } catch (error) {
       this.#countFailure(error);
       throw error;
     }
-    const cached = this.#memory.get(key);
+    // The memory level and the in-flight map key on the canonical text; the SHA-256 disk key is
+    // computed once per thumbnail (on a memory miss) and kept with the entry.
+    const cached = this.#memory.get(canonical);
     if (timed) metrics.observe('cache_read_memory', (performance.now() - start) / 1000);
     if (cached) {
       metrics.memoryHits++;
       metrics.bytesOut += cached.bytes.length;
       if (timed) metrics.observe('total', (performance.now() - start) / 1000);
-      return { ...cached, key, source: 'memory' };
+      return { bytes: cached.bytes, width: cached.width, height: cached.height, format: cached.format, key: cached.key, source: 'memory' };
     }
     metrics.memoryMisses++;
-    let flight = this.#flights.get(key);
+    let flight = this.#flights.get(canonical);
     if (flight) metrics.deduplicated++;
-    else flight = this.#startFlight(key, normalized);
+    else flight = this.#startFlight(canonical, normalized);
     try {
       const { value, source } = await waitForFlight(flight, options.signal);
       metrics.bytesOut += value.bytes.length;
       if (timed) metrics.observe('total', (performance.now() - start) / 1000);
-      return { ...value, key, source };
+      return { bytes: value.bytes, width: value.width, height: value.height, format: value.format, key: value.key, source };
     } catch (error) {
       this.#countFailure(error);
       throw error;
@@ -217,6 +219,7 @@ export class ThumbnailService {
     await Promise.allSettled([...this.#flights.values()].map((f) => f.promise));
     await this.#pool.close();
     if (this.#disk) {
+      await this.#disk.flush();
       const m = this.metrics;
       const counters: PersistedCounters = { requests: m.requests, memoryHits: m.memoryHits, memoryMisses: m.memoryMisses, diskHits: m.diskHits, diskMisses: m.diskMisses };
       try {
@@ -227,30 +230,32 @@ export class ThumbnailService {
     }
   }
 
-  #startFlight(key: string, request: NormalizedRequest): Flight {
+  #startFlight(canonical: string, request: NormalizedRequest): Flight {
     const controller = new AbortController();
-    const flight: Flight = { promise: this.#produce(key, request, controller.signal), controller, waiters: 0 };
-    this.#flights.set(key, flight);
+    const flight: Flight = { promise: this.#produce(canonical, request, controller.signal), controller, waiters: 0 };
+    this.#flights.set(canonical, flight);
     // Housekeeping only: the waiters see the outcome; this keeps an abandoned flight's rejection handled.
     flight.promise.then(
-      () => this.#flights.delete(key),
-      () => this.#flights.delete(key),
+      () => this.#flights.delete(canonical),
+      () => this.#flights.delete(canonical),
     );
     return flight;
   }
 
-  async #produce(key: string, request: NormalizedRequest, signal: AbortSignal): Promise<{ value: CachedThumbnail; source: 'disk' | 'render' }> {
+  async #produce(canonical: string, request: NormalizedRequest, signal: AbortSignal): Promise<{ value: MemoryEntry; source: 'disk' | 'render' }> {
+    const key = sha256Hex(canonical);
     const metrics = this.metrics;
     const timed = metrics.instrumentation;
     const disk = this.#disk;
     if (disk) {
       const start = timed ? performance.now() : 0;
-      const read = disk.read(key);
+      const read = disk.read(key, { touch: 'background' });
       if (timed) metrics.observe('cache_read_disk', (performance.now() - start) / 1000);
       if (read.kind === 'hit') {
         metrics.diskHits++;
-        this.#memory.set(key, read.value);
-        return { value: read.value, source: 'disk' };
+        const value: MemoryEntry = { ...read.value, key };
+        this.#memory.set(canonical, value);
+        return { value, source: 'disk' };
       }
       metrics.diskMisses++;
       if (read.kind === 'corrupt') this.#logger.warn({ key, why: read.why }, 'corrupt thumbnail cache entry replaced');
@@ -268,26 +273,25 @@ export class ThumbnailService {
       metrics.observe('queue_wait', Math.max(0, elapsed - reply.decodeSeconds - reply.encodeSeconds));
       this.#logger.debug({ key, offset: request.block.offset, decodeSeconds: reply.decodeSeconds, encodeSeconds: reply.encodeSeconds }, 'thumbnail rendered');
     }
-    let value: CachedThumbnail;
+    let value: MemoryEntry;
     if (webp) {
       const start = timed ? performance.now() : 0;
       const bytes = await encodeWebpLossless(reply.bytes, reply.width, reply.height);
       if (timed) metrics.observe('encode', (performance.now() - start) / 1000);
-      value = { bytes, width: reply.width, height: reply.height, format: 'webp' };
+      value = { bytes, width: reply.width, height: reply.height, format: 'webp', key };
     } else {
-      value = { bytes: reply.bytes, width: reply.width, height: reply.height, format: 'png' };
+      value = { bytes: reply.bytes, width: reply.width, height: reply.height, format: 'png', key };
     }
     if (disk) {
+      // Written off the main thread (libuv's pool); close() waits for it. A full or read-only
+      // disk must not fail the thumbnail: it is still correct, just not kept.
       const start = timed ? performance.now() : 0;
-      try {
-        disk.write(key, value);
-      } catch (error) {
-        // A full or read-only disk must not fail the thumbnail: it is still correct, just not kept.
-        this.#logger.warn({ err: error, key }, 'could not write thumbnail cache entry');
-      }
-      if (timed) metrics.observe('cache_write_disk', (performance.now() - start) / 1000);
+      disk.writeInBackground(key, value, (error) => {
+        if (error) this.#logger.warn({ err: error, key }, 'could not write thumbnail cache entry');
+        if (timed) metrics.observe('cache_write_disk', (performance.now() - start) / 1000);
+      });
     }
-    this.#memory.set(key, value);
+    this.#memory.set(canonical, value);
     return { value, source: 'render' };
   }
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
@@ -34,6 +34,20 @@ describe('DiskCache', () => {
     expect(again.value).toMatchObject({ width: 8, height: 4, format: 'png' });
     expect([...again.value.bytes]).toEqual([...entry(100).bytes]);
     expect(new DiskCache({ directory: dir }).read(key(2))).toEqual({ kind: 'miss' });
+  });
+
+  it('writes in the background and flush() waits for it; background touches keep LRU order', async () => {
+    const dir = tempDir();
+    const cache = new DiskCache({ directory: dir });
+    let done: unknown = 'pending';
+    cache.writeInBackground(key(1), entry(100), (error) => (done = error));
+    await cache.flush();
+    expect(done).toBeUndefined();
+    const old = Date.now() / 1000 - 1000;
+    utimesSync(entryPath(dir, key(1)), old, old);
+    expect(cache.read(key(1), { touch: 'background' }).kind).toBe('hit');
+    await cache.flush();
+    expect(statSync(entryPath(dir, key(1))).mtimeMs).toBeGreaterThan(old * 1000 + 500_000);
   });
 
   it('treats a truncated entry as corrupt, removes it, and accepts a rewrite', () => {

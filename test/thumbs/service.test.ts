@@ -109,6 +109,7 @@ describe('ThumbnailService with the real worker', () => {
     const request = tiles16Request(first);
     expect((await first.thumbnail(request)).source).toBe('render');
     expect((await first.thumbnail(request)).source).toBe('memory');
+    await first.close(); // waits for the background disk write
     const second = service('hits');
     const fromDisk = await second.thumbnail(request);
     expect(fromDisk.source).toBe('disk');
@@ -128,6 +129,7 @@ describe('ThumbnailService with the real worker', () => {
     const s1 = service('corrupt');
     const request = tiles16Request(s1, { scale: 1 });
     const made = await s1.thumbnail(request);
+    await s1.close();
     const entry = join(dir, 'corrupt', 'v1', made.key.slice(0, 2), `${made.key}.thm`);
     truncateSync(entry, 100);
     const s2 = service('corrupt');
@@ -135,6 +137,7 @@ describe('ThumbnailService with the real worker', () => {
     expect(again.source).toBe('render');
     expect(Buffer.from(again.bytes).equals(Buffer.from(made.bytes))).toBe(true);
     expect(s2.diskCache!.corruptEntriesRemoved).toBe(1);
+    await s2.close();
     expect(readFileSync(entry).length).toBe(made.bytes.length + 32);
     expect((await service('corrupt').thumbnail(request)).source).toBe('disk');
   });

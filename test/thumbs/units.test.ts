@@ -132,9 +132,10 @@ describe('metrics', () => {
 
 describe('MemoryCache', () => {
   it('holds at most its byte bound, evicting the least recently used', () => {
-    const entrySize = 1000 + memoryEntryOverheadInBytes;
+    // Image bytes + the one-character LRU key (2 bytes) + the fixed overhead.
+    const entrySize = 1000 + 2 + memoryEntryOverheadInBytes;
     const cache = new MemoryCache(3 * entrySize);
-    const value = { bytes: new Uint8Array(1000), width: 1, height: 1, format: 'png' as const };
+    const value = { bytes: new Uint8Array(1000), width: 1, height: 1, format: 'png' as const, key: 'k' };
     cache.set('a', value);
     cache.set('b', value);
     cache.set('c', value);

@@ -1,0 +1,257 @@
+/**
+ * Thumbnail engine benchmark: 1,000 thumbnails of distinct blocks (64 SNES 4bpp tiles each, a
+ * quarter of them HAL-compressed, 16-colour palette, scale 2 → 256×64 indexed PNG).
+ *
+ * - cold (nothing cached) vs warm from memory vs warm from disk in a new process;
+ * - 1 worker vs 2 workers on cold work;
+ * - instrumentation on vs off on cold work (alternating runs, medians), plus the instrumentation
+ *   cost measured directly per request;
+ * - where PNG encoding runs: fast-png in the workers (what the service does) vs sharp on the main
+ *   thread from RGBA the workers return.
+ * Goals (issue 6): warm-memory ≥ 100× cold, warm-disk ≥ 10× cold, 2 workers ≥ 1.7× one, overhead < 1 %.
+ *
+ * `node dist/bench/thumbs/main.js` runs everything; `--child-disk <romPath> <cacheDir>` is the
+ * new-process warm-disk run it spawns.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import sharp from 'sharp';
+import { decode } from 'fast-png';
+import { header, median, table } from '../harness.js';
+import { ThumbnailService } from '../../src/thumbs/service.js';
+import { ThumbnailPool } from '../../src/thumbs/pool.js';
+import { ThumbnailMetrics } from '../../src/thumbs/metrics.js';
+import { normalizeRequest, type ThumbnailRequest, type RomRef } from '../../src/thumbs/request.js';
+import { getCodec } from '../../src/codecs/index.js';
+import { PACKAGE_ROOT } from '../../src/version.js';
+import { sha1Hex } from '../../src/util/hash.js';
+
+const blockCount = 1000;
+const warmupCount = 8;
+const tilesPerBlock = 64;
+const bytesPerTile = 32;
+const blockBytes = tilesPerBlock * bytesPerTile;
+/** Raw blocks are 65 tiles apart, so within 1,000 blocks no two start at the same place in the 32 KiB tile source. */
+const rawStride = blockBytes + bytesPerTile;
+const halRegion = 0x280000;
+const romSize = 0x400000;
+
+function buildRom(path: string): { ref: RomRef; requests: ThumbnailRequest[]; warmups: ThumbnailRequest[]; colors: number[] } {
+  const tiles = new Uint8Array(readFileSync(join(PACKAGE_ROOT, 'fixtures', 'tiles', 'tiles16.snes4bpp.bin')));
+  const png = decode(readFileSync(join(PACKAGE_ROOT, 'fixtures', 'tiles', 'tiles16.png')));
+  const colors = png.palette!.map(([r, g, b]) => (r! << 16) | (g! << 8) | b!);
+  const rom = new Uint8Array(romSize);
+  for (let o = 0; o < halRegion; o += tiles.length) rom.set(tiles.subarray(0, Math.min(tiles.length, halRegion - o)), o);
+  const hal = getCodec('hal');
+  let halOffset = halRegion;
+  const blocks: { offset: number; codec?: string }[] = [];
+  for (let i = 0; i < blockCount + warmupCount; i++) {
+    const offset = i * rawStride;
+    if (i % 4 === 3) {
+      const packed = hal.compress(rom.subarray(offset, offset + blockBytes), { level: '2' });
+      rom.set(packed, halOffset);
+      blocks.push({ offset: halOffset, codec: 'hal' });
+      halOffset += packed.length;
+    } else {
+      blocks.push({ offset });
+    }
+  }
+  if (halOffset > romSize) throw new Error('benchmark ROM too small');
+  writeFileSync(path, rom);
+  const ref: RomRef = { path, sha1: sha1Hex(rom) };
+  const make = (b: { offset: number; codec?: string }): ThumbnailRequest => ({
+    rom: ref,
+    block: { offset: b.offset, format: 'snes4bpp', tiles: tilesPerBlock, ...(b.codec ? { codec: b.codec } : {}) },
+    palette: { kind: 'colors', colors },
+    output: { scale: 2 },
+  });
+  return { ref, requests: blocks.slice(0, blockCount).map(make), warmups: blocks.slice(blockCount).map(make), colors };
+}
+
+async function timeAll(service: ThumbnailService, requests: ThumbnailRequest[]): Promise<number> {
+  const start = performance.now();
+  const outcomes = await service.renderMany(requests);
+  const ms = performance.now() - start;
+  const failed = outcomes.filter((o) => !o.ok);
+  if (failed.length > 0) throw new Error(`${failed.length} thumbnails failed: ${failed[0]!.ok ? '' : failed[0]!.error.message}`);
+  return ms;
+}
+
+async function coldRun(requests: ThumbnailRequest[], warmups: ThumbnailRequest[], threads: number, instrumentation: boolean, cacheDir: string | null): Promise<{ ms: number; service: ThumbnailService }> {
+  const service = new ThumbnailService({ threads, instrumentation, diskCache: cacheDir === null ? false : { directory: cacheDir } });
+  await service.renderMany(warmups); // workers started, JIT warm, ROM mapped in each worker
+  const ms = await timeAll(service, requests);
+  return { ms, service };
+}
+
+async function childDisk(romPath: string, cacheDir: string): Promise<void> {
+  const { requests, warmups } = JSON.parse(readFileSync(join(cacheDir, 'requests.json'), 'utf8')) as { requests: ThumbnailRequest[]; warmups: ThumbnailRequest[] };
+  void romPath;
+  const samples: number[] = [];
+  for (let run = 0; run < 3; run++) {
+    // A fresh service each run: empty memory level, so every request is a disk hit.
+    const service = new ThumbnailService({ threads: 2, diskCache: { directory: cacheDir } });
+    await service.renderMany(warmups);
+    samples.push(await timeAll(service, requests));
+    const stats = service.stats();
+    await service.close();
+    if (stats.disk.hits !== blockCount + warmups.length || stats.rendered !== 0) throw new Error(`expected only disk hits, got ${JSON.stringify({ disk: stats.disk, rendered: stats.rendered })}`);
+  }
+  process.stdout.write(JSON.stringify({ samples }) + '\n');
+}
+
+/** PNG by sharp on the main thread: the workers decode and return RGBA, sharp encodes (exact palette output needs effort ≥ 4). */
+async function sharpOnMain(requests: ThumbnailRequest[], warmups: ThumbnailRequest[], palette: boolean): Promise<{ ms: number; bytes: number }> {
+  const pool = new ThumbnailPool({ threads: 2 });
+  const encodeOne = async (request: ThumbnailRequest): Promise<number> => {
+    const reply = await pool.run({ request: normalizeRequest(request), instrumentation: false, output: 'rgba' });
+    const image = sharp(reply.bytes, { raw: { width: reply.width, height: reply.height, channels: 4 } });
+    const out = await (palette ? image.png({ palette: true, colours: 16, effort: 7, dither: 0 }) : image.png()).toBuffer();
+    return out.length;
+  };
+  const runAll = async (list: ThumbnailRequest[]): Promise<number> => {
+    let next = 0;
+    let bytes = 0;
+    const lane = async (): Promise<void> => {
+      while (next < list.length) bytes += await encodeOne(list[next++]!);
+    };
+    await Promise.all(Array.from({ length: 16 }, lane));
+    return bytes;
+  };
+  await runAll(warmups);
+  const start = performance.now();
+  const bytes = await runAll(requests);
+  const ms = performance.now() - start;
+  await pool.close();
+  return { ms, bytes: bytes / requests.length };
+}
+
+/** The instrumentation's own cost per request, measured directly: the clock reads and histogram updates one cold request makes. */
+function instrumentationCostPerRequestInMs(): number {
+  const metrics = new ThumbnailMetrics(true);
+  const rounds = 200_000;
+  const start = performance.now();
+  for (let i = 0; i < rounds; i++) {
+    // One cold request: 5 clock reads on the main thread, 2 in the worker, 6 histogram observations.
+    const t0 = performance.now();
+    const t1 = performance.now();
+    metrics.observe('cache_read_memory', (t1 - t0) / 1000);
+    metrics.observe('cache_read_disk', (performance.now() - t1) / 1000);
+    const t2 = performance.now();
+    metrics.observe('decode', 0.0004);
+    metrics.observe('encode', 0.0003);
+    metrics.observe('queue_wait', (performance.now() - t2) / 1000);
+    metrics.observe('total', (performance.now() - t0) / 1000);
+    performance.now();
+    performance.now();
+  }
+  return (performance.now() - start) / rounds;
+}
+
+async function main(): Promise<void> {
+  const workDir = mkdtempSync(join(tmpdir(), 'romgfx-bench-thumbs-'));
+  try {
+    const romPath = join(workDir, 'bench.rom');
+    const { requests, warmups } = buildRom(romPath);
+    header(`thumbs: ${blockCount} thumbnails of distinct blocks (64 SNES 4bpp tiles, 1 in 4 HAL-compressed, 16 colours, scale 2 → 256×64 PNG)`);
+
+    // Cold with the disk cache (3 runs, a fresh cache each), then warm memory on the last service.
+    const coldSamples: number[] = [];
+    let lastCacheDir = '';
+    let lastService: ThumbnailService | null = null;
+    for (let run = 0; run < 3; run++) {
+      lastCacheDir = join(workDir, `cache-${run}`);
+      if (lastService) await lastService.close();
+      const { ms, service } = await coldRun(requests, warmups, 2, true, lastCacheDir);
+      coldSamples.push(ms);
+      lastService = service;
+    }
+    const memorySamples: number[] = [];
+    for (let run = 0; run < 7; run++) memorySamples.push(await timeAll(lastService!, requests));
+    const memoryStats = lastService!.stats();
+    await lastService!.close();
+    if (memoryStats.memory.hits < 7 * blockCount) throw new Error('warm-memory runs were not all memory hits');
+
+    // Warm from disk in a new process.
+    writeFileSync(join(lastCacheDir, 'requests.json'), JSON.stringify({ requests, warmups }));
+    const self = fileURLToPath(import.meta.url);
+    const child = JSON.parse(execFileSync(process.execPath, [self, '--child-disk', romPath, lastCacheDir], { encoding: 'utf8', timeout: 120_000 })) as { samples: number[] };
+
+    // 1 vs 2 workers, and instrumentation on vs off: cold, no disk level, alternating runs.
+    const byThreads = new Map<number, number[]>([[1, []], [2, []]]);
+    const byInstrumentation = new Map<boolean, number[]>([[true, []], [false, []]]);
+    for (let run = 0; run < 3; run++) {
+      for (const threads of run % 2 === 0 ? [1, 2] : [2, 1]) {
+        const { ms, service } = await coldRun(requests, warmups, threads, true, null);
+        await service.close();
+        byThreads.get(threads)!.push(ms);
+      }
+    }
+    for (let run = 0; run < 7; run++) {
+      for (const on of run % 2 === 0 ? [true, false] : [false, true]) {
+        const { ms, service } = await coldRun(requests, warmups, 2, on, null);
+        await service.close();
+        byInstrumentation.get(on)!.push(ms);
+      }
+    }
+    const directCost = instrumentationCostPerRequestInMs();
+
+    // PNG placement.
+    const sharpTruecolor = await sharpOnMain(requests, warmups, false);
+    const sharpPalette = await sharpOnMain(requests, warmups, true);
+    const fastPngBytes = await (async () => {
+      const s = new ThumbnailService({ threads: 2, diskCache: false });
+      const outcomes = await s.renderMany(requests.slice(0, 100));
+      await s.close();
+      return outcomes.reduce((sum, o) => sum + (o.ok ? o.thumbnail.bytes.length : 0), 0) / 100;
+    })();
+
+    const perSecond = (ms: number): number => (blockCount / ms) * 1000;
+    const cold = median(coldSamples);
+    const memory = median(memorySamples);
+    const disk = median(child.samples);
+    const one = median(byThreads.get(1)!);
+    const two = median(byThreads.get(2)!);
+    const on = median(byInstrumentation.get(true)!);
+    const off = median(byInstrumentation.get(false)!);
+    const coldNoDisk = two;
+
+    table([
+      ['case', 'median ms / 1000', 'thumbnails/s', 'runs'],
+      ['cold, 2 workers, disk cache on', cold, perSecond(cold), coldSamples.length],
+      ['warm from memory', memory, perSecond(memory), memorySamples.length],
+      ['warm from disk, new process', disk, perSecond(disk), child.samples.length],
+      ['cold, 1 worker (no disk level)', one, perSecond(one), byThreads.get(1)!.length],
+      ['cold, 2 workers (no disk level)', two, perSecond(two), byThreads.get(2)!.length],
+      ['cold, instrumentation on', on, perSecond(on), byInstrumentation.get(true)!.length],
+      ['cold, instrumentation off', off, perSecond(off), byInstrumentation.get(false)!.length],
+      ['PNG by sharp on main (truecolor)', sharpTruecolor.ms, perSecond(sharpTruecolor.ms), 1],
+      ['PNG by sharp on main (palette, effort 7)', sharpPalette.ms, perSecond(sharpPalette.ms), 1],
+    ]);
+    console.log('');
+    const overhead = (on - off) / off;
+    const directShare = directCost / (coldNoDisk / blockCount);
+    table([
+      ['ratio', 'measured', 'goal', 'met'],
+      ['warm memory / cold', cold / memory, '≥ 100', cold / memory >= 100 ? 'yes' : 'NO'],
+      ['warm disk (new process) / cold', cold / disk, '≥ 10', cold / disk >= 10 ? 'yes' : 'NO'],
+      ['2 workers / 1 worker (cold)', one / two, '≥ 1.7', one / two >= 1.7 ? 'yes' : 'NO'],
+      ['instrumentation overhead, end to end %', overhead * 100, '< 1', overhead < 0.01 ? 'yes' : 'NO'],
+      ['instrumentation cost, direct % of cold request', directShare * 100, '< 1', directShare < 0.01 ? 'yes' : 'NO'],
+      ['fast-png in workers / sharp on main (truecolor)', sharpTruecolor.ms / coldNoDisk, '> 1 = workers faster', ''],
+      ['fast-png in workers / sharp on main (palette)', sharpPalette.ms / coldNoDisk, '> 1 = workers faster', ''],
+    ]);
+    console.log(`\nPNG bytes per thumbnail: fast-png indexed ${fastPngBytes.toFixed(0)}, sharp truecolor ${sharpTruecolor.bytes.toFixed(0)}, sharp palette ${sharpPalette.bytes.toFixed(0)}`);
+    console.log(`instrumentation cost measured directly: ${(directCost * 1000).toFixed(2)} µs per request`);
+    console.log(`samples (ms): cold ${coldSamples.map((v) => v.toFixed(0)).join(' ')}; disk ${child.samples.map((v) => v.toFixed(0)).join(' ')}; 1w ${byThreads.get(1)!.map((v) => v.toFixed(0)).join(' ')}; 2w ${byThreads.get(2)!.map((v) => v.toFixed(0)).join(' ')}; on ${byInstrumentation.get(true)!.map((v) => v.toFixed(0)).join(' ')}; off ${byInstrumentation.get(false)!.map((v) => v.toFixed(0)).join(' ')}`);
+  } finally {
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[2] === '--child-disk') await childDisk(process.argv[3]!, process.argv[4]!);
+else await main();
