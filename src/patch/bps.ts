@@ -287,15 +287,31 @@ export function applyBps(patch: Uint8Array, source: Uint8Array, options: BpsAppl
 
 /** Matches are found through 4-byte hashes: the shortest copy worth an action plus an offset. */
 const bpsHashedBytes = 4;
-const bpsHashBits = 18;
+/**
+ * The hash table has about one bucket per input byte, within these bounds: every chain entry
+ * tried is a cache miss on large inputs, so short chains matter more than table memory
+ * (2^22 buckets = 16 MiB of Int32).
+ */
+const bpsMinimumHashBits = 16;
+const bpsMaximumHashBits = 22;
 /** How many earlier positions with the same hash are tried per position (bounds the search on runs). */
-const bpsMaximumChainCandidates = 48;
+const bpsMaximumChainCandidates = 32;
+/**
+ * In a long stretch with no match (new or unrelated data), probe only every `step`th position,
+ * with step = 1 + literal run length / this, at most `bpsMaximumProbeStep`: a match is then found
+ * at most step - 1 bytes late, and incompressible input stops costing a full search per byte.
+ */
+const bpsLiteralRunPerProbeStep = 128;
+/**
+ * A match this long is good enough: the chains are not searched further (as zlib's nice_length).
+ * Without it, long runs (zero fill) would extend every chain candidate to the end of the run.
+ */
+const bpsGoodEnoughMatchLength = 4096;
+const bpsMaximumProbeStep = 8;
 
-const hashShift = 32 - bpsHashBits;
-
-function hashAt(bytes: Uint8Array, at: number): number {
+function hashAt(bytes: Uint8Array, at: number, shift: number): number {
   const word = bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16) | (bytes[at + 3]! << 24);
-  return Math.imul(word, 0x9e3779b1) >>> hashShift;
+  return Math.imul(word, 0x9e3779b1) >>> shift;
 }
 
 /** Length of the common run of `a` from `ai` and `b` from `bi` (b bounded by `bEnd`). */
@@ -357,13 +373,16 @@ export function createBpsWithStats(source: Uint8Array, target: Uint8Array, optio
   writeVarint(out, metadata.length);
   out.bytes(metadata);
 
-  const hashSize = 1 << bpsHashBits;
+  const largest = Math.max(source.length, target.length, 1);
+  const hashBits = Math.min(bpsMaximumHashBits, Math.max(bpsMinimumHashBits, Math.ceil(Math.log2(largest))));
+  const hashShift = 32 - hashBits;
+  const hashSize = 1 << hashBits;
   const sourceHead = new Int32Array(hashSize).fill(-1);
   const sourcePrevious = new Int32Array(Math.max(1, source.length)).fill(-1);
   // Inserted highest-first so that chains run from low to high source offsets; the search
   // stops at the candidate limit either way.
   for (let p = source.length - bpsHashedBytes; p >= 0; p--) {
-    const h = hashAt(source, p);
+    const h = hashAt(source, p, hashShift);
     sourcePrevious[p] = sourceHead[h]!;
     sourceHead[h] = p;
   }
@@ -373,7 +392,7 @@ export function createBpsWithStats(source: Uint8Array, target: Uint8Array, optio
   const indexTargetBefore = (limit: number): void => {
     const last = Math.min(limit, target.length - bpsHashedBytes + 1);
     for (; targetIndexed < last; targetIndexed++) {
-      const h = hashAt(target, targetIndexed);
+      const h = hashAt(target, targetIndexed, hashShift);
       targetPrevious[targetIndexed] = targetHead[h]!;
       targetHead[h] = targetIndexed;
     }
@@ -410,13 +429,14 @@ export function createBpsWithStats(source: Uint8Array, target: Uint8Array, optio
     if (t < source.length) consider(sourceRead, t, matchLength(source, t, source.length, target, t, n), 0);
     if (sourceRelative < source.length) consider(sourceCopy, sourceRelative, matchLength(source, sourceRelative, source.length, target, t, n), 1);
     if (targetRelative < t) consider(targetCopy, targetRelative, matchLength(target, targetRelative, n, target, t, n), 1);
-    if (t + bpsHashedBytes > n) return;
-    const h = hashAt(target, t);
+    if (t + bpsHashedBytes > n || bestLength >= bpsGoodEnoughMatchLength) return;
+    const h = hashAt(target, t, hashShift);
     let candidates = 0;
     for (let p = sourceHead[h]!; p >= 0 && candidates < bpsMaximumChainCandidates; p = sourcePrevious[p]!, candidates++) {
       if (p === sourceRelative || p === t) continue;
       const length = matchLength(source, p, source.length, target, t, n);
       if (length >= bpsHashedBytes) consider(sourceCopy, p, length, varintSize(signedOffsetCode(p - sourceRelative)));
+      if (bestLength >= bpsGoodEnoughMatchLength) return;
     }
     indexTargetBefore(t);
     candidates = 0;
@@ -424,6 +444,7 @@ export function createBpsWithStats(source: Uint8Array, target: Uint8Array, optio
       if (p === targetRelative) continue;
       const length = matchLength(target, p, n, target, t, n);
       if (length >= bpsHashedBytes) consider(targetCopy, p, length, varintSize(signedOffsetCode(p - targetRelative)));
+      if (bestLength >= bpsGoodEnoughMatchLength) return;
     }
   };
 
@@ -442,7 +463,7 @@ export function createBpsWithStats(source: Uint8Array, target: Uint8Array, optio
     findMatch(t);
     // A match must beat literals, including the TargetRead header a broken literal run costs again.
     if (bestKind < 0 || bestSaving < 1) {
-      t++;
+      t += Math.min(bpsMaximumProbeStep, 1 + Math.floor((t - literalStart) / bpsLiteralRunPerProbeStep));
       continue;
     }
     // One byte of lookahead: if the match starting next saves clearly more, emit a literal first.
@@ -470,6 +491,7 @@ export function createBpsWithStats(source: Uint8Array, target: Uint8Array, optio
     t += length;
     literalStart = t;
   }
+  // The probe step may overshoot the end inside a literal run.
   flushLiteral(target.length);
 
   const sourceCrc32 = crc32(source);
