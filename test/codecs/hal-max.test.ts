@@ -102,6 +102,16 @@ describe('HAL level max (optimal parse)', () => {
     );
   });
 
+  it('handles 64 KiB of near-identical runs (quadratic for hash chains) at levels 4 and max', () => {
+    const input = new Uint8Array(65536);
+    for (let i = 0; i < input.length; i++) input[i] = i % 1001 === 1000 ? ((i / 1001) & 0xff) | 1 : 0;
+    const optimal = encodeHalOptimal(input);
+    const inhal4 = encodeHal(input, 4);
+    expect(decodeHal(optimal).data).toEqual(input);
+    expect(decodeHal(inhal4).data).toEqual(input);
+    expect(optimal.length).toBeLessThanOrEqual(inhal4.length);
+  });
+
   it('round-trips and never loses to any inhal level on random inputs', () => {
     fc.assert(
       fc.property(fc.oneof(structured, fc.uint8Array({ maxLength: 3000 })), (input) => {

@@ -29,6 +29,7 @@ import {
   maximumHalPackedSizeInBytes,
   writeHalCommandHeader,
 } from './common.js';
+import { findCopyMatches } from './suffix-matches.js';
 import { keyAt4, WindowIndex } from './window-index.js';
 
 export type HalInhalLevel = 1 | 2 | 3 | 4;
@@ -214,9 +215,9 @@ export function encodeHal(data: Uint8Array, level: HalInhalLevel): Uint8Array {
   const n = data.length;
   const fast = level === 1 || level === 3;
   // inhal indexes the 4-byte windows starting at 0 … n−5.
-  const index = new WindowIndex(data, 4, n - 5);
   const writer = new StreamWriter(data);
   if (level <= 2) {
+    const index = new WindowIndex(data, 4, n - 5);
     let i = 0;
     while (i < n) {
       findCandidate(data, n, i, index, fast, n - i);
@@ -231,12 +232,21 @@ export function encodeHal(data: Uint8Array, level: HalInhalLevel): Uint8Array {
     return writer.finish();
   }
 
-  // Shortest path over one candidate edge per position plus a literal edge of cost 2.
+  // Shortest path over one candidate edge per position plus a literal edge of cost 2. Every
+  // position needs its copy candidate, so they come from the suffix-array search (same rule:
+  // earliest source of the longest copy), which stays O(n log n) on repetitive data.
+  const copies = findCopyMatches(data, true, fast);
   const edgeKind = new Uint8Array(n);
   const edgeLength = new Int32Array(n);
   const edgeValue = new Int32Array(n);
   for (let i = 0; i < n; i++) {
-    findCandidate(data, n, i, index, fast, n - i);
+    findFill(data, n, i, fast);
+    const copyLength = copies.length[i]!;
+    if (candidateLength < halLongCountLimit && copyLength > candidateLength) {
+      candidateKind = copies.kind[i]!;
+      candidateLength = copyLength;
+      candidateValue = copies.source[i]!;
+    }
     edgeKind[i] = candidateKind;
     edgeLength[i] = candidateLength;
     edgeValue[i] = candidateValue;

@@ -20,13 +20,9 @@
  */
 import { IncrementalRangeMin } from '../range-min.js';
 import {
-  bitReversedByte,
-  halKindBackwardCopy,
   halKindByteFill,
   halKindCountingFill,
-  halKindForwardCopy,
   halKindLiteral,
-  halKindReversedCopy,
   halKindWordFill,
   halLongCountLimit,
   halShortCountLimit,
@@ -34,81 +30,18 @@ import {
   writeHalCommandHeader,
 } from './common.js';
 import { checkHalInputSize } from './encode.js';
-import { keyAt3, WindowIndex } from './window-index.js';
+import { findCopyMatches } from './suffix-matches.js';
 import { HalPackedTooLargeError } from '../../errors.js';
 
 const minimumCopyLengthInBytes = 3;
 const minimumFillLengthInBytes = 2;
 const minimumWordFillLengthInWords = 2;
 
-/** Longest copy of each kind at every position, with its source. */
-interface CopyTable {
-  length: Int32Array;
-  kind: Uint8Array;
-  source: Int32Array;
-}
-
-/** For every i, the longest copy (any kind) of ≥ 3 bytes from a source before i, capped at 1,024. */
-function findLongestCopies(data: Uint8Array): CopyTable {
-  const n = data.length;
-  const length = new Int32Array(n);
-  const kind = new Uint8Array(n);
-  const source = new Int32Array(n);
-  const index = new WindowIndex(data, 3, n - 3);
-  const next = index.next;
-  for (let i = 0; i + minimumCopyLengthInBytes <= n; i++) {
-    const ceiling = Math.min(halLongCountLimit, n - i);
-    let best = 0;
-    let bestKind = 0;
-    let bestSource = 0;
-    for (let p = index.first(keyAt3(data, i)); p >= 0 && p < i && best < ceiling; p = next[p]!) {
-      if (best > 0 && data[p + best] !== data[i + best]) continue;
-      let size = 0;
-      while (size < ceiling && data[p + size] === data[i + size]) size++;
-      if (size > best) {
-        best = size;
-        bestKind = halKindForwardCopy;
-        bestSource = p;
-      }
-    }
-    const reversedKey = (bitReversedByte[data[i]!]! << 16) | (bitReversedByte[data[i + 1]!]! << 8) | bitReversedByte[data[i + 2]!]!;
-    for (let p = index.first(reversedKey); p >= 0 && p < i && best < ceiling; p = next[p]!) {
-      if (best > 0 && data[p + best] !== bitReversedByte[data[i + best]!]) continue;
-      let size = 0;
-      while (size < ceiling && data[p + size] === bitReversedByte[data[i + size]!]) size++;
-      if (size > best) {
-        best = size;
-        bestKind = halKindReversedCopy;
-        bestSource = p;
-      }
-    }
-    const backwardKey = (data[i + 2]! << 16) | (data[i + 1]! << 8) | data[i]!;
-    for (let w = index.first(backwardKey); w >= 0 && w + 2 < i && best < ceiling; w = next[w]!) {
-      const p = w + 2;
-      if (best > 0 && (p < best || data[p - best] !== data[i + best])) continue;
-      const reach = Math.min(ceiling, p + 1);
-      let size = 0;
-      while (size < reach && data[p - size] === data[i + size]) size++;
-      if (size > best) {
-        best = size;
-        bestKind = halKindBackwardCopy;
-        bestSource = p;
-      }
-    }
-    if (best >= minimumCopyLengthInBytes) {
-      length[i] = best;
-      kind[i] = bestKind;
-      source[i] = bestSource;
-    }
-  }
-  return { length, kind, source };
-}
-
 /** Encodes `data` (≤ 65,536 bytes) into the smallest HAL stream. */
 export function encodeHalOptimal(data: Uint8Array): Uint8Array {
   checkHalInputSize(data);
   const n = data.length;
-  const copies = findLongestCopies(data);
+  const copies = findCopyMatches(data, false);
 
   // Run lengths from each position, computed right to left (capped at what one command holds).
   const byteRun = new Int32Array(n + 1);
