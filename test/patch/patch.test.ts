@@ -177,6 +177,25 @@ describe('round trips', () => {
     expectBytesEqual(applyBps(patch, source).target, target);
   });
 
+  test('BPS of unrelated data stays within a few bytes of the target size and applies', () => {
+    const source = clean.subarray(0, 200_000);
+    const target = clean.subarray(300_000, 500_000);
+    const patch = createBps(source, target);
+    expect(patch.length).toBeLessThan(target.length + 64);
+    expectBytesEqual(applyBps(patch, source).target, target);
+  });
+
+  test('BPS finds a block moved far away and a long zero run', () => {
+    const source = clean.subarray(0, 300_000).slice();
+    const target = new Uint8Array(300_000 + 70_000);
+    target.set(source.subarray(200_000, 300_000), 0);
+    target.set(source.subarray(0, 200_000), 100_000);
+    // target[300_000, 370_000) stays zero
+    const patch = createBps(source, target);
+    expect(patch.length).toBeLessThan(64);
+    expectBytesEqual(applyBps(patch, source).target, target);
+  });
+
   test('IPS uses RLE records where they pay', () => {
     const source = new Uint8Array(4096);
     const target = source.slice();
