@@ -62,8 +62,9 @@ function walkSequences(
   windowStart: number,
   exactOutput: boolean,
 ): boolean {
+  // Every block ends with a literals-only sequence (an empty block is the single token 0x00),
+  // so a token is always read first and the block ends right after its literals.
   for (;;) {
-    if (exactOutput && outPos === outLimit) break;
     if (inPos >= inEnd) return fail(statusTruncated, inPos);
     const token = src[inPos++]!;
     let literalLength = token >> 4;
