@@ -117,6 +117,7 @@ export {
   readPointer,
   encodePointer,
   writePointer,
+  pointerSlot,
   pointerWidthInBytes,
   importSpritePalLocations,
   spritePalDefinitionsToJson,
@@ -151,6 +152,9 @@ export {
   type PointerWrite,
   type PointerValue,
 } from './defs/index.js';
+
+// --- Injection (fit, relocate, repoint, verify) and batch extraction ----------------------
+export * from './inject/index.js';
 
 // --- Native (N-API kernels; TypeScript fallback) ----------------------------------------------
 export { nativeStatus, useNativeKernels, useTypescriptKernels, activeHalImplementation, type NativeStatus } from './native/index.js';

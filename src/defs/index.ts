@@ -25,5 +25,5 @@ export {
   type MatchEvidence,
   type DefinitionMatch,
 } from './match.js';
-export { readPointer, encodePointer, writePointer, pointerWidthInBytes, type AddressMapping, type PointerSlot, type PointerWrite, type PointerValue } from './pointers.js';
+export { readPointer, encodePointer, writePointer, pointerSlot, pointerWidthInBytes, type AddressMapping, type PointerSlot, type PointerWrite, type PointerValue } from './pointers.js';
 export { importSpritePalLocations, spritePalDefinitionsToJson, slugify } from './spritepal.js';

@@ -4,7 +4,8 @@
  * engine uses these to repoint a relocated block.
  */
 import { PointerError, hex } from '../errors.js';
-import type { PointerForm } from './types.js';
+import { pointerLocation, resolveDefLocation } from './match.js';
+import type { PointerDef, PointerForm } from './types.js';
 
 /** Converts between ROM offsets and bus addresses; an open `Rom` is one. Needed by the SNES forms only. */
 export interface AddressMapping {
@@ -162,4 +163,15 @@ export function writePointer(rom: Uint8Array, slot: PointerSlot, target: number,
   checkSlot(rom.length, slot);
   const writes = encodePointer(slot, target, mapping);
   for (const write of writes) rom.set(write.bytes, write.at);
+}
+
+/**
+ * The slot of a definition's pointer in a variant, with its locations resolved to ROM offsets
+ * (bus addresses through `mapping`, the open ROM).
+ */
+export function pointerSlot(pointer: PointerDef, variantId: string | undefined, mapping: { fromBusAddress(address: number): number }): PointerSlot {
+  const location = pointerLocation(pointer, variantId);
+  const slot: PointerSlot = { form: pointer.form, at: resolveDefLocation(location.at, mapping) };
+  if (location.bankAt) slot.bankAt = resolveDefLocation(location.bankAt, mapping);
+  return slot;
 }

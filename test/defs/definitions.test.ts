@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import Ajv2020 from 'ajv/dist/2020.js';
+import fc from 'fast-check';
 import {
   freeSpaceFor,
   gameDefinitionToJson,
@@ -289,5 +290,60 @@ describe('names agree with the engine', () => {
     const registry = await import('../../src/codecs/registry.js');
     expect(codecNames.filter((n) => n !== 'none').sort()).toEqual([...registry.codecNames()].sort());
     expect([...((schema as any).$defs.sprite.properties.codec.enum as string[])].sort()).toEqual([...codecNames].sort());
+  });
+});
+
+describe('fuzz: the validator and the importer fail only with DefinitionError', () => {
+  const paths = (value: unknown, prefix: string[] = []): string[][] => {
+    if (value === null || typeof value !== 'object') return [prefix];
+    const entries = Array.isArray(value) ? value.map((v, i) => [String(i), v] as const) : Object.entries(value as object);
+    return [prefix, ...entries.flatMap(([k, v]) => paths(v, [...prefix, k]))];
+  };
+  const replaceAt = (document: any, path: string[], replacement: unknown): any => {
+    if (path.length === 0) return replacement;
+    let node = document;
+    for (const key of path.slice(0, -1)) node = node[key];
+    node[path[path.length - 1]!] = replacement;
+    return document;
+  };
+  const expectOnlyDefinitionErrors = (fn: () => unknown): void => {
+    try {
+      fn();
+    } catch (error) {
+      expect(error).toBeInstanceOf(DefinitionError);
+    }
+  };
+
+  test('random replacements anywhere in a definition', () => {
+    const all = paths(base());
+    fc.assert(
+      fc.property(fc.nat(all.length - 1), fc.anything({ maxDepth: 2 }), (index, replacement) => {
+        const document = replaceAt(base(), all[index]!, replacement);
+        expectOnlyDefinitionErrors(() => parseGameDefinition(document, 'fuzz.json'));
+      }),
+      { numRuns: 1500 },
+    );
+  });
+
+  test('random replacements anywhere in a SpritePal file', async () => {
+    const { importSpritePalLocations } = await import('../../src/defs/index.js');
+    const sample = JSON.parse(readFileSync(repo('fixtures/defs/spritepal/sprite_locations.json'), 'utf8'));
+    const all = paths(sample);
+    fc.assert(
+      fc.property(fc.nat(all.length - 1), fc.anything({ maxDepth: 2 }), (index, replacement) => {
+        const document = replaceAt(JSON.parse(JSON.stringify(sample)), all[index]!, replacement);
+        expectOnlyDefinitionErrors(() => importSpritePalLocations(document, 'fuzz.json'));
+      }),
+      { numRuns: 1500 },
+    );
+  });
+
+  test('random JSON text', () => {
+    fc.assert(
+      fc.property(fc.json({ maxDepth: 3 }), (text) => {
+        expectOnlyDefinitionErrors(() => parseGameDefinition(text, 'fuzz.json'));
+      }),
+      { numRuns: 500 },
+    );
   });
 });

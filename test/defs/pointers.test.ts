@@ -119,3 +119,27 @@ describe('errors', () => {
     expect(codeOf(() => encodePointer({ form: 'snes16+bank', at: 0 }, 0x100, lorom))).toBe('ERR_POINTER');
   });
 });
+
+describe('definition pointers to slots', () => {
+  test('pointerSlot resolves variant locations and bus addresses, and the slot round-trips', async () => {
+    const { parseGameDefinition, pointerSlot } = await import('../../src/defs/index.js');
+    const definition = parseGameDefinition(
+      {
+        formatVersion: 1,
+        id: 'p',
+        name: 'p',
+        platform: 'snes',
+        variants: [{ id: 'a', title: 'POINTER TEST' }, { id: 'b', crc32: '00000000' }],
+        sprites: [{ name: 's', offset: '0x20000', codec: 'hal' }],
+        pointers: [{ target: 's', form: 'snes16+bank', at: '$00:9000', bankAt: '0x1100', variantAt: { b: { at: '0x1200', bankAt: '0x1210' } } }],
+      },
+      'p',
+    );
+    const pointer = definition.pointers[0]!;
+    expect(pointerSlot(pointer, 'a', lorom)).toEqual({ form: 'snes16+bank', at: 0x1000, bankAt: 0x1100 });
+    expect(pointerSlot(pointer, 'b', lorom)).toEqual({ form: 'snes16+bank', at: 0x1200, bankAt: 0x1210 });
+    const rom = new Uint8Array(lorom.data);
+    writePointer(rom, pointerSlot(pointer, 'a', lorom), 0x20000, lorom);
+    expect(readPointer(rom, pointerSlot(pointer, 'a', lorom), lorom).offset).toBe(0x20000);
+  });
+});
