@@ -134,7 +134,42 @@ describe('romgfx render', () => {
   });
 });
 
+describe('romgfx render / import layouts', () => {
+  it('snes-obj:16x16 metatile sheet and a column-major sheet round-trip through import', () => {
+    const tiles = fixture('tiles/small16.snes4bpp.bin');
+    const original = new Uint8Array(readFileSync(tiles));
+    for (const layout of [['--layout', 'snes-obj:16x16', '--metatiles-per-row', '4'], ['--tiles-per-row', '4', '--column-major']]) {
+      const name = layout[1]!.replace(/[^a-z0-9]/gu, '');
+      expect(run('render', '--tiles', tiles, '--format', 'snes4bpp', ...layout, '-o', `${name}.png`).code).toBe(0);
+      expect(run('import', `${name}.png`, '--format', 'snes4bpp', ...layout, '-o', `${name}.bin`).code).toBe(0);
+      expect(equalBytes(read(`${name}.bin`), original), layout.join(' ')).toBe(true);
+    }
+  });
+
+  it('layout flags that contradict each other are usage errors', () => {
+    const result = run('render', '--tiles', fixture('tiles/small16.snes4bpp.bin'), '--format', 'snes4bpp', '--layout', 'gb-8x16', '--tiles-per-row', '4', '-o', 'bad.png');
+    expect(result.code, result.stderr).toBe(64);
+  });
+});
+
 describe('romgfx dump', () => {
+  it('without OAM writes the VRAM as a 4bpp sheet in CGRAM palette 8', () => {
+    const vram = new Uint8Array(0x10000);
+    vram[0] = 0x80; // tile 0, row 0, plane 0, pixel 0 → colour 1
+    writeFileSync(join(work.path, 'only_vram.bin'), vram);
+    const cgram = new Uint8Array(512);
+    cgram[(128 + 1) * 2 + 1] = 0x7c; // CGRAM 129 = pure blue
+    writeFileSync(join(work.path, 'only_cgram.bin'), cgram);
+    const result = run('dump', 'only_vram.bin', '--cgram', 'only_cgram.bin', '-o', 'vramsheet', '--json');
+    expect(result.code, result.stderr).toBe(0);
+    const sheet = decodePng(read('vramsheet/vram.png'));
+    if (sheet.kind !== 'indexed') throw new Error('expected an indexed PNG');
+    expect([sheet.width, sheet.height]).toEqual([128, 1024]);
+    expect(sheet.pixels[0]).toBe(1);
+    expect([...sheet.palette.rgb.subarray(3, 6)]).toEqual([0, 0, 255]);
+  });
+
+
   it('finds CGRAM and OAM siblings by name and writes sprites and a composite', () => {
     const vram = new Uint8Array(0x10000);
     const tile = new Uint8Array(64).fill(7);
