@@ -329,7 +329,12 @@ function signedOffsetCode(delta: number): number {
 export interface BpsCreateOptions {
   /** Written into the patch's metadata field (UTF-8), e.g. an XML note about the hack. */
   metadata?: string;
+  /** Called with (target bytes encoded, target size) about every `bpsProgressIntervalInBytes`. */
+  onProgress?: (done: number, total: number) => void;
 }
+
+/** How often `createBps` reports progress. */
+export const bpsProgressIntervalInBytes = 1024 * 1024;
 
 export interface BpsCreateResult {
   patch: Uint8Array;
@@ -458,8 +463,14 @@ export function createBpsWithStats(source: Uint8Array, target: Uint8Array, optio
   };
 
   let t = 0;
+  let nextProgressAt = bpsProgressIntervalInBytes;
+  const onProgress = options.onProgress;
   // Every pass advances t by at least one byte.
   while (t < target.length) {
+    if (onProgress && t >= nextProgressAt) {
+      onProgress(t, target.length);
+      nextProgressAt = t + bpsProgressIntervalInBytes;
+    }
     findMatch(t);
     // A match must beat literals, including the TargetRead header a broken literal run costs again.
     if (bestKind < 0 || bestSaving < 1) {
@@ -493,6 +504,7 @@ export function createBpsWithStats(source: Uint8Array, target: Uint8Array, optio
   }
   // The probe step may overshoot the end inside a literal run.
   flushLiteral(target.length);
+  onProgress?.(target.length, target.length);
 
   const sourceCrc32 = crc32(source);
   const targetCrc32 = crc32(target);

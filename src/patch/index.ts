@@ -67,6 +67,7 @@ export {
   maximumPatchSourceSizeInBytes,
   maximumPatchTargetSizeInBytes,
   maximumBpsMetadataSizeInBytes,
+  bpsProgressIntervalInBytes,
   type BpsApplyOptions,
   type BpsApplyResult,
   type BpsCreateOptions,

@@ -370,3 +370,15 @@ describe('fuzz: damaged patches fail with typed errors only', () => {
     expect(typedFailures).toBeGreaterThan(0);
   });
 });
+
+test('BPS creation reports progress, ending at the target size', () => {
+  const calls: [number, number][] = [];
+  // Repeats of clean.sfc with edits every 4,099 bytes, so no copy of an earlier repeat runs long.
+  const target = new Uint8Array(3 * 1024 * 1024);
+  for (let i = 0; i < 6; i++) target.set(clean, i * clean.length);
+  for (let i = 0; i < target.length; i += 4099) target[i] = target[i]! ^ 0x5a;
+  createBps(clean, target, { onProgress: (done, total) => calls.push([done, total]) });
+  expect(calls.length).toBeGreaterThanOrEqual(2);
+  expect(calls[calls.length - 1]).toEqual([target.length, target.length]);
+  for (let i = 1; i < calls.length; i++) expect(calls[i]![0]).toBeGreaterThanOrEqual(calls[i - 1]![0]);
+});

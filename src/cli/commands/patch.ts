@@ -7,6 +7,7 @@ import { readFileBytes, maximumRomSizeInBytes } from '../../rom/source.js';
 import { assertWritable, writeFileAtomic } from '../../util/files.js';
 import { crc32 } from '../../util/hash.js';
 import { applyPatch, createPatch, detectPatchFormat, type PatchFormat } from '../../patch/index.js';
+import { progressBar } from '../progress.js';
 
 /** A patch file larger than this is not a patch of a ROM romgfx can open (a linear BPS of a 64 MiB ROM is ~64 MiB). */
 const maximumPatchFileSizeInBytes = 2 * maximumRomSizeInBytes;
@@ -61,7 +62,16 @@ export function register(program: Command, cli: Cli): void {
         assertWritable(options.output, options.force);
         const source = readFileBytes(cleanPath, maximumRomSizeInBytes);
         const target = readFileBytes(modifiedPath, maximumRomSizeInBytes);
-        const made = createPatch(format, source, target, options.metadata === undefined ? {} : { metadata: options.metadata });
+        const progress = format === 'bps' && cli.progressAllowed(options.json) ? progressBar(cli.streams.stderr, 'encoding BPS') : undefined;
+        let made;
+        try {
+          made = createPatch(format, source, target, {
+            ...(options.metadata === undefined ? {} : { metadata: options.metadata }),
+            ...(progress ? { onProgress: (done: number, total: number) => progress.update(done, total) } : {}),
+          });
+        } finally {
+          progress?.finish();
+        }
         writeFileAtomic(options.output, made.patch, { force: options.force === true });
         const report = {
           output: options.output,
