@@ -6,6 +6,7 @@ import * as defs from './defs.js';
 import * as codecs from './codecs.js';
 import * as gfx from './gfx.js';
 import * as thumbs from './thumbs.js';
+import * as inject from './inject.js';
 import * as version from './version.js';
 
 /**
@@ -20,5 +21,6 @@ export const commandModules: readonly CommandModule[] = [
   codecs,
   gfx,
   thumbs,
+  inject,
   version,
 ];
