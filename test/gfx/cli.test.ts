@@ -70,10 +70,10 @@ describe('romgfx extract / import on real ROMs', () => {
 
   it('usage errors exit 64; data errors exit 65; existing outputs are kept', () => {
     const noCount = run('extract', fixture('roms/nes/full_game.nes'), '--offset', '0x8010', '--format', 'nes2bpp', '-o', 'x.png');
-    expect(noCount.code).toBe(64);
+    expect(noCount.code, noCount.stderr).toBe(64);
     expect(run('extract', fixture('roms/nes/full_game.nes'), '--offset', '0x8010', '--format', 'nes9bpp', '--tiles', '1', '-o', 'x.png').stderr).toContain('ERR_UNKNOWN_FORMAT');
     const tooMany = run('extract', fixture('roms/nes/full_game.nes'), '--offset', '0x9F00', '--format', 'nes2bpp', '--tiles', '512', '-o', 'x.png');
-    expect(tooMany.code).toBe(65);
+    expect(tooMany.code, tooMany.stderr).toBe(65);
     expect(tooMany.stderr).toContain('ERR_TILE_LENGTH');
     expect(run('extract', fixture('roms/nes/full_game.nes'), '--offset', '0x8010', '--format', 'nes2bpp', '--tiles', '1', '-o', 'chr.png').code).toBe(74);
   });
@@ -87,7 +87,7 @@ describe('romgfx import colour matching', () => {
     rgb.set([1, 1, 1], (7 * 8 + 0) * 3);
     writeFileSync(join(work.path, 'rgb.png'), fastPngEncode({ width: 8, height: 8, data: rgb, channels: 3, depth: 8 }));
     const failed = run('import', 'rgb.png', '--format', 'gb2bpp', '-o', 'rgb.bin', '--json');
-    expect(failed.code).toBe(65);
+    expect(failed.code, failed.stderr).toBe(65);
     const error = JSON.parse(failed.stdout) as { error: { code: string; details: { colours: { colour: string; x: number; y: number }[] } } };
     expect(error.error.code).toBe('ERR_OFF_PALETTE');
     expect(error.error.details.colours).toEqual([
@@ -105,7 +105,7 @@ describe('romgfx import colour matching', () => {
   it('an indexed PNG whose indices exceed the format names the pixel', () => {
     // tiles16.png has 16 colours; as 2bpp the first index over 3 is reported
     const result = run('import', fixture('tiles/tiles16.png'), '--format', 'gb2bpp', '-o', 'bad.bin');
-    expect(result.code).toBe(65);
+    expect(result.code, result.stderr).toBe(65);
     expect(result.stderr).toMatch(/ERR_INDEX_TOO_LARGE: pixel \(\d+, \d+\) has index \d+, which does not fit in 2 bpp/u);
   });
 });

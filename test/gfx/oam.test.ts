@@ -211,7 +211,7 @@ describe('fuzz', () => {
           expect(sprite.image.height).toBe(sprite.entry.height);
           expect(isSpriteVisible(sprite.entry)).toBe(true);
         }
-        for (const p of dump.composite.pixels) expect(p === 0 || p >= 128).toBe(true);
+        expect(dump.composite.pixels.every((p) => p === 0 || p >= 128)).toBe(true);
       }),
       { numRuns: 25 },
     );
