@@ -139,7 +139,13 @@ export function applyIps(patch: Uint8Array, source: Uint8Array): IpsApplyResult 
   let outputSize = source.length;
   let rleRecords = 0;
   for (const record of parsed.records) {
-    // 24-bit offset + 16-bit size: at most 16 MiB + 64 KiB, so this allocation is bounded.
+    // IPS addresses 16 MiB: a record running past that describes a file no IPS tool can make.
+    if (record.offset + record.length > maximumIpsOffsetInBytes) {
+      throw new PatchLimitError(
+        `IPS record at output offset ${hex(record.offset)} writes ${record.length} byte(s), past the 16 MiB (${hex(maximumIpsOffsetInBytes)}) an IPS patch can address`,
+        { offset: record.offset, length: record.length, maximum: maximumIpsOffsetInBytes },
+      );
+    }
     outputSize = Math.max(outputSize, record.offset + record.length);
     if (record.fill !== undefined) rleRecords++;
   }

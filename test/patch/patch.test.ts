@@ -262,6 +262,11 @@ describe('typed errors', () => {
     expectCode(() => applyIps(grow, new Uint8Array(16)), 'ERR_IPS_RECORD');
   });
 
+  test('IPS record running past 16 MiB', () => {
+    const past = new Uint8Array([0x50, 0x41, 0x54, 0x43, 0x48, 0xff, 0xff, 0xf0, 0, 0, 0x01, 0x00, 0x00, 0x45, 0x4f, 0x46]);
+    expectCode(() => applyIps(past, new Uint8Array(16)), 'ERR_PATCH_LIMIT');
+  });
+
   test('IPS creation refuses targets past 16 MiB', () => {
     expectCode(() => createIps(new Uint8Array(1), new Uint8Array(0x1000001)), 'ERR_PATCH_LIMIT');
   });
