@@ -267,7 +267,8 @@ napi_value TilesEncodePlanar(napi_env env, napi_callback_info cbinfo) {
       !GetPlanarLayout(env, argv[3], &layout))
     return nullptr;
   size_t failedTile = 0;
-  return TileResult(env, romgfx::encodePlanarTiles(indices.data, indices.length, bytes.data, bytes.length, tileCount, layout, &failedTile), failedTile);
+  const int32_t status = romgfx::encodePlanarTiles(indices.data, indices.length, bytes.data, bytes.length, tileCount, layout, &failedTile);
+  return TileResult(env, status, failedTile);
 }
 
 // tilesDecodePacked(bytes, indices, tileCount, lowNibbleLeft) → -1
@@ -294,8 +295,8 @@ napi_value TilesEncodePacked(napi_env env, napi_callback_info cbinfo) {
       !GetBool(env, argv[3], &lowNibbleLeft))
     return nullptr;
   size_t failedTile = 0;
-  return TileResult(env, romgfx::encodePackedNibbleTiles(indices.data, indices.length, bytes.data, bytes.length, tileCount, lowNibbleLeft, &failedTile),
-                    failedTile);
+  const int32_t status = romgfx::encodePackedNibbleTiles(indices.data, indices.length, bytes.data, bytes.length, tileCount, lowNibbleLeft, &failedTile);
+  return TileResult(env, status, failedTile);
 }
 
 // The interface version src/native checks before using the addon (bump on any signature change).
