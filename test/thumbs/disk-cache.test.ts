@@ -146,7 +146,7 @@ describe('DiskCache', () => {
 
   it('two processes writing the same key never leave a torn entry for a reader', async () => {
     const dir = tempDir();
-    const writer = join(PACKAGE_ROOT, 'dist', 'test', 'thumbs', 'helpers', 'disk-writer.js');
+    const writer = join(PACKAGE_ROOT, 'dist', 'test', 'helpers', 'thumbs', 'disk-writer.js');
     const k = key(42);
     const run = () =>
       new Promise<number>((resolve, reject) => {

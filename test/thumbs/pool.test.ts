@@ -1,5 +1,5 @@
 /**
- * The pool and the service's request path, with a scripted worker (test/thumbs/helpers/scripted-worker.ts)
+ * The pool and the service's request path, with a scripted worker (test/helpers/thumbs/scripted-worker.ts)
  * so crashes, failures and slow tasks happen on purpose. Needs `npx tsc -p .` first (workers run compiled JS).
  */
 import { join } from 'node:path';
@@ -9,7 +9,7 @@ import { ThumbnailService, type ThumbnailServiceOptions } from '../../src/thumbs
 import { AbortedError, QueueFullError, RomgfxError, ServiceClosedError, ThumbnailWorkerError } from '../../src/errors.js';
 import { scriptedRequest } from './helpers/requests.js';
 
-const scriptedWorker = join(PACKAGE_ROOT, 'dist', 'test', 'thumbs', 'helpers', 'scripted-worker.js');
+const scriptedWorker = join(PACKAGE_ROOT, 'dist', 'test', 'helpers', 'thumbs', 'scripted-worker.js');
 const open: ThumbnailService[] = [];
 
 function service(options: ThumbnailServiceOptions = {}): ThumbnailService {

@@ -118,7 +118,7 @@ describe('ThumbnailService with the real worker', () => {
 
   it('survives a process restart: a second process reads what the first wrote', () => {
     const cacheDir = join(dir, 'restart');
-    const script = join(PACKAGE_ROOT, 'dist', 'test', 'thumbs', 'helpers', 'render-once.js');
+    const script = join(PACKAGE_ROOT, 'dist', 'test', 'helpers', 'thumbs', 'render-once.js');
     const request = JSON.stringify({ rom: { path: romPath, sha1: service('unused').rom(romPath).sha1 }, block: { offset: rawOffset, format: 'snes4bpp', tiles: 64 }, output: { scale: 2 } });
     const run = (): string => execFileSync(process.execPath, [script, cacheDir, request], { encoding: 'utf8', timeout: 20_000 }).trim();
     expect(run()).toMatch(/^render 256 64 \d+$/u);
