@@ -186,8 +186,8 @@ export function findCopyMatches(data: Uint8Array, inhalRules: boolean, forwardOn
     if (inhalRules) earliest.push(new MinTable(positions));
   }
   const minimum = inhalRules ? 4 : 3;
-  const bestLength = [0, 0, 0];
-  const bestSource = [0, 0, 0];
+  const bestLength = new Int32Array(3);
+  const bestSource = new Int32Array(3);
 
   for (let i = n - 1; i >= 0; i--) {
     const r = rankOf[i]!;
@@ -204,21 +204,7 @@ export function findCopyMatches(data: Uint8Array, inhalRules: boolean, forwardOn
       let best = Math.max(leftLength, rightLength);
       if (best > ceiling) best = ceiling;
       bestLength[k] = best;
-      if (best < minimum) continue;
-      if (!inhalRules) {
-        bestSource[k] = positionAtRank[k]![leftLength >= rightLength ? left : right]!;
-        continue;
-      }
-      // The rank interval around r whose common prefix with S[i..] is ≥ best; its smallest p.
-      let lo = r;
-      let hi = r;
-      const levels = lcpMin.levels;
-      for (let level = levels.length - 1; level >= 0; level--) {
-        const span = 1 << level;
-        if (lo - span + 1 >= 1 && levels[level]![lo - span + 1]! >= best) lo -= span;
-        if (hi + span <= total - 1 && levels[level]![hi + 1]! >= best) hi += span;
-      }
-      bestSource[k] = earliest[k]!.min(lo, hi);
+      bestSource[k] = leftLength >= rightLength ? left : right; // a rank for now
     }
     let chosen = -1;
     let chosenLength = minimum - 1;
@@ -228,11 +214,24 @@ export function findCopyMatches(data: Uint8Array, inhalRules: boolean, forwardOn
         chosenLength = bestLength[k]!;
       }
     }
-    if (chosen >= 0) {
-      length[i] = chosenLength;
-      kind[i] = kinds[chosen]!;
-      source[i] = bestSource[chosen]!;
+    if (chosen < 0) continue;
+    length[i] = chosenLength;
+    kind[i] = kinds[chosen]!;
+    if (!inhalRules) {
+      source[i] = positionAtRank[chosen]![bestSource[chosen]!]!;
+      continue;
     }
+    // inhal takes the earliest source: the rank interval around r whose common prefix with
+    // S[i..] is at least the chosen length, and the smallest p of that kind inside it.
+    let lo = r;
+    let hi = r;
+    const levels = lcpMin.levels;
+    for (let level = levels.length - 1; level >= 0; level--) {
+      const span = 1 << level;
+      if (lo - span + 1 >= 1 && levels[level]![lo - span + 1]! >= chosenLength) lo -= span;
+      if (hi + span <= total - 1 && levels[level]![hi + 1]! >= chosenLength) hi += span;
+    }
+    source[i] = earliest[chosen]!.min(lo, hi);
   }
   return { length, kind, source };
 }
