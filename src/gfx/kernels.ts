@@ -186,7 +186,7 @@ function storeRow(indices: Uint8Array, words: Int32Array | undefined, out: numbe
   indices[out + 7] = right >>> 24;
 }
 
-/** Loads pixels 0–3 (`right` false) or 4–7 of the row at `at` as four byte lanes. */
+/** Loads the four pixels at `at` (half a row) as the byte lanes of one 32-bit word. */
 function loadHalfRow(indices: Uint8Array, words: Int32Array | undefined, at: number): number {
   if (words) return words[at >> 2]!;
   return indices[at]! | (indices[at + 1]! << 8) | (indices[at + 2]! << 16) | (indices[at + 3]! << 24);
