@@ -200,7 +200,7 @@ export class PatchTruncatedError extends RomgfxError {
 /** The patch does not start with a magic this format (or any supported format) has. */
 export class PatchMagicError extends RomgfxError {
   constructor(expected: string, found: string) {
-    super('ERR_PATCH_BAD_MAGIC', 'data', `not a ${expected} patch: it starts with ${found}`, { expected, found });
+    super('ERR_PATCH_BAD_MAGIC', 'data', `expected ${expected}, but the file starts with ${found}`, { expected, found });
   }
 }
 

@@ -134,7 +134,7 @@ function readU32LE(bytes: Uint8Array, offset: number): number {
 
 /** Reads and checks the header and footer of a BPS patch (sizes against the limits, no CRC checks). */
 export function readBpsHeader(patch: Uint8Array): BpsHeader {
-  if (!isBpsPatch(patch)) throw new PatchMagicError('BPS', describeMagic(patch, bpsMagicSizeInBytes));
+  if (!isBpsPatch(patch)) throw new PatchMagicError('a BPS patch ("BPS1")', describeMagic(patch, bpsMagicSizeInBytes));
   if (patch.length < bpsMagicSizeInBytes + 3 + bpsFooterSizeInBytes) {
     throw new PatchTruncatedError('BPS', 'the header and the 12-byte checksum footer', 0, bpsMagicSizeInBytes + 3 + bpsFooterSizeInBytes, patch.length);
   }

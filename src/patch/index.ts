@@ -21,7 +21,7 @@ export function applyPatch(patch: Uint8Array, source: Uint8Array, options: BpsAp
   const format = detectPatchFormat(patch);
   if (format === 'bps') return applyBps(patch, source, options);
   if (format === 'ips') return applyIps(patch, source);
-  throw new PatchMagicError('IPS ("PATCH") or BPS ("BPS1")', describeMagic(patch, 5));
+  throw new PatchMagicError('an IPS ("PATCH") or BPS ("BPS1") patch', describeMagic(patch, 5));
 }
 
 export interface PatchCreateResult {

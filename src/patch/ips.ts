@@ -80,7 +80,7 @@ export function describeMagic(bytes: Uint8Array, count: number): string {
  * checked against the patch length before it is used.
  */
 export function parseIps(patch: Uint8Array): ParsedIps {
-  if (!isIpsPatch(patch)) throw new PatchMagicError('IPS', describeMagic(patch, ipsMagicSizeInBytes));
+  if (!isIpsPatch(patch)) throw new PatchMagicError('an IPS patch ("PATCH")', describeMagic(patch, ipsMagicSizeInBytes));
   const records: IpsRecord[] = [];
   let position = ipsMagicSizeInBytes;
   const need = (what: string, count: number): void => {
