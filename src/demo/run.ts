@@ -4,10 +4,17 @@
  */
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { OutputExistsError } from '../errors.js';
+import { InternalError, OutputExistsError } from '../errors.js';
 import { writeFileAtomic } from '../util/files.js';
 import { romFromBytes } from '../rom/rom.js';
 import { buildDemoRom, demoDefinition } from './demo-rom.js';
+import { parseGameDefinition, type GameDefinition } from '../defs/index.js';
+import { extractAll, injectFolder } from '../inject/index.js';
+import { decodePng, encodeIndexedPng } from '../gfx/png.js';
+import { ThumbnailService } from '../thumbs/service.js';
+import { itemsFromDefinition } from '../thumbs/sources.js';
+import { readFileBytes } from '../rom/source.js';
+import { openRom } from '../rom/rom.js';
 
 export interface DemoOptions {
   /** Output folder (default ./romgfx-demo). */
@@ -66,5 +73,90 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   steps.push({ step: 'info', ok: true, detail: { platform: info.platform, title: info.title, mapping: info.mapping, checksum: info.checksum, crc32: info.crc32, sha1: info.sha1 } });
   log(`info: ${info.platform} ${info.mapping} "${info.title}", checksum ${info.checksum?.valid ? 'valid' : 'INVALID'} (0x${info.checksum?.stored.toString(16).toUpperCase()}), crc32 ${info.crc32}`);
 
+  const definition = parseGameDefinition(JSON.parse(JSON.stringify(demoDefinition(demo, rom.identity()))), defsPath);
+
+  // 3. extract-all: every sprite to an indexed PNG + sidecar.
+  const spritesDir = join(outDir, 'sprites');
+  const extracted = await extractAll(romPath, definition, spritesDir);
+  steps.push({ step: 'extract-all', ok: extracted.failed === 0, detail: { folder: spritesDir, succeeded: extracted.succeeded, failed: extracted.failed, mode: extracted.mode } });
+  log(`extract-all: ${extracted.succeeded} sprites → ${spritesDir} (indexed PNGs with the ROM's palette, plus sidecars)${extracted.failed ? `, ${extracted.failed} FAILED` : ''}`);
+
+  // 4. Edit two sprites as an artist would: one grows past its compressed slot, one changes in place.
+  editSprites(spritesDir);
+  log('edit: redrew "ball" with a dithered pattern (it no longer fits its HAL slot) and recoloured "key" (raw, same size)');
+
+  // 5. inject-all: one transaction, relocating and repointing what does not fit, checksum fixed, verified, with a BPS patch.
+  const editedPath = join(outDir, 'demo-edited.sfc');
+  const patchPath = join(outDir, 'demo-edited.bps');
+  const injected = injectFolder(romPath, definition, spritesDir, { output: editedPath, patch: patchPath });
+  const changed = injected.sprites.filter((s) => s.outcome !== 'unchanged');
+  steps.push({ step: 'inject-all', ok: true, detail: { output: editedPath, patch: patchPath, changed: changed.map((s) => ({ sprite: s.sprite, outcome: s.outcome, oldOffset: s.oldOffset, newOffset: s.newOffset, oldPackedLength: s.oldPackedLength, newPackedLength: s.newPackedLength, pointersRewritten: s.pointersRewritten.length })), checksum: injected.checksum } });
+  for (const s of changed) {
+    log(
+      `inject-all: ${s.sprite} ${s.outcome}: ${s.oldPackedLength} → ${s.newPackedLength} bytes (${s.codec}${s.codec === 'none' ? '' : ' level ' + s.level})` +
+        (s.newOffset !== s.oldOffset ? `, moved 0x${s.oldOffset.toString(16)} → 0x${s.newOffset.toString(16)}, ${s.pointersRewritten.length} pointer(s) rewritten` : ', in place'),
+    );
+  }
+  log(`inject-all: wrote ${editedPath} (checksum ${injected.checksum?.valid ? 'valid' : 'INVALID'}, verified by re-reading) and ${patchPath} (${readFileBytes(patchPath, 1 << 20).length} bytes)`);
+
+  // 6. Thumbnails of every sprite in the edited ROM, through the worker pool and the cache.
+  const thumbs = await renderThumbnails(editedPath, definition, join(outDir, 'thumbs'), join(outDir, 'cache'));
+  steps.push({ step: 'thumbs', ok: thumbs.failed === 0, detail: { ...thumbs } });
+  log(`thumbs: ${thumbs.written} thumbnails (4× nearest-neighbour) → ${thumbs.folder}; second pass served ${thumbs.warmHits}/${thumbs.written} from cache`);
+
   return { outDir, steps };
+}
+
+/** Redraws two extracted PNGs the way an editor would: indices preserved, palette untouched. */
+function editSprites(spritesDir: string): void {
+  const edit = (name: string, change: (pixels: Uint8Array, width: number, height: number) => void) => {
+    const path = join(spritesDir, `${name}.png`);
+    const decoded = decodePng(readFileBytes(path, 1 << 20));
+    if (decoded.kind !== 'indexed') throw new InternalError(`${path} should be the indexed PNG extract-all wrote`, { path });
+    const pixels = decoded.pixels.slice();
+    change(pixels, decoded.width, decoded.height);
+    writeFileAtomic(path, encodeIndexedPng({ width: decoded.width, height: decoded.height, pixels }, decoded.palette), { force: true });
+  };
+  // A dither inside the ball's silhouette compresses far worse than the smooth original.
+  edit('ball', (p, w, h) => {
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) if (p[y * w + x]! > 1) p[y * w + x] = ((x * 7 + y * 3) ^ (x * y)) % 5 === 0 ? 2 : (x + y) % 2 ? 8 : 9;
+  });
+  // Gold → green: same tiles, same size.
+  edit('key', (p) => {
+    for (let i = 0; i < p.length; i++) if (p[i] === 10 || p[i] === 11) p[i] = p[i] === 10 ? 6 : 7;
+  });
+}
+
+interface ThumbsSummary {
+  folder: string;
+  written: number;
+  failed: number;
+  warmHits: number;
+}
+
+async function renderThumbnails(romPath: string, definition: GameDefinition, folder: string, cacheDir: string): Promise<ThumbsSummary> {
+  mkdirSync(folder, { recursive: true });
+  // The demo keeps its cache inside its own folder, so it never touches the user's cache.
+  const service = new ThumbnailService({ diskCache: { directory: cacheDir } });
+  try {
+    const rom = openRom(romPath);
+    const list = itemsFromDefinition(definition, rom, service.rom(romPath), undefined);
+    const requests = list.items.map((item) => ({ ...item.request, output: { scale: 4 } }));
+    const outcomes = await service.renderMany(requests);
+    let written = 0;
+    let failed = list.problems.length;
+    outcomes.forEach((outcome, i) => {
+      if (!outcome.ok) {
+        failed++;
+        return;
+      }
+      writeFileAtomic(join(folder, `${list.items[i]!.name}.png`), outcome.thumbnail.bytes, { force: true });
+      written++;
+    });
+    const again = await service.renderMany(requests);
+    const warmHits = again.filter((o) => o.ok && o.thumbnail.source !== 'render').length;
+    return { folder, written, failed, warmHits };
+  } finally {
+    await service.close();
+  }
 }

@@ -178,10 +178,18 @@ export function metatileTile(layout: MetatileLayout, k: number, cx: number, cy: 
   return n + cy * snesObjTilesPerRow + cx;
 }
 
-/** Lays metatiles out as a sheet of `metatilesPerRow` (default: 128 pixels' worth) assembled sprites. */
+/**
+ * Metatiles per row when the caller does not say: 128 pixels' worth, but never more than there
+ * are, so one 16×16 sprite is a 16×16 image (not a 128-pixel-wide strip).
+ */
+function defaultMetatilesPerRow(layout: MetatileLayout, count: number): number {
+  return Math.max(1, Math.min(count, Math.floor(defaultTilesPerRow / layout.widthInTiles)));
+}
+
+/** Lays metatiles out as a sheet of `metatilesPerRow` (default: 128 pixels' worth, at most `count`) assembled sprites. */
 export function arrangeMetatiles(indices: Uint8Array, tileCount: number, layout: MetatileLayout, options: { metatilesPerRow?: number } = {}): IndexedImage {
   const count = Math.max(1, metatileCount(layout, tileCount));
-  const perRow = options.metatilesPerRow ?? Math.max(1, Math.floor(defaultTilesPerRow / layout.widthInTiles));
+  const perRow = options.metatilesPerRow ?? defaultMetatilesPerRow(layout, count);
   if (!Number.isInteger(perRow) || perRow < 1) throw new InvalidArgumentError(`metatiles per row must be a positive integer, got ${perRow}`);
   const rows = Math.ceil(count / perRow);
   const image = createIndexedImage(perRow * layout.widthInTiles * 8, rows * layout.heightInTiles * 8);
@@ -201,8 +209,8 @@ export function arrangeMetatiles(indices: Uint8Array, tileCount: number, layout:
 /** The inverse of arrangeMetatiles: `tileCount` tiles back in tile order (tiles no metatile covers stay 0). */
 export function unarrangeMetatiles(image: IndexedImage, tileCount: number, layout: MetatileLayout, options: { metatilesPerRow?: number } = {}): Uint8Array {
   checkWholeTiles(image);
-  const perRow = options.metatilesPerRow ?? Math.max(1, Math.floor(defaultTilesPerRow / layout.widthInTiles));
   const count = metatileCount(layout, tileCount);
+  const perRow = options.metatilesPerRow ?? defaultMetatilesPerRow(layout, Math.max(1, count));
   const needWidth = perRow * layout.widthInTiles * 8;
   const needHeight = Math.ceil(count / perRow) * layout.heightInTiles * 8;
   if (image.width !== needWidth || image.height < needHeight) {
