@@ -314,14 +314,23 @@ describe('fuzz: the validator and the importer fail only with DefinitionError', 
     }
   };
 
-  test('random replacements anywhere in a definition', () => {
+  test('random replacements anywhere in a definition; what the validator accepts, the schema accepts', () => {
     const all = paths(base());
+    const interesting = fc.oneof(
+      fc.anything({ maxDepth: 2 }),
+      fc.constantFrom('0x10', '$C0:1234', 'C0:1234', '$08001234', '0x', '0xFFFFFFFFF', 'hal', 'snes4bpp', 'snes24', 'usa', 'a', 16, 32, 0, -1, 1.5, 70000),
+    );
     fc.assert(
-      fc.property(fc.nat(all.length - 1), fc.anything({ maxDepth: 2 }), (index, replacement) => {
+      fc.property(fc.nat(all.length - 1), interesting, (index, replacement) => {
         const document = replaceAt(base(), all[index]!, replacement);
-        expectOnlyDefinitionErrors(() => parseGameDefinition(document, 'fuzz.json'));
+        let accepted = false;
+        expectOnlyDefinitionErrors(() => {
+          parseGameDefinition(document, 'fuzz.json');
+          accepted = true;
+        });
+        if (accepted) expect(schemaValid(JSON.parse(JSON.stringify(document))), JSON.stringify(schemaValid.errors)).toBe(true);
       }),
-      { numRuns: 1500 },
+      { numRuns: 2000 },
     );
   });
 
