@@ -6,6 +6,7 @@
         "src/addon.cc",
         "src/hal_decode.cc",
         "src/hal_encode.cc",
+        "src/hal_matches.cc",
         "src/tiles.cc"
       ],
       "cflags": ["-O3"],

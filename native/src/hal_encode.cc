@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "hal.h"
+#include "hal_matches.h"
 #include "hal_tables.h"
 
 namespace romgfx {
@@ -351,7 +352,8 @@ void halEncodeInhal(const uint8_t* data, size_t size, int level, HalEncodeResult
   const bool fast = level == 1 || level == 3;
   WindowIndex index;
   HeapArray<uint8_t> buffer(streamCapacity(size));
-  if (!index.build(data, 4, n - 5) || !buffer.ok()) {
+  // inhal indexes the 4-byte windows starting at 0 ... n-5 (greedy levels only).
+  if (!buffer.ok() || (level <= 2 && !index.build(data, 4, n - 5))) {
     result->status = kStatusOutOfMemory;
     return;
   }
@@ -382,8 +384,21 @@ void halEncodeInhal(const uint8_t* data, size_t size, int level, HalEncodeResult
       result->status = kStatusOutOfMemory;
       return;
     }
+    // Every position needs its copy candidate, so they come from the suffix-array search (same
+    // rule: earliest source of the longest copy), which stays O(n log n) on repetitive data.
+    CopyMatches copies;
+    if (!findCopyMatches(data, n, true, fast, copies)) {
+      result->status = kStatusOutOfMemory;
+      return;
+    }
     for (int32_t i = 0; i < n; i++) {
-      findCandidate(data, n, i, index, fast, c);
+      findFill(data, n, i, fast, c);
+      const int32_t copyLength = copies.length[i];
+      if (c.length < kLongCountLimit && copyLength > c.length) {
+        c.kind = copies.kind[i];
+        c.length = copyLength;
+        c.value = static_cast<uint32_t>(copies.source[i]);
+      }
       edgeKind[i] = static_cast<uint8_t>(c.kind);
       edgeLength[i] = c.length;
       edgeValue[i] = c.value;
@@ -434,62 +449,14 @@ void halEncodeOptimal(const uint8_t* data, size_t size, HalEncodeResult* result)
   const int32_t n = static_cast<int32_t>(size);
 
   // The longest copy (any kind, >= 3 bytes, capped at 1,024) at every position, with its source.
-  HeapArray<int32_t> copyLengthAt(size + 1);
-  HeapArray<uint8_t> copyKindAt(size + 1);
-  HeapArray<int32_t> copySourceAt(size + 1);
-  WindowIndex index;
-  if (!copyLengthAt.ok() || !copyKindAt.ok() || !copySourceAt.ok() || !index.build(data, 3, n - 3)) {
+  CopyMatches copies;
+  if (!findCopyMatches(data, n, false, false, copies)) {
     result->status = kStatusOutOfMemory;
     return;
   }
-  const int32_t* next = index.next();
-  for (int32_t i = 0; i + 3 <= n; i++) {
-    const int32_t ceiling = minInt(kLongCountLimit, n - i);
-    const uint8_t* at = data + i;
-    int32_t best = 0;
-    uint32_t bestKind = 0;
-    int32_t bestSource = 0;
-    for (int32_t p = index.first(keyAt3(data, i)); p >= 0 && p < i && best < ceiling; p = next[p]) {
-      if (best > 0 && data[p + best] != at[best]) continue;
-      int32_t s = 0;
-      while (s < ceiling && data[p + s] == at[s]) s++;
-      if (s > best) {
-        best = s;
-        bestKind = kKindForwardCopy;
-        bestSource = p;
-      }
-    }
-    const uint32_t reversedKey =
-        (static_cast<uint32_t>(kBitReversedByte[at[0]]) << 16) | (static_cast<uint32_t>(kBitReversedByte[at[1]]) << 8) | kBitReversedByte[at[2]];
-    for (int32_t p = index.first(reversedKey); p >= 0 && p < i && best < ceiling; p = next[p]) {
-      if (best > 0 && data[p + best] != kBitReversedByte[at[best]]) continue;
-      int32_t s = 0;
-      while (s < ceiling && data[p + s] == kBitReversedByte[at[s]]) s++;
-      if (s > best) {
-        best = s;
-        bestKind = kKindReversedCopy;
-        bestSource = p;
-      }
-    }
-    const uint32_t backwardKey = (static_cast<uint32_t>(at[2]) << 16) | (static_cast<uint32_t>(at[1]) << 8) | at[0];
-    for (int32_t w = index.first(backwardKey); w >= 0 && w + 2 < i && best < ceiling; w = next[w]) {
-      const int32_t p = w + 2;
-      if (best > 0 && (p < best || data[p - best] != at[best])) continue;
-      const int32_t reach = minInt(ceiling, p + 1);
-      int32_t s = 0;
-      while (s < reach && data[p - s] == at[s]) s++;
-      if (s > best) {
-        best = s;
-        bestKind = kKindBackwardCopy;
-        bestSource = p;
-      }
-    }
-    if (best >= 3) {
-      copyLengthAt[i] = best;
-      copyKindAt[i] = static_cast<uint8_t>(bestKind);
-      copySourceAt[i] = bestSource;
-    }
-  }
+  const int32_t* copyLengthAt = copies.length.data();
+  const uint8_t* copyKindAt = copies.kind.data();
+  const int32_t* copySourceAt = copies.source.data();
 
   // Run lengths from each position, right to left (capped at what one command holds).
   HeapArray<int32_t> byteRun(size + 1);
