@@ -13,7 +13,7 @@
  * the threshold is returned. Collapsing overlapping candidates happens once, over all chunks
  * (collapse.ts), because a stream may start in one chunk and end in the next.
  */
-import { getCodec } from '../codecs/index.js';
+import { getCodec, maximumHalOutputSizeInBytes } from '../codecs/index.js';
 import type { TileFormat } from '../gfx/index.js';
 import { computeHalChains } from './hal-chain.js';
 import { scanPb16 } from './pb16.js';
@@ -78,22 +78,89 @@ export function roundScore(score: number): number {
 }
 
 function scanHal(data: Uint8Array, task: ChunkTask, scorer: GraphicsScorer, checkCancel: CancelCheck): ChunkResult {
-  const chains = computeHalChains(data, task.start, task.end);
+  const chains = computeHalChains(data, task.start, task.end, plausibleHalSpanInBytes);
   checkCancel();
   const hal = getCodec('hal');
   const candidates: ScanCandidate[] = [];
   let decoded = 0;
   const { total, need, end } = chains;
   const minimum = task.minimumUnpackedSize;
+  // Every start that reaches one terminator is the real start, a literal/fill prefix from the
+  // bytes before it that lands on one of its commands, a suffix, or a prefix landing on a
+  // suffix. All decode "cleanly"; only the real start decodes the stream's copies from the
+  // places its encoder meant (HAL copies name absolute output positions), so its first tiles
+  // are the art and the others' are shifted or junk. Per stream end, the starts with the
+  // tightest strict margins (total − need: an encoder's copies often read the byte just
+  // written, a prefix loosens every copy by its own output) get a quick look at their first
+  // tiles; the best one is scored in full.
+  const groups = new Map<number, number[]>();
   for (let p = task.start; p < task.end; p++) {
     const i = p - chains.windowStart;
     const size = total[i]!;
     if (size < minimum || size < need[i]!) continue;
-    if ((++decoded & 255) === 0) checkCancel();
-    const result = hal.decompress(data, p);
-    scoreStream(data, 'hal', p, end[i]! - p, result.data, task, scorer, candidates);
+    if (!plausibleRatio('hal', end[i]! - p, size)) continue;
+    const group = groups.get(end[i]!);
+    if (group === undefined) groups.set(end[i]!, [p]);
+    else group.push(p);
+  }
+  checkCancel();
+  const margin = (p: number): number => total[p - chains.windowStart]! - need[p - chains.windowStart]!;
+  for (const [streamEnd, starts] of groups) {
+    if (starts.length > startsLookedAtPerStreamEnd) starts.sort((a, b) => margin(a) - margin(b) || a - b).length = startsLookedAtPerStreamEnd;
+    // Quick looks, then the earliest start whose look is within quickLookTolerance of the best:
+    // a suffix that happens to keep the tiles aligned looks as good as the real start, and the
+    // real start comes before its suffixes.
+    const looks: { p: number; quick: number; data: Uint8Array }[] = [];
+    for (const p of starts) {
+      if ((++decoded & 255) === 0) checkCancel();
+      const result = hal.decompress(data, p);
+      looks.push({ p, quick: starts.length === 1 ? 0 : (scorer.best(result.data, task.formats, quickLookTiles)?.score ?? 0), data: result.data });
+    }
+    let bestQuick = 0;
+    for (const look of looks) if (look.quick > bestQuick) bestQuick = look.quick;
+    let chosen = looks[0]!;
+    for (const look of looks) if (look.quick >= bestQuick - quickLookTolerance && (chosen.quick < bestQuick - quickLookTolerance || look.p < chosen.p)) chosen = look;
+    const bestStart = chosen.p;
+    const bestData = chosen.data;
+    scoreStream(data, 'hal', bestStart, streamEnd - bestStart, bestData, task, scorer, candidates);
   }
   return { candidates, decoded };
+}
+
+/** Starts per HAL stream end given a quick look (see scanHal). */
+export const startsLookedAtPerStreamEnd = 16;
+/** Quick-look scores this close to the best count as equal (the earliest start wins). */
+export const quickLookTolerance = 0.01;
+/** Tiles a quick look scores. */
+export const quickLookTiles = 32;
+
+/**
+ * Output per packed byte above which a "stream" is a handful of fill commands, not art: drawn
+ * tiles need literals and copies (HAL-packed sprite sheets run 2–8×; mostly-empty sheets more,
+ * but those are mostly blank and score low anyway).
+ */
+export const maximumCompressionRatio = 32;
+
+/** The longest HAL stream plausibleRatio accepts (64 KiB of output, all literals): the chain pass looks no further. */
+export const plausibleHalSpanInBytes = maximumHalOutputSizeInBytes + Math.ceil(maximumHalOutputSizeInBytes / 512) + 2;
+
+/**
+ * No encoder makes a stream larger than its output plus the format's cost for incompressible
+ * data: HAL 2 header bytes per 1,024 literals; GBA LZ 1 flag byte per 8; RLE 1 per 128; PB16 1
+ * per 8; LZ4 a frame header and block sizes. A larger "stream" is bytes misread as commands.
+ */
+export function plausibleRatio(codec: ScanCodec, packed: number, unpacked: number): boolean {
+  if (unpacked > packed * maximumCompressionRatio) return false;
+  switch (codec) {
+    case 'hal':
+      return packed <= unpacked + Math.ceil(unpacked / 512) + 1;
+    case 'rle':
+      return packed <= unpacked + Math.ceil(unpacked / 128) + 8;
+    case 'lz4':
+      return packed <= unpacked + Math.ceil(unpacked / 255) + 32;
+    default:
+      return packed <= unpacked + Math.ceil(unpacked / 8) + 8;
+  }
 }
 
 function scanByProbe(data: Uint8Array, task: ChunkTask, scorer: GraphicsScorer, checkCancel: CancelCheck): ChunkResult {
@@ -109,6 +176,7 @@ function scanByProbe(data: Uint8Array, task: ChunkTask, scorer: GraphicsScorer, 
     if (type !== undefined ? data[p] !== type : data[p] !== lz4MagicBytes[0] || data[p + 1] !== lz4MagicBytes[1] || data[p + 2] !== lz4MagicBytes[2] || data[p + 3] !== lz4MagicBytes[3]) continue;
     const probe = codec.probe(data, p, limits);
     if (probe === null || probe.unpackedLength < task.minimumUnpackedSize) continue;
+    if (!plausibleRatio(task.codec, probe.packedLength, probe.unpackedLength)) continue;
     decoded++;
     const result = codec.decompress(data, p, limits);
     scoreStream(data, task.codec, p, result.packedLength, result.data, task, scorer, candidates);

@@ -4,7 +4,7 @@
  * that misparse it and stop at a byte inside it, raw runs over its decoded-looking bytes, and
  * the same data read in another format or phase. All of them overlap the real block's packed
  * range. The collapse keeps, of every set of overlapping candidates, the best explanation: it
- * accepts candidates in order of score (ties: the longer packed range, then the earlier start)
+ * accepts candidates in order of explanation weight (score, plus a little for length; see explanationWeight)
  * and drops every candidate whose packed range overlaps one already accepted — nested ones and
  * suffixes included. A shifted start decodes the real stream's copies from the wrong place
  * (HAL copies use absolute output positions) and misaligns its tiles, so it scores below the
@@ -12,8 +12,20 @@
  */
 import type { ScanCandidate } from './types.js';
 
+/**
+ * How well a candidate explains its bytes: its score, plus a little for every doubling of its
+ * packed length. A whole block beats fragments of itself read at another phase or format, and a
+ * real stream beats a short stream misparsed out of its middle, when their scores are close.
+ */
+export function explanationWeight(candidate: ScanCandidate): number {
+  return candidate.score + lengthBonusPerDoubling * Math.log2(Math.max(1, candidate.packedLength / 64));
+}
+
+/** Weight added per doubling of packed length (above 64 bytes). */
+export const lengthBonusPerDoubling = 0.04;
+
 export function compareCandidates(a: ScanCandidate, b: ScanCandidate): number {
-  return b.score - a.score || b.packedLength - a.packedLength || a.offset - b.offset || (a.codec < b.codec ? -1 : a.codec > b.codec ? 1 : 0);
+  return explanationWeight(b) - explanationWeight(a) || b.score - a.score || b.packedLength - a.packedLength || a.offset - b.offset || (a.codec < b.codec ? -1 : a.codec > b.codec ? 1 : 0);
 }
 
 /** The non-overlapping best candidates, ranked by score (best first). */

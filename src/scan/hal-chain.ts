@@ -45,12 +45,13 @@ export interface HalChains {
 
 /**
  * Computes the chains for positions [start, windowEnd), where windowEnd is
- * min(bytes.length, stop + maximumHalStreamSpanInBytes): every valid stream starting before
- * `stop` ends inside the window, so its figures are exact. Positions whose chain leaves the
- * window are marked invalid (they are longer than any valid stream can be).
+ * min(bytes.length, stop + lookahead). With the default lookahead every valid stream starting
+ * before `stop` ends inside the window, so its figures are exact; a caller that only wants
+ * streams up to some packed length may pass that as the lookahead. Positions whose chain leaves
+ * the window are marked invalid (longer than any stream the caller wants).
  */
-export function computeHalChains(bytes: Uint8Array, start: number, stop: number): HalChains {
-  const windowEnd = Math.min(bytes.length, stop + maximumHalStreamSpanInBytes);
+export function computeHalChains(bytes: Uint8Array, start: number, stop: number, lookahead = maximumHalStreamSpanInBytes): HalChains {
+  const windowEnd = Math.min(bytes.length, stop + lookahead);
   const length = Math.max(0, windowEnd - start);
   const total = new Int32Array(length);
   const end = new Int32Array(length);

@@ -4,5 +4,6 @@ export { scanCodecNames, type ScanCodec, type ScanCandidate, type ScanOptions, t
 export { GraphicsScorer, defaultFormatsByPlatform, resolveFormats, type BlockStatistics, type FormatScore } from './score.js';
 export { collapseCandidates } from './collapse.js';
 export { computeHalChains, maximumHalStreamSpanInBytes, type HalChains } from './hal-chain.js';
+export { sharedScanPool, closeScanPools, ScanPool, defaultScanWorkerFile, scanWorkerIdleTimeoutInMs } from './pool.js';
 export { defaultScanCacheDirectory, readScanCache, writeScanCache, scanCacheKey } from './cache.js';
 export { scanCandidatesToDefinition, type ScanDefinitionOptions } from './defs.js';

@@ -23,6 +23,30 @@ export const maximumScanWorkers = 64;
  */
 export const scanWorkerIdleTimeoutInMs = 10_000;
 
+const sharedPools = new Map<number, ScanPool>();
+
+/**
+ * The process's scan pool of `threads` workers, created on first use and kept: the next scan
+ * (an editor rescanning, another ROM) reuses warm workers whose JIT has compiled the scan
+ * kernels, instead of paying start-up and warm-up again. Idle workers do not keep the process
+ * alive; closeScanPools() stops them at once.
+ */
+export function sharedScanPool(threads: number): ScanPool {
+  let pool = sharedPools.get(threads);
+  if (!pool || pool.closed) {
+    pool = new ScanPool(threads);
+    sharedPools.set(threads, pool);
+  }
+  return pool;
+}
+
+/** Stops every shared scan pool (tests, and a CLI that is about to exit). */
+export async function closeScanPools(): Promise<void> {
+  const pools = [...sharedPools.values()];
+  sharedPools.clear();
+  await Promise.all(pools.map((pool) => pool.close()));
+}
+
 export interface ScanWorkerTask {
   path: string;
   platform: Platform;
@@ -42,6 +66,11 @@ export type ScanWorkerReply =
 export class ScanPool {
   readonly #piscina: Piscina<ScanWorkerTask, ScanWorkerReply>;
   readonly threads: number;
+  #closed = false;
+
+  get closed(): boolean {
+    return this.#closed;
+  }
 
   constructor(threads: number, workerFile: string = defaultScanWorkerFile) {
     this.threads = threads;
@@ -81,10 +110,13 @@ export class ScanPool {
   }
 
   async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
     await this.#piscina.close();
   }
 
   async destroy(): Promise<void> {
+    this.#closed = true;
     await this.#piscina.destroy();
   }
 }

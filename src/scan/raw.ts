@@ -16,10 +16,12 @@ import { roundScore } from './chunk.js';
 import { GraphicsScorer, maximumScoredTilesPerBlock } from './score.js';
 import type { ScanCandidate } from './types.js';
 
-/** A tile at least this coherent (normalised) counts as drawn. */
+/** A tile at least this coherent (normalised) counts as drawn inside a run. */
 export const minimumTileScore = 0.3;
+/** A run starts and ends with tiles at least this coherent: a chance-coherent filler tile next to a block must not extend it. */
+export const minimumEdgeTileScore = 0.4;
 /** Weak tiles in a row a run may contain. */
-export const maximumBadTilesInsideRun = 2;
+export const maximumBadTilesInsideRun = 4;
 /** Phases are tried in steps of this many bytes (tile data is at least 16-byte aligned in practice). */
 const phaseStepInBytes = 16;
 
@@ -60,7 +62,9 @@ export function scanRaw(data: Uint8Array, task: ChunkTask, scorer: GraphicsScore
           if (length >= task.minimumUnpackedSize) {
             decoded++;
             const best = scorer.best(data.subarray(runStart, runStart + length), task.formats);
-            if (best !== null && best.score >= task.minimumScore) {
+            // A run whose bytes read better in another format is a fragment of that format's run
+            // (its edges are on this format's grid); that format's own run reports the block.
+            if (best !== null && best.format === format.name && best.score >= task.minimumScore) {
               candidates.push({ offset: runStart, packedLength: length, unpackedLength: length, codec: 'raw', format: best.format, score: roundScore(best.score) });
             }
           }
@@ -81,9 +85,9 @@ export function scanRaw(data: Uint8Array, task: ChunkTask, scorer: GraphicsScore
             break;
           }
           const s = scores[k]!;
-          if (s >= minimumTileScore) {
+          if (s >= minimumTileScore && (runStart >= 0 || s >= minimumEdgeTileScore)) {
             if (runStart < 0) runStart = position;
-            lastGood = position;
+            if (s >= minimumEdgeTileScore) lastGood = position;
             bad = 0;
           } else if (s < 0) {
             // Blank: part of a run, never its start or end.

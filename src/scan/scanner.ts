@@ -6,6 +6,7 @@
  * streams that decode cleanly and score as graphics; the collapse then keeps one candidate per
  * block (collapse.ts). Results are cached per ROM identity, options and engine version.
  */
+import { setMaxListeners } from 'node:events';
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { AbortedError, ScanOptionError } from '../errors.js';
@@ -15,7 +16,7 @@ import { openRom, type Rom } from '../rom/rom.js';
 import { defaultScanCacheDirectory, readScanCache, writeScanCache } from './cache.js';
 import { scanChunk, type ChunkTask } from './chunk.js';
 import { collapseCandidates } from './collapse.js';
-import { ScanPool, maximumScanWorkers } from './pool.js';
+import { maximumScanWorkers, sharedScanPool } from './pool.js';
 import { GraphicsScorer, defaultFormatsByPlatform } from './score.js';
 import { scanCodecNames, type NormalizedScanOptions, type ScanCandidate, type ScanCodec, type ScanControl, type ScanOptions, type ScanReport } from './types.js';
 
@@ -25,7 +26,7 @@ export const defaultMinimumUnpackedSizeInBytes = 512;
 /** Smallest allowed minimum: below one 8bpp tile there is nothing to score. */
 export const smallestMinimumUnpackedSizeInBytes = 64;
 export const largestMinimumUnpackedSizeInBytes = 16 * 1024 * 1024;
-export const defaultMinimumScore = 0.45;
+export const defaultMinimumScore = 0.5;
 /** Below this size a ROM is scanned in-process by default: starting workers costs more than they save. */
 export const inProcessScanThresholdInBytes = 256 * 1024;
 /** Default worker count cap. */
@@ -141,8 +142,13 @@ export async function scanRomReport(input: string | Rom, options: ScanOptions = 
       await new Promise((resolve) => setImmediate(resolve));
     }
   } else {
-    const pool = new ScanPool(Math.min(workers, chunks.length));
-    let failed = false;
+    const pool = sharedScanPool(workers);
+    // A failed or cancelled scan stops the others' chunks: abort them through one controller.
+    const controller = new AbortController();
+    // Every chunk task listens on it (Piscina adds one listener per task).
+    setMaxListeners(chunks.length + 1, controller.signal);
+    const forward = (): void => controller.abort();
+    signal?.addEventListener('abort', forward, { once: true });
     try {
       await Promise.all(
         chunks.map(async (chunk) => {
@@ -158,7 +164,7 @@ export async function scanRomReport(input: string | Rom, options: ScanOptions = 
               minimumUnpackedSize: normalized.minimumUnpackedSize,
               minimumScore: normalized.minimumScore,
             },
-            signal,
+            controller.signal,
           );
           found.push(...result.candidates);
           decoded += result.decoded;
@@ -166,12 +172,10 @@ export async function scanRomReport(input: string | Rom, options: ScanOptions = 
         }),
       );
     } catch (error) {
-      failed = true;
-      throw error;
+      controller.abort();
+      throw signal?.aborted ? new AbortedError('the scan was cancelled') : error;
     } finally {
-      // On failure or cancellation, stop the other chunks at once; otherwise let the workers exit.
-      if (failed) await pool.destroy();
-      else await pool.close();
+      signal?.removeEventListener('abort', forward);
     }
   }
 

@@ -23,13 +23,13 @@ import { decodeTilesInto, getTileFormat, pixelsPerTile, type TileFormat } from '
 import type { Platform } from '../rom/platform.js';
 
 /** Tiles scored per block: enough for stable statistics, bounded so a 64 KiB stream costs the same as a 16 KiB one. */
-export const maximumScoredTilesPerBlock = 512;
+export const maximumScoredTilesPerBlock = 256;
 /** Fewer non-blank, distinct tiles than this is not a graphics block. */
 export const minimumDistinctTilesPerBlock = 4;
 /** A tile using more than this fraction of its format's colours (4bpp and up) reads as noise. */
 const noisyColourFraction = 0.75;
 /** Higher bit depths win ties: a true 4bpp block read as 2bpp stays coherent, but loses the plane correlation. */
-const higherDepthPreference = 0.92;
+const higherDepthPreference = 0.88;
 
 /** Formats worth trying per platform (the console's own tile formats). */
 export const defaultFormatsByPlatform: Readonly<Record<Platform, readonly string[]>> = {
@@ -70,8 +70,8 @@ export class GraphicsScorer {
   #tileHashes = new Set<number>();
 
   /** Statistics of `bytes` read as `format` (whole tiles from the start, at most maximumScoredTilesPerBlock). */
-  statistics(bytes: Uint8Array, format: TileFormat): BlockStatistics {
-    const tiles = Math.min(Math.floor(bytes.length / format.bytesPerTile), maximumScoredTilesPerBlock);
+  statistics(bytes: Uint8Array, format: TileFormat, maximumTiles = maximumScoredTilesPerBlock): BlockStatistics {
+    const tiles = Math.min(Math.floor(bytes.length / format.bytesPerTile), maximumTiles, maximumScoredTilesPerBlock);
     const indices = this.#indices;
     if (tiles > 0) decodeTilesInto(format, bytes, indices, tiles);
     const bpp = format.bpp;
@@ -120,6 +120,8 @@ export class GraphicsScorer {
       const coherence = equal / 112;
       let g = (coherence - chance) / (1 - chance);
       if (g < 0) g = 0;
+      // Eight identical rows: a byte or word fill read as tiles (vertical stripes), not drawing.
+      if (allRowsEqual(indices, base)) g = 0;
       if (bpp >= 4 && colours > noisyColourFraction * Math.min(64, 1 << bpp)) g *= 0.5;
       coherenceSum += g;
       if (bpp >= 2) {
@@ -184,24 +186,25 @@ export class GraphicsScorer {
       }
       let g = (equal / 112 - chance) / (1 - chance);
       if (g < 0) g = 0;
+      if (allRowsEqual(indices, base)) g = 0;
       if (bpp >= 4 && colours > noisyColourFraction * Math.min(64, 1 << bpp)) g *= 0.5;
       out[t] = g;
     }
   }
 
   /** One score in [0, 1] for `bytes` read as `format`. */
-  score(bytes: Uint8Array, format: TileFormat): FormatScore {
-    const s = this.statistics(bytes, format);
+  score(bytes: Uint8Array, format: TileFormat, maximumTiles = maximumScoredTilesPerBlock): FormatScore {
+    const s = this.statistics(bytes, format, maximumTiles);
     return { format: format.name, score: combine(s, format, bytes.length), statistics: s };
   }
 
-  /** The best-scoring format of `formats` for `bytes` (null when none fits a single tile). */
-  best(bytes: Uint8Array, formats: readonly TileFormat[]): FormatScore | null {
+  /** The best-scoring format of `formats` for `bytes` (null when none fits a single tile); `maximumTiles` limits the tiles looked at (a quick look). */
+  best(bytes: Uint8Array, formats: readonly TileFormat[], maximumTiles = maximumScoredTilesPerBlock): FormatScore | null {
     let best: FormatScore | null = null;
     let bestBpp = 0;
     for (const format of formats) {
       if (bytes.length < format.bytesPerTile) continue;
-      const candidate = this.score(bytes, format);
+      const candidate = this.score(bytes, format, maximumTiles);
       if (best === null) {
         best = candidate;
         bestBpp = format.bpp;
@@ -221,6 +224,11 @@ export class GraphicsScorer {
     }
     return best;
   }
+}
+
+function allRowsEqual(indices: Uint8Array, base: number): boolean {
+  for (let i = base + 8; i < base + 64; i++) if (indices[i] !== indices[i - 8]) return false;
+  return true;
 }
 
 function repeatedRowsFraction(repeated: number, tiles: number, blank: number): number {

@@ -26,7 +26,7 @@ export interface ScanOptions {
   formats?: readonly string[];
   /** Smallest unpacked size reported, in bytes (default 512). */
   minimumUnpackedSize?: number;
-  /** Lowest score reported (default 0.45). */
+  /** Lowest score reported (default 0.5). */
   minimumScore?: number;
   /** ROM offsets [start, end) to try as stream starts (default: the whole ROM). */
   range?: { start: number; end: number };
