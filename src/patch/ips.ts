@@ -21,6 +21,8 @@ export const ipsEofOffset = 0x454f46;
 const ipsMagic = [0x50, 0x41, 0x54, 0x43, 0x48]; // "PATCH"
 const ipsMagicSizeInBytes = 5;
 const ipsTruncationSizeInBytes = 3;
+/** The truncation extension stores the new size in 24 bits. */
+const maximumIpsTruncationSize = 0xffffff;
 
 /**
  * The bytes a record header costs (offset + size). A run of equal bytes is worth its own RLE
@@ -276,6 +278,12 @@ export function createIpsWithStats(source: Uint8Array, target: Uint8Array): IpsC
     throw new PatchLimitError(`IPS cannot describe a ${target.length}-byte target: offsets stop at ${hex(maximumIpsOffsetInBytes)} (16 MiB); use BPS`, {
       targetSize: target.length,
       maximum: maximumIpsOffsetInBytes,
+    });
+  }
+  if (target.length < source.length && target.length > maximumIpsTruncationSize) {
+    throw new PatchLimitError(`IPS cannot shorten a file to ${target.length} bytes: the truncation size is 24-bit (at most ${hex(maximumIpsTruncationSize)}); use BPS`, {
+      targetSize: target.length,
+      maximum: maximumIpsTruncationSize,
     });
   }
   const writer = new IpsWriter(target);

@@ -269,6 +269,8 @@ describe('typed errors', () => {
 
   test('IPS creation refuses targets past 16 MiB', () => {
     expectCode(() => createIps(new Uint8Array(1), new Uint8Array(0x1000001)), 'ERR_PATCH_LIMIT');
+    // Exactly 16 MiB can be written, but not reached by truncation (a 24-bit size).
+    expectCode(() => createIps(new Uint8Array(0x1000001), new Uint8Array(0x1000000)), 'ERR_PATCH_LIMIT');
   });
 
   test('BPS source CRC mismatch is refused, naming both CRCs in hex; --ignore-checksum applies it', () => {
