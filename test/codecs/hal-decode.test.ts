@@ -9,6 +9,7 @@ import {
   HalBackwardCopyBeforeStartError,
   HalCopyOutOfRangeError,
   HalOutputTooLargeError,
+  HalPackedTooLargeError,
   HalStreamTruncatedError,
   InvalidArgumentError,
 } from '../../src/errors.js';
@@ -131,6 +132,17 @@ describe('HAL encoder golden vectors and limits (hal.md)', () => {
   it('empty input encodes to the terminator alone', () => {
     expect(encodeHal(new Uint8Array(0), 2)).toEqual(bytes(0xff));
     expect(getCodec('hal').compress(new Uint8Array(0), { level: 'max' })).toEqual(bytes(0xff));
+  });
+  it('refuses output that would not fit 65,535 bytes (incompressible 64 KiB) with HalPackedTooLargeError', () => {
+    const input = new Uint8Array(65536);
+    let x = 1;
+    for (let i = 0; i < input.length; i++) {
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      input[i] = x & 0xff;
+    }
+    for (const level of ['1', '2', '3', '4', 'max']) expect(() => getCodec('hal').compress(input, { level })).toThrow(HalPackedTooLargeError);
   });
   it('refuses oversize65537.bin (65,537 bytes) at every level with a clear error', () => {
     const input = read('oversize65537.bin');

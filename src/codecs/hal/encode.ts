@@ -154,8 +154,9 @@ class StreamWriter {
 
   constructor(data: Uint8Array) {
     this.#data = data;
-    // Worst case: all literals, 2 header bytes per 1,024, plus the terminator.
-    this.out = new Uint8Array(data.length + 2 * Math.ceil(data.length / halLongCountLimit) + 1);
+    // Worst case: a 2-byte literal header and a 4-byte command for every 3 input bytes stays
+    // under 2 bytes per input byte (plus the literal-run headers and the terminator).
+    this.out = new Uint8Array(2 * data.length + 2 * Math.ceil(data.length / halLongCountLimit) + 8);
   }
 
   literal(i: number): void {
