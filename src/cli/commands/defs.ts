@@ -15,6 +15,8 @@ import {
   matchDefinition,
   maximumDefinitionFileSizeInBytes,
   romFacts,
+  resolveDefLocation,
+  spriteLocation,
   type GameDefinition,
 } from '../../defs/index.js';
 import { platformOption } from './rom.js';
@@ -168,6 +170,16 @@ export function register(program: Command, cli: Cli): void {
               matchedBy: match.matchedBy,
               alsoMatched: match.alsoMatched,
             },
+            // Where the matched variant's blocks are in this ROM (bus addresses through its mapping).
+            sprites: match.definition.sprites.map((sprite) => {
+              const location = spriteLocation(sprite, match.variant.id);
+              try {
+                return { name: sprite.name, location: location.text, offset: resolveDefLocation(location, rom) };
+              } catch (error) {
+                if (!isRomgfxError(error)) throw error;
+                return { name: sprite.name, location: location.text, offset: null, error: error.message };
+              }
+            }),
           });
         } else {
           const evidence =
