@@ -7,3 +7,4 @@ export { computeHalChains, maximumHalStreamSpanInBytes, type HalChains } from '.
 export { sharedScanPool, closeScanPools, ScanPool, defaultScanWorkerFile, scanWorkerIdleTimeoutInMs } from './pool.js';
 export { defaultScanCacheDirectory, readScanCache, writeScanCache, scanCacheKey } from './cache.js';
 export { scanCandidatesToDefinition, type ScanDefinitionOptions } from './defs.js';
+export { renderContactSheet, defaultSheetCandidates, maximumSheetCandidates, type ContactSheetOptions } from './sheet.js';

@@ -179,7 +179,8 @@ export async function scanRomReport(input: string | Rom, options: ScanOptions = 
     }
   }
 
-  const candidates = collapseCandidates(found);
+  // Ranked by score (best first), ties by offset.
+  const candidates = collapseCandidates(found).sort((a, b) => b.score - a.score || a.offset - b.offset);
   if (useCache) writeScanCache(cacheDirectory, identity.sha1, normalized, { candidates, decodedCandidates: decoded, offsetsTried });
   return { candidates, cached: false, offsetsTried, decodedCandidates: decoded, elapsedMs: performance.now() - started, options: normalized, rom: romSummary };
 }

@@ -7,6 +7,7 @@ import * as codecs from './codecs.js';
 import * as gfx from './gfx.js';
 import * as thumbs from './thumbs.js';
 import * as inject from './inject.js';
+import * as scan from './scan.js';
 import * as version from './version.js';
 
 /**
@@ -22,5 +23,6 @@ export const commandModules: readonly CommandModule[] = [
   gfx,
   thumbs,
   inject,
+  scan,
   version,
 ];
