@@ -117,7 +117,10 @@ async function sharpOnMain(requests: ThumbnailRequest[], warmups: ThumbnailReque
     let next = 0;
     let bytes = 0;
     const lane = async (): Promise<void> => {
-      while (next < list.length) bytes += await encodeOne(list[next++]!);
+      while (next < list.length) {
+        const size = await encodeOne(list[next++]!);
+        bytes += size;
+      }
     };
     await Promise.all(Array.from({ length: 16 }, lane));
     return bytes;

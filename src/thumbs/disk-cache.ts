@@ -36,6 +36,8 @@ export const lowWaterFraction = 0.9;
 export const maximumEntrySizeInBytes = 80 * 1024 * 1024;
 /** A temporary file older than this was left by a process that died mid-write and is removed by the next scan. */
 export const staleTemporaryAgeInMs = 10 * 60 * 1000;
+/** A hit refreshes an entry's mtime (its LRU position) only when it is older than this. */
+export const touchGranularityInMs = 60_000;
 /** The hit/miss counter log is compacted when it grows past this. */
 export const maximumCounterLogSizeInBytes = 256 * 1024;
 
@@ -125,6 +127,10 @@ export class DiskCache {
    */
   read(key: string, options: { touch?: 'now' | 'background' } = {}): DiskReadResult {
     const { path } = this.#entryPath(key);
+    // A miss is the common case when cold: stat without throwing is far cheaper than a failed
+    // open that builds an exception. The read below still handles the entry vanishing meanwhile.
+    const stats = statSync(path, { throwIfNoEntry: false });
+    if (stats === undefined) return { kind: 'miss' };
     let bytes: Buffer;
     try {
       bytes = readFileSync(path);
@@ -142,8 +148,11 @@ export class DiskCache {
       this.corruptEntriesRemoved++;
       return { kind: 'corrupt', why: String(error.details.why) };
     }
-    // Least-recently-used order is mtime order: a hit makes the entry the newest. A failure means
-    // another process evicted it between the read and now: the bytes we hold are still valid.
+    // Least-recently-used order is mtime order: a hit makes the entry the newest. An entry used
+    // within the last `touchGranularityInMs` is left alone (eviction order is that coarse; it
+    // saves a write per hit). A failure means another process evicted the entry between the read
+    // and now: the bytes we hold are still valid.
+    if (Date.now() - stats.mtimeMs < touchGranularityInMs) return { kind: 'hit', value };
     const now = new Date();
     if (options.touch === 'background') this.#track(utimes(path, now, now).catch(() => {}));
     else {
@@ -402,6 +411,11 @@ export class DiskCache {
   }
 }
 
+/** CRC-32 of the key's characters (keys are hex: one byte each). */
+function keyChecksum(key: string): number {
+  return crc32(Buffer.from(key, 'latin1'));
+}
+
 function encodeEntry(key: string, value: CachedThumbnail): Uint8Array {
   const out = new Uint8Array(headerSizeInBytes + value.bytes.length);
   const view = new DataView(out.buffer);
@@ -410,7 +424,7 @@ function encodeEntry(key: string, value: CachedThumbnail): Uint8Array {
   view.setUint32(12, value.width, true);
   view.setUint32(16, value.height, true);
   out[20] = formatCodes[value.format];
-  view.setUint32(24, crc32(new TextEncoder().encode(key)), true);
+  view.setUint32(24, keyChecksum(key), true);
   out.set(value.bytes, headerSizeInBytes);
   view.setUint32(28, crc32(value.bytes, crc32(out.subarray(0, 28))), true);
   return out;
@@ -427,7 +441,7 @@ export function decodeEntry(path: string, key: string, bytes: Uint8Array): Cache
   }
   const format = formatNames[bytes[20]!];
   if (format === undefined) throw new CacheCorruptError(path, `unknown format code ${bytes[20]}`);
-  if (readU32LE(bytes, 24) !== crc32(new TextEncoder().encode(key))) throw new CacheCorruptError(path, 'entry belongs to another key');
+  if (readU32LE(bytes, 24) !== keyChecksum(key)) throw new CacheCorruptError(path, 'entry belongs to another key');
   const payload = bytes.subarray(headerSizeInBytes);
   const expected = readU32LE(bytes, 28);
   const actual = crc32(payload, crc32(bytes.subarray(0, 28)));

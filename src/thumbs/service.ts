@@ -56,7 +56,7 @@ export interface RenderManyOptions extends RequestOptions {
 }
 
 interface Flight {
-  readonly promise: Promise<{ value: MemoryEntry; source: 'disk' | 'render' }>;
+  readonly promise: Promise<{ value: MemoryEntry; source: 'render' }>;
   readonly controller: AbortController;
   waiters: number;
 }
@@ -150,7 +150,22 @@ export class ThumbnailService {
     metrics.memoryMisses++;
     let flight = this.#flights.get(canonical);
     if (flight) metrics.deduplicated++;
-    else flight = this.#startFlight(canonical, normalized);
+    else {
+      // The disk level is read synchronously here, before any flight exists: a hit costs no
+      // promise, controller or map entry, and no identical request can be in flight (we checked).
+      const key = sha256Hex(canonical);
+      const fromDisk = this.#readDisk(canonical, key);
+      if (fromDisk) {
+        metrics.bytesOut += fromDisk.bytes.length;
+        if (timed) metrics.observe('total', (performance.now() - start) / 1000);
+        return { bytes: fromDisk.bytes, width: fromDisk.width, height: fromDisk.height, format: fromDisk.format, key, source: 'disk' };
+      }
+      if (options.signal?.aborted) {
+        this.metrics.cancelled++;
+        throw new AbortedError('the thumbnail request was cancelled');
+      }
+      flight = this.#startFlight(canonical, key, normalized);
+    }
     try {
       const { value, source } = await waitForFlight(flight, options.signal);
       metrics.bytesOut += value.bytes.length;
@@ -230,9 +245,29 @@ export class ThumbnailService {
     }
   }
 
-  #startFlight(canonical: string, request: NormalizedRequest): Flight {
+  /** A disk hit (also stored in memory), or null on a miss or a corrupt entry (which is removed). */
+  #readDisk(canonical: string, key: string): MemoryEntry | null {
+    const disk = this.#disk;
+    if (!disk) return null;
+    const metrics = this.metrics;
+    const timed = metrics.instrumentation;
+    const start = timed ? performance.now() : 0;
+    const read = disk.read(key, { touch: 'background' });
+    if (timed) metrics.observe('cache_read_disk', (performance.now() - start) / 1000);
+    if (read.kind === 'hit') {
+      metrics.diskHits++;
+      const value: MemoryEntry = { bytes: read.value.bytes, width: read.value.width, height: read.value.height, format: read.value.format, key };
+      this.#memory.set(canonical, value);
+      return value;
+    }
+    metrics.diskMisses++;
+    if (read.kind === 'corrupt') this.#logger.warn({ key, why: read.why }, 'corrupt thumbnail cache entry replaced');
+    return null;
+  }
+
+  #startFlight(canonical: string, key: string, request: NormalizedRequest): Flight {
     const controller = new AbortController();
-    const flight: Flight = { promise: this.#produce(canonical, request, controller.signal), controller, waiters: 0 };
+    const flight: Flight = { promise: this.#produce(canonical, key, request, controller.signal), controller, waiters: 0 };
     this.#flights.set(canonical, flight);
     // Housekeeping only: the waiters see the outcome; this keeps an abandoned flight's rejection handled.
     flight.promise.then(
@@ -242,24 +277,10 @@ export class ThumbnailService {
     return flight;
   }
 
-  async #produce(canonical: string, request: NormalizedRequest, signal: AbortSignal): Promise<{ value: MemoryEntry; source: 'disk' | 'render' }> {
-    const key = sha256Hex(canonical);
+  async #produce(canonical: string, key: string, request: NormalizedRequest, signal: AbortSignal): Promise<{ value: MemoryEntry; source: 'render' }> {
     const metrics = this.metrics;
     const timed = metrics.instrumentation;
     const disk = this.#disk;
-    if (disk) {
-      const start = timed ? performance.now() : 0;
-      const read = disk.read(key, { touch: 'background' });
-      if (timed) metrics.observe('cache_read_disk', (performance.now() - start) / 1000);
-      if (read.kind === 'hit') {
-        metrics.diskHits++;
-        const value: MemoryEntry = { ...read.value, key };
-        this.#memory.set(canonical, value);
-        return { value, source: 'disk' };
-      }
-      metrics.diskMisses++;
-      if (read.kind === 'corrupt') this.#logger.warn({ key, why: read.why }, 'corrupt thumbnail cache entry replaced');
-    }
     if (signal.aborted) throw new AbortedError('the thumbnail request was cancelled', { offset: request.block.offset });
     const webp = request.output.format === 'webp';
     const queued = timed ? performance.now() : 0;
