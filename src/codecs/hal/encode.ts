@@ -136,11 +136,14 @@ function findCopy(data: Uint8Array, n: number, i: number, index: WindowIndex, fa
   }
 }
 
-/** Fills then (when allowed) copies at i: inhal's per-position decision. */
+/**
+ * The greedy levels' decision at i: fills, then copies when the best fill is shorter than
+ * 1,024 and at least 4 bytes remain. (The shortest-path levels take copies from
+ * `findCopyMatches` instead; inhal searches there even with < 4 bytes left, but no copy of
+ * ≥ 4 bytes can start there, so the edges are the same.)
+ */
 function findCandidate(data: Uint8Array, n: number, i: number, index: WindowIndex, fast: boolean, remaining: number): void {
   findFill(data, n, i, fast);
-  // inhal's shortest-path pass searches copies even with < 4 bytes left, but no copy of ≥ 4
-  // bytes can start there, so skipping the search gives the same edges.
   if (candidateLength < halLongCountLimit && remaining >= minimumCopyLengthInBytes) findCopy(data, n, i, index, fast);
 }
 
@@ -215,9 +218,9 @@ export function encodeHal(data: Uint8Array, level: HalInhalLevel): Uint8Array {
   checkHalInputSize(data);
   const n = data.length;
   const fast = level === 1 || level === 3;
-  // inhal indexes the 4-byte windows starting at 0 … n−5.
   const writer = new StreamWriter(data);
   if (level <= 2) {
+    // inhal indexes the 4-byte windows starting at 0 … n−5.
     const index = new WindowIndex(data, 4, n - 5);
     let i = 0;
     while (i < n) {
