@@ -26,7 +26,11 @@ function place(rom: Uint8Array, payloads: readonly Payload[] | undefined): void 
 
 function writeAscii(rom: Uint8Array, offset: number, text: string, length: number, pad = 0x20): void {
   for (let i = 0; i < length; i++) {
-    const c = i < text.length ? text.charCodeAt(i) : pad;
+    if (i >= text.length) {
+      rom[offset + i] = pad;
+      continue;
+    }
+    const c = text.charCodeAt(i);
     rom[offset + i] = c >= 0x20 && c <= 0x7e ? c : 0x3f;
   }
 }

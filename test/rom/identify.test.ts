@@ -123,3 +123,14 @@ describe('byteSum (the checksum kernel)', () => {
     expect(byteSum(big, 0, big.length)).toBe(0xff * big.length);
   });
 });
+
+describe('synthetic ROM titles', () => {
+  it('pad with NULs or spaces, which read back as the plain title', async () => {
+    const { buildGbRom, buildGbaRom, buildMdRom } = await import('../../src/rom/build.js');
+    expect(romFromBytes(buildGbRom({ title: 'TESTGB' })).title()).toBe('TESTGB');
+    expect(romFromBytes(buildGbRom({ title: 'TESTGBC', colour: true })).title()).toBe('TESTGBC');
+    expect(romFromBytes(buildGbaRom({ title: 'TESTGBA' })).title()).toBe('TESTGBA');
+    expect(romFromBytes(buildMdRom({ title: 'TEST MD' })).title()).toBe('TEST MD');
+    expect(romFromBytes(buildSnesRom({ title: 'TEST SNES' })).title()).toBe('TEST SNES');
+  });
+});
