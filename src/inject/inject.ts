@@ -4,7 +4,7 @@
  * verified. The input ROM is never modified; `inPlace` replaces it only after the new bytes have
  * passed verification, keeping a timestamped backup beside it.
  */
-import { readdirSync, unlinkSync } from 'node:fs';
+import { readdirSync, realpathSync, unlinkSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { InvalidArgumentError, IoError, SidecarError, UsageError, VerifyFailedError } from '../errors.js';
@@ -134,6 +134,15 @@ export function removeStaleTempFiles(path: string): string[] {
   return removed;
 }
 
+/** True when both paths name the same existing file (symlinks and relative paths resolved). */
+function sameFile(a: string, b: string): boolean {
+  try {
+    return realpathSync(a) === realpathSync(b);
+  } catch {
+    return false; // one of them does not exist yet
+  }
+}
+
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   return Buffer.from(a.buffer, a.byteOffset, a.length).equals(Buffer.from(b.buffer, b.byteOffset, b.length));
@@ -148,7 +157,10 @@ export function injectSprites(romPath: string, definition: GameDefinition, edits
   if (options.inPlace && options.output !== undefined) throw new UsageError('give either an output path or in-place, not both');
   if (!options.inPlace && options.output === undefined) throw new UsageError('an output path is needed (or in-place)');
   const output = options.inPlace ? romPath : options.output!;
-  if (!options.inPlace) assertWritable(output, options.force);
+  if (!options.inPlace) {
+    if (sameFile(output, romPath)) throw new UsageError(`the output ${output} is the input ROM: the input is never overwritten; use in-place (it keeps a backup)`);
+    assertWritable(output, options.force);
+  }
   const patchFormat = options.patch !== undefined ? patchFormatFor(options.patch) : undefined;
   if (options.patch !== undefined) assertWritable(options.patch, options.force);
 

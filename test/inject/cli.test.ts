@@ -110,6 +110,14 @@ describe('inject (one sprite)', () => {
     expect(again.code, again.stderr).toBe(74);
     expect(runCli(['inject', `${base}.gba`, png, '-o', `${base}-c.gba`]).code).toBe(64);
     expect(runCli(['inject', `${base}.gba`, png, '--sprite', raw.name, '--defs', `${base}.json`]).code).toBe(64);
+    // The input is never the output, even with --force; a patch name must say its format.
+    const overInput = runCli(['inject', `${base}.gba`, png, '--sprite', raw.name, '--defs', `${base}.json`, '-o', `${base}.gba`, '--force', '--json']);
+    expect(overInput.code).toBe(64);
+    expect(JSON.parse(overInput.stdout).error.message).toMatch(/in-place/u);
+    const badPatch = runCli(['inject', `${base}.gba`, png, '--sprite', raw.name, '--defs', `${base}.json`, '-o', `${base}-d.gba`, '--patch', `${base}.txt`]);
+    expect(badPatch.code).toBe(64);
+    expect(existsSync(`${base}-d.gba`)).toBe(false);
+    expect(Buffer.compare(readFileSync(`${base}.gba`), Buffer.from(fixture.bytes))).toBe(0);
   });
 
   it('does not fit and cannot move: exit 65, ERR_DOES_NOT_FIT with both sizes, no output file', () => {

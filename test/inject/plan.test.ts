@@ -4,7 +4,7 @@ import { decodeTiles } from '../../src/gfx/formats.js';
 import { readPointer } from '../../src/defs/pointers.js';
 import { getCodec } from '../../src/codecs/index.js';
 import { extractSprite } from '../../src/inject/extract.js';
-import { injectIntoBytes, planInjection, type SpriteEdit } from '../../src/inject/plan.js';
+import { applyPlan, injectIntoBytes, planInjection, verifyPlan, type SpriteEdit } from '../../src/inject/plan.js';
 import { readSpriteBlock, resolveSprites } from '../../src/inject/sprites.js';
 import {
   CodecCannotCompressError,
@@ -15,6 +15,7 @@ import {
   TileCountMismatchError,
   OffPaletteColourError,
   IndexOutOfRangeError,
+  VerifyFailedError,
 } from '../../src/errors.js';
 import { parseGameDefinition } from '../../src/defs/parse.js';
 import { encode as encodePng } from 'fast-png';
@@ -311,3 +312,34 @@ function sheetPixels(indices: Uint8Array): Uint8Array {
   for (let t = 0; t < 16; t++) for (let p = 0; p < 64; p++) pixels[(p >> 3) * 128 + t * 8 + (p & 7)] = indices[t * 64 + p]!;
   return pixels;
 }
+
+describe('verification', () => {
+  const fixture = buildInjectFixture('gba');
+  const rom = romFromBytes(fixture.bytes);
+  const edits = [{ sprite: fixture.sprites[0]!.name, indices: noisyArt(16, 4, 21) }];
+
+  it('a block that no longer decodes to the intended tiles fails verification', () => {
+    const plan = planInjection(rom, fixture.definition, edits);
+    const data = rom.copyData();
+    applyPlan(plan, data);
+    const s = plan.sprites[0]!;
+    data[s.newOffset + 8] = data[s.newOffset + 8]! ^ 0x55;
+    expect(() => verifyPlan(plan, data, rom, null)).toThrow(VerifyFailedError);
+  });
+
+  it('a pointer that does not lead to the new block fails verification', () => {
+    const plan = planInjection(rom, fixture.definition, edits);
+    expect(plan.sprites[0]!.outcome).toBe('relocated');
+    const data = rom.copyData();
+    applyPlan(plan, data);
+    data[fixture.sprites[0]!.pointerAt] = data[fixture.sprites[0]!.pointerAt]! + 4;
+    expect(() => verifyPlan(plan, data, rom, null)).toThrow(/pointer at 0x1000/u);
+  });
+
+  it('an invalid checksum after the fix fails verification', () => {
+    const plan = planInjection(rom, fixture.definition, edits);
+    const data = rom.copyData();
+    applyPlan(plan, data);
+    expect(() => verifyPlan(plan, data, rom, { stored: 1, computed: 2, valid: false, parts: [] })).toThrow(/checksum/u);
+  });
+});
