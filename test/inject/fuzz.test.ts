@@ -69,7 +69,7 @@ describe('malformed definitions and blocks', () => {
           });
         },
       ),
-      { numRuns: 150 },
+      { numRuns: 400 },
     );
   });
 });
