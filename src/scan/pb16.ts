@@ -17,7 +17,7 @@
 import { getCodec } from '../codecs/index.js';
 import { getTileFormat } from '../gfx/index.js';
 import type { CancelCheck, ChunkResult, ChunkTask } from './chunk.js';
-import { roundScore } from './chunk.js';
+import { quickLookTiles, quickLookTolerance, roundScore } from './chunk.js';
 import { GraphicsScorer } from './score.js';
 import type { ScanCandidate } from './types.js';
 
@@ -25,6 +25,10 @@ import type { ScanCandidate } from './types.js';
 export const minimumPb16TileScore = 0.45;
 /** The longest PB16 run followed, in tiles (64 KiB of 2bpp tiles: all of GB VRAM's tile area several times over). */
 export const maximumPb16RunInTiles = 4096;
+/** A run inside another is dropped unless its quick look beats the container's by more than this. */
+export const containedRunTolerance = 0.1;
+/** Weak (not blank, not drawn) tiles in a row a run may contain; it ends at its last drawn tile. */
+export const maximumWeakTilesInsidePb16Run = 4;
 
 const bytesPerTile = 16;
 const tile = new Uint8Array(bytesPerTile);
@@ -37,17 +41,18 @@ export function scanPb16(data: Uint8Array, task: ChunkTask, scorer: GraphicsScor
   let decoded = 0;
   const end = Math.min(task.end, data.length);
   const n = data.length;
-  // A start inside a run already reported adds nothing: skip starts before the furthest reported end.
-  let coveredUntil = -1;
+  // Runs by where they end: starts inside a stream that fall back in step with its packets end
+  // where it ends; per end the start whose first tiles look best (the earliest on a tie) wins.
+  const byEnd = new Map<number, { start: number; tiles: number; quick: number }>();
   for (let p = task.start; p < end; p++) {
     if ((p & 0xffff) === 0) checkCancel();
-    if (p < coveredUntil) continue;
     let inPos = p;
     let back0 = 0;
     let back1 = 0;
     let tiles = 0;
     let lastGoodEnd = -1;
     let lastGoodTiles = 0;
+    let weak = 0;
     while (tiles < maximumPb16RunInTiles) {
       // One tile = two packets.
       let out = 0;
@@ -62,15 +67,12 @@ export function scanPb16(data: Uint8Array, task: ChunkTask, scorer: GraphicsScor
           let value: number;
           if (flags & (0x80 >> bit)) value = back0;
           else {
-            if (inPos >= n) {
+            // A literal equal to the byte two back: no encoder wrote this (see the module comment).
+            if (inPos >= n || data[inPos] === back0) {
               ok = false;
               break;
             }
             value = data[inPos++]!;
-            if (value === back0) {
-              ok = false;
-              break;
-            }
           }
           tile[out++] = value;
           back0 = back1;
@@ -83,8 +85,11 @@ export function scanPb16(data: Uint8Array, task: ChunkTask, scorer: GraphicsScor
       if (s >= minimumPb16TileScore) {
         lastGoodEnd = inPos;
         lastGoodTiles = tiles + 1;
-      } else if (s >= 0 || tiles === 0) {
-        // A weak tile ends the run; a blank one may sit inside it, but not start it.
+        weak = 0;
+      } else if (tiles === 0) {
+        // A run starts with a drawn tile.
+        break;
+      } else if (s >= 0 && ++weak > maximumWeakTilesInsidePb16Run) {
         break;
       }
       tiles++;
@@ -92,10 +97,25 @@ export function scanPb16(data: Uint8Array, task: ChunkTask, scorer: GraphicsScor
     if (lastGoodEnd < 0 || lastGoodTiles * bytesPerTile < task.minimumUnpackedSize) continue;
     decoded++;
     const unpacked = pb16.decompress(data, p, { outputSizeInBytes: lastGoodTiles * bytesPerTile }).data;
+    const quick = scorer.best(unpacked, [gb2bpp], quickLookTiles)?.score ?? 0;
+    const known = byEnd.get(lastGoodEnd);
+    if (known === undefined || quick > known.quick + quickLookTolerance) byEnd.set(lastGoodEnd, { start: p, tiles: lastGoodTiles, quick });
+  }
+  // A start inside a run that falls in step with its packets late makes a shorter run inside
+  // it, whose first tiles may even look better (it skipped some); the run that contains it is
+  // the stream unless it looks clearly worse.
+  const runs = [...byEnd].map(([runEnd, run]) => ({ ...run, end: runEnd })).sort((a, b) => a.start - b.start);
+  const kept: typeof runs = [];
+  for (const run of runs) {
+    const container = kept.find((k) => k.start < run.start && run.end <= k.end + bytesPerTile * 2);
+    if (container !== undefined && container.quick >= run.quick - containedRunTolerance) continue;
+    kept.push(run);
+  }
+  for (const run of kept) {
+    const unpacked = pb16.decompress(data, run.start, { outputSizeInBytes: run.tiles * bytesPerTile }).data;
     const best = scorer.best(unpacked, task.formats.length > 0 ? task.formats : [gb2bpp]);
     if (best === null || best.score < task.minimumScore) continue;
-    candidates.push({ offset: p, packedLength: lastGoodEnd - p, unpackedLength: unpacked.length, codec: 'pb16', format: best.format, score: roundScore(best.score) });
-    coveredUntil = Math.max(coveredUntil, lastGoodEnd);
+    candidates.push({ offset: run.start, packedLength: run.end - run.start, unpackedLength: unpacked.length, codec: 'pb16', format: best.format, score: roundScore(best.score) });
   }
   return { candidates, decoded };
 }

@@ -7,6 +7,7 @@ import { buildGbaRom, buildGbRom, buildSnesRom, type Payload } from '../../../sr
 import type { ScanCodec } from '../../../src/scan/types.js';
 import { codeLikeFiller, rng, spriteTileIndices } from './sprite-art.js';
 import { encodeTiles, getTileFormat } from '../../../src/gfx/index.js';
+import { GraphicsScorer } from '../../../src/scan/score.js';
 
 export interface PlantedBlock {
   offset: number;
@@ -21,19 +22,25 @@ export interface PlantedRom {
   planted: PlantedBlock[];
 }
 
-/** Sprite tiles whose first and last tiles are drawn (raw regions are reported from drawn tile to drawn tile). */
+/**
+ * Sprite tiles whose first and last tiles are clearly drawn (tile score at least 0.5): raw and
+ * PB16 blocks have no length of their own, and the scanner reports them from the first to the
+ * last drawn tile — that is its documented contract for headerless data.
+ */
 function artTiles(format: string, tileCount: number, seed: number): Uint8Array {
   const f = getTileFormat(format);
+  const scores = new Float32Array(1);
   for (let attempt = 0; ; attempt++) {
-    const indices = spriteTileIndices(tileCount, f.bpp, seed + attempt * 7919);
+    const bytes = encodeTiles(f, spriteTileIndices(tileCount, f.bpp, seed + attempt * 7919));
     const drawn = (t: number) => {
-      const first = indices[t * 64]!;
-      for (let i = 1; i < 64; i++) if (indices[t * 64 + i] !== first) return true;
-      return false;
+      scorer.tileScores(bytes.subarray(t * f.bytesPerTile, (t + 1) * f.bytesPerTile), f, 1, scores);
+      return scores[0]! >= 0.5;
     };
-    if (drawn(0) && drawn(tileCount - 1)) return encodeTiles(f, indices);
+    if (drawn(0) && drawn(tileCount - 1)) return bytes;
   }
 }
+
+const scorer = new GraphicsScorer();
 
 interface PlanSpec {
   codec: ScanCodec;
