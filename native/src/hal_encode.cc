@@ -121,6 +121,53 @@ inline void findFill(const uint8_t* data, int32_t n, int32_t i, bool fast, Candi
   }
 }
 
+// Run lengths from every position, right to left, for the shortest-path levels (which need the
+// fill candidate at every position: scanning up to 1,024 bytes each time is quadratic in runs).
+// The fills they give are exactly findFill's.
+struct FillRuns {
+  HeapArray<int32_t> byteRun;      // equal bytes from i
+  HeapArray<int32_t> pairRun;      // repeats of the pair (data[i], data[i+1]) from i, in pairs
+  HeapArray<int32_t> countingRun;  // data[i], data[i]+1, ... without passing 0xFF
+
+  bool build(const uint8_t* data, int32_t n) {
+    if (!byteRun.reset(static_cast<size_t>(n) + 1) || !pairRun.reset(static_cast<size_t>(n) + 2) || !countingRun.reset(static_cast<size_t>(n) + 1))
+      return false;
+    for (int32_t i = n - 1; i >= 0; i--) {
+      const uint32_t v = data[i];
+      byteRun[i] = i + 1 < n && data[i + 1] == v ? byteRun[i + 1] + 1 : 1;
+      if (i + 1 < n) pairRun[i] = i + 3 < n && data[i + 2] == v && data[i + 3] == data[i + 1] ? pairRun[i + 2] + 1 : 1;
+      countingRun[i] = i + 1 < n && v != 0xff && data[i + 1] == v + 1 ? countingRun[i + 1] + 1 : 1;
+    }
+    return true;
+  }
+
+  // Same candidate as findFill(data, n, i, fast, c).
+  inline void fill(const uint8_t* data, int32_t n, int32_t i, bool fast, Candidate& c) const {
+    c = Candidate();
+    int32_t size = byteRun[i] < kLongCountLimit ? byteRun[i] : kLongCountLimit;
+    if (size >= 3) {
+      c.kind = kKindByteFill;
+      c.length = size;
+      c.value = data[i];
+    }
+    if (i + 1 < n) {
+      size = 2 * pairRun[i] < kWordFillByteLimit ? 2 * pairRun[i] : kWordFillByteLimit;
+      if (size >= 3 && size > c.length) {
+        c.kind = kKindWordFill;
+        c.length = size;
+        c.value = static_cast<uint32_t>(data[i]) | (static_cast<uint32_t>(data[i + 1]) << 8);
+      }
+    }
+    if (fast) return;
+    size = countingRun[i] < kLongCountLimit ? countingRun[i] : kLongCountLimit;
+    if (size >= 3 && size > c.length) {
+      c.kind = kKindCountingFill;
+      c.length = size;
+      c.value = data[i];
+    }
+  }
+};
+
 // inhal's ref_search: earliest source with the longest match per kind; strictly longer replaces.
 inline void findCopy(const uint8_t* data, int32_t n, int32_t i, const WindowIndex& index, bool fast, Candidate& c) {
   const int32_t ceiling = n - i < kLongCountLimit ? n - i : kLongCountLimit;
@@ -387,12 +434,13 @@ void halEncodeInhal(const uint8_t* data, size_t size, int level, HalEncodeResult
     // Every position needs its copy candidate, so they come from the suffix-array search (same
     // rule: earliest source of the longest copy), which stays O(n log n) on repetitive data.
     CopyMatches copies;
-    if (!findCopyMatches(data, n, true, fast, copies)) {
+    FillRuns runs;
+    if (!findCopyMatches(data, n, true, fast, copies) || !runs.build(data, n)) {
       result->status = kStatusOutOfMemory;
       return;
     }
     for (int32_t i = 0; i < n; i++) {
-      findFill(data, n, i, fast, c);
+      runs.fill(data, n, i, fast, c);
       const int32_t copyLength = copies.length[i];
       if (c.length < kLongCountLimit && copyLength > c.length) {
         c.kind = copies.kind[i];

@@ -23,8 +23,6 @@ constexpr uint8_t kKindForwardCopy = 4;
 constexpr uint8_t kKindReversedCopy = 5;
 constexpr uint8_t kKindBackwardCopy = 6;
 constexpr int32_t kUnused = 0x7fffffff;
-// Ranks walked linearly around a query before switching to the sparse tables.
-constexpr int32_t kLinearScanRanks = 64;
 
 inline int32_t floorLog2(uint32_t value) { return 31 - __builtin_clz(value); }
 
@@ -69,36 +67,110 @@ bool buildSuffixArray(const int32_t* s, int32_t n, int32_t alphabet, int32_t* sa
   return true;
 }
 
-// Sparse table of minima: level k holds min(values[i .. i + 2^k - 1]).
-class MinTable {
+// Range minima over a fixed array in blocks of 64 values: ranges are walked over contiguous
+// memory inside blocks, and whole blocks come from a sparse table of block minima (small enough
+// to stay in cache; a sparse table over all 196,611 values of a 64 KiB input is 14 MB and every
+// query on it is a cache miss).
+class BlockMin {
  public:
+  static constexpr int32_t kShift = 6;
+  static constexpr int32_t kBlock = 1 << kShift;
+
   bool build(const int32_t* values, int32_t size) {
+    values_ = values;
     size_ = size;
-    levelCount_ = size > 0 ? floorLog2(static_cast<uint32_t>(size)) + 1 : 1;
-    if (!table_.reset(static_cast<size_t>(levelCount_) * static_cast<size_t>(size > 0 ? size : 1))) return false;
-    if (size > 0) std::memcpy(table_.data(), values, sizeof(int32_t) * static_cast<size_t>(size));
+    blocks_ = size > 0 ? ((size - 1) >> kShift) + 1 : 1;
+    levelCount_ = floorLog2(static_cast<uint32_t>(blocks_)) + 1;
+    if (!table_.reset(static_cast<size_t>(levelCount_) * static_cast<size_t>(blocks_))) return false;
+    int32_t* base = table_.data();
+    for (int32_t b = 0; b < blocks_; b++) {
+      const int32_t first = b << kShift;
+      const int32_t last = first + kBlock - 1 < size - 1 ? first + kBlock - 1 : size - 1;
+      int32_t m = kNoValue;
+      for (int32_t i = first; i <= last; i++)
+        if (values[i] < m) m = values[i];
+      base[b] = m;
+    }
     for (int32_t k = 1; k < levelCount_; k++) {
       const int32_t half = 1 << (k - 1);
-      const int32_t* previous = level(k - 1);
-      int32_t* current = table_.data() + static_cast<size_t>(k) * size_;
-      const int32_t count = size - (1 << k) + 1;
-      for (int32_t i = 0; i < count; i++) current[i] = previous[i] < previous[i + half] ? previous[i] : previous[i + half];
+      const int32_t* previous = base + static_cast<size_t>(k - 1) * blocks_;
+      int32_t* current = base + static_cast<size_t>(k) * blocks_;
+      const int32_t count = blocks_ - (1 << k) + 1;
+      for (int32_t b = 0; b < count; b++) current[b] = previous[b] < previous[b + half] ? previous[b] : previous[b + half];
     }
     return true;
   }
-  const int32_t* level(int32_t k) const { return table_.data() + static_cast<size_t>(k) * size_; }
-  int32_t levelCount() const { return levelCount_; }
+
   // Minimum over values[first..last], first <= last.
   int32_t min(int32_t first, int32_t last) const {
-    const int32_t k = floorLog2(static_cast<uint32_t>(last - first + 1));
-    const int32_t* l = level(k);
-    const int32_t a = l[first];
-    const int32_t b = l[last - (1 << k) + 1];
-    return a < b ? a : b;
+    const int32_t firstBlock = first >> kShift;
+    const int32_t lastBlock = last >> kShift;
+    if (lastBlock - firstBlock < 2) return scan(first, last);
+    int32_t m = scan(first, ((firstBlock + 1) << kShift) - 1);
+    const int32_t tail = scan(lastBlock << kShift, last);
+    if (tail < m) m = tail;
+    const int32_t middle = blockMin(firstBlock + 1, lastBlock - 1);
+    return middle < m ? middle : m;
+  }
+
+  // The largest t <= from with t == 0 or values[t] < bound (values[0] is never tested).
+  int32_t firstBelowDown(int32_t from, int32_t bound) const {
+    int32_t t = from;
+    const int32_t blockStart = (t >> kShift) << kShift;
+    for (; t >= blockStart; t--)
+      if (t == 0 || values_[t] < bound) return t;
+    // t is now the top of the previous block: skip whole blocks whose minimum is >= bound.
+    int32_t block = t >> kShift;
+    for (int32_t k = levelCount_ - 1; k >= 0; k--) {
+      const int32_t first = block - (1 << k) + 1;
+      if (first >= 0 && level(k)[first] >= bound) block -= 1 << k;
+    }
+    // Block `block` holds the answer (block 0 always does: values[0] ends the walk).
+    for (t = ((block + 1) << kShift) - 1; t >= 0; t--)
+      if (t == 0 || values_[t] < bound) return t;
+    return 0;
+  }
+
+  // The smallest t >= from with t == size or values[t] < bound.
+  int32_t firstBelowUp(int32_t from, int32_t bound) const {
+    int32_t t = from;
+    if (t >= size_) return size_;
+    const int32_t blockEnd = ((t >> kShift) + 1) << kShift;
+    for (; t < blockEnd; t++)
+      if (t >= size_ || values_[t] < bound) return t;
+    int32_t block = t >> kShift;
+    for (int32_t k = levelCount_ - 1; k >= 0; k--) {
+      const int32_t last = block + (1 << k) - 1;
+      if (last < blocks_ && level(k)[block] >= bound) block += 1 << k;
+    }
+    for (t = block << kShift; t < size_; t++)
+      if (values_[t] < bound) return t;
+    return size_;
   }
 
  private:
+  static constexpr int32_t kNoValue = 0x7fffffff;
+
+  const int32_t* level(int32_t k) const { return table_.data() + static_cast<size_t>(k) * blocks_; }
+
+  int32_t scan(int32_t first, int32_t last) const {
+    int32_t m = kNoValue;
+    for (int32_t i = first; i <= last; i++)
+      if (values_[i] < m) m = values_[i];
+    return m;
+  }
+
+  // Minimum over blocks firstBlock..lastBlock.
+  int32_t blockMin(int32_t firstBlock, int32_t lastBlock) const {
+    const int32_t k = floorLog2(static_cast<uint32_t>(lastBlock - firstBlock + 1));
+    const int32_t a = level(k)[firstBlock];
+    const int32_t b = level(k)[lastBlock - (1 << k) + 1];
+    return a < b ? a : b;
+  }
+
+  const int32_t* values_ = nullptr;
   int32_t size_ = 0;
+  int32_t blocks_ = 1;
   int32_t levelCount_ = 1;
   HeapArray<int32_t> table_;
 };
@@ -182,7 +254,7 @@ bool findCopyMatches(const uint8_t* data, int32_t n, bool inhalRules, bool forwa
     lcp[r] = h;
     if (h > 0) h--;
   }
-  MinTable lcpMin;
+  BlockMin lcpMin;
   if (!lcpMin.build(lcp.data(), total)) return false;
 
   const uint8_t kinds[3] = {kKindForwardCopy, kKindReversedCopy, kKindBackwardCopy};
@@ -191,7 +263,7 @@ bool findCopyMatches(const uint8_t* data, int32_t n, bool inhalRules, bool forwa
   HeapArray<int32_t> positionAtRank[3];
   LiveRanks live[3];
   // Built on first need: only intervals too long to walk use them.
-  MinTable earliest[3];
+  BlockMin earliest[3];
   bool earliestBuilt[3] = {false, false, false};
   for (int32_t k = 0; k < kindCount; k++) {
     if (!positionAtRank[k].reset(total)) return false;
@@ -236,35 +308,17 @@ bool findCopyMatches(const uint8_t* data, int32_t n, bool inhalRules, bool forwa
       continue;
     }
     // inhal takes the earliest source: the rank interval around r whose common prefix with
-    // S[i..] is at least the chosen length, and the smallest p of that kind inside it. Most
-    // intervals are short: walk the LCP array outwards (contiguous memory) for a few ranks, and
-    // only for long ones finish with the sparse tables (18 levels of cache misses per query).
-    int32_t lo = r;
-    int32_t hi = r;
-    int32_t steps = 0;
-    while (lo >= 1 && lcp[lo] >= chosenLength && steps < kLinearScanRanks) {
-      lo--;
-      steps++;
-    }
-    while (hi + 1 <= total - 1 && lcp[hi + 1] >= chosenLength && steps < 2 * kLinearScanRanks) {
-      hi++;
-      steps++;
-    }
-    const bool loDone = lo < 1 || lcp[lo] < chosenLength;
-    const bool hiDone = hi + 1 > total - 1 || lcp[hi + 1] < chosenLength;
-    if (loDone && hiDone) {
+    // S[i..] is at least the chosen length (lcp[lo+1..hi] >= chosen length, maximal), and the
+    // smallest p of that kind inside it.
+    const int32_t lo = lcpMin.firstBelowDown(r, chosenLength);
+    const int32_t hi = lcpMin.firstBelowUp(r + 1, chosenLength) - 1;
+    if (hi - lo < 2 * BlockMin::kBlock) {
       const int32_t* positions = positionAtRank[chosen].data();
       int32_t earliestSource = kUnused;
       for (int32_t rank = lo; rank <= hi; rank++)
         if (positions[rank] < earliestSource) earliestSource = positions[rank];
       out.source[i] = earliestSource;
       continue;
-    }
-    for (int32_t level = lcpMin.levelCount() - 1; level >= 0; level--) {
-      const int32_t span = 1 << level;
-      const int32_t* values = lcpMin.level(level);
-      if (lo - span + 1 >= 1 && values[lo - span + 1] >= chosenLength) lo -= span;
-      if (hi + span <= total - 1 && values[hi + 1] >= chosenLength) hi += span;
     }
     if (!earliestBuilt[chosen]) {
       if (!earliest[chosen].build(positionAtRank[chosen].data(), total)) return false;
