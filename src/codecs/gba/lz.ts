@@ -4,7 +4,7 @@
  * whether it is a literal byte (0) or a copy (1) of `length` bytes from `distance` back.
  *
  * The encoders are bit-optimal parses: the longest match in the 4 KiB window is found at every
- * position (hash chains, up to 256 candidates a position), then a backward dynamic program picks
+ * position (hash chains, exhaustive within the window up to a work budget), then a backward dynamic program picks
  * literal or match length by exact token cost in bits (LZ77: 9 / 17; LZ11: 9 / 17 / 25 / 33).
  * Only the final flag byte's rounding is outside the model.
  */
@@ -140,10 +140,13 @@ export function decodeGbaLz11(bytes: Uint8Array, offset = 0, limits?: DecodeLimi
 const hashBits = 16;
 /**
  * Chain steps per position. The window alone bounds a walk at 4,096 steps, which on periodic
- * data (runs just short of the longest match) made 1 MiB take 40 s; real art rarely needs more
- * than a few dozen. Past this budget the parse is optimal over the matches found.
+ * data (runs just short of the longest match) made 1 MiB take 40 s. So the whole input gets a
+ * budget of `chainStepBudget` steps, spread per position between 256 and the full window:
+ * inputs up to 16 KiB are searched exhaustively, 32 KiB of tiles nearly so. Past the budget
+ * the parse is optimal over the matches found.
  */
-const maximumChainStepsPerPosition = 256;
+const chainStepBudget = 1 << 26;
+const minimumChainStepsPerPosition = 256;
 
 /**
  * Longest match in the window at every position (length ≥ 3, else 0) and its distance. Ties
@@ -155,6 +158,7 @@ function findLongestMatches(data: Uint8Array, maximumMatch: number, minimumDista
   const distance = new Int32Array(n);
   const head = new Int32Array(1 << hashBits).fill(-1);
   const previous = new Int32Array(n).fill(-1);
+  const chainSteps = Math.max(minimumChainStepsPerPosition, Math.min(windowSizeInBytes, Math.floor(chainStepBudget / Math.max(1, n))));
   let carriedLength = 0;
   let carriedDistance = 0;
   let carriedWasCapped = false;
@@ -169,7 +173,7 @@ function findLongestMatches(data: Uint8Array, maximumMatch: number, minimumDista
       if (carriedWasCapped) while (best < ceiling && data[i + best] === data[i + best - bestDistance]) best++;
     }
     const hash = (Math.imul((data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!, 0x9e3779b1) >>> (32 - hashBits)) | 0;
-    let steps = maximumChainStepsPerPosition;
+    let steps = chainSteps;
     for (let p = head[hash]!; p >= 0 && i - p <= windowSizeInBytes && best < ceiling && steps > 0; p = previous[p]!, steps--) {
       const d = i - p;
       if (d < minimumDistance) continue;
