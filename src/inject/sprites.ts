@@ -69,7 +69,7 @@ export function variantFor(rom: Rom, definition: GameDefinition): string | undef
   return matchDefinition([definition], romFacts(rom))?.variant.id;
 }
 
-function slotOf(rom: Rom, form: PointerSlot['form'], at: number, bankAt: number | undefined): PointerSlot {
+function slotOf(form: PointerSlot['form'], at: number, bankAt: number | undefined): PointerSlot {
   return bankAt === undefined ? { form, at } : { form, at, bankAt };
 }
 
@@ -85,7 +85,7 @@ export function resolveSprites(rom: Rom, definition: GameDefinition, variantId: 
     const at = resolveDefLocation(where.at, rom);
     const bankAt = where.bankAt ? resolveDefLocation(where.bankAt, rom) : undefined;
     const list = byName.get(pointer.target) ?? [];
-    list.push(slotOf(rom, pointer.form, at, bankAt));
+    list.push(slotOf(pointer.form, at, bankAt));
     byName.set(pointer.target, list);
   });
   return definition.sprites.map((def, index) => {
