@@ -343,3 +343,26 @@ describe('verification', () => {
     expect(() => verifyPlan(plan, data, rom, { stored: 1, computed: 2, valid: false, parts: [] })).toThrow(/checksum/u);
   });
 });
+
+describe('copier headers', () => {
+  it('an SNES ROM with a 512-byte copier header keeps it; offsets are ROM data offsets', () => {
+    const fixture = buildInjectFixture('snes-lorom');
+    const withHeader = new Uint8Array(512 + fixture.bytes.length);
+    withHeader[0] = (fixture.bytes.length / 8192) & 0xff;
+    withHeader[8] = 0xaa;
+    withHeader[9] = 0xbb;
+    withHeader.set(fixture.bytes, 512);
+    const rom = romFromBytes(withHeader);
+    expect(rom.copierHeaderSize).toBe(512);
+    const unchanged = injectIntoBytes(rom, fixture.definition, extractPngs(withHeader, fixture));
+    expect(Buffer.from(unchanged.output).equals(Buffer.from(withHeader))).toBe(true);
+    const edited = injectIntoBytes(rom, fixture.definition, [{ sprite: fixture.sprites[0]!.name, indices: noisyArt(16, 4, 3) }]);
+    expect(edited.output.length).toBe(withHeader.length);
+    expect(Buffer.from(edited.output.subarray(0, 512)).equals(Buffer.from(withHeader.subarray(0, 512)))).toBe(true);
+    const out = romFromBytes(edited.output);
+    expect(out.copierHeaderSize).toBe(512);
+    expect(out.checksums()!.valid).toBe(true);
+    const s = resolveSprites(out, fixture.definition)[0]!;
+    expect(decodeTiles(s.format, readSpriteBlock(out.data, s).data)).toEqual(noisyArt(16, 4, 3));
+  });
+});
