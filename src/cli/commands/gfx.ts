@@ -288,6 +288,7 @@ export function register(program: Command, cli: Cli): void {
           writePng(target, image, palette, { force: options.force, transparent: true });
           written.push({ path: target, width: image.width, height: image.height });
         } else {
+          if (options.subpalette) throw new UsageError('--subpalette is for the VRAM sheet written without OAM; with OAM each sprite uses its own palette');
           const oam = readInputFile(oamPath, 'OAM dump', oamSizeInBytes);
           const dump = renderSpriteDump({ vram, oam, obsel, ...(cgram ? { cgram } : {}) });
           const targets = [...dump.sprites.map((s) => join(outDir, `sprite-${String(s.entry.index).padStart(3, '0')}.png`)), join(outDir, 'composite.png')];
