@@ -158,3 +158,34 @@ export * from './inject/index.js';
 
 // --- Native (N-API kernels; TypeScript fallback) ----------------------------------------------
 export { nativeStatus, useNativeKernels, useTypescriptKernels, activeHalImplementation, type NativeStatus } from './native/index.js';
+
+// --- Scanner (find compressed and raw graphics) --------------------------------------------
+export {
+  scanRom,
+  scanRomReport,
+  normalizeScanOptions,
+  defaultCodecsByPlatform,
+  defaultMinimumUnpackedSizeInBytes,
+  defaultMinimumScore,
+  scanCodecNames,
+  GraphicsScorer,
+  defaultFormatsByPlatform as defaultScanFormatsByPlatform,
+  collapseCandidates,
+  computeHalChains,
+  defaultScanCacheDirectory,
+  closeScanPools,
+  renderContactSheet,
+  scanCandidatesToDefinition,
+  type ScanCodec,
+  type ScanCandidate,
+  type ScanOptions,
+  type NormalizedScanOptions,
+  type ScanControl,
+  type ScanProgress,
+  type ScanReport,
+  type BlockStatistics,
+  type FormatScore,
+  type HalChains,
+  type ContactSheetOptions as ScanContactSheetOptions,
+  type ScanDefinitionOptions,
+} from './scan/index.js';
