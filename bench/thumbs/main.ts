@@ -186,10 +186,14 @@ async function main(): Promise<void> {
 
     // 1 vs 2 workers, and instrumentation on vs off: cold, no disk level, alternating runs.
     const byThreads = new Map<number, number[]>([[1, []], [2, []]]);
+    const workerSeconds: number[] = [];
     const byInstrumentation = new Map<boolean, number[]>([[true, []], [false, []]]);
     for (let run = 0; run < 3; run++) {
       for (const threads of run % 2 === 0 ? [1, 2] : [2, 1]) {
         const { ms, service } = await coldRun(requests, warmups, threads, true, null);
+        const stats = service.stats();
+        // Worker CPU per thumbnail: decode + encode as the workers measured them.
+        if (threads === 2) workerSeconds.push((stats.stages.decode.totalSeconds + stats.stages.encode.totalSeconds) / stats.stages.decode.count);
         await service.close();
         byThreads.get(threads)!.push(ms);
       }
@@ -249,6 +253,7 @@ async function main(): Promise<void> {
       ['fast-png in workers / sharp on main (palette)', sharpPalette.ms / coldNoDisk, '> 1 = workers faster', ''],
     ]);
     console.log(`\nPNG bytes per thumbnail: fast-png indexed ${fastPngBytes.toFixed(0)}, sharp truecolor ${sharpTruecolor.bytes.toFixed(0)}, sharp palette ${sharpPalette.bytes.toFixed(0)}`);
+    console.log(`worker time per thumbnail (decode + encode, median of runs): ${(median(workerSeconds) * 1e6).toFixed(0)} µs; wall time per thumbnail with 2 workers: ${((two / blockCount) * 1000).toFixed(0)} µs`);
     console.log(`instrumentation cost measured directly: ${(directCost * 1000).toFixed(2)} µs per request`);
     console.log(`samples (ms): cold ${coldSamples.map((v) => v.toFixed(0)).join(' ')}; disk ${child.samples.map((v) => v.toFixed(0)).join(' ')}; 1w ${byThreads.get(1)!.map((v) => v.toFixed(0)).join(' ')}; 2w ${byThreads.get(2)!.map((v) => v.toFixed(0)).join(' ')}; on ${byInstrumentation.get(true)!.map((v) => v.toFixed(0)).join(' ')}; off ${byInstrumentation.get(false)!.map((v) => v.toFixed(0)).join(' ')}`);
   } finally {

@@ -37,6 +37,15 @@ export interface PoolOptions {
   recordTiming?: boolean;
 }
 
+/** The thread count to use: `threads` checked, or the default (cores, at most 4). */
+export function resolveThreads(threads: number | undefined): number {
+  const resolved = threads ?? Math.max(1, Math.min(availableParallelism(), maximumDefaultThreads));
+  if (!Number.isSafeInteger(resolved) || resolved < 1 || resolved > maximumThreads) {
+    throw new ThumbnailRequestError('threads', `must be an integer from 1 to ${maximumThreads} (got ${resolved})`);
+  }
+  return resolved;
+}
+
 export class ThumbnailPool {
   readonly #piscina: Piscina<WorkerTask, WorkerReply>;
   readonly threads: number;
@@ -46,10 +55,7 @@ export class ThumbnailPool {
   #pending = 0;
 
   constructor(options: PoolOptions = {}) {
-    const threads = options.threads ?? Math.max(1, Math.min(availableParallelism(), maximumDefaultThreads));
-    if (!Number.isSafeInteger(threads) || threads < 1 || threads > maximumThreads) {
-      throw new ThumbnailRequestError('threads', `must be an integer from 1 to ${maximumThreads} (got ${threads})`);
-    }
+    const threads = resolveThreads(options.threads);
     const maxQueue = options.maxQueue ?? threads * queuedTasksPerThread;
     if (!Number.isSafeInteger(maxQueue) || maxQueue < 0) throw new ThumbnailRequestError('maxQueue', `must be a non-negative integer (got ${maxQueue})`);
     this.threads = threads;

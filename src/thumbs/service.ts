@@ -6,7 +6,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { Logger, LevelWithSilent } from 'pino';
-import { AbortedError, InternalError, RomgfxError, ServiceClosedError } from '../errors.js';
+import { AbortedError, InternalError, RomgfxError, ServiceClosedError, ThumbnailRequestError } from '../errors.js';
 import { silentLogger } from '../log.js';
 import { sha256Hex } from '../util/hash.js';
 import { openRom } from '../rom/rom.js';
@@ -15,7 +15,7 @@ import { statRegularFile } from '../util/files.js';
 import { DiskCache, type DiskCacheOptions, type PersistedCounters } from './disk-cache.js';
 import { MemoryCache, defaultMemoryCacheSizeInBytes, type MemoryEntry } from './memory-cache.js';
 import { ThumbnailMetrics, type ThumbnailStats } from './metrics.js';
-import { ThumbnailPool, type PoolOptions } from './pool.js';
+import { ThumbnailPool, resolveThreads, type PoolOptions } from './pool.js';
 import { canonicalRequest, normalizeRequest, type NormalizedRequest, type RomRef, type ThumbnailRequest } from './request.js';
 import type { WorkerSuccess } from './protocol.js';
 import { encodeWebpLossless } from './webp.js';
@@ -63,7 +63,10 @@ interface Flight {
 
 export class ThumbnailService {
   readonly metrics: ThumbnailMetrics;
-  readonly #pool: ThumbnailPool;
+  /** Started on the first render: a run served from the caches never pays for worker start-up. */
+  #pool: ThumbnailPool | null = null;
+  readonly #poolOptions: PoolOptions;
+  readonly #threads: number;
   readonly #memory: MemoryCache;
   readonly #disk: DiskCache | null;
   readonly #logger: Logger;
@@ -77,22 +80,26 @@ export class ThumbnailService {
     this.#logger = options.logger ?? silentLogger;
     this.#memory = new MemoryCache(options.memoryCacheBytes ?? defaultMemoryCacheSizeInBytes);
     this.#disk = options.diskCache === false ? null : new DiskCache(options.diskCache ?? {});
-    this.#pool = new ThumbnailPool({
+    this.#threads = resolveThreads(options.threads);
+    if (options.maxQueue !== undefined && (!Number.isSafeInteger(options.maxQueue) || options.maxQueue < 0)) {
+      throw new ThumbnailRequestError('maxQueue', `must be a non-negative integer (got ${options.maxQueue})`);
+    }
+    this.#poolOptions = {
       ...options,
+      threads: this.#threads,
       recordTiming: instrumentation,
       workerData: { logLevel: options.workerLogLevel ?? 'warn' },
-    });
+    };
     const disk = this.#disk;
-    const pool = this.#pool;
     const memory = this.#memory;
     this.metrics.bindGauges({
       memoryEntries: () => memory.entries,
       memoryBytes: () => memory.bytes,
       diskEntries: () => disk?.estimate.entries ?? 0,
       diskBytes: () => disk?.estimate.bytes ?? 0,
-      queueDepth: () => pool.queueDepth,
-      threads: () => pool.threads,
-      utilization: () => pool.utilization,
+      queueDepth: () => this.#pool?.queueDepth ?? 0,
+      threads: () => (this.#pool ? this.#pool.threads : 0),
+      utilization: () => this.#pool?.utilization ?? 0,
     });
   }
 
@@ -102,7 +109,7 @@ export class ThumbnailService {
   }
 
   get threads(): number {
-    return this.#pool.threads;
+    return this.#threads;
   }
 
   /**
@@ -198,7 +205,7 @@ export class ThumbnailService {
         options.onProgress?.(done, requests.length);
       }
     };
-    const lanes = Math.min(requests.length, this.#pool.threads * inFlightPerThread);
+    const lanes = Math.min(requests.length, this.#threads * inFlightPerThread);
     await Promise.all(Array.from({ length: lanes }, runOne));
     return outcomes;
   }
@@ -232,7 +239,7 @@ export class ThumbnailService {
     if (this.#closed) return;
     this.#closed = true;
     await Promise.allSettled([...this.#flights.values()].map((f) => f.promise));
-    await this.#pool.close();
+    await this.#pool?.close();
     if (this.#disk) {
       await this.#disk.flush();
       const m = this.metrics;
@@ -284,6 +291,7 @@ export class ThumbnailService {
     if (signal.aborted) throw new AbortedError('the thumbnail request was cancelled', { offset: request.block.offset });
     const webp = request.output.format === 'webp';
     const queued = timed ? performance.now() : 0;
+    this.#pool ??= new ThumbnailPool(this.#poolOptions);
     metrics.noteQueueDepth(this.#pool.queueDepth + 1);
     const reply: WorkerSuccess = await this.#pool.run({ request, instrumentation: timed, output: webp ? 'rgba' : 'png' }, signal);
     metrics.rendered++;
