@@ -36,6 +36,7 @@ export interface SpriteInjectionResult {
   outcome: PlannedSprite['outcome'];
   codec: string;
   level: string;
+  vramSafe: boolean;
   oldOffset: number;
   newOffset: number;
   oldPackedLength: number;
@@ -76,6 +77,7 @@ export function summarisePlan(plan: InjectionPlan): SpriteInjectionResult[] {
       outcome: s.outcome,
       codec: s.codec,
       level: s.level,
+      vramSafe: s.vramSafe,
       oldOffset: s.oldOffset,
       newOffset: s.newOffset,
       oldPackedLength: s.oldPackedLength,

@@ -30,6 +30,7 @@ import type { Rom } from '../rom/rom.js';
 import type { ChecksumReport } from '../rom/checksum.js';
 import { FreeSpaceAllocator, type FitStrategy } from './allocator.js';
 import { compressBest } from './compress.js';
+import { lz77UsesDistanceOne } from './vram.js';
 import {
   codecFor,
   declaredUnpackedLength,
@@ -69,7 +70,7 @@ export interface PlanOptions {
   strategy?: FitStrategy;
   /** Let relocated blocks cross a bank boundary (SNES LoROM 32 KiB, HiROM 64 KiB, GB 16 KiB). */
   allowBankCrossing?: boolean;
-  /** GBA LZ77/LZ11: encode VRAM-safe (no distance-1 copies). */
+  /** GBA LZ77/LZ11: always encode VRAM-safe (no distance-1 copies). LZ77 blocks whose original is VRAM-safe stay so without it. */
   vramSafe?: boolean;
   /** Definition variant id (default: the one that recognises the ROM). */
   variant?: string;
@@ -97,6 +98,8 @@ export interface PlannedSprite {
   level: string;
   /** Sizes every level gave (empty for raw and unchanged). */
   levelsTried: { level: string; size: number }[];
+  /** GBA LZ77/LZ11 encoded without distance-1 copies (asked for, or the original block was VRAM-safe). */
+  vramSafe: boolean;
   oldOffset: number;
   newOffset: number;
   oldPackedLength: number;
@@ -181,6 +184,7 @@ interface Pending {
   packed?: Uint8Array;
   level: string;
   levelsTried: { level: string; size: number }[];
+  vramSafe: boolean;
 }
 
 /**
@@ -211,13 +215,16 @@ export function planInjection(rom: Rom, definition: GameDefinition, edits: reado
       const unpacked = new Uint8Array(tileBytes.length + block.trailing.length);
       unpacked.set(tileBytes);
       unpacked.set(block.trailing, tileBytes.length);
-      const item: Pending = { edit, sprite, block, unpacked, tileCount, level: '', levelsTried: [] };
+      const item: Pending = { edit, sprite, block, unpacked, tileCount, level: '', levelsTried: [], vramSafe: false };
       if (!bytesEqual(unpacked, block.data)) {
         const codec = codecFor(sprite);
         if (codec === null) item.packed = unpacked;
         else {
           if (!codec.canCompress) throw new CodecCannotCompressError(sprite.name, sprite.codec);
-          const packed = compressBest(codec, unpacked, { vramSafe: options.vramSafe === true, ...(block.lz4Variant ? { variant: block.lz4Variant } : {}) });
+          // A VRAM-safe original (no distance-1 copies) may be decoded straight to VRAM by the game: keep it VRAM-safe.
+          const vramSafe = options.vramSafe === true || (sprite.codec === 'lz77' && !lz77UsesDistanceOne(rom.data, sprite.offset));
+          item.vramSafe = vramSafe;
+          const packed = compressBest(codec, unpacked, { vramSafe, ...(block.lz4Variant ? { variant: block.lz4Variant } : {}) });
           // Only the stream itself is written: encoders may pad (GBA BIOS streams to a word), and the slot already counts the padding.
           const streamLength = codec.decompress(packed.bytes, 0, { outputSizeInBytes: unpacked.length, maximumOutputSizeInBytes: unpacked.length }).packedLength;
           item.packed = packed.bytes.subarray(0, streamLength);
@@ -240,6 +247,7 @@ export function planInjection(rom: Rom, definition: GameDefinition, edits: reado
     codec: p.sprite.codec,
     level: p.level,
     levelsTried: p.levelsTried,
+    vramSafe: p.vramSafe,
     oldOffset: p.sprite.offset,
     newOffset: p.sprite.offset,
     oldPackedLength: p.block.packedLength,

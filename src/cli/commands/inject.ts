@@ -82,7 +82,7 @@ function withTransactionFlags(command: Command): Command {
     .option('--alignment <bytes>', 'alignment of relocated blocks (default: GBA 4, Mega Drive 2, else 1)')
     .option('--strategy <name>', 'free-space choice: best-fit (default) or first-fit')
     .option('--allow-bank-crossing', 'let a relocated block cross a bank boundary')
-    .option('--vram-safe', 'GBA LZ77/LZ11: encode without distance-1 copies (VRAM-safe BIOS call)')
+    .option('--vram-safe', 'GBA LZ77/LZ11: always encode without distance-1 copies (LZ77 blocks that were VRAM-safe stay so anyway)')
     .option('--variant <id>', 'definition variant (default: the one that recognises the ROM)')
     .option('--force', 'overwrite existing output and patch files')
     .option('--json', 'print a JSON object');
