@@ -20,7 +20,7 @@
 import { closeSync, constants, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, utimesSync, writeSync, appendFileSync } from 'node:fs';
 import { mkdir, rename, unlink, utimes, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve as resolvePath, sep } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { CacheCorruptError, IoError, ThumbnailRequestError } from '../errors.js';
 import { crc32 } from '../util/hash.js';
@@ -111,13 +111,15 @@ export class DiskCache {
     if (!Number.isSafeInteger(this.maximumBytes) || this.maximumBytes < headerSizeInBytes) {
       throw new ThumbnailRequestError('diskCacheBytes', `must be an integer of at least ${headerSizeInBytes} (got ${this.maximumBytes})`);
     }
-    this.#root = join(this.directory, layoutFolder);
+    this.#root = resolvePath(this.directory, layoutFolder);
   }
 
   #entryPath(key: string): { shard: string; path: string } {
     if (!keyPattern.test(key)) throw new ThumbnailRequestError('key', `a cache key is 64 lowercase hex digits (got ${JSON.stringify(key)})`);
-    const shard = join(this.#root, key.slice(0, 2));
-    return { shard, path: join(shard, key + entrySuffix) };
+    // Plain concatenation: the root is normalized once in the constructor and the key is checked
+    // hex, so path.join's normalization (measurable per hit) has nothing to do.
+    const shard = this.#root + sep + key.slice(0, 2);
+    return { shard, path: shard + sep + key + entrySuffix };
   }
 
   /**
