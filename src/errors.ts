@@ -298,6 +298,13 @@ export class PointerError extends RomgfxError {
   }
 }
 
+/** The pointers a definition declares to one sprite hold different addresses in this ROM. */
+export class PointersDisagreeError extends RomgfxError {
+  constructor(message: string, details: ErrorDetails = {}) {
+    super('ERR_POINTERS_DISAGREE', 'data', message, details);
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Thumbnails (pool, caches)
 // ---------------------------------------------------------------------------------------------

@@ -27,3 +27,4 @@ export {
 } from './match.js';
 export { readPointer, encodePointer, writePointer, pointerSlot, pointerWidthInBytes, type AddressMapping, type PointerSlot, type PointerWrite, type PointerValue } from './pointers.js';
 export { importSpritePalLocations, spritePalDefinitionsToJson, slugify } from './spritepal.js';
+export { locateSprite, type SpriteLocation } from './locate.js';

@@ -1,0 +1,46 @@
+/**
+ * Where a sprite is in a given ROM. A definition's `offset` says where the block was in the ROM
+ * the definition was written for; when the definition also declares pointers to the sprite, the
+ * pointers say where the block is *now* — after an injection relocated it, the offset is stale
+ * but the pointers were rewritten. The game follows the pointers, so romgfx does too.
+ */
+import { PointersDisagreeError, hex } from '../errors.js';
+import type { Rom } from '../rom/rom.js';
+import { resolveDefLocation, spriteLocation } from './match.js';
+import { pointerSlot, readPointer } from './pointers.js';
+import type { GameDefinition, SpriteDef } from './types.js';
+
+export interface SpriteLocation {
+  /** ROM offset of the block in this ROM. */
+  offset: number;
+  /** Where the offset came from: the definition's static offset or the declared pointers. */
+  from: 'definition' | 'pointers';
+  /** The definition's own offset (differs from `offset` when the sprite was relocated). */
+  definitionOffset: number;
+  /** Each declared pointer's slot and the offset it holds. */
+  pointers: { at: number; offset: number }[];
+}
+
+/**
+ * The sprite's block offset in `rom`: its declared pointers when it has any (they must all agree),
+ * else its definition offset. A pointer that cannot be read, or pointers that disagree, are
+ * errors: guessing would extract or overwrite the wrong bytes.
+ */
+export function locateSprite(rom: Rom, definition: GameDefinition, sprite: SpriteDef, variantId: string | undefined): SpriteLocation {
+  const definitionOffset = resolveDefLocation(spriteLocation(sprite, variantId), rom);
+  const pointers: { at: number; offset: number }[] = [];
+  for (const pointer of definition.pointers) {
+    if (pointer.target !== sprite.name) continue;
+    const slot = pointerSlot(pointer, variantId, rom);
+    pointers.push({ at: slot.at, offset: readPointer(rom.data, slot, rom).offset });
+  }
+  if (pointers.length === 0) return { offset: definitionOffset, from: 'definition', definitionOffset, pointers };
+  const offset = pointers[0]!.offset;
+  if (pointers.some((p) => p.offset !== offset)) {
+    throw new PointersDisagreeError(
+      `${definition.source}: the pointers to sprite "${sprite.name}" disagree: ${pointers.map((p) => `${hex(p.at)} → ${hex(p.offset)}`).join(', ')}`,
+      { sprite: sprite.name, pointers },
+    );
+  }
+  return { offset, from: 'pointers', definitionOffset, pointers };
+}
