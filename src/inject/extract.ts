@@ -9,7 +9,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Piscina } from 'piscina';
-import { InvalidArgumentError, NotAFileError, isRomgfxError, type RomgfxError } from '../errors.js';
+import { InvalidArgumentError, NotAFileError, SpriteNotFoundError, isRomgfxError, type RomgfxError } from '../errors.js';
 import { decodeTiles } from '../gfx/formats.js';
 import { encodeIndexedPng } from '../gfx/png.js';
 import { colourHex, paletteColour, type Palette } from '../gfx/palette.js';
@@ -18,7 +18,7 @@ import { openRom, type Rom } from '../rom/rom.js';
 import { writeFileAtomic } from '../util/files.js';
 import { ENGINE_VERSION, PACKAGE_ROOT } from '../version.js';
 import { fileStemFor, sidecarFormat, type SpriteSidecar } from './sidecar.js';
-import { readSpriteBlock, resolveSpritePalette, resolveSprites, tilesToImage, variantFor, type ResolvedSprite } from './sprites.js';
+import { readSpriteBlock, resolveEachSprite, resolveSpritePalette, tilesToImage, variantFor, type ResolvedSprite, type SpriteResolution } from './sprites.js';
 
 /** The compiled extract worker, resolved from the package root (the same file from src/ and dist/). */
 export const defaultExtractWorkerFile = join(PACKAGE_ROOT, 'dist', 'workers', 'extract-worker.js');
@@ -110,18 +110,14 @@ function errorJson(error: unknown): ExtractItemResult['error'] {
  * Extracts `items` of an open ROM into `outDir` (PNG + sidecar each, written atomically). A
  * failing item is reported, never thrown: one bad sprite does not stop the batch.
  */
-export function extractSpritesToFiles(rom: Rom, task: Omit<ExtractChunkTask, 'romPath'>, resolved?: readonly ResolvedSprite[]): ExtractItemResult[] {
-  let sprites: readonly ResolvedSprite[];
-  try {
-    sprites = resolved ?? resolveSprites(rom, task.definition, task.variant);
-  } catch (error) {
-    return task.items.map((item) => ({ sprite: item.sprite, ok: false, error: errorJson(error) }));
-  }
-  const byName = new Map(sprites.map((s) => [s.name, s]));
+export function extractSpritesToFiles(rom: Rom, task: Omit<ExtractChunkTask, 'romPath'>, resolved?: readonly SpriteResolution[]): ExtractItemResult[] {
+  const byName = new Map((resolved ?? resolveEachSprite(rom, task.definition, task.variant)).map((r) => [r.ok ? r.sprite.name : r.name, r]));
   return task.items.map((item): ExtractItemResult => {
     try {
-      const sprite = byName.get(item.sprite);
-      if (!sprite) throw new InvalidArgumentError(`no sprite named "${item.sprite}" in the definition`);
+      const resolution = byName.get(item.sprite);
+      if (!resolution) throw new SpriteNotFoundError(item.sprite, `game definition ${task.definition.id}`);
+      if (!resolution.ok) throw resolution.error;
+      const sprite = resolution.sprite;
       const pngName = `${item.stem}.png`;
       const extracted = extractSprite(rom, task.definition, sprite, {
         variant: task.variant,
@@ -221,7 +217,7 @@ export async function extractAll(romPath: string, definition: GameDefinition, ou
   let threads = 0;
 
   if (!usePool) {
-    const sprites = resolveSprites(rom, definition, variant);
+    const sprites = resolveEachSprite(rom, definition, variant);
     for (let i = 0; i < items.length; i += spritesPerTask) {
       results.push(...extractSpritesToFiles(rom, { ...base, items: items.slice(i, i + spritesPerTask) }, sprites));
       options.onProgress?.(results.length, items.length);

@@ -49,6 +49,8 @@ export {
 export { sidecarFormat, parseSidecar, fileStemFor, type SpriteSidecar } from './sidecar.js';
 export {
   resolveSprites,
+  resolveEachSprite,
+  type SpriteResolution,
   readSpriteBlock,
   resolveSpritePalette,
   tilesToImage,

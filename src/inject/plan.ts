@@ -27,6 +27,7 @@ import type { Palette } from '../gfx/palette.js';
 import { encodePointer, pointerWidthInBytes, readPointer, type PointerSlot } from '../defs/pointers.js';
 import type { CodecName, GameDefinition, PointerForm } from '../defs/types.js';
 import type { Rom } from '../rom/rom.js';
+import { resolveDefLocation } from '../defs/match.js';
 import type { ChecksumReport } from '../rom/checksum.js';
 import { FreeSpaceAllocator, type FitStrategy } from './allocator.js';
 import { compressBest } from './compress.js';
@@ -39,7 +40,7 @@ import {
   imageToTiles,
   readSpriteBlock,
   resolveSpritePalette,
-  resolveSprites,
+  resolveEachSprite,
   variantFor,
   type ResolvedSprite,
   type SpriteBlock,
@@ -193,7 +194,10 @@ interface Pending {
  */
 export function planInjection(rom: Rom, definition: GameDefinition, edits: readonly SpriteEdit[], options: PlanOptions = {}): InjectionPlan {
   const variant = options.variant ?? variantFor(rom, definition);
-  const sprites = resolveSprites(rom, definition, variant);
+  // Edited sprites must resolve; the others only matter as space in use (see buildAllocator).
+  const resolutions = resolveEachSprite(rom, definition, variant);
+  const sprites = resolutions.flatMap((r) => (r.ok ? [r.sprite] : []));
+  const unresolved = resolutions.flatMap((r) => (r.ok ? [] : [r]));
   const failures: RomgfxError[] = [];
   const fail = (error: unknown): void => {
     if (isRomgfxError(error)) failures.push(error);
@@ -208,6 +212,8 @@ export function planInjection(rom: Rom, definition: GameDefinition, edits: reado
     }
     seen.add(edit.sprite);
     try {
+      const broken = unresolved.find((r) => r.name === edit.sprite);
+      if (broken) throw broken.error;
       const sprite = findSprite(sprites, edit.sprite, `game definition ${definition.id}`);
       const block = readSpriteBlock(rom.data, sprite, definition.source);
       const { indices, tileCount } = editIndices(edit, sprite, block, rom, definition, options);
@@ -276,7 +282,7 @@ export function planInjection(rom: Rom, definition: GameDefinition, edits: reado
 
   // Pass 2: blocks that grew past their slot move to declared free space, if they can.
   if (movers.length > 0) {
-    const allocator = buildAllocator(rom, definition, sprites, variant, options);
+    const allocator = buildAllocator(rom, definition, sprites, unresolved, variant, options);
     for (const p of movers) {
       const packed = p.packed!;
       try {
@@ -348,7 +354,7 @@ function storedValue(slot: PointerSlot, pieces: readonly { at: number; bytes: Ui
  * sprite's stored block and every pointer slot (so a block relocated by an earlier run, which
  * sits in a range the definition still calls free, is never overwritten).
  */
-function buildAllocator(rom: Rom, definition: GameDefinition, sprites: readonly ResolvedSprite[], variant: string | undefined, options: PlanOptions): FreeSpaceAllocator {
+function buildAllocator(rom: Rom, definition: GameDefinition, sprites: readonly ResolvedSprite[], unresolved: readonly { index: number }[], variant: string | undefined, options: PlanOptions): FreeSpaceAllocator {
   const ranges = freeRangesFor(definition, variant).map((r) => ({ start: r.start, end: Math.min(r.end, rom.size) }));
   const allocator = new FreeSpaceAllocator(ranges, {
     alignment: options.alignment ?? defaultAlignment(rom.platform),
@@ -364,6 +370,16 @@ function buildAllocator(rom: Rom, definition: GameDefinition, sprites: readonly 
       length = sprite.def.storedLength ?? declaredUnpackedLength(sprite) ?? 1;
     }
     allocator.reserve(sprite.offset, sprite.offset + length);
+  }
+  // A sprite whose pointers are broken may be wherever they lead; hold back where the definition puts it.
+  for (const { index } of unresolved) {
+    const def = definition.sprites[index]!;
+    try {
+      const at = resolveDefLocation(def.offset, rom);
+      allocator.reserve(at, at + (def.storedLength ?? def.byteLength ?? (def.tileCount ?? 1) * 64));
+    } catch {
+      // Not even the definition's offset maps: there is nothing in the ROM to hold back.
+    }
   }
   for (const sprite of sprites) {
     for (const slot of sprite.pointers) {

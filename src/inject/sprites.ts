@@ -5,7 +5,7 @@
  * arrangement. Pure over the ROM bytes: no file I/O except reading a palette file a definition names.
  */
 import { dirname, isAbsolute, resolve as resolvePath } from 'node:path';
-import { DefinitionError, InvalidArgumentError, PointerError, SpriteNotFoundError, TileCountMismatchError, TileDataLengthError, hex } from '../errors.js';
+import { DefinitionError, InvalidArgumentError, PointerError, SpriteNotFoundError, TileCountMismatchError, TileDataLengthError, hex, isRomgfxError, type RomgfxError } from '../errors.js';
 import { getCodec } from '../codecs/index.js';
 import type { Codec } from '../codecs/types.js';
 import { getTileFormat, type TileFormat } from '../gfx/formats.js';
@@ -73,38 +73,65 @@ function slotOf(form: PointerSlot['form'], at: number, bankAt: number | undefine
   return bankAt === undefined ? { form, at } : { form, at, bankAt };
 }
 
+/** A sprite that resolved, or why it did not (a pointer outside the ROM, an unmapped bus address …). */
+export type SpriteResolution = { ok: true; sprite: ResolvedSprite } | { ok: false; name: string; index: number; error: RomgfxError };
+
 /**
- * Resolves every sprite of `definition` against `rom`. A sprite with pointers is found where its
- * pointers point (all of them must agree): after a relocation the definition's offset is stale,
- * and the pointers are what the game follows.
+ * Resolves each sprite of `definition` against `rom`, one at a time: a sprite whose offset or
+ * pointers are broken gets its own typed error and does not stop the others. A sprite with
+ * pointers is found where its pointers point (all must agree): after a relocation the
+ * definition's offset is stale, and the pointers are what the game follows.
  */
-export function resolveSprites(rom: Rom, definition: GameDefinition, variantId: string | undefined = variantFor(rom, definition)): ResolvedSprite[] {
-  const byName = new Map<string, PointerSlot[]>();
-  definition.pointers.forEach((pointer) => {
-    const where = pointerLocation(pointer, variantId);
-    const at = resolveDefLocation(where.at, rom);
-    const bankAt = where.bankAt ? resolveDefLocation(where.bankAt, rom) : undefined;
-    const list = byName.get(pointer.target) ?? [];
-    list.push(slotOf(pointer.form, at, bankAt));
-    byName.set(pointer.target, list);
+export function resolveEachSprite(rom: Rom, definition: GameDefinition, variantId: string | undefined = variantFor(rom, definition)): SpriteResolution[] {
+  const byName = new Map<string, { slots: PointerSlot[]; error?: RomgfxError }>();
+  for (const pointer of definition.pointers) {
+    const entry = byName.get(pointer.target) ?? { slots: [] };
+    byName.set(pointer.target, entry);
+    try {
+      const where = pointerLocation(pointer, variantId);
+      const at = resolveDefLocation(where.at, rom);
+      const bankAt = where.bankAt ? resolveDefLocation(where.bankAt, rom) : undefined;
+      entry.slots.push(slotOf(pointer.form, at, bankAt));
+    } catch (error) {
+      if (!isRomgfxError(error)) throw error;
+      entry.error ??= error;
+    }
+  }
+  return definition.sprites.map((def, index): SpriteResolution => {
+    try {
+      const pointerInfo = byName.get(def.name);
+      if (pointerInfo?.error) throw pointerInfo.error;
+      return { ok: true, sprite: resolveOne(rom, definition, def, index, variantId, pointerInfo?.slots ?? []) };
+    } catch (error) {
+      if (!isRomgfxError(error)) throw error;
+      return { ok: false, name: def.name, index, error };
+    }
   });
-  return definition.sprites.map((def, index) => {
-    const definedOffset = resolveDefLocation(spriteLocation(def, variantId), rom);
-    if (definedOffset >= rom.size) {
-      throw new DefinitionError(definition.source, `/sprites/${index}/offset`, `ROM offset ${hex(definedOffset)} is past the end of the ${hex(rom.size)}-byte ROM`);
+}
+
+function resolveOne(rom: Rom, definition: GameDefinition, def: SpriteDef, index: number, variantId: string | undefined, pointers: PointerSlot[]): ResolvedSprite {
+  const definedOffset = resolveDefLocation(spriteLocation(def, variantId), rom);
+  if (definedOffset >= rom.size) {
+    throw new DefinitionError(definition.source, `/sprites/${index}/offset`, `ROM offset ${hex(definedOffset)} is past the end of the ${hex(rom.size)}-byte ROM`);
+  }
+  let offset = definedOffset;
+  if (pointers.length > 0) {
+    const targets = pointers.map((slot) => readPointer(rom.data, slot, rom).offset);
+    const first = targets[0]!;
+    if (targets.some((t) => t !== first)) {
+      throw new PointerError(`the ${pointers.length} pointers to sprite "${def.name}" disagree: they point at ${targets.map((t) => hex(t)).join(', ')}`, { sprite: def.name, targets });
     }
-    const pointers = byName.get(def.name) ?? [];
-    let offset = definedOffset;
-    if (pointers.length > 0) {
-      const targets = pointers.map((slot) => readPointer(rom.data, slot, rom).offset);
-      const first = targets[0]!;
-      if (targets.some((t) => t !== first)) {
-        throw new PointerError(`the ${pointers.length} pointers to sprite "${def.name}" disagree: they point at ${targets.map((t) => hex(t)).join(', ')}`, { sprite: def.name, targets });
-      }
-      offset = first;
-    }
-    const format = getTileFormat(def.tileFormat ?? defaultTileFormatByPlatform[rom.platform] ?? 'snes4bpp');
-    return { name: def.name, index, def, offset, definedOffset, codec: def.codec, format, pointers };
+    offset = first;
+  }
+  const format = getTileFormat(def.tileFormat ?? defaultTileFormatByPlatform[rom.platform] ?? 'snes4bpp');
+  return { name: def.name, index, def, offset, definedOffset, codec: def.codec, format, pointers };
+}
+
+/** Resolves every sprite; throws the first sprite's error (see resolveEachSprite for one-by-one). */
+export function resolveSprites(rom: Rom, definition: GameDefinition, variantId: string | undefined = variantFor(rom, definition)): ResolvedSprite[] {
+  return resolveEachSprite(rom, definition, variantId).map((r) => {
+    if (!r.ok) throw r.error;
+    return r.sprite;
   });
 }
 

@@ -5,7 +5,7 @@ import { readPointer } from '../../src/defs/pointers.js';
 import { getCodec } from '../../src/codecs/index.js';
 import { extractSprite } from '../../src/inject/extract.js';
 import { applyPlan, injectIntoBytes, planInjection, verifyPlan, type SpriteEdit } from '../../src/inject/plan.js';
-import { readSpriteBlock, resolveSprites } from '../../src/inject/sprites.js';
+import { readSpriteBlock, resolveEachSprite, resolveSprites } from '../../src/inject/sprites.js';
 import {
   CodecCannotCompressError,
   InjectionConflictError,
@@ -16,6 +16,7 @@ import {
   OffPaletteColourError,
   IndexOutOfRangeError,
   VerifyFailedError,
+  PointerError,
 } from '../../src/errors.js';
 import { parseGameDefinition } from '../../src/defs/parse.js';
 import { encode as encodePng } from 'fast-png';
@@ -364,5 +365,20 @@ describe('copier headers', () => {
     expect(out.checksums()!.valid).toBe(true);
     const s = resolveSprites(out, fixture.definition)[0]!;
     expect(decodeTiles(s.format, readSpriteBlock(out.data, s).data)).toEqual(noisyArt(16, 4, 3));
+  });
+});
+
+describe('a broken sprite does not stop the others', () => {
+  it('a pointer outside the ROM fails only its own sprite', () => {
+    const fixture = buildInjectFixture('gba');
+    const json = structuredClone(fixture.definitionJson) as { pointers: Record<string, unknown>[] };
+    json.pointers[1]!.at = '0x3FFFFFE'; // a 4-byte pointer past the end of the 256 KiB ROM
+    const definition = parseGameDefinition(json, 'broken');
+    const rom = romFromBytes(fixture.bytes);
+    const resolutions = resolveEachSprite(rom, definition);
+    expect(resolutions.filter((r) => !r.ok).map((r) => (r.ok ? '' : r.name))).toEqual([fixture.sprites[1]!.name]);
+    expect(() => planInjection(rom, definition, [{ sprite: fixture.sprites[1]!.name, indices: spriteArt(16, 4, 1) }])).toThrow(PointerError);
+    const other = injectIntoBytes(rom, definition, [{ sprite: fixture.sprites[0]!.name, indices: noisyArt(16, 4, 8) }]);
+    expect(other.plan.sprites[0]!.outcome).toBe('relocated');
   });
 });
