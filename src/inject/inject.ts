@@ -241,6 +241,7 @@ export function readExtractFolder(dir: string, definition: GameDefinition): Fold
   }
   if (entries.length > maximumSidecarsPerFolder) throw new InvalidArgumentError(`${dir} holds ${entries.length} JSON files; at most ${maximumSidecarsPerFolder} are read`);
   const edits: FolderEdit[] = [];
+  const spritesByName = new Map(definition.sprites.map((s) => [s.name, s]));
   for (const entry of entries) {
     const path = join(dir, entry);
     const bytes = readFileBytes(path, maximumSidecarSizeInBytes);
@@ -253,7 +254,7 @@ export function readExtractFolder(dir: string, definition: GameDefinition): Fold
     // Other JSON files (notes, a definition copied in) are not sidecars; skip them quietly.
     if (json === null || typeof json !== 'object' || (json as { format?: unknown }).format !== sidecarFormat) continue;
     const sidecar = parseSidecar(json, path);
-    const sprite = definition.sprites.find((s) => s.name === sidecar.sprite);
+    const sprite = spritesByName.get(sidecar.sprite);
     if (!sprite) throw new SidecarError(path, 'sprite', `the definition ${definition.id} has no sprite named "${sidecar.sprite}"`);
     if (sprite.codec !== sidecar.codec) throw new SidecarError(path, 'codec', `says ${sidecar.codec}, the definition says ${sprite.codec}: extracted with a different definition?`);
     if (sidecar.definition && typeof sidecar.definition === 'object' && sidecar.definition.id !== definition.id) {

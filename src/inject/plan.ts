@@ -14,6 +14,7 @@ import {
   InjectionConflictError,
   InjectionDoesNotFitError,
   InvalidArgumentError,
+  SpriteNotFoundError,
   TileCountMismatchError,
   VerifyFailedError,
   hex,
@@ -35,7 +36,6 @@ import { lz77UsesDistanceOne } from './vram.js';
 import {
   codecFor,
   declaredUnpackedLength,
-  findSprite,
   freeRangesFor,
   imageToTiles,
   readSpriteBlock,
@@ -198,6 +198,8 @@ export function planInjection(rom: Rom, definition: GameDefinition, edits: reado
   const resolutions = resolveEachSprite(rom, definition, variant);
   const sprites = resolutions.flatMap((r) => (r.ok ? [r.sprite] : []));
   const unresolved = resolutions.flatMap((r) => (r.ok ? [] : [r]));
+  const spritesByName = new Map(sprites.map((s) => [s.name, s]));
+  const unresolvedByName = new Map(unresolved.map((r) => [r.name, r]));
   const failures: RomgfxError[] = [];
   const fail = (error: unknown): void => {
     if (isRomgfxError(error)) failures.push(error);
@@ -212,9 +214,10 @@ export function planInjection(rom: Rom, definition: GameDefinition, edits: reado
     }
     seen.add(edit.sprite);
     try {
-      const broken = unresolved.find((r) => r.name === edit.sprite);
+      const broken = unresolvedByName.get(edit.sprite);
       if (broken) throw broken.error;
-      const sprite = findSprite(sprites, edit.sprite, `game definition ${definition.id}`);
+      const sprite = spritesByName.get(edit.sprite);
+      if (!sprite) throw new SpriteNotFoundError(edit.sprite, `game definition ${definition.id}`);
       const block = readSpriteBlock(rom.data, sprite, definition.source);
       const { indices, tileCount } = editIndices(edit, sprite, block, rom, definition, options);
       const tileBytes = encodeTiles(sprite.format, indices);
