@@ -169,9 +169,19 @@ export class DiskCache {
 
   /** Stores an entry atomically, then evicts if the total passed the bound. */
   write(key: string, value: CachedThumbnail): void {
+    const stored = this.store(key, value);
+    if (stored > 0) this.noteStored(stored);
+  }
+
+  /**
+   * Writes an entry atomically (temporary file in the same folder, then rename) and returns its
+   * size in bytes (0 when it is larger than the whole cache and so not kept). Does not count or
+   * evict: thumbnail workers store what they rendered, and the owning process calls `noteStored`.
+   */
+  store(key: string, value: CachedThumbnail): number {
     const { shard, path } = this.#entryPath(key);
     const entry = encodeEntry(key, value);
-    if (entry.length > this.maximumBytes) return; // Larger than the whole cache: not kept.
+    if (entry.length > this.maximumBytes) return 0;
     if (!this.#knownShards.has(shard)) {
       try {
         mkdirSync(shard, { recursive: true });
@@ -180,8 +190,7 @@ export class DiskCache {
       }
       this.#knownShards.add(shard);
     }
-    if (this.#estimate === undefined) this.#estimate = this.#scanAndClean().scan;
-    const temp = join(shard, `.${key}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+    const temp = shard + sep + `.${key}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     let fd: number | undefined;
     try {
       fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
@@ -197,7 +206,13 @@ export class DiskCache {
       this.#knownShards.delete(shard);
       throw new IoError(`cannot write cache entry ${path}: ${(error as Error).message}`, { path }, { cause: error });
     }
-    this.#estimate.bytes += entry.length;
+    return entry.length;
+  }
+
+  /** Counts an entry of `bytes` stored (by this process or its workers) and evicts if the total passed the bound. */
+  noteStored(bytes: number): void {
+    this.#estimate ??= this.#scanAndClean().scan;
+    this.#estimate.bytes += bytes;
     this.#estimate.entries += 1;
     if (this.#estimate.bytes > this.maximumBytes) this.evict();
   }
@@ -235,7 +250,6 @@ export class DiskCache {
         await mkdir(shard, { recursive: true });
         this.#knownShards.add(shard);
       }
-      this.#estimate ??= this.#scanAndClean().scan;
       await writeFile(temp, entry, { flag: 'wx', mode: 0o644 });
       await rename(temp, path);
     } catch (error) {
@@ -243,9 +257,7 @@ export class DiskCache {
       this.#knownShards.delete(shard);
       throw new IoError(`cannot write cache entry ${path}: ${(error as Error).message}`, { path }, { cause: error });
     }
-    this.#estimate.bytes += entry.length;
-    this.#estimate.entries += 1;
-    if (this.#estimate.bytes > this.maximumBytes) this.evict();
+    this.noteStored(entry.length);
   }
 
   /** Rescans the folder and removes least-recently-used entries until the total is under the low-water mark. */
