@@ -110,16 +110,20 @@ function scanHal(data: Uint8Array, task: ChunkTask, scorer: GraphicsScorer, chec
     // Quick looks, then the earliest start whose look is within quickLookTolerance of the best:
     // a suffix that happens to keep the tiles aligned looks as good as the real start, and the
     // real start comes before its suffixes.
-    const looks: { p: number; quick: number; data: Uint8Array }[] = [];
+    const looks: { p: number; quick: number; drawnTiles: number; data: Uint8Array }[] = [];
     for (const p of starts) {
       if ((++decoded & 255) === 0) checkCancel();
       const result = hal.decompress(data, p);
-      looks.push({ p, quick: starts.length === 1 ? 0 : (scorer.best(result.data, task.formats, quickLookTiles)?.score ?? 0), data: result.data });
+      const look = scorer.best(result.data, task.formats, quickLookTiles);
+      looks.push({ p, quick: look?.score ?? 0, drawnTiles: look === null ? 0 : look.statistics.tiles - look.statistics.blankTiles, data: result.data });
     }
     let bestQuick = 0;
     for (const look of looks) if (look.quick > bestQuick) bestQuick = look.quick;
     let chosen = looks[0]!;
     for (const look of looks) if (look.quick >= bestQuick - quickLookTolerance && (chosen.quick < bestQuick - quickLookTolerance || look.p < chosen.p)) chosen = look;
+    // Noise at a glance: enough drawn tiles to judge, and far below the threshold. Most streams
+    // found in code and data end here, without the full score.
+    if (chosen.drawnTiles >= quickLookJudgeableTiles && chosen.quick < task.minimumScore * quickLookRejectFraction) continue;
     const bestStart = chosen.p;
     const bestData = chosen.data;
     scoreStream(data, 'hal', bestStart, streamEnd - bestStart, bestData, task, scorer, candidates);
@@ -133,6 +137,10 @@ export const startsLookedAtPerStreamEnd = 16;
 export const quickLookTolerance = 0.01;
 /** Tiles a quick look scores. */
 export const quickLookTiles = 32;
+/** A quick look with at least this many non-blank tiles can reject a stream... */
+export const quickLookJudgeableTiles = 12;
+/** ...when it scores below this fraction of the threshold. */
+export const quickLookRejectFraction = 0.5;
 
 /**
  * Output per packed byte above which a "stream" is a handful of fill commands, not art: drawn
