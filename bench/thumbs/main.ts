@@ -188,7 +188,7 @@ async function main(): Promise<void> {
     const byThreads = new Map<number, number[]>([[1, []], [2, []]]);
     const workerSeconds: number[] = [];
     const byInstrumentation = new Map<boolean, number[]>([[true, []], [false, []]]);
-    for (let run = 0; run < 3; run++) {
+    for (let run = 0; run < 5; run++) {
       for (const threads of run % 2 === 0 ? [1, 2] : [2, 1]) {
         const { ms, service } = await coldRun(requests, warmups, threads, true, null);
         const stats = service.stats();
