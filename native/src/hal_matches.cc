@@ -175,52 +175,73 @@ class BlockMin {
   HeapArray<int32_t> table_;
 };
 
-// Nearest live rank before / after a rank, with deletions (path-halving union-find).
+// The live ranks of one kind (sources still before i), as a bitset with a summary of non-empty
+// words: 24 KiB per kind for a 64 KiB input, so the nearest live rank on either side is a few
+// in-cache word scans (at most 64 summary bits per word) instead of a pointer chase.
 class LiveRanks {
  public:
   bool build(int32_t size, const int32_t* positions) {
     size_ = size;
-    if (!left_.reset(static_cast<size_t>(size) + 1) || !right_.reset(static_cast<size_t>(size) + 1)) return false;
-    for (int32_t r = 0; r < size; r++) {
-      const bool live = positions[r] != kUnused;
-      left_[r + 1] = live ? r + 1 : r;
-      right_[r] = live ? r : r + 1;
-    }
-    left_[0] = 0;
-    right_[size] = size;
+    words_ = (size + 63) >> 6;
+    summaryWords_ = (words_ + 63) >> 6;
+    if (!bits_.reset(static_cast<size_t>(words_) + 1) || !summary_.reset(static_cast<size_t>(summaryWords_) + 1)) return false;
+    for (int32_t r = 0; r < size; r++)
+      if (positions[r] != kUnused) bits_[r >> 6] |= uint64_t{1} << (r & 63);
+    for (int32_t w = 0; w < words_; w++)
+      if (bits_[w] != 0) summary_[w >> 6] |= uint64_t{1} << (w & 63);
     return true;
   }
+
   void remove(int32_t rank) {
-    left_[rank + 1] = rank;
-    right_[rank] = rank + 1;
+    const int32_t w = rank >> 6;
+    bits_[w] &= ~(uint64_t{1} << (rank & 63));
+    if (bits_[w] == 0) summary_[w >> 6] &= ~(uint64_t{1} << (w & 63));
   }
+
   // Nearest live rank < r, or -1.
-  int32_t before(int32_t r) {
-    int32_t* left = left_.data();
-    int32_t x = r;
-    while (left[x] != x) {
-      const int32_t parent = left[x];
-      left[x] = left[parent];
-      x = parent;
+  int32_t before(int32_t r) const {
+    if (r <= 0) return -1;
+    const int32_t t = r - 1;
+    const int32_t w = t >> 6;
+    const uint64_t here = bits_[w] & (~uint64_t{0} >> (63 - (t & 63)));
+    if (here != 0) return (w << 6) + 63 - __builtin_clzll(here);
+    if (w == 0) return -1;
+    const int32_t sw = w - 1;
+    int32_t s = sw >> 6;
+    uint64_t summary = summary_[s] & (~uint64_t{0} >> (63 - (sw & 63)));
+    while (summary == 0) {
+      if (s == 0) return -1;
+      summary = summary_[--s];
     }
-    return x - 1;
+    const int32_t word = (s << 6) + 63 - __builtin_clzll(summary);
+    return (word << 6) + 63 - __builtin_clzll(bits_[word]);
   }
+
   // Nearest live rank > r, or -1.
-  int32_t after(int32_t r) {
-    int32_t* right = right_.data();
-    int32_t x = r + 1;
-    while (x < size_ && right[x] != x) {
-      const int32_t parent = right[x];
-      right[x] = right[parent];
-      x = parent;
+  int32_t after(int32_t r) const {
+    const int32_t t = r + 1;
+    if (t >= size_) return -1;
+    const int32_t w = t >> 6;
+    const uint64_t here = bits_[w] & (~uint64_t{0} << (t & 63));
+    if (here != 0) return (w << 6) + __builtin_ctzll(here);
+    const int32_t sw = w + 1;
+    if (sw >= words_) return -1;
+    int32_t s = sw >> 6;
+    uint64_t summary = summary_[s] & (~uint64_t{0} << (sw & 63));
+    while (summary == 0) {
+      if (++s >= summaryWords_) return -1;
+      summary = summary_[s];
     }
-    return x < size_ ? x : -1;
+    const int32_t word = (s << 6) + __builtin_ctzll(summary);
+    return (word << 6) + __builtin_ctzll(bits_[word]);
   }
 
  private:
   int32_t size_ = 0;
-  HeapArray<int32_t> left_;
-  HeapArray<int32_t> right_;
+  int32_t words_ = 0;
+  int32_t summaryWords_ = 0;
+  HeapArray<uint64_t> bits_;
+  HeapArray<uint64_t> summary_;
 };
 
 }  // namespace
