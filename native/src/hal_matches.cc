@@ -67,13 +67,13 @@ bool buildSuffixArray(const int32_t* s, int32_t n, int32_t alphabet, int32_t* sa
   return true;
 }
 
-// Range minima over a fixed array in blocks of 64 values: ranges are walked over contiguous
+// Range minima over a fixed array in blocks of 32 values: ranges are walked over contiguous
 // memory inside blocks, and whole blocks come from a sparse table of block minima (small enough
 // to stay in cache; a sparse table over all 196,611 values of a 64 KiB input is 14 MB and every
 // query on it is a cache miss).
 class BlockMin {
  public:
-  static constexpr int32_t kShift = 6;
+  static constexpr int32_t kShift = 5;
   static constexpr int32_t kBlock = 1 << kShift;
 
   bool build(const int32_t* values, int32_t size) {
