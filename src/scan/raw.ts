@@ -22,6 +22,8 @@ export const minimumTileScore = 0.3;
 export const minimumEdgeTileScore = 0.4;
 /** Weak tiles in a row a run may contain. */
 export const maximumBadTilesInsideRun = 4;
+/** Blank tiles in a row a run may contain (empty cells of a sprite sheet; more is padding). */
+export const maximumBlankTilesInsideRun = 16;
 /** Phases are tried in steps of this many bytes (tile data is at least 16-byte aligned in practice). */
 const phaseStepInBytes = 16;
 
@@ -41,6 +43,7 @@ export function scanRaw(data: Uint8Array, task: ChunkTask, scorer: GraphicsScore
       let runStart = -1;
       let lastGood = -1;
       let bad = 0;
+      let blankRun = 0;
       let position = first;
       // Skip a run already going at the chunk start: it was reported by the chunk before.
       if (first - size >= 0 && first - size + size <= data.length) {
@@ -72,6 +75,7 @@ export function scanRaw(data: Uint8Array, task: ChunkTask, scorer: GraphicsScore
         runStart = -1;
         lastGood = -1;
         bad = 0;
+        blankRun = 0;
       };
       while (position + size <= data.length) {
         // Past the chunk's end only to finish a run.
@@ -85,13 +89,17 @@ export function scanRaw(data: Uint8Array, task: ChunkTask, scorer: GraphicsScore
             break;
           }
           const s = scores[k]!;
+          blankRun = 0;
           if (s >= minimumTileScore && (runStart >= 0 || s >= minimumEdgeTileScore)) {
             if (runStart < 0) runStart = position;
             if (s >= minimumEdgeTileScore) lastGood = position;
             bad = 0;
           } else if (s < 0) {
-            // Blank: part of a run, never its start or end.
-            if (runStart >= 0) bad = 0;
+            // Blank: part of a run, never its start or end; it neither breaks nor mends one
+            // (zero-filled data between weak tiles must not hold a run together), but a long
+            // empty stretch ends it.
+            if (runStart >= 0 && ++blankRun > maximumBlankTilesInsideRun) flush();
+            continue;
           } else if (runStart >= 0 && ++bad > maximumBadTilesInsideRun) {
             flush();
           }
