@@ -8,7 +8,7 @@ import { workerData, move, transferableSymbol, valueSymbol } from 'piscina';
 import { createLogger } from '../src/log.js';
 import { RomHandles } from '../src/thumbs/rom-handles.js';
 import { renderThumbnail, type Decompressor } from '../src/thumbs/render.js';
-import { failureFromError, type WorkerReply, type WorkerTask } from '../src/thumbs/protocol.js';
+import { answerMessage, failureFromError, type PoolMessage, type WorkerReply, type WorkerTask } from '../src/thumbs/protocol.js';
 import { getCodec } from '../src/codecs/index.js';
 import { DiskCache } from '../src/thumbs/disk-cache.js';
 
@@ -19,7 +19,13 @@ const roms = new RomHandles();
 const caches = new Map<string, DiskCache>();
 const decompress: Decompressor = (codec, bytes, offset, limits) => getCodec(codec).decompress(bytes, offset, limits);
 
-export default function renderTask(task: WorkerTask): WorkerReply {
+export default function handle(message: PoolMessage): unknown {
+  const { reply, transfer } = answerMessage(message, renderTask);
+  // The bytes are ours alone: transfer their buffers instead of copying them (Piscina's movable protocol).
+  return move({ [transferableSymbol]: transfer, [valueSymbol]: reply } as never);
+}
+
+function renderTask(task: WorkerTask): WorkerReply {
   try {
     const rom = roms.get(task.request.rom);
     const result = renderThumbnail(rom.data, task.request, task.output, decompress, task.instrumentation ? performance : null);
@@ -40,9 +46,7 @@ export default function renderTask(task: WorkerTask): WorkerReply {
       }
       if (task.instrumentation) storeSeconds = (performance.now() - start) / 1000;
     }
-    const reply: WorkerReply = { ok: true, ...result, storedBytes, storeError, storeSeconds };
-    // The bytes are ours alone: transfer their buffer instead of copying it (Piscina's movable protocol).
-    return move({ [transferableSymbol]: [result.bytes.buffer], [valueSymbol]: reply } as never) as unknown as WorkerReply;
+    return { ok: true, ...result, storedBytes, storeError, storeSeconds };
   } catch (error) {
     const reply = failureFromError(error);
     // Bad blocks are expected (scanners probe many): the caller gets the error; only internal failures are warnings here.

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { Piscina } from 'piscina';
 import { AbortedError, QueueFullError, RomgfxError, ThumbnailRequestError, ThumbnailWorkerError } from '../errors.js';
 import { PACKAGE_ROOT } from '../version.js';
-import { errorFromReply, type WorkerReply, type WorkerSuccess, type WorkerTask } from './protocol.js';
+import { errorFromReply, type PoolMessage, type PoolReply, type WorkerReply, type WorkerSuccess, type WorkerTask } from './protocol.js';
 
 /** The compiled worker entry point; resolved from the package root so src/ (tests) and dist/ (runtime) find the same file. */
 export const defaultWorkerFile = join(PACKAGE_ROOT, 'dist', 'workers', 'thumbnail.js');
@@ -19,6 +19,8 @@ export const maximumDefaultThreads = 4;
 export const maximumThreads = 64;
 /** Queued tasks per thread before submissions fail with QueueFullError. */
 export const queuedTasksPerThread = 256;
+/** Most tasks posted in one message: enough to amortise the per-message cost, few enough to keep both workers fed. */
+export const maximumBatchSize = 8;
 /** How long an idle worker stays alive. */
 export const defaultIdleTimeoutInMs = 30_000;
 
@@ -47,12 +49,15 @@ export function resolveThreads(threads: number | undefined): number {
 }
 
 export class ThumbnailPool {
-  readonly #piscina: Piscina<WorkerTask, WorkerReply>;
+  readonly #piscina: Piscina<PoolMessage, PoolReply>;
   readonly threads: number;
   readonly maxQueue: number;
   #closed = false;
   /** Tasks submitted and not yet settled (running + waiting). */
   #pending = 0;
+  /** Tasks submitted this turn, posted together by #flush. */
+  readonly #queue: QueuedTask[] = [];
+  #flushScheduled = false;
 
   constructor(options: PoolOptions = {}) {
     const threads = resolveThreads(options.threads);
@@ -60,7 +65,7 @@ export class ThumbnailPool {
     if (!Number.isSafeInteger(maxQueue) || maxQueue < 0) throw new ThumbnailRequestError('maxQueue', `must be a non-negative integer (got ${maxQueue})`);
     this.threads = threads;
     this.maxQueue = maxQueue;
-    this.#piscina = new Piscina<WorkerTask, WorkerReply>({
+    this.#piscina = new Piscina<PoolMessage, PoolReply>({
       filename: options.workerFile ?? defaultWorkerFile,
       // Fixed size: a worker costs ~100 ms to start (more with sharp loaded), and thumbnails come in bursts.
       minThreads: threads,
@@ -94,29 +99,92 @@ export class ThumbnailPool {
     return this.#piscina.completed;
   }
 
-  /** Runs a task. Rejects with the worker's RomgfxError, AbortedError, QueueFullError or ThumbnailWorkerError. */
-  async run(task: WorkerTask, signal?: AbortSignal): Promise<WorkerSuccess> {
-    if (signal?.aborted) throw new AbortedError('the thumbnail request was cancelled');
-    if (this.#pending >= this.threads + this.maxQueue) throw new QueueFullError(this.maxQueue);
-    let reply: WorkerReply;
+  /**
+   * Runs a task. Rejects with the worker's RomgfxError, AbortedError, QueueFullError or
+   * ThumbnailWorkerError. Tasks submitted in the same turn of the event loop are posted in
+   * batches (see #flush); a single task is posted alone and is cancellable mid-run.
+   */
+  run(task: WorkerTask, signal?: AbortSignal): Promise<WorkerSuccess> {
+    if (signal?.aborted) return Promise.reject(new AbortedError('the thumbnail request was cancelled', { offset: task.request.block.offset }));
+    if (this.#pending >= this.threads + this.maxQueue) return Promise.reject(new QueueFullError(this.maxQueue));
     this.#pending++;
-    try {
-      reply = await this.#piscina.run(task, signal ? { signal } : {});
-    } catch (error) {
-      throw translatePoolError(error, this.maxQueue, task);
-    } finally {
-      this.#pending--;
+    return new Promise<WorkerSuccess>((resolve, reject) => {
+      const item: QueuedTask = {
+        task,
+        signal,
+        settled: false,
+        onAbort: null,
+        settle: (error, reply) => {
+          if (item.settled) return;
+          item.settled = true;
+          this.#pending--;
+          if (item.onAbort) item.signal?.removeEventListener('abort', item.onAbort);
+          if (error) reject(error);
+          else resolve(reply!);
+        },
+      };
+      this.#queue.push(item);
+      if (!this.#flushScheduled) {
+        this.#flushScheduled = true;
+        // After this turn's microtasks: every lane that resumed on the last reply has submitted by then.
+        setImmediate(() => this.#flush());
+      }
+    });
+  }
+
+  /** Posts what was queued this turn: alone when there is spare capacity, else in batches of up to `maximumBatchSize`. */
+  #flush(): void {
+    this.#flushScheduled = false;
+    const items = this.#queue.splice(0).filter((item) => {
+      if (!item.signal?.aborted) return true;
+      item.settle(new AbortedError('the thumbnail request was cancelled', { offset: item.task.request.block.offset }));
+      return false;
+    });
+    const size = Math.min(maximumBatchSize, Math.max(1, Math.ceil(items.length / this.threads)));
+    for (let i = 0; i < items.length; i += size) {
+      const group = items.slice(i, i + size);
+      if (group.length === 1) this.#runAlone(group[0]!);
+      else this.#runBatch(group);
     }
-    if (!reply || typeof reply !== 'object' || typeof (reply as { ok?: unknown }).ok !== 'boolean') {
-      throw new ThumbnailWorkerError('the thumbnail worker sent a malformed reply', { offset: task.request.block.offset });
+  }
+
+  #runAlone(item: QueuedTask): void {
+    this.#piscina.run(item.task, item.signal ? { signal: item.signal } : {}).then(
+      (reply) => settleFromReply(item, reply),
+      (error: unknown) => item.settle(translatePoolError(error, this.maxQueue, item.task)),
+    );
+  }
+
+  #runBatch(group: QueuedTask[]): void {
+    // A batch is not cancellable as a whole (its other tasks still want it): a cancelled task
+    // stops being waited for at once, and its result, when it comes, is dropped.
+    for (const item of group) {
+      if (!item.signal) continue;
+      item.onAbort = () => item.settle(new AbortedError('the thumbnail request was cancelled', { offset: item.task.request.block.offset }));
+      item.signal.addEventListener('abort', item.onAbort, { once: true });
     }
-    if (!reply.ok) throw errorFromReply(reply);
-    return reply;
+    this.#piscina.run({ batch: group.map((item) => item.task) }).then(
+      (reply) => {
+        const replies = reply && typeof reply === 'object' && 'batch' in reply && Array.isArray(reply.batch) && reply.batch.length === group.length ? reply.batch : null;
+        group.forEach((item, k) => (replies ? settleFromReply(item, replies[k]) : item.settle(new ThumbnailWorkerError('the thumbnail worker sent a malformed batch reply', { offset: item.task.request.block.offset }))));
+      },
+      (error: unknown) => {
+        // The worker died or threw outside its per-task handling: run each task alone again, so
+        // only the one that causes it fails (a worker failure must not take its neighbours along).
+        const closing = error instanceof Error && (error.message === 'Terminating worker thread' || this.#closed);
+        for (const item of group) {
+          if (item.settled) continue;
+          if (closing) item.settle(translatePoolError(error, this.maxQueue, item.task));
+          else this.#runAlone(item);
+        }
+      },
+    );
   }
 
   /** Finishes queued and running tasks, then stops the workers. */
   async close(): Promise<void> {
     if (this.#closed) return;
+    if (this.#queue.length > 0) this.#flush();
     this.#closed = true;
     await this.#piscina.close();
   }
@@ -126,6 +194,24 @@ export class ThumbnailPool {
     this.#closed = true;
     await this.#piscina.destroy();
   }
+}
+
+interface QueuedTask {
+  readonly task: WorkerTask;
+  readonly signal: AbortSignal | undefined;
+  settled: boolean;
+  onAbort: (() => void) | null;
+  settle(error: RomgfxError | null | undefined, reply?: WorkerSuccess): void;
+}
+
+function settleFromReply(item: QueuedTask, reply: PoolReply | WorkerReply | undefined): void {
+  if (!reply || typeof reply !== 'object' || typeof (reply as { ok?: unknown }).ok !== 'boolean') {
+    item.settle(new ThumbnailWorkerError('the thumbnail worker sent a malformed reply', { offset: item.task.request.block.offset }));
+    return;
+  }
+  const single = reply as WorkerReply;
+  if (!single.ok) item.settle(errorFromReply(single));
+  else item.settle(null, single);
 }
 
 function translatePoolError(error: unknown, maxQueue: number, task: WorkerTask): RomgfxError {

@@ -45,6 +45,25 @@ export interface WorkerFailure {
 
 export type WorkerReply = WorkerSuccess | WorkerFailure;
 
+/**
+ * What the pool posts: one task, or several at once. Batching divides the per-message cost
+ * (structured clone, wake-up, bookkeeping) that otherwise keeps the main thread busy enough to
+ * stop a second worker from paying off on two cores.
+ */
+export type PoolMessage = WorkerTask | { readonly batch: readonly WorkerTask[] };
+export type PoolReply = WorkerReply | { readonly batch: readonly WorkerReply[] };
+
+/** Runs a message through `renderOne` (which never throws: failures are replies) and lists the buffers to transfer back. */
+export function answerMessage(message: PoolMessage, renderOne: (task: WorkerTask) => WorkerReply): { reply: PoolReply; transfer: ArrayBuffer[] } {
+  const transfer: ArrayBuffer[] = [];
+  const collect = (reply: WorkerReply): WorkerReply => {
+    if (reply.ok && reply.bytes.buffer instanceof ArrayBuffer && !transfer.includes(reply.bytes.buffer)) transfer.push(reply.bytes.buffer);
+    return reply;
+  };
+  if ('batch' in message) return { reply: { batch: message.batch.map((task) => collect(renderOne(task))) }, transfer };
+  return { reply: collect(renderOne(message)), transfer };
+}
+
 /** A RomgfxError rebuilt on the main thread from a worker's reply; `name` and `code` are the original's. */
 export function errorFromReply(reply: WorkerFailure): RomgfxError {
   const { name, code, category, message, details } = reply.error;

@@ -60,6 +60,31 @@ describe('ThumbnailService request path (scripted worker)', () => {
     expect(s.stats().errors).toEqual({ ERR_WORKER_FAILED: 1 });
   });
 
+  it('posts requests made together as one batch, and a crash inside a batch fails only its culprit', async () => {
+    const s = service({ threads: 1 });
+    const formats = ['ok', 'ok', 'fail', 'exit', 'ok', 'throw', 'ok'];
+    const outcomes = await Promise.allSettled(formats.map((f, i) => s.thumbnail(scriptedRequest(f, 10 + i))));
+    expect(outcomes.map((o) => (o.status === 'fulfilled' ? offsetOf(o.value.bytes) : (o.reason as RomgfxError).code))).toEqual([
+      10,
+      11,
+      'ERR_TEST_FAILURE',
+      'ERR_WORKER_FAILED',
+      14,
+      'ERR_WORKER_FAILED',
+      16,
+    ]);
+  });
+
+  it('stops waiting for a cancelled request inside a batch while the rest complete', async () => {
+    const s = service({ threads: 1 });
+    const controller = new AbortController();
+    const pending = [1, 2, 3, 4].map((i) => s.thumbnail(scriptedRequest('sleep', 100 + i), i === 2 ? { signal: controller.signal } : {}));
+    setTimeout(() => controller.abort(), 30);
+    const outcomes = await Promise.allSettled(pending);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+    expect((outcomes[1] as PromiseRejectedResult).reason).toBeInstanceOf(AbortedError);
+  });
+
   it('turns an error thrown out of the worker into ThumbnailWorkerError', async () => {
     const s = service();
     await expect(s.thumbnail(scriptedRequest('throw', 1))).rejects.toMatchObject({ code: 'ERR_WORKER_FAILED', message: expect.stringContaining('scripted worker threw') });

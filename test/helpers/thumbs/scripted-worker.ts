@@ -7,7 +7,7 @@
  *   throw   → throws a plain Error out of the handler
  *   fail    → replies with a romgfx failure (code ERR_TEST_FAILURE)
  */
-import type { WorkerReply, WorkerTask } from '../../../src/thumbs/protocol.js';
+import { answerMessage, type PoolMessage, type PoolReply, type WorkerReply, type WorkerTask } from '../../../src/thumbs/protocol.js';
 
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
@@ -17,7 +17,11 @@ function okReply(offset: number): WorkerReply {
   return { ok: true, kind: 'png', bytes, width: 1, height: 1, decodeSeconds: 0.001, encodeSeconds: 0.001, storeSeconds: 0, storedBytes: 0, storeError: null };
 }
 
-export default function scripted(task: WorkerTask): WorkerReply {
+export default function handle(message: PoolMessage): PoolReply {
+  return answerMessage(message, scripted).reply;
+}
+
+function scripted(task: WorkerTask): WorkerReply {
   const { format, offset } = task.request.block;
   switch (format) {
     case 'sleep':
