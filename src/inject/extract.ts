@@ -53,7 +53,7 @@ export function extractSprite(rom: Rom, definition: GameDefinition, sprite: Reso
   const colours: string[] = [];
   for (let i = 0; i < palette.count; i++) colours.push(colourHex(paletteColour(palette, i)));
   const sidecar: SpriteSidecar = {
-    format: sidecarFormat,
+    schema: sidecarFormat,
     sprite: sprite.name,
     image: context.imageName,
     offset: '0x' + sprite.offset.toString(16).toUpperCase(),
@@ -61,7 +61,7 @@ export function extractSprite(rom: Rom, definition: GameDefinition, sprite: Reso
     codec: sprite.codec,
     packedLength: block.packedLength,
     unpackedLength: block.data.length,
-    tileFormat: sprite.format.name,
+    format: sprite.format.name,
     tileCount: block.tileCount,
     arrangement: sprite.def.arrangement ?? { kind: 'sheet' },
     palette: { source, colours, transparentIndex0 },

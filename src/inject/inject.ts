@@ -252,7 +252,7 @@ export function readExtractFolder(dir: string, definition: GameDefinition): Fold
       throw new SidecarError(path, '(document)', `not JSON: ${(error as Error).message}`);
     }
     // Other JSON files (notes, a definition copied in) are not sidecars; skip them quietly.
-    if (json === null || typeof json !== 'object' || (json as { format?: unknown }).format !== sidecarFormat) continue;
+    if (json === null || typeof json !== 'object' || (json as { schema?: unknown }).schema !== sidecarFormat) continue;
     const sidecar = parseSidecar(json, path);
     const sprite = spritesByName.get(sidecar.sprite);
     if (!sprite) throw new SidecarError(path, 'sprite', `the definition ${definition.id} has no sprite named "${sidecar.sprite}"`);

@@ -12,7 +12,8 @@ export const sidecarFormat = 'romgfx-sprite/1';
 export const maximumSidecarSizeInBytes = 1024 * 1024;
 
 export interface SpriteSidecar {
-  format: typeof sidecarFormat;
+  /** Always `romgfx-sprite/1`: what marks a JSON file as a sidecar. */
+  schema: typeof sidecarFormat;
   sprite: string;
   /** The PNG beside it (a file name in the same folder). */
   image: string;
@@ -23,7 +24,8 @@ export interface SpriteSidecar {
   codec: CodecName;
   packedLength: number;
   unpackedLength: number;
-  tileFormat: string;
+  /** Tile format name (snes4bpp, gba4bpp, …). */
+  format: string;
   tileCount: number;
   arrangement: Arrangement | { kind: 'sheet' };
   palette: { source: string; colours: string[]; transparentIndex0: boolean };
@@ -42,7 +44,7 @@ const colourPattern = /^#[0-9a-f]{6}$/u;
 export function parseSidecar(json: unknown, path: string): SpriteSidecar {
   if (json === null || typeof json !== 'object' || Array.isArray(json)) field(path, '(document)', 'expected a JSON object');
   const o = json as Record<string, unknown>;
-  if (o.format !== sidecarFormat) field(path, 'format', `expected "${sidecarFormat}", got ${JSON.stringify(o.format)}`);
+  if (o.schema !== sidecarFormat) field(path, 'schema', `expected "${sidecarFormat}", got ${JSON.stringify(o.schema)}`);
   const text = (name: string, maximum: number): string => {
     const v = o[name];
     if (typeof v !== 'string' || v.length === 0 || v.length > maximum) field(path, name, `expected a string of 1-${maximum} characters`);
@@ -71,7 +73,7 @@ export function parseSidecar(json: unknown, path: string): SpriteSidecar {
     image,
     offset: text('offset', 20),
     codec: text('codec', 20) as CodecName,
-    tileFormat: text('tileFormat', 40),
+    format: text('format', 40),
     packedLength: integer('packedLength'),
     unpackedLength: integer('unpackedLength'),
     tileCount: integer('tileCount'),

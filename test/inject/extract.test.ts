@@ -60,7 +60,7 @@ describe('extractAll', () => {
     expect(result.failed).toBe(0);
     const first = fixture.sprites[0]!;
     const sidecar = parseSidecar(JSON.parse(readFileSync(join(out, `${first.name}.json`), 'utf8')), 'x');
-    expect(sidecar).toMatchObject({ sprite: first.name, codec: 'hal', packedLength: first.packedLength, unpackedLength: 16 * 32, tileFormat: 'snes4bpp', tileCount: 16, busAddress: '$82:8000' });
+    expect(sidecar).toMatchObject({ sprite: first.name, codec: 'hal', packedLength: first.packedLength, unpackedLength: 16 * 32, format: 'snes4bpp', tileCount: 16, busAddress: '$82:8000' });
     expect(sidecar.palette.source).toBe('rom');
     const png = decodePng(readFileSync(join(out, sidecar.image)));
     expect(png.kind).toBe('indexed');
@@ -91,9 +91,9 @@ describe('extractAll', () => {
   });
 
   it('parseSidecar rejects what inject-all cannot trust', () => {
-    const good = { format: 'romgfx-sprite/1', sprite: 's', image: 's.png', offset: '0x10', codec: 'hal', tileFormat: 'snes4bpp', packedLength: 1, unpackedLength: 32, tileCount: 1, palette: { source: 'grayscale', colours: ['#000000'] }, rom: { crc32: '0', sha1: 'x' } };
+    const good = { schema: 'romgfx-sprite/1', sprite: 's', image: 's.png', offset: '0x10', codec: 'hal', format: 'snes4bpp', packedLength: 1, unpackedLength: 32, tileCount: 1, palette: { source: 'grayscale', colours: ['#000000'] }, rom: { crc32: '0', sha1: 'x' } };
     expect(parseSidecar(good, 'g').sprite).toBe('s');
-    expect(() => parseSidecar({ ...good, format: 'other' }, 'b')).toThrow(SidecarError);
+    expect(() => parseSidecar({ ...good, schema: 'other' }, 'b')).toThrow(SidecarError);
     expect(() => parseSidecar({ ...good, image: '../x.png' }, 'b')).toThrow(/same folder/u);
     expect(() => parseSidecar({ ...good, tileCount: -1 }, 'b')).toThrow(/tileCount/u);
     expect(() => parseSidecar({ ...good, palette: { colours: ['red'] } }, 'b')).toThrow(/palette\/colours\/0/u);
