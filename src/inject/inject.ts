@@ -4,10 +4,10 @@
  * verified. The input ROM is never modified; `inPlace` replaces it only after the new bytes have
  * passed verification, keeping a timestamped backup beside it.
  */
-import { readdirSync, realpathSync, unlinkSync } from 'node:fs';
-import { basename, dirname, extname, join } from 'node:path';
+import { existsSync, readdirSync, realpathSync, unlinkSync } from 'node:fs';
+import { basename, dirname, extname, join, resolve as resolvePath } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { InvalidArgumentError, IoError, SidecarError, UsageError, VerifyFailedError } from '../errors.js';
+import { FileNotFoundError, InvalidArgumentError, IoError, SidecarError, UsageError, VerifyFailedError } from '../errors.js';
 import { createPatch, type PatchFormat } from '../patch/index.js';
 import type { GameDefinition } from '../defs/types.js';
 import { openRom, type Rom } from '../rom/rom.js';
@@ -162,6 +162,8 @@ export function injectSprites(romPath: string, definition: GameDefinition, edits
   if (!options.inPlace) {
     if (sameFile(output, romPath)) throw new UsageError(`the output ${output} is the input ROM: the input is never overwritten; use in-place (it keeps a backup)`);
     assertWritable(output, options.force);
+    // Fail before the work, not after it.
+    if (!existsSync(dirname(resolvePath(output)))) throw new FileNotFoundError(dirname(resolvePath(output)));
   }
   const patchFormat = options.patch !== undefined ? patchFormatFor(options.patch) : undefined;
   if (options.patch !== undefined) assertWritable(options.patch, options.force);
