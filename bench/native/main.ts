@@ -69,6 +69,8 @@ header('tiles4bpp_32k.bin in a fresh process, wall ms with process start (median
   const cli = join(PACKAGE_ROOT, 'bin', 'romgfx.js');
   const once = join(PACKAGE_ROOT, 'dist', 'bench', 'native', 'compress-once.js');
   const input = join(halDir, 'tiles4bpp_32k.bin');
+  // NaN when the command fails (printed as such, with the reason below the table).
+  const failures: string[] = [];
   const timed = (args: string[], nativeOn: boolean): number => {
     const times: number[] = [];
     for (let run = 0; run < 5; run++) {
@@ -79,7 +81,10 @@ header('tiles4bpp_32k.bin in a fresh process, wall ms with process start (median
         encoding: 'utf8',
       });
       times.push(performance.now() - start);
-      if (result.status !== 0) throw new Error(`${args.join(' ')} exited ${result.status}: ${result.stderr}`);
+      if (result.status !== 0) {
+        failures.push(`${args.slice(0, 2).join(' ')} … exited ${result.status}: ${(result.stderr ?? '').trim().split('\n')[0]}`);
+        return Number.NaN;
+      }
     }
     return median(times);
   };
@@ -97,6 +102,7 @@ header('tiles4bpp_32k.bin in a fresh process, wall ms with process start (median
     rows.push([level, reference ?? 'goal < 1000', onceNative, onceTs, cliNative, cliTs, verdict]);
   }
   table(rows);
+  for (const failure of failures) console.log(`FAILED: ${failure}`);
   console.log(`process start alone: bare \`node -e 0\` ${bareNode.toFixed(0)} ms, \`romgfx version --json\` ${bareCli.toFixed(0)} ms`);
   rmSync(scratch, { recursive: true, force: true });
 }
