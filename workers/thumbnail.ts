@@ -10,13 +10,10 @@ import { RomHandles } from '../src/thumbs/rom-handles.js';
 import { renderThumbnail, type Decompressor } from '../src/thumbs/render.js';
 import { answerMessage, failureFromError, type PoolMessage, type WorkerReply, type WorkerTask } from '../src/thumbs/protocol.js';
 import { getCodec } from '../src/codecs/index.js';
-import { DiskCache } from '../src/thumbs/disk-cache.js';
 
 const settings = (workerData ?? {}) as { logLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
 const logger = createLogger({ level: settings.logLevel ?? 'warn', name: 'romgfx-thumbnail-worker' });
 const roms = new RomHandles();
-/** Disk caches by folder, kept so each remembers the shard folders it already made. */
-const caches = new Map<string, DiskCache>();
 const decompress: Decompressor = (codec, bytes, offset, limits) => getCodec(codec).decompress(bytes, offset, limits);
 
 export default function handle(message: PoolMessage): unknown {
@@ -30,23 +27,7 @@ function renderTask(task: WorkerTask): WorkerReply {
     const rom = roms.get(task.request.rom);
     const result = renderThumbnail(rom.data, task.request, task.output, decompress, task.instrumentation ? performance : null);
     if (task.instrumentation) logger.debug({ offset: task.request.block.offset, decodeSeconds: result.decodeSeconds, encodeSeconds: result.encodeSeconds }, 'rendered');
-    let storedBytes = 0;
-    let storeError: string | null = null;
-    let storeSeconds = 0;
-    if (task.store && result.kind === 'png') {
-      const { directory, maximumBytes, key } = task.store;
-      let cache = caches.get(directory);
-      if (!cache) caches.set(directory, (cache = new DiskCache({ directory, maximumBytes })));
-      const start = task.instrumentation ? performance.now() : 0;
-      try {
-        storedBytes = cache.store(key, { bytes: result.bytes, width: result.width, height: result.height, format: 'png' });
-      } catch (error) {
-        // The thumbnail is still good: the caller logs this and serves it.
-        storeError = error instanceof Error ? error.message : String(error);
-      }
-      if (task.instrumentation) storeSeconds = (performance.now() - start) / 1000;
-    }
-    return { ok: true, ...result, storedBytes, storeError, storeSeconds };
+    return { ok: true, ...result };
   } catch (error) {
     const reply = failureFromError(error);
     // Bad blocks are expected (scanners probe many): the caller gets the error; only internal failures are warnings here.

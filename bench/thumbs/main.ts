@@ -108,7 +108,7 @@ async function childDisk(romPath: string, cacheDir: string): Promise<void> {
 async function sharpOnMain(requests: ThumbnailRequest[], warmups: ThumbnailRequest[], palette: boolean): Promise<{ ms: number; bytes: number }> {
   const pool = new ThumbnailPool({ threads: 2 });
   const encodeOne = async (request: ThumbnailRequest): Promise<number> => {
-    const reply = await pool.run({ request: normalizeRequest(request), instrumentation: false, output: 'rgba', store: null });
+    const reply = await pool.run({ request: normalizeRequest(request), instrumentation: false, output: 'rgba' });
     const image = sharp(reply.bytes, { raw: { width: reply.width, height: reply.height, channels: 4 } });
     const out = await (palette ? image.png({ palette: true, colours: 16, effort: 7, dither: 0 }) : image.png()).toBuffer();
     return out.length;

@@ -176,7 +176,7 @@ export class DiskCache {
   /**
    * Writes an entry atomically (temporary file in the same folder, then rename) and returns its
    * size in bytes (0 when it is larger than the whole cache and so not kept). Does not count or
-   * evict: thumbnail workers store what they rendered, and the owning process calls `noteStored`.
+   * evict: for a writer that is not the process owning the bound (it calls `noteStored`).
    */
   store(key: string, value: CachedThumbnail): number {
     const { shard, path } = this.#entryPath(key);

@@ -14,11 +14,6 @@ export interface WorkerTask {
   readonly instrumentation: boolean;
   /** `png`: the worker encodes an indexed PNG. `rgba`: the worker returns scaled RGBA pixels (for WebP, encoded by sharp on the main thread). */
   readonly output: 'png' | 'rgba';
-  /**
-   * PNG only: store the result in this disk cache under `key` before replying, so the file write
-   * runs in the worker (in parallel) instead of on the main thread. The main thread counts it.
-   */
-  readonly store: { readonly directory: string; readonly maximumBytes: number; readonly key: string } | null;
 }
 
 export interface WorkerSuccess {
@@ -31,11 +26,6 @@ export interface WorkerSuccess {
   /** Seconds spent decompressing + decoding + arranging + scaling, and encoding; 0 when not measured. */
   readonly decodeSeconds: number;
   readonly encodeSeconds: number;
-  /** Bytes the worker stored in the disk cache (0: not asked, or not kept), and why storing failed (null: it did not). */
-  readonly storedBytes: number;
-  readonly storeError: string | null;
-  /** Seconds the store took (0 when not measured). */
-  readonly storeSeconds: number;
 }
 
 export interface WorkerFailure {

@@ -293,8 +293,7 @@ export class ThumbnailService {
     const queued = timed ? performance.now() : 0;
     this.#pool ??= new ThumbnailPool(this.#poolOptions);
     metrics.noteQueueDepth(this.#pool.queueDepth + 1);
-    const store = disk && !webp ? { directory: disk.directory, maximumBytes: disk.maximumBytes, key } : null;
-    const reply: WorkerSuccess = await this.#pool.run({ request, instrumentation: timed, output: webp ? 'rgba' : 'png', store }, signal);
+    const reply: WorkerSuccess = await this.#pool.run({ request, instrumentation: timed, output: webp ? 'rgba' : 'png' }, signal);
     metrics.rendered++;
     if (timed) {
       const elapsed = (performance.now() - queued) / 1000;
@@ -312,14 +311,11 @@ export class ThumbnailService {
     } else {
       value = { bytes: reply.bytes, width: reply.width, height: reply.height, format: 'png', key };
     }
-    if (store) {
-      // The worker already stored it (the file write ran in parallel, off this thread); count it.
-      if (reply.storeError !== null) this.#logger.warn({ key, error: reply.storeError }, 'could not write thumbnail cache entry');
-      else if (reply.storedBytes > 0) disk!.noteStored(reply.storedBytes);
-      if (timed) metrics.observe('cache_write_disk', reply.storeSeconds);
-    } else if (disk) {
-      // WebP is encoded here: written off the main thread (libuv's pool); close() waits for it.
-      // A full or read-only disk must not fail the thumbnail: it is still correct, just not kept.
+    if (disk) {
+      // Written in the background on libuv's pool, not in a worker: on this storage a create +
+      // rename measured ~3 ms under load, which would idle a CPU worker (see ARCHITECTURE.md).
+      // close() waits for it. A full or read-only disk must not fail the thumbnail: it is still
+      // correct, just not kept.
       const start = timed ? performance.now() : 0;
       disk.writeInBackground(key, value, (error) => {
         if (error) this.#logger.warn({ err: error, key }, 'could not write thumbnail cache entry');
