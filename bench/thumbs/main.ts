@@ -81,11 +81,14 @@ async function timeAll(service: ThumbnailService, requests: ThumbnailRequest[]):
   return ms;
 }
 
-async function coldRun(requests: ThumbnailRequest[], warmups: ThumbnailRequest[], threads: number, instrumentation: boolean, cacheDir: string | null): Promise<{ ms: number; service: ThumbnailService }> {
+async function coldRun(requests: ThumbnailRequest[], warmups: ThumbnailRequest[], threads: number, instrumentation: boolean, cacheDir: string | null): Promise<{ ms: number; cpuMs: number; service: ThumbnailService }> {
   const service = new ThumbnailService({ threads, instrumentation, diskCache: cacheDir === null ? false : { directory: cacheDir } });
   await service.renderMany(warmups); // workers started, JIT warm, ROM mapped in each worker
+  // CPU time of the whole process (main thread and workers): far less disturbed by other load on a shared machine than wall time.
+  const cpu = process.cpuUsage();
   const ms = await timeAll(service, requests);
-  return { ms, service };
+  const used = process.cpuUsage(cpu);
+  return { ms, cpuMs: (used.user + used.system) / 1000, service };
 }
 
 async function childDisk(romPath: string, cacheDir: string): Promise<void> {
@@ -188,6 +191,7 @@ async function main(): Promise<void> {
     const byThreads = new Map<number, number[]>([[1, []], [2, []]]);
     const workerSeconds: number[] = [];
     const byInstrumentation = new Map<boolean, number[]>([[true, []], [false, []]]);
+    const cpuByInstrumentation = new Map<boolean, number[]>([[true, []], [false, []]]);
     for (let run = 0; run < 5; run++) {
       for (const threads of run % 2 === 0 ? [1, 2] : [2, 1]) {
         const { ms, service } = await coldRun(requests, warmups, threads, true, null);
@@ -198,11 +202,12 @@ async function main(): Promise<void> {
         byThreads.get(threads)!.push(ms);
       }
     }
-    for (let run = 0; run < 7; run++) {
+    for (let run = 0; run < 9; run++) {
       for (const on of run % 2 === 0 ? [true, false] : [false, true]) {
-        const { ms, service } = await coldRun(requests, warmups, 2, on, null);
+        const { ms, cpuMs, service } = await coldRun(requests, warmups, 2, on, null);
         await service.close();
         byInstrumentation.get(on)!.push(ms);
+        cpuByInstrumentation.get(on)!.push(cpuMs);
       }
     }
     const directCost = instrumentationCostPerRequestInMs();
@@ -248,6 +253,7 @@ async function main(): Promise<void> {
       ['warm disk (new process) / cold', cold / disk, '≥ 10', cold / disk >= 10 ? 'yes' : 'NO'],
       ['2 workers / 1 worker (cold)', one / two, '≥ 1.7', one / two >= 1.7 ? 'yes' : 'NO'],
       ['instrumentation overhead, end to end %', overhead * 100, '< 1', overhead < 0.01 ? 'yes' : 'NO'],
+      ['instrumentation overhead, CPU time %', (median(cpuByInstrumentation.get(true)!) / median(cpuByInstrumentation.get(false)!) - 1) * 100, '< 1', median(cpuByInstrumentation.get(true)!) / median(cpuByInstrumentation.get(false)!) - 1 < 0.01 ? 'yes' : 'NO'],
       ['instrumentation cost, direct % of cold request', directShare * 100, '< 1', directShare < 0.01 ? 'yes' : 'NO'],
       ['fast-png in workers / sharp on main (truecolor)', sharpTruecolor.ms / coldNoDisk, '> 1 = workers faster', ''],
       ['fast-png in workers / sharp on main (palette)', sharpPalette.ms / coldNoDisk, '> 1 = workers faster', ''],
@@ -255,6 +261,7 @@ async function main(): Promise<void> {
     console.log(`\nPNG bytes per thumbnail: fast-png indexed ${fastPngBytes.toFixed(0)}, sharp truecolor ${sharpTruecolor.bytes.toFixed(0)}, sharp palette ${sharpPalette.bytes.toFixed(0)}`);
     console.log(`worker time per thumbnail (decode + encode, median of runs): ${(median(workerSeconds) * 1e6).toFixed(0)} µs; wall time per thumbnail with 2 workers: ${((two / blockCount) * 1000).toFixed(0)} µs`);
     console.log(`instrumentation cost measured directly: ${(directCost * 1000).toFixed(2)} µs per request`);
+    console.log(`CPU ms per 1000 (all threads): instrumentation on ${cpuByInstrumentation.get(true)!.map((v) => v.toFixed(0)).join(' ')}; off ${cpuByInstrumentation.get(false)!.map((v) => v.toFixed(0)).join(' ')}`);
     console.log(`samples (ms): cold ${coldSamples.map((v) => v.toFixed(0)).join(' ')}; disk ${child.samples.map((v) => v.toFixed(0)).join(' ')}; 1w ${byThreads.get(1)!.map((v) => v.toFixed(0)).join(' ')}; 2w ${byThreads.get(2)!.map((v) => v.toFixed(0)).join(' ')}; on ${byInstrumentation.get(true)!.map((v) => v.toFixed(0)).join(' ')}; off ${byInstrumentation.get(false)!.map((v) => v.toFixed(0)).join(' ')}`);
   } finally {
     rmSync(workDir, { recursive: true, force: true });
