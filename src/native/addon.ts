@@ -11,7 +11,7 @@ import { PACKAGE_ROOT } from '../version.js';
 /** The addon's functions (see native/src/addon.cc for the argument contract). */
 export interface NativeAddon {
   abi(): number;
-  halDecode(bytes: Uint8Array, offset: number, limit: number, info: Float64Array): Uint8Array | undefined;
+  halDecode(bytes: Uint8Array, offset: number, limit: number, info: Float64Array, scratch: Uint8Array): boolean;
   halProbe(bytes: Uint8Array, offset: number, limit: number, info: Float64Array): boolean;
   halEncode(data: Uint8Array, level: number, info: Float64Array): Uint8Array | undefined;
   tilesDecodePlanar(bytes: Uint8Array, indices: Uint8Array, tileCount: number, layout: Uint8Array): number;
@@ -21,7 +21,7 @@ export interface NativeAddon {
 }
 
 /** The interface version this glue speaks; native/src/addon.cc kAbiVersion must match. */
-export const nativeAbiVersion = 1;
+export const nativeAbiVersion = 2;
 
 /** Where node-gyp puts the addon, relative to the package root. */
 export const nativeAddonRelativePath = join('native', 'build', 'Release', 'romgfx_native.node');

@@ -34,8 +34,8 @@ export const nativeStatusCodes = {
 
 /** The addon's level number for `max` (levels 1–4 are inhal's). */
 const nativeLevelMax = 5;
-/** Float64 slots the addon fills: status, packed length, output length, failure offset, value, count. */
-const infoLength = 6;
+/** Float64 slots the addon fills: status, packed length, output length, failure offset, value, count, scratch bytes touched. */
+const infoLength = 7;
 
 function outputLimit(limits: DecodeLimits | undefined): number {
   const requested = limits?.maximumOutputSizeInBytes;
@@ -90,15 +90,22 @@ export function createNativeHalKernels(addon: NativeAddon): HalKernels {
   // One result block per kernel set; calls are synchronous, so it is never shared between calls
   // in flight (and each worker thread has its own module instance).
   const info = new Float64Array(infoLength);
+  // The decoder's output buffer: exhal's zero-filled 64 KiB (a copy of a position not yet written
+  // reads 0). The addon writes into it; the output is copied out and what the walk touched is
+  // zeroed again before the call returns, whatever happened.
+  const scratch = new Uint8Array(maximumHalOutputSizeInBytes);
   return {
     implementation: 'native',
 
     decode(bytes: Uint8Array, offset = 0, limits?: DecodeLimits): DecodeResult {
       checkStart(bytes, offset);
       const limit = outputLimit(limits);
-      const data = addon.halDecode(bytes, offset, limit, info);
-      if (data === undefined) throw decodeFailure(info, limit);
-      return { data, packedLength: info[1]! };
+      try {
+        if (!addon.halDecode(bytes, offset, limit, info, scratch)) throw decodeFailure(info, limit);
+        return { data: scratch.slice(0, info[2]!), packedLength: info[1]! };
+      } finally {
+        scratch.fill(0, 0, info[6]!);
+      }
     },
 
     probe(bytes: Uint8Array, offset = 0, limits?: DecodeLimits): ProbeResult | null {
