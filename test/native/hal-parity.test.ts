@@ -115,6 +115,14 @@ describe('native HAL encoder = TypeScript encoder', () => {
     for (const level of levels) expectEncodeParity(new Uint8Array(0), level);
   });
 
+  it('large repetitive inputs (64 KiB of runs, a 2-letter alphabet, a period-3 pattern) at levels 3, 4 and max', () => {
+    const runs = new Uint8Array(65536);
+    for (let i = 0, run = 1, value = 0; i < runs.length; run = (run * 7 + 3) % 61 + 1, value = (value + 1) & 3) for (let k = 0; k < run && i < runs.length; k++) runs[i++] = value;
+    const twoLetters = seededBytes(65536, 99, 2);
+    const periodic = Uint8Array.from({ length: 40000 }, (_, i) => [0x12, 0x34, 0x48][i % 3]!);
+    for (const data of [runs, twoLetters, periodic]) for (const level of [3, 4, 'max'] as const) expectEncodeParity(data, level);
+  });
+
   for (const level of [...levels, 'max'] as const) {
     it(`level ${level}: random, structured, small-alphabet and mutated inputs give identical bytes`, () => {
       const runs = level === 1 || level === 2 ? 60 : 25;
