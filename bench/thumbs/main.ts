@@ -16,7 +16,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import sharp from 'sharp';
@@ -136,6 +136,30 @@ async function sharpOnMain(requests: ThumbnailRequest[], warmups: ThumbnailReque
   return { ms, bytes: bytes / requests.length };
 }
 
+/** WebP: sharp on the main thread (what the service does) vs sharp inside the workers. */
+async function webpPlacement(requests: ThumbnailRequest[], warmups: ThumbnailRequest[]): Promise<{ mainMs: number; workerMs: number }> {
+  const webpRequests = requests.map((r) => ({ ...r, output: { ...r.output, format: 'webp' as const } }));
+  const webpWarmups = warmups.map((r) => ({ ...r, output: { ...r.output, format: 'webp' as const } }));
+  const service = new ThumbnailService({ threads: 2, diskCache: false });
+  await service.renderMany(webpWarmups);
+  const mainMs = await timeAll(service, webpRequests);
+  await service.close();
+  const pool = new ThumbnailPool({ threads: 2, workerFile: join(dirname(fileURLToPath(import.meta.url)), 'sharp-worker.js'), workerData: { encoding: 'webp' } });
+  const runAll = async (list: ThumbnailRequest[]): Promise<void> => {
+    let next = 0;
+    const lane = async (): Promise<void> => {
+      while (next < list.length) await pool.run({ request: normalizeRequest(list[next++]!), instrumentation: false, output: 'rgba' });
+    };
+    await Promise.all(Array.from({ length: 16 }, lane));
+  };
+  await runAll(webpWarmups);
+  const start = performance.now();
+  await runAll(webpRequests);
+  const workerMs = performance.now() - start;
+  await pool.close();
+  return { mainMs, workerMs };
+}
+
 /** The instrumentation's own cost per request, measured directly: the clock reads and histogram updates one cold request makes. */
 function instrumentationCostPerRequestInMs(): number {
   const metrics = new ThumbnailMetrics(true);
@@ -215,6 +239,7 @@ async function main(): Promise<void> {
     // PNG placement.
     const sharpTruecolor = await sharpOnMain(requests, warmups, false);
     const sharpPalette = await sharpOnMain(requests, warmups, true);
+    const webp = await webpPlacement(requests, warmups);
     const fastPngBytes = await (async () => {
       const s = new ThumbnailService({ threads: 2, diskCache: false });
       const outcomes = await s.renderMany(requests.slice(0, 100));
@@ -243,6 +268,8 @@ async function main(): Promise<void> {
       ['cold, instrumentation off', off, perSecond(off), byInstrumentation.get(false)!.length],
       ['PNG by sharp on main (truecolor)', sharpTruecolor.ms, perSecond(sharpTruecolor.ms), 1],
       ['PNG by sharp on main (palette, effort 7)', sharpPalette.ms, perSecond(sharpPalette.ms), 1],
+      ['WebP by sharp on main (the service)', webp.mainMs, perSecond(webp.mainMs), 1],
+      ['WebP by sharp in the workers', webp.workerMs, perSecond(webp.workerMs), 1],
     ]);
     console.log('');
     const overhead = (on - off) / off;
@@ -262,6 +289,7 @@ async function main(): Promise<void> {
       ['instrumentation cost, direct % of cold request', directShare * 100, '< 1', directShare < 0.01 ? 'yes' : 'NO'],
       ['fast-png in workers / sharp on main (truecolor)', sharpTruecolor.ms / coldNoDisk, '> 1 = workers faster', ''],
       ['fast-png in workers / sharp on main (palette)', sharpPalette.ms / coldNoDisk, '> 1 = workers faster', ''],
+      ['WebP: sharp on main / sharp in workers', webp.workerMs / webp.mainMs, '> 1 = main faster', ''],
     ]);
     console.log(`\nPNG bytes per thumbnail: fast-png indexed ${fastPngBytes.toFixed(0)}, sharp truecolor ${sharpTruecolor.bytes.toFixed(0)}, sharp palette ${sharpPalette.bytes.toFixed(0)}`);
     console.log(`worker time per thumbnail (decode + encode, median of runs): ${(median(workerSeconds) * 1e6).toFixed(0)} µs; wall time per thumbnail with 2 workers: ${((two / blockCount) * 1000).toFixed(0)} µs`);
