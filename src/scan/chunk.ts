@@ -14,7 +14,7 @@
  * (collapse.ts), because a stream may start in one chunk and end in the next.
  */
 import { getCodec, maximumHalOutputSizeInBytes } from '../codecs/index.js';
-import type { TileFormat } from '../gfx/index.js';
+import { getTileFormat, type TileFormat } from '../gfx/index.js';
 import { computeHalChains } from './hal-chain.js';
 import { scanPb16 } from './pb16.js';
 import { scanRaw } from './raw.js';
@@ -110,17 +110,28 @@ function scanHal(data: Uint8Array, task: ChunkTask, scorer: GraphicsScorer, chec
     // Quick looks, then the earliest start whose look is within quickLookTolerance of the best:
     // a suffix that happens to keep the tiles aligned looks as good as the real start, and the
     // real start comes before its suffixes.
-    const looks: { p: number; quick: number; drawnTiles: number; data: Uint8Array }[] = [];
+    const looks: { p: number; quick: number; drawnTiles: number; wholeTiles: boolean; data: Uint8Array }[] = [];
     for (const p of starts) {
       if ((++decoded & 255) === 0) checkCancel();
       const result = hal.decompress(data, p);
       const look = scorer.best(result.data, task.formats, quickLookTiles);
-      looks.push({ p, quick: look?.score ?? 0, drawnTiles: look === null ? 0 : look.statistics.tiles - look.statistics.blankTiles, data: result.data });
+      looks.push({
+        p,
+        quick: look?.score ?? 0,
+        drawnTiles: look === null ? 0 : look.statistics.tiles - look.statistics.blankTiles,
+        wholeTiles: look !== null && result.data.length % getTileFormat(look.format).bytesPerTile === 0,
+        data: result.data,
+      });
     }
+    // Of the looks close to the best, those decoding to whole tiles (a prefix's extra output
+    // rarely is a whole number of tiles); of those the best look, the earliest on a tie.
     let bestQuick = 0;
     for (const look of looks) if (look.quick > bestQuick) bestQuick = look.quick;
-    let chosen = looks[0]!;
-    for (const look of looks) if (look.quick >= bestQuick - quickLookTolerance && (chosen.quick < bestQuick - quickLookTolerance || look.p < chosen.p)) chosen = look;
+    const close = looks.filter((look) => look.quick >= bestQuick - closeLookTolerance);
+    const whole = close.filter((look) => look.wholeTiles);
+    const pool = whole.length > 0 ? whole : close;
+    let chosen = pool[0]!;
+    for (const look of pool) if (look.quick > chosen.quick + quickLookTolerance || (look.quick >= chosen.quick - quickLookTolerance && look.p < chosen.p)) chosen = look;
     // Noise at a glance: enough drawn tiles to judge, and far below the threshold. Most streams
     // found in code and data end here, without the full score.
     if (chosen.drawnTiles >= quickLookJudgeableTiles && chosen.quick < task.minimumScore * quickLookRejectFraction) continue;
@@ -135,6 +146,8 @@ function scanHal(data: Uint8Array, task: ChunkTask, scorer: GraphicsScorer, chec
 export const startsLookedAtPerStreamEnd = 16;
 /** Quick-look scores this close to the best count as equal (the earliest start wins). */
 export const quickLookTolerance = 0.01;
+/** Looks this close to the best are candidates for the whole-tiles preference. */
+export const closeLookTolerance = 0.05;
 /** Tiles a quick look scores. */
 export const quickLookTiles = 32;
 /** A quick look with at least this many non-blank tiles can reject a stream... */

@@ -8,12 +8,12 @@
  *   a repeat flag, never as a literal. A literal equal to the byte two back is a stream that no
  *   encoder made, so the run stops there.
  *
- * The run ends after its last drawn tile, and its packed length is where that tile's second
- * packet ends. A start a few bytes before or inside a real stream often falls in step with its
- * packets after a few junk bytes and then decodes the same tiles shifted by whole rows, which
- * look just as drawn; of overlapping runs the one with the most drawn tiles is kept. PB16 edges
- * are therefore an estimate: on the fixtures within 64 bytes of the true ones, often exact, not
- * always (see test/scan/planted.test.ts).
+ * The run starts and ends at a clearly drawn tile, and its packed length is where the last
+ * tile's second packet ends. A start a few bytes before or inside a real stream often falls in
+ * step with its packets after a few junk bytes and then decodes the same tiles, shifted by whole
+ * rows, which look just as drawn. Of overlapping runs the longest is kept (ties: the most drawn
+ * tiles, the better quick look, the earlier start). PB16 edges are therefore an estimate: over
+ * four seeded fixture ROMs (24 streams) 14 were exact and the rest within 5 bytes.
  */
 import { getCodec } from '../codecs/index.js';
 import { getTileFormat } from '../gfx/index.js';
@@ -24,6 +24,11 @@ import type { ScanCandidate } from './types.js';
 
 /** A PB16 tile must be at least this coherent: random flag bytes repeat rows by chance, so the bar is above raw's. */
 export const minimumPb16TileScore = 0.45;
+/**
+ * The first and last tiles of a run must be clearly drawn: junk bytes before or after a stream
+ * decode to repeat-heavy tiles that pass the lower bar.
+ */
+export const minimumPb16FirstTileScore = 0.6;
 /** The longest PB16 run followed, in tiles (64 KiB of 2bpp tiles: all of GB VRAM's tile area several times over). */
 export const maximumPb16RunInTiles = 4096;
 /** Weak (not blank, not drawn) tiles in a row a run may contain; it ends at its last drawn tile. */
@@ -83,10 +88,15 @@ export function scanPb16(data: Uint8Array, task: ChunkTask, scorer: GraphicsScor
       if (!ok) break;
       scorer.tileScores(tile, gb2bpp, 1, tileScore);
       const s = tileScore[0]!;
+      if (tiles === 0 && s < minimumPb16FirstTileScore) break;
       if (s >= minimumPb16TileScore) {
-        lastGoodEnd = inPos;
-        lastGoodTiles = tiles + 1;
-        drawnAtLastGood = ++drawn;
+        // The run ends at its last clearly drawn tile: a junk tile after the stream may pass the lower bar.
+        drawn++;
+        if (s >= minimumPb16FirstTileScore) {
+          lastGoodEnd = inPos;
+          lastGoodTiles = tiles + 1;
+          drawnAtLastGood = drawn;
+        }
         weak = 0;
       } else if (tiles === 0) {
         // A run starts with a drawn tile.
@@ -103,10 +113,10 @@ export function scanPb16(data: Uint8Array, task: ChunkTask, scorer: GraphicsScor
     const known = byEnd.get(lastGoodEnd);
     if (known === undefined || better({ drawn: drawnAtLastGood, quick }, known)) byEnd.set(lastGoodEnd, { start: p, tiles: lastGoodTiles, drawn: drawnAtLastGood, quick });
   }
-  // Of overlapping runs, the one with the most drawn tiles is the stream: only the real start
-  // decodes every tile of it in step (a start before it adds junk and shifts the tiles, a start
-  // inside it misses the first ones). Ties: the better quick look, then the earlier start.
-  const runs = [...byEnd].map(([runEnd, run]) => ({ ...run, end: runEnd })).sort((a, b) => (better(a, b) ? -1 : better(b, a) ? 1 : a.start - b.start));
+  // Of overlapping runs the longest is the stream (a start inside it misses its first tiles; a
+  // start before it rarely passes the first-tile bar). Ties: most drawn tiles, better quick look,
+  // earlier start.
+  const runs = [...byEnd].map(([runEnd, run]) => ({ ...run, end: runEnd })).sort((a, b) => b.end - b.start - (a.end - a.start) || (better(a, b) ? -1 : better(b, a) ? 1 : a.start - b.start));
   const kept: typeof runs = [];
   for (const run of runs) {
     if (kept.some((k) => k.start < run.end && run.start < k.end)) continue;

@@ -23,7 +23,7 @@ export interface PlantedRom {
 }
 
 /**
- * Sprite tiles whose first and last tiles are clearly drawn (tile score at least 0.5): raw and
+ * Sprite tiles whose first and last tiles are clearly drawn (tile score at least 0.6): raw and
  * PB16 blocks have no length of their own, and the scanner reports them from the first to the
  * last drawn tile — that is its documented contract for headerless data.
  */
@@ -34,7 +34,7 @@ function artTiles(format: string, tileCount: number, seed: number): Uint8Array {
     const bytes = encodeTiles(f, spriteTileIndices(tileCount, f.bpp, seed + attempt * 7919));
     const drawn = (t: number) => {
       scorer.tileScores(bytes.subarray(t * f.bytesPerTile, (t + 1) * f.bytesPerTile), f, 1, scores);
-      return scores[0]! >= 0.5;
+      return scores[0]! >= 0.6;
     };
     if (drawn(0) && drawn(tileCount - 1)) return bytes;
   }
