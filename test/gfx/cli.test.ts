@@ -146,6 +146,15 @@ describe('romgfx render / import layouts', () => {
     }
   });
 
+  it('a small block:2x2 extract (narrower than 128 pixels) imports back without --metatiles-per-row', () => {
+    const tiles = fixture('tiles/small16.snes4bpp.bin');
+    const result = run('extract', tiles, '--offset', '0', '--format', 'snes4bpp', '--tiles', '8', '--layout', 'block:2x2', '-o', 'block.png', '--json');
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ width: 32, height: 16 });
+    expect(run('import', 'block.png', '--format', 'snes4bpp', '--layout', 'block:2x2', '-o', 'block.bin').code).toBe(0);
+    expect(equalBytes(read('block.bin'), new Uint8Array(readFileSync(tiles)).subarray(0, 256))).toBe(true);
+  });
+
   it('layout flags that contradict each other are usage errors', () => {
     const result = run('render', '--tiles', fixture('tiles/small16.snes4bpp.bin'), '--format', 'snes4bpp', '--layout', 'gb-8x16', '--tiles-per-row', '4', '-o', 'bad.png');
     expect(result.code, result.stderr).toBe(64);

@@ -9,7 +9,7 @@ import type { Command } from 'commander';
 import type { Cli } from '../context.js';
 import { openRom } from '../../rom/rom.js';
 import { getCodec } from '../../codecs/index.js';
-import { UsageError, TileDataLengthError, hex } from '../../errors.js';
+import { UsageError, TileDataLengthError, ImageSizeError, hex } from '../../errors.js';
 import { assertWritable, writeFileAtomic } from '../../util/files.js';
 import { platformOption } from './rom.js';
 import {
@@ -336,12 +336,15 @@ export function register(program: Command, cli: Cli): void {
         let indices: Uint8Array;
         if (layout.metatiles) {
           const m = layout.metatiles;
-          const perRow = layout.metatilesPerRow ?? Math.max(1, Math.floor(16 / m.widthInTiles));
+          // Without --metatiles-per-row the image's own width says how many sit in a row.
+          const metatileWidth = m.widthInTiles * 8;
+          if (image.width % metatileWidth !== 0) throw new ImageSizeError(`image is ${image.width} pixels wide, not a whole number of ${metatileWidth}-pixel metatiles`, { width: image.width, metatileWidth });
+          const perRow = layout.metatilesPerRow ?? image.width / metatileWidth;
           const metatiles = perRow * Math.floor(image.height / (m.heightInTiles * 8));
           const fullCount = m.kind === 'block' ? metatiles * m.widthInTiles * m.heightInTiles : Math.ceil(metatiles / (snesObjTilesPerRow / m.widthInTiles)) * m.heightInTiles * snesObjTilesPerRow;
           const tileCount = wanted ?? fullCount;
           if (metatileCount(m, tileCount) > metatiles) throw new TileDataLengthError(`--tiles ${tileCount} needs more metatiles than the image holds (${metatiles})`, { tileCount, metatiles });
-          indices = unarrangeMetatiles(image, tileCount, m, layout.metatilesPerRow === undefined ? {} : { metatilesPerRow: layout.metatilesPerRow });
+          indices = unarrangeMetatiles(image, tileCount, m, { metatilesPerRow: perRow });
         } else {
           indices = unarrangeSheet(image, { ...layout.sheet, ...(wanted === undefined ? {} : { tileCount: wanted }) }).indices;
         }
