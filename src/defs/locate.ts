@@ -7,7 +7,7 @@
 import { PointersDisagreeError, hex } from '../errors.js';
 import type { Rom } from '../rom/rom.js';
 import { resolveDefLocation, spriteLocation } from './match.js';
-import { pointerSlot, readPointer } from './pointers.js';
+import { pointerSlot, readPointer, type PointerSlot } from './pointers.js';
 import type { GameDefinition, SpriteDef } from './types.js';
 
 export interface SpriteLocation {
@@ -18,7 +18,7 @@ export interface SpriteLocation {
   /** The definition's own offset (differs from `offset` when the sprite was relocated). */
   definitionOffset: number;
   /** Each declared pointer's slot and the offset it holds. */
-  pointers: { at: number; offset: number }[];
+  pointers: { slot: PointerSlot; offset: number }[];
 }
 
 /**
@@ -28,18 +28,18 @@ export interface SpriteLocation {
  */
 export function locateSprite(rom: Rom, definition: GameDefinition, sprite: SpriteDef, variantId: string | undefined): SpriteLocation {
   const definitionOffset = resolveDefLocation(spriteLocation(sprite, variantId), rom);
-  const pointers: { at: number; offset: number }[] = [];
+  const pointers: { slot: PointerSlot; offset: number }[] = [];
   for (const pointer of definition.pointers) {
     if (pointer.target !== sprite.name) continue;
     const slot = pointerSlot(pointer, variantId, rom);
-    pointers.push({ at: slot.at, offset: readPointer(rom.data, slot, rom).offset });
+    pointers.push({ slot, offset: readPointer(rom.data, slot, rom).offset });
   }
   if (pointers.length === 0) return { offset: definitionOffset, from: 'definition', definitionOffset, pointers };
   const offset = pointers[0]!.offset;
   if (pointers.some((p) => p.offset !== offset)) {
     throw new PointersDisagreeError(
-      `${definition.source}: the pointers to sprite "${sprite.name}" disagree: ${pointers.map((p) => `${hex(p.at)} → ${hex(p.offset)}`).join(', ')}`,
-      { sprite: sprite.name, pointers },
+      `${definition.source}: the pointers to sprite "${sprite.name}" disagree: ${pointers.map((p) => `${hex(p.slot.at)} → ${hex(p.offset)}`).join(', ')}`,
+      { sprite: sprite.name, pointers: pointers.map((p) => ({ at: p.slot.at, offset: p.offset })) },
     );
   }
   return { offset, from: 'pointers', definitionOffset, pointers };

@@ -5,15 +5,16 @@
  * arrangement. Pure over the ROM bytes: no file I/O except reading a palette file a definition names.
  */
 import { dirname, isAbsolute, resolve as resolvePath } from 'node:path';
-import { DefinitionError, InvalidArgumentError, PointerError, SpriteNotFoundError, TileCountMismatchError, TileDataLengthError, hex, isRomgfxError, type RomgfxError } from '../errors.js';
+import { DefinitionError, InvalidArgumentError, SpriteNotFoundError, TileCountMismatchError, TileDataLengthError, hex, isRomgfxError, type RomgfxError } from '../errors.js';
 import { getCodec } from '../codecs/index.js';
 import type { Codec } from '../codecs/types.js';
 import { getTileFormat, type TileFormat } from '../gfx/formats.js';
 import { arrangeSheet, checkIndicesFitBpp, checkWholeTiles, renderIndexedImage, unarrangeMetatiles, unarrangeSheet, type IndexedImage, type MetatileLayout } from '../gfx/image.js';
 import { decodeBgr555, decodeConsolePalette, decodeDmgPalette, decodeMdPalette, decodeNesPalette, grayscalePalette, parsePaletteFile, subPalette, type Palette } from '../gfx/palette.js';
 import { pixelsPerTile } from '../gfx/kernels.js';
-import { freeSpaceFor, matchDefinition, pointerLocation, resolveDefLocation, romFacts, spriteLocation } from '../defs/match.js';
-import { readPointer, type PointerSlot } from '../defs/pointers.js';
+import { freeSpaceFor, matchDefinition, resolveDefLocation, romFacts, spriteLocation } from '../defs/match.js';
+import type { PointerSlot } from '../defs/pointers.js';
+import { locateSprite } from '../defs/locate.js';
 import type { Arrangement, CodecName, FreeRange, GameDefinition, PaletteSource, SpriteDef } from '../defs/types.js';
 import type { Rom } from '../rom/rom.js';
 import { readFileBytes } from '../rom/source.js';
@@ -69,10 +70,6 @@ export function variantFor(rom: Rom, definition: GameDefinition): string | undef
   return matchDefinition([definition], romFacts(rom))?.variant.id;
 }
 
-function slotOf(form: PointerSlot['form'], at: number, bankAt: number | undefined): PointerSlot {
-  return bankAt === undefined ? { form, at } : { form, at, bankAt };
-}
-
 /** A sprite that resolved, or why it did not (a pointer outside the ROM, an unmapped bus address …). */
 export type SpriteResolution = { ok: true; sprite: ResolvedSprite } | { ok: false; name: string; index: number; error: RomgfxError };
 
@@ -83,25 +80,9 @@ export type SpriteResolution = { ok: true; sprite: ResolvedSprite } | { ok: fals
  * definition's offset is stale, and the pointers are what the game follows.
  */
 export function resolveEachSprite(rom: Rom, definition: GameDefinition, variantId: string | undefined = variantFor(rom, definition)): SpriteResolution[] {
-  const byName = new Map<string, { slots: PointerSlot[]; error?: RomgfxError }>();
-  for (const pointer of definition.pointers) {
-    const entry = byName.get(pointer.target) ?? { slots: [] };
-    byName.set(pointer.target, entry);
-    try {
-      const where = pointerLocation(pointer, variantId);
-      const at = resolveDefLocation(where.at, rom);
-      const bankAt = where.bankAt ? resolveDefLocation(where.bankAt, rom) : undefined;
-      entry.slots.push(slotOf(pointer.form, at, bankAt));
-    } catch (error) {
-      if (!isRomgfxError(error)) throw error;
-      entry.error ??= error;
-    }
-  }
   return definition.sprites.map((def, index): SpriteResolution => {
     try {
-      const pointerInfo = byName.get(def.name);
-      if (pointerInfo?.error) throw pointerInfo.error;
-      return { ok: true, sprite: resolveOne(rom, definition, def, index, variantId, pointerInfo?.slots ?? []) };
+      return { ok: true, sprite: resolveOne(rom, definition, def, index, variantId) };
     } catch (error) {
       if (!isRomgfxError(error)) throw error;
       return { ok: false, name: def.name, index, error };
@@ -109,22 +90,14 @@ export function resolveEachSprite(rom: Rom, definition: GameDefinition, variantI
   });
 }
 
-function resolveOne(rom: Rom, definition: GameDefinition, def: SpriteDef, index: number, variantId: string | undefined, pointers: PointerSlot[]): ResolvedSprite {
+function resolveOne(rom: Rom, definition: GameDefinition, def: SpriteDef, index: number, variantId: string | undefined): ResolvedSprite {
   const definedOffset = resolveDefLocation(spriteLocation(def, variantId), rom);
   if (definedOffset >= rom.size) {
     throw new DefinitionError(definition.source, `/sprites/${index}/offset`, `ROM offset ${hex(definedOffset)} is past the end of the ${hex(rom.size)}-byte ROM`);
   }
-  let offset = definedOffset;
-  if (pointers.length > 0) {
-    const targets = pointers.map((slot) => readPointer(rom.data, slot, rom).offset);
-    const first = targets[0]!;
-    if (targets.some((t) => t !== first)) {
-      throw new PointerError(`the ${pointers.length} pointers to sprite "${def.name}" disagree: they point at ${targets.map((t) => hex(t)).join(', ')}`, { sprite: def.name, targets });
-    }
-    offset = first;
-  }
+  const located = locateSprite(rom, definition, def, variantId);
   const format = getTileFormat(def.tileFormat ?? defaultTileFormatByPlatform[rom.platform] ?? 'snes4bpp');
-  return { name: def.name, index, def, offset, definedOffset, codec: def.codec, format, pointers };
+  return { name: def.name, index, def, offset: located.offset, definedOffset, codec: def.codec, format, pointers: located.pointers.map((p) => p.slot) };
 }
 
 /** Resolves every sprite; throws the first sprite's error (see resolveEachSprite for one-by-one). */

@@ -3,6 +3,7 @@
  * definition. Each item gets a stable file name; items that cannot become a request (a sprite
  * with no tile count, a CGRAM palette) are returned as problems, not thrown, so the rest still run.
  */
+import { locateSprite } from '../defs/locate.js';
 import { dirname, resolve as resolvePath } from 'node:path';
 import { InvalidArgumentError, ThumbnailRequestError, UsageError } from '../errors.js';
 import { getTileFormat } from '../gfx/formats.js';
@@ -10,7 +11,7 @@ import { parsePaletteFile } from '../gfx/palette.js';
 import { readFileBytes } from '../rom/source.js';
 import type { Rom } from '../rom/rom.js';
 import type { GameDefinition, SpriteDef } from '../defs/types.js';
-import { matchDefinition, resolveDefLocation, romFacts, spriteLocation } from '../defs/match.js';
+import { matchDefinition, resolveDefLocation, romFacts } from '../defs/match.js';
 import { hex } from '../errors.js';
 import { maximumTilesPerThumbnail, paletteEncodings, type ArrangementSpec, type PaletteEncoding, type PaletteSpec, type RomRef, type ThumbnailRequest } from './request.js';
 
@@ -186,7 +187,8 @@ export function itemsFromDefinition(definition: GameDefinition, rom: Rom, ref: R
   const used = new Set<string>();
   for (const sprite of definition.sprites) {
     try {
-      const offset = resolveDefLocation(spriteLocation(sprite, variantId), rom);
+      // Follows the sprite's pointers when it has any: after a relocation the definition offset is stale.
+      const offset = locateSprite(rom, definition, sprite, variantId).offset;
       const format = sprite.tileFormat;
       if (!format) throw new ThumbnailRequestError('tileFormat', 'the definition gives no tile format');
       const bytesPerTile = getTileFormat(format).bytesPerTile;

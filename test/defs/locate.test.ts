@@ -13,7 +13,7 @@ describe('locateSprite follows declared pointers', () => {
   it('agrees with the definition offset in the original ROM', () => {
     const found = locateSprite(romFromBytes(demo.bytes), definition, ball, 'demo');
     expect(found).toMatchObject({ offset: ballBlock.offset, from: 'pointers', definitionOffset: ballBlock.offset });
-    expect(found.pointers).toEqual([{ at: ballBlock.pointerAt, offset: ballBlock.offset }]);
+    expect(found.pointers).toEqual([{ slot: { form: 'snes24', at: ballBlock.pointerAt }, offset: ballBlock.offset }]);
   });
 
   it('finds a relocated block through its rewritten pointer', () => {
