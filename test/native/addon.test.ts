@@ -3,7 +3,8 @@
  * checks the switch ROMGFX_NATIVE=0 through the real CLI (`romgfx version --json`, compiled dist/).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { halKernels, typescriptHalKernels } from '../../src/codecs/hal/kernels.js';
@@ -87,5 +88,36 @@ describe('romgfx version --json (compiled CLI)', () => {
     const lines = debug.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
     expect(JSON.parse(lines[0]!)).toMatchObject({ level: 20, msg: expect.stringContaining('ROMGFX_NATIVE=0') });
+  });
+});
+
+describe('fallback when the addon is missing (a package copy without native/build)', () => {
+  it('runs the TypeScript kernels, says native: false, logs the reason at debug level, and compresses the same bytes', () => {
+    const root = mkdtempSync(join(tmpdir(), 'romgfx-no-native-'));
+    try {
+      cpSync(join(PACKAGE_ROOT, 'dist'), join(root, 'dist'), { recursive: true });
+      cpSync(join(PACKAGE_ROOT, 'bin'), join(root, 'bin'), { recursive: true });
+      writeFileSync(join(root, 'package.json'), readFileSync(join(PACKAGE_ROOT, 'package.json')));
+      symlinkSync(join(PACKAGE_ROOT, 'node_modules'), join(root, 'node_modules'), 'dir');
+      const copyCli = join(root, 'bin', 'romgfx.js');
+      const env = { ...process.env, ROMGFX_LOG_LEVEL: 'debug' };
+      delete env.ROMGFX_NATIVE;
+      const version = spawnSync(process.execPath, [copyCli, 'version', '--json'], { env, encoding: 'utf8' });
+      expect(version.status).toBe(0);
+      expect(JSON.parse(version.stdout)).toEqual({ version: expect.any(String), native: false });
+      const lines = version.stderr.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(JSON.parse(lines[0]!)).toMatchObject({ level: 20, msg: expect.stringContaining('cannot load') });
+      // Without the debug level the fallback is silent, and the engine still works.
+      const input = join(PACKAGE_ROOT, 'fixtures', 'hal', 'varied16k.bin');
+      const output = join(root, 'out.hal');
+      const quiet = { ...env, ROMGFX_LOG_LEVEL: 'warn' };
+      const compress = spawnSync(process.execPath, [copyCli, 'compress', input, '--codec', 'hal', '--level', '4', '-o', output], { env: quiet, encoding: 'utf8' });
+      expect(compress.stderr).toBe('');
+      expect(compress.status).toBe(0);
+      expect(readFileSync(output).equals(readFileSync(join(PACKAGE_ROOT, 'fixtures', 'hal', 'varied16k.L4.hal')))).toBe(true);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
