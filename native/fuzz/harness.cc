@@ -1,0 +1,185 @@
+// Sanitizer fuzz harness for the native kernels, without Node: built by test/native/sanitizer.test.ts
+// with -fsanitize=address,undefined and run for a bounded number of iterations. Every buffer is
+// heap-allocated at its exact size, so any read or write past a length is reported by ASan.
+// Checks, beyond "no sanitizer report": encoders round-trip through the decoder at every level,
+// the probe agrees with the decoder, tile encode(decode(x)) == x.
+//
+// Usage: harness ITERATIONS SEED
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+#include "../src/hal.h"
+#include "../src/tiles.h"
+
+namespace {
+
+using namespace romgfx;
+
+uint64_t state = 1;
+
+uint32_t next() {
+  state ^= state << 13;
+  state ^= state >> 7;
+  state ^= state << 17;
+  return static_cast<uint32_t>(state >> 11);
+}
+
+uint32_t below(uint32_t n) { return n == 0 ? 0 : next() % n; }
+
+[[noreturn]] void failure(const char* what, uint64_t iteration) {
+  std::fprintf(stderr, "FAIL at iteration %llu: %s\n", static_cast<unsigned long long>(iteration), what);
+  std::exit(1);
+}
+
+// An exact-size heap copy (ASan redzones right after the last byte).
+uint8_t* exactCopy(const uint8_t* bytes, size_t length) {
+  uint8_t* copy = static_cast<uint8_t*>(std::malloc(length == 0 ? 1 : length));
+  if (length > 0) std::memcpy(copy, bytes, length);
+  return copy;
+}
+
+// Data with structure: runs, counting runs, word runs, repeats (forward, mirrored, backward), noise.
+size_t structuredData(uint8_t* out, size_t capacity) {
+  size_t n = 0;
+  const size_t target = below(static_cast<uint32_t>(capacity) + 1);
+  while (n < target) {
+    const uint32_t kind = below(6);
+    const size_t count = 1 + below(kind == 0 ? 16 : 1200);
+    for (size_t k = 0; k < count && n < target; k++) {
+      switch (kind) {
+        case 0: out[n] = static_cast<uint8_t>(next()); break;
+        case 1: out[n] = n > 0 ? out[n - 1] : 0; break;
+        case 2: out[n] = n > 0 ? static_cast<uint8_t>(out[n - 1] + 1) : 0; break;
+        case 3: out[n] = n > 1 ? out[n - 2] : 7; break;
+        case 4: out[n] = n > 0 ? out[below(static_cast<uint32_t>(n))] : 1; break;
+        default: out[n] = static_cast<uint8_t>(below(3)); break;
+      }
+      n++;
+    }
+  }
+  return n;
+}
+
+void fuzzDecode(const uint8_t* stream, size_t length, uint64_t iteration, uint8_t* scratch) {
+  uint8_t* exact = exactCopy(stream, length);
+  const size_t start = below(static_cast<uint32_t>(length) + 1);
+  const uint32_t limit = below(4) == 0 ? below(kMaximumHalOutputSizeInBytes + 1) : kMaximumHalOutputSizeInBytes;
+  HalWalkResult decoded;
+  HalWalkResult probed;
+  halWalk(exact, length, start, limit, scratch, &decoded);
+  halWalk(exact, length, start, limit, nullptr, &probed);
+  if (decoded.status != probed.status || decoded.packedLength != probed.packedLength || decoded.outputLength != probed.outputLength)
+    failure("probe and decode disagree", iteration);
+  if (decoded.status == kStatusOk && (decoded.outputLength > limit || start + decoded.packedLength > length)) failure("lengths out of range", iteration);
+  std::memset(scratch, 0, decoded.touched);
+  std::free(exact);
+}
+
+void fuzzEncode(const uint8_t* data, size_t n, uint64_t iteration, uint8_t* scratch) {
+  uint8_t* exact = exactCopy(data, n);
+  for (int level = 1; level <= 5; level++) {
+    HalEncodeResult encoded;
+    if (level == 5) halEncodeOptimal(exact, n, &encoded);
+    else halEncodeInhal(exact, n, level, &encoded);
+    if (encoded.status == kStatusHalPackedTooLarge) continue;
+    if (encoded.status != kStatusOk) failure("encoder failed", iteration);
+    uint8_t* packed = exactCopy(encoded.data, encoded.size);
+    HalWalkResult walk;
+    halWalk(packed, encoded.size, 0, kMaximumHalOutputSizeInBytes, scratch, &walk);
+    if (walk.status != kStatusOk || walk.packedLength != encoded.size || walk.outputLength != n || std::memcmp(scratch, exact, n) != 0)
+      failure("encode/decode round trip", iteration);
+    std::memset(scratch, 0, walk.touched);
+    // A truncated or mutated copy of a valid stream must be handled without overruns.
+    if (encoded.size > 1) {
+      packed[below(static_cast<uint32_t>(encoded.size))] = static_cast<uint8_t>(next());
+      fuzzDecode(packed, below(static_cast<uint32_t>(encoded.size)) + 1, iteration, scratch);
+    }
+    std::free(packed);
+    std::free(encoded.data);
+  }
+  std::free(exact);
+}
+
+void fuzzTiles(uint64_t iteration) {
+  PlanarLayout layout;
+  layout.bytesPerTile = 1 + below(70);
+  layout.planeCount = below(10);
+  layout.lsbFirst = below(2) == 1;
+  for (uint32_t p = 0; p < kMaximumPlaneCount; p++) {
+    layout.planeOffsets[p] = static_cast<uint8_t>(below(layout.bytesPerTile + 2));
+    layout.rowStrides[p] = static_cast<uint8_t>(below(9));
+  }
+  const size_t tileCount = below(40);
+  // Buffers sometimes a little short: the kernels must refuse, not overrun.
+  const size_t bytesLength = tileCount * layout.bytesPerTile - (below(3) == 0 && tileCount > 0 ? 1 : 0);
+  const size_t indicesLength = tileCount * 64 - (below(3) == 0 && tileCount > 0 ? 1 : 0);
+  uint8_t* bytes = static_cast<uint8_t*>(std::malloc(bytesLength + 1));
+  uint8_t* indices = static_cast<uint8_t*>(std::malloc(indicesLength + 1));
+  uint8_t* again = static_cast<uint8_t*>(std::malloc(bytesLength + 1));
+  for (size_t i = 0; i < bytesLength; i++) bytes[i] = static_cast<uint8_t>(next());
+  size_t failedTile = 0;
+  const int32_t decoded = decodePlanarTiles(bytes, bytesLength, indices, indicesLength, tileCount, layout);
+  if (decoded == kStatusOk) {
+    const int32_t encoded = encodePlanarTiles(indices, indicesLength, again, bytesLength, tileCount, layout, &failedTile);
+    if (encoded != kStatusOk) failure("planar encode of decoded tiles", iteration);
+    // Planes may overlap in odd layouts, so compare decode(encode(decode(x))) with decode(x).
+    uint8_t* indicesAgain = static_cast<uint8_t*>(std::malloc(indicesLength + 1));
+    if (decodePlanarTiles(again, bytesLength, indicesAgain, indicesLength, tileCount, layout) != kStatusOk ||
+        std::memcmp(indicesAgain, indices, tileCount * 64) != 0)
+      failure("planar round trip", iteration);
+    std::free(indicesAgain);
+  }
+  for (size_t i = 0; i < indicesLength; i++) indices[i] = static_cast<uint8_t>(below(4) == 0 ? next() : below(16));
+  encodePlanarTiles(indices, indicesLength, bytes, bytesLength, tileCount, layout, &failedTile);
+  const bool low = below(2) == 1;
+  const size_t packedLength = tileCount * 32 - (below(3) == 0 && tileCount > 0 ? 1 : 0);
+  uint8_t* packed = static_cast<uint8_t*>(std::malloc(packedLength + 1));
+  for (size_t i = 0; i < packedLength; i++) packed[i] = static_cast<uint8_t>(next());
+  if (decodePackedNibbleTiles(packed, packedLength, indices, indicesLength, tileCount, low) == kStatusOk) {
+    uint8_t* packedAgain = static_cast<uint8_t*>(std::malloc(packedLength + 1));
+    if (encodePackedNibbleTiles(indices, indicesLength, packedAgain, packedLength, tileCount, low, &failedTile) != kStatusOk ||
+        std::memcmp(packedAgain, packed, tileCount * 32) != 0)
+      failure("packed round trip", iteration);
+    std::free(packedAgain);
+  }
+  std::free(packed);
+  std::free(bytes);
+  std::free(indices);
+  std::free(again);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const uint64_t iterations = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 1000;
+  state = argc > 2 ? std::strtoull(argv[2], nullptr, 10) | 1 : 1;
+  uint8_t* scratch = static_cast<uint8_t*>(std::calloc(kMaximumHalOutputSizeInBytes, 1));
+  uint8_t* buffer = static_cast<uint8_t*>(std::malloc(kMaximumHalOutputSizeInBytes + 1));
+  for (uint64_t iteration = 0; iteration < iterations; iteration++) {
+    switch (iteration % 3) {
+      case 0: {
+        const size_t length = below(600);
+        for (size_t i = 0; i < length; i++) buffer[i] = static_cast<uint8_t>(next());
+        fuzzDecode(buffer, length, iteration, scratch);
+        break;
+      }
+      case 1: {
+        const size_t n = structuredData(buffer, iteration % 50 == 1 ? kMaximumHalOutputSizeInBytes : 3000);
+        fuzzEncode(buffer, n, iteration, scratch);
+        break;
+      }
+      default:
+        fuzzTiles(iteration);
+        break;
+    }
+  }
+  // Oversized input is refused, not read past.
+  HalEncodeResult refused;
+  halEncodeInhal(buffer, kMaximumHalOutputSizeInBytes + 1, 2, &refused);
+  if (refused.status != kStatusHalInputTooLarge) failure("oversize input accepted", iterations);
+  std::free(buffer);
+  std::free(scratch);
+  std::printf("ok %llu iterations\n", static_cast<unsigned long long>(iterations));
+  return 0;
+}
