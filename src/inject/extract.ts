@@ -15,7 +15,7 @@ import { encodeIndexedPng } from '../gfx/png.js';
 import { colourHex, paletteColour, type Palette } from '../gfx/palette.js';
 import type { GameDefinition } from '../defs/types.js';
 import { openRom, type Rom } from '../rom/rom.js';
-import { writeFileAtomic } from '../util/files.js';
+import { assertWritable, writeFilesAtomic } from '../util/files.js';
 import { ENGINE_VERSION, PACKAGE_ROOT } from '../version.js';
 import { fileStemFor, sidecarFormat, type SpriteSidecar } from './sidecar.js';
 import { readSpriteBlock, resolveEachSprite, resolveSpritePalette, tilesToImage, variantFor, type ResolvedSprite, type SpriteResolution } from './sprites.js';
@@ -112,7 +112,8 @@ function errorJson(error: unknown): ExtractItemResult['error'] {
  */
 export function extractSpritesToFiles(rom: Rom, task: Omit<ExtractChunkTask, 'romPath'>, resolved?: readonly SpriteResolution[]): ExtractItemResult[] {
   const byName = new Map((resolved ?? resolveEachSprite(rom, task.definition, task.variant)).map((r) => [r.ok ? r.sprite.name : r.name, r]));
-  return task.items.map((item): ExtractItemResult => {
+  const pending: { index: number; files: { path: string; data: Uint8Array }[] }[] = [];
+  const results = task.items.map((item, index): ExtractItemResult => {
     try {
       const resolution = byName.get(item.sprite);
       if (!resolution) throw new SpriteNotFoundError(item.sprite, `game definition ${task.definition.id}`);
@@ -127,8 +128,10 @@ export function extractSpritesToFiles(rom: Rom, task: Omit<ExtractChunkTask, 'ro
       });
       const pngPath = join(task.outDir, pngName);
       const sidecarPath = join(task.outDir, `${item.stem}.json`);
-      writeFileAtomic(pngPath, extracted.png, { force: task.force });
-      writeFileAtomic(sidecarPath, new TextEncoder().encode(JSON.stringify(extracted.sidecar, null, 2) + '\n'), { force: task.force });
+      // An existing file fails only its own sprite; the rest are written together below.
+      assertWritable(pngPath, task.force);
+      assertWritable(sidecarPath, task.force);
+      pending.push({ index, files: [{ path: pngPath, data: extracted.png }, { path: sidecarPath, data: new TextEncoder().encode(JSON.stringify(extracted.sidecar, null, 2) + '\n') }] });
       return {
         sprite: item.sprite,
         ok: true,
@@ -143,6 +146,13 @@ export function extractSpritesToFiles(rom: Rom, task: Omit<ExtractChunkTask, 'ro
       return { sprite: item.sprite, ok: false, error: errorJson(error) };
     }
   });
+  // One batch per chunk: every file atomic, one folder fsync instead of one per file.
+  try {
+    writeFilesAtomic(pending.flatMap((p) => p.files), { force: true });
+  } catch (error) {
+    for (const p of pending) results[p.index] = { sprite: task.items[p.index]!.sprite, ok: false, error: errorJson(error) };
+  }
+  return results;
 }
 
 export interface ExtractAllOptions {
