@@ -14,6 +14,7 @@
  * new-process warm-disk run it spawns.
  */
 import { execFileSync } from 'node:child_process';
+import { Worker } from 'node:worker_threads';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -160,6 +161,28 @@ async function webpPlacement(requests: ThumbnailRequest[], warmups: ThumbnailReq
   return { mainMs, workerMs };
 }
 
+/**
+ * The machine's own parallelism right now: the same CPU-bound loop split over 1 and 2 threads.
+ * On a shared box this is the ceiling for "2 workers / 1 worker" (1.0 = no second core free).
+ */
+async function parallelismBaseline(): Promise<number> {
+  const code = `const { parentPort } = require('node:worker_threads');
+parentPort.on('message', (n) => { let x = 0; for (let i = 0; i < n; i++) x = (Math.imul(x, 1103515245) + 12345) | 0; parentPort.postMessage(x); });`;
+  const run = async (threads: number): Promise<number> => {
+    const workers = Array.from({ length: threads }, () => new Worker(code, { eval: true }));
+    const ask = (w: Worker, n: number): Promise<unknown> => new Promise((resolve) => { w.once('message', resolve); w.postMessage(n); });
+    await Promise.all(workers.map((w) => ask(w, 1000)));
+    const start = performance.now();
+    await Promise.all(workers.map((w) => ask(w, 4e8 / threads)));
+    const ms = performance.now() - start;
+    await Promise.all(workers.map((w) => w.terminate()));
+    return ms;
+  };
+  const ratios: number[] = [];
+  for (let i = 0; i < 3; i++) ratios.push((await run(1)) / (await run(2)));
+  return median(ratios);
+}
+
 /** The instrumentation's own cost per request, measured directly: the clock reads and histogram updates one cold request makes. */
 function instrumentationCostPerRequestInMs(): number {
   const metrics = new ThumbnailMetrics(true);
@@ -235,6 +258,7 @@ async function main(): Promise<void> {
       }
     }
     const directCost = instrumentationCostPerRequestInMs();
+    const machineParallelism = await parallelismBaseline();
 
     // PNG placement.
     const sharpTruecolor = await sharpOnMain(requests, warmups, false);
@@ -285,6 +309,7 @@ async function main(): Promise<void> {
       ['warm memory / cold without disk writes', coldNoDisk / memory, '(stricter)', coldNoDisk / memory >= 100 ? 'yes' : 'NO'],
       ['warm disk / cold without disk writes', coldNoDisk / disk, '(stricter)', coldNoDisk / disk >= 10 ? 'yes' : 'NO'],
       ['2 workers / 1 worker (cold)', one / two, '≥ 1.7', one / two >= 1.7 ? 'yes' : 'NO'],
+      ['baseline: CPU loop on 2 threads / 1 thread (same run)', machineParallelism, 'ceiling', ''],
       ['instrumentation overhead, end to end %', overhead * 100, '< 1', overhead < 0.01 ? 'yes' : 'NO'],
       ['instrumentation overhead, paired runs, median of on/off %', pairedOverhead * 100, '< 1', pairedOverhead < 0.01 ? 'yes' : 'NO'],
       ['instrumentation overhead, CPU time %', (median(cpuByInstrumentation.get(true)!) / median(cpuByInstrumentation.get(false)!) - 1) * 100, '< 1', median(cpuByInstrumentation.get(true)!) / median(cpuByInstrumentation.get(false)!) - 1 < 0.01 ? 'yes' : 'NO'],
