@@ -189,7 +189,12 @@ function normalizePalette(palette: PaletteSpec | undefined): PaletteSpec {
       if (!Array.isArray(palette.colors) || palette.colors.length === 0 || palette.colors.length > maximumPaletteColorCount) {
         throw new ThumbnailRequestError('palette.colors', `must hold 1 to ${maximumPaletteColorCount} colours`);
       }
-      const colors = palette.colors.map((c, i) => checkInteger(`palette.colors[${i}]`, c, 0, 0xffffff));
+      // Checked in a plain loop: the field name is built only for the error (this runs on every request, hits included).
+      const colors = palette.colors.slice();
+      for (let i = 0; i < colors.length; i++) {
+        const c = colors[i];
+        if (typeof c !== 'number' || !Number.isSafeInteger(c) || c < 0 || c > 0xffffff) checkInteger(`palette.colors[${i}]`, c, 0, 0xffffff);
+      }
       return { kind: 'colors', colors };
     }
     case 'rom':
