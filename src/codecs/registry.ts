@@ -1,5 +1,7 @@
 /** The codec registry: every codec by name. Adding a format = one module + one line here. */
 import { UnknownCodecError } from '../errors.js';
+// Loading the native module swaps in the addon's HAL kernels in whichever thread uses the registry (workers included).
+import '../native/index.js';
 import { gbaDiffCodec } from './gba/diff.js';
 import { gbaHuffmanCodec } from './gba/huffman.js';
 import { gbaLz11Codec, gbaLz77Codec } from './gba/lz.js';

@@ -1,0 +1,43 @@
+import { describe, expect, it, vi } from 'vitest';
+import { Worker } from 'node:worker_threads';
+import { join } from 'node:path';
+import { decodeTiles, encodeTiles } from '../../src/gfx/formats.js';
+import { tileKernels, nativeTileKernels } from '../../src/native/index.js';
+import { repoRoot } from '../helpers/cli.js';
+
+describe('the engine runs the addon, not just the tests', () => {
+  it('tile decode/encode of a block go through the native kernels', () => {
+    const kernels = tileKernels();
+    expect(kernels).toBe(nativeTileKernels());
+    const decode = vi.spyOn(kernels, 'decodePlanarTiles');
+    const encode = vi.spyOn(kernels, 'encodePackedNibbleTiles');
+    try {
+      const bytes = new Uint8Array(32 * 16).map((_, i) => (i * 37) & 0xff);
+      expect(encodeTiles('snes4bpp', decodeTiles('snes4bpp', bytes))).toEqual(bytes);
+      encodeTiles('gba4bpp', decodeTiles('gba4bpp', bytes));
+      expect(decode).toHaveBeenCalled();
+      expect(encode).toHaveBeenCalled();
+    } finally {
+      decode.mockRestore();
+      encode.mockRestore();
+    }
+  });
+
+  it('a worker thread that only loads the codec registry gets native HAL kernels', async () => {
+    const dist = join(repoRoot, 'dist', 'src');
+    const source = `
+      const { parentPort } = require('node:worker_threads');
+      (async () => {
+        await import(${JSON.stringify(join(dist, 'codecs', 'index.js'))});
+        const { halKernels } = await import(${JSON.stringify(join(dist, 'codecs', 'hal', 'kernels.js'))});
+        parentPort.postMessage(halKernels().implementation);
+      })();`;
+    const worker = new Worker(source, { eval: true });
+    const implementation = await new Promise((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+    await worker.terminate();
+    expect(implementation).toBe('native');
+  });
+});
