@@ -15,6 +15,7 @@ import { ThumbnailService } from '../thumbs/service.js';
 import { itemsFromDefinition } from '../thumbs/sources.js';
 import { readFileBytes } from '../rom/source.js';
 import { openRom } from '../rom/rom.js';
+import { scanRomReport, renderContactSheet, closeScanPools } from '../scan/index.js';
 
 export interface DemoOptions {
   /** Output folder (default ./romgfx-demo). */
@@ -104,7 +105,36 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   steps.push({ step: 'thumbs', ok: thumbs.failed === 0, detail: { ...thumbs } });
   log(`thumbs: ${thumbs.written} thumbnails (4× nearest-neighbour) → ${thumbs.folder}; second pass served ${thumbs.warmHits}/${thumbs.written} from cache`);
 
+  // 7. Scan the original ROM as if nothing were known about it: every offset, HAL and raw tiles.
+  const scanned = await scanDemo(romPath, outDir, demo.sprites.filter((s) => s.codec).map((s) => ({ offset: s.offset, packedLength: s.packedLength })));
+  steps.push({ step: 'scan', ok: scanned.plantedFound === scanned.planted, detail: { ...scanned } });
+  log(`scan: every offset of ${romPath} for HAL and raw tiles: ${scanned.candidates} candidate(s), ${scanned.plantedFound}/${scanned.planted} HAL sprites found at their exact offset and length → ${scanned.results}, contact sheet ${scanned.sheet}`);
+
   return { outDir, steps };
+}
+
+interface ScanSummary {
+  results: string;
+  sheet: string;
+  candidates: number;
+  planted: number;
+  plantedFound: number;
+  elapsedMs: number;
+}
+
+async function scanDemo(romPath: string, outDir: string, planted: { offset: number; packedLength: number }[]): Promise<ScanSummary> {
+  try {
+    // The demo's sprites are 16×16 (128 bytes unpacked), smaller than the scanner's default minimum.
+    const report = await scanRomReport(romPath, { codecs: ['hal', 'raw'], minimumUnpackedSize: 128, cache: false });
+    const results = join(outDir, 'scan.json');
+    writeFileAtomic(results, Buffer.from(JSON.stringify(report.candidates, null, 2) + '\n'));
+    const sheet = join(outDir, 'scan-sheet.png');
+    if (report.candidates.length > 0) writeFileAtomic(sheet, await renderContactSheet(romPath, report.candidates, { count: Math.min(16, report.candidates.length) }));
+    const plantedFound = planted.filter((p) => report.candidates.some((c) => c.offset === p.offset && c.packedLength === p.packedLength && c.codec === 'hal')).length;
+    return { results, sheet, candidates: report.candidates.length, planted: planted.length, plantedFound, elapsedMs: Math.round(report.elapsedMs) };
+  } finally {
+    await closeScanPools();
+  }
 }
 
 /** Redraws two extracted PNGs the way an editor would: indices preserved, palette untouched. */
