@@ -118,6 +118,8 @@ export {
   encodePointer,
   writePointer,
   pointerSlot,
+  locateSprite,
+  type SpriteLocation,
   pointerWidthInBytes,
   importSpritePalLocations,
   spritePalDefinitionsToJson,
