@@ -137,7 +137,7 @@ export function itemsFromScanResults(path: string, ref: RomRef, palette: Palette
     const offset = e.offset;
     const format = e.format;
     const unpacked = e.unpackedLength;
-    const codec = e.codec === null || e.codec === undefined || e.codec === 'none' ? undefined : e.codec;
+    const codec = e.codec === null || e.codec === undefined || e.codec === 'none' || e.codec === 'raw' ? undefined : e.codec;
     if (typeof offset !== 'number' || !Number.isSafeInteger(offset) || offset < 0) return problems.push({ name: where, message: 'offset is not a non-negative integer' });
     if (typeof format !== 'string' || !isTileFormat(format)) return problems.push({ name: where, message: `format ${JSON.stringify(format)} is not a tile format` });
     if (typeof unpacked !== 'number' || !Number.isSafeInteger(unpacked) || unpacked < 1) return problems.push({ name: where, message: 'unpackedLength is not a positive integer' });
