@@ -162,6 +162,32 @@ async function webpPlacement(requests: ThumbnailRequest[], warmups: ThumbnailReq
 }
 
 /**
+ * Instrumentation on vs off around everything except rendering: the real service path with a
+ * worker that answers at once, 5,000 requests per run, alternating, whole-process CPU time per
+ * request (main thread and workers). Returns the median per-request difference in µs.
+ */
+async function instrumentationCostWithNoopWorker(): Promise<{ onUs: number; offUs: number }> {
+  const workerFile = join(dirname(fileURLToPath(import.meta.url)), 'noop-worker.js');
+  const colors = Array.from({ length: 16 }, (_, i) => i * 0x111111);
+  const make = (offset: number): ThumbnailRequest => ({ rom: { path: '/noop', sha1: 'a'.repeat(40) }, block: { offset, format: 'snes4bpp', tiles: 64 }, palette: { kind: 'colors', colors }, output: { scale: 2 } });
+  const samples = new Map<boolean, number[]>([[true, []], [false, []]]);
+  let next = 0;
+  for (let run = 0; run < 12; run++) {
+    const on = run % 2 === 0;
+    const service = new ThumbnailService({ threads: 2, diskCache: false, instrumentation: on, workerFile });
+    await service.renderMany(Array.from({ length: 50 }, () => make(next++)));
+    const requests = Array.from({ length: 5000 }, () => make(next++));
+    const cpu = process.cpuUsage();
+    await service.renderMany(requests);
+    const used = process.cpuUsage(cpu);
+    samples.get(on)!.push((used.user + used.system) / requests.length);
+    await service.close();
+  }
+  // The first pair warms the JIT.
+  return { onUs: median(samples.get(true)!.slice(1)), offUs: median(samples.get(false)!.slice(1)) };
+}
+
+/**
  * The machine's own parallelism right now: the same CPU-bound loop split over 1 and 2 threads.
  * On a shared box this is the ceiling for "2 workers / 1 worker" (1.0 = no second core free).
  */
@@ -259,6 +285,9 @@ async function main(): Promise<void> {
     }
     const directCost = instrumentationCostPerRequestInMs();
     const machineParallelism = await parallelismBaseline();
+    const noop = await instrumentationCostWithNoopWorker();
+    const cpuPerColdThumbnailUs = (median(cpuByInstrumentation.get(false)!) * 1000) / blockCount;
+    const noopShare = (noop.onUs - noop.offUs) / cpuPerColdThumbnailUs;
 
     // PNG placement.
     const sharpTruecolor = await sharpOnMain(requests, warmups, false);
@@ -313,6 +342,7 @@ async function main(): Promise<void> {
       ['instrumentation overhead, end to end %', overhead * 100, '< 1', overhead < 0.01 ? 'yes' : 'NO'],
       ['instrumentation overhead, paired runs, median of on/off %', pairedOverhead * 100, '< 1', pairedOverhead < 0.01 ? 'yes' : 'NO'],
       ['instrumentation overhead, CPU time %', (median(cpuByInstrumentation.get(true)!) / median(cpuByInstrumentation.get(false)!) - 1) * 100, '< 1', median(cpuByInstrumentation.get(true)!) / median(cpuByInstrumentation.get(false)!) - 1 < 0.01 ? 'yes' : 'NO'],
+      ['instrumentation cost, no-op worker, % of cold CPU', noopShare * 100, '< 1', noopShare < 0.01 ? 'yes' : 'NO'],
       ['instrumentation cost, direct % of cold request', directShare * 100, '< 1', directShare < 0.01 ? 'yes' : 'NO'],
       ['fast-png in workers / sharp on main (truecolor)', sharpTruecolor.ms / coldNoDisk, '> 1 = workers faster', ''],
       ['fast-png in workers / sharp on main (palette)', sharpPalette.ms / coldNoDisk, '> 1 = workers faster', ''],
@@ -320,6 +350,7 @@ async function main(): Promise<void> {
     ]);
     console.log(`\nPNG bytes per thumbnail: fast-png indexed ${fastPngBytes.toFixed(0)}, sharp truecolor ${sharpTruecolor.bytes.toFixed(0)}, sharp palette ${sharpPalette.bytes.toFixed(0)}`);
     console.log(`worker time per thumbnail (decode + encode, median of runs): ${(median(workerSeconds) * 1e6).toFixed(0)} µs; wall time per thumbnail with 2 workers: ${((two / blockCount) * 1000).toFixed(0)} µs`);
+    console.log(`instrumentation with a no-op worker: ${noop.onUs.toFixed(1)} µs CPU per request on, ${noop.offUs.toFixed(1)} off; a cold thumbnail costs ${cpuPerColdThumbnailUs.toFixed(0)} µs CPU`);
     console.log(`instrumentation cost measured directly: ${(directCost * 1000).toFixed(2)} µs per request`);
     console.log(`CPU ms per 1000 (all threads): instrumentation on ${cpuByInstrumentation.get(true)!.map((v) => v.toFixed(0)).join(' ')}; off ${cpuByInstrumentation.get(false)!.map((v) => v.toFixed(0)).join(' ')}`);
     console.log(`samples (ms): cold ${coldSamples.map((v) => v.toFixed(0)).join(' ')}; disk ${child.samples.map((v) => v.toFixed(0)).join(' ')}; 1w ${byThreads.get(1)!.map((v) => v.toFixed(0)).join(' ')}; 2w ${byThreads.get(2)!.map((v) => v.toFixed(0)).join(' ')}; on ${byInstrumentation.get(true)!.map((v) => v.toFixed(0)).join(' ')}; off ${byInstrumentation.get(false)!.map((v) => v.toFixed(0)).join(' ')}`);
