@@ -188,6 +188,27 @@ async function instrumentationCostWithNoopWorker(): Promise<{ onUs: number; offU
 }
 
 /**
+ * The ceiling for "2 workers / 1 worker" for this very work: the render pipeline run in a loop
+ * in 1 vs 2 plain worker threads (no pool, no service, no messages per thumbnail).
+ */
+async function renderLoopBaseline(romPath: string, requests: ThumbnailRequest[]): Promise<number> {
+  const file = join(dirname(fileURLToPath(import.meta.url)), 'render-loop-worker.js');
+  const run = async (threads: number): Promise<number> => {
+    const workers = Array.from({ length: threads }, () => new Worker(file, { workerData: { romPath, requests } }));
+    const ask = (w: Worker, from: number, count: number): Promise<unknown> => new Promise((resolve) => { w.once('message', resolve); w.postMessage({ from, count }); });
+    await Promise.all(workers.map((w) => ask(w, 0, 50)));
+    const start = performance.now();
+    await Promise.all(workers.map((w, i) => ask(w, i * (requests.length / threads), requests.length / threads)));
+    const ms = performance.now() - start;
+    await Promise.all(workers.map((w) => w.terminate()));
+    return ms;
+  };
+  const ratios: number[] = [];
+  for (let i = 0; i < 3; i++) ratios.push((await run(1)) / (await run(2)));
+  return median(ratios);
+}
+
+/**
  * The machine's own parallelism right now: the same CPU-bound loop split over 1 and 2 threads.
  * On a shared box this is the ceiling for "2 workers / 1 worker" (1.0 = no second core free).
  */
@@ -285,6 +306,7 @@ async function main(): Promise<void> {
     }
     const directCost = instrumentationCostPerRequestInMs();
     const machineParallelism = await parallelismBaseline();
+    const renderLoopParallelism = await renderLoopBaseline(romPath, requests);
     const noop = await instrumentationCostWithNoopWorker();
     const cpuPerColdThumbnailUs = (median(cpuByInstrumentation.get(false)!) * 1000) / blockCount;
     const noopShare = (noop.onUs - noop.offUs) / cpuPerColdThumbnailUs;
@@ -338,7 +360,8 @@ async function main(): Promise<void> {
       ['warm memory / cold without disk writes', coldNoDisk / memory, '(stricter)', coldNoDisk / memory >= 100 ? 'yes' : 'NO'],
       ['warm disk / cold without disk writes', coldNoDisk / disk, '(stricter)', coldNoDisk / disk >= 10 ? 'yes' : 'NO'],
       ['2 workers / 1 worker (cold)', one / two, '≥ 1.7', one / two >= 1.7 ? 'yes' : 'NO'],
-      ['baseline: CPU loop on 2 threads / 1 thread (same run)', machineParallelism, 'ceiling', ''],
+      ['baseline: integer loop on 2 threads / 1 thread', machineParallelism, 'machine', ''],
+      ['baseline: render loop on 2 plain threads / 1', renderLoopParallelism, 'ceiling', ''],
       ['instrumentation overhead, end to end %', overhead * 100, '< 1', overhead < 0.01 ? 'yes' : 'NO'],
       ['instrumentation overhead, paired runs, median of on/off %', pairedOverhead * 100, '< 1', pairedOverhead < 0.01 ? 'yes' : 'NO'],
       ['instrumentation overhead, CPU time %', (median(cpuByInstrumentation.get(true)!) / median(cpuByInstrumentation.get(false)!) - 1) * 100, '< 1', median(cpuByInstrumentation.get(true)!) / median(cpuByInstrumentation.get(false)!) - 1 < 0.01 ? 'yes' : 'NO'],
