@@ -147,6 +147,17 @@ function packRows(image: IndexedImage, depth: 1 | 2 | 4): Uint8Array {
   const perByte = 8 / depth;
   const rowBytes = Math.ceil(width / perByte);
   const out = new Uint8Array(rowBytes * height);
+  if (depth === 4) {
+    // The common case (16-colour palettes): two pixels per byte, no per-pixel shift arithmetic.
+    const pairs = width >> 1;
+    for (let y = 0; y < height; y++) {
+      let s = y * width;
+      let o = y * rowBytes;
+      for (let i = 0; i < pairs; i++, s += 2) out[o++] = (pixels[s]! << 4) | pixels[s + 1]!;
+      if (width & 1) out[o] = pixels[s]! << 4;
+    }
+    return out;
+  }
   for (let y = 0; y < height; y++) {
     const s = y * width;
     const o = y * rowBytes;

@@ -147,3 +147,27 @@ describe('MemoryCache', () => {
     expect(cache.get('a')).toBeDefined();
   });
 });
+
+describe('encodeIndexedPng', () => {
+  it('packs rows at 1, 2, 4 and 8 bits, odd widths included, and keeps the palette exactly', async () => {
+    const { encodeIndexedPng } = await import('../../src/thumbs/render.js');
+    const { decode } = await import('fast-png');
+    for (const count of [2, 4, 16, 200]) {
+      for (const width of [1, 3, 8, 13]) {
+        const height = 3;
+        const pixels = Uint8Array.from({ length: width * height }, (_, i) => (i * 7 + 3) % count);
+        const rgb = Uint8Array.from({ length: count * 3 }, (_, i) => (i * 37) & 0xff);
+        const png = decode(encodeIndexedPng({ width, height, pixels }, { rgb, count }));
+        expect(png.palette).toHaveLength(count);
+        expect(png.palette!.flat()).toEqual([...rgb]);
+        const data = png.data as Uint8Array;
+        const rowBytes = Math.ceil((width * png.depth) / 8);
+        for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) {
+          const bit = x * png.depth;
+          const value = png.depth === 8 ? data[y * width + x] : (data[y * rowBytes + (bit >> 3)]! >> (8 - png.depth - (bit & 7))) & ((1 << png.depth) - 1);
+          expect(value, `count ${count} width ${width} (${x}, ${y})`).toBe(pixels[y * width + x]);
+        }
+      }
+    }
+  });
+});
