@@ -59,6 +59,7 @@ describe('native addon', () => {
     expect(() => addon.halDecode(new Uint8Array(4), 0, 100, new Float64Array(2), scratch)).toThrow(TypeError);
     expect(() => addon.halDecode(new Uint8Array(4), 0, 100, info, new Uint8Array(65535))).toThrow(RangeError);
     expect(() => addon.halDecode(scratch.subarray(0, 4), 0, 100, info, scratch)).toThrow(RangeError);
+    // @ts-expect-error the scratch argument is missing on purpose: the addon must refuse, not crash
     expect(() => addon.halDecode(new Uint8Array(4), 0, 100, info)).toThrow(TypeError);
     expect(() => addon.halEncode(new Uint8Array(4), 0, info)).toThrow(RangeError);
     expect(() => addon.halEncode(new Uint8Array(4), 6, info)).toThrow(RangeError);
@@ -100,7 +101,7 @@ describe('fallback when the addon is missing (a package copy without native/buil
       writeFileSync(join(root, 'package.json'), readFileSync(join(PACKAGE_ROOT, 'package.json')));
       symlinkSync(join(PACKAGE_ROOT, 'node_modules'), join(root, 'node_modules'), 'dir');
       const copyCli = join(root, 'bin', 'romgfx.js');
-      const env = { ...process.env, ROMGFX_LOG_LEVEL: 'debug' };
+      const env: NodeJS.ProcessEnv = { ...process.env, ROMGFX_LOG_LEVEL: 'debug' };
       delete env.ROMGFX_NATIVE;
       const version = spawnSync(process.execPath, [copyCli, 'version', '--json'], { env, encoding: 'utf8' });
       expect(version.status).toBe(0);
