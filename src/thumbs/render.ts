@@ -4,7 +4,7 @@
  * indexed PNG with the exact palette (or return RGBA for WebP). Workers call it; tests and the
  * benchmark call it in-process. No I/O and no logging here.
  */
-import { encode as encodePng } from 'fast-png';
+import { encodeIndexedPng } from '../gfx/png.js';
 import { ThumbnailRequestError } from '../errors.js';
 import { getTileFormat, decodeTilesInto } from '../gfx/formats.js';
 import { renderIndexedImage, checkIndicesInPalette, indexedToRgba, parseMetatileLayout } from '../gfx/image.js';
@@ -130,44 +130,8 @@ export function renderThumbnail(romData: Uint8Array, request: NormalizedRequest,
   };
 }
 
-/**
- * An indexed PNG with exactly `palette` as PLTE, at the smallest bit depth the palette allows
- * (1, 2, 4 or 8 bits per pixel: rows are packed, leftmost pixel in the high bits, PNG spec 7.2).
- */
-export function encodeIndexedPng(image: IndexedImage, palette: Palette): Uint8Array {
-  const depth = palette.count <= 2 ? 1 : palette.count <= 4 ? 2 : palette.count <= 16 ? 4 : 8;
-  const colors: number[][] = [];
-  for (let i = 0; i < palette.count; i++) colors.push([palette.rgb[i * 3]!, palette.rgb[i * 3 + 1]!, palette.rgb[i * 3 + 2]!]);
-  const data = depth === 8 ? image.pixels : packRows(image, depth);
-  return encodePng({ width: image.width, height: image.height, data, depth, channels: 1, palette: colors });
-}
-
-function packRows(image: IndexedImage, depth: 1 | 2 | 4): Uint8Array {
-  const { width, height, pixels } = image;
-  const perByte = 8 / depth;
-  const rowBytes = Math.ceil(width / perByte);
-  const out = new Uint8Array(rowBytes * height);
-  if (depth === 4) {
-    // The common case (16-colour palettes): two pixels per byte, no per-pixel shift arithmetic.
-    const pairs = width >> 1;
-    for (let y = 0; y < height; y++) {
-      let s = y * width;
-      let o = y * rowBytes;
-      for (let i = 0; i < pairs; i++, s += 2) out[o++] = (pixels[s]! << 4) | pixels[s + 1]!;
-      if (width & 1) out[o] = pixels[s]! << 4;
-    }
-    return out;
-  }
-  for (let y = 0; y < height; y++) {
-    const s = y * width;
-    const o = y * rowBytes;
-    for (let x = 0; x < width; x++) {
-      const shift = 8 - depth * ((x % perByte) + 1);
-      out[o + ((x / perByte) | 0)]! |= pixels[s + x]! << shift;
-    }
-  }
-  return out;
-}
+/** The thumbnail PNG is gfx's exact indexed PNG (palette order kept, smallest depth). */
+export { encodeIndexedPng };
 
 /** A view that owns its whole ArrayBuffer, so the worker can transfer it without detaching anything else. */
 function ownBuffer(bytes: Uint8Array): Uint8Array {
