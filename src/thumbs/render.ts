@@ -118,7 +118,7 @@ export function renderThumbnail(romData: Uint8Array, request: NormalizedRequest,
   const plan = fit ? planFit(image.width, image.height, fit.width, fit.height) : planScale(image.width, image.height, scale ?? 1);
   const scaled = resampleIndexed(image, plan);
   const t1 = clock ? clock.now() : 0;
-  const bytes = output === 'png' ? encodeIndexedPng(scaled, palette) : indexedToRgba(scaled, palette);
+  const bytes = output === 'png' ? encodeIndexedPng(scaled, palette, { compressionLevel: thumbnailPngLevel }) : indexedToRgba(scaled, palette);
   const t2 = clock ? clock.now() : 0;
   return {
     kind: output,
@@ -129,6 +129,9 @@ export function renderThumbnail(romData: Uint8Array, request: NormalizedRequest,
     encodeSeconds: (t2 - t1) / 1000,
   };
 }
+
+/** zlib level for thumbnail PNGs: 2.5× faster than level 6 for ~20% more bytes (gfx/png.ts has the figures). */
+const thumbnailPngLevel = 3;
 
 /** The thumbnail PNG is gfx's exact indexed PNG (palette order kept, smallest depth). */
 export { encodeIndexedPng };
