@@ -107,7 +107,8 @@ function overflowMask(bpp: number): number {
   return (lane | (lane << 8) | (lane << 16) | (lane << 24)) | 0;
 }
 
-function checkKernelLengths(what: string, bytes: Uint8Array, bytesPerTile: number, indices: Uint8Array, tileCount: number): void {
+/** Throws unless `bytes` and `indices` hold `tileCount` tiles (shared with the native glue, so both refuse alike). */
+export function checkKernelLengths(what: string, bytes: Uint8Array, bytesPerTile: number, indices: Uint8Array, tileCount: number): void {
   if (!Number.isSafeInteger(tileCount) || tileCount < 0) {
     throw new TileDataLengthError(`${what}: tile count ${tileCount} is not a non-negative integer`, { tileCount });
   }
@@ -126,8 +127,8 @@ function checkKernelLengths(what: string, bytes: Uint8Array, bytesPerTile: numbe
   }
 }
 
-/** Finds the first pixel of tile `tile` whose index needs more than `bpp` bits and throws for it. */
-function throwIndexTooLarge(indices: Uint8Array, tile: number, bpp: number): never {
+/** The error for tile `tile`: names its first pixel whose index needs more than `bpp` bits (shared with the native glue). */
+export function indexTooLargeError(indices: Uint8Array, tile: number, bpp: number): IndexOutOfRangeError {
   const base = tile * pixelsPerTile;
   const maximum = (1 << bpp) - 1;
   for (let i = 0; i < pixelsPerTile; i++) {
@@ -135,7 +136,7 @@ function throwIndexTooLarge(indices: Uint8Array, tile: number, bpp: number): nev
     if (value > maximum) {
       const x = i & 7;
       const y = i >> 3;
-      throw new IndexOutOfRangeError(`tile ${tile} pixel (${x}, ${y}) has index ${value}, which does not fit in ${bpp} bpp (maximum ${maximum})`, {
+      return new IndexOutOfRangeError(`tile ${tile} pixel (${x}, ${y}) has index ${value}, which does not fit in ${bpp} bpp (maximum ${maximum})`, {
         tile,
         x,
         y,
@@ -145,7 +146,11 @@ function throwIndexTooLarge(indices: Uint8Array, tile: number, bpp: number): nev
       });
     }
   }
-  throw new IndexOutOfRangeError(`tile ${tile} has an index that does not fit in ${bpp} bpp`, { tile, bpp });
+  return new IndexOutOfRangeError(`tile ${tile} has an index that does not fit in ${bpp} bpp`, { tile, bpp });
+}
+
+function throwIndexTooLarge(indices: Uint8Array, tile: number, bpp: number): never {
+  throw indexTooLargeError(indices, tile, bpp);
 }
 
 /** A packed byte → its two pixels as a little-endian 16-bit pair (first pixel in the low byte), for each nibble order. */

@@ -4,13 +4,13 @@
  * messages; the addon re-checks them and reports the first tile holding an index over the bit
  * depth, for which this module throws the reference's IndexOutOfRangeError.
  */
-import { IndexOutOfRangeError, TileDataLengthError } from '../errors.js';
 import {
   decodePackedNibbleTiles,
   decodePlanarTiles,
   encodePackedNibbleTiles,
   encodePlanarTiles,
-  pixelsPerTile,
+  checkKernelLengths,
+  indexTooLargeError,
   type PlanarLayout,
 } from '../gfx/kernels.js';
 import type { NativeAddon } from './addon.js';
@@ -37,47 +37,6 @@ const packedBytesPerTile = 32;
 /** native/src/addon.cc kPlanarDescriptorLength: bytesPerTile, planeCount, lsbFirst, 8 offsets, 8 strides. */
 const planarDescriptorLength = 19;
 const maximumPlaneCount = 8;
-
-function checkKernelLengths(what: string, bytes: Uint8Array, bytesPerTile: number, indices: Uint8Array, tileCount: number): void {
-  if (!Number.isSafeInteger(tileCount) || tileCount < 0) {
-    throw new TileDataLengthError(`${what}: tile count ${tileCount} is not a non-negative integer`, { tileCount });
-  }
-  if (bytes.length < tileCount * bytesPerTile) {
-    throw new TileDataLengthError(`${what}: ${tileCount} tiles need ${tileCount * bytesPerTile} bytes of tile data, got ${bytes.length}`, {
-      tileCount,
-      bytesPerTile,
-      length: bytes.length,
-    });
-  }
-  if (indices.length < tileCount * pixelsPerTile) {
-    throw new TileDataLengthError(`${what}: ${tileCount} tiles need ${tileCount * pixelsPerTile} index bytes, got ${indices.length}`, {
-      tileCount,
-      length: indices.length,
-    });
-  }
-}
-
-/** The reference's error for tile `tile`: names its first pixel whose index needs more than `bpp` bits. */
-function indexTooLarge(indices: Uint8Array, tile: number, bpp: number): IndexOutOfRangeError {
-  const base = tile * pixelsPerTile;
-  const maximum = (1 << bpp) - 1;
-  for (let i = 0; i < pixelsPerTile; i++) {
-    const value = indices[base + i]!;
-    if (value > maximum) {
-      const x = i & 7;
-      const y = i >> 3;
-      return new IndexOutOfRangeError(`tile ${tile} pixel (${x}, ${y}) has index ${value}, which does not fit in ${bpp} bpp (maximum ${maximum})`, {
-        tile,
-        x,
-        y,
-        value,
-        maximum,
-        bpp,
-      });
-    }
-  }
-  return new IndexOutOfRangeError(`tile ${tile} has an index that does not fit in ${bpp} bpp`, { tile, bpp });
-}
 
 /** True when two views share memory: the kernels then run in TypeScript, whose byte order of reads and writes is the reference. */
 function overlaps(a: Uint8Array, b: Uint8Array): boolean {
@@ -127,7 +86,7 @@ export function createNativeTileKernels(addon: NativeAddon): TileKernels {
       if (overlaps(bytes, indices) || !nativeLayout(layout)) return encodePlanarTiles(indices, bytes, tileCount, layout);
       checkKernelLengths('encode planar tiles', bytes, layout.bytesPerTile, indices, tileCount);
       const failedTile = addon.tilesEncodePlanar(indices, bytes, tileCount, descriptorFor(layout));
-      if (failedTile >= 0) throw indexTooLarge(indices, failedTile, layout.planeCount);
+      if (failedTile >= 0) throw indexTooLargeError(indices, failedTile, layout.planeCount);
     },
 
     decodePackedNibbleTiles(bytes, indices, tileCount, lowNibbleLeft) {
@@ -140,7 +99,7 @@ export function createNativeTileKernels(addon: NativeAddon): TileKernels {
       if (overlaps(bytes, indices)) return encodePackedNibbleTiles(indices, bytes, tileCount, lowNibbleLeft);
       checkKernelLengths('encode packed 4bpp tiles', bytes, packedBytesPerTile, indices, tileCount);
       const failedTile = addon.tilesEncodePacked(indices, bytes, tileCount, Boolean(lowNibbleLeft));
-      if (failedTile >= 0) throw indexTooLarge(indices, failedTile, 4);
+      if (failedTile >= 0) throw indexTooLargeError(indices, failedTile, 4);
     },
   };
 }
