@@ -4,6 +4,7 @@
  */
 import { loadavg, cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { fillPseudoRandom } from '../src/rom/build.js';
 
 export interface Sample {
   medianMs: number;
@@ -58,4 +59,11 @@ export function formatNumber(value: number): string {
   if (Math.abs(value) >= 100) return value.toFixed(0);
   if (Math.abs(value) >= 10) return value.toFixed(1);
   return value.toFixed(2);
+}
+
+/** Deterministic pseudo-random bytes (the ROM builders' xorshift filler), so runs compare. */
+export function pseudoRandomBytes(length: number, seed: number): Uint8Array {
+  const bytes = new Uint8Array(length);
+  fillPseudoRandom(bytes, seed);
+  return bytes;
 }

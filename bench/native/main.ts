@@ -14,7 +14,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { header, mbPerSecond, measure, median, table } from '../harness.js';
+import { header, mbPerSecond, measure, median, table, pseudoRandomBytes } from '../harness.js';
 import { typescriptHalKernels, type HalKernels } from '../../src/codecs/hal/kernels.js';
 import { tileFormats } from '../../src/gfx/formats.js';
 import { nativeHalKernels, nativeStatus, nativeTileKernels, typescriptTileKernels, type TileKernels } from '../../src/native/index.js';
@@ -130,18 +130,6 @@ for (const { name, data } of inputs) {
 }
 table(decodeRows);
 
-/** Deterministic pseudo-random bytes (xorshift32). */
-function pseudoRandom(length: number, seed: number): Uint8Array {
-  const bytes = new Uint8Array(length);
-  let s = seed | 1;
-  for (let i = 0; i < length; i++) {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    bytes[i] = s & 0xff;
-  }
-  return bytes;
-}
 
 function tileDecode(kernels: TileKernels, format: (typeof tileFormats)[number], bytes: Uint8Array, indices: Uint8Array, tiles: number): void {
   if (format.family === 'planar') kernels.decodePlanarTiles(bytes, indices, tiles, format.planarLayout!);
@@ -160,7 +148,7 @@ for (const [tiles, repeat] of [
   header(`native vs TypeScript: tile kernels, ${tiles} tiles per call${repeat > 1 ? ` (${repeat} calls per sample)` : ''}, MB/s of tile bytes (median of 11)`);
   const rows: (string | number)[][] = [['format', 'TS decode', 'native decode', 'speed-up', 'TS encode', 'native encode', 'speed-up']];
   for (const format of tileFormats.filter((f) => f.family === 'planar' || f.family === 'packed-nibble')) {
-    const bytes = pseudoRandom(tiles * format.bytesPerTile, 0x2345 + format.bytesPerTile);
+    const bytes = pseudoRandomBytes(tiles * format.bytesPerTile, 0x2345 + format.bytesPerTile);
     const indices = new Uint8Array(tiles * 64);
     const out = new Uint8Array(bytes.length);
     const loop = (fn: () => void) => () => {

@@ -4,24 +4,12 @@
  * side), medians of several runs, printed beside `Buffer.prototype.copy` of the same number of
  * bytes measured in the same run: the memory-speed ceiling.
  */
-import { header, mbPerSecond, measure, table } from '../harness.js';
+import { header, mbPerSecond, measure, table, pseudoRandomBytes } from '../harness.js';
 import { decodeTilesInto, encodeTilesInto, tileFormats } from '../../src/gfx/formats.js';
 
 const tileCount = 131_072;
 const runs = 15;
 
-/** Deterministic pseudo-random bytes (xorshift32), so runs compare. */
-function pseudoRandom(length: number, seed: number): Uint8Array {
-  const bytes = new Uint8Array(length);
-  let s = seed | 1;
-  for (let i = 0; i < length; i++) {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    bytes[i] = s & 0xff;
-  }
-  return bytes;
-}
 
 header(`tiles: decode/encode ${tileCount} tiles per format, MB/s of tile bytes (median of ${runs}, best beside it); baseline Buffer.copy of the same bytes`);
 // On a loaded shared machine the fastest run shows what the kernel does when it is not preempted;
@@ -31,7 +19,7 @@ const indices = new Uint8Array(tileCount * 64);
 const copies = new Map<number, number>();
 for (const format of tileFormats) {
   const length = tileCount * format.bytesPerTile;
-  const bytes = Buffer.from(pseudoRandom(length, 0x1234 + format.bytesPerTile));
+  const bytes = Buffer.from(pseudoRandomBytes(length, 0x1234 + format.bytesPerTile));
   const output = Buffer.alloc(length);
   const decode = await measure(() => decodeTilesInto(format, bytes, indices, tileCount), runs);
   // Encode what was just decoded, so every index fits and the output must equal the input.

@@ -12,11 +12,11 @@ import {
   HalPackedTooLargeError,
   HalStreamTruncatedError,
   InternalError,
-  InvalidArgumentError,
 } from '../errors.js';
 import { typescriptHalKernels, type HalKernels } from '../codecs/hal/kernels.js';
 import { maximumHalOutputSizeInBytes, maximumHalPackedSizeInBytes } from '../codecs/hal/common.js';
 import type { DecodeLimits, DecodeResult, ProbeResult } from '../codecs/types.js';
+import { checkHalStart, halOutputLimit } from '../codecs/hal/decode.js';
 import type { NativeAddon } from './addon.js';
 
 /** Status codes of native/src/common.h (enum Status). */
@@ -37,20 +37,6 @@ const nativeLevelMax = 5;
 /** Float64 slots the addon fills: status, packed length, output length, failure offset, value, count, scratch bytes touched. */
 const infoLength = 7;
 
-function outputLimit(limits: DecodeLimits | undefined): number {
-  const requested = limits?.maximumOutputSizeInBytes;
-  if (requested === undefined) return maximumHalOutputSizeInBytes;
-  if (!Number.isSafeInteger(requested) || requested < 0) {
-    throw new InvalidArgumentError(`maximumOutputSizeInBytes must be a non-negative integer, not ${requested}`);
-  }
-  return Math.min(requested, maximumHalOutputSizeInBytes);
-}
-
-function checkStart(bytes: Uint8Array, offset: number): void {
-  if (!Number.isSafeInteger(offset) || offset < 0 || offset > bytes.length) {
-    throw new InvalidArgumentError(`offset ${offset} is outside the ${bytes.length}-byte input`, { offset, size: bytes.length });
-  }
-}
 
 function decodeFailure(info: Float64Array, limit: number): Error {
   const status = info[0]!;
@@ -98,8 +84,8 @@ export function createNativeHalKernels(addon: NativeAddon): HalKernels {
     implementation: 'native',
 
     decode(bytes: Uint8Array, offset = 0, limits?: DecodeLimits): DecodeResult {
-      checkStart(bytes, offset);
-      const limit = outputLimit(limits);
+      checkHalStart(bytes, offset);
+      const limit = halOutputLimit(limits);
       try {
         if (!addon.halDecode(bytes, offset, limit, info, scratch)) throw decodeFailure(info, limit);
         return { data: scratch.slice(0, info[2]!), packedLength: info[1]! };
@@ -110,7 +96,7 @@ export function createNativeHalKernels(addon: NativeAddon): HalKernels {
 
     probe(bytes: Uint8Array, offset = 0, limits?: DecodeLimits): ProbeResult | null {
       if (!Number.isSafeInteger(offset) || offset < 0 || offset > bytes.length) return null;
-      const limit = outputLimit(limits);
+      const limit = halOutputLimit(limits);
       if (!addon.halProbe(bytes, offset, limit, info)) return null;
       return { packedLength: info[1]!, unpackedLength: info[2]! };
     },

@@ -131,7 +131,8 @@ function walkHal(bytes: Uint8Array, start: number, limit: number, out: Uint8Arra
   return true;
 }
 
-function outputLimit(limits: DecodeLimits | undefined): number {
+/** The output cap a caller's limits ask for, never above HAL's 64 KiB (shared with the native glue). */
+export function halOutputLimit(limits: DecodeLimits | undefined): number {
   const requested = limits?.maximumOutputSizeInBytes;
   if (requested === undefined) return maximumHalOutputSizeInBytes;
   if (!Number.isSafeInteger(requested) || requested < 0) {
@@ -140,7 +141,8 @@ function outputLimit(limits: DecodeLimits | undefined): number {
   return Math.min(requested, maximumHalOutputSizeInBytes);
 }
 
-function checkStart(bytes: Uint8Array, offset: number): void {
+/** Refuses a start offset outside the input (shared with the native glue). */
+export function checkHalStart(bytes: Uint8Array, offset: number): void {
   if (!Number.isSafeInteger(offset) || offset < 0 || offset > bytes.length) {
     throw new InvalidArgumentError(`offset ${offset} is outside the ${bytes.length}-byte input`, { offset, size: bytes.length });
   }
@@ -166,8 +168,8 @@ let walkLimit = maximumHalOutputSizeInBytes;
 
 /** Decodes the HAL stream at `offset`. Throws the Hal* typed errors for every malformed stream. */
 export function decodeHal(bytes: Uint8Array, offset = 0, limits?: DecodeLimits): DecodeResult {
-  checkStart(bytes, offset);
-  walkLimit = outputLimit(limits);
+  checkHalStart(bytes, offset);
+  walkLimit = halOutputLimit(limits);
   let ok = false;
   let written = 0;
   try {
@@ -184,7 +186,7 @@ export function decodeHal(bytes: Uint8Array, offset = 0, limits?: DecodeLimits):
 /** Validates the HAL stream at `offset` without building output; null when it is not a valid stream. */
 export function probeHal(bytes: Uint8Array, offset = 0, limits?: DecodeLimits): ProbeResult | null {
   if (!Number.isSafeInteger(offset) || offset < 0 || offset > bytes.length) return null;
-  walkLimit = outputLimit(limits);
+  walkLimit = halOutputLimit(limits);
   if (!walkHal(bytes, offset, walkLimit, null)) return null;
   return { packedLength: walkPackedLength, unpackedLength: walkOutputLength };
 }
