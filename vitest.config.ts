@@ -7,7 +7,10 @@ export default defineConfig({
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 30_000,
-    // A skipped test is a failing test (project standard).
+    // A skipped test is a failing test (project standard); .ci/run also fails on any skip.
     allowOnly: false,
+    // Under CI a JSON report too, from which .ci/run prints the plain "N passed, N failed" line.
+    reporters: process.env.CI ? ['default', 'json'] : ['default'],
+    outputFile: { json: 'test-results/vitest.json' },
   },
 });
