@@ -4,6 +4,7 @@
  * `divisor`-th pixel. Working on indices (one byte per pixel) keeps the exact palette.
  */
 import { ThumbnailRequestError } from '../errors.js';
+import { scratchSlots, type PixelScratch } from '../gfx/image.js';
 import { maximumOutputPixelCount, maximumOutputSideInPixels } from './request.js';
 
 /** An image of palette indices, one byte per pixel, rows top to bottom. */
@@ -49,10 +50,11 @@ function checkPlan(plan: ScalePlan): ScalePlan {
 }
 
 /** Applies a plan. Returns the input itself when the plan is the identity. */
-export function resampleIndexed(image: IndexedImage, plan: ScalePlan): IndexedImage {
+export function resampleIndexed(image: IndexedImage, plan: ScalePlan, scratch?: PixelScratch): IndexedImage {
   if (plan.factor === 1 && plan.divisor === 1) return image;
   const { width: outWidth, height: outHeight } = plan;
-  const out = new Uint8Array(outWidth * outHeight);
+  // Every output pixel is written below, so a reused buffer needs no clearing.
+  const out = scratch ? scratch.take(scratchSlots.scaled, outWidth * outHeight, false) : new Uint8Array(outWidth * outHeight);
   const src = image.pixels;
   const srcWidth = image.width;
   if (plan.divisor === 1) {
