@@ -21,8 +21,12 @@ import type { WorkerSuccess } from './protocol.js';
 import { encodeWebpLossless } from './webp.js';
 import { composeContactSheet, type ContactSheet, type ContactSheetOptions } from './contact-sheet.js';
 
-/** Requests renderMany keeps in flight per worker thread: enough to keep every worker busy, far below the queue limit. */
-export const inFlightPerThread = 8;
+/**
+ * Requests renderMany keeps in flight per worker thread: two full batches (pool.ts
+ * maximumBatchSize), so a worker finishing one batch finds the next already queued instead of
+ * waiting for the main thread; far below the queue limit.
+ */
+export const inFlightPerThread = 16;
 /** ROM identities remembered by `rom()` (path + mtime + size → sha1). */
 export const maximumRememberedRoms = 64;
 

@@ -165,3 +165,28 @@ describe('ThumbnailService request path (scripted worker)', () => {
     expect(progress).toEqual([1, 2, 3]);
   });
 });
+
+describe('two messages per worker never cost a neighbour its result', () => {
+  it('aborting a running task (which terminates its worker) does not fail the task queued behind it', async () => {
+    const s = service({ threads: 1 });
+    const controller = new AbortController();
+    const running = s.thumbnail(scriptedRequest('sleep', 400), { signal: controller.signal });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Posted in a later turn, alone: with one thread it waits in the same worker's port.
+    const queued = s.thumbnail(scriptedRequest('ok', 7));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    controller.abort();
+    const [aborted, fine] = await Promise.allSettled([running, queued]);
+    expect(aborted.status).toBe('rejected');
+    expect((aborted as PromiseRejectedResult).reason).toBeInstanceOf(AbortedError);
+    expect(fine.status).toBe('fulfilled');
+    expect(offsetOf((fine as PromiseFulfilledResult<{ bytes: Uint8Array }>).value.bytes)).toBe(7);
+  });
+
+  it('a worker crash fails only the task that caused it, however the tasks were grouped', async () => {
+    const s = service({ threads: 1 });
+    const results = await Promise.allSettled([s.thumbnail(scriptedRequest('ok', 1)), s.thumbnail(scriptedRequest('exit', 2)), s.thumbnail(scriptedRequest('ok', 3))]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((results[1] as PromiseRejectedResult).reason).toBeInstanceOf(ThumbnailWorkerError);
+  });
+});
