@@ -69,6 +69,16 @@ export class FieldChecker {
     throw new DefinitionError(this.source, path, problem);
   }
 
+  /** `json` as a value: parsed when it is JSON text (a syntax error names the document), else as given. */
+  document(json: unknown): unknown {
+    if (typeof json !== 'string') return json;
+    try {
+      return JSON.parse(json) as unknown;
+    } catch (error) {
+      return this.fail('', `not valid JSON: ${(error as Error).message}`);
+    }
+  }
+
   describe(value: Json): string {
     if (value === null) return 'null';
     if (Array.isArray(value)) return 'an array';
@@ -326,15 +336,7 @@ function appliesTogether(a: FreeRange, b: FreeRange): boolean {
  */
 export function parseGameDefinition(json: unknown, sourceName: string): GameDefinition {
   const c = new FieldChecker(sourceName);
-  let document = json;
-  if (typeof json === 'string') {
-    try {
-      document = JSON.parse(json) as unknown;
-    } catch (error) {
-      c.fail('', `not valid JSON: ${(error as Error).message}`);
-    }
-  }
-  const o = c.object(document, '');
+  const o = c.object(c.document(json), '');
   c.onlyKnownKeys(o, '', ['$schema', 'formatVersion', 'id', 'name', 'platform', 'notes', 'variants', 'sprites', 'pointers', 'freeSpace']);
   if (o.$schema !== undefined) c.string(o.$schema, '/$schema', 4096);
   if (o.formatVersion !== gameDefinitionFormatVersion) c.fail('/formatVersion', `expected ${gameDefinitionFormatVersion}, got ${c.describe(o.formatVersion)}`);

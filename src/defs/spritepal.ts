@@ -275,15 +275,7 @@ function importGame(c: FieldChecker, title: string, game: JsonObject, path: stri
  */
 export function importSpritePalLocations(json: unknown, sourceName = 'sprite_locations.json'): GameDefinition[] {
   const c = new FieldChecker(sourceName);
-  let document = json;
-  if (typeof json === 'string') {
-    try {
-      document = JSON.parse(json) as unknown;
-    } catch (error) {
-      c.fail('', `not valid JSON: ${(error as Error).message}`);
-    }
-  }
-  const root = c.object(document, '');
+  const root = c.object(c.document(json), '');
   const formatVersion = typeof root.format_version === 'string' || typeof root.format_version === 'number' ? String(root.format_version) : undefined;
   let games: [string, JsonObject, string][] = [];
   if (root.games !== undefined) {
