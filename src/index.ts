@@ -21,7 +21,7 @@ export type { GbaHeader } from './rom/gba.js';
 export type { NesHeader } from './rom/nes.js';
 export type { MdHeader } from './rom/md.js';
 export { buildSnesRom, buildGbRom, buildGbaRom, buildNesRom, buildMdRom, fillPseudoRandom, type Payload } from './rom/build.js';
-export { writeFileAtomic, assertWritable, type AtomicWriteOptions, type AtomicWriteResult } from './util/files.js';
+export { writeFileAtomic, writeFilesAtomic, assertWritable, removeStaleTempFiles, type AtomicWriteOptions, type AtomicWriteResult } from './util/files.js';
 export { crc32, sha1Hex } from './util/hash.js';
 
 // --- Patches (IPS, BPS) ---------------------------------------------------------------------

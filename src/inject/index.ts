@@ -20,7 +20,6 @@ export {
   injectSprites,
   injectFolder,
   readExtractFolder,
-  removeStaleTempFiles,
   summarisePlan,
   patchFormatFor,
   readPngFile,

@@ -5,14 +5,14 @@
  * passed verification, keeping a timestamped backup beside it.
  */
 import { existsSync, readdirSync, realpathSync, unlinkSync } from 'node:fs';
-import { basename, dirname, extname, join, resolve as resolvePath } from 'node:path';
+import { dirname, extname, join, resolve as resolvePath } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { FileNotFoundError, InvalidArgumentError, IoError, SidecarError, UsageError, VerifyFailedError } from '../errors.js';
 import { createPatch, type PatchFormat } from '../patch/index.js';
 import type { GameDefinition } from '../defs/types.js';
 import { openRom, type Rom } from '../rom/rom.js';
 import { readFileBytes, maximumRomSizeInBytes } from '../rom/source.js';
-import { assertWritable, writeFileAtomic } from '../util/files.js';
+import { assertWritable, removeStaleTempFiles, writeFileAtomic } from '../util/files.js';
 import { crc32 } from '../util/hash.js';
 import { paletteFromRgb } from '../gfx/palette.js';
 import { maximumPngFileSizeInBytes } from '../gfx/png.js';
@@ -94,47 +94,6 @@ export function summarisePlan(plan: InjectionPlan): SpriteInjectionResult[] {
 
 /** The largest copier header in front of ROM data (SNES/SMD: 512 bytes). */
 const maximumCopierHeaderSizeInBytes = 512;
-
-/** Temp files of writeFileAtomic: `.romgfx-tmp-<name>-<pid>-<8 hex>`. */
-const tempNamePattern = /^\.romgfx-tmp-(.+)-(\d+)-[0-9a-f]{8}$/u;
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/**
- * Removes temp files a killed romgfx left beside `path` (same target name, writer process gone).
- * Returns the paths removed. Temp files of live writers are left alone.
- */
-export function removeStaleTempFiles(path: string): string[] {
-  const dir = dirname(path);
-  const name = basename(path);
-  const removed: string[] = [];
-  let entries: string[];
-  try {
-    entries = readdirSync(dir);
-  } catch {
-    return removed;
-  }
-  for (const entry of entries) {
-    const match = tempNamePattern.exec(entry);
-    if (!match || match[1] !== name) continue;
-    const pid = Number(match[2]);
-    if (pid === process.pid || processAlive(pid)) continue;
-    try {
-      unlinkSync(join(dir, entry));
-      removed.push(join(dir, entry));
-    } catch {
-      // Someone else removed it first.
-    }
-  }
-  return removed;
-}
 
 /** True when both paths name the same existing file (symlinks and relative paths resolved). */
 function sameFile(a: string, b: string): boolean {

@@ -1,4 +1,4 @@
-import { closeSync, constants, fsyncSync, openSync, renameSync, statSync, unlinkSync, writeSync, copyFileSync, type Stats } from 'node:fs';
+import { closeSync, constants, fsyncSync, openSync, readdirSync, renameSync, statSync, unlinkSync, writeSync, copyFileSync, type Stats } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { FileNotFoundError, IoError, NotAFileError, OutputExistsError } from '../errors.js';
@@ -48,9 +48,54 @@ export function fileTimestamp(date = new Date()): string {
   return date.toISOString().replace(/[-:]/gu, '').replace(/\.\d+Z$/u, 'Z');
 }
 
+/**
+ * Temporary files are `.romgfx-tmp-<target name>-<writer pid>-<8 hex>` beside their target: the
+ * name says which file they were for and which process wrote them, so a later run can tell a
+ * killed writer's leftovers from a live writer's work (removeStaleTempFiles).
+ */
+const temporaryNamePattern = /^\.romgfx-tmp-(.+)-(\d+)-[0-9a-f]{8}$/u;
+
+function temporaryPathFor(path: string): string {
+  return join(dirname(path), `.romgfx-tmp-${basename(path)}-${process.pid}-${randomBytes(4).toString('hex')}`);
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes temporary files a killed romgfx left beside `path` (same target name, writer process
+ * gone). Returns the paths removed. Temporary files of live writers are left alone.
+ */
+export function removeStaleTempFiles(path: string): string[] {
+  const dir = dirname(path);
+  const name = basename(path);
+  const removed: string[] = [];
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return removed;
+  }
+  for (const entry of entries) {
+    const match = temporaryNamePattern.exec(entry);
+    if (!match || match[1] !== name) continue;
+    const pid = Number(match[2]);
+    if (pid === process.pid || processAlive(pid)) continue;
+    removeQuietly(join(dir, entry));
+    removed.push(join(dir, entry));
+  }
+  return removed;
+}
+
 /** Writes `chunks` to a new temporary file beside `path` and fsyncs it; returns the temporary path. Cleans up on failure. */
 function writeSyncedTemp(path: string, chunks: readonly Uint8Array[]): { temp: string; bytes: number } {
-  const temp = join(dirname(path), `.romgfx-tmp-${basename(path)}-${process.pid}-${randomBytes(4).toString('hex')}`);
+  const temp = temporaryPathFor(path);
   let fd: number | undefined;
   let bytes = 0;
   try {

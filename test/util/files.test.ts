@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync, writeFileSync, mkdirSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from '../helpers/cli.js';
-import { writeFileAtomic, writeFilesAtomic } from '../../src/util/files.js';
+import { spawnSync } from 'node:child_process';
+import { removeStaleTempFiles, writeFileAtomic, writeFilesAtomic } from '../../src/util/files.js';
 
 let dir: { path: string; cleanup: () => void };
 beforeEach(() => {
@@ -66,4 +67,18 @@ describe('writeFilesAtomic', () => {
       chmodSync(locked, 0o700);
     }
   });
+});
+
+describe('removeStaleTempFiles', () => {
+  it('removes a dead writer\'s leftovers for that target only, and keeps live writers\' files', () => {
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+    const target = join(dir.path, 'rom.sfc');
+    const stale = `.romgfx-tmp-rom.sfc-${dead}-0123abcd`;
+    const live = `.romgfx-tmp-rom.sfc-${process.pid}-89abcdef`;
+    const other = `.romgfx-tmp-other.sfc-${dead}-0123abcd`;
+    for (const name of [stale, live, other, 'rom.sfc']) writeFileSync(join(dir.path, name), 'x');
+    expect(removeStaleTempFiles(target)).toEqual([join(dir.path, stale)]);
+    expect(readdirSync(dir.path).sort()).toEqual([live, other, 'rom.sfc'].sort());
+  });
+
 });
