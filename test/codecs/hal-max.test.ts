@@ -6,6 +6,7 @@ import { decodeHal } from '../../src/codecs/hal/decode.js';
 import { encodeHal } from '../../src/codecs/hal/encode.js';
 import { encodeHalOptimal } from '../../src/codecs/hal/optimal.js';
 import { bitReversedByte } from '../../src/codecs/hal/common.js';
+import { structuredHalInput } from '../helpers/hal-inputs.js';
 
 const dir = join(import.meta.dirname, '../../fixtures/hal');
 const read = (name: string): Uint8Array => new Uint8Array(readFileSync(join(dir, name)));
@@ -42,33 +43,8 @@ function naiveOptimalSize(data: Uint8Array): number {
   return cost[0]! + 1;
 }
 
-/** Inputs with structure: runs, sequences, repeats, mirrored and reversed repeats. */
-const structured = fc
-  .array(
-    fc.oneof(
-      fc.uint8Array({ minLength: 1, maxLength: 6 }).map((b) => ({ kind: 'raw' as const, b })),
-      fc.record({ kind: fc.constant('run' as const), v: fc.integer({ min: 0, max: 255 }), n: fc.integer({ min: 1, max: 40 }) }),
-      fc.record({ kind: fc.constant('seq' as const), v: fc.integer({ min: 240, max: 255 }), n: fc.integer({ min: 1, max: 30 }) }),
-      fc.record({ kind: fc.constant('copy' as const), back: fc.nat(), n: fc.integer({ min: 1, max: 40 }), how: fc.integer({ min: 0, max: 2 }) }),
-    ),
-    { maxLength: 12 },
-  )
-  .map((parts) => {
-    const out: number[] = [];
-    for (const part of parts) {
-      if (part.kind === 'raw') out.push(...part.b);
-      else if (part.kind === 'run') for (let k = 0; k < part.n; k++) out.push(part.v);
-      else if (part.kind === 'seq') for (let k = 0; k < part.n; k++) out.push((part.v + k) & 0xff);
-      else if (out.length > 0) {
-        const p = part.back % out.length;
-        for (let k = 0; k < part.n; k++) {
-          const source = part.how === 2 ? out[Math.max(0, p - k)]! : out[p + k] ?? out[p]!;
-          out.push(part.how === 1 ? bitReversedByte[source]! : source);
-        }
-      }
-    }
-    return new Uint8Array(out.slice(0, 160));
-  });
+/** Small structured inputs: the naive optimum is exponential-ish, so at most 160 bytes. */
+const structured = structuredHalInput({ maxParts: 12, maxRawBytes: 6, maxRun: 40, maxSequence: 30, maxCopy: 40, words: false, maxLength: 160 });
 
 describe('HAL level max (optimal parse)', () => {
   it('is never larger than inhal -4 and smaller on varied16k, tiles4bpp_32k, max64k', () => {

@@ -7,10 +7,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { typescriptHalKernels, type HalKernels } from '../../src/codecs/hal/kernels.js';
-import { bitReversedByte } from '../../src/codecs/hal/common.js';
 import type { DecodeLimits } from '../../src/codecs/types.js';
 import { nativeHalKernels } from '../../src/native/index.js';
 import { halFixtureNames, outcome, readHalFixture, requireNative, seededBytes, type Outcome } from './helpers.js';
+import { structuredHalInput } from '../helpers/hal-inputs.js';
 
 requireNative();
 const native: HalKernels = nativeHalKernels()!;
@@ -32,36 +32,8 @@ function expectDecodeParity(bytes: Uint8Array, offset: number, limits?: DecodeLi
   expect(outcome(() => native.probe(bytes, offset, limits))).toEqual(outcome(() => reference.probe(bytes, offset, limits)));
 }
 
-/** Inputs with structure: runs, counting sequences, word patterns, forward / bit-reversed / backward repeats. */
-const structured = fc
-  .array(
-    fc.oneof(
-      fc.uint8Array({ minLength: 1, maxLength: 8 }).map((b) => ({ kind: 'raw' as const, b })),
-      fc.record({ kind: fc.constant('run' as const), v: fc.integer({ min: 0, max: 255 }), n: fc.integer({ min: 1, max: 1100 }) }),
-      fc.record({ kind: fc.constant('seq' as const), v: fc.integer({ min: 0, max: 255 }), n: fc.integer({ min: 1, max: 300 }) }),
-      fc.record({ kind: fc.constant('word' as const), a: fc.integer({ min: 0, max: 255 }), b: fc.integer({ min: 0, max: 255 }), n: fc.integer({ min: 1, max: 1100 }) }),
-      fc.record({ kind: fc.constant('copy' as const), back: fc.nat(), n: fc.integer({ min: 1, max: 1200 }), how: fc.integer({ min: 0, max: 2 }) }),
-    ),
-    { maxLength: 24 },
-  )
-  .map((parts) => {
-    const out: number[] = [];
-    for (const part of parts) {
-      if (part.kind === 'raw') out.push(...part.b);
-      else if (part.kind === 'run') for (let k = 0; k < part.n; k++) out.push(part.v);
-      else if (part.kind === 'seq') for (let k = 0; k < part.n; k++) out.push((part.v + k) & 0xff);
-      else if (part.kind === 'word') for (let k = 0; k < part.n; k++) out.push(part.a, part.b);
-      else if (out.length > 0) {
-        const from = part.back % out.length;
-        for (let k = 0; k < part.n; k++) {
-          const at = part.how === 2 ? from - (k % (from + 1)) : from + (k % (out.length - from));
-          const v = out[at]!;
-          out.push(part.how === 1 ? bitReversedByte[v]! : v);
-        }
-      }
-    }
-    return new Uint8Array(out.slice(0, 16384));
-  });
+/** Large structured inputs: long runs and copies reach the long command forms. */
+const structured = structuredHalInput({ maxParts: 24, maxRawBytes: 8, maxRun: 1100, maxSequence: 300, maxCopy: 1200, words: true, maxLength: 16384 });
 
 /** A few bytes from a small alphabet: many short matches, the hardest case for match finders. */
 const smallAlphabet = fc.array(fc.integer({ min: 0, max: 3 }), { maxLength: 3000 }).map((values) => Uint8Array.from(values));
