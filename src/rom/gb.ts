@@ -1,5 +1,5 @@
 /** Game Boy / Game Boy Color header and checksums. Spec: shared formats/platforms.md, "Game Boy". */
-import { readAsciiField, readU16BE } from '../util/bytes.js';
+import { byteSum, readAsciiField, readU16BE } from '../util/bytes.js';
 
 export const gbHeaderEndInBytes = 0x150;
 const headerChecksumOffset = 0x14d;
@@ -35,9 +35,7 @@ export function gbHeaderChecksum(rom: Uint8Array): number {
 
 /** The global checksum: every byte except 0x14E–0x14F, mod 65536. */
 export function gbGlobalChecksum(rom: Uint8Array): number {
-  let sum = 0;
-  for (let i = 0; i < rom.length; i++) sum += rom[i]!;
-  sum -= rom[globalChecksumOffset]! + rom[globalChecksumOffset + 1]!;
+  const sum = byteSum(rom, 0, rom.length) - rom[globalChecksumOffset]! - rom[globalChecksumOffset + 1]!;
   return sum & 0xffff;
 }
 

@@ -107,7 +107,7 @@ describe('reads are bounds-checked', () => {
 
 describe('byteSum (the checksum kernel)', () => {
   it('equals a plain loop for every alignment and length', async () => {
-    const { byteSum } = await import('../../src/rom/checksum.js');
+    const { byteSum } = await import('../../src/util/bytes.js');
     const fc = (await import('fast-check')).default;
     fc.assert(
       fc.property(fc.uint8Array({ minLength: 0, maxLength: 3000 }), fc.nat(7), fc.nat(7), (bytes, a, b) => {
