@@ -131,7 +131,18 @@ function scanHal(data: Uint8Array, task: ChunkTask, scorer: GraphicsScorer, chec
     const whole = close.filter((look) => look.wholeTiles);
     const pool = whole.length > 0 ? whole : close;
     let chosen = pool[0]!;
-    for (const look of pool) if (look.quick > chosen.quick + quickLookTolerance || (look.quick >= chosen.quick - quickLookTolerance && look.p < chosen.p)) chosen = look;
+    for (const look of pool) {
+      if (look === chosen) continue;
+      if (look.quick > chosen.quick + quickLookTolerance) chosen = look;
+      else if (look.quick >= chosen.quick - quickLookTolerance) {
+        // A tie. Two readings of the same length that differ only in their first bytes (a
+        // prefix whose literal stands in for the stream's first literal: HAL copies name
+        // absolute positions, so an equal-length prefix leaves every copy in place) are told
+        // apart by the tiles where they differ; otherwise the earlier start wins.
+        const prefix = comparePrefixTiles(look.data, chosen.data, scorer, task.formats);
+        if (prefix > 0 || (prefix === 0 && look.p < chosen.p)) chosen = look;
+      }
+    }
     // Noise at a glance: enough drawn tiles to judge, and far below the threshold. Most streams
     // found in code and data end here, without the full score.
     if (chosen.drawnTiles >= quickLookJudgeableTiles && chosen.quick < task.minimumScore * quickLookRejectFraction) continue;
@@ -140,6 +151,33 @@ function scanHal(data: Uint8Array, task: ChunkTask, scorer: GraphicsScorer, chec
     scoreStream(data, 'hal', bestStart, streamEnd - bestStart, bestData, task, scorer, candidates);
   }
   return { candidates, decoded };
+}
+
+const prefixTileScores = new Float32Array(2);
+
+/**
+ * For two equal-length decodings that agree from some byte to the end: > 0 when `a`'s differing
+ * leading tiles score higher than `b`'s (as the first of `formats`, the one the quick look
+ * leads with), < 0 when lower, 0 when the lengths differ, they are identical, or they differ
+ * beyond their first two tiles (then they are different readings, not one stream with a
+ * different first command).
+ */
+export function comparePrefixTiles(a: Uint8Array, b: Uint8Array, scorer: GraphicsScorer, formats: readonly TileFormat[]): number {
+  if (a.length !== b.length || formats.length === 0) return 0;
+  const format = formats[0]!;
+  let firstEqual = a.length;
+  while (firstEqual > 0 && a[firstEqual - 1] === b[firstEqual - 1]) firstEqual--;
+  if (firstEqual === 0) return 0;
+  const tiles = Math.ceil(firstEqual / format.bytesPerTile);
+  if (tiles > prefixTileScores.length || tiles * format.bytesPerTile > a.length) return 0;
+  // A blank tile (score −1) is as coherent as a tile gets: a stream's first tile may well be empty.
+  const coherence = (s: number) => (s < 0 ? 1 : s);
+  let difference = 0;
+  scorer.tileScores(a, format, tiles, prefixTileScores);
+  for (let t = 0; t < tiles; t++) difference += coherence(prefixTileScores[t]!);
+  scorer.tileScores(b, format, tiles, prefixTileScores);
+  for (let t = 0; t < tiles; t++) difference -= coherence(prefixTileScores[t]!);
+  return difference;
 }
 
 /** Starts per HAL stream end given a quick look (see scanHal). */

@@ -61,9 +61,8 @@ describe('planted graphics', () => {
     const { candidates, missing } = await scanPlanted(fixture, 'planted-gb');
     expect(missing.filter((p) => p.codec !== 'pb16').map(key)).toEqual([]);
     // PB16 has no header, length or terminator: the scanner reports a run of drawn tiles, whose
-    // edges are an estimate (a start a few bytes early or late decodes the same tiles, shifted by
-    // whole rows). Each planted PB16 block must be found, its edges within 8 bytes (measured: at
-    // most 5 over four seeded fixtures, 14 of 24 exact).
+    // edges are chosen, not read (see src/scan/pb16.ts and test/scan/pb16.test.ts for the
+    // accuracy over seeded fixtures). Each planted PB16 block must be found, its edges within 8 bytes.
     for (const p of fixture.planted.filter((b) => b.codec === 'pb16')) {
       const hit = candidates.find((c) => c.codec === 'pb16' && overlaps(c, p));
       expect(hit, key(p)).toBeDefined();

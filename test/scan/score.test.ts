@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { GraphicsScorer, resolveFormats, defaultFormatsByPlatform } from '../../src/scan/score.js';
 import { defaultMinimumScore } from '../../src/scan/scanner.js';
 import { collapseCandidates } from '../../src/scan/collapse.js';
+import { comparePrefixTiles } from '../../src/scan/chunk.js';
 import { fillPseudoRandom } from '../../src/rom/build.js';
 import { codeLikeFiller, spriteTiles } from './helpers/sprite-art.js';
 import { fixture } from '../helpers/cli.js';
@@ -89,5 +90,23 @@ describe('collapse', () => {
     const a = c(0, 100, 0.7);
     const b = c(100, 100, 0.6);
     expect(collapseCandidates([a, b])).toEqual([a, b]);
+  });
+});
+
+describe('comparePrefixTiles (HAL: equal-length readings that differ in their first bytes)', () => {
+  test('the reading whose first bytes are the art beats one whose first bytes are junk; other shapes compare equal', () => {
+    const formats = resolveFormats(['snes4bpp', 'gb2bpp']);
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const art = spriteTiles('snes4bpp', 32, seed);
+      const junk = art.slice();
+      junk.set([0x8b, 0x22, 0x23], 0);
+      expect(comparePrefixTiles(art, junk, scorer, formats), `seed ${seed}`).toBeGreaterThan(0);
+      expect(comparePrefixTiles(junk, art, scorer, formats), `seed ${seed}`).toBeLessThan(0);
+      expect(comparePrefixTiles(art, art.slice(), scorer, formats)).toBe(0);
+      expect(comparePrefixTiles(art, junk.subarray(1), scorer, formats)).toBe(0);
+      const different = art.slice();
+      different[5 * 32] ^= 0xff;
+      expect(comparePrefixTiles(art, different, scorer, formats)).toBe(0);
+    }
   });
 });
