@@ -66,6 +66,22 @@ export function createIndexedImage(width: number, height: number, scratch?: Pixe
 export function blitTile(indices: Uint8Array, tile: number, image: IndexedImage, left: number, top: number, hFlip = false, vFlip = false, add = 0, skipZero = false): void {
   const base = tile * pixelsPerTile;
   const { width, pixels } = image;
+  if (!hFlip && !vFlip && add === 0 && !skipZero) {
+    // Sheets (every thumbnail): plain row copies, unrolled; the general loop below tests the
+    // flip and transparency options per pixel and was 7% of a thumbnail (measured here).
+    let out = top * width + left;
+    for (let row = base; row < base + pixelsPerTile; row += 8, out += width) {
+      pixels[out] = indices[row]!;
+      pixels[out + 1] = indices[row + 1]!;
+      pixels[out + 2] = indices[row + 2]!;
+      pixels[out + 3] = indices[row + 3]!;
+      pixels[out + 4] = indices[row + 4]!;
+      pixels[out + 5] = indices[row + 5]!;
+      pixels[out + 6] = indices[row + 6]!;
+      pixels[out + 7] = indices[row + 7]!;
+    }
+    return;
+  }
   for (let y = 0; y < 8; y++) {
     const sy = vFlip ? 7 - y : y;
     let out = (top + y) * width + left;
@@ -116,7 +132,9 @@ export function arrangeSheet(indices: Uint8Array, tileCount: number, options: Sh
   const { columns, rows, order } = sheetShape(tileCount, options);
   const image = createIndexedImage(columns * 8, rows * 8, options.scratch);
   for (let t = 0; t < tileCount; t++) {
-    const [cx, cy] = sheetCell(t, columns, rows, order);
+    // sheetCell inlined: no pair per tile on the thumbnail path.
+    const cx = order === 'row' ? t % columns : Math.floor(t / rows);
+    const cy = order === 'row' ? Math.floor(t / columns) : t % rows;
     blitTile(indices, t, image, cx * 8, cy * 8);
   }
   return image;
@@ -288,6 +306,10 @@ export function flipImage(image: IndexedImage, hFlip: boolean, vFlip: boolean): 
 /** Checks every pixel has an entry in a `colourCount`-colour palette; IndexOutOfRangeError names the first pixel that does not. */
 export function checkIndicesInPalette(image: IndexedImage, colourCount: number): void {
   const { pixels, width } = image;
+  // Fast pass: the OR of all indices (four pixels per load where aligned) bounds the largest; below
+  // the count, every index is. For a power-of-two count that is exact; otherwise, and for a
+  // failing image, the pixel-by-pixel pass decides and names the first bad pixel.
+  if (colourCount >= 256 || largestIndexBound(pixels) < colourCount) return;
   for (let i = 0; i < pixels.length; i++) {
     if (pixels[i]! >= colourCount) {
       const x = i % width;
@@ -295,6 +317,23 @@ export function checkIndicesInPalette(image: IndexedImage, colourCount: number):
       throw new IndexOutOfRangeError(`pixel (${x}, ${y}) has index ${pixels[i]}, but the palette has ${colourCount} colours`, { x, y, value: pixels[i], colourCount });
     }
   }
+}
+
+const hostIsLittleEndian = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+
+/** An upper bound of the largest value in `pixels` that is exact when it is below a power of two: the OR of all values. */
+function largestIndexBound(pixels: Uint8Array): number {
+  let bits = 0;
+  let i = 0;
+  if (hostIsLittleEndian && pixels.byteOffset % 4 === 0 && pixels.length >= 64) {
+    const words = new Uint32Array(pixels.buffer, pixels.byteOffset, pixels.length >> 2);
+    let wordBits = 0;
+    for (let w = 0; w < words.length; w++) wordBits |= words[w]!;
+    bits = (wordBits | (wordBits >>> 8) | (wordBits >>> 16) | (wordBits >>> 24)) & 0xff;
+    i = words.length << 2;
+  }
+  for (; i < pixels.length; i++) bits |= pixels[i]!;
+  return bits;
 }
 
 /** Checks every pixel fits in `bpp` bits; IndexOutOfRangeError names the first pixel (image coordinates) that does not. */

@@ -48,15 +48,25 @@ function filteredScanlines(image: IndexedImage, depth: 1 | 2 | 4 | 8, scratch: P
   const rowBytes = Math.ceil(width / perByte);
   const length = (rowBytes + 1) * height;
   const out = scratch ? scratch.take(scratchSlots.scanlines, length) : new Uint8Array(length);
+  const pixelPairs = depth === 4 && hostIsLittleEndian && pixels.byteOffset % 2 === 0 ? new Uint16Array(pixels.buffer, 0, (pixels.byteOffset + pixels.length) >> 1) : undefined;
   for (let y = 0; y < height; y++) {
     let s = y * width;
     let o = y * (rowBytes + 1) + 1;
     if (depth === 8) {
       out.set(pixels.subarray(s, s + width), o);
     } else if (depth === 4) {
-      // The common case (16-colour palettes): two pixels per byte, no per-pixel shift arithmetic.
+      // The common case (16-colour palettes): two pixels per byte, read as one 16-bit word where
+      // the row is aligned (little-endian: the left pixel is the low byte).
       const pairs = width >> 1;
-      for (let i = 0; i < pairs; i++, s += 2) out[o++] = (pixels[s]! << 4) | pixels[s + 1]!;
+      if (pixelPairs !== undefined && (s & 1) === 0) {
+        for (let i = 0, w = (pixels.byteOffset + s) >> 1; i < pairs; i++, w++) {
+          const pair = pixelPairs[w]!;
+          out[o++] = ((pair & 0x0f) << 4) | (pair >> 8);
+        }
+        s += pairs << 1;
+      } else {
+        for (let i = 0; i < pairs; i++, s += 2) out[o++] = (pixels[s]! << 4) | pixels[s + 1]!;
+      }
       if (width & 1) out[o] = pixels[s]! << 4;
     } else {
       for (let x = 0; x < width; x++) {
@@ -67,6 +77,8 @@ function filteredScanlines(image: IndexedImage, depth: 1 | 2 | 4 | 8, scratch: P
   }
   return out;
 }
+
+const hostIsLittleEndian = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 
 const chunkOverheadInBytes = 12;
 

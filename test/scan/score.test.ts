@@ -105,7 +105,7 @@ describe('comparePrefixTiles (HAL: equal-length readings that differ in their fi
       expect(comparePrefixTiles(art, art.slice(), scorer, formats)).toBe(0);
       expect(comparePrefixTiles(art, junk.subarray(1), scorer, formats)).toBe(0);
       const different = art.slice();
-      different[5 * 32] ^= 0xff;
+      different[5 * 32] = different[5 * 32]! ^ 0xff;
       expect(comparePrefixTiles(art, different, scorer, formats)).toBe(0);
     }
   });
