@@ -216,6 +216,22 @@ function normalizePalette(palette: PaletteSpec | undefined): PaletteSpec {
  * and in-flight deduplication key on this text directly (no hashing on the hot path).
  */
 export function canonicalRequest(request: NormalizedRequest): string {
+  // The same text as canonicalRequestReference, built by concatenation: JSON.stringify of the
+  // nested arrays was most of a memory hit's cost (1.05 µs of ~3.5 µs per request, measured here).
+  // Strings go through JSON.stringify, so the text stays exactly JSON; a test holds the two equal.
+  const { block, palette, output } = request;
+  const arrangement = block.arrangement;
+  const arrangementText = arrangement.kind === 'sheet' ? `["sheet",${arrangement.tilesPerRow},${JSON.stringify(arrangement.order)}]` : `["layout",${JSON.stringify(arrangement.layout)}]`;
+  const paletteText =
+    palette.kind === 'grayscale' ? '["grayscale"]' : palette.kind === 'colors' ? `["colors",[${palette.colors.join(',')}]]` : `["rom",${palette.offset},${JSON.stringify(palette.encoding)},${palette.count}]`;
+  const outputText = `[${output.scale === null ? 'null' : output.scale},${output.fit ? `[${output.fit.width},${output.fit.height}]` : 'null'},${JSON.stringify(output.format)}]`;
+  return `${canonicalPrefix}${JSON.stringify(request.rom.sha1)},[${block.offset},${JSON.stringify(block.format)},${block.tiles},${block.codec === null ? 'null' : JSON.stringify(block.codec)},${arrangementText}],${paletteText},${outputText}]`;
+}
+
+const canonicalPrefix = `["romgfx-thumb",${JSON.stringify(ENGINE_VERSION)},`;
+
+/** The canonical text by its definition: JSON of the fields in a fixed order (canonicalRequest must equal it). */
+export function canonicalRequestReference(request: NormalizedRequest): string {
   const { block, palette, output } = request;
   return JSON.stringify([
     'romgfx-thumb',

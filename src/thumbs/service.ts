@@ -59,6 +59,15 @@ export interface RenderManyOptions extends RequestOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
+/** A request that missed both cache levels: what rendering it needs (`key` null: not computed yet). */
+interface Miss {
+  readonly normalized: NormalizedRequest;
+  readonly canonical: string;
+  readonly key: string | null;
+  /** When the request arrived (instrumentation clock; 0 when off). */
+  readonly start: number;
+}
+
 interface Flight {
   readonly promise: Promise<{ value: MemoryEntry; source: 'render' }>;
   /**
@@ -140,6 +149,58 @@ export class ThumbnailService {
   /** One thumbnail. Identical requests in flight at once are computed once. */
   async thumbnail(request: ThumbnailRequest, options: RequestOptions = {}): Promise<Thumbnail> {
     if (this.#closed) throw new ServiceClosedError();
+    const found = this.#lookUp(request);
+    return 'thumbnail' in found ? found.thumbnail : this.#render(found, options.signal);
+  }
+
+  /**
+   * Many thumbnails, in order, each with its own outcome (one bad block does not fail the rest).
+   * Cache hits are answered in one synchronous pass (a memory hit costs no promise: warm runs
+   * were 2× slower through the lanes); misses go through `threads × inFlightPerThread` lanes, so
+   * the pool stays busy without approaching its queue limit.
+   */
+  async renderMany(requests: readonly ThumbnailRequest[], options: RenderManyOptions = {}): Promise<ThumbnailOutcome[]> {
+    if (this.#closed) throw new ServiceClosedError();
+    const outcomes: ThumbnailOutcome[] = new Array(requests.length);
+    const misses: { index: number; miss: Miss }[] = [];
+    let done = 0;
+    const settle = (index: number, outcome: ThumbnailOutcome): void => {
+      outcomes[index] = outcome;
+      done++;
+      options.onProgress?.(done, requests.length);
+    };
+    for (let index = 0; index < requests.length; index++) {
+      let found: { thumbnail: Thumbnail } | Miss;
+      try {
+        found = this.#lookUp(requests[index]!);
+      } catch (error) {
+        settle(index, { ok: false, error: asRomgfxError(error) });
+        continue;
+      }
+      if ('thumbnail' in found) settle(index, { ok: true, thumbnail: found.thumbnail });
+      else misses.push({ index, miss: found });
+    }
+    let next = 0;
+    const lane = async (): Promise<void> => {
+      while (next < misses.length) {
+        const { index, miss } = misses[next++]!;
+        try {
+          settle(index, { ok: true, thumbnail: await this.#render(miss, options.signal) });
+        } catch (error) {
+          settle(index, { ok: false, error: asRomgfxError(error) });
+        }
+      }
+    };
+    const lanes = Math.min(misses.length, this.#threads * inFlightPerThread);
+    await Promise.all(Array.from({ length: lanes }, lane));
+    return outcomes;
+  }
+
+  /**
+   * The synchronous half of a request: validation, the memory level, the disk level. Returns the
+   * thumbnail on a hit, or what rendering it needs. Throws (counted) for an invalid request.
+   */
+  #lookUp(request: ThumbnailRequest): { thumbnail: Thumbnail } | Miss {
     const metrics = this.metrics;
     const timed = metrics.instrumentation;
     const start = timed ? performance.now() : 0;
@@ -161,29 +222,45 @@ export class ThumbnailService {
       metrics.memoryHits++;
       metrics.bytesOut += cached.bytes.length;
       if (timed) metrics.observe('total', (performance.now() - start) / 1000);
-      return { bytes: cached.bytes, width: cached.width, height: cached.height, format: cached.format, key: cached.key, source: 'memory' };
+      return { thumbnail: { bytes: cached.bytes, width: cached.width, height: cached.height, format: cached.format, key: cached.key, source: 'memory' } };
     }
     metrics.memoryMisses++;
+    if (this.#flights.has(canonical)) return { normalized, canonical, key: null, start };
+    // The disk level is read synchronously here, before any flight exists: a hit costs no
+    // promise, controller or map entry, and no identical request can be in flight (we checked).
+    const key = sha256Hex(canonical);
+    const fromDisk = this.#readDisk(canonical, key);
+    if (fromDisk) {
+      metrics.bytesOut += fromDisk.bytes.length;
+      if (timed) metrics.observe('total', (performance.now() - start) / 1000);
+      return { thumbnail: { bytes: fromDisk.bytes, width: fromDisk.width, height: fromDisk.height, format: fromDisk.format, key, source: 'disk' } };
+    }
+    return { normalized, canonical, key, start };
+  }
+
+  /** The asynchronous half: joins an identical request in flight, or starts one. */
+  async #render(miss: Miss, signal: AbortSignal | undefined): Promise<Thumbnail> {
+    const metrics = this.metrics;
+    const timed = metrics.instrumentation;
+    const { normalized, canonical, start } = miss;
     let flight = this.#flights.get(canonical);
-    if (flight) metrics.deduplicated++;
-    else {
-      // The disk level is read synchronously here, before any flight exists: a hit costs no
-      // promise, controller or map entry, and no identical request can be in flight (we checked).
-      const key = sha256Hex(canonical);
-      const fromDisk = this.#readDisk(canonical, key);
-      if (fromDisk) {
-        metrics.bytesOut += fromDisk.bytes.length;
-        if (timed) metrics.observe('total', (performance.now() - start) / 1000);
-        return { bytes: fromDisk.bytes, width: fromDisk.width, height: fromDisk.height, format: fromDisk.format, key, source: 'disk' };
-      }
-      if (options.signal?.aborted) {
-        this.metrics.cancelled++;
+    // An identical request may have finished since the look-up (renderMany looks everything up first).
+    const finished = flight === undefined ? this.#memory.get(canonical) : undefined;
+    if (flight || finished) metrics.deduplicated++;
+    if (finished) {
+      metrics.bytesOut += finished.bytes.length;
+      if (timed) metrics.observe('total', (performance.now() - start) / 1000);
+      return { bytes: finished.bytes, width: finished.width, height: finished.height, format: finished.format, key: finished.key, source: 'render' };
+    }
+    if (!flight) {
+      if (signal?.aborted) {
+        metrics.cancelled++;
         throw new AbortedError('the thumbnail request was cancelled');
       }
-      flight = this.#startFlight(canonical, key, normalized, options.signal !== undefined);
+      flight = this.#startFlight(canonical, miss.key ?? sha256Hex(canonical), normalized, signal !== undefined);
     }
     try {
-      const { value, source } = await waitForFlight(flight, options.signal);
+      const { value, source } = await waitForFlight(flight, signal);
       metrics.bytesOut += value.bytes.length;
       if (timed) metrics.observe('total', (performance.now() - start) / 1000);
       return { bytes: value.bytes, width: value.width, height: value.height, format: value.format, key: value.key, source };
@@ -191,32 +268,6 @@ export class ThumbnailService {
       this.#countFailure(error);
       throw error;
     }
-  }
-
-  /**
-   * Many thumbnails, in order, each with its own outcome (one bad block does not fail the rest).
-   * Keeps `threads × 8` requests in flight so the pool stays busy without approaching its queue limit.
-   */
-  async renderMany(requests: readonly ThumbnailRequest[], options: RenderManyOptions = {}): Promise<ThumbnailOutcome[]> {
-    if (this.#closed) throw new ServiceClosedError();
-    const outcomes: ThumbnailOutcome[] = new Array(requests.length);
-    let next = 0;
-    let done = 0;
-    const runOne = async (): Promise<void> => {
-      while (next < requests.length) {
-        const index = next++;
-        try {
-          outcomes[index] = { ok: true, thumbnail: await this.thumbnail(requests[index]!, options) };
-        } catch (error) {
-          outcomes[index] = { ok: false, error: asRomgfxError(error) };
-        }
-        done++;
-        options.onProgress?.(done, requests.length);
-      }
-    };
-    const lanes = Math.min(requests.length, this.#threads * inFlightPerThread);
-    await Promise.all(Array.from({ length: lanes }, runOne));
-    return outcomes;
   }
 
   /**

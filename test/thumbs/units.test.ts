@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { cacheKey, normalizeRequest, type ThumbnailRequest } from '../../src/thumbs/request.js';
+import { cacheKey, canonicalRequest, canonicalRequestReference, normalizeRequest, type ThumbnailRequest } from '../../src/thumbs/request.js';
 import { planFit, planScale, resampleIndexed } from '../../src/thumbs/scale.js';
 import { Histogram, ThumbnailMetrics } from '../../src/thumbs/metrics.js';
 import { MemoryCache, memoryEntryOverheadInBytes } from '../../src/thumbs/memory-cache.js';
@@ -62,6 +62,43 @@ describe('normalizeRequest and cacheKey', () => {
     const keys = new Set(variants.map((v) => cacheKey(normalizeRequest(v))));
     expect(keys.size).toBe(variants.length);
     expect(keys.has(k)).toBe(false);
+  });
+});
+
+describe('canonicalRequest', () => {
+  it('is exactly the JSON of the reference definition for any valid request (disk cache keys depend on it)', () => {
+    const name = fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,20}$/u);
+    const request = fc.record({
+      rom: fc.record({ path: fc.string({ minLength: 1 }).map((p) => `/roms/${p}`), sha1: fc.stringMatching(/^[0-9a-f]{40}$/u) }),
+      block: fc.record({
+        offset: fc.nat(),
+        format: name,
+        tiles: fc.integer({ min: 1, max: 4096 }),
+        codec: fc.option(name, { nil: undefined }),
+        arrangement: fc.oneof(
+          fc.constant(undefined),
+          fc.record({ kind: fc.constant('sheet' as const), tilesPerRow: fc.integer({ min: 1, max: 256 }), order: fc.constantFrom('row' as const, 'column' as const) }),
+          fc.record({ kind: fc.constant('layout' as const), layout: fc.constantFrom('snes-obj:16x16', 'gb-8x16', 'block:2x3') }),
+        ),
+      }),
+      palette: fc.oneof(
+        fc.constant({ kind: 'grayscale' as const }),
+        fc.record({ kind: fc.constant('colors' as const), colors: fc.array(fc.integer({ min: 0, max: 0xffffff }), { minLength: 1, maxLength: 256 }) }),
+        fc.record({ kind: fc.constant('rom' as const), offset: fc.nat(), encoding: fc.constantFrom('bgr555' as const, 'md9' as const, 'nes-index' as const, 'gb-bgp' as const), count: fc.integer({ min: 1, max: 256 }) }),
+      ),
+      output: fc.oneof(
+        fc.record({ scale: fc.integer({ min: 1, max: 16 }), format: fc.constantFrom('png' as const, 'webp' as const) }),
+        fc.record({ fit: fc.record({ width: fc.integer({ min: 1, max: 8192 }), height: fc.integer({ min: 1, max: 8192 }) }) }),
+        fc.constant({}),
+      ),
+    });
+    fc.assert(
+      fc.property(request, (r) => {
+        const normalized = normalizeRequest(r as ThumbnailRequest);
+        expect(canonicalRequest(normalized)).toBe(canonicalRequestReference(normalized));
+      }),
+      { numRuns: 500 },
+    );
   });
 });
 
