@@ -19,6 +19,7 @@ import { assertWritable, writeFilesAtomic } from '../util/files.js';
 import { ENGINE_VERSION, PACKAGE_ROOT } from '../version.js';
 import { fileStemFor, sidecarFormat, type SpriteSidecar } from './sidecar.js';
 import { readSpriteBlock, resolveEachSprite, resolveSpritePalette, tilesToImage, variantFor, type ResolvedSprite, type SpriteResolution } from './sprites.js';
+import { poolWorkerExecArgv } from '../util/worker-exec-argv.js';
 
 /** The compiled extract worker, resolved from the package root (the same file from src/ and dist/). */
 export const defaultExtractWorkerFile = join(PACKAGE_ROOT, 'dist', 'workers', 'extract-worker.js');
@@ -237,6 +238,7 @@ export async function extractAll(romPath: string, definition: GameDefinition, ou
     for (let i = 0; i < items.length; i += spritesPerTask) chunks.push(items.slice(i, i + spritesPerTask));
     threads = Math.min(threadsWanted, chunks.length);
     const pool = new Piscina<ExtractChunkTask, ExtractItemResult[]>({
+      execArgv: poolWorkerExecArgv(),
       filename: workerFile,
       // One short batch: start every thread at once, and let them go as soon as the queue drains.
       minThreads: threads,

@@ -12,6 +12,7 @@ import { AbortedError, RomgfxError, ScanWorkerError, type ErrorCategory, type Er
 import type { Platform } from '../rom/platform.js';
 import { PACKAGE_ROOT } from '../version.js';
 import type { ScanCandidate, ScanCodec } from './types.js';
+import { poolWorkerExecArgv } from '../util/worker-exec-argv.js';
 
 /** The compiled worker entry point, resolved from the package root (works from src/ in tests and dist/ at run time). */
 export const defaultScanWorkerFile = join(PACKAGE_ROOT, 'dist', 'workers', 'scan-worker.js');
@@ -75,6 +76,7 @@ export class ScanPool {
   constructor(threads: number, workerFile: string = defaultScanWorkerFile) {
     this.threads = threads;
     this.#piscina = new Piscina<ScanWorkerTask, ScanWorkerReply>({
+      execArgv: poolWorkerExecArgv(),
       filename: workerFile,
       // Fixed size, started up front: every scan keeps all threads busy from its first chunk
       // (Piscina's default on 2 cores would be up to 3 threads, one more than there are cores).

@@ -10,6 +10,7 @@ import { Piscina } from 'piscina';
 import { AbortedError, QueueFullError, RomgfxError, ThumbnailRequestError, ThumbnailWorkerError } from '../errors.js';
 import { PACKAGE_ROOT } from '../version.js';
 import { errorFromReply, type PoolMessage, type PoolReply, type WorkerReply, type WorkerSuccess, type WorkerTask } from './protocol.js';
+import { poolWorkerExecArgv } from '../util/worker-exec-argv.js';
 
 /** The compiled worker entry point; resolved from the package root so src/ (tests) and dist/ (runtime) find the same file. */
 export const defaultWorkerFile = join(PACKAGE_ROOT, 'dist', 'workers', 'thumbnail.js');
@@ -60,6 +61,15 @@ export class ThumbnailPool {
   /** Tasks submitted this turn, posted together by #flush. */
   readonly #queue: QueuedTask[] = [];
   #flushScheduled = false;
+  /**
+   * Tasks that failed at the worker level while sharing a worker (a batch, or two messages per
+   * worker): each runs once more with nothing else in the pool, so only the task that kills a
+   * worker fails, never a neighbour (with one retry beside other work, a neighbour could land
+   * next to the culprit's retry and fail too: seen once under load in test/thumbs/pool.test.ts).
+   */
+  readonly #solo: QueuedTask[] = [];
+  #soloRunning = false;
+  #soloDrained: (() => void) | null = null;
 
   constructor(options: PoolOptions = {}) {
     const threads = resolveThreads(options.threads);
@@ -68,6 +78,7 @@ export class ThumbnailPool {
     this.threads = threads;
     this.maxQueue = maxQueue;
     this.#piscina = new Piscina<PoolMessage, PoolReply>({
+      execArgv: poolWorkerExecArgv(),
       filename: options.workerFile ?? defaultWorkerFile,
       // Fixed size: a worker costs ~100 ms to start (more with sharp loaded), and thumbnails come in bursts.
       minThreads: threads,
@@ -140,6 +151,8 @@ export class ThumbnailPool {
   /** Posts what was queued this turn: alone when there is spare capacity, else in batches of up to `maximumBatchSize`. */
   #flush(): void {
     this.#flushScheduled = false;
+    // Nothing new goes out while a task waits to run alone.
+    if (this.#solo.length > 0 || this.#soloRunning) return;
     const items = this.#queue.splice(0).filter((item) => {
       if (!item.signal?.aborted) return true;
       item.settle(new AbortedError('the thumbnail request was cancelled', { offset: item.task.request.block.offset }));
@@ -160,22 +173,25 @@ export class ThumbnailPool {
   /**
    * Posts one task. A worker holds up to two messages, so a worker that dies may take a
    * neighbour's task with it: a task that fails at the worker level (not aborted, not refused,
-   * pool not closing) is run once more alone, and fails only if it kills a worker again.
+   * pool not closing) is run once more with nothing else in the pool (#solo), and fails only if
+   * it kills a worker again.
    */
-  #runAlone(item: QueuedTask, retried = false): void {
+  #runAlone(item: QueuedTask): void {
     this.#messagesInFlight++;
     this.#piscina.run(item.task, item.signal ? { signal: item.signal } : {}).then(
       (reply) => {
         this.#messagesInFlight--;
+        this.#pumpSolo();
         settleFromReply(item, reply);
       },
       (error: unknown) => {
         this.#messagesInFlight--;
+        this.#pumpSolo();
         const translated = translatePoolError(error, this.maxQueue, item.task);
         // A worker terminated while the pool is open was killed for a neighbour's abort, not for this task.
         const terminated = error instanceof Error && error.message === 'Terminating worker thread';
         const workerLevel = translated instanceof ThumbnailWorkerError || terminated;
-        if (workerLevel && !retried && !this.#closed && !item.settled && !item.signal?.aborted) this.#runAlone(item, true);
+        if (workerLevel && !this.#closed && !item.settled && !item.signal?.aborted) this.#runSolo(item);
         else item.settle(translated);
       },
     );
@@ -193,11 +209,13 @@ export class ThumbnailPool {
     this.#piscina.run({ batch: group.map((item) => item.task) }).then(
       (reply) => {
         this.#messagesInFlight--;
+        this.#pumpSolo();
         const replies = reply && typeof reply === 'object' && 'batch' in reply && Array.isArray(reply.batch) && reply.batch.length === group.length ? reply.batch : null;
         group.forEach((item, k) => (replies ? settleFromReply(item, replies[k]) : item.settle(new ThumbnailWorkerError('the thumbnail worker sent a malformed batch reply', { offset: item.task.request.block.offset }))));
       },
       (error: unknown) => {
         this.#messagesInFlight--;
+        this.#pumpSolo();
         // The worker died or threw outside its per-task handling: run each task alone again, so
         // only the one that causes it fails (a worker failure must not take its neighbours along).
         // Only a real close() counts as closing: a worker terminated because a neighbouring task
@@ -206,8 +224,54 @@ export class ThumbnailPool {
         for (const item of group) {
           if (item.settled) continue;
           if (closing) item.settle(translatePoolError(error, this.maxQueue, item.task));
-          else this.#runAlone(item);
+          else this.#runSolo(item);
         }
+      },
+    );
+  }
+
+  /** Queues a task to run again with nothing else in the pool (see #solo). */
+  #runSolo(item: QueuedTask): void {
+    this.#solo.push(item);
+    this.#pumpSolo();
+  }
+
+  /** Starts the next solo task once the pool is empty; when none are left, lets held work go out. */
+  #pumpSolo(): void {
+    if (this.#soloRunning) return;
+    if (this.#solo.length === 0) {
+      if (this.#soloDrained) {
+        this.#soloDrained();
+        this.#soloDrained = null;
+      }
+      if (this.#queue.length > 0 && !this.#flushScheduled) {
+        this.#flushScheduled = true;
+        setImmediate(() => this.#flush());
+      }
+      return;
+    }
+    if (this.#messagesInFlight > 0) return;
+    const item = this.#solo.shift()!;
+    if (item.settled || item.signal?.aborted) {
+      item.settle(new AbortedError('the thumbnail request was cancelled', { offset: item.task.request.block.offset }));
+      this.#pumpSolo();
+      return;
+    }
+    this.#soloRunning = true;
+    this.#messagesInFlight++;
+    const finish = (): void => {
+      this.#messagesInFlight--;
+      this.#soloRunning = false;
+      this.#pumpSolo();
+    };
+    this.#piscina.run(item.task, item.signal ? { signal: item.signal } : {}).then(
+      (reply) => {
+        settleFromReply(item, reply);
+        finish();
+      },
+      (error: unknown) => {
+        item.settle(translatePoolError(error, this.maxQueue, item.task));
+        finish();
       },
     );
   }
@@ -215,6 +279,7 @@ export class ThumbnailPool {
   /** Finishes queued and running tasks, then stops the workers. */
   async close(): Promise<void> {
     if (this.#closed) return;
+    if (this.#solo.length > 0 || this.#soloRunning) await new Promise<void>((resolve) => (this.#soloDrained = resolve));
     if (this.#queue.length > 0) this.#flush();
     this.#closed = true;
     await this.#piscina.close();
@@ -223,6 +288,7 @@ export class ThumbnailPool {
   /** Stops at once: queued and running tasks reject with AbortedError. */
   async destroy(): Promise<void> {
     this.#closed = true;
+    for (const item of this.#solo.splice(0)) item.settle(new AbortedError('the thumbnail pool was destroyed before this request ran', { offset: item.task.request.block.offset }));
     await this.#piscina.destroy();
   }
 }
