@@ -5,11 +5,12 @@
  * pool closing while a replacement worker starts) took the whole process down here with a V8
  * fatal error ("v8::Module::IsGraphAsync must be used on an instantiated module", seen once in
  * a full test run, in test/thumbs/pool.test.ts). With require(esm) off in the workers, require()
- * refuses at once and Piscina takes the asynchronous import() path. The rest of the parent's
- * execArgv is kept, as Piscina would by default.
+ * refuses at once and Piscina takes the asynchronous import() path. The parent's execArgv is not
+ * passed on: an explicit execArgv is validated, and flags that are fine inherited (V8 ones such
+ * as --expose-gc) make Worker refuse to start.
  */
-export function poolWorkerExecArgv(): string[] {
+export function poolWorkerExecArgv(): string[] | undefined {
   const flag = '--no-experimental-require-module';
-  // Node versions before the flag existed cannot require ES modules at all.
-  return process.allowedNodeEnvironmentFlags.has(flag) ? [...process.execArgv, flag] : [...process.execArgv];
+  // Node versions before the flag existed cannot require ES modules at all: inherit as usual.
+  return process.allowedNodeEnvironmentFlags.has(flag) ? [flag] : undefined;
 }
