@@ -102,6 +102,23 @@ describe('canonicalRequest', () => {
   });
 });
 
+describe('canonicalRequest palette reuse', () => {
+  it('a palette array changed in place between requests gives the new text; the same colours give the same text', () => {
+    const colors = Array.from({ length: 16 }, (_, i) => i * 0x111111);
+    const make = () => normalizeRequest({ rom: { path: '/r.sfc', sha1: 'b'.repeat(40) }, block: { offset: 0, format: 'snes4bpp', tiles: 4 }, palette: { kind: 'colors', colors } } as ThumbnailRequest);
+    const first = make();
+    expect(canonicalRequest(first)).toBe(canonicalRequestReference(first));
+    expect(canonicalRequest(make())).toBe(canonicalRequestReference(first));
+    colors[7] = 0xabcdef;
+    const changed = make();
+    expect(canonicalRequest(changed)).toBe(canonicalRequestReference(changed));
+    expect(canonicalRequest(changed)).not.toBe(canonicalRequestReference(first));
+    colors.push(1);
+    const longer = make();
+    expect(canonicalRequest(longer)).toBe(canonicalRequestReference(longer));
+  });
+});
+
 describe('nearest-neighbour resampling', () => {
   it('enlarging repeats every pixel factor × factor times (property)', () => {
     fc.assert(
