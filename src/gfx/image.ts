@@ -6,7 +6,7 @@
  * indexedToRgba.
  */
 import { ImageSizeError, IndexOutOfRangeError, InvalidArgumentError } from '../errors.js';
-import { pixelsPerTile } from './kernels.js';
+import { hostIsLittleEndian, pixelsPerTile } from './kernels.js';
 import type { Palette } from './palette.js';
 
 export interface IndexedImage {
@@ -318,8 +318,6 @@ export function checkIndicesInPalette(image: IndexedImage, colourCount: number):
     }
   }
 }
-
-const hostIsLittleEndian = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 
 /** An upper bound of the largest value in `pixels` that is exact when it is below a power of two: the OR of all values. */
 function largestIndexBound(pixels: Uint8Array): number {

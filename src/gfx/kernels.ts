@@ -162,7 +162,7 @@ for (let b = 0; b < 256; b++) {
 }
 
 /** True on little-endian hosts: a 32-bit store then puts lane i (pixel i) at byte i. */
-const hostIsLittleEndian = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+export const hostIsLittleEndian = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 
 /**
  * A 32-bit view of the indices plane when rows can be moved as two words (4-byte aligned,

@@ -10,6 +10,7 @@ import { decode as fastPngDecode } from 'fast-png';
 import { crc32 } from '../util/hash.js';
 import { InvalidArgumentError, OffPaletteColourError, PngFormatError } from '../errors.js';
 import { checkImageSize, checkIndicesInPalette, scratchSlots, type IndexedImage, type PixelScratch } from './image.js';
+import { hostIsLittleEndian } from './kernels.js';
 import { colourHex, maximumPaletteColourCount, type Palette } from './palette.js';
 
 /** PNG files larger than this are refused before decoding. */
@@ -77,8 +78,6 @@ function filteredScanlines(image: IndexedImage, depth: 1 | 2 | 4 | 8, scratch: P
   }
   return out;
 }
-
-const hostIsLittleEndian = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 
 const chunkOverheadInBytes = 12;
 

@@ -53,7 +53,7 @@ export function scanPb16(data: Uint8Array, task: ChunkTask, scorer: GraphicsScor
   let decoded = 0;
   const end = Math.min(task.end, data.length);
   // Runs by where they end: starts inside a stream that fall back in step with its packets end
-  // where it ends; per end the start whose first tiles look best (the earliest on a tie) wins.
+  // where it ends; per end, betterReadingOfOneEnd picks one.
   const byEnd = new Map<number, EndRun>();
   for (let p = task.start; p < end; p++) {
     if ((p & 0xffff) === 0) checkCancel();
@@ -65,9 +65,9 @@ export function scanPb16(data: Uint8Array, task: ChunkTask, scorer: GraphicsScor
     const known = byEnd.get(run.end);
     if (known === undefined || betterReadingOfOneEnd(candidate, known)) byEnd.set(run.end, candidate);
   }
-  // Of overlapping runs the longest is the stream (a start inside it misses its first tiles; a
-  // start before it rarely passes the first-tile bar). Ties: most drawn tiles, better quick look,
-  // earlier start.
+  // Of overlapping runs, the one on the art's tile grid, then the longest, is the stream (a start
+  // inside it misses its first tiles; a start before it rarely passes the first-tile bar); then
+  // the earlier start.
   const runs = [...byEnd].map(([runEnd, run]) => ({ ...run, end: runEnd })).sort((a, b) => Number(b.aligned) - Number(a.aligned) || b.end - b.start - (a.end - a.start) || a.start - b.start);
   const kept: typeof runs = [];
   for (const run of runs) {
@@ -83,18 +83,16 @@ export function scanPb16(data: Uint8Array, task: ChunkTask, scorer: GraphicsScor
   return { candidates, decoded };
 }
 
-export interface Pb16Run {
+interface Pb16Run {
   /** Where the last clearly drawn tile's second packet ends. */
   end: number;
   tiles: number;
   /** Tiles at or above minimumPb16TileScore, up to the last clearly drawn one. */
   drawn: number;
-  /** Sum of those tiles' scores. */
-  scoreSum: number;
 }
 
 /** The run of drawn gb2bpp tiles that PB16 decoding from `p` gives, or null when its first tile is not drawn. */
-export function followPb16Run(data: Uint8Array, p: number, scorer: GraphicsScorer, gb2bpp: TileFormat): Pb16Run | null {
+function followPb16Run(data: Uint8Array, p: number, scorer: GraphicsScorer, gb2bpp: TileFormat): Pb16Run | null {
   const n = data.length;
   let inPos = p;
   let back0 = 0;
@@ -105,8 +103,6 @@ export function followPb16Run(data: Uint8Array, p: number, scorer: GraphicsScore
   let weak = 0;
   let drawn = 0;
   let drawnAtLastGood = 0;
-  let scoreSum = 0;
-  let scoreSumAtLastGood = 0;
   while (tiles < maximumPb16RunInTiles) {
     // One tile = two packets.
     let out = 0;
@@ -140,9 +136,7 @@ export function followPb16Run(data: Uint8Array, p: number, scorer: GraphicsScore
     if (s >= minimumPb16TileScore) {
       // The run ends at its last clearly drawn tile: a junk tile after the stream may pass the lower bar.
       drawn++;
-      scoreSum += s;
       if (s >= minimumPb16FirstTileScore) {
-        scoreSumAtLastGood = scoreSum;
         lastGoodEnd = inPos;
         lastGoodTiles = tiles + 1;
         drawnAtLastGood = drawn;
@@ -156,7 +150,7 @@ export function followPb16Run(data: Uint8Array, p: number, scorer: GraphicsScore
     }
     tiles++;
   }
-  return lastGoodEnd < 0 ? null : { end: lastGoodEnd, tiles: lastGoodTiles, drawn: drawnAtLastGood, scoreSum: scoreSumAtLastGood };
+  return lastGoodEnd < 0 ? null : { end: lastGoodEnd, tiles: lastGoodTiles, drawn: drawnAtLastGood };
 }
 
 interface EndRun {
@@ -169,7 +163,8 @@ interface EndRun {
 
 /**
  * Of two readings that end where the same stream ends: the one whose tile grid matches the art
- * (tileRowsAligned), then the one that describes the bytes more cheaply (pb16DescriptionCost).
+ * (tileRowsAligned), then the one with more drawn tiles, then the one that describes the bytes
+ * more cheaply (pb16DescriptionCost).
  */
 function betterReadingOfOneEnd(a: EndRun, b: EndRun): boolean {
   if (a.aligned !== b.aligned) return a.aligned;
@@ -196,7 +191,7 @@ const valueCounts = new Float64Array(256);
  * the art rarely uses; a late start leaves the stream's first bytes as 8-bit noise and decodes
  * its flag bytes as pixels. The true start is the cheapest explanation.
  */
-export function pb16DescriptionCost(mine: Uint8Array, myStart: number, other: Uint8Array, otherStart: number): number {
+function pb16DescriptionCost(mine: Uint8Array, myStart: number, other: Uint8Array, otherStart: number): number {
   let shared = 0;
   const limit = Math.min(mine.length, other.length);
   while (shared < limit && mine[mine.length - 1 - shared] === other[other.length - 1 - shared]) shared++;

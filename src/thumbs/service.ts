@@ -220,9 +220,7 @@ export class ThumbnailService {
     if (timed) metrics.observe('cache_read_memory', (performance.now() - start) / 1000);
     if (cached) {
       metrics.memoryHits++;
-      metrics.bytesOut += cached.bytes.length;
-      if (timed) metrics.observe('total', (performance.now() - start) / 1000);
-      return { thumbnail: { bytes: cached.bytes, width: cached.width, height: cached.height, format: cached.format, key: cached.key, source: 'memory' } };
+      return { thumbnail: this.#answer(cached, 'memory', start) };
     }
     metrics.memoryMisses++;
     if (this.#flights.has(canonical)) return { normalized, canonical, key: null, start };
@@ -231,27 +229,28 @@ export class ThumbnailService {
     const key = sha256Hex(canonical);
     const fromDisk = this.#readDisk(canonical, key);
     if (fromDisk) {
-      metrics.bytesOut += fromDisk.bytes.length;
-      if (timed) metrics.observe('total', (performance.now() - start) / 1000);
-      return { thumbnail: { bytes: fromDisk.bytes, width: fromDisk.width, height: fromDisk.height, format: fromDisk.format, key, source: 'disk' } };
+      return { thumbnail: this.#answer(fromDisk, 'disk', start) };
     }
     return { normalized, canonical, key, start };
+  }
+
+  /** A finished entry as the caller's Thumbnail, counted and timed. */
+  #answer(entry: MemoryEntry, source: Thumbnail['source'], start: number): Thumbnail {
+    const metrics = this.metrics;
+    metrics.bytesOut += entry.bytes.length;
+    if (metrics.instrumentation) metrics.observe('total', (performance.now() - start) / 1000);
+    return { bytes: entry.bytes, width: entry.width, height: entry.height, format: entry.format, key: entry.key, source };
   }
 
   /** The asynchronous half: joins an identical request in flight, or starts one. */
   async #render(miss: Miss, signal: AbortSignal | undefined): Promise<Thumbnail> {
     const metrics = this.metrics;
-    const timed = metrics.instrumentation;
     const { normalized, canonical, start } = miss;
     let flight = this.#flights.get(canonical);
     // An identical request may have finished since the look-up (renderMany looks everything up first).
     const finished = flight === undefined ? this.#memory.get(canonical) : undefined;
     if (flight || finished) metrics.deduplicated++;
-    if (finished) {
-      metrics.bytesOut += finished.bytes.length;
-      if (timed) metrics.observe('total', (performance.now() - start) / 1000);
-      return { bytes: finished.bytes, width: finished.width, height: finished.height, format: finished.format, key: finished.key, source: 'render' };
-    }
+    if (finished) return this.#answer(finished, 'render', start);
     if (!flight) {
       if (signal?.aborted) {
         metrics.cancelled++;
@@ -261,9 +260,7 @@ export class ThumbnailService {
     }
     try {
       const { value, source } = await waitForFlight(flight, signal);
-      metrics.bytesOut += value.bytes.length;
-      if (timed) metrics.observe('total', (performance.now() - start) / 1000);
-      return { bytes: value.bytes, width: value.width, height: value.height, format: value.format, key: value.key, source };
+      return this.#answer(value, source, start);
     } catch (error) {
       this.#countFailure(error);
       throw error;
