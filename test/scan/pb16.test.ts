@@ -44,10 +44,11 @@ describe('PB16 edges over seeded fixtures', () => {
         if (endError === 0) exactEnds++;
       }
     }
-    // Measured when written: 30 of 36 starts and 36 of 36 ends exact (before the tile-grid and
-    // description-length rules: 20 and 28, with one start 19 bytes early and one end 24 late).
+    // Measured: 33 of 36 starts and 36 of 36 ends exact (before the tile-grid and
+    // description-length rules: 20 and 28, with one start 19 bytes early and one end 24 late;
+    // with a row model that ignored the row above: 30).
     expect(streams).toBe(36);
-    expect(exactStarts).toBeGreaterThanOrEqual(29);
+    expect(exactStarts).toBeGreaterThanOrEqual(33);
     expect(exactEnds).toBeGreaterThanOrEqual(35);
   });
 });
