@@ -4,10 +4,11 @@
  */
 import { LRUCache } from 'lru-cache';
 import type { ThumbnailFormat } from './request.js';
+import type { MemoryKey } from './memory-key.js';
 
 /** Default bound of the memory level: 64 MiB holds ~30,000 typical 2 KiB thumbnails. */
 export const defaultMemoryCacheSizeInBytes = 64 * 1024 * 1024;
-/** What an entry costs beyond its image bytes (key string, object, map slot), estimated. */
+/** What an entry costs beyond its image bytes (object, map slot, list links), estimated. */
 export const memoryEntryOverheadInBytes = 256;
 
 /** A finished thumbnail: the encoded image, its size, and its content address (the disk key). */
@@ -24,21 +25,21 @@ export interface MemoryEntry extends CachedThumbnail {
 }
 
 export class MemoryCache {
-  readonly #lru: LRUCache<string, MemoryEntry>;
+  readonly #lru: LRUCache<MemoryKey, MemoryEntry>;
 
   constructor(maximumBytes: number = defaultMemoryCacheSizeInBytes) {
-    this.#lru = new LRUCache<string, MemoryEntry>({
+    this.#lru = new LRUCache<MemoryKey, MemoryEntry>({
       maxSize: maximumBytes,
-      // The LRU key is the canonical request text (UTF-16 in memory: 2 bytes per character).
-      sizeCalculation: (value, key) => value.bytes.length + key.length * 2 + memoryEntryOverheadInBytes,
+      // Keys are numbers (memory-key.ts), or short text for out-of-range offsets (UTF-16: 2 bytes per character).
+      sizeCalculation: (value, key) => value.bytes.length + (typeof key === 'string' ? key.length * 2 : 8) + memoryEntryOverheadInBytes,
     });
   }
 
-  get(key: string): MemoryEntry | undefined {
+  get(key: MemoryKey): MemoryEntry | undefined {
     return this.#lru.get(key);
   }
 
-  set(key: string, value: MemoryEntry): void {
+  set(key: MemoryKey, value: MemoryEntry): void {
     // lru-cache refuses (silently) an entry larger than maxSize: that thumbnail just is not kept.
     this.#lru.set(key, value);
   }

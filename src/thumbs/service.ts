@@ -17,6 +17,7 @@ import { MemoryCache, defaultMemoryCacheSizeInBytes, type MemoryEntry } from './
 import { ThumbnailMetrics, type ThumbnailStats } from './metrics.js';
 import { ThumbnailPool, resolveThreads, type PoolOptions } from './pool.js';
 import { canonicalRequest, normalizeRequest, type NormalizedRequest, type RomRef, type ThumbnailRequest } from './request.js';
+import { MemoryKeys, type MemoryKey } from './memory-key.js';
 import type { WorkerSuccess } from './protocol.js';
 import { encodeWebpLossless } from './webp.js';
 import { composeContactSheet, type ContactSheet, type ContactSheetOptions } from './contact-sheet.js';
@@ -62,7 +63,9 @@ export interface RenderManyOptions extends RequestOptions {
 /** A request that missed both cache levels: what rendering it needs (`key` null: not computed yet). */
 interface Miss {
   readonly normalized: NormalizedRequest;
-  readonly canonical: string;
+  /** The memory level's and the in-flight map's key. */
+  readonly memoryKey: MemoryKey;
+  /** The content address (SHA-256 of the canonical text), or null when not computed yet. */
   readonly key: string | null;
   /** When the request arrived (instrumentation clock; 0 when off). */
   readonly start: number;
@@ -88,7 +91,8 @@ export class ThumbnailService {
   readonly #memory: MemoryCache;
   readonly #disk: DiskCache | null;
   readonly #logger: Logger;
-  readonly #flights = new Map<string, Flight>();
+  readonly #flights = new Map<MemoryKey, Flight>();
+  readonly #memoryKeys = new MemoryKeys();
   readonly #roms = new Map<string, RomRef>();
   #closed = false;
 
@@ -206,32 +210,33 @@ export class ThumbnailService {
     const start = timed ? performance.now() : 0;
     metrics.requests++;
     let normalized: NormalizedRequest;
-    let canonical: string;
     try {
       normalized = normalizeRequest(request);
-      canonical = canonicalRequest(normalized);
     } catch (error) {
       this.#countFailure(error);
       throw error;
     }
-    // The memory level and the in-flight map key on the canonical text; the SHA-256 disk key is
-    // computed once per thumbnail (on a memory miss) and kept with the entry.
-    const cached = this.#memory.get(canonical);
+    // The memory level and the in-flight map key on a number (memory-key.ts); the canonical text
+    // and its SHA-256, the disk key, are made once per thumbnail (on a memory miss) and kept with
+    // the entry.
+    const memoryKey = this.#memoryKeys.keyOf(normalized);
+    const cached = this.#memory.get(memoryKey);
     if (timed) metrics.observe('cache_read_memory', (performance.now() - start) / 1000);
     if (cached) {
       metrics.memoryHits++;
       return { thumbnail: this.#answer(cached, 'memory', start) };
     }
     metrics.memoryMisses++;
-    if (this.#flights.has(canonical)) return { normalized, canonical, key: null, start };
+    if (this.#flights.has(memoryKey)) return { normalized, memoryKey, key: null, start };
+    if (!this.#disk) return { normalized, memoryKey, key: null, start };
     // The disk level is read synchronously here, before any flight exists: a hit costs no
     // promise, controller or map entry, and no identical request can be in flight (we checked).
-    const key = sha256Hex(canonical);
-    const fromDisk = this.#readDisk(canonical, key);
+    const key = sha256Hex(canonicalRequest(normalized));
+    const fromDisk = this.#readDisk(memoryKey, key);
     if (fromDisk) {
       return { thumbnail: this.#answer(fromDisk, 'disk', start) };
     }
-    return { normalized, canonical, key, start };
+    return { normalized, memoryKey, key, start };
   }
 
   /** A finished entry as the caller's Thumbnail, counted and timed. */
@@ -245,10 +250,10 @@ export class ThumbnailService {
   /** The asynchronous half: joins an identical request in flight, or starts one. */
   async #render(miss: Miss, signal: AbortSignal | undefined): Promise<Thumbnail> {
     const metrics = this.metrics;
-    const { normalized, canonical, start } = miss;
-    let flight = this.#flights.get(canonical);
+    const { normalized, memoryKey, start } = miss;
+    let flight = this.#flights.get(memoryKey);
     // An identical request may have finished since the look-up (renderMany looks everything up first).
-    const finished = flight === undefined ? this.#memory.get(canonical) : undefined;
+    const finished = flight === undefined ? this.#memory.get(memoryKey) : undefined;
     if (flight || finished) metrics.deduplicated++;
     if (finished) return this.#answer(finished, 'render', start);
     if (!flight) {
@@ -256,7 +261,7 @@ export class ThumbnailService {
         metrics.cancelled++;
         throw new AbortedError('the thumbnail request was cancelled');
       }
-      flight = this.#startFlight(canonical, miss.key ?? sha256Hex(canonical), normalized, signal !== undefined);
+      flight = this.#startFlight(memoryKey, miss.key ?? sha256Hex(canonicalRequest(normalized)), normalized, signal !== undefined);
     }
     try {
       const { value, source } = await waitForFlight(flight, signal);
@@ -310,7 +315,7 @@ export class ThumbnailService {
   }
 
   /** A disk hit (also stored in memory), or null on a miss or a corrupt entry (which is removed). */
-  #readDisk(canonical: string, key: string): MemoryEntry | null {
+  #readDisk(memoryKey: MemoryKey, key: string): MemoryEntry | null {
     const disk = this.#disk;
     if (!disk) return null;
     const metrics = this.metrics;
@@ -321,7 +326,7 @@ export class ThumbnailService {
     if (read.kind === 'hit') {
       metrics.diskHits++;
       const value: MemoryEntry = { bytes: read.value.bytes, width: read.value.width, height: read.value.height, format: read.value.format, key };
-      this.#memory.set(canonical, value);
+      this.#memory.set(memoryKey, value);
       return value;
     }
     metrics.diskMisses++;
@@ -329,19 +334,19 @@ export class ThumbnailService {
     return null;
   }
 
-  #startFlight(canonical: string, key: string, request: NormalizedRequest, cancellable: boolean): Flight {
+  #startFlight(memoryKey: MemoryKey, key: string, request: NormalizedRequest, cancellable: boolean): Flight {
     const controller = cancellable ? new AbortController() : null;
-    const flight: Flight = { promise: this.#produce(canonical, key, request, controller?.signal), controller, waiters: 0 };
-    this.#flights.set(canonical, flight);
+    const flight: Flight = { promise: this.#produce(memoryKey, key, request, controller?.signal), controller, waiters: 0 };
+    this.#flights.set(memoryKey, flight);
     // Housekeeping only: the waiters see the outcome; this keeps an abandoned flight's rejection handled.
     flight.promise.then(
-      () => this.#flights.delete(canonical),
-      () => this.#flights.delete(canonical),
+      () => this.#flights.delete(memoryKey),
+      () => this.#flights.delete(memoryKey),
     );
     return flight;
   }
 
-  async #produce(canonical: string, key: string, request: NormalizedRequest, signal: AbortSignal | undefined): Promise<{ value: MemoryEntry; source: 'render' }> {
+  async #produce(memoryKey: MemoryKey, key: string, request: NormalizedRequest, signal: AbortSignal | undefined): Promise<{ value: MemoryEntry; source: 'render' }> {
     const metrics = this.metrics;
     const timed = metrics.instrumentation;
     const disk = this.#disk;
@@ -379,7 +384,7 @@ export class ThumbnailService {
         if (timed) metrics.observe('cache_write_disk', (performance.now() - start) / 1000);
       });
     }
-    this.#memory.set(canonical, value);
+    this.#memory.set(memoryKey, value);
     return { value, source: 'render' };
   }
 
