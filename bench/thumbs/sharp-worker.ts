@@ -6,7 +6,7 @@ import { workerData } from 'piscina';
 import sharp from 'sharp';
 import { RomHandles } from '../../src/thumbs/rom-handles.js';
 import { renderThumbnail } from '../../src/thumbs/render.js';
-import { failureFromError, type PoolMessage, type WorkerReply, type WorkerTask } from '../../src/thumbs/protocol.js';
+import { batchTasks, failureFromError, type PoolMessage, type WorkerReply, type WorkerTask } from '../../src/thumbs/protocol.js';
 import { getCodec } from '../../src/codecs/index.js';
 
 const roms = new RomHandles();
@@ -25,10 +25,11 @@ async function renderOne(task: WorkerTask): Promise<WorkerReply> {
 }
 
 export default async function handle(message: PoolMessage): Promise<unknown> {
-  if ('batch' in message) {
+  const tasks = batchTasks(message);
+  if (tasks !== null) {
     const batch: WorkerReply[] = [];
-    for (const task of message.batch) batch.push(await renderOne(task));
+    for (const task of tasks) batch.push(await renderOne(task));
     return { batch };
   }
-  return renderOne(message);
+  return renderOne(message as WorkerTask);
 }

@@ -70,7 +70,7 @@ export class MemoryKeys {
 }
 
 /** Whether two requests differ at most in their block offset: the fields of canonicalRequest, compared one by one. */
-function sameVariant(a: NormalizedRequest, b: NormalizedRequest): boolean {
+export function sameVariant(a: NormalizedRequest, b: NormalizedRequest): boolean {
   if (a.rom.sha1 !== b.rom.sha1) return false;
   const ab = a.block;
   const bb = b.block;

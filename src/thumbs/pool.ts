@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { Piscina } from 'piscina';
 import { AbortedError, QueueFullError, RomgfxError, ThumbnailRequestError, ThumbnailWorkerError } from '../errors.js';
 import { PACKAGE_ROOT } from '../version.js';
-import { errorFromReply, type PoolMessage, type PoolReply, type WorkerReply, type WorkerSuccess, type WorkerTask } from './protocol.js';
+import { errorFromReply, packBatch, type PoolMessage, type PoolReply, type WorkerReply, type WorkerSuccess, type WorkerTask } from './protocol.js';
 import { poolWorkerExecArgv } from '../util/worker-exec-argv.js';
 
 /** The compiled worker entry point; resolved from the package root so src/ (tests) and dist/ (runtime) find the same file. */
@@ -206,7 +206,7 @@ export class ThumbnailPool {
       item.signal.addEventListener('abort', item.onAbort, { once: true });
     }
     this.#messagesInFlight++;
-    this.#piscina.run({ batch: group.map((item) => item.task) }).then(
+    this.#piscina.run(packBatch(group.map((item) => item.task))).then(
       (reply) => {
         this.#messagesInFlight--;
         this.#pumpSolo();
