@@ -16,6 +16,7 @@
 import { getCodec, maximumHalOutputSizeInBytes } from '../codecs/index.js';
 import { getTileFormat, type TileFormat } from '../gfx/index.js';
 import { computeHalChains } from './hal-chain.js';
+import { extendableHalCopies } from './hal-copies.js';
 import { scanPb16 } from './pb16.js';
 import { scanRaw } from './raw.js';
 import { GraphicsScorer } from './score.js';
@@ -107,10 +108,11 @@ function scanHal(data: Uint8Array, task: ChunkTask, scorer: GraphicsScorer, chec
   const margin = (p: number): number => total[p - chains.windowStart]! - need[p - chains.windowStart]!;
   for (const [streamEnd, starts] of groups) {
     if (starts.length > startsLookedAtPerStreamEnd) starts.sort((a, b) => margin(a) - margin(b) || a - b).length = startsLookedAtPerStreamEnd;
-    // Quick looks, then the earliest start whose look is within quickLookTolerance of the best:
-    // a suffix that happens to keep the tiles aligned looks as good as the real start, and the
-    // real start comes before its suffixes.
-    const looks: { p: number; quick: number; drawnTiles: number; wholeTiles: boolean; data: Uint8Array }[] = [];
+    // Quick looks; of the art-like ones, those with (nearly) the fewest copies that could be a
+    // byte longer; of those, the
+    // earliest start whose look is within quickLookTolerance of the best (a suffix that happens
+    // to keep the tiles aligned looks as good as the real start, which comes before it).
+    const looks: { p: number; quick: number; drawnTiles: number; wholeTiles: boolean; extendable: number; data: Uint8Array }[] = [];
     for (const p of starts) {
       if ((++decoded & 255) === 0) checkCancel();
       const result = hal.decompress(data, p);
@@ -120,14 +122,24 @@ function scanHal(data: Uint8Array, task: ChunkTask, scorer: GraphicsScorer, chec
         quick: look?.score ?? 0,
         drawnTiles: look === null ? 0 : look.statistics.tiles - look.statistics.blankTiles,
         wholeTiles: look !== null && result.data.length % getTileFormat(look.format).bytesPerTile === 0,
+        extendable: extendableHalCopies(data, p, result.data),
         data: result.data,
       });
     }
     // Of the looks close to the best, those decoding to whole tiles (a prefix's extra output
     // rarely is a whole number of tiles); of those the best look, the earliest on a tie.
+    // First, of the readings that look like art, those whose copies an encoder could have made
+    // (hal-copies.ts): a start out of step with the stream shifts every copy, and the shifted
+    // copies look like art but could often be a byte longer.
     let bestQuick = 0;
     for (const look of looks) if (look.quick > bestQuick) bestQuick = look.quick;
-    const close = looks.filter((look) => look.quick >= bestQuick - closeLookTolerance);
+    const artLike = looks.filter((look) => look.quick >= bestQuick - artLikeLookTolerance);
+    let fewest = Number.POSITIVE_INFINITY;
+    for (const look of artLike) if (look.extendable < fewest) fewest = look.extendable;
+    const maximal = artLike.filter((look) => look.extendable <= fewest + extendableCopiesTolerated);
+    bestQuick = 0;
+    for (const look of maximal) if (look.quick > bestQuick) bestQuick = look.quick;
+    const close = maximal.filter((look) => look.quick >= bestQuick - closeLookTolerance);
     const whole = close.filter((look) => look.wholeTiles);
     const pool = whole.length > 0 ? whole : close;
     let chosen = pool[0]!;
@@ -180,8 +192,22 @@ export function comparePrefixTiles(a: Uint8Array, b: Uint8Array, scorer: Graphic
   return difference;
 }
 
-/** Starts per HAL stream end given a quick look (see scanHal). */
-export const startsLookedAtPerStreamEnd = 16;
+/**
+ * Starts per HAL stream end given a quick look (see scanHal). With 16, a real start whose strict
+ * margin was looser than 16 junk starts' was never looked at (1 stream in 416 of seeds 1–16).
+ */
+export const startsLookedAtPerStreamEnd = 32;
+/**
+ * Extendable copies (hal-copies.ts) a reading may have beyond the fewest among its rivals and
+ * still count as an encoder's: an optimal parse may shorten a copy (our `max` level left 2–3
+ * in streams of thousands of bytes); each out-of-step reading of seeds 1–16 had 3 or more.
+ */
+export const extendableCopiesTolerated = 2;
+/**
+ * Looks this close to the best are judged by their copies first (hal-copies.ts). A real stream
+ * whose first tile is blank looks up to ~0.07 worse than a suffix that skips it.
+ */
+export const artLikeLookTolerance = 0.1;
 /** Quick-look scores this close to the best count as equal (the earliest start wins). */
 export const quickLookTolerance = 0.01;
 /** Looks this close to the best are candidates for the whole-tiles preference. */

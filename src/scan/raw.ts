@@ -14,6 +14,7 @@
 import type { ChunkResult, ChunkTask, CancelCheck } from './chunk.js';
 import { roundScore } from './chunk.js';
 import { GraphicsScorer, maximumScoredTilesPerBlock } from './score.js';
+import { decodeTilesInto, type TileFormat } from '../gfx/index.js';
 import type { ScanCandidate } from './types.js';
 
 /** A tile at least this coherent (normalised) counts as drawn inside a run. */
@@ -28,6 +29,34 @@ export const maximumBlankTilesInsideRun = 16;
 const phaseStepInBytes = 16;
 
 const scores = new Float32Array(maximumScoredTilesPerBlock);
+
+const pixelsPerTile = 64;
+const seamIndices = new Uint8Array(maximumScoredTilesPerBlock * pixelsPerTile);
+
+/**
+ * Whether a run's tile grid falls where the art's tile edges are. Rows inside a tile are alike;
+ * the last row of one tile and the first row of the next tile in memory belong to different
+ * tiles and are much less so. A reading that starts part of a tile late (for 32-byte tiles read
+ * at the other 16-byte phase: 4 rows late in packed 4bpp) has the art's seams at its rows 3→4
+ * and its own seams inside the art's tiles. Aligned when its across-tile row pairs share no more
+ * equal pixels, per pair, than its row 3→4 pairs (PB16 makes the same check, pb16.ts).
+ */
+export function tileSeamsAligned(format: TileFormat, bytes: Uint8Array): boolean {
+  const tiles = Math.min(maximumScoredTilesPerBlock, Math.floor(bytes.length / format.bytesPerTile));
+  if (tiles < 2) return true;
+  decodeTilesInto(format, bytes, seamIndices, tiles);
+  let across = 0;
+  let inside = 0;
+  for (let t = 0; t < tiles; t++) {
+    const tile = t * pixelsPerTile;
+    for (let x = 0; x < 8; x++) {
+      if (seamIndices[tile + 24 + x] === seamIndices[tile + 32 + x]) inside++;
+      if (t + 1 < tiles && seamIndices[tile + 56 + x] === seamIndices[tile + 64 + x]) across++;
+    }
+  }
+  // Per pair: `tiles` pairs inside, `tiles − 1` across.
+  return across * tiles <= inside * (tiles - 1);
+}
 
 export function scanRaw(data: Uint8Array, task: ChunkTask, scorer: GraphicsScorer, checkCancel: CancelCheck): ChunkResult {
   const candidates: ScanCandidate[] = [];
@@ -64,10 +93,13 @@ export function scanRaw(data: Uint8Array, task: ChunkTask, scorer: GraphicsScore
           const length = lastGood + size - runStart;
           if (length >= task.minimumUnpackedSize) {
             decoded++;
-            const best = scorer.best(data.subarray(runStart, runStart + length), task.formats);
+            const run = data.subarray(runStart, runStart + length);
+            const best = scorer.best(run, task.formats);
             // A run whose bytes read better in another format is a fragment of that format's run
             // (its edges are on this format's grid); that format's own run reports the block.
-            if (best !== null && best.format === format.name && best.score >= task.minimumScore) {
+            // A run off the art's tile grid by part of a tile (4 rows of a 4bpp packed tile read
+            // a phase late) is that block misread; the phase on the grid reports it.
+            if (best !== null && best.format === format.name && best.score >= task.minimumScore && (size <= step || tileSeamsAligned(format, run))) {
               candidates.push({ offset: runStart, packedLength: length, unpackedLength: length, codec: 'raw', format: best.format, score: roundScore(best.score) });
             }
           }
