@@ -176,6 +176,10 @@ async function webpPlacement(requests: ThumbnailRequest[], warmups: ThumbnailReq
   return { mainMs, workerMs };
 }
 
+/** Alternating on/off runs of the no-op-worker measurement, and the requests each service gets first. */
+const noopRuns = 20;
+const noopWarmupRequests = 3000;
+
 /**
  * Instrumentation on vs off around everything except rendering: the real service path with a
  * worker that answers at once, 5,000 requests per run, alternating, whole-process CPU time per
@@ -187,10 +191,12 @@ async function instrumentationCostWithNoopWorker(): Promise<{ onUs: number; offU
   const make = (offset: number): ThumbnailRequest => ({ rom: { path: '/noop', sha1: 'a'.repeat(40) }, block: { offset, format: 'snes4bpp', tiles: 64 }, palette: { kind: 'colors', colors }, output: { scale: 2 } });
   const samples = new Map<boolean, number[]>([[true, []], [false, []]]);
   let next = 0;
-  for (let run = 0; run < 12; run++) {
+  for (let run = 0; run < noopRuns; run++) {
     const on = run % 2 === 0;
     const service = new ThumbnailService({ threads: 2, diskCache: false, instrumentation: on, workerFile });
-    await service.renderMany(Array.from({ length: 50 }, () => make(next++)));
+    // Each service has new workers: warm them (and this thread's path) before measuring, or the
+    // JIT's work lands in one run or the other (with 50 warm-ups, on − off scattered by ±7 µs).
+    await service.renderMany(Array.from({ length: noopWarmupRequests }, () => make(next++)));
     const requests = Array.from({ length: 5000 }, () => make(next++));
     const cpu = process.cpuUsage();
     await service.renderMany(requests);

@@ -198,9 +198,10 @@ export function comparePrefixTiles(a: Uint8Array, b: Uint8Array, scorer: Graphic
  */
 export const startsLookedAtPerStreamEnd = 32;
 /**
- * Extendable copies (hal-copies.ts) a reading may have beyond the fewest among its rivals and
- * still count as an encoder's: an optimal parse may shorten a copy (our `max` level left 2–3
- * in streams of thousands of bytes); each out-of-step reading of seeds 1–16 had 3 or more.
+ * Commands no encoder writes (hal-copies.ts) a reading may have beyond the fewest among its
+ * rivals and still count as the stream: an optimal parse may shorten a copy, and a junk prefix
+ * can add its own (the `max` level's streams of the bench fixture had 2 and 3, their best
+ * out-of-step rivals 1 and 2); each out-of-step reading chosen before of seeds 1–16 had 3 or more.
  */
 export const extendableCopiesTolerated = 2;
 /**

@@ -37,6 +37,28 @@ describe('extendableHalCopies', () => {
     expect(extendableHalCopies(capped, 0, cappedOut)).toBe(0);
   });
 
+  test('counts a literal right after a literal short of the cap: zero padding read as "literal: one 00" again and again', () => {
+    const hal = getCodec('hal');
+    const art = spriteTiles('snes4bpp', 8, 4);
+    const stream = hal.compress(art, { level: '2' });
+    const padded = new Uint8Array(8 + stream.length);
+    padded.set(stream, 8);
+    expect(extendableHalCopies(padded, 8, art)).toBe(0);
+    const early = hal.decompress(padded, 0);
+    expect(early.packedLength).toBe(padded.length);
+    expect(Buffer.from(early.data.subarray(0, 4)).equals(Buffer.alloc(4))).toBe(true);
+    // Four "00 00" pairs: four one-byte literals, three of them right after another literal.
+    expect(extendableHalCopies(padded, 0, early.data)).toBeGreaterThanOrEqual(3);
+    // A literal of 1,024 bytes (the most one command holds) may be followed by another.
+    const long = new Uint8Array(1025 + 3 + 1);
+    long[0] = 0xe3;
+    long[1] = 0xff; // literal, 1,024 bytes (zeros)
+    long[1026] = 0x00;
+    long[1027] = 0x07; // literal, 1 byte
+    long[1028] = 0xff;
+    expect(extendableHalCopies(long, 0, hal.decompress(long, 0).data)).toBe(0);
+  });
+
   test('a start a few bytes late that decodes to the same end shifts the copies, and some become extendable', () => {
     const hal = getCodec('hal');
     const art = spriteTiles('gb2bpp', 96, 7);
