@@ -17,7 +17,7 @@
  *   last scan of the folder, so with several writers the bound holds to within what the others
  *   wrote since then; every process rescans before it evicts.
  */
-import { closeSync, constants, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, unlinkSync, utimesSync, writeSync, appendFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, unlinkSync, utimesSync, writeSync, appendFileSync } from 'node:fs';
 import { mkdir, rename, unlink, utimes, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve as resolvePath, sep } from 'node:path';
@@ -102,6 +102,8 @@ export class DiskCache {
   #estimate: DiskScan | undefined;
   /** Background writes and touches not yet finished; `flush()` waits for them. */
   readonly #pending = new Set<Promise<void>>();
+  /** Whether the last read found its entry (see read()). */
+  #expectHit = false;
   corruptEntriesRemoved = 0;
   evictions = 0;
 
@@ -129,15 +131,19 @@ export class DiskCache {
    */
   read(key: string, options: { touch?: 'now' | 'background' } = {}): DiskReadResult {
     const { path } = this.#entryPath(key);
-    // A miss is the common case when cold: stat without throwing is far cheaper than a failed
-    // open that builds an exception. The read below still handles the entry vanishing meanwhile.
-    const stats = statSync(path, { throwIfNoEntry: false });
-    if (stats === undefined) return { kind: 'miss' };
+    // Hits and misses come in runs (a warm batch, a cold one). After a miss, look with stat
+    // first: a failed open builds an exception (7 µs against 1.1 µs for a stat that finds
+    // nothing, measured here). After a hit, open at once: the path is walked once and fstat
+    // gives the size and age (a hit went ~8.5 → ~5 µs of syscalls).
+    if (!this.#expectHit && statSync(path, { throwIfNoEntry: false }) === undefined) return { kind: 'miss' };
     let value: CachedThumbnail;
+    let mtimeMs: number;
     try {
-      const bytes = readEntryBytes(path, stats.size);
-      if (bytes === null) return { kind: 'miss' };
-      value = decodeEntry(path, key, bytes);
+      const entry = readEntry(path);
+      this.#expectHit = entry !== null;
+      if (entry === null) return { kind: 'miss' };
+      mtimeMs = entry.mtimeMs;
+      value = decodeEntry(path, key, entry.bytes);
     } catch (error) {
       if (!(error instanceof CacheCorruptError)) throw error;
       this.#remove(path);
@@ -148,7 +154,7 @@ export class DiskCache {
     // within the last `touchGranularityInMs` is left alone (eviction order is that coarse; it
     // saves a write per hit). A failure means another process evicted the entry between the read
     // and now: the bytes we hold are still valid.
-    if (Date.now() - stats.mtimeMs < touchGranularityInMs) return { kind: 'hit', value };
+    if (Date.now() - mtimeMs < touchGranularityInMs) return { kind: 'hit', value };
     const now = new Date();
     if (options.touch === 'background') this.#track(utimes(path, now, now).catch(() => {}));
     else {
@@ -440,14 +446,13 @@ function encodeEntry(key: string, value: CachedThumbnail): Uint8Array {
 
 /** Checks and unpacks an entry; CacheCorruptError says what is wrong. */
 /**
- * An entry's bytes, or null when it vanished (another process evicted it). The size comes from
- * the stat the caller already made: open + one read + close, where readFileSync adds an fstat,
- * a second read to see the end, and a pooled buffer (a disk hit went 8.5 → 4.8 µs of syscalls
- * here). The entry may change between the stat and the read: a short read is a truncated entry
- * for decodeEntry to reject; a longer file is read to the stat's size and fails its checks.
+ * An entry's bytes and modification time, or null when there is none (or it vanished: another
+ * process evicted it). Open, fstat, one read of that size, close; readFileSync would add a second
+ * read to see the end and a pooled buffer. The entry may change while it is read: a short read is
+ * a truncated entry for decodeEntry to reject; a longer file is read to the fstat's size and
+ * fails its checks.
  */
-function readEntryBytes(path: string, size: number): Uint8Array | null {
-  if (size > maximumEntrySizeInBytes) throw new CacheCorruptError(path, `${size} bytes, more than the ${maximumEntrySizeInBytes} an entry can hold`);
+function readEntry(path: string): { bytes: Uint8Array; mtimeMs: number } | null {
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY);
@@ -457,6 +462,9 @@ function readEntryBytes(path: string, size: number): Uint8Array | null {
     throw new IoError(`cannot read cache entry ${path}: ${(error as Error).message}`, { path }, { cause: error });
   }
   try {
+    const stats = fstatSync(fd);
+    const size = stats.size;
+    if (size > maximumEntrySizeInBytes) throw new CacheCorruptError(path, `${size} bytes, more than the ${maximumEntrySizeInBytes} an entry can hold`);
     const bytes = new Uint8Array(size);
     let filled = 0;
     // Each read either advances or returns 0 (end of file): the loop ends.
@@ -465,8 +473,9 @@ function readEntryBytes(path: string, size: number): Uint8Array | null {
       if (got === 0) break;
       filled += got;
     }
-    return filled === size ? bytes : bytes.subarray(0, filled);
+    return { bytes: filled === size ? bytes : bytes.subarray(0, filled), mtimeMs: stats.mtimeMs };
   } catch (error) {
+    if (error instanceof CacheCorruptError) throw error;
     throw new IoError(`cannot read cache entry ${path}: ${(error as Error).message}`, { path }, { cause: error });
   } finally {
     closeSync(fd);

@@ -36,6 +36,29 @@ describe('DiskCache', () => {
     expect(new DiskCache({ directory: dir }).read(key(2))).toEqual({ kind: 'miss' });
   });
 
+  it('answers hits, misses, vanished and truncated entries the same whichever way it looks first (after a hit or after a miss)', () => {
+    const dir = tempDir();
+    const cache = new DiskCache({ directory: dir });
+    for (let n = 1; n <= 4; n++) cache.write(key(n), entry(64, n));
+    // miss (stat first) → hit → miss right after a hit (open first) → hit → truncated after a hit → hit → truncated after a miss.
+    expect(cache.read(key(9)).kind).toBe('miss');
+    expect(cache.read(key(1)).kind).toBe('hit');
+    expect(cache.read(key(8)).kind).toBe('miss');
+    const second = cache.read(key(2));
+    expect(second.kind === 'hit' && [...second.value.bytes]).toEqual([...entry(64, 2).bytes]);
+    truncateSync(entryPath(dir, key(3)), 40);
+    expect(cache.read(key(3)).kind).toBe('corrupt');
+    expect(cache.read(key(4)).kind).toBe('hit');
+    expect(cache.read(key(7)).kind).toBe('miss');
+    cache.write(key(5), entry(64, 5));
+    truncateSync(entryPath(dir, key(5)), 10);
+    expect(cache.read(key(5)).kind).toBe('corrupt');
+    // Removed as corrupt: now a plain miss, after a hit and after a miss.
+    expect(cache.read(key(3)).kind).toBe('miss');
+    expect(cache.read(key(1)).kind).toBe('hit');
+    expect(cache.read(key(5)).kind).toBe('miss');
+  });
+
   it('writes in the background and flush() waits for it; background touches keep LRU order', async () => {
     const dir = tempDir();
     const cache = new DiskCache({ directory: dir });
