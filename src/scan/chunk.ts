@@ -16,7 +16,7 @@
 import { getCodec, maximumHalOutputSizeInBytes } from '../codecs/index.js';
 import { getTileFormat, type TileFormat } from '../gfx/index.js';
 import { computeHalChains } from './hal-chain.js';
-import { extendableHalCopies } from './hal-copies.js';
+import { nonEncoderHalCommands } from './hal-commands.js';
 import { scanPb16 } from './pb16.js';
 import { scanRaw } from './raw.js';
 import { GraphicsScorer } from './score.js';
@@ -108,11 +108,8 @@ function scanHal(data: Uint8Array, task: ChunkTask, scorer: GraphicsScorer, chec
   const margin = (p: number): number => total[p - chains.windowStart]! - need[p - chains.windowStart]!;
   for (const [streamEnd, starts] of groups) {
     if (starts.length > startsLookedAtPerStreamEnd) starts.sort((a, b) => margin(a) - margin(b) || a - b).length = startsLookedAtPerStreamEnd;
-    // Quick looks; of the art-like ones, those with (nearly) the fewest copies that could be a
-    // byte longer; of those, the
-    // earliest start whose look is within quickLookTolerance of the best (a suffix that happens
-    // to keep the tiles aligned looks as good as the real start, which comes before it).
-    const looks: { p: number; quick: number; drawnTiles: number; wholeTiles: boolean; extendable: number; data: Uint8Array }[] = [];
+    // A quick look at each of those starts; then the choice below.
+    const looks: { p: number; quick: number; drawnTiles: number; wholeTiles: boolean; nonEncoder: number; data: Uint8Array }[] = [];
     for (const p of starts) {
       if ((++decoded & 255) === 0) checkCancel();
       const result = hal.decompress(data, p);
@@ -122,21 +119,23 @@ function scanHal(data: Uint8Array, task: ChunkTask, scorer: GraphicsScorer, chec
         quick: look?.score ?? 0,
         drawnTiles: look === null ? 0 : look.statistics.tiles - look.statistics.blankTiles,
         wholeTiles: look !== null && result.data.length % getTileFormat(look.format).bytesPerTile === 0,
-        extendable: extendableHalCopies(data, p, result.data),
+        nonEncoder: nonEncoderHalCommands(data, p, result.data),
         data: result.data,
       });
     }
-    // Of the looks close to the best, those decoding to whole tiles (a prefix's extra output
-    // rarely is a whole number of tiles); of those the best look, the earliest on a tie.
-    // First, of the readings that look like art, those whose copies an encoder could have made
-    // (hal-copies.ts): a start out of step with the stream shifts every copy, and the shifted
-    // copies look like art but could often be a byte longer.
+    // 1. Of the readings that look like art, those with (nearly) the fewest commands no encoder
+    //    writes (hal-commands.ts): a start out of step with the stream shifts every copy, and the
+    //    shifted copies look like art but could often be a byte longer.
+    // 2. Of those, the looks close to the best, and of these the ones decoding to whole tiles
+    //    (a prefix's extra output rarely is a whole number of tiles).
+    // 3. Of those the best look; on a tie the earliest start (a suffix that keeps the tiles
+    //    aligned looks as good as the real start, which comes before it).
     let bestQuick = 0;
     for (const look of looks) if (look.quick > bestQuick) bestQuick = look.quick;
     const artLike = looks.filter((look) => look.quick >= bestQuick - artLikeLookTolerance);
     let fewest = Number.POSITIVE_INFINITY;
-    for (const look of artLike) if (look.extendable < fewest) fewest = look.extendable;
-    const maximal = artLike.filter((look) => look.extendable <= fewest + extendableCopiesTolerated);
+    for (const look of artLike) if (look.nonEncoder < fewest) fewest = look.nonEncoder;
+    const maximal = artLike.filter((look) => look.nonEncoder <= fewest + nonEncoderCommandsTolerated);
     bestQuick = 0;
     for (const look of maximal) if (look.quick > bestQuick) bestQuick = look.quick;
     const close = maximal.filter((look) => look.quick >= bestQuick - closeLookTolerance);
@@ -198,14 +197,14 @@ export function comparePrefixTiles(a: Uint8Array, b: Uint8Array, scorer: Graphic
  */
 export const startsLookedAtPerStreamEnd = 32;
 /**
- * Commands no encoder writes (hal-copies.ts) a reading may have beyond the fewest among its
+ * Commands no encoder writes (hal-commands.ts) a reading may have beyond the fewest among its
  * rivals and still count as the stream: an optimal parse may shorten a copy, and a junk prefix
  * can add its own (the `max` level's streams of the bench fixture had 2 and 3, their best
  * out-of-step rivals 1 and 2); each out-of-step reading chosen before of seeds 1–16 had 3 or more.
  */
-export const extendableCopiesTolerated = 2;
+export const nonEncoderCommandsTolerated = 2;
 /**
- * Looks this close to the best are judged by their copies first (hal-copies.ts). A real stream
+ * Looks this close to the best are judged by their copies first (hal-commands.ts). A real stream
  * whose first tile is blank looks up to ~0.07 worse than a suffix that skips it.
  */
 export const artLikeLookTolerance = 0.1;

@@ -14,7 +14,7 @@
  * the stream's own start among such readings:
  *
  * 1. the tile grid: a reading that is a packet (8 bytes = 4 rows) out of step puts its tile edges
- *    in the middle of the art's tiles, which the row seams show (tileRowsAligned);
+ *    in the middle of the art's tiles, which the row seams show (seams.ts tileSeamsAligned);
  * 2. the most drawn tiles (a start inside the stream misses some);
  * 3. the cheapest description of the bytes (pb16DescriptionCost) for readings that end together.
  *
@@ -30,6 +30,7 @@ import { getTileFormat, type TileFormat } from '../gfx/index.js';
 import type { CancelCheck, ChunkResult, ChunkTask } from './chunk.js';
 import { roundScore } from './chunk.js';
 import { GraphicsScorer } from './score.js';
+import { tileSeamsAligned } from './seams.js';
 import type { ScanCandidate } from './types.js';
 
 /** A PB16 tile must be at least this coherent: random flag bytes repeat rows by chance, so the bar is above raw's. */
@@ -63,7 +64,7 @@ export function scanPb16(data: Uint8Array, task: ChunkTask, scorer: GraphicsScor
     if (run === null || run.tiles * bytesPerTile < task.minimumUnpackedSize) continue;
     decoded++;
     const unpacked = pb16.decompress(data, p, { outputSizeInBytes: run.tiles * bytesPerTile }).data;
-    const candidate: EndRun = { start: p, tiles: run.tiles, drawn: run.drawn, aligned: tileRowsAligned(unpacked), unpacked };
+    const candidate: EndRun = { start: p, tiles: run.tiles, drawn: run.drawn, aligned: tileSeamsAligned(gb2bpp, unpacked), unpacked };
     const known = byEnd.get(run.end);
     if (known === undefined || betterReadingOfOneEnd(candidate, known)) byEnd.set(run.end, candidate);
   }
@@ -165,7 +166,7 @@ interface EndRun {
 
 /**
  * Of two readings that end where the same stream ends: the one whose tile grid matches the art
- * (tileRowsAligned), then the one with more drawn tiles, then the one that describes the bytes
+ * (tileSeamsAligned), then the one with more drawn tiles, then the one that describes the bytes
  * more cheaply (pb16DescriptionCost).
  */
 function betterReadingOfOneEnd(a: EndRun, b: EndRun): boolean {
@@ -233,32 +234,4 @@ function pb16DescriptionCost(mine: Uint8Array, myStart: number, other: Uint8Arra
     }
   }
   return bits;
-}
-
-const equalPixelsInRowPair = new Uint8Array(256);
-for (let diff = 0; diff < 256; diff++) {
-  let equal = 8;
-  for (let b = diff; b !== 0; b &= b - 1) equal--;
-  equalPixelsInRowPair[diff] = equal;
-}
-
-/**
- * Whether the tile grid of a decoded gb2bpp run falls where the art's tile edges are. Rows inside
- * a tile are alike; the last row of one tile and the first of the next are much less so (over the
- * planted fixtures the pair across tiles has about half the equal pixels of any pair inside). A
- * reading that starts a packet (8 bytes, 4 rows) early or late puts its tile edges in the middle
- * of the art's tiles: row pair 3→4 of its tiles is then the art's seam.
- */
-export function tileRowsAligned(decoded: Uint8Array): boolean {
-  const rows = decoded.length >> 1;
-  let acrossTiles = 0;
-  let midTile = 0;
-  for (let r = 3; r + 1 < rows; r += 4) {
-    // gb2bpp: a row is two bytes (plane 0, plane 1); a pixel is equal when both its bits are.
-    const o = r << 1;
-    const equal = equalPixelsInRowPair[(decoded[o]! ^ decoded[o + 2]!) | (decoded[o + 1]! ^ decoded[o + 3]!)]!;
-    if ((r & 7) === 7) acrossTiles += equal;
-    else midTile += equal;
-  }
-  return acrossTiles <= midTile;
 }

@@ -14,7 +14,7 @@
 import type { ChunkResult, ChunkTask, CancelCheck } from './chunk.js';
 import { roundScore } from './chunk.js';
 import { GraphicsScorer, maximumScoredTilesPerBlock } from './score.js';
-import { decodeTilesInto, type TileFormat } from '../gfx/index.js';
+import { tileSeamsAligned } from './seams.js';
 import type { ScanCandidate } from './types.js';
 
 /** A tile at least this coherent (normalised) counts as drawn inside a run. */
@@ -29,34 +29,6 @@ export const maximumBlankTilesInsideRun = 16;
 const phaseStepInBytes = 16;
 
 const scores = new Float32Array(maximumScoredTilesPerBlock);
-
-const pixelsPerTile = 64;
-const seamIndices = new Uint8Array(maximumScoredTilesPerBlock * pixelsPerTile);
-
-/**
- * Whether a run's tile grid falls where the art's tile edges are. Rows inside a tile are alike;
- * the last row of one tile and the first row of the next tile in memory belong to different
- * tiles and are much less so. A reading that starts part of a tile late (for 32-byte tiles read
- * at the other 16-byte phase: 4 rows late in packed 4bpp) has the art's seams at its rows 3→4
- * and its own seams inside the art's tiles. Aligned when its across-tile row pairs share no more
- * equal pixels, per pair, than its row 3→4 pairs (PB16 makes the same check, pb16.ts).
- */
-export function tileSeamsAligned(format: TileFormat, bytes: Uint8Array): boolean {
-  const tiles = Math.min(maximumScoredTilesPerBlock, Math.floor(bytes.length / format.bytesPerTile));
-  if (tiles < 2) return true;
-  decodeTilesInto(format, bytes, seamIndices, tiles);
-  let across = 0;
-  let inside = 0;
-  for (let t = 0; t < tiles; t++) {
-    const tile = t * pixelsPerTile;
-    for (let x = 0; x < 8; x++) {
-      if (seamIndices[tile + 24 + x] === seamIndices[tile + 32 + x]) inside++;
-      if (t + 1 < tiles && seamIndices[tile + 56 + x] === seamIndices[tile + 64 + x]) across++;
-    }
-  }
-  // Per pair: `tiles` pairs inside, `tiles − 1` across.
-  return across * tiles <= inside * (tiles - 1);
-}
 
 export function scanRaw(data: Uint8Array, task: ChunkTask, scorer: GraphicsScorer, checkCancel: CancelCheck): ChunkResult {
   const candidates: ScanCandidate[] = [];

@@ -1,22 +1,22 @@
 /**
  * Two checks the scanner uses to tell a stream or block from a misreading of it: copy maximality
- * for HAL starts (hal-copies.ts) and the tile grid for raw blocks (raw.ts tileSeamsAligned).
+ * for HAL starts (hal-commands.ts) and the tile grid for raw blocks (raw.ts tileSeamsAligned).
  */
 import { describe, expect, test } from 'vitest';
 import { getCodec } from '../../src/codecs/index.js';
 import { encodeTiles, getTileFormat } from '../../src/gfx/index.js';
-import { extendableHalCopies } from '../../src/scan/hal-copies.js';
-import { tileSeamsAligned } from '../../src/scan/raw.js';
+import { nonEncoderHalCommands } from '../../src/scan/hal-commands.js';
+import { tileSeamsAligned } from '../../src/scan/seams.js';
 import { spriteTiles, spriteTileIndices } from './helpers/sprite-art.js';
 
-describe('extendableHalCopies', () => {
+describe('nonEncoderHalCommands', () => {
   test('inhal levels 1–4 never leave a forward copy that could be a byte longer', () => {
     const hal = getCodec('hal');
     for (const level of ['1', '2', '3', '4']) {
       for (const seed of [1, 2, 3]) {
         const art = spriteTiles('snes4bpp', 64, seed);
         const packed = hal.compress(art, { level });
-        expect(extendableHalCopies(packed, 0, art), `level ${level}, seed ${seed}`).toBe(0);
+        expect(nonEncoderHalCommands(packed, 0, art), `level ${level}, seed ${seed}`).toBe(0);
       }
     }
   });
@@ -26,15 +26,15 @@ describe('extendableHalCopies', () => {
     const extendable = Uint8Array.of(0x04, 0x41, 0x42, 0x43, 0x44, 0x58, 0x83, 0x00, 0x00, 0x00, 0x58, 0xff);
     const out = getCodec('hal').decompress(extendable, 0).data;
     expect(Buffer.from(out).toString('latin1')).toBe('ABCDXABCDX');
-    expect(extendableHalCopies(extendable, 0, out)).toBe(1);
+    expect(nonEncoderHalCommands(extendable, 0, out)).toBe(1);
     // The same copy ending the output: nothing follows it, so it is maximal.
     const atEnd = Uint8Array.of(0x04, 0x41, 0x42, 0x43, 0x44, 0x58, 0x83, 0x00, 0x00, 0xff);
-    expect(extendableHalCopies(atEnd, 0, getCodec('hal').decompress(atEnd, 0).data)).toBe(0);
+    expect(nonEncoderHalCommands(atEnd, 0, getCodec('hal').decompress(atEnd, 0).data)).toBe(0);
     // A 1,024-byte copy (the longest a command holds) of zeros followed by more zeros.
     const capped = Uint8Array.of(0x23, 0x00, 0xf3, 0xff, 0x00, 0x00, 0x20, 0x00, 0xff);
     const cappedOut = getCodec('hal').decompress(capped, 0).data;
     expect(cappedOut.length).toBe(4 + 1024 + 1);
-    expect(extendableHalCopies(capped, 0, cappedOut)).toBe(0);
+    expect(nonEncoderHalCommands(capped, 0, cappedOut)).toBe(0);
   });
 
   test('counts a literal right after a literal short of the cap: zero padding read as "literal: one 00" again and again', () => {
@@ -43,12 +43,12 @@ describe('extendableHalCopies', () => {
     const stream = hal.compress(art, { level: '2' });
     const padded = new Uint8Array(8 + stream.length);
     padded.set(stream, 8);
-    expect(extendableHalCopies(padded, 8, art)).toBe(0);
+    expect(nonEncoderHalCommands(padded, 8, art)).toBe(0);
     const early = hal.decompress(padded, 0);
     expect(early.packedLength).toBe(padded.length);
     expect(Buffer.from(early.data.subarray(0, 4)).equals(Buffer.alloc(4))).toBe(true);
     // Four "00 00" pairs: four one-byte literals, three of them right after another literal.
-    expect(extendableHalCopies(padded, 0, early.data)).toBeGreaterThanOrEqual(3);
+    expect(nonEncoderHalCommands(padded, 0, early.data)).toBeGreaterThanOrEqual(3);
     // A literal of 1,024 bytes (the most one command holds) may be followed by another.
     const long = new Uint8Array(1025 + 3 + 1);
     long[0] = 0xe3;
@@ -56,7 +56,7 @@ describe('extendableHalCopies', () => {
     long[1026] = 0x00;
     long[1027] = 0x07; // literal, 1 byte
     long[1028] = 0xff;
-    expect(extendableHalCopies(long, 0, hal.decompress(long, 0).data)).toBe(0);
+    expect(nonEncoderHalCommands(long, 0, hal.decompress(long, 0).data)).toBe(0);
   });
 
   test('a start a few bytes late that decodes to the same end shifts the copies, and some become extendable', () => {
@@ -73,7 +73,7 @@ describe('extendableHalCopies', () => {
       }
       if (result.packedLength !== packed.length - late || result.data.length === art.length) continue;
       shiftedReadings++;
-      expect(extendableHalCopies(packed, late, result.data), `${late} late`).toBeGreaterThan(0);
+      expect(nonEncoderHalCommands(packed, late, result.data), `${late} late`).toBeGreaterThan(0);
     }
     expect(shiftedReadings).toBeGreaterThan(0);
   });

@@ -5,23 +5,23 @@
 import { describe, expect, test } from 'vitest';
 import { encodeTiles, getTileFormat } from '../../src/gfx/index.js';
 import { romFromBytes } from '../../src/rom/rom.js';
-import { tileRowsAligned } from '../../src/scan/pb16.js';
+import { tileSeamsAligned } from '../../src/scan/seams.js';
 import { scanRomReport } from '../../src/scan/index.js';
 import { plantedGbRom } from './helpers/planted.js';
 import { getCodec } from '../../src/codecs/index.js';
 import { GraphicsScorer } from '../../src/scan/score.js';
 import { spriteTileIndices } from './helpers/sprite-art.js';
 
-describe('tileRowsAligned', () => {
+describe('tileSeamsAligned on gb2bpp (PB16 readings)', () => {
   test('sprite tiles read on their own grid are aligned; a packet (8 bytes) early or late is not', () => {
     const gb2bpp = getTileFormat('gb2bpp');
     for (let seed = 1; seed <= 20; seed++) {
       const bytes = encodeTiles(gb2bpp, spriteTileIndices(48, 2, seed));
-      expect(tileRowsAligned(bytes), `seed ${seed}`).toBe(true);
-      expect(tileRowsAligned(bytes.subarray(8, bytes.length - 8)), `seed ${seed}, 8 late`).toBe(false);
+      expect(tileSeamsAligned(gb2bpp, bytes), `seed ${seed}`).toBe(true);
+      expect(tileSeamsAligned(gb2bpp, bytes.subarray(8, bytes.length - 8)), `seed ${seed}, 8 late`).toBe(false);
       const early = new Uint8Array(bytes.length);
       early.set(bytes.subarray(0, bytes.length - 8), 8);
-      expect(tileRowsAligned(early), `seed ${seed}, 8 early`).toBe(false);
+      expect(tileSeamsAligned(gb2bpp, early), `seed ${seed}, 8 early`).toBe(false);
     }
   });
 });
