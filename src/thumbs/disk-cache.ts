@@ -444,7 +444,6 @@ function encodeEntry(key: string, value: CachedThumbnail): Uint8Array {
   return out;
 }
 
-/** Checks and unpacks an entry; CacheCorruptError says what is wrong. */
 /**
  * An entry's bytes and modification time, or null when there is none (or it vanished: another
  * process evicted it). Open, fstat, one read of that size, close; readFileSync would add a second
@@ -482,6 +481,7 @@ function readEntry(path: string): { bytes: Uint8Array; mtimeMs: number } | null 
   }
 }
 
+/** Checks and unpacks an entry; CacheCorruptError says what is wrong. */
 export function decodeEntry(path: string, key: string, bytes: Uint8Array): CachedThumbnail {
   if (bytes.length < headerSizeInBytes) throw new CacheCorruptError(path, `${bytes.length} bytes, shorter than the ${headerSizeInBytes}-byte header`);
   if (bytes.length > maximumEntrySizeInBytes) throw new CacheCorruptError(path, `${bytes.length} bytes, more than the ${maximumEntrySizeInBytes} an entry can hold`);

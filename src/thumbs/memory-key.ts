@@ -2,8 +2,8 @@
  * The memory level's key: a number for "this block offset in this variant", where a variant is
  * everything else that decides a thumbnail's bytes (ROM identity, format, tiles, codec,
  * arrangement, palette, output). A batch of thumbnails is one variant at many offsets, so the
- * variant is recognised by comparing fields with those of the last few variants, and the key needs no
- * text at all. Building and hashing the ~270-character canonical text on every memory hit was
+ * variant is recognised by comparing fields with those of the last few variants, and the key
+ * needs no text at all. Building and hashing the ~270-character canonical text on every memory hit was
  * most of a hit's cost (1.4 of ~2.5 µs, measured here); the canonical text and its SHA-256 (the
  * disk key) are now made only on a memory miss.
  *
