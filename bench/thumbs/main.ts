@@ -25,7 +25,10 @@ import sharp from 'sharp';
 import { decode } from 'fast-png';
 import { header, median, table } from '../harness.js';
 import { ThumbnailService } from '../../src/thumbs/service.js';
-import { ThumbnailPool } from '../../src/thumbs/pool.js';
+import { Piscina } from 'piscina';
+import { ThumbnailPool, defaultWorkerFile, maximumBatchSize } from '../../src/thumbs/pool.js';
+import { packBatch, type PoolMessage, type PoolReply, type WorkerTask } from '../../src/thumbs/protocol.js';
+import { poolWorkerExecArgv } from '../../src/util/worker-exec-argv.js';
 import { ThumbnailMetrics } from '../../src/thumbs/metrics.js';
 import { normalizeRequest, type ThumbnailRequest, type RomRef } from '../../src/thumbs/request.js';
 import { getCodec } from '../../src/codecs/index.js';
@@ -230,6 +233,42 @@ async function renderLoopBaseline(romPath: string, requests: ThumbnailRequest[])
 }
 
 /**
+ * The ceiling through Piscina itself: the same cold work posted straight to a Piscina pool of
+ * our worker in packed batches of 8 (two per thread in flight), with no service, caches, flights
+ * or per-request promises: the thinnest main thread a Piscina-based engine can have. Returns
+ * the median of 1-thread / 2-thread over alternating runs.
+ */
+async function rawPiscinaBaseline(requests: ThumbnailRequest[], warmups: ThumbnailRequest[]): Promise<number> {
+  const tasks = (list: ThumbnailRequest[]): WorkerTask[] => list.map((r) => ({ request: normalizeRequest(r), instrumentation: false, output: 'png' }));
+  const measured = tasks(requests);
+  const warm = tasks(warmups);
+  const run = async (threads: number): Promise<number> => {
+    const piscina = new Piscina<PoolMessage, PoolReply>({ filename: defaultWorkerFile, minThreads: threads, maxThreads: threads, concurrentTasksPerWorker: 2, recordTiming: false, execArgv: poolWorkerExecArgv(), workerData: { logLevel: 'warn' } });
+    const all = async (list: WorkerTask[]): Promise<void> => {
+      let next = 0;
+      const lane = async (): Promise<void> => {
+        while (next < list.length) {
+          const group = list.slice(next, next + maximumBatchSize);
+          next += group.length;
+          const reply = await piscina.run(packBatch(group));
+          if (!('batch' in reply) || reply.batch.some((r) => !r.ok)) throw new Error('raw Piscina baseline: a thumbnail failed');
+        }
+      };
+      await Promise.all(Array.from({ length: threads * 2 }, lane));
+    };
+    await all(warm);
+    const start = performance.now();
+    await all(measured);
+    const ms = performance.now() - start;
+    await piscina.destroy();
+    return ms;
+  };
+  const ratios: number[] = [];
+  for (let i = 0; i < 5; i++) ratios.push(i % 2 === 0 ? (await run(1)) / (await run(2)) : 1 / ((await run(2)) / (await run(1))));
+  return median(ratios);
+}
+
+/**
  * The machine's own parallelism right now: the same CPU-bound loop split over 1 and 2 threads.
  * On a shared box this is the ceiling for "2 workers / 1 worker" (1.0 = no second core free).
  */
@@ -341,6 +380,7 @@ async function main(): Promise<void> {
     const machineParallelism = await parallelismBaseline('chain');
     const machineByteParallelism = await parallelismBaseline('bytes');
     const renderLoopParallelism = await renderLoopBaseline(romPath, requests);
+    const rawPiscinaParallelism = await rawPiscinaBaseline(requests, warmups);
     const noop = await instrumentationCostWithNoopWorker();
     const cpuPerColdThumbnailUs = (median(cpuByInstrumentation.get(false)!) * 1000) / blockCount;
     const noopShare = (noop.onUs - noop.offUs) / cpuPerColdThumbnailUs;
@@ -397,6 +437,8 @@ async function main(): Promise<void> {
       ['baseline: dependent multiply chain, 2 threads / 1', machineParallelism, 'machine', ''],
       ['baseline: byte loop in L1, 2 threads / 1', machineByteParallelism, 'machine', ''],
       ['baseline: render loop on 2 plain threads / 1', renderLoopParallelism, 'ceiling', ''],
+      ['baseline: raw Piscina, packed batches, no service, 2 / 1', rawPiscinaParallelism, 'ceiling', ''],
+      ['2 workers / 1 worker as a share of raw Piscina', one / two / rawPiscinaParallelism, '', ''],
       ['2 workers / 1 worker as a share of that ceiling', one / two / renderLoopParallelism, '', ''],
       ['instrumentation overhead, end to end %', overhead * 100, '< 1', overhead < 0.01 ? 'yes' : 'NO'],
       ['instrumentation overhead, paired runs, median of on/off %', pairedOverhead * 100, '< 1', pairedOverhead < 0.01 ? 'yes' : 'NO'],

@@ -27,7 +27,7 @@ import { composeContactSheet, type ContactSheet, type ContactSheetOptions } from
  * maximumBatchSize), so a worker finishing one batch finds the next already queued instead of
  * waiting for the main thread; far below the queue limit.
  */
-export const inFlightPerThread = 16;
+export const inFlightPerThread = 32;
 /** ROM identities remembered by `rom()` (path + mtime + size → sha1). */
 export const maximumRememberedRoms = 64;
 
