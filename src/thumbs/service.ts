@@ -349,21 +349,13 @@ export class ThumbnailService {
   async #produce(memoryKey: MemoryKey, key: string, request: NormalizedRequest, signal: AbortSignal | undefined): Promise<{ value: MemoryEntry; source: 'render' }> {
     const metrics = this.metrics;
     const timed = metrics.instrumentation;
-    const disk = this.#disk;
     if (signal?.aborted) throw new AbortedError('the thumbnail request was cancelled', { offset: request.block.offset });
     const webp = request.output.format === 'webp';
     const queued = timed ? performance.now() : 0;
     this.#pool ??= new ThumbnailPool(this.#poolOptions);
     metrics.noteQueueDepth(this.#pool.queueDepth + 1);
     const reply: WorkerSuccess = await this.#pool.run({ request, instrumentation: timed, output: webp ? 'rgba' : 'png' }, signal);
-    metrics.rendered++;
-    if (timed) {
-      const elapsed = (performance.now() - queued) / 1000;
-      metrics.observe('decode', reply.decodeSeconds);
-      if (!webp) metrics.observe('encode', reply.encodeSeconds);
-      metrics.observe('queue_wait', Math.max(0, elapsed - reply.decodeSeconds - reply.encodeSeconds));
-      this.#logger.debug({ key, offset: request.block.offset, decodeSeconds: reply.decodeSeconds, encodeSeconds: reply.encodeSeconds }, 'thumbnail rendered');
-    }
+    this.#noteRendered(key, request, reply, queued);
     let value: MemoryEntry;
     if (webp) {
       const start = timed ? performance.now() : 0;
@@ -373,6 +365,27 @@ export class ThumbnailService {
     } else {
       value = { bytes: reply.bytes, width: reply.width, height: reply.height, format: 'png', key };
     }
+    this.#store(memoryKey, key, value);
+    return { value, source: 'render' };
+  }
+
+  /** Counts and times one rendered thumbnail (the worker's stage timings; the wait is the rest). */
+  #noteRendered(key: string, request: NormalizedRequest, reply: WorkerSuccess, queued: number): void {
+    const metrics = this.metrics;
+    metrics.rendered++;
+    if (!metrics.instrumentation) return;
+    const elapsed = (performance.now() - queued) / 1000;
+    metrics.observe('decode', reply.decodeSeconds);
+    if (reply.kind === 'png') metrics.observe('encode', reply.encodeSeconds);
+    metrics.observe('queue_wait', Math.max(0, elapsed - reply.decodeSeconds - reply.encodeSeconds));
+    this.#logger.debug({ key, offset: request.block.offset, decodeSeconds: reply.decodeSeconds, encodeSeconds: reply.encodeSeconds }, 'thumbnail rendered');
+  }
+
+  /** Keeps a finished thumbnail: the disk level in the background, then the memory level. */
+  #store(memoryKey: MemoryKey, key: string, value: MemoryEntry): void {
+    const metrics = this.metrics;
+    const timed = metrics.instrumentation;
+    const disk = this.#disk;
     if (disk) {
       // Written in the background on libuv's pool, not in a worker: on this storage a create +
       // rename measured ~3 ms under load, which would idle a CPU worker (see ARCHITECTURE.md).
@@ -385,7 +398,6 @@ export class ThumbnailService {
       });
     }
     this.#memory.set(memoryKey, value);
-    return { value, source: 'render' };
   }
 
   #countFailure(error: unknown): void {
