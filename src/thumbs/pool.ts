@@ -153,41 +153,6 @@ export class ThumbnailPool {
     });
   }
 
-  /**
-   * Runs tasks as one message, for a caller that already holds a batch: no promise, queue entry
-   * or closure per task. Resolves with each task's reply or error, in order; never rejects. When
-   * the message fails as a whole (a worker died, or was terminated for a neighbour), each task
-   * runs again through run(), whose retry-alone rule fails only the culprit.
-   */
-  async runMany(tasks: readonly WorkerTask[]): Promise<(WorkerSuccess | RomgfxError)[]> {
-    const oneByOne = (): Promise<(WorkerSuccess | RomgfxError)[]> =>
-      Promise.all(tasks.map((task) => this.run(task).then((reply): WorkerSuccess | RomgfxError => reply, (error: unknown) => translatePoolError(error, this.maxQueue, task))));
-    // A task waiting to run alone holds everything else back (see #solo); a single task needs no batch.
-    if (tasks.length < 2 || this.#solo.length > 0 || this.#soloRunning) return oneByOne();
-    if (this.#pending + tasks.length > this.threads + this.maxQueue) return tasks.map(() => new QueueFullError(this.maxQueue));
-    this.#pending += tasks.length;
-    this.#messagesInFlight++;
-    let reply: PoolReply;
-    try {
-      reply = await this.#piscina.run(packBatch(tasks));
-    } catch (error) {
-      this.#pending -= tasks.length;
-      this.#messagesInFlight--;
-      this.#pumpSolo();
-      if (this.#closed) return tasks.map((task) => translatePoolError(error, this.maxQueue, task));
-      return oneByOne();
-    }
-    this.#pending -= tasks.length;
-    this.#messagesInFlight--;
-    this.#pumpSolo();
-    const replies = reply && typeof reply === 'object' && 'batch' in reply && Array.isArray(reply.batch) && reply.batch.length === tasks.length ? reply.batch : null;
-    return tasks.map((task, k) => {
-      const one = replies?.[k];
-      if (!one || typeof one !== 'object' || typeof (one as { ok?: unknown }).ok !== 'boolean') return new ThumbnailWorkerError('the thumbnail worker sent a malformed batch reply', { offset: task.request.block.offset });
-      return one.ok ? one : errorFromReply(one);
-    });
-  }
-
   /** Posts what was queued this turn: alone when there is spare capacity, else in batches of up to `maximumBatchSize`. */
   #flush(): void {
     this.#flushScheduled = false;

@@ -190,3 +190,38 @@ describe('two messages per worker never cost a neighbour its result', () => {
     expect((results[1] as PromiseRejectedResult).reason).toBeInstanceOf(ThumbnailWorkerError);
   });
 });
+
+describe('renderMany', () => {
+  it('a crash among its requests fails only the culprit, and the pool carries on', async () => {
+    const s = service({ threads: 1 });
+    const formats = ['ok', 'ok', 'fail', 'exit', 'ok', 'throw', 'ok'];
+    const outcomes = await s.renderMany(formats.map((f, i) => scriptedRequest(f, 10 + i)));
+    expect(outcomes.map((o) => (o.ok ? offsetOf(o.thumbnail.bytes) : o.error.code))).toEqual([10, 11, 'ERR_TEST_FAILURE', 'ERR_WORKER_FAILED', 14, 'ERR_WORKER_FAILED', 16]);
+    const after = await s.renderMany([20, 21, 22].map((o) => scriptedRequest('ok', o)));
+    expect(after.map((o) => o.ok && offsetOf(o.thumbnail.bytes))).toEqual([20, 21, 22]);
+    expect(s.stats().errors).toEqual({ ERR_TEST_FAILURE: 1, ERR_WORKER_FAILED: 2 });
+  });
+
+  it('renders a request listed twice once, and a caller asking meanwhile joins it', async () => {
+    const s = service();
+    const list = [scriptedRequest('sleep', 60), scriptedRequest('ok', 1), scriptedRequest('sleep', 60), scriptedRequest('ok', 2)];
+    const many = s.renderMany(list);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const joined = await s.thumbnail(scriptedRequest('sleep', 60));
+    const outcomes = await many;
+    expect(outcomes.map((o) => o.ok && offsetOf(o.thumbnail.bytes))).toEqual([60, 1, 60, 2]);
+    expect(offsetOf(joined.bytes)).toBe(60);
+    expect(joined.source).toBe('render');
+    expect(s.stats()).toMatchObject({ requests: 5, rendered: 3, deduplicated: 2 });
+  });
+
+  it('close() while it runs lets it finish, and its results are kept', async () => {
+    const s = service();
+    const many = s.renderMany([1, 2, 3, 4, 5].map((o) => scriptedRequest('sleep', 40 + o)));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    await s.close();
+    const outcomes = await many;
+    expect(outcomes.map((o) => o.ok && offsetOf(o.thumbnail.bytes))).toEqual([41, 42, 43, 44, 45]);
+    expect(s.stats().rendered).toBe(5);
+  });
+});
