@@ -211,6 +211,7 @@ function pb16DescriptionCost(mine: Uint8Array, myStart: number, other: Uint8Arra
   repeatCounts.fill(0.5);
   changedBitCounts.fill(0.5);
   changedBitCounts[0] = 0;
+  // The smoothing of the 8 possible counts (1–8 bits changed; a literal always changes one).
   let literals = 4;
   for (let i = mine.length - shared; i < mine.length; i++) {
     const twoBack = i >= 2 ? mine[i - 2]! : 0;
