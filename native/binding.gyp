@@ -4,6 +4,7 @@
       "target_name": "romgfx_native",
       "sources": [
         "src/addon.cc",
+        "src/deflate.cc",
         "src/hal_decode.cc",
         "src/hal_encode.cc",
         "src/hal_matches.cc",

@@ -2,13 +2,18 @@
 // with -fsanitize=address,undefined and run for a bounded number of iterations. Every buffer is
 // heap-allocated at its exact size, so any read or write past a length is reported by ASan.
 // Checks, beyond "no sanitizer report": encoders round-trip through the decoder at every level,
-// the probe agrees with the decoder, tile encode(decode(x)) == x.
+// the probe agrees with the decoder, tile encode(decode(x)) == x, and the deflater (one per run,
+// its zlib memory reused call after call) writes what zlib's compress2 writes and inflates back.
+// Linked with the system zlib here (in Node the addon uses Node's).
 //
 // Usage: harness ITERATIONS SEED
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 
+#include <zlib.h>
+
+#include "../src/deflate.h"
 #include "../src/hal.h"
 #include "../src/tiles.h"
 
@@ -149,6 +154,32 @@ void fuzzTiles(uint64_t iteration) {
   std::free(again);
 }
 
+// One deflater for the whole run, as a thread keeps one: its blocks are reused by every call.
+ZlibDeflater deflater;
+
+void fuzzDeflate(const uint8_t* data, size_t n, uint64_t iteration) {
+  const int level = kZlibMinimumLevel + static_cast<int>(below(kZlibMaximumLevel));
+  const uint8_t* input = exactCopy(data, n);
+  const size_t bound = zlibDeflateBound(n);
+  uint8_t* output = static_cast<uint8_t*>(std::malloc(bound));
+  size_t written = 0;
+  if (deflater.deflate(input, n, output, bound, level, &written) != kStatusOk) failure("deflate failed", iteration);
+  uLongf expectedLength = compressBound(n);
+  uint8_t* expected = static_cast<uint8_t*>(std::malloc(expectedLength));
+  if (compress2(expected, &expectedLength, input, n, level) != Z_OK) failure("compress2 failed", iteration);
+  if (expectedLength != written || std::memcmp(expected, output, written) != 0) failure("deflate differs from compress2", iteration);
+  uLongf inflatedLength = n;
+  uint8_t* inflated = static_cast<uint8_t*>(std::malloc(n == 0 ? 1 : n));
+  if (uncompress(inflated, &inflatedLength, output, written) != Z_OK || inflatedLength != n || std::memcmp(inflated, input, n) != 0)
+    failure("deflate does not inflate back", iteration);
+  // One byte short of the bound is refused before zlib writes anything.
+  if (deflater.deflate(input, n, output, bound - 1, level, &written) != kStatusBadArgument) failure("short deflate output accepted", iteration);
+  std::free(inflated);
+  std::free(expected);
+  std::free(output);
+  std::free(const_cast<uint8_t*>(input));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -167,6 +198,7 @@ int main(int argc, char** argv) {
       case 1: {
         const size_t n = structuredData(buffer, iteration % 50 == 1 ? kMaximumHalOutputSizeInBytes : 3000);
         fuzzEncode(buffer, n, iteration, scratch);
+        fuzzDeflate(buffer, n, iteration);
         break;
       }
       default:

@@ -1,6 +1,8 @@
 // romgfx native kernels: the Node-API layer. Plain node_api.h (no node-addon-api), no C++
-// exceptions. Context-aware (NAPI_MODULE_INIT), and stateless: every buffer a kernel uses is
-// the caller's or allocated for that call, so worker threads share nothing mutable.
+// exceptions. Context-aware (NAPI_MODULE_INIT). Every buffer a kernel uses is the caller's or
+// allocated for that call; the one piece of state is the memory zlib's deflate uses, which each
+// Node environment (the main thread, each worker thread) keeps as its instance data between
+// zlibDeflate calls: worker threads share nothing mutable.
 //
 // The functions here take already-validated arguments from src/native/ (which throws the same
 // typed errors as the TypeScript reference) and still re-check everything they are given: a
@@ -16,7 +18,9 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <new>
 
+#include "deflate.h"
 #include "hal.h"
 #include "tiles.h"
 
@@ -300,8 +304,64 @@ napi_value TilesEncodePacked(napi_env env, napi_callback_info cbinfo) {
   return TileResult(env, status, failedTile);
 }
 
+// What one Node environment (thread) keeps between calls.
+struct EnvironmentState {
+  romgfx::ZlibDeflater deflater;
+};
+
+void FreeEnvironmentState(napi_env, void* data, void*) {
+  delete static_cast<EnvironmentState*>(data);
+}
+
+// zlibDeflate(input, output, level) → bytes written to output: a zlib stream of input at level
+// 1-9, byte for byte what Node's zlib.deflateSync(input, { level }) returns. output must hold
+// zlibDeflateBound(input.length) bytes (compressBound). A fresh stream per call, on memory this
+// thread keeps (see deflate.h for why).
+napi_value ZlibDeflate(napi_env env, napi_callback_info cbinfo) {
+  napi_value argv[3];
+  if (!GetArgs(env, cbinfo, 3, argv)) return nullptr;
+  Bytes input, output;
+  size_t level = 0;
+  if (!GetUint8Array(env, argv[0], &input) || !GetUint8Array(env, argv[1], &output) || !GetIndex(env, argv[2], romgfx::kZlibMaximumLevel, &level))
+    return nullptr;
+  if (level < static_cast<size_t>(romgfx::kZlibMinimumLevel)) {
+    Throw(env, "ERR_NATIVE_ARGUMENT", "zlib level must be 1-9", true);
+    return nullptr;
+  }
+  if (input.length > romgfx::kMaximumDeflateInputSizeInBytes) {
+    Throw(env, "ERR_NATIVE_ARGUMENT", "deflate input is larger than 1 GiB", true);
+    return nullptr;
+  }
+  if (output.length < romgfx::zlibDeflateBound(input.length)) {
+    Throw(env, "ERR_NATIVE_ARGUMENT", "deflate output is smaller than the bound for the input", true);
+    return nullptr;
+  }
+  const uintptr_t inputStart = reinterpret_cast<uintptr_t>(input.data);
+  const uintptr_t outputStart = reinterpret_cast<uintptr_t>(output.data);
+  if (input.length > 0 && inputStart < outputStart + output.length && outputStart < inputStart + input.length) {
+    Throw(env, "ERR_NATIVE_ARGUMENT", "deflate output overlaps the input", true);
+    return nullptr;
+  }
+  void* data = nullptr;
+  if (napi_get_instance_data(env, &data) != napi_ok || data == nullptr) {
+    Throw(env, "ERR_NATIVE_STATE", "the addon's per-thread state is missing", true);
+    return nullptr;
+  }
+  size_t written = 0;
+  const int32_t status = static_cast<EnvironmentState*>(data)->deflater.deflate(input.data, input.length, output.data, output.length, static_cast<int>(level), &written);
+  if (status == romgfx::kStatusOutOfMemory) {
+    Throw(env, "ERR_NATIVE_MEMORY", "zlib could not allocate its state", true);
+    return nullptr;
+  }
+  if (status != romgfx::kStatusOk) {
+    Throw(env, "ERR_NATIVE_DEFLATE", "zlib deflate failed", true);
+    return nullptr;
+  }
+  return Number(env, static_cast<double>(written));
+}
+
 // The interface version src/native checks before using the addon (bump on any signature change).
-constexpr uint32_t kAbiVersion = 2;
+constexpr uint32_t kAbiVersion = 3;
 
 napi_value Abi(napi_env env, napi_callback_info) {
   napi_value result;
@@ -312,6 +372,12 @@ napi_value Abi(napi_env env, napi_callback_info) {
 }  // namespace
 
 NAPI_MODULE_INIT() {
+  EnvironmentState* state = new (std::nothrow) EnvironmentState();
+  if (state == nullptr || napi_set_instance_data(env, state, FreeEnvironmentState, nullptr) != napi_ok) {
+    delete state;
+    napi_throw_error(env, "ERR_NATIVE_STATE", "cannot set up the addon's per-thread state");
+    return nullptr;
+  }
   const napi_property_descriptor properties[] = {
       {"abi", nullptr, Abi, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"halDecode", nullptr, HalDecode, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
@@ -321,6 +387,7 @@ NAPI_MODULE_INIT() {
       {"tilesEncodePlanar", nullptr, TilesEncodePlanar, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"tilesDecodePacked", nullptr, TilesDecodePacked, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"tilesEncodePacked", nullptr, TilesEncodePacked, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"zlibDeflate", nullptr, ZlibDeflate, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
   };
   napi_define_properties(env, exports, sizeof(properties) / sizeof(properties[0]), properties);
   return exports;

@@ -23,6 +23,7 @@ enum Status : int32_t {
   kStatusOutOfMemory = 7,
   kStatusBadArgument = 8,
   kStatusIndexTooLarge = 9,
+  kStatusDeflateFailed = 10,
 };
 
 // A zero-initialised heap array that frees itself. Allocation failure leaves data() null; callers

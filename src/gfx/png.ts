@@ -5,13 +5,13 @@
  * its indices directly (duplicate PLTE colours stay distinct indices); an RGB(A) or gray PNG is
  * mapped colour by colour onto a target palette, exactly unless nearest matching is asked for.
  */
-import { deflateSync } from 'node:zlib';
 import { decode as fastPngDecode } from 'fast-png';
 import { crc32 } from '../util/hash.js';
 import { InvalidArgumentError, OffPaletteColourError, PngFormatError } from '../errors.js';
 import { checkImageSize, checkIndicesInPalette, scratchSlots, type IndexedImage, type PixelScratch } from './image.js';
 import { hostIsLittleEndian } from './kernels.js';
 import { colourHex, maximumPaletteColourCount, type Palette } from './palette.js';
+import { zlibDeflate } from '../native/index.js';
 
 /** PNG files larger than this are refused before decoding. */
 export const maximumPngFileSizeInBytes = 256 * 1024 * 1024;
@@ -94,7 +94,7 @@ function writeChunk(out: Uint8Array, at: number, type: string, data: Uint8Array)
 /**
  * Encodes an indexed image as an indexed PNG whose PLTE is `palette` in its exact order, at the
  * smallest bit depth that holds the palette. The container is written here; the deflate is
- * Node's zlib. Measured (2 threads, 1,000 256×64 4-bit images): fast-png's pure-JS deflate took
+ * the zlib inside Node, through the addon (no allocation per call) when it is loaded (src/native/deflate.ts). Measured (2 threads, 1,000 256×64 4-bit images): fast-png's pure-JS deflate took
  * 606 ms on one thread and did not scale across two (≈960 ms each), zlib took 441 ms and ran
  * two threads side by side at the same speed — this encode is most of a thumbnail's cost.
  */
@@ -113,7 +113,8 @@ export function encodeIndexedPng(image: IndexedImage, palette: Palette, options:
   const trns = options.transparentIndex0 ? Uint8Array.of(0) : undefined;
   const level = options.compressionLevel ?? defaultPngDeflateLevel;
   if (!Number.isInteger(level) || level < 1 || level > 9) throw new InvalidArgumentError(`PNG compression level must be an integer from 1 to 9, got ${level}`);
-  const idat = deflateSync(filteredScanlines(image, depth, options.scratch), { level });
+  // The native deflate returns a view of a reused buffer: it is copied into `out` below, before any other deflate.
+  const idat = zlibDeflate().deflate(filteredScanlines(image, depth, options.scratch), level);
   const size = pngSignature.length + chunkOverheadInBytes * (trns ? 5 : 4) + header.length + plte.length + (trns?.length ?? 0) + idat.length;
   const out = new Uint8Array(size);
   out.set(pngSignature, 0);

@@ -18,10 +18,11 @@ export interface NativeAddon {
   tilesEncodePlanar(indices: Uint8Array, bytes: Uint8Array, tileCount: number, layout: Uint8Array): number;
   tilesDecodePacked(bytes: Uint8Array, indices: Uint8Array, tileCount: number, lowNibbleLeft: boolean): number;
   tilesEncodePacked(indices: Uint8Array, bytes: Uint8Array, tileCount: number, lowNibbleLeft: boolean): number;
+  zlibDeflate(input: Uint8Array, output: Uint8Array, level: number): number;
 }
 
 /** The interface version this glue speaks; native/src/addon.cc kAbiVersion must match. */
-export const nativeAbiVersion = 2;
+export const nativeAbiVersion = 3;
 
 /** Where node-gyp puts the addon, relative to the package root. */
 export const nativeAddonRelativePath = join('native', 'build', 'Release', 'romgfx_native.node');
@@ -35,6 +36,7 @@ const requiredFunctions = [
   'tilesEncodePlanar',
   'tilesDecodePacked',
   'tilesEncodePacked',
+  'zlibDeflate',
 ] as const;
 
 export interface NativeStatus {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { halKernels, typescriptHalKernels } from '../../src/codecs/hal/kernels.js';
 import { getCodec } from '../../src/codecs/registry.js';
-import { activeHalImplementation, loadNative, nativeAbiVersion, nativeStatus, tileKernels, useNativeKernels, useTypescriptKernels } from '../../src/native/index.js';
+import { activeHalImplementation, loadNative, nativeAbiVersion, nativeStatus, tileKernels, useNativeKernels, useTypescriptKernels, zlibDeflate } from '../../src/native/index.js';
 import { PACKAGE_ROOT } from '../../src/version.js';
 
 const cli = join(PACKAGE_ROOT, 'bin', 'romgfx.js');
@@ -32,10 +32,11 @@ describe('native addon', () => {
     expect(addon!.abi()).toBe(nativeAbiVersion);
   });
 
-  it('is what the engine runs: the HAL codec and the tile kernels are the native ones', () => {
+  it('is what the engine runs: the HAL codec, the tile kernels and the PNG deflate are the native ones', () => {
     expect(activeHalImplementation()).toBe('native');
     expect(halKernels().implementation).toBe('native');
     expect(tileKernels().implementation).toBe('native');
+    expect(zlibDeflate().implementation).toBe('native');
     // The registry's codec goes through the swapped kernels.
     const packed = getCodec('hal').compress(new Uint8Array([0x41]), { level: '2' });
     expect([...packed]).toEqual([0x00, 0x41, 0xff]);

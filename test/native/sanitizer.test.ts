@@ -2,7 +2,8 @@
  * Memory safety of the native kernels under AddressSanitizer and UBSan: native/fuzz/harness.cc
  * links the kernels (without Node) with every buffer at its exact heap size, and feeds them
  * random and mutated HAL streams at random offsets and limits, structured data at every encoder
- * level (round-tripped through the decoder), and random tile layouts with short buffers. Any
+ * level (round-tripped through the decoder), random tile layouts with short buffers, and the
+ * zlib deflater (against compress2, linked with the system zlib) reusing its memory. Any
  * out-of-bounds access or undefined behaviour aborts the harness. Bounded: one build (~5 s) and
  * a few hundred iterations.
  */
@@ -14,7 +15,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { PACKAGE_ROOT } from '../../src/version.js';
 
 const nativeDir = join(PACKAGE_ROOT, 'native');
-const sources = ['fuzz/harness.cc', 'src/hal_decode.cc', 'src/hal_encode.cc', 'src/hal_matches.cc', 'src/tiles.cc'].map((file) => join(nativeDir, file));
+const sources = ['fuzz/harness.cc', 'src/deflate.cc', 'src/hal_decode.cc', 'src/hal_encode.cc', 'src/hal_matches.cc', 'src/tiles.cc'].map((file) => join(nativeDir, file));
 const scratch = mkdtempSync(join(tmpdir(), 'romgfx-sanitizer-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
@@ -23,7 +24,7 @@ describe('native kernels under ASan/UBSan', () => {
     const binary = join(scratch, 'harness');
     const build = spawnSync(
       'g++',
-      ['-std=c++17', '-O1', '-g', '-fsanitize=address,undefined', '-fno-sanitize-recover=undefined', '-fno-omit-frame-pointer', '-Wall', '-Wextra', '-Werror', '-o', binary, ...sources],
+      ['-std=c++17', '-O1', '-g', '-fsanitize=address,undefined', '-fno-sanitize-recover=undefined', '-fno-omit-frame-pointer', '-Wall', '-Wextra', '-Werror', '-o', binary, ...sources, '-lz'],
       { encoding: 'utf8' },
     );
     expect(build.error, 'g++ must be installed').toBeUndefined();

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { deflateSync } from 'node:zlib';
 import { Piscina } from 'piscina';
 import { afterAll, describe, expect, it } from 'vitest';
 import { halKernels } from '../../src/codecs/hal/kernels.js';
@@ -39,7 +40,12 @@ const job = `
   const decoded = hal.decode(max, 0).data;
   const indices = new Uint8Array(input.length * 2);
   native.tileKernels().decodePlanarTiles(input, indices, input.length / 32, getTileFormat('snes4bpp').planarLayout);
+  // This thread's own zlib stream, used at two levels and back (reset and rebuilt between calls).
+  const deflate = native.zlibDeflate();
+  const deflated = [digest(deflate.deflate(input, 3)), digest(deflate.deflate(varied, 9)), digest(deflate.deflate(input, 3))];
   const result = {
+    deflate: deflate.implementation,
+    deflated,
     implementation: hal.implementation,
     loaded: native.nativeStatus().loaded,
     level2: digest(level2),
@@ -54,11 +60,14 @@ function expected(): Record<string, unknown> {
   const input = readHalFixture('tiles4bpp_32k.bin');
   const indices = new Uint8Array(input.length * 2);
   tileKernels().decodePlanarTiles(input, indices, input.length / 32, getTileFormat('snes4bpp').planarLayout!);
+  const varied = readHalFixture('varied16k.bin');
   return {
+    deflate: 'native',
+    deflated: [digest(deflateSync(input, { level: 3 })), digest(deflateSync(varied, { level: 9 })), digest(deflateSync(input, { level: 3 }))],
     implementation: 'native',
     loaded: true,
     level2: digest(halKernels().encode(input, 2)),
-    max: digest(halKernels().encodeOptimal(readHalFixture('varied16k.bin'))),
+    max: digest(halKernels().encodeOptimal(varied)),
     roundTrip: true,
     tiles: digest(indices),
   };
