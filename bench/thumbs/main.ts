@@ -3,7 +3,7 @@
  * quarter of them HAL-compressed, 16-colour palette, scale 2 → 256×64 indexed PNG).
  *
  * - cold (nothing cached) vs warm from memory vs warm from disk in a new process (each measured
- *   JIT-warm: the cold runs after 200 warm-up renders, the warm ones after warm-up hits);
+ *   JIT-warm: the cold runs after 8,000 warm-up renders, the warm ones after warm-up hits);
  * - 1 worker vs 2 workers on cold work;
  * - instrumentation on vs off on cold work (alternating runs, medians), plus the instrumentation
  *   cost measured directly per request;
@@ -36,8 +36,19 @@ import { PACKAGE_ROOT } from '../../src/version.js';
 import { sha1Hex } from '../../src/util/hash.js';
 
 const blockCount = 1000;
-/** Enough for both workers to JIT-compile the render path: with a handful, 2 workers paid the warm-up twice inside the measured run. */
+/** Warm-up blocks: rendered before each cold run (and, in the disk child, read before it times). */
 const warmupCount = 200;
+/**
+ * Palettes the warm-up blocks are rendered in before a cold run: 40 × 200 = 8,000 distinct
+ * thumbnails. V8 keeps compiling the render and dispatch paths on its helper threads for the
+ * first ~10,000 thumbnails of a process (per-thread CPU after 200 warm-ups: helpers 58 µs per
+ * thumbnail in the first 1,000, ~3 µs after 10,000; wall time 118 → 74–77 ms per 1,000 on 2
+ * workers). With one worker that compiling runs free on the idle second core, with two it takes
+ * a worker's core: measured after 200 warm-ups, "2 workers / 1" measured the JIT as much as the
+ * engine. The cold runs are cache-cold, not JIT-cold, as in a long-running editor; the ratio
+ * after only 200 warm-ups is printed too.
+ */
+const jitWarmupPalettes = 40;
 /**
  * Passes over the warm-up requests, all memory hits, before warm-from-memory is timed: the hit
  * path is JIT-compiled only after a few thousand hits (the first three timed passes of 1,000
@@ -56,7 +67,7 @@ const rawStride = blockBytes + bytesPerTile;
 const halRegion = 0x280000;
 const romSize = 0x400000;
 
-function buildRom(path: string): { ref: RomRef; requests: ThumbnailRequest[]; warmups: ThumbnailRequest[]; colors: number[] } {
+function buildRom(path: string): { ref: RomRef; requests: ThumbnailRequest[]; warmups: ThumbnailRequest[]; jitWarmups: ThumbnailRequest[]; colors: number[] } {
   const tiles = new Uint8Array(readFileSync(join(PACKAGE_ROOT, 'fixtures', 'tiles', 'tiles16.snes4bpp.bin')));
   const png = decode(readFileSync(join(PACKAGE_ROOT, 'fixtures', 'tiles', 'tiles16.png')));
   const colors = png.palette!.map(([r, g, b]) => (r! << 16) | (g! << 8) | b!);
@@ -85,7 +96,12 @@ function buildRom(path: string): { ref: RomRef; requests: ThumbnailRequest[]; wa
     palette: { kind: 'colors', colors },
     output: { scale: 2 },
   });
-  return { ref, requests: blocks.slice(0, blockCount).map(make), warmups: blocks.slice(blockCount).map(make), colors };
+  const warmups = blocks.slice(blockCount).map(make);
+  // The same warm-up blocks in other palettes: distinct thumbnails (nothing cached), the same work.
+  const jitWarmups = Array.from({ length: jitWarmupPalettes }, (_, k) =>
+    warmups.map((r) => (k === 0 ? r : { ...r, palette: { kind: 'colors' as const, colors: colors.map((c) => (c + k * 0x010101) & 0xffffff) } })),
+  ).flat();
+  return { ref, requests: blocks.slice(0, blockCount).map(make), warmups, jitWarmups, colors };
 }
 
 async function timeAll(service: ThumbnailService, requests: ThumbnailRequest[]): Promise<number> {
@@ -99,7 +115,7 @@ async function timeAll(service: ThumbnailService, requests: ThumbnailRequest[]):
 
 async function coldRun(requests: ThumbnailRequest[], warmups: ThumbnailRequest[], threads: number, instrumentation: boolean, cacheDir: string | null): Promise<{ ms: number; cpuMs: number; service: ThumbnailService }> {
   const service = new ThumbnailService({ threads, instrumentation, diskCache: cacheDir === null ? false : { directory: cacheDir } });
-  await service.renderMany(warmups); // workers started, JIT warm, ROM mapped in each worker
+  await service.renderMany(warmups); // workers started, JIT settled (see jitWarmupPalettes), ROM mapped in each worker
   // CPU time of the whole process (main thread and workers): far less disturbed by other load on a shared machine than wall time.
   const cpu = process.cpuUsage();
   const ms = await timeAll(service, requests);
@@ -220,7 +236,8 @@ async function renderLoopBaseline(romPath: string, requests: ThumbnailRequest[])
   const run = async (threads: number): Promise<number> => {
     const workers = Array.from({ length: threads }, () => new Worker(file, { workerData: { romPath, requests } }));
     const ask = (w: Worker, from: number, count: number): Promise<unknown> => new Promise((resolve) => { w.once('message', resolve); w.postMessage({ from, count }); });
-    await Promise.all(workers.map((w) => ask(w, 0, 50)));
+    // As many renders per thread as the services' warm-up (jitWarmupPalettes), for a settled JIT.
+    await Promise.all(workers.map((w) => ask(w, 0, jitWarmupPalettes * warmupCount)));
     const start = performance.now();
     await Promise.all(workers.map((w, i) => ask(w, i * (requests.length / threads), requests.length / threads)));
     const ms = performance.now() - start;
@@ -324,7 +341,7 @@ async function main(): Promise<void> {
   const workDir = mkdtempSync(join(tmpdir(), 'romgfx-bench-thumbs-'));
   try {
     const romPath = join(workDir, 'bench.rom');
-    const { requests, warmups } = buildRom(romPath);
+    const { requests, warmups, jitWarmups } = buildRom(romPath);
     header(`thumbs: ${blockCount} thumbnails of distinct blocks (64 SNES 4bpp tiles, 1 in 4 HAL-compressed, 16 colours, scale 2 → 256×64 PNG)`);
 
     // Cold with the disk cache (3 runs, a fresh cache each), then warm memory on the last service.
@@ -334,7 +351,7 @@ async function main(): Promise<void> {
     for (let run = 0; run < 3; run++) {
       lastCacheDir = join(workDir, `cache-${run}`);
       if (lastService) await lastService.close();
-      const { ms, service } = await coldRun(requests, warmups, 2, true, lastCacheDir);
+      const { ms, service } = await coldRun(requests, jitWarmups, 2, true, lastCacheDir);
       coldSamples.push(ms);
       lastService = service;
     }
@@ -360,7 +377,7 @@ async function main(): Promise<void> {
     const cpuByInstrumentation = new Map<boolean, number[]>([[true, []], [false, []]]);
     for (let run = 0; run < 9; run++) {
       for (const threads of run % 2 === 0 ? [1, 2] : [2, 1]) {
-        const { ms, service } = await coldRun(requests, warmups, threads, true, null);
+        const { ms, service } = await coldRun(requests, jitWarmups, threads, true, null);
         const stats = service.stats();
         // Worker CPU per thumbnail: decode + encode as the workers measured them.
         if (threads === 2) workerSeconds.push((stats.stages.decode.totalSeconds + stats.stages.encode.totalSeconds) / stats.stages.decode.count);
@@ -370,7 +387,7 @@ async function main(): Promise<void> {
     }
     for (let run = 0; run < 11; run++) {
       for (const on of run % 2 === 0 ? [true, false] : [false, true]) {
-        const { ms, cpuMs, service } = await coldRun(requests, warmups, 2, on, null);
+        const { ms, cpuMs, service } = await coldRun(requests, jitWarmups, 2, on, null);
         await service.close();
         byInstrumentation.get(on)!.push(ms);
         cpuByInstrumentation.get(on)!.push(cpuMs);
@@ -380,7 +397,17 @@ async function main(): Promise<void> {
     const machineParallelism = await parallelismBaseline('chain');
     const machineByteParallelism = await parallelismBaseline('bytes');
     const renderLoopParallelism = await renderLoopBaseline(romPath, requests);
-    const rawPiscinaParallelism = await rawPiscinaBaseline(requests, warmups);
+    const rawPiscinaParallelism = await rawPiscinaBaseline(requests, jitWarmups);
+    // The same 1 vs 2 workers after only the 200 warm-up renders (the JIT still compiling).
+    const byThreadsShortWarmup = new Map<number, number[]>([[1, []], [2, []]]);
+    for (let run = 0; run < 4; run++) {
+      for (const threads of run % 2 === 0 ? [1, 2] : [2, 1]) {
+        const { ms, service } = await coldRun(requests, warmups, threads, true, null);
+        await service.close();
+        byThreadsShortWarmup.get(threads)!.push(ms);
+      }
+    }
+    const shortWarmupRatio = median(byThreadsShortWarmup.get(1)!) / median(byThreadsShortWarmup.get(2)!);
     const noop = await instrumentationCostWithNoopWorker();
     const cpuPerColdThumbnailUs = (median(cpuByInstrumentation.get(false)!) * 1000) / blockCount;
     const noopShare = (noop.onUs - noop.offUs) / cpuPerColdThumbnailUs;
@@ -434,6 +461,7 @@ async function main(): Promise<void> {
       ['warm memory / cold without disk writes', coldNoDisk / memory, '(stricter)', coldNoDisk / memory >= 100 ? 'yes' : 'NO'],
       ['warm disk / cold without disk writes', coldNoDisk / disk, '(stricter)', coldNoDisk / disk >= 10 ? 'yes' : 'NO'],
       ['2 workers / 1 worker (cold)', one / two, '≥ 1.7', one / two >= 1.7 ? 'yes' : 'NO'],
+      ['2 workers / 1 worker after only 200 warm-up renders', shortWarmupRatio, '(JIT compiling)', ''],
       ['baseline: dependent multiply chain, 2 threads / 1', machineParallelism, 'machine', ''],
       ['baseline: byte loop in L1, 2 threads / 1', machineByteParallelism, 'machine', ''],
       ['baseline: render loop on 2 plain threads / 1', renderLoopParallelism, 'ceiling', ''],
@@ -454,6 +482,7 @@ async function main(): Promise<void> {
     console.log(`instrumentation with a no-op worker: ${noop.onUs.toFixed(1)} µs CPU per request on, ${noop.offUs.toFixed(1)} off; a cold thumbnail costs ${cpuPerColdThumbnailUs.toFixed(0)} µs CPU`);
     console.log(`instrumentation cost measured directly: ${(directCost * 1000).toFixed(2)} µs per request`);
     console.log(`CPU ms per 1000 (all threads): instrumentation on ${cpuByInstrumentation.get(true)!.map((v) => v.toFixed(0)).join(' ')}; off ${cpuByInstrumentation.get(false)!.map((v) => v.toFixed(0)).join(' ')}`);
+    console.log(`after 200 warm-up renders (ms): 1w ${byThreadsShortWarmup.get(1)!.map((v) => v.toFixed(0)).join(' ')}; 2w ${byThreadsShortWarmup.get(2)!.map((v) => v.toFixed(0)).join(' ')}`);
     console.log(`samples (ms): cold ${coldSamples.map((v) => v.toFixed(0)).join(' ')}; disk ${child.samples.map((v) => v.toFixed(0)).join(' ')}; 1w ${byThreads.get(1)!.map((v) => v.toFixed(0)).join(' ')}; 2w ${byThreads.get(2)!.map((v) => v.toFixed(0)).join(' ')}; on ${byInstrumentation.get(true)!.map((v) => v.toFixed(0)).join(' ')}; off ${byInstrumentation.get(false)!.map((v) => v.toFixed(0)).join(' ')}`);
   } finally {
     rmSync(workDir, { recursive: true, force: true });
