@@ -10,7 +10,9 @@
  * Variant ids are never reused within a process, so a render that finishes after the table was
  * emptied can never file its image under another variant's key.
  */
-import { canonicalRequest, type NormalizedRequest } from './request.js';
+import { canonicalRequest, sameVariant, type NormalizedRequest } from './request.js';
+
+export { sameVariant };
 
 /** Distinct variants remembered before the table is emptied (their cached images simply age out of the LRU). */
 export const maximumRememberedVariants = 4096;
@@ -66,35 +68,5 @@ export class MemoryKeys {
     const id = this.#nextId++;
     this.#variants.set(text, id);
     return id;
-  }
-}
-
-/** Whether two requests differ at most in their block offset: the fields of canonicalRequest, compared one by one. */
-export function sameVariant(a: NormalizedRequest, b: NormalizedRequest): boolean {
-  if (a.rom.sha1 !== b.rom.sha1) return false;
-  const ab = a.block;
-  const bb = b.block;
-  if (ab.format !== bb.format || ab.tiles !== bb.tiles || ab.codec !== bb.codec) return false;
-  const aa = ab.arrangement;
-  const ba = bb.arrangement;
-  if (aa.kind === 'sheet') {
-    if (ba.kind !== 'sheet' || aa.tilesPerRow !== ba.tilesPerRow || aa.order !== ba.order) return false;
-  } else if (ba.kind !== 'layout' || aa.layout !== ba.layout) return false;
-  const ao = a.output;
-  const bo = b.output;
-  if (ao.scale !== bo.scale || ao.format !== bo.format) return false;
-  if (ao.fit === null ? bo.fit !== null : bo.fit === null || ao.fit.width !== bo.fit.width || ao.fit.height !== bo.fit.height) return false;
-  const ap = a.palette;
-  const bp = b.palette;
-  switch (ap.kind) {
-    case 'grayscale':
-      return bp.kind === 'grayscale';
-    case 'rom':
-      return bp.kind === 'rom' && ap.offset === bp.offset && ap.encoding === bp.encoding && ap.count === bp.count;
-    case 'colors': {
-      if (bp.kind !== 'colors' || ap.colors.length !== bp.colors.length) return false;
-      for (let i = 0; i < ap.colors.length; i++) if (ap.colors[i] !== bp.colors[i]) return false;
-      return true;
-    }
   }
 }

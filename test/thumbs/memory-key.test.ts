@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { canonicalRequest, normalizeRequest, type ThumbnailRequest } from '../../src/thumbs/request.js';
+import { canonicalRequest, canonicalRequestReference, normalizeRequest, type ThumbnailRequest } from '../../src/thumbs/request.js';
 import { MemoryKeys, maximumRememberedVariants } from '../../src/thumbs/memory-key.js';
 
 // A small domain, so that equal and nearly equal requests (one field apart) are common.
@@ -65,6 +65,15 @@ describe('MemoryKeys', () => {
         }
         // Asked again later (after other variants were last), every request keeps its key.
         normalized.forEach((n, i) => expect(keys.keyOf(n)).toBe(keyed[i]));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('canonicalRequest, which keeps the text around the offset for recent variants, stays the reference text over such sequences', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.array(request, { minLength: 2, maxLength: 40 }), neighbours), (requests) => {
+        for (const n of requests.map(normalizeRequest)) expect(canonicalRequest(n)).toBe(canonicalRequestReference(n));
       }),
       { numRuns: 500 },
     );
