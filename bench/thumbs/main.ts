@@ -3,7 +3,7 @@
  * quarter of them HAL-compressed, 16-colour palette, scale 2 → 256×64 indexed PNG).
  *
  * - cold (nothing cached) vs warm from memory vs warm from disk in a new process (each measured
- *   JIT-warm: the cold runs after 8,000 warm-up renders, the warm ones after warm-up hits);
+ *   JIT-warm: the cold runs after 8,000 warm-up renders per worker, the warm ones after warm-up hits);
  * - 1 worker vs 2 workers on cold work;
  * - instrumentation on vs off on cold work (alternating runs, medians), plus the instrumentation
  *   cost measured directly per request;
@@ -39,16 +39,19 @@ const blockCount = 1000;
 /** Warm-up blocks: rendered before each cold run (and, in the disk child, read before it times). */
 const warmupCount = 200;
 /**
- * Palettes the warm-up blocks are rendered in before a cold run: 40 × 200 = 8,000 distinct
- * thumbnails. V8 keeps compiling the render and dispatch paths on its helper threads for the
- * first ~10,000 thumbnails of a process (per-thread CPU after 200 warm-ups: helpers 58 µs per
- * thumbnail in the first 1,000, ~3 µs after 10,000; wall time 118 → 74–77 ms per 1,000 on 2
- * workers). With one worker that compiling runs free on the idle second core, with two it takes
- * a worker's core: measured after 200 warm-ups, "2 workers / 1" measured the JIT as much as the
- * engine. The cold runs are cache-cold, not JIT-cold, as in a long-running editor; the ratio
- * after only 200 warm-ups is printed too.
+ * Palettes the warm-up blocks are rendered in before a cold run, per worker thread: 40 × 200 =
+ * 8,000 distinct thumbnails for each worker (each is a V8 isolate that compiles on its own).
+ * V8 keeps compiling the render and dispatch paths on its helper threads for the first ~10,000
+ * thumbnails of a process (per-thread CPU after 200 warm-ups: helpers 58 µs per thumbnail in
+ * the first 1,000, ~3 µs after 10,000; wall time 118 → 74–77 ms per 1,000 on 2 workers). With
+ * one worker that compiling runs free on the idle second core, with two it takes a worker's
+ * core: measured after 200 warm-ups, "2 workers / 1" measured the JIT as much as the engine.
+ * The cold runs are cache-cold, not JIT-cold, as in a long-running editor; the ratio after only
+ * 200 warm-ups is printed too.
  */
-const jitWarmupPalettes = 40;
+const jitWarmupPalettesPerThread = 40;
+/** The most worker threads a cold run here uses. */
+const maximumBenchThreads = 2;
 /**
  * Passes over the warm-up requests, all memory hits, before warm-from-memory is timed: the hit
  * path is JIT-compiled only after a few thousand hits (the first three timed passes of 1,000
@@ -98,7 +101,7 @@ function buildRom(path: string): { ref: RomRef; requests: ThumbnailRequest[]; wa
   });
   const warmups = blocks.slice(blockCount).map(make);
   // The same warm-up blocks in other palettes: distinct thumbnails (nothing cached), the same work.
-  const jitWarmups = Array.from({ length: jitWarmupPalettes }, (_, k) =>
+  const jitWarmups = Array.from({ length: jitWarmupPalettesPerThread * maximumBenchThreads }, (_, k) =>
     warmups.map((r) => (k === 0 ? r : { ...r, palette: { kind: 'colors' as const, colors: colors.map((c) => (c + k * 0x010101) & 0xffffff) } })),
   ).flat();
   return { ref, requests: blocks.slice(0, blockCount).map(make), warmups, jitWarmups, colors };
@@ -115,7 +118,9 @@ async function timeAll(service: ThumbnailService, requests: ThumbnailRequest[]):
 
 async function coldRun(requests: ThumbnailRequest[], warmups: ThumbnailRequest[], threads: number, instrumentation: boolean, cacheDir: string | null): Promise<{ ms: number; cpuMs: number; service: ThumbnailService }> {
   const service = new ThumbnailService({ threads, instrumentation, diskCache: cacheDir === null ? false : { directory: cacheDir } });
-  await service.renderMany(warmups); // workers started, JIT settled (see jitWarmupPalettes), ROM mapped in each worker
+  // Workers started, JIT settled (jitWarmupPalettesPerThread renders per worker; fewer when the
+  // list is the 200 plain warm-ups), ROM mapped in each worker.
+  await service.renderMany(warmups.slice(0, jitWarmupPalettesPerThread * warmupCount * threads));
   // CPU time of the whole process (main thread and workers): far less disturbed by other load on a shared machine than wall time.
   const cpu = process.cpuUsage();
   const ms = await timeAll(service, requests);
@@ -236,8 +241,8 @@ async function renderLoopBaseline(romPath: string, requests: ThumbnailRequest[])
   const run = async (threads: number): Promise<number> => {
     const workers = Array.from({ length: threads }, () => new Worker(file, { workerData: { romPath, requests } }));
     const ask = (w: Worker, from: number, count: number): Promise<unknown> => new Promise((resolve) => { w.once('message', resolve); w.postMessage({ from, count }); });
-    // As many renders per thread as the services' warm-up (jitWarmupPalettes), for a settled JIT.
-    await Promise.all(workers.map((w) => ask(w, 0, jitWarmupPalettes * warmupCount)));
+    // As many renders per thread as the services' warm-up (jitWarmupPalettesPerThread), for a settled JIT.
+    await Promise.all(workers.map((w) => ask(w, 0, jitWarmupPalettesPerThread * warmupCount)));
     const start = performance.now();
     await Promise.all(workers.map((w, i) => ask(w, i * (requests.length / threads), requests.length / threads)));
     const ms = performance.now() - start;
@@ -273,7 +278,7 @@ async function rawPiscinaBaseline(requests: ThumbnailRequest[], warmups: Thumbna
       };
       await Promise.all(Array.from({ length: threads * 2 }, lane));
     };
-    await all(warm);
+    await all(warm.slice(0, jitWarmupPalettesPerThread * warmupCount * threads));
     const start = performance.now();
     await all(measured);
     const ms = performance.now() - start;
