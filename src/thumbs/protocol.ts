@@ -20,7 +20,10 @@ export interface WorkerTask {
 export interface WorkerSuccess {
   readonly ok: true;
   readonly kind: 'png' | 'rgba';
-  /** The PNG file, or width × height × 4 bytes of RGBA. Transferred, not copied. */
+  /**
+   * The PNG file, or width × height × 4 bytes of RGBA. Transferred, not copied; the PNGs of a
+   * batch arrive as views of one buffer (answerMessage).
+   */
   readonly bytes: Uint8Array;
   readonly width: number;
   readonly height: number;
@@ -94,16 +97,40 @@ export function batchTasks(message: PoolMessage): readonly WorkerTask[] | null {
   return null;
 }
 
-/** Runs a message through `renderOne` (which never throws: failures are replies) and lists the buffers to transfer back. */
+/**
+ * Runs a message through `renderOne` (which never throws: failures are replies) and lists the
+ * buffers to transfer back. A batch's PNGs go back in one buffer, each reply's `bytes` a view of
+ * it: every transferred buffer costs both threads a backing-store object, a registry entry and a
+ * free from the other thread's heap (malloc, V8's array-buffer sweeper and glibc's _int_free on
+ * helper threads were most of what a cold thumbnail cost outside the workers, perf profile here).
+ * RGBA replies (WebP, 4 bytes a pixel, read once by sharp) keep their own buffers.
+ */
 export function answerMessage(message: PoolMessage, renderOne: (task: WorkerTask) => WorkerReply): { reply: PoolReply; transfer: ArrayBuffer[] } {
-  const transfer: ArrayBuffer[] = [];
-  const collect = (reply: WorkerReply): WorkerReply => {
-    if (reply.ok && reply.bytes.buffer instanceof ArrayBuffer && !transfer.includes(reply.bytes.buffer)) transfer.push(reply.bytes.buffer);
-    return reply;
-  };
   const tasks = batchTasks(message);
-  if (tasks !== null) return { reply: { batch: tasks.map((task) => collect(renderOne(task))) }, transfer };
-  return { reply: collect(renderOne(message as WorkerTask)), transfer };
+  if (tasks === null) {
+    const reply = renderOne(message as WorkerTask);
+    return { reply, transfer: reply.ok && reply.bytes.buffer instanceof ArrayBuffer ? [reply.bytes.buffer] : [] };
+  }
+  const replies = tasks.map(renderOne);
+  const transfer: ArrayBuffer[] = [];
+  let packedBytes = 0;
+  for (const reply of replies) {
+    if (!reply.ok) continue;
+    if (reply.kind === 'png') packedBytes += reply.bytes.length;
+    else if (reply.bytes.buffer instanceof ArrayBuffer && !transfer.includes(reply.bytes.buffer)) transfer.push(reply.bytes.buffer);
+  }
+  if (packedBytes === 0) return { reply: { batch: replies }, transfer };
+  const packed = new Uint8Array(packedBytes);
+  let at = 0;
+  const batch = replies.map((reply): WorkerReply => {
+    if (!reply.ok || reply.kind !== 'png') return reply;
+    packed.set(reply.bytes, at);
+    const bytes = packed.subarray(at, at + reply.bytes.length);
+    at += reply.bytes.length;
+    return { ...reply, bytes };
+  });
+  transfer.push(packed.buffer);
+  return { reply: { batch }, transfer };
 }
 
 /** A RomgfxError rebuilt on the main thread from a worker's reply; `name` and `code` are the original's. */

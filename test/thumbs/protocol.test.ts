@@ -1,7 +1,8 @@
 /** The packed batch form the pool posts (src/thumbs/protocol.ts): what the worker unpacks is what was packed. */
 import { describe, expect, it } from 'vitest';
 import { normalizeRequest, type ThumbnailRequest } from '../../src/thumbs/request.js';
-import { batchTasks, packBatch, unpackBatch, type WorkerTask } from '../../src/thumbs/protocol.js';
+import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
+import { answerMessage, batchTasks, packBatch, unpackBatch, type PoolReply, type WorkerReply, type WorkerTask } from '../../src/thumbs/protocol.js';
 import { RomgfxError } from '../../src/errors.js';
 
 const colors = [0x000000, 0xffffff, 0x123456];
@@ -36,5 +37,47 @@ describe('packBatch / unpackBatch', () => {
     expect(() => unpackBatch({ templates: packed.templates, items: new Float64Array(3) })).toThrow(RomgfxError);
     expect(() => unpackBatch({ templates: packed.templates, items: Float64Array.of(1, 0) })).toThrow(/template 1 of 1/u);
     expect(() => unpackBatch({ templates: packed.templates, items: Float64Array.of(0.5, 0) })).toThrow(/template 0.5/u);
+  });
+});
+
+describe('answerMessage', () => {
+  /** A reply per task, as a worker would make it: a PNG of offset-dependent bytes, RGBA, or a failure. */
+  const renderOne = (t: WorkerTask): WorkerReply => {
+    const offset = t.request.block.offset;
+    // Offsets 4 more than a multiple of 5 fail (0x103, 0x108, …).
+    if (offset % 5 === 4) return { ok: false, error: { name: 'HalStreamTruncatedError', code: 'ERR_HAL_TRUNCATED', category: 'data', message: 'short', details: { offset } } };
+    const length = t.output === 'rgba' ? 64 : 10 + (offset % 7);
+    return { ok: true, kind: t.output, bytes: new Uint8Array(length).fill(offset & 0xff), width: 1, height: 1, decodeSeconds: 0, encodeSeconds: 0 };
+  };
+
+  it('sends a batch\'s PNGs as views of one transferred buffer, RGBA on its own, failures as data, all in order', () => {
+    const tasks = [task(0x100), task(0x101), task(0x103), task(0x102, {}, 'rgba'), task(0x105), task(0x108), task(0x10a)];
+    const { reply, transfer } = answerMessage(packBatch(tasks), renderOne);
+    const channel = new MessageChannel();
+    channel.port1.postMessage(reply, transfer);
+    const received = receiveMessageOnPort(channel.port2)!.message as PoolReply;
+    channel.port1.close();
+    expect(transfer).toHaveLength(2);
+    const batch = (received as { batch: WorkerReply[] }).batch;
+    expect(batch).toHaveLength(tasks.length);
+    const pngBuffers = new Set<ArrayBufferLike>();
+    batch.forEach((r, k) => {
+      const want = renderOne(tasks[k]!);
+      expect(r.ok, `task ${k}`).toBe(want.ok);
+      if (!r.ok || !want.ok) return;
+      expect(Buffer.from(r.bytes).equals(Buffer.from(want.bytes)), `task ${k}`).toBe(true);
+      if (r.kind === 'png') pngBuffers.add(r.bytes.buffer);
+      else expect(r.bytes.byteLength).toBe(r.bytes.buffer.byteLength);
+    });
+    expect(pngBuffers.size).toBe(1);
+    expect([...pngBuffers][0]!.byteLength).toBe(batch.reduce((sum, r) => sum + (r.ok && r.kind === 'png' ? r.bytes.length : 0), 0));
+  });
+
+  it('sends a single task\'s image in its own buffer, and a batch of failures with nothing to transfer', () => {
+    const single = answerMessage(task(0x100), renderOne);
+    expect(single.transfer).toHaveLength(1);
+    const failures = answerMessage(packBatch([task(0x103), task(0x108)]), renderOne);
+    expect(failures.transfer).toHaveLength(0);
+    expect((failures.reply as { batch: WorkerReply[] }).batch.map((r) => r.ok)).toEqual([false, false]);
   });
 });

@@ -200,6 +200,56 @@ describe('MemoryCache', () => {
     expect(cache.get('b')).toBeUndefined();
     expect(cache.get('a')).toBeDefined();
   });
+
+  it('never keeps more than twice the bytes it counts in buffers shared by a batch, and never changes an entry\'s bytes', () => {
+    // Batches of views into one buffer each (as protocol.ts sends them), set, read, replaced and
+    // evicted or refused in any order: the shared buffers still held are at most twice the bytes
+    // of the entries that view them, and every entry reads back exactly what was stored.
+    const operation = fc.oneof(
+      // Now and then an image larger than the whole level, which it refuses.
+      fc.record({ kind: fc.constant('batch' as const), sizes: fc.array(fc.oneof({ arbitrary: fc.integer({ min: 1, max: 300 }), weight: 9 }, { arbitrary: fc.integer({ min: 2_000, max: 25_000 }), weight: 1 }), { minLength: 2, maxLength: 16 }), firstKey: fc.integer({ min: 0, max: 40 }) }),
+      fc.record({ kind: fc.constant('get' as const), key: fc.integer({ min: 0, max: 60 }) }),
+      fc.record({ kind: fc.constant('own' as const), key: fc.integer({ min: 0, max: 60 }), size: fc.integer({ min: 1, max: 300 }) }),
+    );
+    fc.assert(
+      fc.property(fc.integer({ min: 2_000, max: 20_000 }), fc.array(operation, { minLength: 1, maxLength: 60 }), (bound, operations) => {
+        const cache = new MemoryCache(bound);
+        const expected = new Map<number, string>();
+        let fill = 1;
+        const entry = (bytes: Uint8Array) => ({ bytes, width: 1, height: 1, format: 'png' as const, key: 'k' });
+        for (const op of operations) {
+          if (op.kind === 'batch') {
+            const shared = new Uint8Array(op.sizes.reduce((a, b) => a + b, 0));
+            let at = 0;
+            op.sizes.forEach((size, i) => {
+              const view = shared.subarray(at, at + size).fill(fill++ & 0xff);
+              at += size;
+              cache.set(op.firstKey + i, entry(view));
+              expected.set(op.firstKey + i, Buffer.from(view).toString('hex'));
+            });
+          } else if (op.kind === 'own') {
+            const bytes = new Uint8Array(op.size).fill(fill++ & 0xff);
+            cache.set(op.key, entry(bytes));
+            expected.set(op.key, Buffer.from(bytes).toString('hex'));
+          } else {
+            const got = cache.get(op.key);
+            if (got) expect(Buffer.from(got.bytes).toString('hex')).toBe(expected.get(op.key));
+          }
+          let counted = 0;
+          for (const key of expected.keys()) {
+            const got = cache.get(key);
+            if (!got) continue;
+            expect(Buffer.from(got.bytes).toString('hex'), `key ${key}`).toBe(expected.get(key));
+            if (got.bytes.byteLength < got.bytes.buffer.byteLength) counted += got.bytes.byteLength;
+          }
+          expect(cache.sharedBufferBytes).toBeLessThanOrEqual(2 * counted);
+        }
+        cache.clear();
+        expect(cache.sharedBufferBytes).toBe(0);
+      }),
+      { numRuns: 300 },
+    );
+  });
 });
 
 describe('encodeIndexedPng', () => {
