@@ -8,7 +8,7 @@
  * same typed errors; otherwise the TypeScript kernels stay and one debug line says why.
  */
 import { halKernels, setHalKernels, typescriptHalKernels, type HalKernels } from '../codecs/hal/kernels.js';
-import { loadNative } from './addon.js';
+import { loadNative, type NativeAddon } from './addon.js';
 import { createNativeHalKernels } from './hal.js';
 import { createNativeTileKernels, typescriptTileKernels, type TileKernels } from './tiles.js';
 import { createNativeZlibDeflate, nodeZlibDeflate, type ZlibDeflate } from './deflate.js';
@@ -18,37 +18,26 @@ export { createNativeHalKernels, nativeStatusCodes } from './hal.js';
 export { createNativeTileKernels, typescriptTileKernels, type TileKernels } from './tiles.js';
 export { createNativeZlibDeflate, nodeZlibDeflate, zlibDeflateBound, type ZlibDeflate } from './deflate.js';
 
-let nativeHal: HalKernels | null | undefined;
-let nativeTiles: TileKernels | null | undefined;
+/** A getter for what `create` makes of the addon: made once per thread, null when the addon is not in use. */
+function fromAddon<T>(create: (addon: NativeAddon) => T): () => T | null {
+  let made: T | null | undefined;
+  return () => {
+    if (made === undefined) {
+      const addon = loadNative();
+      made = addon ? create(addon) : null;
+    }
+    return made;
+  };
+}
 
 /** The native HAL kernels, or null when the addon is not in use. */
-export function nativeHalKernels(): HalKernels | null {
-  if (nativeHal === undefined) {
-    const addon = loadNative();
-    nativeHal = addon ? createNativeHalKernels(addon) : null;
-  }
-  return nativeHal;
-}
+export const nativeHalKernels: () => HalKernels | null = fromAddon(createNativeHalKernels);
 
 /** The native tile kernels, or null when the addon is not in use. */
-export function nativeTileKernels(): TileKernels | null {
-  if (nativeTiles === undefined) {
-    const addon = loadNative();
-    nativeTiles = addon ? createNativeTileKernels(addon) : null;
-  }
-  return nativeTiles;
-}
-
-let nativeDeflate: ZlibDeflate | null | undefined;
+export const nativeTileKernels: () => TileKernels | null = fromAddon(createNativeTileKernels);
 
 /** The native zlib deflate (zlib state on memory kept per thread), or null when the addon is not in use. */
-export function nativeZlibDeflate(): ZlibDeflate | null {
-  if (nativeDeflate === undefined) {
-    const addon = loadNative();
-    nativeDeflate = addon ? createNativeZlibDeflate(addon) : null;
-  }
-  return nativeDeflate;
-}
+export const nativeZlibDeflate: () => ZlibDeflate | null = fromAddon(createNativeZlibDeflate);
 
 /** The deflate PNG writing should use: native when loaded, else node:zlib (same bytes). */
 export function zlibDeflate(): ZlibDeflate {
