@@ -123,12 +123,7 @@ function checkName(field: string, value: unknown): string {
 /** Checks every field and fills defaults. Throws ThumbnailRequestError naming the bad field. */
 export function normalizeRequest(request: ThumbnailRequest): NormalizedRequest {
   if (request === null || typeof request !== 'object') throw new ThumbnailRequestError('request', 'must be an object');
-  const rom = request.rom;
-  if (!rom || typeof rom.path !== 'string' || rom.path.length === 0) throw new ThumbnailRequestError('rom.path', 'must be a non-empty path');
-  if (typeof rom.sha1 !== 'string' || !sha1Pattern.test(rom.sha1)) throw new ThumbnailRequestError('rom.sha1', 'must be 40 lowercase hex digits', { value: rom.sha1 });
-  if (rom.platform !== undefined && (typeof rom.platform !== 'string' || !isPlatform(rom.platform))) {
-    throw new ThumbnailRequestError('rom.platform', `unknown platform ${JSON.stringify(rom.platform)}`);
-  }
+  const rom = normalizeRom(request.rom);
   const block = request.block;
   if (!block || typeof block !== 'object') throw new ThumbnailRequestError('block', 'must be an object');
   const offset = checkInteger('block.offset', block.offset, 0, Number.MAX_SAFE_INTEGER);
@@ -152,11 +147,35 @@ export function normalizeRequest(request: ThumbnailRequest): NormalizedRequest {
   const outFormat = output.format ?? 'png';
   if (outFormat !== 'png' && outFormat !== 'webp') throw new ThumbnailRequestError('output.format', `must be png or webp (got ${JSON.stringify(outFormat)})`);
   return {
-    rom: rom.platform === undefined ? { path: rom.path, sha1: rom.sha1 } : { path: rom.path, sha1: rom.sha1, platform: rom.platform },
+    rom,
     block: { offset, format, tiles, codec, arrangement },
     palette,
     output: { scale, fit, format: outFormat },
   };
+}
+
+/**
+ * The last ROM reference normalized, and what it gave: a batch names one ROM many times, and its
+ * sha1 pattern test was a visible part of a memory hit. Reused only while the caller's object
+ * still holds the same values (it may have been changed in place); normalized requests are
+ * never modified, so sharing the result is safe.
+ */
+let lastRomInput: RomRef | null = null;
+let lastRomValues: [string, string, string | undefined] = ['', '', undefined];
+let lastRom: RomRef | null = null;
+
+function normalizeRom(rom: RomRef | undefined): RomRef {
+  if (rom === lastRomInput && rom !== null && rom.path === lastRomValues[0] && rom.sha1 === lastRomValues[1] && rom.platform === lastRomValues[2]) return lastRom!;
+  if (!rom || typeof rom.path !== 'string' || rom.path.length === 0) throw new ThumbnailRequestError('rom.path', 'must be a non-empty path');
+  if (typeof rom.sha1 !== 'string' || !sha1Pattern.test(rom.sha1)) throw new ThumbnailRequestError('rom.sha1', 'must be 40 lowercase hex digits', { value: rom.sha1 });
+  if (rom.platform !== undefined && (typeof rom.platform !== 'string' || !isPlatform(rom.platform))) {
+    throw new ThumbnailRequestError('rom.platform', `unknown platform ${JSON.stringify(rom.platform)}`);
+  }
+  const normalized: RomRef = rom.platform === undefined ? { path: rom.path, sha1: rom.sha1 } : { path: rom.path, sha1: rom.sha1, platform: rom.platform };
+  lastRomInput = rom;
+  lastRomValues = [rom.path, rom.sha1, rom.platform];
+  lastRom = normalized;
+  return normalized;
 }
 
 const layoutPattern = /^(snes-obj:\d{1,3}x\d{1,3}|block:\d{1,2}x\d{1,2}|gb-8x16)$/u;
@@ -180,6 +199,16 @@ function normalizeArrangement(arrangement: ArrangementSpec | undefined, tiles: n
   throw new ThumbnailRequestError('block.arrangement.kind', `unknown arrangement ${JSON.stringify((arrangement as { kind?: unknown }).kind)}; known: sheet, layout`);
 }
 
+/** The last caller's colour array normalized, and the palette it gave (see normalizePalette). */
+let lastColorsInput: readonly number[] | null = null;
+let lastColorsPalette: (PaletteSpec & { kind: 'colors' }) | null = null;
+
+function sameColors(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 function normalizePalette(palette: PaletteSpec | undefined): PaletteSpec {
   if (palette === undefined) return { kind: 'grayscale' };
   switch (palette.kind) {
@@ -189,13 +218,19 @@ function normalizePalette(palette: PaletteSpec | undefined): PaletteSpec {
       if (!Array.isArray(palette.colors) || palette.colors.length === 0 || palette.colors.length > maximumPaletteColorCount) {
         throw new ThumbnailRequestError('palette.colors', `must hold 1 to ${maximumPaletteColorCount} colours`);
       }
+      // The same array with the same colours as last time (a batch shares one palette): the
+      // same normalized palette. Compared value by value: the caller may have changed it in place.
+      if (palette.colors === lastColorsInput && sameColors(palette.colors, lastColorsPalette!.colors)) return lastColorsPalette!;
       // Checked in a plain loop: the field name is built only for the error (this runs on every request, hits included).
       const colors = palette.colors.slice();
       for (let i = 0; i < colors.length; i++) {
         const c = colors[i];
         if (typeof c !== 'number' || !Number.isSafeInteger(c) || c < 0 || c > 0xffffff) checkInteger(`palette.colors[${i}]`, c, 0, 0xffffff);
       }
-      return { kind: 'colors', colors };
+      const normalized: PaletteSpec & { kind: 'colors' } = { kind: 'colors', colors };
+      lastColorsInput = palette.colors;
+      lastColorsPalette = normalized;
+      return normalized;
     }
     case 'rom':
       return {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { cacheKey, canonicalRequest, canonicalRequestReference, normalizeRequest, type ThumbnailRequest } from '../../src/thumbs/request.js';
+import { cacheKey, canonicalRequest, canonicalRequestReference, normalizeRequest, type NormalizedRequest, type ThumbnailRequest } from '../../src/thumbs/request.js';
 import { planFit, planScale, resampleIndexed } from '../../src/thumbs/scale.js';
 import { Histogram, ThumbnailMetrics } from '../../src/thumbs/metrics.js';
 import { MemoryCache, memoryEntryOverheadInBytes } from '../../src/thumbs/memory-cache.js';
@@ -98,6 +98,57 @@ describe('canonicalRequest', () => {
         expect(canonicalRequest(normalized)).toBe(canonicalRequestReference(normalized));
       }),
       { numRuns: 500 },
+    );
+  });
+});
+
+describe('normalizeRequest reuse of the last ROM and palette', () => {
+  it('gives the values the caller\'s objects hold now, while it changes them in place between calls', () => {
+    const outcome = (fn: () => unknown): unknown => {
+      try {
+        return { ok: fn() };
+      } catch (error) {
+        return { error: (error as Error).message };
+      }
+    };
+    const step = fc.oneof(
+      fc.record({ kind: fc.constant('colour' as const), index: fc.nat(15), value: fc.oneof(fc.integer({ min: 0, max: 0xffffff }), fc.constant(-1), fc.constant(0x1000000)) }),
+      fc.record({ kind: fc.constant('grow' as const), value: fc.integer({ min: 0, max: 0xffffff }) }),
+      fc.record({ kind: fc.constant('sha1' as const), sha1: fc.constantFrom('a'.repeat(40), 'b'.repeat(40), 'not-a-sha1') }),
+      fc.record({ kind: fc.constant('path' as const), path: fc.constantFrom('/r.sfc', '/s.sfc', '') }),
+      fc.record({ kind: fc.constant('platform' as const), platform: fc.constantFrom(undefined, 'snes', 'gba', 'nope') }),
+      fc.record({ kind: fc.constant('render' as const), offset: fc.nat(0xffff) }),
+    );
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 1, maxLength: 40 }), (steps) => {
+        const colors = Array.from({ length: 16 }, (_, i) => i * 0x111111);
+        const rom: { path: string; sha1: string; platform?: string } = { path: '/r.sfc', sha1: 'a'.repeat(40) };
+        for (const s of steps) {
+          if (s.kind === 'colour') colors[s.index % colors.length] = s.value;
+          else if (s.kind === 'grow') colors.push(s.value);
+          else if (s.kind === 'sha1') rom.sha1 = s.sha1;
+          else if (s.kind === 'path') rom.path = s.path;
+          else if (s.kind === 'platform') {
+            if (s.platform === undefined) delete rom.platform;
+            else rom.platform = s.platform;
+          } else {
+            // The same objects every time, changed in place between calls: what a reused result must notice.
+            const request = { rom, block: { offset: s.offset, format: 'snes4bpp', tiles: 4 }, palette: { kind: 'colors', colors } } as ThumbnailRequest;
+            const valid = rom.path !== '' && /^[0-9a-f]{40}$/u.test(rom.sha1) && (rom.platform === undefined || rom.platform !== 'nope') && colors.every((c) => c >= 0 && c <= 0xffffff);
+            for (let call = 0; call < 2; call++) {
+              const got = outcome(() => normalizeRequest(request)) as { ok?: NormalizedRequest; error?: string };
+              if (!valid) {
+                expect(got.error).toBeDefined();
+                continue;
+              }
+              expect(got.ok!.rom).toEqual(rom.platform === undefined ? { path: rom.path, sha1: rom.sha1 } : { path: rom.path, sha1: rom.sha1, platform: rom.platform });
+              expect(got.ok!.palette).toEqual({ kind: 'colors', colors: [...colors] });
+              expect(got.ok!.block.offset).toBe(s.offset);
+            }
+          }
+        }
+      }),
+      { numRuns: 400 },
     );
   });
 });
