@@ -5,6 +5,7 @@
       "sources": [
         "src/addon.cc",
         "src/deflate.cc",
+        "src/file_read.cc",
         "src/hal_decode.cc",
         "src/hal_encode.cc",
         "src/hal_matches.cc",

@@ -3,7 +3,8 @@
 // heap-allocated at its exact size, so any read or write past a length is reported by ASan.
 // Checks, beyond "no sanitizer report": encoders round-trip through the decoder at every level,
 // the probe agrees with the decoder, tile encode(decode(x)) == x, and the deflater (one per run,
-// its zlib memory reused call after call) writes what zlib's compress2 writes and inflates back.
+// its zlib memory reused call after call) writes what zlib's compress2 writes and inflates back,
+// and the small-file reader returns a file's bytes into an exact buffer and refuses a short one.
 // Linked with the system zlib here (in Node the addon uses Node's).
 //
 // Usage: harness ITERATIONS SEED
@@ -11,9 +12,12 @@
 #include <cstdlib>
 #include <cstring>
 
+#include <unistd.h>
+
 #include <zlib.h>
 
 #include "../src/deflate.h"
+#include "../src/file_read.h"
 #include "../src/hal.h"
 #include "../src/tiles.h"
 
@@ -180,6 +184,27 @@ void fuzzDeflate(const uint8_t* data, size_t n, uint64_t iteration) {
   std::free(const_cast<uint8_t*>(input));
 }
 
+// The small-file reader with an exact-size buffer and one a byte short (which must refuse).
+void fuzzFileRead(const uint8_t* data, size_t n, uint64_t iteration) {
+  char path[] = "/tmp/romgfx-harness-XXXXXX";
+  const int fd = mkstemp(path);
+  if (fd < 0) failure("mkstemp failed", iteration);
+  if (n > 0 && write(fd, data, n) != static_cast<ssize_t>(n)) failure("write failed", iteration);
+  close(fd);
+  uint8_t* exact = static_cast<uint8_t*>(std::malloc(n == 0 ? 1 : n));
+  FileReadResult result;
+  readSmallFile(path, exact, n, &result);
+  if (result.status != kFileReadOk || result.size != n || (n > 0 && std::memcmp(exact, data, n) != 0)) failure("file read differs", iteration);
+  if (n > 0) {
+    readSmallFile(path, exact, n - 1, &result);
+    if (result.status != kFileReadTooLarge || result.size != n) failure("short file buffer accepted", iteration);
+  }
+  unlink(path);
+  readSmallFile(path, exact, n, &result);
+  if (result.status != kFileReadMissing) failure("missing file not reported", iteration);
+  std::free(exact);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -199,6 +224,7 @@ int main(int argc, char** argv) {
         const size_t n = structuredData(buffer, iteration % 50 == 1 ? kMaximumHalOutputSizeInBytes : 3000);
         fuzzEncode(buffer, n, iteration, scratch);
         fuzzDeflate(buffer, n, iteration);
+        if (iteration % 10 == 1) fuzzFileRead(buffer, n, iteration);
         break;
       }
       default:

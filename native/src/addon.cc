@@ -21,6 +21,7 @@
 #include <new>
 
 #include "deflate.h"
+#include "file_read.h"
 #include "hal.h"
 #include "tiles.h"
 
@@ -360,8 +361,38 @@ napi_value ZlibDeflate(napi_env env, napi_callback_info cbinfo) {
   return Number(env, static_cast<double>(written));
 }
 
+// The longest path readSmallFile takes, in UTF-8 bytes (Linux PATH_MAX is 4,096 with the NUL).
+constexpr size_t kMaximumPathBytes = 4095;
+
+// readSmallFile(path, buffer, info) → status (native/src/file_read.h): the file read whole into
+// buffer; info[0] its size (bytes read), [1] its mtime in ms, [2] errno on failure.
+napi_value ReadSmallFile(napi_env env, napi_callback_info cbinfo) {
+  napi_value argv[3];
+  if (!GetArgs(env, cbinfo, 3, argv)) return nullptr;
+  char path[kMaximumPathBytes + 1];
+  size_t pathLength = 0;
+  if (napi_get_value_string_utf8(env, argv[0], path, sizeof path, &pathLength) != napi_ok) {
+    Throw(env, "ERR_NATIVE_ARGUMENT", "expected a path string");
+    return nullptr;
+  }
+  // A longer path was cut short by the copy; an embedded NUL would name another file.
+  if (pathLength == 0 || pathLength >= kMaximumPathBytes || std::memchr(path, 0, pathLength) != nullptr) {
+    Throw(env, "ERR_NATIVE_ARGUMENT", "the path is empty, too long or holds a NUL", true);
+    return nullptr;
+  }
+  Bytes buffer;
+  double* info = nullptr;
+  if (!GetUint8Array(env, argv[1], &buffer) || !GetFloat64Array(env, argv[2], 3, &info)) return nullptr;
+  romgfx::FileReadResult result;
+  romgfx::readSmallFile(path, buffer.data, buffer.length, &result);
+  info[0] = static_cast<double>(result.size);
+  info[1] = result.mtimeMs;
+  info[2] = result.error;
+  return Number(env, result.status);
+}
+
 // The interface version src/native checks before using the addon (bump on any signature change).
-constexpr uint32_t kAbiVersion = 3;
+constexpr uint32_t kAbiVersion = 4;
 
 napi_value Abi(napi_env env, napi_callback_info) {
   napi_value result;
@@ -388,6 +419,7 @@ NAPI_MODULE_INIT() {
       {"tilesDecodePacked", nullptr, TilesDecodePacked, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"tilesEncodePacked", nullptr, TilesEncodePacked, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"zlibDeflate", nullptr, ZlibDeflate, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"readSmallFile", nullptr, ReadSmallFile, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
   };
   napi_define_properties(env, exports, sizeof(properties) / sizeof(properties[0]), properties);
   return exports;

@@ -19,10 +19,11 @@ export interface NativeAddon {
   tilesDecodePacked(bytes: Uint8Array, indices: Uint8Array, tileCount: number, lowNibbleLeft: boolean): number;
   tilesEncodePacked(indices: Uint8Array, bytes: Uint8Array, tileCount: number, lowNibbleLeft: boolean): number;
   zlibDeflate(input: Uint8Array, output: Uint8Array, level: number): number;
+  readSmallFile(path: string, buffer: Uint8Array, info: Float64Array): number;
 }
 
 /** The interface version this glue speaks; native/src/addon.cc kAbiVersion must match. */
-export const nativeAbiVersion = 3;
+export const nativeAbiVersion = 4;
 
 /** Where node-gyp puts the addon, relative to the package root. */
 export const nativeAddonRelativePath = join('native', 'build', 'Release', 'romgfx_native.node');
@@ -37,6 +38,7 @@ const requiredFunctions = [
   'tilesDecodePacked',
   'tilesEncodePacked',
   'zlibDeflate',
+  'readSmallFile',
 ] as const;
 
 export interface NativeStatus {

@@ -1,7 +1,8 @@
 /**
  * Native kernels: the engine's swap-in of our N-API addon for the hot kernels (HAL decode,
  * probe and encode at every level; planar and packed-nibble tile decode/encode; zlib deflate
- * with a stream reused per thread, for PNG writing).
+ * without allocation per call, for PNG writing; whole small files in one call, for the
+ * thumbnail disk cache).
  *
  * Importing this module decides once per thread: when the addon loads (and ROMGFX_NATIVE is not
  * 0) the HAL codec's kernels are replaced by the native ones, which give the same bytes and the
@@ -12,11 +13,13 @@ import { loadNative, type NativeAddon } from './addon.js';
 import { createNativeHalKernels } from './hal.js';
 import { createNativeTileKernels, typescriptTileKernels, type TileKernels } from './tiles.js';
 import { createNativeZlibDeflate, nodeZlibDeflate, type ZlibDeflate } from './deflate.js';
+import { createNativeSmallFileReader, type SmallFileReader } from './file-read.js';
 
 export { loadNative, nativeStatus, nativeAbiVersion, nativeAddonRelativePath, type NativeAddon, type NativeStatus } from './addon.js';
 export { createNativeHalKernels, nativeStatusCodes } from './hal.js';
 export { createNativeTileKernels, typescriptTileKernels, type TileKernels } from './tiles.js';
 export { createNativeZlibDeflate, nodeZlibDeflate, zlibDeflateBound, type ZlibDeflate } from './deflate.js';
+export { createNativeSmallFileReader, fileReadStatus, maximumSmallFileSizeInBytes, type SmallFileRead, type SmallFileReader } from './file-read.js';
 
 /** A getter for what `create` makes of the addon: made once per thread, null when the addon is not in use. */
 function fromAddon<T>(create: (addon: NativeAddon) => T): () => T | null {
@@ -38,6 +41,9 @@ export const nativeTileKernels: () => TileKernels | null = fromAddon(createNativ
 
 /** The native zlib deflate (zlib state on memory kept per thread), or null when the addon is not in use. */
 export const nativeZlibDeflate: () => ZlibDeflate | null = fromAddon(createNativeZlibDeflate);
+
+/** The addon's small-file reader (the disk cache's hits), or null when the addon is not in use. */
+export const nativeSmallFileReader: () => SmallFileReader | null = fromAddon(createNativeSmallFileReader);
 
 /** The deflate PNG writing should use: native when loaded, else node:zlib (same bytes). */
 export function zlibDeflate(): ZlibDeflate {

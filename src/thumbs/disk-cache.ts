@@ -27,6 +27,7 @@ import { crc32 } from '../util/hash.js';
 import { readU32LE } from '../util/bytes.js';
 import type { CachedThumbnail } from './memory-cache.js';
 import type { ThumbnailFormat } from './request.js';
+import { nativeSmallFileReader, type SmallFileReader } from '../native/index.js';
 
 /** Default bound of the disk level: 512 MiB. */
 export const defaultDiskCacheSizeInBytes = 512 * 1024 * 1024;
@@ -144,6 +145,8 @@ export class DiskCache {
       if (entry === null) return { kind: 'miss' };
       mtimeMs = entry.mtimeMs;
       value = decodeEntry(path, key, entry.bytes);
+      // The addon's reader hands back its own buffer: keep a copy of the image only.
+      if (entry.borrowed) value = { ...value, bytes: value.bytes.slice() };
     } catch (error) {
       if (!(error instanceof CacheCorruptError)) throw error;
       this.#remove(path);
@@ -446,12 +449,28 @@ function encodeEntry(key: string, value: CachedThumbnail): Uint8Array {
 
 /**
  * An entry's bytes and modification time, or null when there is none (or it vanished: another
- * process evicted it). Open, fstat, one read of that size, close; readFileSync would add a second
+ * process evicted it). `borrowed`: the bytes are the native reader's buffer, valid until its next
+ * read. Without the addon (or for an entry over its buffer): open, fstat, one read of that size, close; readFileSync would add a second
  * read to see the end and a pooled buffer. The entry may change while it is read: a short read is
  * a truncated entry for decodeEntry to reject; a longer file is read to the fstat's size and
  * fails its checks.
  */
-function readEntry(path: string): { bytes: Uint8Array; mtimeMs: number } | null {
+export function readEntry(path: string, native: SmallFileReader | null = nativeSmallFileReader()): { bytes: Uint8Array; mtimeMs: number; borrowed: boolean } | null {
+  // One call to the addon where it is loaded (4.8–5.2 against 9.2 µs per entry, src/native/file-read.ts).
+  if (native !== null) {
+    const read = native(path);
+    switch (read.kind) {
+      case 'read':
+        return { bytes: read.bytes, mtimeMs: read.mtimeMs, borrowed: true };
+      case 'missing':
+        return null;
+      case 'failed':
+        throw new IoError(`cannot read cache entry ${path}: ${read.code}`, { path, code: read.code });
+      case 'elsewhere':
+        if (read.size > maximumEntrySizeInBytes) throw new CacheCorruptError(path, `${read.size} bytes, more than the ${maximumEntrySizeInBytes} an entry can hold`);
+        break;
+    }
+  }
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY);
@@ -472,7 +491,7 @@ function readEntry(path: string): { bytes: Uint8Array; mtimeMs: number } | null 
       if (got === 0) break;
       filled += got;
     }
-    return { bytes: filled === size ? bytes : bytes.subarray(0, filled), mtimeMs: stats.mtimeMs };
+    return { bytes: filled === size ? bytes : bytes.subarray(0, filled), mtimeMs: stats.mtimeMs, borrowed: false };
   } catch (error) {
     if (error instanceof CacheCorruptError) throw error;
     throw new IoError(`cannot read cache entry ${path}: ${(error as Error).message}`, { path }, { cause: error });
