@@ -12,8 +12,6 @@
  */
 import { canonicalRequest, sameVariant, type NormalizedRequest } from './request.js';
 
-export { sameVariant };
-
 /** Distinct variants remembered before the table is emptied (their cached images simply age out of the LRU). */
 export const maximumRememberedVariants = 4096;
 /** Block offsets below this share a number key with their variant id (2^32: any ROM offset). */

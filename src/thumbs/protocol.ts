@@ -6,8 +6,7 @@
  * `ok: false` carries them, and the main thread rebuilds a RomgfxError with the same code.
  */
 import { InternalError, RomgfxError, type ErrorCategory, type ErrorDetails } from '../errors.js';
-import type { NormalizedRequest } from './request.js';
-import { sameVariant } from './memory-key.js';
+import { sameVariant, type NormalizedRequest } from './request.js';
 
 export interface WorkerTask {
   readonly request: NormalizedRequest;

@@ -279,7 +279,7 @@ function canonicalHalves(request: NormalizedRequest): { head: string; tail: stri
   const arrangement = block.arrangement;
   const arrangementText = arrangement.kind === 'sheet' ? `["sheet",${arrangement.tilesPerRow},${JSON.stringify(arrangement.order)}]` : `["layout",${JSON.stringify(arrangement.layout)}]`;
   const paletteText =
-    palette.kind === 'grayscale' ? '["grayscale"]' : palette.kind === 'colors' ? `["colors",[${colorsText(palette.colors)}]]` : `["rom",${palette.offset},${JSON.stringify(palette.encoding)},${palette.count}]`;
+    palette.kind === 'grayscale' ? '["grayscale"]' : palette.kind === 'colors' ? `["colors",[${palette.colors.join(',')}]]` : `["rom",${palette.offset},${JSON.stringify(palette.encoding)},${palette.count}]`;
   const outputText = `[${output.scale === null ? 'null' : output.scale},${output.fit ? `[${output.fit.width},${output.fit.height}]` : 'null'},${JSON.stringify(output.format)}]`;
   return {
     head: `${canonicalPrefix}${JSON.stringify(request.rom.sha1)},[`,
@@ -288,29 +288,6 @@ function canonicalHalves(request: NormalizedRequest): { head: string; tail: stri
 }
 
 const canonicalPrefix = `["romgfx-thumb",${JSON.stringify(ENGINE_VERSION)},`;
-
-/**
- * The text of the last palette seen, reused when the next request has the same colours (compared
- * value by value, so a caller reusing and changing one array is still read afresh). A batch of
- * thumbnails usually shares one palette; turning 16 numbers into text was a third of a memory hit.
- */
-let lastColors: number[] = [];
-let lastColorsText = '';
-function colorsText(colors: readonly number[]): string {
-  if (colors.length === lastColors.length) {
-    let same = true;
-    for (let i = 0; i < colors.length; i++) {
-      if (colors[i] !== lastColors[i]) {
-        same = false;
-        break;
-      }
-    }
-    if (same) return lastColorsText;
-  }
-  lastColors = colors.slice();
-  lastColorsText = colors.join(',');
-  return lastColorsText;
-}
 
 /** The canonical text by its definition: JSON of the fields in a fixed order (canonicalRequest must equal it). */
 export function canonicalRequestReference(request: NormalizedRequest): string {
@@ -352,10 +329,7 @@ export function sameVariant(a: NormalizedRequest, b: NormalizedRequest): boolean
       return bp.kind === 'grayscale';
     case 'rom':
       return bp.kind === 'rom' && ap.offset === bp.offset && ap.encoding === bp.encoding && ap.count === bp.count;
-    case 'colors': {
-      if (bp.kind !== 'colors' || ap.colors.length !== bp.colors.length) return false;
-      for (let i = 0; i < ap.colors.length; i++) if (ap.colors[i] !== bp.colors[i]) return false;
-      return true;
-    }
+    case 'colors':
+      return bp.kind === 'colors' && sameColors(ap.colors, bp.colors);
   }
 }
