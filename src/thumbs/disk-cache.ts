@@ -145,8 +145,9 @@ export class DiskCache {
       if (entry === null) return { kind: 'miss' };
       mtimeMs = entry.mtimeMs;
       value = decodeEntry(path, key, entry.bytes);
-      // The addon's reader hands back its own buffer: keep a copy of the image only.
-      if (entry.borrowed) value = { ...value, bytes: value.bytes.slice() };
+      // The image in a buffer of its own: the addon's reader lends its buffer, and a view past
+      // the header would count as a shared batch buffer in the memory level.
+      value = { ...value, bytes: value.bytes.slice() };
     } catch (error) {
       if (!(error instanceof CacheCorruptError)) throw error;
       this.#remove(path);
