@@ -125,7 +125,7 @@ export {
   spritePalDefinitionsToJson,
   gameDefinitionFormatVersion,
   definitionPlatforms,
-  codecNames,
+  definitionCodecNames,
   tileFormatNames,
   tileFormatBytesPerTile,
   pointerForms,

@@ -1,5 +1,5 @@
 /** Public surface of src/codecs: the registry, the codec shape, and the named kernels. */
-export { getCodec, listCodecs, codecNames } from './registry.js';
+export { getCodec, listCodecs, codecNames, registerCodec, unregisterCodec, hasCodec } from './registry.js';
 export type { Codec, CompressOptions, DecodeLimits, DecodeResult, ProbeResult } from './types.js';
 export { decodeHal, probeHal } from './hal/decode.js';
 export { encodeHal, type HalInhalLevel } from './hal/encode.js';

@@ -103,6 +103,7 @@ export const pb16Codec: Codec = {
   description: 'PB16 Game Boy packer (flag byte per 8 bytes; repeat from 2 back); decoding needs the output size',
   levels: ['only'],
   defaultLevel: 'only',
+  platforms: ['gb', 'gbc'],
   canCompress: true,
   decompress: decodePb16,
   probe: probePb16,

@@ -1,5 +1,5 @@
 /** The codec registry: every codec by name. Adding a format = one module + one line here. */
-import { UnknownCodecError } from '../errors.js';
+import { CodecOptionError, UnknownCodecError } from '../errors.js';
 // Loading the native module swaps in the addon's HAL kernels in whichever thread uses the registry (workers included).
 import '../native/index.js';
 import { gbaDiffCodec } from './gba/diff.js';
@@ -11,8 +11,46 @@ import { lz4Codec } from './lz4/lz4.js';
 import { pb16Codec } from './pb16.js';
 import type { Codec } from './types.js';
 
-const codecs: readonly Codec[] = [halCodec, gbaLz77Codec, gbaLz11Codec, gbaRleCodec, gbaHuffmanCodec, gbaDiffCodec, lz4Codec, pb16Codec];
+const builtInCodecs: readonly Codec[] = [halCodec, gbaLz77Codec, gbaLz11Codec, gbaRleCodec, gbaHuffmanCodec, gbaDiffCodec, lz4Codec, pb16Codec];
+const codecs: Codec[] = [...builtInCodecs];
 const byName = new Map(codecs.map((codec) => [codec.name, codec]));
+
+/** Codec names are lower-case words: they appear in definitions, flags and cache keys. */
+const codecNamePattern = /^[a-z][a-z0-9-]{0,31}$/;
+
+/**
+ * Adds an embedding program's own codec, usable wherever a codec name is accepted (decompress,
+ * extract, inject, game definitions, thumbnails, scan) in this thread. Worker threads import
+ * the registry afresh, so a plug-in codec a worker must use is registered there too (or the
+ * work runs in-process). The name must be new and not `none` (raw); built-in codecs cannot be
+ * replaced.
+ */
+export function registerCodec(codec: Codec): void {
+  const name = codec.name;
+  if (typeof name !== 'string' || !codecNamePattern.test(name) || name === 'none') {
+    throw new CodecOptionError(String(name), 'a codec name is 1-32 characters of a-z, 0-9 and -, starting with a letter, and not "none"', { name });
+  }
+  if (byName.has(name)) throw new CodecOptionError(name, `a codec called "${name}" is already registered`, { name });
+  if (typeof codec.decompress !== 'function' || typeof codec.compress !== 'function' || typeof codec.probe !== 'function' || !Array.isArray(codec.levels) || !Array.isArray(codec.platforms)) {
+    throw new CodecOptionError(name, 'a codec needs decompress, compress and probe functions and levels and platforms arrays', { name });
+  }
+  codecs.push(codec);
+  byName.set(name, codec);
+}
+
+/** Removes a codec added with `registerCodec` (built-in codecs stay); true when one was removed. */
+export function unregisterCodec(name: string): boolean {
+  const codec = byName.get(name);
+  if (!codec || builtInCodecs.includes(codec)) return false;
+  byName.delete(name);
+  codecs.splice(codecs.indexOf(codec), 1);
+  return true;
+}
+
+/** True when `name` (any case) is a registered codec. */
+export function hasCodec(name: string): boolean {
+  return byName.has(name.toLowerCase());
+}
 
 /** The codec called `name` (hal, lz77, lz11, rle, huffman, diff, lz4, pb16); UnknownCodecError otherwise. */
 export function getCodec(name: string): Codec {

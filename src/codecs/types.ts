@@ -1,3 +1,5 @@
+import type { Platform } from '../rom/platform.js';
+
 /**
  * The one shape every codec has. Adding a format is one file that exports a `Codec` and one
  * line in `registry.ts`.
@@ -38,7 +40,16 @@ export interface CompressOptions {
 export interface Codec {
   readonly name: string;
   readonly description: string;
-  /** Level names `compress` accepts, best-compressing last. */
+  /**
+   * The consoles whose games use this format: the scanner's per-platform codec defaults and
+   * `romgfx codecs` read it. Empty for formats not tied to a platform.
+   */
+  readonly platforms: readonly Platform[];
+  /**
+   * Level names `compress` accepts, best-compressing last, except `accurate` (where present: the
+   * byte-exact output of the game maker's own compressor, for decomp projects), which may stand
+   * anywhere.
+   */
   readonly levels: readonly string[];
   readonly defaultLevel: string;
   /** False for decode-only codecs (huffman, diff). */

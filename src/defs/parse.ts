@@ -7,7 +7,7 @@ import { DefinitionError } from '../errors.js';
 import { parseBusAddress, parseOffset } from '../rom/address.js';
 import { maximumRomSizeInBytes, readFileBytes } from '../rom/source.js';
 import {
-  codecNames,
+  definitionCodecNames,
   definitionPlatforms,
   gameDefinitionFormatVersion,
   paletteFormats,
@@ -237,7 +237,7 @@ function parseSprite(c: FieldChecker, value: Json, path: string, variantIds: Rea
     kind: o.kind === undefined ? 'sprite' : c.oneOf(o.kind, `${path}/kind`, ['sprite', 'graphics'] as const, 'kind'),
     offset: c.location(o.offset, `${path}/offset`, true),
     variantOffsets: {},
-    codec: o.codec === undefined ? 'none' : c.oneOf<CodecName>(o.codec, `${path}/codec`, codecNames, 'codec name'),
+    codec: o.codec === undefined ? 'none' : c.oneOf<CodecName>(o.codec, `${path}/codec`, definitionCodecNames(), 'codec name'),
   };
   if (o.variantOffsets !== undefined) {
     const offsets = c.object(o.variantOffsets, `${path}/variantOffsets`);

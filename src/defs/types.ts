@@ -5,6 +5,7 @@
  * docs/game-definition.schema.json and documented in docs/game-definitions.md; these are the
  * parsed, checked shapes (`parseGameDefinition` makes them).
  */
+import { codecNames as registeredCodecNames } from '../codecs/registry.js';
 import type { Platform } from '../rom/platform.js';
 
 /** The one version of the file format this code reads and writes. */
@@ -14,9 +15,16 @@ export const gameDefinitionFormatVersion = 1;
 export type DefinitionPlatform = Exclude<Platform, 'unknown'>;
 export const definitionPlatforms: readonly DefinitionPlatform[] = ['snes', 'gb', 'gbc', 'gba', 'nes', 'md'];
 
-/** Codec names (`none` = stored raw). */
-export const codecNames = ['none', 'hal', 'lz77', 'lz11', 'rle', 'huffman', 'diff', 'lz4', 'pb16'] as const;
-export type CodecName = (typeof codecNames)[number];
+/**
+ * A codec name as a definition writes it: `none` (stored raw) or a codec of the registry,
+ * built-in or added with `registerCodec` (so it is checked against the registry when parsed).
+ */
+export type CodecName = string;
+
+/** The codec names a definition may use now: `none` and every registered codec. */
+export function definitionCodecNames(): string[] {
+  return ['none', ...registeredCodecNames()];
+}
 
 /** Tile format names and the bytes one 8×8 tile takes in each. */
 export const tileFormatBytesPerTile = {

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { codecNames, getCodec, listCodecs } from '../../src/codecs/index.js';
+import { codecNames, getCodec, hasCodec, listCodecs, registerCodec, unregisterCodec, type Codec } from '../../src/codecs/index.js';
+import { parseGameDefinition } from '../../src/defs/index.js';
 import * as api from '../../src/index.js';
 import { CodecOptionError, UnknownCodecError } from '../../src/errors.js';
 
@@ -17,6 +18,36 @@ describe('codec registry', () => {
     expect(() => getCodec('zip')).toThrow(UnknownCodecError);
     expect(() => getCodec('hal').compress(new Uint8Array(4), { level: 'fastest' })).toThrow(CodecOptionError);
     expect(() => getCodec('huffman').compress(new Uint8Array(4))).toThrow(CodecOptionError);
+  });
+
+  it('registerCodec adds a plug-in codec that lookups and definitions accept; bad names, duplicates and built-ins are refused', () => {
+    // A toy codec: a length byte, then the bytes (enough to show the registry treats it as its own).
+    const stored: Codec = {
+      name: 'test-stored',
+      description: 'length byte + bytes',
+      platforms: [],
+      levels: ['1'],
+      defaultLevel: '1',
+      canCompress: true,
+      decompress: (bytes, offset = 0) => ({ data: bytes.slice(offset + 1, offset + 1 + bytes[offset]!), packedLength: 1 + bytes[offset]! }),
+      compress: (data) => Uint8Array.of(data.length, ...data),
+      probe: (bytes, offset = 0) => (offset < bytes.length ? { packedLength: 1 + bytes[offset]!, unpackedLength: bytes[offset]! } : null),
+    };
+    expect(hasCodec('test-stored')).toBe(false);
+    registerCodec(stored);
+    try {
+      expect(getCodec('TEST-STORED')).toBe(stored);
+      expect(codecNames()).toContain('test-stored');
+      const definition = parseGameDefinition({ formatVersion: 1, id: 'plug-in', name: 'x', platform: 'snes', variants: [{ id: 'us', title: 'X' }], sprites: [{ name: 'a', offset: 16, codec: 'test-stored', tileFormat: 'snes4bpp', tileCount: 1 }] }, 'plug-in.json');
+      expect(definition.sprites[0]!.codec).toBe('test-stored');
+      expect(() => registerCodec(stored)).toThrow(CodecOptionError);
+      expect(() => registerCodec({ ...stored, name: 'none' })).toThrow(CodecOptionError);
+      expect(() => registerCodec({ ...stored, name: 'Bad Name' })).toThrow(CodecOptionError);
+      expect(unregisterCodec('hal')).toBe(false);
+    } finally {
+      expect(unregisterCodec('test-stored')).toBe(true);
+    }
+    expect(() => getCodec('test-stored')).toThrow(UnknownCodecError);
   });
 
   it('decompress(compress(x)) == x for every codec at every level, packed length = stream size', () => {

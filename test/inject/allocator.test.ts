@@ -113,6 +113,7 @@ describe('compressBest', () => {
     const fake: Codec = {
       name: 'fake',
       description: '',
+      platforms: [],
       levels: ['a', 'b', 'c', 'd'],
       defaultLevel: 'd',
       canCompress: true,

@@ -7,7 +7,7 @@ import { progressBar, noProgress } from '../progress.js';
 import { UsageError, hex } from '../../errors.js';
 import { loadGameDefinition } from '../../defs/parse.js';
 import type { CodecName, GameDefinition, SpriteDef } from '../../defs/types.js';
-import { codecNames } from '../../defs/types.js';
+import { definitionCodecNames } from '../../defs/types.js';
 import { openRom } from '../../rom/rom.js';
 import { readFileBytes } from '../../rom/source.js';
 import { getTileFormat } from '../../gfx/formats.js';
@@ -112,7 +112,8 @@ function printTransaction(cli: Cli, result: InjectResult, json: boolean | undefi
 function adHocDefinition(romPath: string, pngPath: string, flags: InjectFlags): GameDefinition {
   if (flags.codec === undefined || flags.format === undefined) throw new UsageError('--at needs --codec (none, hal, lz77, …) and --format (snes4bpp, gba4bpp, …)');
   const codec = flags.codec.toLowerCase();
-  if (!(codecNames as readonly string[]).includes(codec)) throw new UsageError(`--codec must be one of ${codecNames.join(', ')}, got "${flags.codec}"`);
+  const codecNames = definitionCodecNames();
+  if (!codecNames.includes(codec)) throw new UsageError(`--codec must be one of ${codecNames.join(', ')}, got "${flags.codec}"`);
   const format = getTileFormat(flags.format);
   const rom = openRom(romPath);
   const offset = rom.resolveLocation(flags.at!);

@@ -46,6 +46,7 @@ export const gbaDiffCodec: Codec = {
   description: 'GBA BIOS difference filter, 8- or 16-bit (header type 0x81 / 0x82); decode only',
   levels: [],
   defaultLevel: '',
+  platforms: ['gba'],
   canCompress: false,
   decompress: decodeGbaDiff,
   probe: probeGbaDiff,

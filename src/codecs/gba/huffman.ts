@@ -90,6 +90,7 @@ export const gbaHuffmanCodec: Codec = {
   description: 'GBA BIOS Huffman, 4- or 8-bit units (header type 0x24 / 0x28); decode only',
   levels: [],
   defaultLevel: '',
+  platforms: ['gba'],
   canCompress: false,
   decompress: decodeGbaHuffman,
   probe: probeGbaHuffman,

@@ -120,6 +120,7 @@ export const gbaRleCodec: Codec = {
   description: 'GBA BIOS run-length (header type 0x30)',
   levels: ['optimal'],
   defaultLevel: 'optimal',
+  platforms: ['gba'],
   canCompress: true,
   decompress: decodeGbaRle,
   probe: probeGbaRle,

@@ -10,6 +10,7 @@ export const halCodec: Codec = {
   description: 'HAL Laboratory LZ (exhal/inhal; Kirby, EarthBound); levels 1-4 = inhal -1..-4, max = optimal parse',
   levels: halLevels,
   defaultLevel: 'max',
+  platforms: ['snes'],
   canCompress: true,
   decompress: (bytes, offset = 0, limits) => halKernels().decode(bytes, offset, limits),
   probe: (bytes, offset = 0, limits) => halKernels().probe(bytes, offset, limits),

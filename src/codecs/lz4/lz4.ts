@@ -428,6 +428,7 @@ export const lz4Codec: Codec = {
   description: 'LZ4 frame (magic 04 22 4D 18) or raw block (give the output size); levels fast, high',
   levels: ['fast', 'high'],
   defaultLevel: 'high',
+  platforms: ['snes'],
   canCompress: true,
   decompress: decodeLz4,
   probe: probeLz4,
