@@ -9,6 +9,7 @@
         "src/hal_decode.cc",
         "src/hal_encode.cc",
         "src/hal_matches.cc",
+        "src/map_guard.cc",
         "src/tiles.cc"
       ],
       "cflags": ["-O3"],

@@ -114,6 +114,23 @@ export class IoError extends RomgfxError {
 // ROM access, headers, addresses
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * The ROM file changed (size, modification time or inode; or pages vanished under its mapping)
+ * since romgfx opened it: what was read from it cannot be trusted, so nothing is written from it.
+ */
+export class RomChangedError extends RomgfxError {
+  constructor(path: string, change: string, details: ErrorDetails = {}) {
+    super('ERR_ROM_CHANGED', 'io', `${path} changed while romgfx was using it (${change}); nothing was written from it: run again on the file as it is now`, { path, change, ...details });
+  }
+}
+
+/** A ROM handle was used after `close()`. */
+export class RomClosedError extends RomgfxError {
+  constructor(name: string) {
+    super('ERR_ROM_CLOSED', 'usage', `${name}: the ROM was closed; open it again`, { name });
+  }
+}
+
 export class RomEmptyError extends RomgfxError {
   constructor(source: string) {
     super('ERR_ROM_EMPTY', 'data', `${source} is empty (0 bytes)`, { source });

@@ -23,6 +23,7 @@
 #include "deflate.h"
 #include "file_read.h"
 #include "hal.h"
+#include "map_guard.h"
 #include "tiles.h"
 
 namespace {
@@ -392,7 +393,57 @@ napi_value ReadSmallFile(napi_env env, napi_callback_info cbinfo) {
 }
 
 // The interface version src/native checks before using the addon (bump on any signature change).
-constexpr uint32_t kAbiVersion = 4;
+// guardMapping(mapping) → slot (>= 0) or -1: registers a read-only file mapping (the Buffer
+// @riaskov/mmap-io returned) with the SIGBUS guard (native/src/map_guard.h). The slot is released
+// when the mapping's ArrayBuffer is collected (every view of the mapping holds that ArrayBuffer,
+// so no live view is ever unguarded).
+void ReleaseGuardSlot(napi_env, void* data, void*) {
+  const intptr_t slot = reinterpret_cast<intptr_t>(data) - 1;
+  romgfx::releaseGuardedMapping(static_cast<int>(slot));
+}
+
+napi_value GuardMapping(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  if (!GetArgs(env, info, 1, argv)) return nullptr;
+  bool isTypedArray = false;
+  if (napi_is_typedarray(env, argv[0], &isTypedArray) != napi_ok || !isTypedArray) {
+    Throw(env, "ERR_NATIVE_ARGUMENT", "expected a Uint8Array");
+    return nullptr;
+  }
+  napi_typedarray_type type;
+  size_t length = 0;
+  void* data = nullptr;
+  napi_value arrayBuffer;
+  size_t byteOffset = 0;
+  if (napi_get_typedarray_info(env, argv[0], &type, &length, &data, &arrayBuffer, &byteOffset) != napi_ok || type != napi_uint8_array) {
+    Throw(env, "ERR_NATIVE_ARGUMENT", "expected a Uint8Array");
+    return nullptr;
+  }
+  int slot = romgfx::guardMapping(data, length);
+  if (slot >= 0 && napi_add_finalizer(env, arrayBuffer, reinterpret_cast<void*>(static_cast<intptr_t>(slot) + 1), ReleaseGuardSlot, nullptr, nullptr) != napi_ok) {
+    romgfx::releaseGuardedMapping(slot);
+    slot = -1;
+  }
+  napi_value result;
+  napi_create_int32(env, slot, &result);
+  return result;
+}
+
+// mappingFaults(slot) → pages of that mapping the guard replaced by zeros (0 for a bad slot).
+napi_value MappingFaults(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  if (!GetArgs(env, info, 1, argv)) return nullptr;
+  int32_t slot = -1;
+  if (napi_get_value_int32(env, argv[0], &slot) != napi_ok) {
+    Throw(env, "ERR_NATIVE_ARGUMENT", "expected a slot number");
+    return nullptr;
+  }
+  napi_value result;
+  napi_create_uint32(env, romgfx::guardedMappingFaults(slot), &result);
+  return result;
+}
+
+constexpr uint32_t kAbiVersion = 5;
 
 napi_value Abi(napi_env env, napi_callback_info) {
   napi_value result;
@@ -420,6 +471,8 @@ NAPI_MODULE_INIT() {
       {"tilesEncodePacked", nullptr, TilesEncodePacked, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"zlibDeflate", nullptr, ZlibDeflate, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"readSmallFile", nullptr, ReadSmallFile, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"guardMapping", nullptr, GuardMapping, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"mappingFaults", nullptr, MappingFaults, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
   };
   napi_define_properties(env, exports, sizeof(properties) / sizeof(properties[0]), properties);
   return exports;

@@ -269,6 +269,8 @@ export async function extractAll(romPath: string, definition: GameDefinition, ou
       await pool.destroy();
     }
   }
+  // The PNGs are only as good as the file they came from (workers read it too).
+  rom.assertUnchanged();
   const succeeded = results.filter((r) => r.ok).length;
   return {
     rom: romPath,

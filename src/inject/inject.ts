@@ -141,6 +141,9 @@ export function injectSprites(romPath: string, definition: GameDefinition, edits
     elapsedMs: 0,
   };
 
+  // What was planned and verified came from the file as opened: it must still be that file
+  // (truncated under the mapping, the guard gave zeros; rewritten, an in-place write would lose it).
+  rom.assertUnchanged();
   // The patch is made before anything is written: in place, the input is about to be replaced.
   let patchBytes: Uint8Array | undefined;
   if (patchFormat && options.patch !== undefined) patchBytes = createPatch(patchFormat, rom.source.view(0, rom.source.size), injected.output).patch;

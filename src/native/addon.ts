@@ -20,10 +20,14 @@ export interface NativeAddon {
   tilesEncodePacked(indices: Uint8Array, bytes: Uint8Array, tileCount: number, lowNibbleLeft: boolean): number;
   zlibDeflate(input: Uint8Array, output: Uint8Array, level: number): number;
   readSmallFile(path: string, buffer: Uint8Array, info: Float64Array): number;
+  /** Registers a read-only file mapping with the SIGBUS guard: its slot, or -1 when unguarded. */
+  guardMapping(mapping: Uint8Array): number;
+  /** Pages of a guarded mapping replaced by zeros because the file shrank under it. */
+  mappingFaults(slot: number): number;
 }
 
 /** The interface version this glue speaks; native/src/addon.cc kAbiVersion must match. */
-export const nativeAbiVersion = 4;
+export const nativeAbiVersion = 5;
 
 /** Where node-gyp puts the addon, relative to the package root. */
 export const nativeAddonRelativePath = join('native', 'build', 'Release', 'romgfx_native.node');
@@ -39,6 +43,8 @@ const requiredFunctions = [
   'tilesEncodePacked',
   'zlibDeflate',
   'readSmallFile',
+  'guardMapping',
+  'mappingFaults',
 ] as const;
 
 export interface NativeStatus {

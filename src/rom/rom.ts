@@ -2,7 +2,7 @@
  * A ROM: its bytes (mapped read-only or in memory), what console it is for, its header, its
  * address mapping and its checksums. This is the object every other part of romgfx reads from.
  */
-import { AddressNotMappedError, HeaderError, InvalidArgumentError, RomTooSmallError, UnknownPlatformError, hex } from '../errors.js';
+import { AddressNotMappedError, HeaderError, InvalidArgumentError, RomChangedError, RomClosedError, RomTooSmallError, UnknownPlatformError, hex } from '../errors.js';
 import { crc32, sha1Hex } from '../util/hash.js';
 import { checkRange } from '../util/bytes.js';
 import { parseBusAddress, parseLocation } from './address.js';
@@ -25,7 +25,7 @@ import {
   type SnesHeader,
   type SnesMapping,
 } from './snes.js';
-import { bufferSource, mapFile, type ByteSource } from './source.js';
+import { bufferSource, openFileSource, type ByteSource, type RomOpenMode } from './source.js';
 
 export type { Platform } from './platform.js';
 
@@ -54,6 +54,11 @@ export interface OpenRomOptions {
   allowUnknown?: boolean;
   /** A name for messages when opening bytes. */
   name?: string;
+  /**
+   * `map` (a guarded read-only mapping) or `memory` (the file read whole); default `map` when the
+   * SIGBUS guard is available, else `memory`. See `RomOpenMode`.
+   */
+  mode?: RomOpenMode;
 }
 
 export interface ChecksumInfo {
@@ -99,9 +104,9 @@ export class Rom {
   readonly copierHeaderSize: number;
   /** True for a de-interleaved .smd dump (data is a converted copy). */
   readonly interleaved: boolean;
-  /** The ROM data. A read-only view when the file is mapped: never write into it. */
-  readonly data: Uint8Array;
   readonly header: PlatformHeader;
+  #data: Uint8Array | null;
+  readonly #size: number;
   #identity: RomIdentity | undefined;
 
   constructor(source: ByteSource, platform: Platform, copierHeaderSize: number, interleaved: boolean, data: Uint8Array, header: PlatformHeader) {
@@ -110,12 +115,59 @@ export class Rom {
     this.platform = platform;
     this.copierHeaderSize = copierHeaderSize;
     this.interleaved = interleaved;
-    this.data = data;
+    this.#data = data;
+    this.#size = data.length;
     this.header = header;
   }
 
+  /**
+   * The ROM data. A read-only view when the file is mapped: never write into it. Throws
+   * `RomClosedError` after `close()`.
+   */
+  get data(): Uint8Array {
+    if (this.#data === null) throw new RomClosedError(this.name);
+    return this.#data;
+  }
+
   get size(): number {
-    return this.data.length;
+    return this.#size;
+  }
+
+  /** True once `close()` was called. */
+  get closed(): boolean {
+    return this.#data === null;
+  }
+
+  /**
+   * Lets go of the ROM's bytes: `data` and every read method throw `RomClosedError` from now on.
+   * A mapping is unmapped when the last view of it (this handle's or one a caller kept) is
+   * garbage-collected; views already taken stay readable until then. Closing twice is harmless.
+   */
+  close(): void {
+    this.#data = null;
+  }
+
+  /** `using rom = openRom(path)` closes the ROM at the end of the block. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  /**
+   * What changed in the file since it was opened (resized, rewritten, replaced, or truncated
+   * under the mapping), or null. For `memory` mode the bytes here cannot change, but the file
+   * can: an in-place write must not overwrite someone else's newer file.
+   */
+  changed(): string | null {
+    return this.source.changed();
+  }
+
+  /**
+   * Throws `RomChangedError` when the file changed since it was opened. Long-running work
+   * (scan, extract-all, inject) calls it before trusting or writing what it read.
+   */
+  assertUnchanged(): void {
+    const change = this.source.changed();
+    if (change !== null) throw new RomChangedError(this.name, change);
   }
 
   get mapping(): SnesMapping | null {
@@ -391,9 +443,13 @@ function identify(source: ByteSource, options: OpenRomOptions): Rom {
   throw new UnknownPlatformError(name, file.length);
 }
 
-/** Maps `path` read-only and identifies it. */
+/**
+ * Opens `path` read-only (a guarded mapping or a copy in memory: `options.mode`) and identifies
+ * its platform. Close it with `close()` (or `using`) when done.
+ */
 export function openRom(path: string, options: OpenRomOptions = {}): Rom {
-  return identify(mapFile(path), options);
+  if (options.mode !== undefined && options.mode !== 'map' && options.mode !== 'memory') throw new InvalidArgumentError(`mode must be "map" or "memory", got ${JSON.stringify(options.mode)}`, { mode: options.mode });
+  return identify(openFileSource(path, options.mode), options);
 }
 
 /** The same over bytes the caller holds (the buffer is used as is, not copied: do not change it while the Rom is in use). */

@@ -94,7 +94,7 @@ export async function scanRomReport(input: string | Rom, options: ScanOptions = 
   const signal = control.signal;
   if (signal?.aborted) throw new AbortedError('the scan was cancelled');
   const rom = typeof input === 'string' ? openRom(input, { allowUnknown: true }) : input;
-  const path = typeof input === 'string' ? input : rom.source.mapped ? rom.name : null;
+  const path = typeof input === 'string' ? input : rom.source.path;
   const normalized = normalizeScanOptions(rom, options);
   const identity = rom.identity();
   const romSummary = { name: rom.name, platform: rom.platform, size: rom.size, sha1: identity.sha1, crc32: identity.crc32 };
@@ -133,6 +133,8 @@ export async function scanRomReport(input: string | Rom, options: ScanOptions = 
     };
     for (const chunk of chunks) {
       checkCancel();
+      // A file rewritten or truncated under the scan: stop rather than report what it no longer holds.
+      rom.assertUnchanged();
       const task: ChunkTask = { ...chunk, formats, minimumUnpackedSize: normalized.minimumUnpackedSize, minimumScore: normalized.minimumScore };
       const result = scanChunk(rom.data, task, scorer, checkCancel);
       found.push(...result.candidates);
@@ -173,12 +175,17 @@ export async function scanRomReport(input: string | Rom, options: ScanOptions = 
       );
     } catch (error) {
       controller.abort();
-      throw signal?.aborted ? new AbortedError('the scan was cancelled') : error;
+      if (signal?.aborted) throw new AbortedError('the scan was cancelled');
+      // A worker that found another file (a SHA-1 mismatch) saw the file change: say that.
+      rom.assertUnchanged();
+      throw error;
     } finally {
       signal?.removeEventListener('abort', forward);
     }
   }
 
+  // Workers read the file too: whatever they saw, the file must still be the one identified above.
+  rom.assertUnchanged();
   // Ranked by score (best first), ties by offset.
   const candidates = collapseCandidates(found).sort((a, b) => b.score - a.score || a.offset - b.offset);
   if (useCache) writeScanCache(cacheDirectory, identity.sha1, normalized, { candidates, decodedCandidates: decoded, offsetsTried });

@@ -37,5 +37,5 @@ describe('native kernels under ASan/UBSan', () => {
     expect(run.stderr, `harness seed ${seed}`).toBe('');
     expect(run.status, `harness seed ${seed}`).toBe(0);
     expect(run.stdout).toBe('ok 360 iterations\n');
-  });
+  }, 180_000); // a sanitizer build of every kernel: ~40 s when the box is shared with other builds
 });
