@@ -212,7 +212,12 @@ export function mapFile(path: string): ByteSource {
   const stats = statRegularFile(path);
   if (stats.size === 0) throw new RomEmptyError(path);
   if (stats.size > maximumRomSizeInBytes) throw new RomTooLargeError(path, stats.size, maximumRomSizeInBytes);
-  const mmap = loadMmap();
+  let mmap: MmapModule;
+  try {
+    mmap = loadMmap();
+  } catch (error) {
+    throw new IoError(`cannot map ${path}: @riaskov/mmap-io is not installed or not built (${(error as Error).message.split('\n')[0]}); open it with mode 'memory'`, { path }, { cause: error });
+  }
   let fd: number;
   try {
     fd = openSync(path, 'r');

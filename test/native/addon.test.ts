@@ -81,11 +81,11 @@ describe('romgfx version --json (compiled CLI)', () => {
     const env = { ...process.env };
     delete env.ROMGFX_NATIVE;
     const reply = versionJson(env);
-    expect(reply).toEqual({ version: expect.any(String), native: true });
+    expect(reply).toEqual({ version: expect.any(String), native: true, mmap: true, romOpenMode: 'map' });
   });
 
   it('says native: false with ROMGFX_NATIVE=0, and logs why only at debug level', () => {
-    expect(versionJson({ ...process.env, ROMGFX_NATIVE: '0' })).toEqual({ version: expect.any(String), native: false });
+    expect(versionJson({ ...process.env, ROMGFX_NATIVE: '0' })).toEqual({ version: expect.any(String), native: false, mmap: true, romOpenMode: 'memory' });
     const debug = spawnSync(process.execPath, [cli, 'version', '--json'], { env: { ...process.env, ROMGFX_NATIVE: '0', ROMGFX_LOG_LEVEL: 'debug' }, encoding: 'utf8' });
     const lines = debug.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
@@ -106,7 +106,7 @@ describe('fallback when the addon is missing (a package copy without native/buil
       delete env.ROMGFX_NATIVE;
       const version = spawnSync(process.execPath, [copyCli, 'version', '--json'], { env, encoding: 'utf8' });
       expect(version.status).toBe(0);
-      expect(JSON.parse(version.stdout)).toEqual({ version: expect.any(String), native: false });
+      expect(JSON.parse(version.stdout)).toEqual({ version: expect.any(String), native: false, mmap: true, romOpenMode: 'memory' });
       const lines = version.stderr.trim().split('\n');
       expect(lines).toHaveLength(1);
       expect(JSON.parse(lines[0]!)).toMatchObject({ level: 20, msg: expect.stringContaining('cannot load') });
