@@ -1,4 +1,7 @@
 /** Public surface of src/codecs: the registry, the codec shape, and the named kernels. */
+// Loading the native module swaps in the addon's kernels in whichever thread uses the codecs
+// (workers included); the registry itself stays pure for `romgfx/core`.
+import '../native/index.js';
 export { getCodec, listCodecs, codecNames, registerCodec, unregisterCodec, hasCodec } from './registry.js';
 export type { Codec, CompressOptions, DecodeLimits, DecodeResult, ProbeResult } from './types.js';
 export { decodeHal, probeHal } from './hal/decode.js';

@@ -1,7 +1,9 @@
-/** The codec registry: every codec by name. Adding a format = one module + one line here. */
+/**
+ * The codec registry: every codec by name. Adding a format = one module + one line here.
+ * Pure (no Node): `romgfx/core` uses it as is. In Node, `src/codecs/index.ts` also loads
+ * src/native/, which swaps the addon's HAL kernels in; import codecs from there.
+ */
 import { CodecOptionError, UnknownCodecError } from '../errors.js';
-// Loading the native module swaps in the addon's HAL kernels in whichever thread uses the registry (workers included).
-import '../native/index.js';
 import { gbaDiffCodec } from './gba/diff.js';
 import { gbaHuffmanCodec } from './gba/huffman.js';
 import { gbaLz11Codec, gbaLz77Codec } from './gba/lz.js';

@@ -2,7 +2,7 @@
  * The one table of tile formats. It drives decodeTiles / encodeTiles, the CLI's --format flag
  * and `romgfx formats`. Spec: tiles-and-palettes.md (format table).
  */
-import { tileKernels } from '../native/index.js';
+import { activeTileKernels as tileKernels } from './tile-kernels.js';
 import { TileDataLengthError, UnknownTileFormatError } from '../errors.js';
 import {
   decodeLinear8bppTiles,

@@ -12,6 +12,7 @@ import { halKernels, setHalKernels, typescriptHalKernels, type HalKernels } from
 import { loadNative, type NativeAddon } from './addon.js';
 import { createNativeHalKernels } from './hal.js';
 import { createNativeTileKernels, typescriptTileKernels, type TileKernels } from './tiles.js';
+import { activeTileKernels, setTileKernels } from '../gfx/tile-kernels.js';
 import { createNativeZlibDeflate, nodeZlibDeflate, type ZlibDeflate } from './deflate.js';
 import { createNativeSmallFileReader, type SmallFileReader } from './file-read.js';
 
@@ -55,6 +56,9 @@ export function tileKernels(): TileKernels {
   return nativeTileKernels() ?? typescriptTileKernels;
 }
 
+/** The tile kernels src/gfx/formats.ts runs now. */
+export { activeTileKernels };
+
 /**
  * Makes the engine use the native kernels when the addon is available (idempotent). Returns
  * whether it does. Called when this module is first imported.
@@ -62,12 +66,15 @@ export function tileKernels(): TileKernels {
 export function useNativeKernels(): boolean {
   const hal = nativeHalKernels();
   if (hal && halKernels() === typescriptHalKernels) setHalKernels(hal);
+  const tiles = nativeTileKernels();
+  if (tiles && activeTileKernels() === typescriptTileKernels) setTileKernels(tiles);
   return hal !== null;
 }
 
 /** Puts the TypeScript reference kernels back (tests, benchmarks, debugging). */
 export function useTypescriptKernels(): void {
   setHalKernels(typescriptHalKernels);
+  setTileKernels(typescriptTileKernels);
 }
 
 /** Which HAL implementation the engine runs now ('native' or 'typescript'). */

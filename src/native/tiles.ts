@@ -15,22 +15,8 @@ import {
 } from '../gfx/kernels.js';
 import type { NativeAddon } from './addon.js';
 
-/** The tile kernels the engine can swap between TypeScript and native (same signatures). */
-export interface TileKernels {
-  readonly implementation: string;
-  decodePlanarTiles(bytes: Uint8Array, indices: Uint8Array, tileCount: number, layout: PlanarLayout): void;
-  encodePlanarTiles(indices: Uint8Array, bytes: Uint8Array, tileCount: number, layout: PlanarLayout): void;
-  decodePackedNibbleTiles(bytes: Uint8Array, indices: Uint8Array, tileCount: number, lowNibbleLeft: boolean): void;
-  encodePackedNibbleTiles(indices: Uint8Array, bytes: Uint8Array, tileCount: number, lowNibbleLeft: boolean): void;
-}
-
-export const typescriptTileKernels: TileKernels = {
-  implementation: 'typescript',
-  decodePlanarTiles,
-  encodePlanarTiles,
-  decodePackedNibbleTiles,
-  encodePackedNibbleTiles,
-};
+export { typescriptTileKernels, type TileKernels } from '../gfx/tile-kernels.js';
+import type { TileKernels } from '../gfx/tile-kernels.js';
 
 /** Bytes of a packed 4bpp tile (2 pixels per byte). */
 const packedBytesPerTile = 32;

@@ -22,7 +22,7 @@ import {
   PatchTruncatedError,
   hex,
 } from '../errors.js';
-import { crc32 } from '../util/hash.js';
+import { crc32 } from '../util/crc32.js';
 import { describeMagic } from './ips.js';
 import { ByteWriter } from './writer.js';
 

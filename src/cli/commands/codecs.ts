@@ -1,7 +1,7 @@
 /** `romgfx decompress`, `romgfx compress`, `romgfx codecs`: the codec registry on the command line. */
 import type { Command } from 'commander';
 import type { Cli } from '../context.js';
-import { getCodec, listCodecs } from '../../codecs/registry.js';
+import { getCodec, listCodecs } from '../../codecs/index.js';
 import type { CompressOptions, DecodeLimits } from '../../codecs/types.js';
 import { hex, UsageError } from '../../errors.js';
 import { openRom } from '../../rom/rom.js';
