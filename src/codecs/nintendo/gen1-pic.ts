@@ -83,6 +83,9 @@ function fail(status: number, offset: number, what: string): boolean {
   return false;
 }
 
+/** The two planes of the picture being decoded (reused: the largest picture is 15×15 tiles). */
+const scratchPlanes = [new Uint8Array(maximumPicSideInTiles * maximumPicSideInTiles * rowsPerTile), new Uint8Array(maximumPicSideInTiles * maximumPicSideInTiles * rowsPerTile)];
+
 /** Bit reader state for one walk (module-level: no closure or object per bit). */
 let readBytes: Uint8Array = new Uint8Array(0);
 let readStart = 0;
@@ -97,55 +100,80 @@ function readBit(): number {
   return bit;
 }
 
-/** Reads one plane's packets into `groups` (2-bit pixel pairs in stream order; zero-filled). */
-function readPlane(groups: Uint8Array, which: string): boolean {
-  const total = groups.length;
-  const first = readBit();
-  if (first < 0) return fail(statusTruncated, readStart + (readBitPosition >> 3), `bit stream ends before the ${which} plane`);
-  let runPacket = first === 0;
+/**
+ * Reads one plane's packets straight into a column-major plane (zero-filled, `rows` bytes per
+ * tile column): pixel pair g is 2-pixel column g / rows, row g % rows. Bits are read from
+ * locals; the position goes back through `readBitPosition`.
+ */
+function readPlane(plane: Uint8Array, widthInTiles: number, rows: number, which: string): boolean {
+  const bytes = readBytes;
+  const base = readStart;
+  const limit = readBitLimit;
+  let position = readBitPosition;
+  const total = widthInTiles * rows * 4;
+  if (position >= limit) return fail(statusTruncated, base + (position >> 3), `bit stream ends before the ${which} plane`);
+  let runPacket = ((bytes[base + (position >> 3)]! >> (7 - (position & 7))) & 1) === 0;
+  position++;
+  // Where pixel pair g goes: byte plane[column * rows + row], bits `shift`…shift+1.
   let g = 0;
+  let row = 0;
+  let columnBase = 0;
+  let shift = 6;
   while (g < total) {
     if (runPacket) {
-      const packetOffset = readStart + (readBitPosition >> 3);
+      const packetOffset = base + (position >> 3);
       let prefix = 0;
       for (;;) {
-        const bit = readBit();
-        if (bit < 0) return fail(statusTruncated, packetOffset, `bit stream ends inside a run packet of the ${which} plane`);
+        if (position >= limit) return fail(statusTruncated, packetOffset, `bit stream ends inside a run packet of the ${which} plane`);
+        const bit = (bytes[base + (position >> 3)]! >> (7 - (position & 7))) & 1;
+        position++;
         if (bit === 0) break;
         prefix++;
         if (prefix > maximumRunPrefixBits) return fail(statusCorrupt, packetOffset, `run length prefix of more than ${maximumRunPrefixBits} one-bits in the ${which} plane`);
       }
-      if (readBitLimit - readBitPosition < prefix + 1) return fail(statusTruncated, packetOffset, `bit stream ends inside a run packet of the ${which} plane`);
+      if (limit - position < prefix + 1) return fail(statusTruncated, packetOffset, `bit stream ends inside a run packet of the ${which} plane`);
       let value = 0;
-      for (let k = 0; k <= prefix; k++) value = (value << 1) | readBit();
+      for (let k = 0; k <= prefix; k++) {
+        value = (value << 1) | ((bytes[base + (position >> 3)]! >> (7 - (position & 7))) & 1);
+        position++;
+      }
       const count = (1 << (prefix + 1)) - 1 + value;
       if (count > total - g) return fail(statusCorrupt, packetOffset, `run of ${count} zero pixel pairs overshoots the ${which} plane (${total - g} left)`);
-      g += count; // `groups` is zero-filled
+      // The plane is zero-filled: a run only moves the write position.
+      g += count;
+      const column = (g / rows) | 0;
+      row = g - column * rows;
+      columnBase = (column >> 2) * rows;
+      shift = 6 - 2 * (column & 3);
     } else {
       while (g < total) {
-        if (readBitLimit - readBitPosition < 2) return fail(statusTruncated, readStart + (readBitPosition >> 3), `bit stream ends inside a data packet of the ${which} plane`);
-        const pair = (readBit() << 1) | readBit();
+        if (limit - position < 2) return fail(statusTruncated, base + (position >> 3), `bit stream ends inside a data packet of the ${which} plane`);
+        // A pair never straddles more than two bytes; read 16 bits when the second exists.
+        const index = base + (position >> 3);
+        const window = (bytes[index]! << 8) | (index + 1 < bytes.length ? bytes[index + 1]! : 0);
+        const pair = (window >> (14 - (position & 7))) & 3;
+        position += 2;
         if (pair === 0) break;
-        groups[g++] = pair;
+        plane[columnBase + row] = plane[columnBase + row]! | (pair << shift);
+        g++;
+        if (++row === rows) {
+          row = 0;
+          if (shift === 0) {
+            shift = 6;
+            columnBase += rows;
+          } else {
+            shift -= 2;
+          }
+        }
       }
     }
     runPacket = !runPacket;
   }
+  readBitPosition = position;
   return true;
 }
 
-/** Packs stream-ordered pixel pairs into a column-major plane (rows × width bytes). */
-function packPlane(groups: Uint8Array, plane: Uint8Array, widthInTiles: number, rows: number): void {
-  let g = 0;
-  for (let column = 0; column < widthInTiles; column++) {
-    const base = column * rows;
-    for (let shift = 6; shift >= 0; shift -= 2) {
-      for (let r = 0; r < rows; r++) plane[base + r] = plane[base + r]! | (groups[g++]! << shift);
-    }
-  }
-}
-
-/** The inverse of `packPlane`. */
+/** A column-major plane's pixel pairs in stream order (2-pixel columns left to right, each top to bottom). */
 function unpackPlane(plane: Uint8Array, groups: Uint8Array, widthInTiles: number, rows: number): void {
   let g = 0;
   for (let column = 0; column < widthInTiles; column++) {
@@ -177,10 +205,10 @@ function walkPic(bytes: Uint8Array, start: number, limit: number, out: Uint8Arra
   readBitLimit = (bytes.length - readStart) * 8;
   const order = readBit();
   if (order < 0) return fail(statusTruncated, readStart, 'bit stream ends before the plane order bit');
-  const groups = new Uint8Array(planeSize * 4);
-  const planes = [new Uint8Array(planeSize), new Uint8Array(planeSize)];
-  if (!readPlane(groups, 'first')) return false;
-  packPlane(groups, planes[order]!, width, rows);
+  const planes = scratchPlanes;
+  planes[0]!.fill(0, 0, planeSize);
+  planes[1]!.fill(0, 0, planeSize);
+  if (!readPlane(planes[order]!, width, rows, 'first')) return false;
   let mode = readBit();
   if (mode < 0) return fail(statusTruncated, readStart + (readBitPosition >> 3), 'bit stream ends before the mode bits');
   if (mode === 1) {
@@ -188,9 +216,7 @@ function walkPic(bytes: Uint8Array, start: number, limit: number, out: Uint8Arra
     if (m < 0) return fail(statusTruncated, readStart + (readBitPosition >> 3), 'bit stream ends inside the mode bits');
     mode = 1 + m;
   }
-  groups.fill(0);
-  if (!readPlane(groups, 'second')) return false;
-  packPlane(groups, planes[order ^ 1]!, width, rows);
+  if (!readPlane(planes[order ^ 1]!, width, rows, 'second')) return false;
   walkPackedLength = 1 + ((readBitPosition + 7) >> 3);
   walkOutputLength = outputSize;
   failureStatus = statusOk;

@@ -59,8 +59,9 @@ function fail(status: number, offset: number, what: string, value = 0): boolean 
 }
 
 /**
- * Walks the commands between `start` + 2 and the stated end. With `out` (exactly the output
- * size a validating walk found) it writes; without, it only validates and measures.
+ * Walks the commands between `start` + 2 and the stated end. With `out` (at least `limit`
+ * bytes, or exactly the output size a validating walk found) it writes; without, it only
+ * validates and measures.
  */
 function walkKonami1(bytes: Uint8Array, start: number, limit: number, out: Uint8Array | null): boolean {
   if (bytes.length - start < headerSizeInBytes) return fail(statusTruncated, start, 'input ends inside the 2-byte size header');
@@ -84,10 +85,10 @@ function walkKonami1(bytes: Uint8Array, start: number, limit: number, out: Uint8
       }
       if (length > limit - outPos) return fail(statusOutputLimit, commandOffset, '', outPos + length);
       if (out !== null) {
-        for (let k = 0; k < length; k++) {
-          const from = outPos + k - distance;
-          out[outPos + k] = from < 0 ? 0 : out[from]!;
-        }
+        // The zeroed slots before the first byte first, then byte at a time (copies may overlap).
+        let k = 0;
+        for (; k < length && outPos + k < distance; k++) out[outPos + k] = 0;
+        for (; k < length; k++) out[outPos + k] = out[outPos + k - distance]!;
       }
       outPos += length;
     } else if (b === 0x80) {
@@ -137,20 +138,29 @@ function outputLimit(limits: DecodeLimits | undefined): number {
   return requested;
 }
 
+/** Reused output buffer for decodes under the default limit. */
+const scratch = new Uint8Array(defaultKonami1OutputLimitInBytes);
+
 /**
- * Decodes the konami1 stream at `offset`. A validating walk measures the output first, so the
- * one allocation is exactly the output (at most 33 bytes per stream byte, under the limit).
+ * Decodes the konami1 stream at `offset`. The one allocation is exactly the output (at most 66
+ * bytes per stream byte, and under the limit).
  */
 export function decodeKonami1(bytes: Uint8Array, offset = 0, limits?: DecodeLimits): DecodeResult {
   checkStreamStart(bytes, offset);
   const limit = outputLimit(limits);
-  if (!walkKonami1(bytes, offset, limit, null)) {
+  // Up to 64 KiB: one pass into a reused buffer, then an exact copy. Above: measure, then decode.
+  const single = limit <= scratch.length;
+  if (!walkKonami1(bytes, offset, limit, single ? scratch : null)) {
     if (failureStatus === statusTruncated) throw new CodecStreamTruncatedError(codecName, failureOffset, failureWhat);
     if (failureStatus === statusOutputLimit) throw new CodecOutputLimitError(codecName, failureOffset, failureValue, limit);
     throw new CodecStreamCorruptError(codecName, failureOffset, failureWhat);
   }
-  const out = new Uint8Array(walkOutputLength);
-  walkKonami1(bytes, offset, limit, out);
+  let out: Uint8Array;
+  if (single) out = scratch.slice(0, walkOutputLength);
+  else {
+    out = new Uint8Array(walkOutputLength);
+    walkKonami1(bytes, offset, limit, out);
+  }
   return { data: out, packedLength: bytes[offset]! | (bytes[offset + 1]! << 8) };
 }
 

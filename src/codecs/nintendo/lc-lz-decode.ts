@@ -45,6 +45,18 @@ function fail(status: number, offset: number, value = 0, count = 0): boolean {
   return false;
 }
 
+/** Below this many bytes a loop beats a native block copy's call overhead. */
+const blockCopyMinimumInBytes = 16;
+
+/**
+ * out[to + k] = out[from + k] for k < count, in increasing k: a copy that overlaps what it
+ * writes repeats a pattern (nintendo-lz.md §0), so only a non-overlapping one may be a block move.
+ */
+function forwardCopy(out: Uint8Array, from: number, to: number, count: number): void {
+  if (count >= blockCopyMinimumInBytes && to - from >= count) out.copyWithin(to, from, from + count);
+  else for (let k = 0; k < count; k++) out[to + k] = out[from + k]!;
+}
+
 /** Decodes into one reused 64 KiB buffer, then copies out exactly what was written. */
 const scratch = new Uint8Array(maximumLcLzOutputSizeInBytes);
 
@@ -77,7 +89,10 @@ function walkLcLz(variant: LcLzVariant, bytes: Uint8Array, start: number, limit:
     switch (command) {
       case 0: {
         if (end - inPos < count) return fail(statusTruncated, inPos, count);
-        if (out !== null) for (let k = 0; k < count; k++) out[outPos + k] = bytes[inPos + k]!;
+        if (out !== null) {
+          if (count >= blockCopyMinimumInBytes) out.set(bytes.subarray(inPos, inPos + count), outPos);
+          else for (let k = 0; k < count; k++) out[outPos + k] = bytes[inPos + k]!;
+        }
         inPos += count;
         break;
       }
@@ -118,8 +133,7 @@ function walkLcLz(variant: LcLzVariant, bytes: Uint8Array, start: number, limit:
           const source = variant === 2 ? (bytes[inPos]! << 8) | bytes[inPos + 1]! : bytes[inPos]! | (bytes[inPos + 1]! << 8);
           inPos += 2;
           if (source >= outPos) return fail(statusSourceAhead, commandOffset, source, outPos);
-          // Byte at a time: a copy may overlap what it writes (repeats a pattern).
-          if (out !== null) for (let k = 0; k < count; k++) out[outPos + k] = out[source + k]!;
+          if (out !== null) forwardCopy(out, source, outPos, count);
         } else if (variant === 3) {
           if (command === 7) return fail(statusUndefinedCommand, commandOffset, command, 1);
           if (inPos >= end) return fail(statusTruncated, inPos, 1);
@@ -138,7 +152,7 @@ function walkLcLz(variant: LcLzVariant, bytes: Uint8Array, start: number, limit:
             if (out !== null) for (let k = 0; k < count; k++) out[outPos + k] = out[source - k]!;
           } else if (out !== null) {
             if (command === 5) for (let k = 0; k < count; k++) out[outPos + k] = bitReversedByte[out[source + k]!]!;
-            else for (let k = 0; k < count; k++) out[outPos + k] = out[source + k]!;
+            else forwardCopy(out, source, outPos, count);
           }
         } else {
           // LZ5: 4/5 absolute little-endian (5 inverted), 6/7 relative distance 1-255 (7 inverted).
@@ -157,7 +171,7 @@ function walkLcLz(variant: LcLzVariant, bytes: Uint8Array, start: number, limit:
           }
           if (out !== null) {
             if (command & 1) for (let k = 0; k < count; k++) out[outPos + k] = out[source + k]! ^ 0xff;
-            else for (let k = 0; k < count; k++) out[outPos + k] = out[source + k]!;
+            else forwardCopy(out, source, outPos, count);
           }
         }
         break;
