@@ -7,6 +7,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeLcLz, encodeLcLz, getCodec } from '../../src/codecs/index.js';
 import { isRomgfxError } from '../../src/errors.js';
+import { findLongestAbsoluteCopies, findLongestRelativeCopies, type CopyKind } from '../../src/codecs/nintendo/copy-matches.js';
+import { bitReversedByte } from '../../src/codecs/nintendo/bit-reverse.js';
 
 const lzCodecs = ['lc-lz1', 'lc-lz2', 'lc-lz3', 'lc-lz5', 'konami1'] as const;
 
@@ -174,6 +176,60 @@ describe('Nintendo-family encoders', () => {
       const packed = encodeLcLz(variant, data);
       expect(Buffer.from(decodeLcLz(variant, packed).data).equals(Buffer.from(data))).toBe(true);
     }
+  });
+});
+
+describe('Nintendo-family copy searches', () => {
+  it('the suffix-array (absolute) and windowed (relative) searches find exactly what a brute-force search finds, with a source that gives it', () => {
+    const kinds: CopyKind[] = [
+      { transform: null, backward: false },
+      { transform: bitReversedByte, backward: false },
+      { transform: null, backward: true },
+    ];
+    const arbitrary = fc.record({
+      // Few symbols and repeats: long, overlapping and palindromic matches everywhere.
+      data: fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 250 }).map((values) => Uint8Array.from(values, (v, i) => (v === 3 && i > 0 ? 0x80 : v))),
+      window: fc.integer({ min: 1, max: 130 }),
+      cap: fc.integer({ min: 1, max: 300 }),
+    });
+    fc.assert(
+      fc.property(arbitrary, ({ data, window, cap }) => {
+        const relative = findLongestRelativeCopies(data, kinds, window, cap);
+        const absolute = findLongestAbsoluteCopies(data, kinds, cap);
+        const n = data.length;
+        const matchLength = (i: number, s: number, kind: CopyKind): number => {
+          let length = 0;
+          while (length < cap && i + length < n) {
+            const from = kind.backward ? s - length : s + length;
+            if (from < 0) break;
+            const v = data[from]!;
+            if ((kind.transform ? kind.transform[v]! : v) !== data[i + length]) break;
+            length++;
+          }
+          return length;
+        };
+        for (let i = 0; i < n; i++) {
+          let bestRelative = 0;
+          let bestAbsolute = 0;
+          for (let s = 0; s < i; s++) {
+            for (const kind of kinds) {
+              const length = matchLength(i, s, kind);
+              if (i - s <= window) bestRelative = Math.max(bestRelative, length);
+              bestAbsolute = Math.max(bestAbsolute, length);
+            }
+          }
+          expect(relative.length[i]).toBe(bestRelative);
+          expect(absolute.length[i]).toBe(bestAbsolute);
+          for (const [found, limit] of [[relative, window], [absolute, n]] as const) {
+            if (found.length[i] === 0) continue;
+            expect(i - found.source[i]!).toBeGreaterThan(0);
+            expect(i - found.source[i]!).toBeLessThanOrEqual(limit);
+            expect(matchLength(i, found.source[i]!, kinds[found.kind[i]!]!)).toBe(found.length[i]);
+          }
+        }
+      }),
+      { numRuns: 60, seed: 315 },
+    );
   });
 });
 

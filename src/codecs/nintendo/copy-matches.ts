@@ -220,7 +220,7 @@ export function findLongestAbsoluteCopies(data: Uint8Array, kinds: readonly Copy
  * `maximumLength` and the bytes left. `source` holds the source index. Forward kinds keep one
  * running length per distance (right to left, the source moves with the target); the backward
  * kind's source moves the other way, so its pairs (i, s) share i + s and are tracked per
- * diagonal, over a window wide enough that every length up to the cap is exact.
+ * diagonal (pairs entering the window are measured by comparison).
  */
 export function findLongestRelativeCopies(data: Uint8Array, kinds: readonly CopyKind[], window: number, maximumLength: number): CopyMatches {
   const n = data.length;
@@ -254,27 +254,37 @@ export function findLongestRelativeCopies(data: Uint8Array, kinds: readonly Copy
         }
       }
     } else {
-      // Pair (i, s) continues as (i+1, s−1): same diagonal t = i + s, distance grows by 2 per step.
-      const span = window + 2 * maximumLength;
+      // Pair (i, s) continues as (i+1, s−1): same diagonal t = i + s, distance 2 larger. An
+      // entry's distance shrinks by 2 per step to the left, so at each i the pairs at
+      // distances window−1 and window are new: those are measured by comparison, every other
+      // one follows from its diagonal in O(1). Exact up to the cap.
       const diagonal = new Int32Array(2 * n + 1);
       for (let i = n - 1; i >= 0; i--) {
         const ceiling = Math.min(maximumLength, n - i);
         const value = data[i]!;
-        const reach = Math.min(span, i);
+        const reach = Math.min(window, i);
         let best = length[i]!;
         let bestSource = -1;
         for (let d = 1; d <= reach; d++) {
           const s = i - d;
           const t = i + s;
-          const v = data[s]!;
-          const current = (transform === null ? v : transform[v]!) === value ? diagonal[t]! + 1 : 0;
-          diagonal[t] = current;
-          if (d <= window) {
-            const capped = Math.min(current, ceiling);
-            if (capped > best) {
-              best = capped;
-              bestSource = s;
+          let current: number;
+          if (d >= window - 1) {
+            current = 0;
+            while (current < maximumLength && current <= s && i + current < n) {
+              const v = data[s - current]!;
+              if ((transform === null ? v : transform[v]!) !== data[i + current]) break;
+              current++;
             }
+          } else {
+            const v = data[s]!;
+            current = (transform === null ? v : transform[v]!) === value ? Math.min(diagonal[t]! + 1, maximumLength) : 0;
+          }
+          diagonal[t] = current;
+          const capped = Math.min(current, ceiling);
+          if (capped > best) {
+            best = capped;
+            bestSource = s;
           }
         }
         if (bestSource >= 0) {
