@@ -635,6 +635,28 @@ export class BatchFailedError extends RomgfxError {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Nintendo-family codecs: src/codecs/nintendo/
+// ---------------------------------------------------------------------------------------------
+
+/** An encoder's stream would not fit the format's own size field (konami1: a 16-bit total size). */
+export class CodecPackedTooLargeError extends RomgfxError {
+  constructor(codec: string, size: number, maximum: number) {
+    super('ERR_CODEC_PACKED_TOO_LARGE', 'data', `${codec}: the compressed stream would be ${size} bytes; the format's size field holds at most ${maximum}`, {
+      codec,
+      size,
+      maximum,
+    });
+  }
+}
+
+/** gen1-pic encodes square pictures of 1-15 × 1-15 tiles (16 bytes of 2bpp each); the input is not one. */
+export class PicDimensionsError extends RomgfxError {
+  constructor(size: number) {
+    super('ERR_PIC_DIMENSIONS', 'data', `gen1-pic: ${size} bytes is not a square picture of N×N 2bpp tiles (N = 1-15, 16·N² bytes)`, { size });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Scanner: src/scan/
 // ---------------------------------------------------------------------------------------------
 

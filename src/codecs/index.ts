@@ -17,3 +17,17 @@ export { defaultGbaDecodeLimitInBytes, maximumGbaCompressInputSizeInBytes } from
 export { decodeLz4, decodeLz4Block, decodeLz4Frame, encodeLz4Block, encodeLz4Frame } from './lz4/lz4.js';
 export { xxhash32 } from './lz4/xxhash32.js';
 export { decodePb16, encodePb16 } from './pb16.js';
+export { decodeLcLz, probeLcLz } from './nintendo/lc-lz-decode.js';
+export { encodeLcLz, checkLcLzInput, lcLzLevels } from './nintendo/lc-lz-encode.js';
+export { maximumLcLzOutputSizeInBytes, maximumLcLz3InputSizeInBytes, type LcLzVariant } from './nintendo/lc-lz-common.js';
+export { lcLz1Codec, lcLz2Codec, lcLz3Codec, lcLz5Codec } from './nintendo/lc-lz.js';
+export {
+  decodeKonami1,
+  probeKonami1,
+  encodeKonami1,
+  konami1Codec,
+  defaultKonami1OutputLimitInBytes,
+  maximumKonami1InputSizeInBytes,
+  maximumKonami1PackedSizeInBytes,
+} from './nintendo/konami1.js';
+export { decodeGen1Pic, probeGen1Pic, encodeGen1Pic, gen1PicCodec, maximumPicSideInTiles } from './nintendo/gen1-pic.js';

@@ -10,10 +10,15 @@ import { gbaLz11Codec, gbaLz77Codec } from './gba/lz.js';
 import { gbaRleCodec } from './gba/rle.js';
 import { halCodec } from './hal/index.js';
 import { lz4Codec } from './lz4/lz4.js';
+import { lcLz1Codec, lcLz2Codec, lcLz3Codec, lcLz5Codec } from './nintendo/lc-lz.js';
+import { konami1Codec } from './nintendo/konami1.js';
+import { gen1PicCodec } from './nintendo/gen1-pic.js';
 import { pb16Codec } from './pb16.js';
 import type { Codec } from './types.js';
 
-const builtInCodecs: readonly Codec[] = [halCodec, gbaLz77Codec, gbaLz11Codec, gbaRleCodec, gbaHuffmanCodec, gbaDiffCodec, lz4Codec, pb16Codec];
+const builtInCodecs: readonly Codec[] = [halCodec, gbaLz77Codec, gbaLz11Codec, gbaRleCodec, gbaHuffmanCodec, gbaDiffCodec, lz4Codec, pb16Codec,
+  lcLz1Codec, lcLz2Codec, lcLz3Codec, lcLz5Codec,
+  konami1Codec, gen1PicCodec];
 const codecs: Codec[] = [...builtInCodecs];
 const byName = new Map(codecs.map((codec) => [codec.name, codec]));
 

@@ -191,6 +191,18 @@ function gbaHeader(type: number, random: Random): number[] {
   return [type, size & 0xff, (size >> 8) & 0xff, (size >> 16) & 0xff];
 }
 
+/** Gen-1 pictures (square, 1-7 tiles a side) of sparse blob-like pixels, encoded. */
+function gen1PicSeeds(random: Random): Uint8Array[] {
+  const seeds: Uint8Array[] = [];
+  for (let k = 0; k < 8; k++) {
+    const side = 1 + random.below(7);
+    const picture = new Uint8Array(side * side * 16);
+    for (let i = 0; i < picture.length; i++) picture[i] = random.below(3) === 0 ? random.below(256) : i > 1 ? picture[i - 2]! : 0;
+    seeds.push(getCodec('gen1-pic').compress(picture));
+  }
+  return seeds;
+}
+
 /** Targets for every decoder, seeded with streams of small varied inputs. */
 export function fuzzTargets(): FuzzTarget[] {
   const random = new Random(12345);
@@ -224,5 +236,13 @@ export function fuzzTargets(): FuzzTarget[] {
       repair: repairLz4Frame,
     },
     { codec: 'pb16', seeds: encodeAll('pb16', [{}]), limits: (r) => ({ outputSizeInBytes: r.below(160), maximumOutputSizeInBytes: 4096 }) },
+    ...(['lc-lz1', 'lc-lz2', 'lc-lz3', 'lc-lz5', 'konami1'] as const).map((codec) => ({
+      codec,
+      seeds: encodeAll(codec, [{ level: 'fast' }, { level: 'max' }]),
+      limits: smallLimit,
+      // konami1: a stated size within reach of the random body, so random commands get walked.
+      ...(codec === 'konami1' ? { randomPrefix: (r: Random) => [2 + r.below(64), r.below(8) === 0 ? r.below(256) : 0] } : {}),
+    })),
+    { codec: 'gen1-pic', seeds: gen1PicSeeds(random), limits: smallLimit, randomPrefix: (r) => [r.below(4) === 0 ? r.below(256) : 0x11 * (1 + r.below(7))] },
   ];
 }

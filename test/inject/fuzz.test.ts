@@ -13,7 +13,7 @@ import { injectIntoBytes } from '../../src/inject/plan.js';
 import { resolveSprites } from '../../src/inject/sprites.js';
 import { buildInjectFixture, noisyArt } from './fixtures.js';
 
-const codecs = ['none', 'hal', 'lz77', 'lz11', 'rle', 'huffman', 'diff', 'lz4', 'pb16'] as const;
+const codecs = ['none', 'hal', 'lz77', 'lz11', 'rle', 'huffman', 'diff', 'lz4', 'pb16', 'lc-lz1', 'lc-lz2', 'lc-lz3', 'lc-lz5', 'konami1', 'gen1-pic'] as const;
 const formats = ['snes4bpp', 'gb2bpp', 'gba4bpp', 'mode7', '1bpp'] as const;
 
 function typedOrNothing(fn: () => unknown): void {
