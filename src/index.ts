@@ -13,7 +13,7 @@ export { openRom, romFromBytes, Rom, type OpenRomOptions, type RomInfo, type Rom
 export { type Platform, platforms, platformNames, isPlatform } from './rom/platform.js';
 export { type FileOffset, type RomOffset, type BusAddress, fileOffset, romOffset, busAddress } from './rom/offsets.js';
 export { parseBusAddress, parseOffset, parseLocation, type Location } from './rom/address.js';
-export { mapFile, bufferSource, readFileBytes, mmapAvailable, maximumRomSizeInBytes, type ByteSource } from './rom/source.js';
+export { mapFile, bufferSource, readFileBytes, readRomFile, openFileSource, mmapAvailable, mappingGuardAvailable, defaultRomOpenMode, maximumRomSizeInBytes, type ByteSource, type RomOpenMode } from './rom/source.js';
 export { verifyChecksums, fixChecksumsInPlace, snesComputedChecksum, type ChecksumReport, type ChecksumPart } from './rom/checksum.js';
 export { snesBusToOffset, snesOffsetToBus, formatSnesAddress, snesHeaderCandidates, detectSnesHeader, type SnesHeader, type SnesMapping } from './rom/snes.js';
 export type { GbHeader } from './rom/gb.js';
@@ -157,6 +157,9 @@ export {
 
 // --- Injection (fit, relocate, repoint, verify) and batch extraction ----------------------
 export * from './inject/index.js';
+
+// The sprite-level editor API
+export * from './game/index.js';
 
 // --- Native (N-API kernels; TypeScript fallback) ----------------------------------------------
 export { nativeStatus, useNativeKernels, useTypescriptKernels, activeHalImplementation, type NativeStatus } from './native/index.js';
