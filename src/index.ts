@@ -161,6 +161,9 @@ export * from './inject/index.js';
 // The sprite-level editor API
 export * from './game/index.js';
 
+// Heavy work off the caller's thread, cancellable
+export { createPatchAsync, applyPatchAsync, closePatchJobs, type JobControl } from './jobs/patch-jobs.js';
+
 // --- Native (N-API kernels; TypeScript fallback) ----------------------------------------------
 export { nativeStatus, useNativeKernels, useTypescriptKernels, activeHalImplementation, type NativeStatus } from './native/index.js';
 
