@@ -14,3 +14,10 @@ export { defaultGbaDecodeLimitInBytes, maximumGbaCompressInputSizeInBytes } from
 export { decodeLz4, decodeLz4Block, decodeLz4Frame, encodeLz4Block, encodeLz4Frame } from './lz4/lz4.js';
 export { xxhash32 } from './lz4/xxhash32.js';
 export { decodePb16, encodePb16 } from './pb16.js';
+export { decodeNemesis, probeNemesis, defaultNemesisOutputLimitInBytes, maximumNemesisTileCount, nemesisTileSizeInBytes } from './sega/nemesis.js';
+export { compressNemesis } from './sega/nemesis-encode.js';
+export { decodeKosinski, probeKosinski, defaultKosinskiOutputLimitInBytes } from './sega/kosinski.js';
+export { compressKosinski, encodeKosinskiMax, encodeKosinskiAccurate } from './sega/kosinski-encode.js';
+export { decodeKosinskiModuled, probeKosinskiModuled, compressKosinskiModuled, kosinskiModuleSizeInBytes, maximumKosinskiModuledSizeInBytes } from './sega/kosinski-moduled.js';
+export { decodeEnigma, probeEnigma, defaultEnigmaOutputLimitInBytes, enigmaHeaderSizeInBytes } from './sega/enigma.js';
+export { compressEnigma } from './sega/enigma-encode.js';

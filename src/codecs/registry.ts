@@ -9,9 +9,18 @@ import { gbaRleCodec } from './gba/rle.js';
 import { halCodec } from './hal/index.js';
 import { lz4Codec } from './lz4/lz4.js';
 import { pb16Codec } from './pb16.js';
+import { enigmaCodec } from './sega/enigma.js';
+import { kosinskiCodec } from './sega/kosinski.js';
+import { kosinskiModuledCodec } from './sega/kosinski-moduled.js';
+import { nemesisCodec } from './sega/nemesis.js';
 import type { Codec } from './types.js';
 
-const builtInCodecs: readonly Codec[] = [halCodec, gbaLz77Codec, gbaLz11Codec, gbaRleCodec, gbaHuffmanCodec, gbaDiffCodec, lz4Codec, pb16Codec];
+const builtInCodecs: readonly Codec[] = [halCodec, gbaLz77Codec, gbaLz11Codec, gbaRleCodec, gbaHuffmanCodec, gbaDiffCodec, lz4Codec, pb16Codec,
+  nemesisCodec,
+  kosinskiCodec,
+  kosinskiModuledCodec,
+  enigmaCodec,
+];
 const codecs: Codec[] = [...builtInCodecs];
 const byName = new Map(codecs.map((codec) => [codec.name, codec]));
 
