@@ -51,64 +51,93 @@ function walkEnigma(bytes: Uint8Array, offset: number, limit: number, out: Growa
   }
   const valueMask = packetLength === 16 ? 0xffff : (1 << packetLength) - 1;
   const totalBits = end * 8;
-  let bit = (offset + enigmaHeaderSizeInBytes) * 8;
   let produced = 0;
   let buffer = out === null ? null : out.bytes;
 
-  // Up to 16 bits, MSB first, from a 24-bit window (zeros past the end; callers check `bit`).
-  const read = (count: number): number => {
-    const index = bit >>> 3;
-    const window =
-      index + 2 < end
-        ? (bytes[index]! << 16) | (bytes[index + 1]! << 8) | bytes[index + 2]!
-        : ((index < end ? bytes[index]! : 0) << 16) | ((index + 1 < end ? bytes[index + 1]! : 0) << 8);
-    const value = (window >>> (24 - (bit & 7) - count)) & ((1 << count) - 1);
-    bit += count;
-    return value;
-  };
-  const inlineValue = (): number => {
-    const flags = flagCount > 0 ? flagsByField[read(flagCount)]! : 0;
-    // The 68000 routine adds the flags to the packet; it equals OR for P <= 11.
-    return (flags + (read(packetLength) & valueMask)) & 0xffff;
-  };
-
+  // Bits come from a 32-bit accumulator refilled a byte at a time (zeros past the end); the
+  // position check after each entry and inline value catches a stream that needed them.
+  let accumulator = 0;
+  let available = 0;
+  let next = offset + enigmaHeaderSizeInBytes;
+  const flagShift = packetLength;
   for (;;) {
-    const entryOffset = bit >>> 3;
-    const top = read(2);
+    const entryOffset = next - (available >>> 3);
+    if (available < 7) {
+      accumulator = (accumulator << 8) | (next < end ? bytes[next]! : 0);
+      next++;
+      available += 8;
+    }
+    // Entry header: 2 bits (00 INC, 01 COM) or 3 bits (100..111), then a 4-bit count.
     let kind: number;
-    if (top < 2) kind = top;
-    else kind = 2 + (((top & 1) << 1) | read(1));
-    const count = read(4) + 1;
-    if (bit > totalBits) return fail(walkTruncated, end, 'input ends before the terminator');
+    const top = (accumulator >>> (available - 2)) & 3;
+    if (top < 2) {
+      kind = top;
+      available -= 2;
+    } else {
+      kind = 2 + ((accumulator >>> (available - 3)) & 3);
+      available -= 3;
+    }
+    if (available < 4) {
+      accumulator = (accumulator << 8) | (next < end ? bytes[next]! : 0);
+      next++;
+      available += 8;
+    }
+    const count = ((accumulator >>> (available - 4)) & 15) + 1;
+    available -= 4;
+    if (next * 8 - available > totalBits) return fail(walkTruncated, end, 'input ends before the terminator');
     if (kind === 5 && count === 16) break;
     if (produced + count * 2 > limit) return fail(walkOutputLimit, entryOffset, 'output over the limit', produced + count * 2, limit);
-    let word = 0;
-    let step = 0;
-    if (kind === 0) {
-      word = increment;
-      step = 1;
-      increment = (increment + count) & 0xffff;
-    } else if (kind === 1) {
-      word = common;
-    } else if (kind < 5) {
-      word = inlineValue();
-      step = kind === 2 ? 0 : kind === 3 ? 1 : -1;
-      if (bit > totalBits) return fail(walkTruncated, end, 'input ends inside an inline value');
-    }
     if (buffer !== null && produced + count * 2 > buffer.length) buffer = out!.ensure(produced + count * 2);
-    for (let k = 0; k < count; k++) {
-      if (kind === 5) {
-        word = inlineValue();
-        if (bit > totalBits) return fail(walkTruncated, end, 'input ends inside a literal group');
-      }
+    if (kind < 2) {
+      let word = kind === 0 ? increment : common;
+      const step = kind === 0 ? 1 : 0;
+      if (kind === 0) increment = (increment + count) & 0xffff;
       if (buffer !== null) {
+        for (let k = 0; k < count; k++) {
+          buffer[produced + 2 * k] = word >>> 8;
+          buffer[produced + 2 * k + 1] = word & 0xff;
+          word = (word + step) & 0xffff;
+        }
+      }
+      produced += count * 2;
+      continue;
+    }
+    const values = kind === 5 ? count : 1;
+    let word = 0;
+    const step = kind === 2 ? 0 : kind === 3 ? 1 : -1;
+    for (let v = 0; v < values; v++) {
+      // An inline value: the masked flag bits, then P low bits (at most 21 bits in all).
+      while (available <= 24) {
+        accumulator = (accumulator << 8) | (next < end ? bytes[next]! : 0);
+        next++;
+        available += 8;
+      }
+      const width = flagCount + packetLength;
+      const field = (accumulator >>> (available - width)) & (width === 32 ? 0xffffffff : (1 << width) - 1);
+      available -= width;
+      // The 68000 routine adds the flags to the packet; it equals OR for P <= 11.
+      word = (flagsByField[field >>> flagShift]! + (field & valueMask)) & 0xffff;
+      if (next * 8 - available > totalBits) return fail(walkTruncated, end, kind === 5 ? 'input ends inside a literal group' : 'input ends inside an inline value');
+      if (kind === 5 && buffer !== null) {
         buffer[produced] = word >>> 8;
         buffer[produced + 1] = word & 0xff;
+        produced += 2;
       }
-      produced += 2;
-      if (kind !== 5) word = (word + step) & 0xffff;
     }
+    if (kind === 5) {
+      if (buffer === null) produced += count * 2;
+      continue;
+    }
+    if (buffer !== null) {
+      for (let k = 0; k < count; k++) {
+        buffer[produced + 2 * k] = word >>> 8;
+        buffer[produced + 2 * k + 1] = word & 0xff;
+        word = (word + step) & 0xffff;
+      }
+    }
+    produced += count * 2;
   }
+  const bit = next * 8 - available;
   // Zero bits to a byte, then a byte to an even length: the 68000 routine leaves its pointer
   // on the next word (§4.3). A missing pad byte at the very end of the input is not required.
   let used = ((bit + 7) >>> 3) - offset;

@@ -108,8 +108,10 @@ export function walkKosinski(bytes: Uint8Array, offset: number, limit: number, o
     if (buffer !== null) {
       const at = outStart + produced;
       if (at + length > buffer.length) buffer = out!.ensure(at + length);
-      // Byte at a time: an overlapping copy repeats its pattern.
-      for (let k = 0; k < length; k++) buffer[at + k] = buffer[at + k - distance]!;
+      // A copy that does not overlap what it writes moves as a block; an overlapping one goes
+      // byte by byte, so it repeats its pattern.
+      if (distance >= length && length > 16) buffer.copyWithin(at, at - distance, at - distance + length);
+      else for (let k = 0; k < length; k++) buffer[at + k] = buffer[at + k - distance]!;
     }
     produced += length;
   }

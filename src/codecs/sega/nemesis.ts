@@ -30,6 +30,10 @@ const escapePeekStart = 0xfc;
 const codeLengthByPeek = new Uint8Array(256);
 const symbolByPeek = new Uint8Array(256);
 
+/** `v` repeated `r` times as a right-aligned nybble pattern, at index v * 9 + r (r = 0..8). */
+const nybbleRuns = new Uint32Array(16 * 9);
+for (let v = 0; v < 16; v++) for (let r = 1; r <= 8; r++) nybbleRuns[v * 9 + r] = ((nybbleRuns[v * 9 + r - 1]! << 4) | v) >>> 0;
+
 let walkEnd = 0;
 let walkSize = 0;
 
@@ -81,46 +85,52 @@ function walkNemesis(bytes: Uint8Array, offset: number, limit: number, allocate:
 
   const out = allocate ? new Uint8Array(size) : null;
   const totalNybbles = size * 2;
-  const totalBits = end * 8;
-  let bit = p * 8;
+  // Bits are taken from a 32-bit accumulator refilled a byte at a time (zeros past the end;
+  // the position check after each code catches a stream that needed them).
+  let accumulator = 0;
+  let available = 0;
+  let next = p;
   let produced = 0;
   let row = 0;
+  let rowNybbles = 0;
   let previousRow = 0;
   let outPos = 0;
   while (produced < totalNybbles) {
-    const index = bit >>> 3;
-    const window =
-      index + 2 < end
-        ? (bytes[index]! << 16) | (bytes[index + 1]! << 8) | bytes[index + 2]!
-        : ((index < end ? bytes[index]! : 0) << 16) | ((index + 1 < end ? bytes[index + 1]! : 0) << 8);
-    const shift = bit & 7;
-    const peek = (window >>> (16 - shift)) & 0xff;
+    while (available <= 24) {
+      accumulator = (accumulator << 8) | (next < end ? bytes[next]! : 0);
+      next++;
+      available += 8;
+    }
+    const peek = (accumulator >>> (available - 8)) & 0xff;
     let runLength: number;
     let value: number;
     if (peek >= escapePeekStart) {
-      const inline = (window >>> (11 - shift)) & 0x1fff;
+      const inline = (accumulator >>> (available - 13)) & 0x1fff;
       runLength = ((inline >>> 4) & 7) + 1;
       value = inline & 0x0f;
-      bit += 13;
+      available -= 13;
     } else {
       const length = codeLengthByPeek[peek]!;
-      if (length === 0) return fail(walkCorrupt, index, 'invalid code: no table code matches the next 8 bits');
+      if (length === 0) return fail(walkCorrupt, next - ((available + 7) >>> 3), 'invalid code: no table code matches the next 8 bits');
       const symbol = symbolByPeek[peek]!;
       runLength = (symbol >>> 4) + 1;
       value = symbol & 0x0f;
-      bit += length;
+      available -= length;
     }
-    if (bit > totalBits) return fail(walkTruncated, end, `bitstream ends after ${produced} of ${totalNybbles} nybbles`);
-    if (produced + runLength > totalNybbles) return fail(walkCorrupt, index, `run of ${runLength} overruns the declared size (${totalNybbles - produced} nybbles left)`);
-    if (out === null) {
-      produced += runLength;
-      continue;
-    }
-    for (let k = 0; k < runLength; k++) {
-      row = (row << 4) | value;
-      if ((++produced & 7) === 0) {
+    if (next * 8 - available > end * 8) return fail(walkTruncated, end, `bitstream ends after ${produced} of ${totalNybbles} nybbles`);
+    if (produced + runLength > totalNybbles) return fail(walkCorrupt, next - ((available + 7) >>> 3), `run of ${runLength} overruns the declared size (${totalNybbles - produced} nybbles left)`);
+    produced += runLength;
+    if (out === null) continue;
+    // The run fills the current row (a longword of 8 nybbles) and may spill into the next.
+    let left = runLength;
+    while (left > 0) {
+      const take = Math.min(left, 8 - rowNybbles);
+      row = take === 8 ? nybbleRuns[value * 9 + 8]! : ((row << (take * 4)) | nybbleRuns[value * 9 + take]!) >>> 0;
+      rowNybbles += take;
+      left -= take;
+      if (rowNybbles === 8) {
         // XOR mode (§1.6): each row is XORed with the previous output row, across tiles.
-        if (xorMode) row ^= previousRow;
+        if (xorMode) row = (row ^ previousRow) >>> 0;
         out[outPos] = row >>> 24;
         out[outPos + 1] = (row >>> 16) & 0xff;
         out[outPos + 2] = (row >>> 8) & 0xff;
@@ -128,9 +138,11 @@ function walkNemesis(bytes: Uint8Array, offset: number, limit: number, allocate:
         outPos += 4;
         previousRow = row;
         row = 0;
+        rowNybbles = 0;
       }
     }
   }
+  const bit = next * 8 - available;
   walkEnd = (bit + 7) >>> 3;
   walkSize = size;
   return out;
