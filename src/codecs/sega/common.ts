@@ -41,8 +41,9 @@ export function outputLimitInBytes(limits: { maximumOutputSizeInBytes?: number }
 }
 
 /**
- * A growable output for formats that do not store their size (Kosinski, Enigma): starts small,
- * doubles, never past `limit` (the walker checks the limit before writing).
+ * An output buffer for the walkers. Decoders size it exactly from a first, output-free walk
+ * (the walk is a small fraction of a decode, and one exact allocation beats growing and
+ * trimming); it still grows, doubling up to the limit, if a caller gives it less.
  */
 export class GrowableOutput {
   /** The buffer; valid bytes are `[0, length)` of the walker's position. */
@@ -50,12 +51,12 @@ export class GrowableOutput {
   readonly #capacityLimitInBytes: number;
   constructor(initialSizeInBytes: number, limitInBytes: number) {
     this.#capacityLimitInBytes = limitInBytes;
-    this.bytes = new Uint8Array(Math.max(16, Math.min(initialSizeInBytes, limitInBytes)));
+    this.bytes = new Uint8Array(Math.max(0, Math.min(initialSizeInBytes, limitInBytes)));
   }
   /** Makes room for `size` bytes in total (size is already checked against the limit). */
   ensure(size: number): Uint8Array {
     if (size > this.bytes.length) {
-      const next = Math.max(size, Math.min(this.#capacityLimitInBytes, this.bytes.length * 2));
+      const next = Math.max(size, Math.min(this.#capacityLimitInBytes, Math.max(64, this.bytes.length * 2)));
       const grown = new Uint8Array(next);
       grown.set(this.bytes);
       this.bytes = grown;

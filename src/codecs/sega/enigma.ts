@@ -160,9 +160,11 @@ function enigmaLimit(limits: DecodeLimits | undefined): number {
 export function decodeEnigma(bytes: Uint8Array, offset = 0, limits?: DecodeLimits): DecodeResult {
   checkStart(bytes, offset);
   const limit = enigmaLimit(limits);
-  const out = new GrowableOutput((bytes.length - offset) * 8, limit);
+  // A first walk validates and sizes the output; the second fills an exact buffer.
+  if (!walkEnigma(bytes, offset, limit, null)) throwWalkFailure('enigma');
+  const out = new GrowableOutput(walkSize, limit);
   if (!walkEnigma(bytes, offset, limit, out)) throwWalkFailure('enigma');
-  return { data: out.bytes.slice(0, walkSize), packedLength: walkEnd - offset };
+  return { data: out.bytes, packedLength: walkEnd - offset };
 }
 
 /** Validates the Enigma stream at `offset` without building output; null when invalid. */

@@ -59,7 +59,7 @@ export function decodeKosinskiModuled(bytes: Uint8Array, offset = 0, limits?: De
   // The header bounds the output: the buffer is allocated once, after the limit check.
   const out = new GrowableOutput(Math.min(declared === segaMisreadSize ? segaMisreadAs : declared, limit), limit);
   if (!walkKosinskiModuled(bytes, offset, limit, out)) throwWalkFailure('kosinski-moduled');
-  return { data: out.bytes.slice(0, walkSize), packedLength: walkEnd - offset };
+  return { data: out.bytes.length === walkSize ? out.bytes : out.bytes.slice(0, walkSize), packedLength: walkEnd - offset };
 }
 
 /** Validates the Kosinski Moduled stream at `offset` without building output; null when invalid. */

@@ -127,10 +127,11 @@ export function walkKosinski(bytes: Uint8Array, offset: number, limit: number, o
 export function decodeKosinski(bytes: Uint8Array, offset = 0, limits?: DecodeLimits): DecodeResult {
   checkStart(bytes, offset);
   const limit = outputLimitInBytes(limits, defaultKosinskiOutputLimitInBytes);
-  // Typical ratios are 2–10x; the buffer doubles from there up to the limit.
-  const out = new GrowableOutput((bytes.length - offset) * 4, limit);
+  // A first walk validates and sizes the output; the second fills an exact buffer.
+  if (!walkKosinski(bytes, offset, limit, null, 0)) throwWalkFailure('kosinski');
+  const out = new GrowableOutput(kosinskiWalkResult.size, limit);
   if (!walkKosinski(bytes, offset, limit, out, 0)) throwWalkFailure('kosinski');
-  return { data: out.bytes.slice(0, kosinskiWalkResult.size), packedLength: kosinskiWalkResult.end - offset };
+  return { data: out.bytes, packedLength: kosinskiWalkResult.end - offset };
 }
 
 /** Validates the Kosinski stream at `offset` without building output; null when invalid. */
