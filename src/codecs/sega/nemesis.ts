@@ -121,26 +121,25 @@ function walkNemesis(bytes: Uint8Array, offset: number, limit: number, allocate:
     if (produced + runLength > totalNybbles) return fail(walkCorrupt, next - ((available + 7) >>> 3), `run of ${runLength} overruns the declared size (${totalNybbles - produced} nybbles left)`);
     produced += runLength;
     if (out === null) continue;
-    // The run fills the current row (a longword of 8 nybbles) and may spill into the next.
-    let left = runLength;
-    while (left > 0) {
-      const take = Math.min(left, 8 - rowNybbles);
-      row = take === 8 ? nybbleRuns[value * 9 + 8]! : ((row << (take * 4)) | nybbleRuns[value * 9 + take]!) >>> 0;
-      rowNybbles += take;
-      left -= take;
-      if (rowNybbles === 8) {
-        // XOR mode (§1.6): each row is XORed with the previous output row, across tiles.
-        if (xorMode) row = (row ^ previousRow) >>> 0;
-        out[outPos] = row >>> 24;
-        out[outPos + 1] = (row >>> 16) & 0xff;
-        out[outPos + 2] = (row >>> 8) & 0xff;
-        out[outPos + 3] = row & 0xff;
-        outPos += 4;
-        previousRow = row;
-        row = 0;
-        rowNybbles = 0;
-      }
+    // A run (at most 8) either stays inside the current row (a longword of 8 nybbles) or
+    // completes it and leaves the rest (at most 7) at the start of the next.
+    const room = 8 - rowNybbles;
+    if (runLength < room) {
+      row = ((row << (runLength * 4)) | nybbleRuns[value * 9 + runLength]!) >>> 0;
+      rowNybbles += runLength;
+      continue;
     }
+    row = room === 8 ? nybbleRuns[value * 9 + 8]! : ((row << (room * 4)) | nybbleRuns[value * 9 + room]!) >>> 0;
+    // XOR mode (§1.6): each row is XORed with the previous output row, across tiles.
+    if (xorMode) row = (row ^ previousRow) >>> 0;
+    out[outPos] = row >>> 24;
+    out[outPos + 1] = (row >>> 16) & 0xff;
+    out[outPos + 2] = (row >>> 8) & 0xff;
+    out[outPos + 3] = row & 0xff;
+    outPos += 4;
+    previousRow = row;
+    rowNybbles = runLength - room;
+    row = nybbleRuns[value * 9 + rowNybbles]!;
   }
   const bit = next * 8 - available;
   walkEnd = (bit + 7) >>> 3;
