@@ -114,6 +114,7 @@ export class MsbBitWriter {
   result(): Uint8Array {
     return this.#bytes.slice(0, this.#length);
   }
+  /** Whole bytes written so far. */
   get lengthInBytes(): number {
     return this.#length;
   }

@@ -48,10 +48,12 @@ export class KosinskiWriter {
       this.#bitCount = 0;
     }
   }
+  /** One operand byte, after the control bits of its command. */
   byte(value: number): void {
     this.#room(1);
     this.#bytes[this.#length++] = value;
   }
+  /** A literal: control bit 1, then the byte. */
   literal(value: number): void {
     this.bit(1);
     this.byte(value);
