@@ -25,10 +25,11 @@ export const defaultNemesisOutputLimitInBytes = 0x800 * nemesisTileSizeInBytes;
 /** The 8-bit peek values from 0xFC up start with `111111`: the inline-run escape (§1.4). */
 const escapePeekStart = 0xfc;
 
-// Decode tables indexed by the next 8 stream bits (§1.3): the code's length (0 = no code) and
-// its symbol (run length − 1 in bits 6..4, nybble in bits 3..0). Module scratch, rebuilt per walk.
-const codeLengthByPeek = new Uint8Array(256);
-const symbolByPeek = new Uint8Array(256);
+// Decode tables indexed by the next 8 stream bits (§1.3), module scratch rebuilt per walk: the
+// code's length (0 = no code) in bits 3..0 and its run length in bits 7..4, and the run as a
+// right-aligned nybble pattern (its nybble repeated run-length times).
+const codeByPeek = new Uint8Array(256);
+const runPatternByPeek = new Uint32Array(256);
 
 /** `v` repeated `r` times as a right-aligned nybble pattern, at index v * 9 + r (r = 0..8). */
 const nybbleRuns = new Uint32Array(16 * 9);
@@ -46,7 +47,7 @@ function walkNemesis(bytes: Uint8Array, offset: number, limit: number, allocate:
   const size = (header & 0x7fff) * nemesisTileSizeInBytes;
   if (size > limit) return fail(walkOutputLimit, offset, 'tile count over the limit', size, limit);
 
-  codeLengthByPeek.fill(0);
+  codeByPeek.fill(0);
   let p = offset + 2;
   // A code entry before any nybble-select byte means nybble 0, as both reference decoders do.
   let nybble = 0;
@@ -72,13 +73,13 @@ function walkNemesis(bytes: Uint8Array, offset: number, limit: number, allocate:
     // Hardware tests the escape before the table, so a code in 111111xx (or an all-ones prefix
     // of it) could never be read the same way by every decoder: refused (§1.4).
     if (first + span > escapePeekStart) return fail(walkCorrupt, p, `bad code table entry: code ${code}/${length} collides with the 111111 escape`);
-    const symbol = (b & 0x70) | nybble;
+    const runLength = ((b >>> 4) & 7) + 1;
     for (let i = first; i < first + span; i++) {
-      const existing = codeLengthByPeek[i]!;
+      const existing = codeByPeek[i]! & 0x0f;
       // Same length overlapping means the same code: an exact repeat, last entry wins (§1.8).
       if (existing !== 0 && existing !== length) return fail(walkCorrupt, p, `bad code table entry: code ${code}/${length} is not prefix-free with an earlier code`);
-      codeLengthByPeek[i] = length;
-      symbolByPeek[i] = symbol;
+      codeByPeek[i] = (runLength << 4) | length;
+      runPatternByPeek[i] = nybbleRuns[nybble * 9 + runLength]!;
     }
     p += 2;
   }
@@ -103,19 +104,18 @@ function walkNemesis(bytes: Uint8Array, offset: number, limit: number, allocate:
     }
     const peek = (accumulator >>> (available - 8)) & 0xff;
     let runLength: number;
-    let value: number;
+    let pattern: number;
     if (peek >= escapePeekStart) {
       const inline = (accumulator >>> (available - 13)) & 0x1fff;
       runLength = ((inline >>> 4) & 7) + 1;
-      value = inline & 0x0f;
+      pattern = nybbleRuns[(inline & 0x0f) * 9 + runLength]!;
       available -= 13;
     } else {
-      const length = codeLengthByPeek[peek]!;
-      if (length === 0) return fail(walkCorrupt, next - ((available + 7) >>> 3), 'invalid code: no table code matches the next 8 bits');
-      const symbol = symbolByPeek[peek]!;
-      runLength = (symbol >>> 4) + 1;
-      value = symbol & 0x0f;
-      available -= length;
+      const entry = codeByPeek[peek]!;
+      if (entry === 0) return fail(walkCorrupt, next - ((available + 7) >>> 3), 'invalid code: no table code matches the next 8 bits');
+      runLength = entry >>> 4;
+      pattern = runPatternByPeek[peek]!;
+      available -= entry & 0x0f;
     }
     if (next * 8 - available > end * 8) return fail(walkTruncated, end, `bitstream ends after ${produced} of ${totalNybbles} nybbles`);
     if (produced + runLength > totalNybbles) return fail(walkCorrupt, next - ((available + 7) >>> 3), `run of ${runLength} overruns the declared size (${totalNybbles - produced} nybbles left)`);
@@ -123,13 +123,14 @@ function walkNemesis(bytes: Uint8Array, offset: number, limit: number, allocate:
     if (out === null) continue;
     // A run (at most 8) either stays inside the current row (a longword of 8 nybbles) or
     // completes it and leaves the rest (at most 7) at the start of the next.
+    // A run's nybbles are all equal, so any k of them are the pattern's low 4k bits.
     const room = 8 - rowNybbles;
     if (runLength < room) {
-      row = ((row << (runLength * 4)) | nybbleRuns[value * 9 + runLength]!) >>> 0;
+      row = ((row << (runLength * 4)) | pattern) >>> 0;
       rowNybbles += runLength;
       continue;
     }
-    row = room === 8 ? nybbleRuns[value * 9 + 8]! : ((row << (room * 4)) | nybbleRuns[value * 9 + room]!) >>> 0;
+    row = room === 8 ? pattern : ((row << (room * 4)) | (pattern & ((1 << (room * 4)) - 1))) >>> 0;
     // XOR mode (§1.6): each row is XORed with the previous output row, across tiles.
     if (xorMode) row = (row ^ previousRow) >>> 0;
     out[outPos] = row >>> 24;
@@ -139,7 +140,7 @@ function walkNemesis(bytes: Uint8Array, offset: number, limit: number, allocate:
     outPos += 4;
     previousRow = row;
     rowNybbles = runLength - room;
-    row = nybbleRuns[value * 9 + rowNybbles]!;
+    row = rowNybbles === 0 ? 0 : pattern & ((1 << (rowNybbles * 4)) - 1);
   }
   const bit = next * 8 - available;
   walkEnd = (bit + 7) >>> 3;
