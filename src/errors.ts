@@ -657,6 +657,20 @@ export class PicDimensionsError extends RomgfxError {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Sega codecs (Nemesis, Kosinski, Kosinski Moduled, Enigma): src/codecs/sega/
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Data handed to a Sega compressor has a size its format cannot describe: Nemesis holds whole
+ * 32-byte tiles, Enigma whole 16-bit words, and a Kosinski Moduled header cannot say 0xA000.
+ */
+export class CodecInputSizeError extends RomgfxError {
+  constructor(codec: string, size: number, rule: string) {
+    super('ERR_CODEC_INPUT_SIZE', 'data', `${codec}: input is ${size} bytes; ${rule}`, { codec, size, rule });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Scanner: src/scan/
 // ---------------------------------------------------------------------------------------------
 

@@ -31,3 +31,10 @@ export {
   maximumKonami1PackedSizeInBytes,
 } from './nintendo/konami1.js';
 export { decodeGen1Pic, probeGen1Pic, encodeGen1Pic, gen1PicCodec, maximumPicSideInTiles } from './nintendo/gen1-pic.js';
+export { decodeNemesis, probeNemesis, defaultNemesisOutputLimitInBytes, maximumNemesisTileCount, nemesisTileSizeInBytes } from './sega/nemesis.js';
+export { compressNemesis } from './sega/nemesis-encode.js';
+export { decodeKosinski, probeKosinski, defaultKosinskiOutputLimitInBytes } from './sega/kosinski.js';
+export { compressKosinski, encodeKosinskiMax, encodeKosinskiAccurate } from './sega/kosinski-encode.js';
+export { decodeKosinskiModuled, probeKosinskiModuled, compressKosinskiModuled, kosinskiModuleSizeInBytes, maximumKosinskiModuledSizeInBytes } from './sega/kosinski-moduled.js';
+export { decodeEnigma, probeEnigma, defaultEnigmaOutputLimitInBytes, enigmaHeaderSizeInBytes } from './sega/enigma.js';
+export { compressEnigma } from './sega/enigma-encode.js';

@@ -14,11 +14,19 @@ import { lcLz1Codec, lcLz2Codec, lcLz3Codec, lcLz5Codec } from './nintendo/lc-lz
 import { konami1Codec } from './nintendo/konami1.js';
 import { gen1PicCodec } from './nintendo/gen1-pic.js';
 import { pb16Codec } from './pb16.js';
+import { enigmaCodec } from './sega/enigma.js';
+import { kosinskiCodec } from './sega/kosinski.js';
+import { kosinskiModuledCodec } from './sega/kosinski-moduled.js';
+import { nemesisCodec } from './sega/nemesis.js';
 import type { Codec } from './types.js';
 
-const builtInCodecs: readonly Codec[] = [halCodec, gbaLz77Codec, gbaLz11Codec, gbaRleCodec, gbaHuffmanCodec, gbaDiffCodec, lz4Codec, pb16Codec,
-  lcLz1Codec, lcLz2Codec, lcLz3Codec, lcLz5Codec,
-  konami1Codec, gen1PicCodec];
+const builtInCodecs: readonly Codec[] = [
+  halCodec, gbaLz77Codec, gbaLz11Codec, gbaRleCodec, gbaHuffmanCodec, gbaDiffCodec, lz4Codec, pb16Codec,
+  // Nintendo family
+  lcLz1Codec, lcLz2Codec, lcLz3Codec, lcLz5Codec, konami1Codec, gen1PicCodec,
+  // Sega family
+  nemesisCodec, kosinskiCodec, kosinskiModuledCodec, enigmaCodec,
+];
 const codecs: Codec[] = [...builtInCodecs];
 const byName = new Map(codecs.map((codec) => [codec.name, codec]));
 

@@ -186,6 +186,13 @@ function record(stats: FuzzStats, codec: string, input: Uint8Array, what: string
   if (stats.failures.length < 5) stats.failures.push(`${codec}: ${what} (input ${Buffer.from(input).toString('hex').slice(0, 200)})`);
 }
 
+/** `bytes` zero-padded to a multiple of `unit` bytes. */
+function padTo(bytes: Uint8Array, unit: number): Uint8Array {
+  const out = new Uint8Array(Math.ceil(bytes.length / unit) * unit);
+  out.set(bytes);
+  return out;
+}
+
 function gbaHeader(type: number, random: Random): number[] {
   const size = random.below(2) ? random.below(256) : random.next() & 0xffffff;
   return [type, size & 0xff, (size >> 8) & 0xff, (size >> 16) & 0xff];
@@ -244,5 +251,26 @@ export function fuzzTargets(): FuzzTarget[] {
       ...(codec === 'konami1' ? { randomPrefix: (r: Random) => [2 + r.below(64), r.below(8) === 0 ? r.below(256) : 0] } : {}),
     })),
     { codec: 'gen1-pic', seeds: gen1PicSeeds(random), limits: smallLimit, randomPrefix: (r) => [r.below(4) === 0 ? r.below(256) : 0x11 * (1 + r.below(7))] },
+    // Sega: Nemesis holds whole 32-byte tiles and Enigma whole words, so seeds are padded to fit;
+    // random inputs get a small tile count / module size / sane P and M so they reach the streams.
+    {
+      codec: 'nemesis',
+      seeds: plain.flatMap((bytes) => ['max', 'accurate'].map((level) => getCodec('nemesis').compress(padTo(bytes, 32), { level }))),
+      limits: smallLimit,
+      randomPrefix: (r) => [r.below(2) ? 0x80 : 0, r.below(4)],
+    },
+    { codec: 'kosinski', seeds: encodeAll('kosinski', [{ level: 'max' }, { level: 'accurate' }]), limits: smallLimit },
+    {
+      codec: 'kosinski-moduled',
+      seeds: [...encodeAll('kosinski-moduled', [{ level: 'max' }, { level: 'accurate' }]), getCodec('kosinski-moduled').compress(new Uint8Array(0x1001).map((_, i) => (i * 7) >> 4), { level: 'max' })],
+      limits: (r) => (r.below(4) === 0 ? { maximumOutputSizeInBytes: r.below(200) } : { maximumOutputSizeInBytes: 0x2000 }),
+      randomPrefix: (r) => [0, r.below(256)],
+    },
+    {
+      codec: 'enigma',
+      seeds: plain.map((bytes) => getCodec('enigma').compress(padTo(bytes, 2))),
+      limits: (r) => (r.below(2) ? { outputSizeInBytes: r.below(300) } : { maximumOutputSizeInBytes: 4096 }),
+      randomPrefix: (r) => [1 + r.below(16), r.below(32), r.below(256), r.below(256), r.below(256), r.below(256)],
+    },
   ];
 }

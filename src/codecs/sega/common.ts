@@ -1,0 +1,127 @@
+/**
+ * Shared by the Sega decoders (sega.md §1–§4): each format has one walker that both decodes
+ * (output buffer given) and validates for `probe` (no output). A walker reports failure through
+ * the module-level `walkFailure` record instead of throwing, so a scanner probing every offset
+ * pays for no exception; `decompress` turns the record into a typed error.
+ */
+import { CodecOutputLimitError, CodecStreamCorruptError, CodecStreamTruncatedError, InvalidArgumentError } from '../../errors.js';
+
+/** The stream ends before it is complete. */
+export const walkTruncated = 1;
+/** The stream holds a value the format does not allow. */
+export const walkCorrupt = 2;
+/** The stream would produce more output than the caller's limit. */
+export const walkOutputLimit = 3;
+
+/** Why the last walk failed: kind, stream offset and what was wrong (set only on failure). */
+export const walkFailure = { kind: 0, offset: 0, what: '', size: 0, limit: 0 };
+
+/** Records a failure and returns false, so a walker can `return fail(...)`. */
+export function fail(kind: number, offset: number, what: string, size = 0, limit = 0): false {
+  walkFailure.kind = kind;
+  walkFailure.offset = offset;
+  walkFailure.what = what;
+  walkFailure.size = size;
+  walkFailure.limit = limit;
+  return false;
+}
+
+/** Throws the typed error for the failure the last walk recorded. */
+export function throwWalkFailure(codec: string): never {
+  const { kind, offset, what, size, limit } = walkFailure;
+  if (kind === walkTruncated) throw new CodecStreamTruncatedError(codec, offset, what);
+  if (kind === walkOutputLimit) throw new CodecOutputLimitError(codec, offset, size, limit);
+  throw new CodecStreamCorruptError(codec, offset, what);
+}
+
+/** The caller's output limit in bytes, or `fallback` (the format's documented default). */
+export function outputLimitInBytes(limits: { maximumOutputSizeInBytes?: number } | undefined, fallback: number): number {
+  const requested = limits?.maximumOutputSizeInBytes;
+  return requested === undefined || !Number.isFinite(requested) || requested < 0 ? fallback : Math.floor(requested);
+}
+
+/**
+ * An output buffer for the walkers. Decoders size it exactly from a first, output-free walk
+ * (the walk is a small fraction of a decode, and one exact allocation beats growing and
+ * trimming); it still grows, doubling up to the limit, if a caller gives it less.
+ */
+export class GrowableOutput {
+  /** The buffer; valid bytes are `[0, length)` of the walker's position. */
+  bytes: Uint8Array;
+  readonly #capacityLimitInBytes: number;
+  constructor(initialSizeInBytes: number, limitInBytes: number) {
+    this.#capacityLimitInBytes = limitInBytes;
+    this.bytes = new Uint8Array(Math.max(0, Math.min(initialSizeInBytes, limitInBytes)));
+  }
+  /** Makes room for `size` bytes in total (size is already checked against the limit). */
+  ensure(size: number): Uint8Array {
+    if (size > this.bytes.length) {
+      const next = Math.max(size, Math.min(this.#capacityLimitInBytes, Math.max(64, this.bytes.length * 2)));
+      const grown = new Uint8Array(next);
+      grown.set(this.bytes);
+      this.bytes = grown;
+    }
+    return this.bytes;
+  }
+}
+
+/** True when `offset` is a whole number inside (or at the end of) the input. */
+export function isValidStart(bytes: Uint8Array, offset: number): boolean {
+  return Number.isSafeInteger(offset) && offset >= 0 && offset <= bytes.length;
+}
+
+/** Refuses a start offset outside the input (a caller error, not bad data). */
+export function checkStart(bytes: Uint8Array, offset: number): void {
+  if (!isValidStart(bytes, offset)) throw new InvalidArgumentError(`offset ${offset} is outside the ${bytes.length}-byte input`, { offset, size: bytes.length });
+}
+
+/** An MSB-first bit writer over a growing byte buffer (Nemesis and Enigma bitstreams). */
+export class MsbBitWriter {
+  #bytes: Uint8Array;
+  #length = 0;
+  #accumulator = 0;
+  #pendingBits = 0;
+  constructor(initialSizeInBytes: number) {
+    this.#bytes = new Uint8Array(Math.max(16, initialSizeInBytes));
+  }
+  /** Appends a whole byte; only valid while no bits are pending (table bytes before the bitstream). */
+  byte(value: number): void {
+    this.#room(1);
+    this.#bytes[this.#length++] = value & 0xff;
+  }
+  /** Appends the low `count` (0..24) bits of `value`, most significant first. */
+  bits(value: number, count: number): void {
+    this.#accumulator = ((this.#accumulator << count) | (value & ((1 << count) - 1))) >>> 0;
+    this.#pendingBits += count;
+    if (this.#pendingBits >= 8) {
+      this.#room(4);
+      while (this.#pendingBits >= 8) {
+        this.#pendingBits -= 8;
+        this.#bytes[this.#length++] = (this.#accumulator >>> this.#pendingBits) & 0xff;
+      }
+      this.#accumulator &= (1 << this.#pendingBits) - 1;
+    }
+  }
+  /** True when bits are waiting for a byte. */
+  get hasPendingBits(): boolean {
+    return this.#pendingBits > 0;
+  }
+  /** Pads the pending bits with zeros to a whole byte. */
+  flush(): void {
+    if (this.#pendingBits > 0) this.bits(0, 8 - this.#pendingBits);
+  }
+  /** The bytes written so far (call `flush` first to include pending bits). */
+  result(): Uint8Array {
+    return this.#bytes.slice(0, this.#length);
+  }
+  /** Whole bytes written so far. */
+  get lengthInBytes(): number {
+    return this.#length;
+  }
+  #room(extra: number): void {
+    if (this.#length + extra <= this.#bytes.length) return;
+    const grown = new Uint8Array(Math.max(this.#bytes.length * 2, this.#length + extra));
+    grown.set(this.#bytes.subarray(0, this.#length));
+    this.#bytes = grown;
+  }
+}
