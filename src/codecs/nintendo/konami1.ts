@@ -33,6 +33,8 @@ const ringStartSlot = 0x3df;
 /** Zeroed ring slots a copy may read before the first output byte (1,024 − 0x3DF). */
 const zeroSlotsBeforeStart = 0x21;
 const copyMinimumLength = 2;
+/** Non-overlapping copies this long or longer are one native move. */
+const blockCopyMinimumInBytes = 16;
 const copyMaximumLength = 33;
 const literalMaximumLength = 31;
 const interleaveMinimumPairs = 2;
@@ -90,9 +92,13 @@ function walkKonami1(bytes: Uint8Array, start: number, limit: number, out: Uint8
       if (length > limit - outPos) return fail(statusOutputLimit, commandOffset, '', outPos + length);
       if (out !== null) {
         // The zeroed slots before the first byte first, then byte at a time (copies may overlap).
-        let k = 0;
-        for (; k < length && outPos + k < distance; k++) out[outPos + k] = 0;
-        for (; k < length; k++) out[outPos + k] = out[outPos + k - distance]!;
+        if (distance >= length && outPos >= distance && length >= blockCopyMinimumInBytes) {
+          out.copyWithin(outPos, outPos - distance, outPos - distance + length);
+        } else {
+          let k = 0;
+          for (; k < length && outPos + k < distance; k++) out[outPos + k] = 0;
+          for (; k < length; k++) out[outPos + k] = out[outPos + k - distance]!;
+        }
       }
       outPos += length;
     } else if (b === 0x80) {
