@@ -2,7 +2,8 @@
  * Nintendo-family codecs (lc-lz1/2/3/5, konami1, gen1-pic) on the golden vectors' tile-like
  * inputs (fixtures/codecs/): decode MB/s of uncompressed data beside zlib inflate of the same
  * data in the same run (goal ≥ 200 MB/s), and the `max` encoder's size and time per vector
- * beside the smallest reference output (sfc-comp / pokecrystal / pokered). Medians of runs.
+ * beside the smallest reference output (sfc-comp / pokecrystal / pokered), and `fast` beside
+ * them. Medians of runs.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -42,7 +43,7 @@ async function rate(fn: () => unknown, bytes: number, runs: number): Promise<num
 
 header('codecs-nintendo: decode MB/s of uncompressed data (median) beside zlib inflate; max size/time beside the smallest reference');
 const decodeRows: (string | number)[][] = [['codec', 'input', 'bytes', 'reference packed', 'decode MB/s', 'zlib inflate MB/s', 'decode / inflate']];
-const encodeRows: (string | number)[][] = [['codec', 'input', 'bytes', 'smallest reference', 'max size', 'max - reference', 'max ms (median)']];
+const encodeRows: (string | number)[][] = [['codec', 'input', 'bytes', 'smallest reference', 'max size', 'max - reference', 'max ms (median)', 'fast size', 'fast ms (median)']];
 for (const [folder, name] of folders) {
   const codec = getCodec(name);
   const files = readdirSync(join(root, folder));
@@ -58,7 +59,15 @@ for (const [folder, name] of folders) {
     decodeRows.push([name, stem, data.length, smallest.length, decodeRate, inflateRate, decodeRate / inflateRate]);
     const packed = codec.compress(data, { level: 'max' });
     const time = await measure(() => codec.compress(data, { level: 'max' }), 5);
-    encodeRows.push([name, stem, data.length, smallest.length, packed.length, packed.length - smallest.length, time.medianMs]);
+    const row: (string | number)[] = [name, stem, data.length, smallest.length, packed.length, packed.length - smallest.length, time.medianMs];
+    if (codec.levels.includes('fast')) {
+      const fast = codec.compress(data, { level: 'fast' });
+      const fastTime = await measure(() => codec.compress(data, { level: 'fast' }), 5);
+      row.push(fast.length, fastTime.medianMs);
+    } else {
+      row.push('-', '-');
+    }
+    encodeRows.push(row);
   }
 }
 table(decodeRows);

@@ -233,6 +233,27 @@ describe('Nintendo-family copy searches', () => {
   });
 });
 
+describe('Nintendo-family decoders: overlapping copies', () => {
+  it('a long copy overlapping its own output repeats the period, for every period 1-40, absolute (LZ2) and relative (LZ5)', () => {
+    for (let period = 1; period <= 40; period++) {
+      for (const count of [16, 17, 100, 1024]) {
+        // `period` literal bytes, then a long repeat of `count` bytes from index 0.
+        const literal = Array.from({ length: period }, (_, k) => (k * 29 + 3) & 0xff);
+        const expected = [...literal];
+        for (let k = 0; k < count; k++) expected.push(expected[k]!);
+        const header = [0xe0 | (4 << 2) | ((count - 1) >> 8), (count - 1) & 0xff];
+        // Literal runs over 32 bytes need the long form.
+        const literalHeader = period <= 32 ? [period - 1] : [0xe0, period - 1];
+        const lz2 = Uint8Array.from([...literalHeader, ...literal, ...header, 0x00, 0x00, 0xff]);
+        expect(Array.from(decodeLcLz(2, lz2).data)).toEqual(expected);
+        // LZ5's relative repeat (command 6) at distance `period`.
+        const lz5 = Uint8Array.from([...literalHeader, ...literal, 0xe0 | (6 << 2) | ((count - 1) >> 8), (count - 1) & 0xff, period, 0xff]);
+        expect(Array.from(decodeLcLz(5, lz5).data)).toEqual(expected);
+      }
+    }
+  });
+});
+
 describe('Nintendo-family decoders: caller limits', () => {
   it('a stream over the caller limit is refused before output is built; probe returns null; the limit itself is fine', () => {
     const data = new Uint8Array(5000).fill(7);

@@ -297,3 +297,98 @@ export function findLongestRelativeCopies(data: Uint8Array, kinds: readonly Copy
   }
   return { length, kind, source };
 }
+
+const chainHashBits = 15;
+
+/**
+ * Hash-chain copy search for greedy parses, which only ask at the positions they land on: each
+ * kind keeps chains of sources keyed by the first three bytes as that kind reads them, and a
+ * query walks at most `chainLimit` of the most recent sources (stopping past `window`). Not
+ * exhaustive: the `fast` levels trade size for time here. Queries must come in increasing
+ * position order; sources are inserted up to the queried position as it advances.
+ */
+export class ChainedCopySearch {
+  readonly #data: Uint8Array;
+  readonly #kinds: readonly CopyKind[];
+  readonly #window: number;
+  readonly #maximumLength: number;
+  readonly #chainLimit: number;
+  readonly #heads: Int32Array[];
+  readonly #previous: Int32Array[];
+  #inserted = 0;
+  /** Results, at the positions searched (0 elsewhere). */
+  readonly matches: CopyMatches;
+
+  constructor(data: Uint8Array, kinds: readonly CopyKind[], window: number, maximumLength: number, chainLimit: number) {
+    this.#data = data;
+    this.#kinds = kinds;
+    this.#window = window;
+    this.#maximumLength = maximumLength;
+    this.#chainLimit = chainLimit;
+    this.#heads = kinds.map(() => new Int32Array(1 << chainHashBits).fill(-1));
+    this.#previous = kinds.map(() => new Int32Array(data.length));
+    this.matches = { length: new Int32Array(data.length), kind: new Uint8Array(data.length), source: new Int32Array(data.length) };
+  }
+
+  static #hash(a: number, b: number, c: number): number {
+    return Math.imul((a << 16) | (b << 8) | c, 0x9e3779b1) >>> (32 - chainHashBits);
+  }
+
+  /** The key of source p for kind k (the three bytes a copy from p would produce), or −1. */
+  #sourceKey(k: number, p: number): number {
+    const data = this.#data;
+    const { transform, backward } = this.#kinds[k]!;
+    if (backward) {
+      if (p < 2) return -1;
+      const a = data[p]!;
+      const b = data[p - 1]!;
+      const c = data[p - 2]!;
+      return transform === null ? ChainedCopySearch.#hash(a, b, c) : ChainedCopySearch.#hash(transform[a]!, transform[b]!, transform[c]!);
+    }
+    if (p + 2 >= data.length) return -1;
+    const a = data[p]!;
+    const b = data[p + 1]!;
+    const c = data[p + 2]!;
+    return transform === null ? ChainedCopySearch.#hash(a, b, c) : ChainedCopySearch.#hash(transform[a]!, transform[b]!, transform[c]!);
+  }
+
+  /** Finds a long copy at i (sources before i) and records it in `matches`. */
+  searchAt(i: number): void {
+    const data = this.#data;
+    const n = data.length;
+    const kinds = this.#kinds;
+    for (; this.#inserted < i; this.#inserted++) {
+      for (let k = 0; k < kinds.length; k++) {
+        const key = this.#sourceKey(k, this.#inserted);
+        if (key < 0) continue;
+        this.#previous[k]![this.#inserted] = this.#heads[k]![key]!;
+        this.#heads[k]![key] = this.#inserted;
+      }
+    }
+    if (i + 2 >= n) return;
+    const key = ChainedCopySearch.#hash(data[i]!, data[i + 1]!, data[i + 2]!);
+    const ceiling = Math.min(this.#maximumLength, n - i);
+    let best = 0;
+    for (let k = 0; k < kinds.length && best < ceiling; k++) {
+      const { transform, backward } = kinds[k]!;
+      const previous = this.#previous[k]!;
+      let steps = this.#chainLimit;
+      for (let p = this.#heads[k]![key]!; p >= 0 && steps > 0 && best < ceiling; p = previous[p]!, steps--) {
+        if (i - p > this.#window) break;
+        let length = 0;
+        const reach = backward ? Math.min(ceiling, p + 1) : ceiling;
+        while (length < reach) {
+          const v = data[backward ? p - length : p + length]!;
+          if ((transform === null ? v : transform[v]!) !== data[i + length]) break;
+          length++;
+        }
+        if (length > best) {
+          best = length;
+          this.matches.kind[i] = k;
+          this.matches.source[i] = p;
+        }
+      }
+    }
+    this.matches.length[i] = best;
+  }
+}

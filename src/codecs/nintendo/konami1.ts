@@ -10,11 +10,13 @@
  *
  * The encoder's `max` level is an optimal parse (cost[i] over every literal length 1-31, every
  * run/zero-run/zero-interleave/copy length), with the longest copy at each position over all
- * distances 1-1,024 (one running match length per distance). sfc-comp uses distance 1,024
+ * distances 1-1,024 (one running match length per distance); `fast` is a greedy parse over
+ * bounded hash-chain searches. sfc-comp uses distance 1,024
  * (read slot = write slot) too, so the ring is read before it is written in its model as here.
  */
 import { CodecInputTooLargeError, CodecOptionError, CodecOutputLimitError, CodecPackedTooLargeError, CodecStreamCorruptError, CodecStreamTruncatedError, InvalidArgumentError } from '../../errors.js';
 import type { Codec, CompressOptions, DecodeLimits, DecodeResult, ProbeResult } from '../types.js';
+import { ChainedCopySearch } from './copy-matches.js';
 import { checkStreamStart, isStreamStart } from './lc-lz-common.js';
 
 const codecName = 'konami1';
@@ -31,12 +33,16 @@ const ringStartSlot = 0x3df;
 /** Zeroed ring slots a copy may read before the first output byte (1,024 − 0x3DF). */
 const zeroSlotsBeforeStart = 0x21;
 const copyMinimumLength = 2;
+/** Non-overlapping copies this long or longer are one native move. */
+const blockCopyMinimumInBytes = 16;
 const copyMaximumLength = 33;
 const literalMaximumLength = 31;
 const interleaveMinimumPairs = 2;
 const interleaveMaximumPairs = 33;
 const runMinimumLength = 2;
 const runMaximumLength = 33;
+/** `fast`: sources a greedy query looks at. */
+const fastChainLimit = 32;
 /** Distance 1,024 reads the slot about to be written (its old byte): sfc-comp emits it, tileset data needs it. */
 const encoderMaximumDistance = ringSizeInBytes;
 
@@ -86,9 +92,13 @@ function walkKonami1(bytes: Uint8Array, start: number, limit: number, out: Uint8
       if (length > limit - outPos) return fail(statusOutputLimit, commandOffset, '', outPos + length);
       if (out !== null) {
         // The zeroed slots before the first byte first, then byte at a time (copies may overlap).
-        let k = 0;
-        for (; k < length && outPos + k < distance; k++) out[outPos + k] = 0;
-        for (; k < length; k++) out[outPos + k] = out[outPos + k - distance]!;
+        if (distance >= length && outPos >= distance && length >= blockCopyMinimumInBytes) {
+          out.copyWithin(outPos, outPos - distance, outPos - distance + length);
+        } else {
+          let k = 0;
+          for (; k < length && outPos + k < distance; k++) out[outPos + k] = 0;
+          for (; k < length; k++) out[outPos + k] = out[outPos + k - distance]!;
+        }
       }
       outPos += length;
     } else if (b === 0x80) {
@@ -195,27 +205,36 @@ export function encodeKonami1(data: Uint8Array, level: string = 'max'): Uint8Arr
     byteRun[i] = i + 1 < n && data[i + 1] === data[i] ? Math.min(byteRun[i + 1]! + 1, runMaximumLength) : 1;
     interleavePairs[i] = i + 1 < n && data[i] === 0 ? Math.min(interleavePairs[i + 2]! + 1, interleaveMaximumPairs) : 0;
   }
-  // Longest copy at each position over distances 1…1,024; sources before 0 read the zeroed slots.
+  // Longest copy at each position over distances 1…1,024; sources before 0 read the zeroed
+  // slots. `max`: every position, every distance. `fast`: a hash-chain search over the data
+  // behind its 0x21 zeroed slots, only where the greedy parse lands.
   const copyLength = new Int32Array(n);
   const copyDistance = new Int32Array(n);
-  const run = new Int32Array(encoderMaximumDistance + 1);
-  for (let i = n - 1; i >= 0; i--) {
-    const value = data[i]!;
-    const ceiling = Math.min(copyMaximumLength, n - i);
-    const reach = Math.min(encoderMaximumDistance, i + zeroSlotsBeforeStart);
-    let best = 0;
-    let bestDistance = 0;
-    for (let d = 1; d <= reach; d++) {
-      const from = i - d;
-      const current = (from < 0 ? 0 : data[from]!) === value ? Math.min(run[d]! + 1, ceiling) : 0;
-      run[d] = current;
-      if (current > best) {
-        best = current;
-        bestDistance = d;
+  let search: ChainedCopySearch | null = null;
+  if (level === 'fast') {
+    const padded = new Uint8Array(zeroSlotsBeforeStart + n);
+    padded.set(data, zeroSlotsBeforeStart);
+    search = new ChainedCopySearch(padded, [{ transform: null, backward: false }], encoderMaximumDistance, copyMaximumLength, fastChainLimit);
+  } else {
+    const run = new Int32Array(encoderMaximumDistance + 1);
+    for (let i = n - 1; i >= 0; i--) {
+      const value = data[i]!;
+      const ceiling = Math.min(copyMaximumLength, n - i);
+      const reach = Math.min(encoderMaximumDistance, i + zeroSlotsBeforeStart);
+      let best = 0;
+      let bestDistance = 0;
+      for (let d = 1; d <= reach; d++) {
+        const from = i - d;
+        const current = (from < 0 ? 0 : data[from]!) === value ? Math.min(run[d]! + 1, ceiling) : 0;
+        run[d] = current;
+        if (current > best) {
+          best = current;
+          bestDistance = d;
+        }
       }
+      copyLength[i] = best;
+      copyDistance[i] = bestDistance;
     }
-    copyLength[i] = best;
-    copyDistance[i] = bestDistance;
   }
 
   const choice = new Uint8Array(n);
@@ -285,6 +304,12 @@ export function encodeKonami1(data: Uint8Array, level: string = 'max'): Uint8Arr
       literalStart = -1;
     };
     for (let i = 0; i < n; ) {
+      if (search !== null) {
+        const at = i + zeroSlotsBeforeStart;
+        search.searchAt(at);
+        copyLength[i] = search.matches.length[at]!;
+        copyDistance[i] = at - search.matches.source[at]!;
+      }
       let kind = -1;
       let length = 0;
       let saving = 0;

@@ -23,8 +23,11 @@ export function lcLzCodecName(variant: LcLzVariant): string {
 export const maximumLcLzOutputSizeInBytes = 65536;
 /** LZ3's absolute source is 15 bits: the encoder refuses larger inputs (as sfc-comp does). */
 export const maximumLcLz3InputSizeInBytes = 32768;
+/** A command header of FF ends the stream (only at a command position). */
 export const lcLzEndOfStream = 0xff;
+/** A 1-byte command header holds lengths 1-32. */
 export const lcLzShortLengthLimit = 32;
+/** A 2-byte command header holds lengths 1-1,024. */
 export const lcLzLongLengthLimit = 1024;
 /** A long command numbered 7 has first bytes FC-FE only (FF ends the stream): lengths 1-768. */
 export const lcLzLongCommand7LengthLimit = 768;

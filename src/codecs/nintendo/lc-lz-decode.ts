@@ -49,12 +49,22 @@ function fail(status: number, offset: number, value = 0, count = 0): boolean {
 const blockCopyMinimumInBytes = 16;
 
 /**
- * out[to + k] = out[from + k] for k < count, in increasing k: a copy that overlaps what it
- * writes repeats a pattern (nintendo-lz.md §0), so only a non-overlapping one may be a block move.
+ * out[to + k] = out[from + k] for k < count, in increasing k. A copy that overlaps what it
+ * writes repeats the pattern of period to − from (nintendo-lz.md §0); that is done as block
+ * moves too: everything from `from` up to the write position is already the pattern, and a
+ * whole number of periods long once `done` is, so it can be copied in one move, doubling.
  */
 function forwardCopy(out: Uint8Array, from: number, to: number, count: number): void {
-  if (count >= blockCopyMinimumInBytes && to - from >= count) out.copyWithin(to, from, from + count);
-  else for (let k = 0; k < count; k++) out[to + k] = out[from + k]!;
+  if (count < blockCopyMinimumInBytes) {
+    for (let k = 0; k < count; k++) out[to + k] = out[from + k]!;
+    return;
+  }
+  let done = 0;
+  while (done < count) {
+    const chunk = Math.min(count - done, to + done - from);
+    out.copyWithin(to + done, from, from + chunk);
+    done += chunk;
+  }
 }
 
 /** Decodes into one reused 64 KiB buffer, then copies out exactly what was written. */

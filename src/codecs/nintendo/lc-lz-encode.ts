@@ -11,13 +11,13 @@
  * minimised the same way over cost[j] + j. The result is optimal over all command sequences
  * the strict decoder accepts.
  *
- * Level `fast` is a greedy parse over the same options: at each position the option that
- * saves the most bytes over literals, else a literal byte.
+ * Level `fast` is a greedy parse: at each position it lands on, the option that saves the
+ * most bytes over literals (copies from bounded hash-chain searches), else a literal byte.
  */
 import { CodecInputTooLargeError, CodecOptionError } from '../../errors.js';
 import { IncrementalRangeMin } from '../range-min.js';
 import { bitReversedByte, invertedByte } from './bit-reverse.js';
-import { findLongestAbsoluteCopies, findLongestRelativeCopies, type CopyKind, type CopyMatches } from './copy-matches.js';
+import { ChainedCopySearch, findLongestAbsoluteCopies, findLongestRelativeCopies, type CopyKind, type CopyMatches } from './copy-matches.js';
 import {
   lcLzCodecName,
   lcLzLongCommand7LengthLimit,
@@ -51,7 +51,12 @@ interface EncodeOption {
   readonly matches: CopyMatches | null;
   /** LZ5 command 7 exists only in long form (lengths 1-768). */
   readonly longOnly: boolean;
+  /** `fast`: fills `lengths`/`matches` at a position only when the greedy parse asks. */
+  readonly search?: ChainedCopySearch;
 }
+
+/** `fast`: sources a greedy query looks at per kind. */
+const fastChainLimit = 32;
 
 const forward: CopyKind = { transform: null, backward: false };
 const bitReversed: CopyKind = { transform: bitReversedByte, backward: false };
@@ -78,7 +83,11 @@ function fillRuns(data: Uint8Array, variant: LcLzVariant): { byte: Int32Array; w
   return { byte, word, third };
 }
 
-function encodeOptions(data: Uint8Array, variant: LcLzVariant): EncodeOption[] {
+/**
+ * The commands' options. `max`: every position's longest copy of each option, exhaustively.
+ * `fast`: hash-chain searches the greedy parse runs at the positions it lands on.
+ */
+function encodeOptions(data: Uint8Array, variant: LcLzVariant, fast: boolean): EncodeOption[] {
   const runs = fillRuns(data, variant);
   const options: EncodeOption[] = [
     { commands: [1], parameter: parameterByte, parameterBytes: 1, lengths: runs.byte, matches: null, longOnly: false },
@@ -87,30 +96,26 @@ function encodeOptions(data: Uint8Array, variant: LcLzVariant): EncodeOption[] {
       ? { commands: [3], parameter: parameterNone, parameterBytes: 0, lengths: runs.third, matches: null, longOnly: false }
       : { commands: [3], parameter: parameterByte, parameterBytes: 1, lengths: runs.third, matches: null, longOnly: false },
   ];
+  const copy = (commands: number[], parameter: number, parameterBytes: number, kinds: CopyKind[], window: number, cap: number, longOnly: boolean): EncodeOption => {
+    if (fast) {
+      const search = new ChainedCopySearch(data, kinds, window, cap, fastChainLimit);
+      return { commands, parameter, parameterBytes, lengths: search.matches.length, matches: search.matches, longOnly, search };
+    }
+    const matches = window === Number.POSITIVE_INFINITY ? findLongestAbsoluteCopies(data, kinds, cap) : findLongestRelativeCopies(data, kinds, window, cap);
+    return { commands, parameter, parameterBytes, lengths: matches.length, matches, longOnly };
+  };
   const cap = lcLzLongLengthLimit;
+  const anywhere = Number.POSITIVE_INFINITY;
   if (variant === 1 || variant === 2) {
-    const matches = findLongestAbsoluteCopies(data, [forward], cap);
-    options.push({
-      commands: [4],
-      parameter: variant === 2 ? parameterAbsoluteBigEndian : parameterAbsoluteLittleEndian,
-      parameterBytes: 2,
-      lengths: matches.length,
-      matches,
-      longOnly: false,
-    });
+    options.push(copy([4], variant === 2 ? parameterAbsoluteBigEndian : parameterAbsoluteLittleEndian, 2, [forward], anywhere, cap, false));
   } else if (variant === 3) {
     const kinds = [forward, bitReversed, reversedOrder];
-    const relative = findLongestRelativeCopies(data, kinds, 128, cap);
-    options.push({ commands: [4, 5, 6], parameter: parameterRelativeLz3, parameterBytes: 1, lengths: relative.length, matches: relative, longOnly: false });
-    const absolute = findLongestAbsoluteCopies(data, kinds, cap);
-    options.push({ commands: [4, 5, 6], parameter: parameterAbsoluteBigEndian, parameterBytes: 2, lengths: absolute.length, matches: absolute, longOnly: false });
+    options.push(copy([4, 5, 6], parameterRelativeLz3, 1, kinds, 128, cap, false));
+    options.push(copy([4, 5, 6], parameterAbsoluteBigEndian, 2, kinds, anywhere, cap, false));
   } else {
-    const absolute = findLongestAbsoluteCopies(data, [forward, inverted], cap);
-    options.push({ commands: [4, 5], parameter: parameterAbsoluteLittleEndian, parameterBytes: 2, lengths: absolute.length, matches: absolute, longOnly: false });
-    const relative = findLongestRelativeCopies(data, [forward], 255, cap);
-    options.push({ commands: [6], parameter: parameterRelativeLz5, parameterBytes: 1, lengths: relative.length, matches: relative, longOnly: false });
-    const relativeInverted = findLongestRelativeCopies(data, [inverted], 255, lcLzLongCommand7LengthLimit);
-    options.push({ commands: [7], parameter: parameterRelativeLz5, parameterBytes: 1, lengths: relativeInverted.length, matches: relativeInverted, longOnly: true });
+    options.push(copy([4, 5], parameterAbsoluteLittleEndian, 2, [forward, inverted], anywhere, cap, false));
+    options.push(copy([6], parameterRelativeLz5, 1, [forward], 255, cap, false));
+    options.push(copy([7], parameterRelativeLz5, 1, [inverted], 255, lcLzLongCommand7LengthLimit, true));
   }
   return options;
 }
@@ -224,6 +229,7 @@ function greedyParse(data: Uint8Array, options: readonly EncodeOption[]): Parse 
     let bestLength = 0;
     for (let o = 0; o < options.length; o++) {
       const option = options[o]!;
+      option.search?.searchAt(i);
       const length = option.lengths[i]!;
       if (length <= 0) continue;
       const saving = length - commandSize(option, length);
@@ -306,7 +312,7 @@ export function encodeLcLz(variant: LcLzVariant, data: Uint8Array, level: string
     throw new CodecOptionError(lcLzCodecName(variant), `unknown level "${level}"; levels: ${lcLzLevels.join(', ')}`, { level });
   }
   checkLcLzInput(variant, data);
-  const options = encodeOptions(data, variant);
+  const options = encodeOptions(data, variant, level === 'fast');
   const parse = level === 'max' ? optimalParse(data, options) : greedyParse(data, options);
   return emit(data, options, parse);
 }
