@@ -1,0 +1,357 @@
+/**
+ * `convertImage`: an RGBA (or decoded PNG) image → deduplicated tiles + map + sub-palettes for
+ * a target console, in romgfx's own mode or reproducing SuperFamiconv / rgbgfx.
+ */
+import { ConvertOptionError, PaletteCountError, TileColourCountError, TileCountError } from '../errors.js';
+import type { DecodedImage } from '../gfx/png.js';
+import { cellColourSet, cellSideInPixels, cutCells, pixelsPerCell, TileStore, type CellGrid, type RgbaImage } from './cells.js';
+import { colourToRgb24, describeColour, nesMasterIndex, reduceRgba, transparentColour } from './colour.js';
+import { encodeLayoutTiles, encodeMap, encodePalettes, layoutEntries } from './encode.js';
+import { emptyCellArrays, paletteHolds, paletteOfEachTile, slotLookup, type Layout } from './layout.js';
+import { packColourSets, type Packing } from './pack-best.js';
+import { convertLikeRgbgfx } from './rgbgfx.js';
+import { superFamiconvPalettes, superFamiconvTilesAndMap } from './superfamiconv.js';
+import { getTargetSpec, mapFormats, mapHasFlips, mapPaletteIndexBits, mapTileIndexBits, type MapFormat, type TargetSpec } from './targets.js';
+import type { ConvertOptions, ConvertResult, FlippedCell } from './types.js';
+import { ColourNotRepresentableError } from '../errors.js';
+
+/** Largest tile or palette base accepted (beyond any map field). */
+export const maximumIndexBase = 4095;
+
+/** RGBA pixels of a decoded PNG (indexed PNGs through PLTE + tRNS, as the tools read them). */
+export function decodedToRgba(decoded: DecodedImage): RgbaImage {
+  if (decoded.kind === 'rgba') return decoded;
+  const { width, height, pixels, palette, alpha } = decoded;
+  const rgba = new Uint8Array(width * height * 4);
+  for (let i = 0; i < pixels.length; i++) {
+    const index = pixels[i]!;
+    rgba[i * 4] = palette.rgb[index * 3]!;
+    rgba[i * 4 + 1] = palette.rgb[index * 3 + 1]!;
+    rgba[i * 4 + 2] = palette.rgb[index * 3 + 2]!;
+    rgba[i * 4 + 3] = alpha[index] ?? 255;
+  }
+  return { width, height, rgba };
+}
+
+function checkCount(field: string, value: number | undefined, minimum: number, maximum: number): void {
+  if (value === undefined) return;
+  if (!Number.isInteger(value) || value < minimum || value > maximum) throw new ConvertOptionError(field, `${value} is not an integer from ${minimum} to ${maximum}`, { value, minimum, maximum });
+}
+
+/** Options resolved against the target. */
+export interface ResolvedOptions {
+  readonly spec: TargetSpec;
+  readonly bpp: number;
+  readonly coloursPerPalette: number;
+  readonly hardwarePaletteSize: number;
+  readonly maximumPalettes: number;
+  readonly mapFormat: MapFormat;
+  readonly flipH: boolean;
+  readonly flipV: boolean;
+  readonly dedupe: boolean;
+  readonly tileBase: number;
+  readonly paletteBase: number;
+}
+
+/** Checks options and fills in the target's defaults. */
+export function resolveOptions(options: ConvertOptions): ResolvedOptions {
+  const spec = getTargetSpec(options.target);
+  const bpp = options.bpp ?? (options.like === 'rgbgfx' ? 2 : spec.defaultBpp);
+  if (options.like === 'rgbgfx') {
+    if (spec.target !== 'gb' && spec.target !== 'gbc') throw new ConvertOptionError('like', `rgbgfx converts for gb and gbc, not ${spec.target}`, { target: spec.target });
+    if (bpp !== 1 && bpp !== 2) throw new ConvertOptionError('bpp', `rgbgfx writes 1 or 2 bpp, not ${bpp}`, { bpp });
+  } else if (!spec.bppChoices.includes(bpp)) {
+    throw new ConvertOptionError('bpp', `${spec.target} backgrounds are ${spec.bppChoices.join(' or ')} bpp, not ${bpp}`, { bpp, choices: spec.bppChoices });
+  }
+  const hardwarePaletteSize = options.like === 'rgbgfx' ? 1 << bpp : options.like === 'superfamiconv' ? 1 << bpp : spec.hardwarePaletteSize(bpp);
+  checkCount('coloursPerPalette', options.coloursPerPalette, 2, hardwarePaletteSize);
+  const coloursPerPalette = options.coloursPerPalette ?? hardwarePaletteSize;
+  const paletteLimit = options.like === 'rgbgfx' ? 256 : spec.subPaletteCount(bpp);
+  checkCount('palettes', options.palettes, 1, paletteLimit);
+  const maximumPalettes = options.palettes ?? (options.like === 'rgbgfx' ? 8 : paletteLimit);
+  const mapFormat = options.mapFormat ?? (options.like === 'superfamiconv' && spec.target === 'gbc' ? 'gbc-interleaved' : spec.defaultMapFormat(bpp));
+  if (!mapFormats.includes(mapFormat)) throw new ConvertOptionError('mapFormat', `unknown map format "${mapFormat}"; formats: ${mapFormats.join(', ')}`, { mapFormat });
+  checkCount('tileBase', options.tileBase, 0, maximumIndexBase);
+  checkCount('paletteBase', options.paletteBase, 0, maximumIndexBase);
+  const sprite = options.sprite === true;
+  const axes = options.noFlip || sprite ? 'none' : (options.flips ?? 'both');
+  const hardwareFlips = options.like !== undefined || (spec.flips && mapHasFlips(mapFormat));
+  const flipH = hardwareFlips && (axes === 'both' || axes === 'h');
+  const flipV = hardwareFlips && (axes === 'both' || axes === 'v');
+  const dedupe = !sprite && options.noDedupe !== true;
+  return { spec, bpp, coloursPerPalette, hardwarePaletteSize, maximumPalettes, mapFormat, flipH, flipV, dedupe, tileBase: options.tileBase ?? 0, paletteBase: options.paletteBase ?? 0 };
+}
+
+/** Converts an image (RGBA, or a decoded PNG) into tiles, map and sub-palettes. */
+export function convertImage(image: RgbaImage | DecodedImage, options: ConvertOptions): ConvertResult {
+  const resolved = resolveOptions(options);
+  const decoded = 'kind' in image ? image : undefined;
+  const rgba = 'kind' in image ? decodedToRgba(image) : image;
+  if (options.like === 'rgbgfx') return convertLikeRgbgfx(rgba, decoded, options, resolved);
+  if (options.like === 'superfamiconv') return convertLikeSuperFamiconv(rgba, options, resolved);
+  return convertBest(rgba, options, resolved);
+}
+
+function finish(resolved: ResolvedOptions, options: ConvertOptions, layout: Layout, transparentColourZero: boolean, warnings: string[]): ConvertResult {
+  const { spec, bpp, mapFormat } = resolved;
+  const entries = layoutEntries(layout, resolved.tileBase, resolved.paletteBase);
+  const { map, attrmap } = encodeMap(mapFormat, entries, layout.columns, layout.rows);
+  const flippedCells: FlippedCell[] = [];
+  for (let cell = 0; cell < layout.cellTile.length; cell++) {
+    const o = layout.cellOrientation[cell]!;
+    if (layout.cellTile[cell]! >= 0 && o !== 0) flippedCells.push({ x: cell % layout.columns, y: Math.floor(cell / layout.columns), tile: layout.cellTile[cell]!, hflip: (o & 1) !== 0, vflip: (o & 2) !== 0 });
+  }
+  return {
+    target: spec.target,
+    bpp,
+    mapFormat,
+    like: options.like,
+    tiles: encodeLayoutTiles(spec, bpp, layout),
+    tileCount: layout.tileCount,
+    map,
+    attrmap,
+    palmap: undefined,
+    palette: encodePalettes(spec, layout.palettes, resolved.hardwarePaletteSize),
+    paletteCount: layout.palettes.length,
+    coloursPerPalette: resolved.hardwarePaletteSize,
+    palettes: layout.palettes.map((p) => p.map((c) => (c === transparentColour ? -1 : colourToRgb24(spec, c)))),
+    mapWidth: layout.columns,
+    mapHeight: layout.rows,
+    tilePalettes: [...paletteOfEachTile(layout)],
+    flippedCells,
+    tileIndices: layout.tileIndices.slice(0, layout.tileCount * pixelsPerCell),
+    transparentColourZero,
+    warnings,
+  };
+}
+
+// ---- SuperFamiconv ----------------------------------------------------------------------------
+
+function convertLikeSuperFamiconv(image: RgbaImage, options: ConvertOptions, resolved: ResolvedOptions): ConvertResult {
+  const { spec } = resolved;
+  const padColour = spec.target === 'gb' ? reduceRgba(spec, 0, 0, 0, 255) : transparentColour;
+  const grid = cutCells(spec, image, true, padColour);
+  let colourZero: number | undefined;
+  if (options.sprite) colourZero = transparentColour;
+  else if (options.colourZero !== undefined) colourZero = options.colourZero === 'transparent' ? transparentColour : reduceRgba(spec, (options.colourZero >> 16) & 0xff, (options.colourZero >> 8) & 0xff, options.colourZero & 0xff, 255);
+  else if (spec.sharedColourZero) colourZero = grid.colours[0]!;
+  const settings = {
+    coloursPerPalette: resolved.coloursPerPalette,
+    maximumPalettes: resolved.maximumPalettes,
+    colourZero,
+    flips: resolved.flipH && resolved.flipV,
+    dedupe: resolved.dedupe,
+    maximumTiles: spec.maximumTiles(resolved.bpp),
+  };
+  const palettes = superFamiconvPalettes(spec, grid, settings);
+  const layout = superFamiconvTilesAndMap(grid, palettes, settings, resolved.bpp);
+  const padded = { ...layout, palettes: layout.palettes };
+  return finish(resolved, options, padded, colourZero === transparentColour, []);
+}
+
+// ---- romgfx's own mode ------------------------------------------------------------------------
+
+interface Area {
+  /** Cells (raster numbers) that must share one sub-palette. */
+  readonly cells: number[];
+  /** Colours of the area, colour 0 left out, ascending. */
+  readonly colours: number[];
+}
+
+function paletteAreas(grid: CellGrid, areaCells: number, colourZero: number | undefined): Area[] {
+  const areas: Area[] = [];
+  for (let ay = 0; ay < grid.rows; ay += areaCells) {
+    for (let ax = 0; ax < grid.columns; ax += areaCells) {
+      const cells: number[] = [];
+      const colours = new Set<number>();
+      for (let y = ay; y < Math.min(ay + areaCells, grid.rows); y++) {
+        for (let x = ax; x < Math.min(ax + areaCells, grid.columns); x++) {
+          const cell = y * grid.columns + x;
+          cells.push(cell);
+          for (const c of cellColourSet(grid, cell)) if (c !== colourZero) colours.add(c);
+        }
+      }
+      areas.push({ cells, colours: [...colours].sort((a, b) => a - b) });
+    }
+  }
+  return areas;
+}
+
+/** Colours in the most cells (ties: the lower value). */
+function mostCommonColour(grid: CellGrid): number {
+  const counts = new Map<number, number>();
+  for (let cell = 0; cell < grid.columns * grid.rows; cell++) for (const c of cellColourSet(grid, cell)) counts.set(c, (counts.get(c) ?? 0) + 1);
+  let best = grid.colours[0]!;
+  let bestCount = -1;
+  for (const [c, n] of counts) if (n > bestCount || (n === bestCount && c < best)) [best, bestCount] = [c, n];
+  return best;
+}
+
+/** SuperFamiconv's last fit on sets (colour 0 left out), as a candidate packing. */
+function lastFitPacking(sets: readonly (readonly number[])[], capacity: number): Packing {
+  const order = sets.map((_, i) => i).sort((a, b) => sets[a]!.length - sets[b]!.length || a - b);
+  const bins: { colours: Set<number>; members: number[] }[] = [];
+  while (order.length > 0) {
+    const s = order.pop()!;
+    let chosen = -1;
+    bins.forEach((bin, b) => {
+      let union = bin.colours.size;
+      for (const c of sets[s]!) if (!bin.colours.has(c)) union++;
+      if (union <= capacity) chosen = b;
+    });
+    if (chosen === -1) bins.push({ colours: new Set(sets[s]), members: [s] });
+    else {
+      for (const c of sets[s]!) bins[chosen]!.colours.add(c);
+      bins[chosen]!.members.push(s);
+    }
+  }
+  return bins.map((b) => b.members);
+}
+
+function planPalettes(spec: TargetSpec, grid: CellGrid, resolved: ResolvedOptions, colourZero: number | undefined): { areas: Area[]; packing: Packing; capacity: number } {
+  const areaCells = spec.paletteAreaInPixels / cellSideInPixels;
+  const areas = paletteAreas(grid, areaCells, colourZero);
+  const capacity = resolved.coloursPerPalette - (colourZero === undefined ? 0 : 1);
+  for (const area of areas) {
+    if (area.colours.length > capacity) {
+      const cell = area.cells[0]!;
+      const x = (cell % grid.columns) * 8;
+      const y = Math.floor(cell / grid.columns) * 8;
+      const colours = area.colours.map((c) => describeColour(spec, c));
+      const what = areaCells === 1 ? 'tile' : `${spec.paletteAreaInPixels}x${spec.paletteAreaInPixels} attribute area`;
+      throw new TileColourCountError(`${what} at (${x}, ${y}) has ${colours.length} colours${colourZero === undefined ? '' : ` besides colour 0 (${describeColour(spec, colourZero)})`}; a sub-palette holds ${capacity}: ${colours.join(' ')}`, { x, y, colours, maximum: capacity });
+    }
+  }
+  const sets = areas.map((a) => a.colours).filter((s) => s.length > 0);
+  const packing = packColourSets(sets, Math.max(capacity, 1), [lastFitPacking(sets, capacity)]);
+  return { areas, packing, capacity };
+}
+
+function convertBest(image: RgbaImage, options: ConvertOptions, resolved: ResolvedOptions): ConvertResult {
+  const { spec } = resolved;
+  const grid = cutCells(spec, image, false, transparentColour);
+  if (spec.colourEncoding === 'nes-master') checkNesColours(spec, grid);
+  const cells = grid.columns * grid.rows;
+  let hasTransparency = false;
+  for (let i = 0; i < grid.colours.length; i++) if (grid.colours[i] === transparentColour) hasTransparency = true;
+  // Colour 0: transparent when asked or needed; else, where the hardware shares it, whichever
+  // of the top-left pixel's colour and the colour in the most tiles needs fewer palettes.
+  let candidates: (number | undefined)[];
+  if (options.sprite || options.colourZero === 'transparent' || hasTransparency) candidates = [transparentColour];
+  else if (options.colourZero !== undefined) candidates = [reduceRgba(spec, (options.colourZero >> 16) & 0xff, (options.colourZero >> 8) & 0xff, options.colourZero & 0xff, 255)];
+  else if (spec.sharedColourZero) candidates = [...new Set([grid.colours[0]!, mostCommonColour(grid)])];
+  else candidates = [undefined];
+  let plan: ReturnType<typeof planPalettes> | undefined;
+  let colourZero: number | undefined;
+  let firstError: unknown;
+  for (const candidate of candidates) {
+    try {
+      const attempt = planPalettes(spec, grid, resolved, candidate);
+      if (!plan || attempt.packing.length < plan.packing.length) {
+        plan = attempt;
+        colourZero = candidate;
+      }
+    } catch (error) {
+      firstError ??= error;
+    }
+  }
+  if (!plan) throw firstError;
+  const { areas, packing } = plan;
+  const sets = areas.map((a) => a.colours).filter((s) => s.length > 0);
+  if (packing.length + resolved.paletteBase > resolved.maximumPalettes || (packing.length === 0 && resolved.paletteBase >= resolved.maximumPalettes)) {
+    const overflowSet = sets[packing[Math.min(resolved.maximumPalettes, packing.length - 1)]?.[0] ?? 0] ?? [];
+    const area = areas.find((a) => a.colours === overflowSet) ?? areas[0]!;
+    const cell = area.cells[0]!;
+    const x = (cell % grid.columns) * 8;
+    const y = Math.floor(cell / grid.columns) * 8;
+    const colours = area.colours.map((c) => describeColour(spec, c));
+    throw new PaletteCountError(`the tiles' colours need ${packing.length} sub-palettes of ${resolved.coloursPerPalette} colours${resolved.paletteBase ? ` from palette ${resolved.paletteBase}` : ''}; ${spec.target} has ${resolved.maximumPalettes}; e.g. tile at (${x}, ${y}) with ${colours.join(' ')} fits none of the first ${resolved.maximumPalettes - resolved.paletteBase}`, {
+      needed: packing.length,
+      maximum: resolved.maximumPalettes,
+      x,
+      y,
+      colours,
+    });
+  }
+  // Palettes in order of first use, colours ascending after colour 0.
+  const binOfSet = new Map<number, number>();
+  packing.forEach((bin, b) => bin.forEach((s) => binOfSet.set(s, b)));
+  const palettes = packing.map((bin) => {
+    const colours = new Set<number>();
+    for (const s of bin) for (const c of sets[s]!) colours.add(c);
+    const sorted = [...colours].sort((a, b) => a - b);
+    return colourZero === undefined ? sorted : [colourZero, ...sorted];
+  });
+  if (palettes.length === 0) palettes.push(colourZero === undefined ? [grid.colours[0]!] : [colourZero]);
+  const layout = placeTiles(spec, grid, areas, sets, binOfSet, palettes, resolved);
+  return finish(resolved, options, layout, colourZero === transparentColour, []);
+}
+
+function checkNesColours(spec: TargetSpec, grid: CellGrid): void {
+  for (let i = 0; i < grid.colours.length; i++) {
+    const colour = grid.colours[i]!;
+    if (colour === transparentColour || nesMasterIndex(colourToRgb24(spec, colour)) >= 0) continue;
+    const cell = Math.floor(i / pixelsPerCell);
+    const x = (cell % grid.columns) * 8 + (i % 8);
+    const y = Math.floor(cell / grid.columns) * 8 + ((i >> 3) & 7);
+    throw new ColourNotRepresentableError(`pixel (${x}, ${y}) is ${describeColour(spec, colour)}, which is not in the NES master palette; romgfx does not quantise`, { x, y, colour: describeColour(spec, colour) });
+  }
+}
+
+function placeTiles(spec: TargetSpec, grid: CellGrid, areas: readonly Area[], sets: readonly (readonly number[])[], binOfSet: Map<number, number>, palettes: number[][], resolved: ResolvedOptions): Layout {
+  const cells = grid.columns * grid.rows;
+  const lookups = palettes.map(slotLookup);
+  const store = new TileStore(resolved.flipH, resolved.flipV);
+  const { cellTile, cellPalette, cellOrientation } = emptyCellArrays(cells);
+  const candidatesScratch = new Uint8Array(pixelsPerCell * Math.max(1, palettes.length));
+  // An area's palette is fixed when it spans several cells (NES); a lone cell may take any
+  // sub-palette holding its colours, and prefers one that makes it a copy of a stored tile.
+  const fixedPalette = new Int32Array(cells).fill(-1);
+  let setIndex = 0;
+  for (const area of areas) {
+    if (area.colours.length === 0) continue;
+    const bin = binOfSet.get(setIndex++)!;
+    if (area.cells.length > 1) for (const cell of area.cells) fixedPalette[cell] = bin;
+  }
+  const limit = Math.min(spec.maximumTiles(resolved.bpp), 1 << mapTileIndexBits(resolved.mapFormat)) - resolved.tileBase;
+  for (let cell = 0; cell < cells; cell++) {
+    const set = cellColourSet(grid, cell);
+    const candidates = fixedPalette[cell]! >= 0 ? [fixedPalette[cell]!] : lookups.map((_, p) => p).filter((p) => paletteHolds(lookups[p]!, set));
+    let chosen = -1;
+    let match;
+    for (let i = 0; i < candidates.length; i++) {
+      const lookup = lookups[candidates[i]!]!;
+      const base = cell * pixelsPerCell;
+      const at = i * pixelsPerCell;
+      for (let j = 0; j < pixelsPerCell; j++) candidatesScratch[at + j] = lookup.get(grid.colours[base + j]!)!;
+      if (chosen === -1) chosen = i;
+      if (resolved.dedupe) {
+        match = store.find(candidatesScratch, at);
+        if (match) {
+          chosen = i;
+          break;
+        }
+      }
+    }
+    if (chosen === -1) throw new PaletteCountError(`internal: no sub-palette holds the colours of tile (${(cell % grid.columns) * 8}, ${Math.floor(cell / grid.columns) * 8})`, {});
+    cellPalette[cell] = candidates[chosen]!;
+    if (match) {
+      cellTile[cell] = match.tile;
+      cellOrientation[cell] = match.orientation;
+      continue;
+    }
+    if (store.count >= limit) {
+      const x = (cell % grid.columns) * 8;
+      const y = Math.floor(cell / grid.columns) * 8;
+      throw new TileCountError(`tile at (${x}, ${y}) would be tile ${store.count + resolved.tileBase}; a ${resolved.mapFormat} map entry on ${spec.target} addresses ${limit + resolved.tileBase} tiles${resolved.tileBase ? ` (tile base ${resolved.tileBase})` : ''}`, {
+        x,
+        y,
+        tile: store.count + resolved.tileBase,
+        maximum: limit + resolved.tileBase,
+      });
+    }
+    cellTile[cell] = store.add(candidatesScratch, chosen * pixelsPerCell);
+  }
+  void mapPaletteIndexBits;
+  return { palettes, tileIndices: store.storedIndices(), tileCount: store.count, columns: grid.columns, rows: grid.rows, cellTile, cellPalette, cellOrientation };
+}
