@@ -4,14 +4,15 @@
  */
 import { ConvertOptionError, PaletteCountError, TileColourCountError, TileCountError } from '../errors.js';
 import type { DecodedImage } from '../gfx/png.js';
-import { cellColourSet, cellSideInPixels, cutCells, pixelsPerCell, TileStore, type CellGrid, type RgbaImage } from './cells.js';
+import { cellColourSet, cellSideInPixels, cutCells, pixelsPerCell, tileKey, TileStore, type CellGrid, type RgbaImage } from './cells.js';
+import { decodeTiles, encodeTiles } from '../gfx/formats.js';
 import { colourToRgb24, describeColour, nesMasterIndex, reduceRgba, transparentColour } from './colour.js';
 import { encodeLayoutTiles, encodeMap, encodePalettes, layoutEntries } from './encode.js';
 import { emptyCellArrays, paletteHolds, paletteOfEachTile, slotLookup, type Layout } from './layout.js';
 import { packColourSets, type Packing } from './pack-best.js';
 import { convertLikeRgbgfx } from './rgbgfx.js';
 import { superFamiconvPalettes, superFamiconvTilesAndMap } from './superfamiconv.js';
-import { getTargetSpec, mapFormats, mapHasFlips, mapPaletteIndexBits, mapTileIndexBits, type MapFormat, type TargetSpec } from './targets.js';
+import { getTargetSpec, mapFormats, mapHasFlips, mapTileIndexBits, type MapFormat, type TargetSpec } from './targets.js';
 import type { ConvertOptions, ConvertResult, FlippedCell } from './types.js';
 import { ColourNotRepresentableError } from '../errors.js';
 
@@ -228,6 +229,63 @@ function planPalettes(spec: TargetSpec, grid: CellGrid, resolved: ResolvedOption
 }
 
 function convertBest(image: RgbaImage, options: ConvertOptions, resolved: ResolvedOptions): ConvertResult {
+  const { layout, transparentColourZero } = layoutBest(image, options, resolved);
+  return finish(resolved, options, layout, transparentColourZero, []);
+}
+
+/** Native tiles, map and palette of a screen as it is stored now (what `reconvertScreen` re-uses). */
+export interface OriginalScreen {
+  readonly tiles: Uint8Array;
+  readonly map?: Uint8Array;
+  readonly palette?: Uint8Array;
+}
+
+/**
+ * Converts an edited screen for injection over `original`: romgfx's own mode, then every new
+ * tile equal to an original tile takes that tile's number, tiles the screen no longer uses keep
+ * their bytes (VRAM neighbours may still use them), and new tiles fill the numbers no map cell
+ * uses, lowest first, then go after the end. The three blobs are then written back in place.
+ */
+export function reconvertScreen(image: RgbaImage | DecodedImage, original: OriginalScreen, options: ConvertOptions): ConvertResult {
+  if (options.like !== undefined) throw new ConvertOptionError('like', 'screens are re-converted in romgfx\'s own mode', { like: options.like });
+  const resolved = resolveOptions(options);
+  const rgba = 'kind' in image ? decodedToRgba(image) : image;
+  const { layout, transparentColourZero } = layoutBest(rgba, options, resolved);
+  const format = resolved.spec.tileFormat(resolved.bpp);
+  const bytesPerTile = encodeTiles(format, new Uint8Array(pixelsPerCell)).length;
+  if (original.tiles.length % bytesPerTile !== 0) throw new TileCountError(`the original tile data is ${original.tiles.length} bytes, not a whole number of ${format} tiles`, { length: original.tiles.length });
+  const originalCount = original.tiles.length / bytesPerTile;
+  const originalIndices = originalCount === 0 ? new Uint8Array(0) : decodeTiles(format, original.tiles);
+  const byKey = new Map<string, number>();
+  for (let t = originalCount - 1; t >= 0; t--) byKey.set(tileKey(originalIndices, t * pixelsPerCell, 0), t);
+  const newNumber = new Int32Array(layout.tileCount).fill(-1);
+  const taken = new Set<number>();
+  for (let t = 0; t < layout.tileCount; t++) {
+    const at = byKey.get(tileKey(layout.tileIndices, t * pixelsPerCell, 0));
+    if (at !== undefined && !taken.has(at)) {
+      newNumber[t] = at;
+      taken.add(at);
+    }
+  }
+  let free = 0;
+  let next = originalCount;
+  for (let t = 0; t < layout.tileCount; t++) {
+    if (newNumber[t] !== -1) continue;
+    while (free < originalCount && taken.has(free)) free++;
+    newNumber[t] = free < originalCount ? free++ : next++;
+    taken.add(newNumber[t]!);
+  }
+  const total = Math.max(originalCount, next);
+  const limit = Math.min(resolved.spec.maximumTiles(resolved.bpp), 1 << mapTileIndexBits(resolved.mapFormat)) - resolved.tileBase;
+  if (total > limit) throw new TileCountError(`the edited screen needs ${total} tiles with the original's kept in place; the map addresses ${limit}`, { tiles: total, maximum: limit });
+  const tileIndices = new Uint8Array(total * pixelsPerCell);
+  tileIndices.set(originalIndices.subarray(0, Math.min(originalIndices.length, tileIndices.length)));
+  for (let t = 0; t < layout.tileCount; t++) tileIndices.set(layout.tileIndices.subarray(t * pixelsPerCell, (t + 1) * pixelsPerCell), newNumber[t]! * pixelsPerCell);
+  const cellTile = layout.cellTile.map((t) => (t < 0 ? t : newNumber[t]!));
+  return finish(resolved, options, { ...layout, tileIndices, tileCount: total, cellTile }, transparentColourZero, []);
+}
+
+function layoutBest(image: RgbaImage, options: ConvertOptions, resolved: ResolvedOptions): { layout: Layout; transparentColourZero: boolean } {
   const { spec } = resolved;
   const grid = cutCells(spec, image, false, transparentColour);
   if (spec.colourEncoding === 'nes-master') checkNesColours(spec, grid);
@@ -284,7 +342,7 @@ function convertBest(image: RgbaImage, options: ConvertOptions, resolved: Resolv
   });
   if (palettes.length === 0) palettes.push(colourZero === undefined ? [grid.colours[0]!] : [colourZero]);
   const layout = placeTiles(spec, grid, areas, sets, binOfSet, palettes, resolved);
-  return finish(resolved, options, layout, colourZero === transparentColour, []);
+  return { layout, transparentColourZero: colourZero === transparentColour };
 }
 
 function checkNesColours(spec: TargetSpec, grid: CellGrid): void {
@@ -352,6 +410,5 @@ function placeTiles(spec: TargetSpec, grid: CellGrid, areas: readonly Area[], se
     }
     cellTile[cell] = store.add(candidatesScratch, chosen * pixelsPerCell);
   }
-  void mapPaletteIndexBits;
   return { palettes, tileIndices: store.storedIndices(), tileCount: store.count, columns: grid.columns, rows: grid.rows, cellTile, cellPalette, cellOrientation };
 }

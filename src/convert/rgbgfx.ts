@@ -132,8 +132,9 @@ export function rgbgfxPack(sets: readonly (readonly number[])[], capacity: numbe
       page.length = 0;
     }
   }
-  overloaded.sort((a, b) => sets[b]!.length - sets[a]!.length || b - a);
-  for (const set of overloaded) {
+  // Each is inserted before the equal-sized ones already queued: equal sizes come out last-collected first.
+  const requeued = overloaded.map((set, position) => ({ set, position })).sort((a, b) => sets[b.set]!.length - sets[a.set]!.length || b.position - a.position);
+  for (const { set } of requeued) {
     const target = pages.find((page) => unionCount(pageColours(page, sets), sets[set]!) <= capacity);
     if (target) assign(target, set);
     else pages.push([set]);
@@ -225,7 +226,7 @@ function readTiles(image: RgbaImage, columnMajor: boolean, warnings: string[]): 
       if (!warned.has(key)) {
         warned.add(key);
         const hex = (v: number): string => '#' + v.toString(16).padStart(8, '0');
-        warnings.push(`warning: Colors ${hex(seen.rgba)} and ${hex(full)} both reduce to the same RGB555 color ${gbText(c)} (first seen at (${seen.x}, ${seen.y}))`);
+        warnings.push(`warning: Colors ${hex(full)} and ${hex(seen.rgba)} both reduce to the same RGB555 color ${gbText(c)} (first seen at (${x}, ${y}))`);
       }
     }
     pixels[i] = c;
