@@ -4,7 +4,7 @@
  */
 import { ImageSizeError } from '../errors.js';
 import { checkImageSize } from '../gfx/image.js';
-import { reduceRgba } from './colour.js';
+import { reduceRgba, transparentAlphaBelow, transparentColour } from './colour.js';
 import type { TargetSpec } from './targets.js';
 
 /** Pixels per cell side. */
@@ -43,8 +43,9 @@ export function cutCells(spec: TargetSpec, image: RgbaImage, pad: boolean, padCo
   const colours = new Uint32Array(columns * rows * pixelsPerCell);
   // One reduction per distinct RGBA value: screens use few colours, so the cache turns the
   // per-pixel work into a Map lookup.
+  // Keyed on the 24-bit RGB (a small integer) for opaque pixels; reduction only looks at
+  // whether alpha is below the threshold, so alpha need not be part of the key.
   const reduced = new Map<number, number>();
-  const view = new DataView(rgba.buffer, rgba.byteOffset, rgba.byteLength);
   for (let cy = 0; cy < rows; cy++) {
     for (let cx = 0; cx < columns; cx++) {
       const base = (cy * columns + cx) * pixelsPerCell;
@@ -57,10 +58,14 @@ export function cutCells(spec: TargetSpec, image: RgbaImage, pad: boolean, padCo
             continue;
           }
           const o = (py * width + px) * 4;
-          const key = view.getUint32(o);
+          if (rgba[o + 3]! < transparentAlphaBelow) {
+            colours[base + y * 8 + x] = transparentColour;
+            continue;
+          }
+          const key = (rgba[o]! << 16) | (rgba[o + 1]! << 8) | rgba[o + 2]!;
           let colour = reduced.get(key);
           if (colour === undefined) {
-            colour = reduceRgba(spec, rgba[o]!, rgba[o + 1]!, rgba[o + 2]!, rgba[o + 3]!);
+            colour = reduceRgba(spec, rgba[o]!, rgba[o + 1]!, rgba[o + 2]!, 255);
             reduced.set(key, colour);
           }
           colours[base + y * 8 + x] = colour;
@@ -73,10 +78,25 @@ export function cutCells(spec: TargetSpec, image: RgbaImage, pad: boolean, padCo
 
 /** The distinct colours of cell `cell`, ascending. */
 export function cellColourSet(grid: CellGrid, cell: number): number[] {
-  const seen = new Set<number>();
+  // A cell has few colours: a linear scan of the ones found so far beats a Set (no hashing,
+  // one small array per cell; this runs for every cell of every screen).
+  const found: number[] = [];
   const base = cell * pixelsPerCell;
-  for (let i = 0; i < pixelsPerCell; i++) seen.add(grid.colours[base + i]!);
-  return [...seen].sort((a, b) => a - b);
+  let last = -1;
+  for (let i = 0; i < pixelsPerCell; i++) {
+    const colour = grid.colours[base + i]!;
+    if (colour === last) continue;
+    last = colour;
+    if (!found.includes(colour)) found.push(colour);
+  }
+  return found.sort((a, b) => a - b);
+}
+
+/** Every cell's colour set (cellColourSet), computed once. */
+export function allCellColourSets(grid: CellGrid): number[][] {
+  const sets: number[][] = [];
+  for (let cell = 0; cell < grid.columns * grid.rows; cell++) sets.push(cellColourSet(grid, cell));
+  return sets;
 }
 
 /** Orientation of a stored tile in a map entry: bit 0 = H flip, bit 1 = V flip. */
@@ -90,11 +110,14 @@ const orientationSource: readonly Uint8Array[] = [0, 1, 2, 3].map((o) => {
 });
 
 /** A 64-index tile as a string key (one char per index): exact, cheap to hash, no per-pixel allocation. */
+const keyScratch = new Uint8Array(pixelsPerCell);
+
 export function tileKey(indices: Uint8Array, offset: number, orientation: Orientation): string {
   const source = orientationSource[orientation]!;
-  let key = '';
-  for (let i = 0; i < pixelsPerCell; i++) key += String.fromCharCode(indices[offset + source[i]!]!);
-  return key;
+  for (let i = 0; i < pixelsPerCell; i++) keyScratch[i] = indices[offset + source[i]!]!;
+  // One string per key, built in one call (character-by-character concatenation made a rope
+  // of 64 pieces per key and dominated the profile).
+  return String.fromCharCode.apply(null, keyScratch as unknown as number[]);
 }
 
 /** A match in the tile store: the stored tile and how it is flipped to equal the cell. */

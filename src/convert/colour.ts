@@ -1,12 +1,16 @@
 /**
- * Colours as the converter holds them: one 32-bit number per colour after reduction to the
- * target's depth, `0xFF000000 | b << 16 | g << 8 | r` with r, g, b the reduced channel values,
- * and 0 for transparent. This is SuperFamiconv's internal value (convert.md §1.2); keeping it
- * makes its order-dependent steps (sets iterated in ascending value) reproducible.
+ * Colours as the converter holds them: one number per colour after reduction to the target's
+ * depth, `1 << 24 | b << 16 | g << 8 | r` with r, g, b the reduced channel values, and 0 for
+ * transparent. This orders colours exactly as SuperFamiconv's internal value
+ * `a << 24 | b << 16 | g << 8 | r` does (transparent first, then by b, g, r; convert.md §1.2),
+ * which its order-dependent steps need, while staying a small integer: V8 keeps it unboxed
+ * (the 0xFF alpha byte made every colour a heap number, and the garbage collector led the profile).
  */
 import { nesMasterPalette } from '../gfx/palette.js';
 import type { TargetSpec } from './targets.js';
 
+/** Bit marking an opaque colour (stands for SuperFamiconv's alpha byte 0xFF). */
+const opaqueMarker = 1 << 24;
 /** The transparent colour value. */
 export const transparentColour = 0;
 /** Alpha below this is transparent (SuperFamiconv's `reduce_color`, convert.md §1.2). */
@@ -14,7 +18,7 @@ export const transparentAlphaBelow = 0x80;
 
 /** A reduced colour from its channels (already reduced). */
 export function opaqueColour(r: number, g: number, b: number): number {
-  return (0xff000000 | (b << 16) | (g << 8) | r) >>> 0;
+  return opaqueMarker | (b << 16) | (g << 8) | r;
 }
 
 /** Reduced red / green / blue channel of a colour value. */

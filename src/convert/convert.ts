@@ -4,7 +4,7 @@
  */
 import { ConvertOptionError, PaletteCountError, TileColourCountError, TileCountError } from '../errors.js';
 import type { DecodedImage } from '../gfx/png.js';
-import { cellColourSet, cellSideInPixels, cutCells, pixelsPerCell, tileKey, TileStore, type CellGrid, type RgbaImage } from './cells.js';
+import { allCellColourSets, cellColourSet, cellSideInPixels, cutCells, pixelsPerCell, tileKey, TileStore, type CellGrid, type RgbaImage } from './cells.js';
 import { decodeTiles, encodeTiles } from '../gfx/formats.js';
 import { colourToRgb24, describeColour, nesMasterIndex, reduceRgba, transparentColour } from './colour.js';
 import { encodeLayoutTiles, encodeMap, encodePalettes, layoutEntries } from './encode.js';
@@ -159,7 +159,7 @@ interface Area {
   readonly colours: number[];
 }
 
-function paletteAreas(grid: CellGrid, areaCells: number, colourZero: number | undefined): Area[] {
+function paletteAreas(grid: CellGrid, cellSets: readonly (readonly number[])[], areaCells: number, colourZero: number | undefined): Area[] {
   const areas: Area[] = [];
   for (let ay = 0; ay < grid.rows; ay += areaCells) {
     for (let ax = 0; ax < grid.columns; ax += areaCells) {
@@ -169,7 +169,7 @@ function paletteAreas(grid: CellGrid, areaCells: number, colourZero: number | un
         for (let x = ax; x < Math.min(ax + areaCells, grid.columns); x++) {
           const cell = y * grid.columns + x;
           cells.push(cell);
-          for (const c of cellColourSet(grid, cell)) if (c !== colourZero) colours.add(c);
+          for (const c of cellSets[cell]!) if (c !== colourZero) colours.add(c);
         }
       }
       areas.push({ cells, colours: [...colours].sort((a, b) => a - b) });
@@ -179,9 +179,9 @@ function paletteAreas(grid: CellGrid, areaCells: number, colourZero: number | un
 }
 
 /** Colours in the most cells (ties: the lower value). */
-function mostCommonColour(grid: CellGrid): number {
+function mostCommonColour(grid: CellGrid, cellSets: readonly (readonly number[])[]): number {
   const counts = new Map<number, number>();
-  for (let cell = 0; cell < grid.columns * grid.rows; cell++) for (const c of cellColourSet(grid, cell)) counts.set(c, (counts.get(c) ?? 0) + 1);
+  for (const set of cellSets) for (const c of set) counts.set(c, (counts.get(c) ?? 0) + 1);
   let best = grid.colours[0]!;
   let bestCount = -1;
   for (const [c, n] of counts) if (n > bestCount || (n === bestCount && c < best)) [best, bestCount] = [c, n];
@@ -209,9 +209,9 @@ function lastFitPacking(sets: readonly (readonly number[])[], capacity: number):
   return bins.map((b) => b.members);
 }
 
-function planPalettes(spec: TargetSpec, grid: CellGrid, resolved: ResolvedOptions, colourZero: number | undefined): { areas: Area[]; packing: Packing; capacity: number } {
+function planPalettes(spec: TargetSpec, grid: CellGrid, cellSets: readonly (readonly number[])[], resolved: ResolvedOptions, colourZero: number | undefined): { areas: Area[]; sets: number[][]; setOfArea: Int32Array; packing: Packing; capacity: number } {
   const areaCells = spec.paletteAreaInPixels / cellSideInPixels;
-  const areas = paletteAreas(grid, areaCells, colourZero);
+  const areas = paletteAreas(grid, cellSets, areaCells, colourZero);
   const capacity = resolved.coloursPerPalette - (colourZero === undefined ? 0 : 1);
   for (const area of areas) {
     if (area.colours.length > capacity) {
@@ -223,9 +223,23 @@ function planPalettes(spec: TargetSpec, grid: CellGrid, resolved: ResolvedOption
       throw new TileColourCountError(`${what} at (${x}, ${y}) has ${colours.length} colours${colourZero === undefined ? '' : ` besides colour 0 (${describeColour(spec, colourZero)})`}; a sub-palette holds ${capacity}: ${colours.join(' ')}`, { x, y, colours, maximum: capacity });
     }
   }
-  const sets = areas.map((a) => a.colours).filter((s) => s.length > 0);
+  // Pack each distinct set once (a screen has hundreds of cells but few distinct colour sets).
+  const sets: number[][] = [];
+  const setOfArea = new Int32Array(areas.length).fill(-1);
+  const byKey = new Map<string, number>();
+  areas.forEach((area, a) => {
+    if (area.colours.length === 0) return;
+    const key = area.colours.join(',');
+    let index = byKey.get(key);
+    if (index === undefined) {
+      index = sets.length;
+      byKey.set(key, index);
+      sets.push(area.colours);
+    }
+    setOfArea[a] = index;
+  });
   const packing = packColourSets(sets, Math.max(capacity, 1), [lastFitPacking(sets, capacity)]);
-  return { areas, packing, capacity };
+  return { areas, sets, setOfArea, packing, capacity };
 }
 
 function convertBest(image: RgbaImage, options: ConvertOptions, resolved: ResolvedOptions): ConvertResult {
@@ -290,6 +304,7 @@ function layoutBest(image: RgbaImage, options: ConvertOptions, resolved: Resolve
   const grid = cutCells(spec, image, false, transparentColour);
   if (spec.colourEncoding === 'nes-master') checkNesColours(spec, grid);
   const cells = grid.columns * grid.rows;
+  const cellSets = allCellColourSets(grid);
   let hasTransparency = false;
   for (let i = 0; i < grid.colours.length; i++) if (grid.colours[i] === transparentColour) hasTransparency = true;
   // Colour 0: transparent when asked or needed; else, where the hardware shares it, whichever
@@ -297,14 +312,14 @@ function layoutBest(image: RgbaImage, options: ConvertOptions, resolved: Resolve
   let candidates: (number | undefined)[];
   if (options.sprite || options.colourZero === 'transparent' || hasTransparency) candidates = [transparentColour];
   else if (options.colourZero !== undefined) candidates = [reduceRgba(spec, (options.colourZero >> 16) & 0xff, (options.colourZero >> 8) & 0xff, options.colourZero & 0xff, 255)];
-  else if (spec.sharedColourZero) candidates = [...new Set([grid.colours[0]!, mostCommonColour(grid)])];
+  else if (spec.sharedColourZero) candidates = [...new Set([grid.colours[0]!, mostCommonColour(grid, cellSets)])];
   else candidates = [undefined];
   let plan: ReturnType<typeof planPalettes> | undefined;
   let colourZero: number | undefined;
   let firstError: unknown;
   for (const candidate of candidates) {
     try {
-      const attempt = planPalettes(spec, grid, resolved, candidate);
+      const attempt = planPalettes(spec, grid, cellSets, resolved, candidate);
       if (!plan || attempt.packing.length < plan.packing.length) {
         plan = attempt;
         colourZero = candidate;
@@ -314,11 +329,10 @@ function layoutBest(image: RgbaImage, options: ConvertOptions, resolved: Resolve
     }
   }
   if (!plan) throw firstError;
-  const { areas, packing } = plan;
-  const sets = areas.map((a) => a.colours).filter((s) => s.length > 0);
+  const { areas, packing, sets, setOfArea } = plan;
   if (packing.length + resolved.paletteBase > resolved.maximumPalettes || (packing.length === 0 && resolved.paletteBase >= resolved.maximumPalettes)) {
     const overflowSet = sets[packing[Math.min(resolved.maximumPalettes, packing.length - 1)]?.[0] ?? 0] ?? [];
-    const area = areas.find((a) => a.colours === overflowSet) ?? areas[0]!;
+    const area = areas.find((a) => a.colours.join(',') === overflowSet.join(',')) ?? areas[0]!;
     const cell = area.cells[0]!;
     const x = (cell % grid.columns) * 8;
     const y = Math.floor(cell / grid.columns) * 8;
@@ -341,7 +355,7 @@ function layoutBest(image: RgbaImage, options: ConvertOptions, resolved: Resolve
     return colourZero === undefined ? sorted : [colourZero, ...sorted];
   });
   if (palettes.length === 0) palettes.push(colourZero === undefined ? [grid.colours[0]!] : [colourZero]);
-  const layout = placeTiles(spec, grid, areas, sets, binOfSet, palettes, resolved);
+  const layout = placeTiles(spec, grid, cellSets, areas, setOfArea, binOfSet, palettes, resolved);
   return { layout, transparentColourZero: colourZero === transparentColour };
 }
 
@@ -356,7 +370,7 @@ function checkNesColours(spec: TargetSpec, grid: CellGrid): void {
   }
 }
 
-function placeTiles(spec: TargetSpec, grid: CellGrid, areas: readonly Area[], sets: readonly (readonly number[])[], binOfSet: Map<number, number>, palettes: number[][], resolved: ResolvedOptions): Layout {
+function placeTiles(spec: TargetSpec, grid: CellGrid, cellSets: readonly (readonly number[])[], areas: readonly Area[], setOfArea: Int32Array, binOfSet: Map<number, number>, palettes: number[][], resolved: ResolvedOptions): Layout {
   const cells = grid.columns * grid.rows;
   const lookups = palettes.map(slotLookup);
   const store = new TileStore(resolved.flipH, resolved.flipV);
@@ -365,23 +379,42 @@ function placeTiles(spec: TargetSpec, grid: CellGrid, areas: readonly Area[], se
   // An area's palette is fixed when it spans several cells (NES); a lone cell may take any
   // sub-palette holding its colours, and prefers one that makes it a copy of a stored tile.
   const fixedPalette = new Int32Array(cells).fill(-1);
-  let setIndex = 0;
-  for (const area of areas) {
-    if (area.colours.length === 0) continue;
-    const bin = binOfSet.get(setIndex++)!;
+  for (let a = 0; a < areas.length; a++) {
+    const area = areas[a]!;
+    if (setOfArea[a]! < 0) continue;
+    const bin = binOfSet.get(setOfArea[a]!)!;
     if (area.cells.length > 1) for (const cell of area.cells) fixedPalette[cell] = bin;
   }
   const limit = Math.min(spec.maximumTiles(resolved.bpp), 1 << mapTileIndexBits(resolved.mapFormat)) - resolved.tileBase;
+  // Colours as small ids, and each palette as an id → slot table, so remapping a cell is typed
+  // array reads (a Map lookup per pixel per candidate palette was the hot spot).
+  const idOf = new Map<number, number>();
+  for (const set of cellSets) for (const c of set) if (!idOf.has(c)) idOf.set(c, idOf.size);
+  const colourIds = new Uint16Array(grid.colours.length);
+  for (let i = 0; i < colourIds.length; i++) colourIds[i] = idOf.get(grid.colours[i]!)!;
+  const slotTables = lookups.map((lookup) => {
+    const table = new Int16Array(idOf.size).fill(-1);
+    for (const [colour, id] of idOf) table[id] = lookup.get(colour) ?? -1;
+    return table;
+  });
+  const candidates: number[] = [];
   for (let cell = 0; cell < cells; cell++) {
-    const set = cellColourSet(grid, cell);
-    const candidates = fixedPalette[cell]! >= 0 ? [fixedPalette[cell]!] : lookups.map((_, p) => p).filter((p) => paletteHolds(lookups[p]!, set));
+    const set = cellSets[cell]!;
+    candidates.length = 0;
+    if (fixedPalette[cell]! >= 0) candidates.push(fixedPalette[cell]!);
+    else {
+      for (let p = 0; p < slotTables.length; p++) {
+        const table = slotTables[p]!;
+        if (set.every((c) => table[idOf.get(c)!]! >= 0)) candidates.push(p);
+      }
+    }
     let chosen = -1;
     let match;
     for (let i = 0; i < candidates.length; i++) {
-      const lookup = lookups[candidates[i]!]!;
+      const table = slotTables[candidates[i]!]!;
       const base = cell * pixelsPerCell;
       const at = i * pixelsPerCell;
-      for (let j = 0; j < pixelsPerCell; j++) candidatesScratch[at + j] = lookup.get(grid.colours[base + j]!)!;
+      for (let j = 0; j < pixelsPerCell; j++) candidatesScratch[at + j] = table[colourIds[base + j]!]!;
       if (chosen === -1) chosen = i;
       if (resolved.dedupe) {
         match = store.find(candidatesScratch, at);

@@ -255,3 +255,51 @@ describe('reconvertScreen (for screen injection)', () => {
     }
   });
 });
+
+describe('convert (romgfx mode): every target round-trips through reverse', () => {
+  const cases: { target: ConvertTarget; input: string }[] = [
+    { target: 'md', input: 'md_4pal' },
+    { target: 'pce', input: 'snes4_4pal_rgb' },
+    { target: 'gb', input: 'dmg_gray' },
+    { target: 'gbc', input: 'gbc_transparent' },
+    { target: 'snes', input: 'snes4_8pal' },
+  ];
+  for (const { target, input } of cases) {
+    it(`${target} (${input}): convert → reverse → convert gives the same bytes`, () => {
+      const png = decodePng(fixtureBytes(`inputs/${input}.png`));
+      const first = convertImage(png, { target });
+      const back = reversedRgba(first);
+      if (first.transparentColourZero) {
+        // Colour 0 of every sub-palette is transparent: say so in the image, as a PNG's tRNS would.
+        const { image } = reverseConvert({ target, bpp: first.bpp, mapFormat: first.mapFormat, tiles: first.tiles, map: first.map, palette: first.palette, attrmap: first.attrmap, widthInTiles: first.mapWidth });
+        image.pixels.forEach((p, i) => {
+          if (p % first.coloursPerPalette === 0) back.rgba[i * 4 + 3] = 0;
+        });
+      }
+      const second = convertImage(back, { target });
+      expect(Buffer.from(second.tiles).equals(Buffer.from(first.tiles))).toBe(true);
+      expect(Buffer.from(second.map).equals(Buffer.from(first.map))).toBe(true);
+      expect(Buffer.from(second.palette).equals(Buffer.from(first.palette))).toBe(true);
+      if (first.attrmap) expect(Buffer.from(second.attrmap!).equals(Buffer.from(first.attrmap))).toBe(true);
+    });
+  }
+  it('nes: 16x16 attribute areas share a palette; the attribute table and master-palette bytes round-trip', () => {
+    // Four 16x16 areas, each in two colours of the master palette over a shared black.
+    const colours = [0x0078f8, 0xf83800, 0x00b800, 0xf8b800];
+    const width = 32;
+    const height = 32;
+    const rgba = new Uint8Array(width * height * 4);
+    for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) {
+      const area = (y >> 4) * 2 + (x >> 4);
+      const c = (x + y) % 3 === 0 ? 0 : colours[area]!;
+      rgba.set([c >> 16, (c >> 8) & 0xff, c & 0xff, 255], (y * width + x) * 4);
+    }
+    const result = convertImage({ width, height, rgba }, { target: 'nes' });
+    // Four one-colour areas over a shared black: two sub-palettes of three colours hold them all.
+    expect(result.paletteCount).toBe(2);
+    expect(result.attrmap!.length).toBe(1);
+    expect(result.flippedCells).toEqual([]);
+    const back = reversedRgba(result);
+    expect(Buffer.from(back.rgba).equals(Buffer.from(rgba))).toBe(true);
+  });
+});
