@@ -148,3 +148,32 @@ export function reverseConvert(options: ReverseOptions): ReverseResult {
   }
   return { image: { width, height: rows * 8, pixels }, palette: { rgb: plte, count: paletteCount * coloursPerPalette }, coloursPerPalette };
 }
+
+/** Tiles per row of a tileset image (SuperFamiconv's 128-pixel-wide `tiles -o` image). */
+export const tilesetTilesPerRow = 16;
+
+/**
+ * Native tiles drawn left to right, top to bottom, `tilesPerRow` per row, unused cells index 0
+ * (SuperFamiconv `tiles -n … -o`, convert.md §1.12). The palette is the gray ramp
+ * `i × 256 / 2^bpp` SuperFamiconv uses, unless one is given.
+ */
+export function tilesetImage(target: ConvertTarget, bpp: number, tiles: Uint8Array, tilesPerRow = tilesetTilesPerRow): ReverseResult {
+  const spec = getTargetSpec(target);
+  const format = getTileFormat(spec.tileFormat(bpp));
+  if (tiles.length === 0 || tiles.length % format.bytesPerTile !== 0) throw new TileDataLengthError(`tile data is ${tiles.length} bytes, not a whole number (≥ 1) of ${format.name} tiles`, { length: tiles.length });
+  if (!Number.isInteger(tilesPerRow) || tilesPerRow < 1) throw new ConvertOptionError('tilesPerRow', `${tilesPerRow} is not a positive integer`, { tilesPerRow });
+  const count = tiles.length / format.bytesPerTile;
+  const indices = decodeTiles(format, tiles);
+  const rows = Math.ceil(count / tilesPerRow);
+  const width = tilesPerRow * 8;
+  const pixels = new Uint8Array(width * rows * 8);
+  for (let t = 0; t < count; t++) {
+    const x0 = (t % tilesPerRow) * 8;
+    const y0 = Math.floor(t / tilesPerRow) * 8;
+    for (let y = 0; y < 8; y++) for (let x = 0; x < 8; x++) pixels[(y0 + y) * width + x0 + x] = indices[t * pixelsPerCell + y * 8 + x]!;
+  }
+  const colours = 1 << bpp;
+  const rgb = new Uint8Array(colours * 3);
+  for (let i = 0; i < colours; i++) rgb.fill(Math.min(255, i * (256 / colours)), i * 3, i * 3 + 3);
+  return { image: { width, height: rows * 8, pixels }, palette: { rgb, count: colours }, coloursPerPalette: colours };
+}

@@ -13,7 +13,7 @@ export interface ManifestOutput {
   kind: string;
   bytes: number;
   sha256: string;
-  decoded?: { png_mode: string; size: [number, number]; rgba_sha256: string };
+  decoded?: { png_mode: string; width: number; height: number; rgba_sha256: string };
 }
 
 export interface ManifestRun {

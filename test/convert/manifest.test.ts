@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { convertImage, type ConvertResult } from '../../src/convert/index.js';
+import { convertImage, tilesetImage, type ConvertResult } from '../../src/convert/index.js';
 import { RomgfxError } from '../../src/errors.js';
 import { decodePng } from '../../src/gfx/png.js';
 import { callFor, fixtureBytes, loadManifest, type ManifestRun } from './manifest-runs.js';
@@ -98,6 +98,24 @@ describe('convert: manifest runs, byte for byte', () => {
         expect(sha(produced!), `${output.kind} of ${run.id}`).toBe(output.sha256);
       }
       if (run.tool === 'rgbgfx' && run.stderr.startsWith('warning:')) expect(result.warnings.join('\n') + '\n').toBe(run.stderr);
+    });
+  }
+});
+
+describe('convert: SuperFamiconv `tiles -n … -o` (tileset image), compared by decoded pixels', () => {
+  const tilesetRuns = runs.filter((run) => callFor(run).kind === 'sfc-render-tiles');
+  it('covers both runs', () => expect(tilesetRuns.length).toBe(2));
+  for (const run of tilesetRuns) {
+    const call = callFor(run);
+    if (call.kind !== 'sfc-render-tiles') continue;
+    it(run.id, () => {
+      const bpp = Number(call.args.get('-B'));
+      const { image, palette } = tilesetImage(call.target, bpp, fixtureBytes(call.args.get('-n') as string));
+      const rgba = new Uint8Array(image.width * image.height * 4);
+      image.pixels.forEach((p, i) => rgba.set([palette.rgb[p * 3]!, palette.rgb[p * 3 + 1]!, palette.rgb[p * 3 + 2]!, 255], i * 4));
+      const decoded = run.outputs[0]!.decoded!;
+      expect([image.width, image.height]).toEqual([decoded.width, decoded.height]);
+      expect(sha(rgba)).toBe(decoded.rgba_sha256);
     });
   }
 });
