@@ -95,7 +95,7 @@ export function convertImage(image: RgbaImage | DecodedImage, options: ConvertOp
 
 function finish(resolved: ResolvedOptions, options: ConvertOptions, layout: Layout, transparentColourZero: boolean, warnings: string[]): ConvertResult {
   const { spec, bpp, mapFormat } = resolved;
-  const entries = layoutEntries(layout, resolved.tileBase, resolved.paletteBase);
+  const entries = options.mapScreens ? inScreenOrder(layoutEntries(layout, resolved.tileBase, resolved.paletteBase), layout.columns, layout.rows) : layoutEntries(layout, resolved.tileBase, resolved.paletteBase);
   const { map, attrmap } = encodeMap(mapFormat, entries, layout.columns, layout.rows);
   const flippedCells: FlippedCell[] = [];
   for (let cell = 0; cell < layout.cellTile.length; cell++) {
@@ -119,11 +119,48 @@ function finish(resolved: ResolvedOptions, options: ConvertOptions, layout: Layo
     mapWidth: layout.columns,
     mapHeight: layout.rows,
     tilePalettes: [...paletteOfEachTile(layout)],
+    cellTiles: [...layout.cellTile],
+    cellPalettes: [...layout.cellPalette],
     flippedCells,
     tileIndices: layout.tileIndices.slice(0, layout.tileCount * pixelsPerCell),
     transparentColourZero,
     warnings,
   };
+}
+
+/** Cells per side of one background screen (SNES/GBA 32×32 tilemap block). */
+export const screenSideInCells = 32;
+
+/** Reorders raster-order entries into 32×32 screens: screens column-major, cells row-major inside (convert.md §1.10). */
+function inScreenOrder<T>(entries: readonly T[], columns: number, rows: number): T[] {
+  const out: T[] = [];
+  for (let sx = 0; sx < columns; sx += screenSideInCells) {
+    for (let sy = 0; sy < rows; sy += screenSideInCells) {
+      for (let y = sy; y < Math.min(sy + screenSideInCells, rows); y++) {
+        for (let x = sx; x < Math.min(sx + screenSideInCells, columns); x++) out.push(entries[y * columns + x]!);
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * SuperFamiconv's JSON outputs (`palette -j`, `map -j`): 2-space indentation, keys in
+ * alphabetical order, no final newline; colours as `#rrggbb` by bit replication and as reduced
+ * channel triples.
+ */
+export function superFamiconvJson(result: ConvertResult): { palette: string; map: string } {
+  const spec = getTargetSpec(result.target);
+  const shift = 8 - spec.channelBits;
+  const palettes = result.palettes.map((p) => p.map((c) => '#' + Math.max(c, 0).toString(16).padStart(6, '0')));
+  const native = result.palettes.map((p) => p.map((c) => (c < 0 ? [0, 0, 0] : [(c >> 16) >> shift, ((c >> 8) & 0xff) >> shift, (c & 0xff) >> shift])));
+  const entries: { flip_h: number; flip_v: number; palette: number; tile: number }[] = [];
+  const flipped = new Map(result.flippedCells.map((f) => [f.y * result.mapWidth + f.x, f]));
+  for (let cell = 0; cell < result.mapWidth * result.mapHeight; cell++) {
+    const f = flipped.get(cell);
+    entries.push({ flip_h: f?.hflip ? 1 : 0, flip_v: f?.vflip ? 1 : 0, palette: result.cellPalettes[cell]!, tile: result.cellTiles[cell]! });
+  }
+  return { palette: JSON.stringify({ palettes, palettes_native_rgb: native }, null, 2), map: JSON.stringify({ map: entries }, null, 2) };
 }
 
 // ---- SuperFamiconv ----------------------------------------------------------------------------

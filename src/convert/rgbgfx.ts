@@ -401,6 +401,8 @@ export function convertLikeRgbgfx(image: RgbaImage, decoded: DecodedImage | unde
     mapWidth: options.columnMajor ? rows : columns,
     mapHeight: options.columnMajor ? columns : rows,
     tilePalettes: perTile,
+    cellTiles: [...tileOf],
+    cellPalettes: [...paletteOf],
     flippedCells,
     tileIndices: store.storedIndices(),
     transparentColourZero: hasTransparency,

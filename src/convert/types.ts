@@ -40,6 +40,11 @@ export interface ConvertOptions {
    * (SuperFamiconv --color-zero). Default: see docs/convert.md.
    */
   readonly colourZero?: 'transparent' | number;
+  /**
+   * Write the map as 32×32-cell screens, screens in column-major order, each screen row-major
+   * (SuperFamiconv's `map` sub-command; a 64-cell-wide SNES map is two screens side by side).
+   */
+  readonly mapScreens?: boolean;
   /** rgbgfx: visit cells column by column (-Z). */
   readonly columnMajor?: boolean;
   /** rgbgfx: explicit sub-palettes (0xRRGGBB, or -1 for a #none gap), in order (-c). */
@@ -93,6 +98,9 @@ export interface ConvertResult {
   readonly mapHeight: number;
   /** Sub-palette of each stored tile (the first cell that uses it). */
   readonly tilePalettes: readonly number[];
+  /** Per map cell (raster order): stored tile number (-1: no entry) and sub-palette. */
+  readonly cellTiles: readonly number[];
+  readonly cellPalettes: readonly number[];
   /** Cells that use a stored tile mirrored. */
   readonly flippedCells: readonly FlippedCell[];
   /** Stored tiles' palette indices, 64 per tile (for a tileset PNG). */

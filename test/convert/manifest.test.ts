@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { convertImage, tilesetImage, type ConvertResult } from '../../src/convert/index.js';
+import { convertImage, superFamiconvJson, tilesetImage, type ConvertOptions, type ConvertResult } from '../../src/convert/index.js';
 import { RomgfxError } from '../../src/errors.js';
 import { decodePng } from '../../src/gfx/png.js';
 import { callFor, fixtureBytes, loadManifest, type ManifestRun } from './manifest-runs.js';
@@ -116,6 +116,37 @@ describe('convert: SuperFamiconv `tiles -n … -o` (tileset image), compared by 
       const decoded = run.outputs[0]!.decoded!;
       expect([image.width, image.height]).toEqual([decoded.width, decoded.height]);
       expect(sha(rgba)).toBe(decoded.rgba_sha256);
+    });
+  }
+});
+
+describe('convert: SuperFamiconv palette → tiles → map pipelines (sub-commands)', () => {
+  const pipelineRuns = runs.filter((run) => ['sfc-palette', 'sfc-tiles', 'sfc-map'].includes(callFor(run).kind));
+  it('covers the six pipeline steps', () => expect(pipelineRuns.length).toBe(6));
+  for (const run of pipelineRuns) {
+    const call = callFor(run);
+    if (call.kind !== 'sfc-palette' && call.kind !== 'sfc-tiles' && call.kind !== 'sfc-map') continue;
+    it(`${run.id} (${run.argv.slice(1).join(' ')})`, () => {
+      // Every step re-derives the palettes of step 1 (-P sub-palettes of -C colours; -C
+      // defaults to the mode's default depth, convert.md §1.10); tiles and map use -B.
+      const step1 = callFor(runs.find((r) => r.id === run.id.replace(/step\d_\w+$/u, 'step1_palette'))!);
+      if (step1.kind !== 'sfc-palette') throw new Error('no step 1');
+      const colours = Number(step1.args.get('-C') ?? 16);
+      const options: ConvertOptions = {
+        target: call.target,
+        like: 'superfamiconv',
+        bpp: call.args.has('-B') ? Number(call.args.get('-B')) : colours <= 4 ? 2 : colours <= 16 ? 4 : 8,
+        coloursPerPalette: colours,
+        ...(step1.args.has('-P') ? { palettes: Number(step1.args.get('-P')) } : {}),
+        ...(call.kind === 'sfc-map' ? { mapScreens: true } : {}),
+      };
+      const result = convertImage(decodePng(fixtureBytes(call.args.get('-i') as string)), options);
+      const json = superFamiconvJson(result);
+      for (const output of run.outputs) {
+        const produced = output.kind === 'paljson' ? new TextEncoder().encode(json.palette) : output.kind === 'mapjson' ? new TextEncoder().encode(json.map) : outputOf(result, output.kind, run);
+        expect(produced, output.kind).toBeDefined();
+        expect(sha(produced!), `${output.kind} of ${run.id}`).toBe(output.sha256);
+      }
     });
   }
 });
