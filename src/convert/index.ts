@@ -5,3 +5,4 @@ export { convertTargets, getTargetSpec, mapFormats, type ConvertTarget, type Map
 export { packColourSets, packingIsValid, exactSearchMaximumSets, exactSearchNodeBudget, type Packing } from './pack-best.js';
 export type { CompatibilityMode, ConvertOptions, ConvertResult, FlipAxes, FlippedCell } from './types.js';
 export type { RgbaImage } from './cells.js';
+export { reverseLikeRgbgfx, type RgbgfxReverseOptions } from './rgbgfx-reverse.js';

@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { convertImage, superFamiconvJson, tilesetImage, type ConvertOptions, type ConvertResult } from '../../src/convert/index.js';
+import { convertImage, reverseLikeRgbgfx, superFamiconvJson, tilesetImage, type ConvertOptions, type ConvertResult } from '../../src/convert/index.js';
 import { RomgfxError } from '../../src/errors.js';
 import { decodePng } from '../../src/gfx/png.js';
 import { callFor, fixtureBytes, loadManifest, type ManifestRun } from './manifest-runs.js';
@@ -147,6 +147,35 @@ describe('convert: SuperFamiconv palette → tiles → map pipelines (sub-comman
         expect(produced, output.kind).toBeDefined();
         expect(sha(produced!), `${output.kind} of ${run.id}`).toBe(output.sha256);
       }
+    });
+  }
+});
+
+describe('convert: rgbgfx -r (reverse), compared by decoded pixels', () => {
+  const reverseRuns = runs.filter((run) => callFor(run).kind === 'rgbgfx-reverse');
+  it('covers the eight reverse runs', () => expect(reverseRuns.length).toBe(8));
+  for (const run of reverseRuns) {
+    const call = callFor(run);
+    if (call.kind !== 'rgbgfx-reverse') continue;
+    it(`${run.id} (${run.argv.slice(1).join(' ')})`, () => {
+      const file = (flag: string): Uint8Array | undefined => (call.args.has(flag) ? fixtureBytes(call.args.get(flag) as string) : undefined);
+      const o = call.options;
+      const image = reverseLikeRgbgfx({
+        tiles: file('-o')!,
+        bpp: o.bpp ?? 2,
+        widthInTiles: call.widthInTiles,
+        ...(file('-t') ? { tilemap: file('-t')! } : {}),
+        ...(file('-a') ? { attrmap: file('-a')! } : {}),
+        ...(file('-q') ? { palmap: file('-q')! } : {}),
+        ...(file('-p') ? { palette: file('-p')! } : {}),
+        ...(o.columnMajor ? { columnMajor: true } : {}),
+        ...(o.bankBases ? { bankBases: o.bankBases } : {}),
+        ...(o.tilesPerBank ? { tilesPerBank: o.tilesPerBank } : {}),
+        ...(o.paletteBase ? { paletteBase: o.paletteBase } : {}),
+      });
+      const decoded = run.outputs[0]!.decoded!;
+      expect([image.width, image.height]).toEqual([decoded.width, decoded.height]);
+      expect(sha(image.rgba)).toBe(decoded.rgba_sha256);
     });
   }
 });
