@@ -76,7 +76,9 @@ export function resolveOptions(options: ConvertOptions): ResolvedOptions {
   checkCount('paletteBase', options.paletteBase, 0, maximumIndexBase);
   const sprite = options.sprite === true;
   const axes = options.noFlip || sprite ? 'none' : (options.flips ?? 'both');
-  const hardwareFlips = options.like !== undefined || (spec.flips && mapHasFlips(mapFormat));
+  // rgbgfx matches mirrors whenever asked (its attribute map has the bits); SuperFamiconv and
+  // romgfx only where the mode's map entries have flip bits (not gb, nes, pce).
+  const hardwareFlips = options.like === 'rgbgfx' || (spec.flips && (options.like === 'superfamiconv' || mapHasFlips(mapFormat)));
   const flipH = hardwareFlips && (axes === 'both' || axes === 'h');
   const flipV = hardwareFlips && (axes === 'both' || axes === 'v');
   const dedupe = !sprite && options.noDedupe !== true;
