@@ -81,7 +81,8 @@ function relativeSize(page: Page, set: readonly number[], sets: readonly (readon
 export function rgbgfxPack(sets: readonly (readonly number[])[], capacity: number): number[][] {
   // Queue: size descending; equal sizes by descending index.
   const order = sets.map((_, i) => i).sort((a, b) => sets[b]!.length - sets[a]!.length || b - a);
-  const queue: { set: number; banned: Set<number> }[] = order.map((set) => ({ set, banned: new Set() }));
+  const bans = new Map<number, Set<number>>(order.map((set) => [set, new Set<number>()]));
+  const queue: { set: number; banned: Set<number> }[] = order.map((set) => ({ set, banned: bans.get(set)! }));
   const pages: Page[] = [];
   for (let head = 0; head < queue.length; head++) {
     const { set, banned } = queue[head]!;
@@ -118,8 +119,8 @@ export function rgbgfxPack(sets: readonly (readonly number[])[], capacity: numbe
       if (!less(minSlot, maxSlot)) break;
       const removed = page[minSlot]!;
       page[minSlot] = null;
-      const entry = queue.find((q, i) => i >= head && q.set === removed);
-      const bannedFrom = new Set(entry?.banned ?? []);
+      // The set's attributes travel with it: earlier bans stay, and this page is added.
+      const bannedFrom = bans.get(removed)!;
       bannedFrom.add(best);
       queue.push({ set: removed, banned: bannedFrom });
     }
