@@ -91,7 +91,8 @@ export function convertImage(image: RgbaImage | DecodedImage, options: ConvertOp
   const decoded = 'kind' in image ? image : undefined;
   const rgba = 'kind' in image ? decodedToRgba(image) : image;
   if (options.like === 'rgbgfx') return convertLikeRgbgfx(rgba, decoded, options, resolved);
-  if (options.like === 'superfamiconv') return convertLikeSuperFamiconv(rgba, options, resolved);
+  if (options.like === 'superfamiconv') return convertLikeSuperFamiconv(rgba, options, resolved, decoded);
+  if (options.noRemap) throw new ConvertOptionError('noRemap', 'is SuperFamiconv -R; use it with like: superfamiconv', {});
   return convertBest(rgba, options, resolved);
 }
 
@@ -167,10 +168,11 @@ export function superFamiconvJson(result: ConvertResult): { palette: string; map
 
 // ---- SuperFamiconv ----------------------------------------------------------------------------
 
-function convertLikeSuperFamiconv(image: RgbaImage, options: ConvertOptions, resolved: ResolvedOptions): ConvertResult {
+function convertLikeSuperFamiconv(image: RgbaImage, options: ConvertOptions, resolved: ResolvedOptions, decoded: DecodedImage | undefined): ConvertResult {
   const { spec } = resolved;
   const padColour = spec.target === 'gb' ? reduceRgba(spec, 0, 0, 0, 255) : transparentColour;
   const grid = cutCells(spec, image, true, padColour);
+  if (options.noRemap) return noRemap(grid, options, resolved, decoded);
   let colourZero: number | undefined;
   if (options.sprite) colourZero = transparentColour;
   else if (options.colourZero !== undefined) colourZero = options.colourZero === 'transparent' ? transparentColour : reduceRgba(spec, (options.colourZero >> 16) & 0xff, (options.colourZero >> 8) & 0xff, options.colourZero & 0xff, 255);
@@ -187,6 +189,32 @@ function convertLikeSuperFamiconv(image: RgbaImage, options: ConvertOptions, res
   const layout = superFamiconvTilesAndMap(grid, palettes, settings, resolved.bpp);
   const padded = { ...layout, palettes: layout.palettes };
   return finish(resolved, options, padded, colourZero === transparentColour, []);
+}
+
+/** SuperFamiconv -R (§1.9): PLTE chunks as sub-palettes, PNG indices as tile data. */
+function noRemap(grid: CellGrid, options: ConvertOptions, resolved: ResolvedOptions, decoded: DecodedImage | undefined): ConvertResult {
+  const { spec, bpp } = resolved;
+  if (!decoded || decoded.kind !== 'indexed') throw new ConvertOptionError('noRemap', 'needs an indexed PNG (its PLTE and indices are used as they are)', {});
+  const size = 1 << bpp;
+  const palettes: number[][] = [];
+  for (let i = 0; i < decoded.palette.count; i++) {
+    const colour = reduceRgba(spec, decoded.palette.rgb[i * 3]!, decoded.palette.rgb[i * 3 + 1]!, decoded.palette.rgb[i * 3 + 2]!, decoded.alpha[i] ?? 255);
+    if (i % size === 0) palettes.push([]);
+    palettes[palettes.length - 1]!.push(colour);
+  }
+  if (palettes.length > resolved.maximumPalettes) throw new PaletteCountError(`the PNG's PLTE makes ${palettes.length} sub-palettes of ${size}; the target has ${resolved.maximumPalettes}`, { needed: palettes.length, maximum: resolved.maximumPalettes });
+  const cells = grid.columns * grid.rows;
+  const cellIndices = new Uint8Array(cells * pixelsPerCell);
+  for (let cell = 0; cell < cells; cell++) {
+    for (let y = 0; y < 8; y++) for (let x = 0; x < 8; x++) {
+      const px = (cell % grid.columns) * 8 + x;
+      const py = Math.floor(cell / grid.columns) * 8 + y;
+      cellIndices[cell * pixelsPerCell + y * 8 + x] = px < decoded.width && py < decoded.height ? decoded.pixels[py * decoded.width + px]! : 0;
+    }
+  }
+  const settings = { coloursPerPalette: resolved.coloursPerPalette, maximumPalettes: resolved.maximumPalettes, colourZero: undefined, flips: resolved.flipH && resolved.flipV, dedupe: resolved.dedupe, maximumTiles: spec.maximumTiles(bpp) };
+  const layout = superFamiconvTilesAndMap(grid, palettes, settings, bpp, cellIndices);
+  return finish(resolved, options, layout, false, []);
 }
 
 // ---- romgfx's own mode ------------------------------------------------------------------------

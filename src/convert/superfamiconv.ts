@@ -145,7 +145,11 @@ function remapCell(grid: CellGrid, cell: number, lookup: Map<number, number>, ma
 }
 
 /** Tiles and map as SuperFamiconv builds them for given palettes (§1.5–§1.7). */
-export function superFamiconvTilesAndMap(grid: CellGrid, palettes: readonly (readonly number[])[], settings: SuperFamiconvSettings, bpp: number): Layout {
+/**
+ * `cellIndices`, when given, supplies each cell's tile data directly (SuperFamiconv -R: the
+ * PNG's own indices, masked to bpp, §1.9) instead of remapping its colours.
+ */
+export function superFamiconvTilesAndMap(grid: CellGrid, palettes: readonly (readonly number[])[], settings: SuperFamiconvSettings, bpp: number, cellIndices?: Uint8Array): Layout {
   const cells = grid.columns * grid.rows;
   const mask = (1 << bpp) - 1;
   const lookups = palettes.map(slotLookup);
@@ -155,6 +159,11 @@ export function superFamiconvTilesAndMap(grid: CellGrid, palettes: readonly (rea
   for (let cell = 0; cell < cells; cell++) {
     const set = cellColourSet(grid, cell);
     sets.push(set);
+    if (cellIndices) {
+      for (let i = 0; i < pixelsPerCell; i++) scratch[i] = cellIndices[cell * pixelsPerCell + i]! & mask;
+      if (!settings.dedupe || store.find(scratch, 0) === undefined) store.add(scratch, 0);
+      continue;
+    }
     const opaque = set.filter((c) => c !== transparentColour);
     const palette = lookups.findIndex((lookup) => paletteHolds(lookup, opaque));
     if (palette === -1) continue;

@@ -45,6 +45,11 @@ export interface ConvertOptions {
    * (SuperFamiconv's `map` sub-command; a 64-cell-wide SNES map is two screens side by side).
    */
   readonly mapScreens?: boolean;
+  /**
+   * SuperFamiconv -R: an indexed PNG's PLTE, cut into 2^bpp-colour chunks, is the sub-palettes
+   * and its indices are the tile data (no packing, no sorting).
+   */
+  readonly noRemap?: boolean;
   /** rgbgfx: visit cells column by column (-Z). */
   readonly columnMajor?: boolean;
   /** rgbgfx: explicit sub-palettes (0xRRGGBB, or -1 for a #none gap), in order (-c). */

@@ -61,7 +61,6 @@ function paletteSet(bytes: Uint8Array, perPalette: number): string[] {
  */
 const knownGaps: Record<string, string> = {
   'sprites16.sfc.sprite16': 'SuperFamiconv -W 16 -H 16 (16x16 tiles in SNES OBJ VRAM layout) is not implemented',
-  'noremap_2x16.sfc.noremap': 'SuperFamiconv -R (PNG indices and PLTE verbatim) is not implemented',
 };
 
 describe('convert: manifest runs, byte for byte', () => {
