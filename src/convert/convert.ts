@@ -173,6 +173,7 @@ function convertLikeSuperFamiconv(image: RgbaImage, options: ConvertOptions, res
   const padColour = spec.target === 'gb' ? reduceRgba(spec, 0, 0, 0, 255) : transparentColour;
   const grid = cutCells(spec, image, true, padColour);
   if (options.noRemap) return noRemap(grid, options, resolved, decoded);
+  if (options.tileSize === 16) return sprites16(grid, options, resolved);
   let colourZero: number | undefined;
   if (options.sprite) colourZero = transparentColour;
   else if (options.colourZero !== undefined) colourZero = options.colourZero === 'transparent' ? transparentColour : reduceRgba(spec, (options.colourZero >> 16) & 0xff, (options.colourZero >> 8) & 0xff, options.colourZero & 0xff, 255);
@@ -189,6 +190,75 @@ function convertLikeSuperFamiconv(image: RgbaImage, options: ConvertOptions, res
   const layout = superFamiconvTilesAndMap(grid, palettes, settings, resolved.bpp);
   const padded = { ...layout, palettes: layout.palettes };
   return finish(resolved, options, padded, colourZero === transparentColour, []);
+}
+
+/** Cells per row of SNES OBJ VRAM (a 128-pixel-wide character table). */
+const objCellsPerRow = 16;
+
+/** SuperFamiconv -W 16 -H 16 in sprite mode (§1.11): sets, palettes and tiles per 16×16 tile. */
+function sprites16(grid: CellGrid, options: ConvertOptions, resolved: ResolvedOptions): ConvertResult {
+  const { spec, bpp } = resolved;
+  if (!options.sprite) throw new ConvertOptionError('tileSize', '16x16 tiles are implemented for sprite mode (SuperFamiconv -S -W 16 -H 16)', {});
+  const columns = Math.floor(grid.columns / 2);
+  const rows = Math.floor(grid.rows / 2);
+  const count = columns * rows;
+  const cellsOf = (k: number): number[] => {
+    const cx = (k % columns) * 2;
+    const cy = Math.floor(k / columns) * 2;
+    return [cy * grid.columns + cx, cy * grid.columns + cx + 1, (cy + 1) * grid.columns + cx, (cy + 1) * grid.columns + cx + 1];
+  };
+  // A stand-in grid whose cell k holds the colours of 16x16 tile k: palettes depend only on sets.
+  const setsOf = Array.from({ length: count }, (_, k) => [...new Set(cellsOf(k).flatMap((c) => cellColourSet(grid, c)))].sort((a, b) => a - b));
+  const standIn = new Uint32Array(count * pixelsPerCell);
+  setsOf.forEach((set, k) => {
+    for (let i = 0; i < pixelsPerCell; i++) standIn[k * pixelsPerCell + i] = set[Math.min(i, set.length - 1)]!;
+  });
+  const settings = { coloursPerPalette: resolved.coloursPerPalette, maximumPalettes: resolved.maximumPalettes, colourZero: transparentColour, flips: false, dedupe: false, maximumTiles: spec.maximumTiles(bpp) };
+  const palettes = superFamiconvPalettes(spec, { columns: count, rows: 1, colours: standIn }, settings);
+  const lookups = palettes.map(slotLookup);
+  const mask = (1 << bpp) - 1;
+  const remap = (k: number, lookup: Map<number, number>): Uint8Array => {
+    const out = new Uint8Array(4 * pixelsPerCell);
+    cellsOf(k).forEach((cell, q) => {
+      for (let i = 0; i < pixelsPerCell; i++) {
+        const colour = grid.colours[cell * pixelsPerCell + i]!;
+        out[q * pixelsPerCell + i] = colour === transparentColour ? 0 : lookup.get(colour)! & mask;
+      }
+    });
+    return out;
+  };
+  const stored: Uint8Array[] = [];
+  for (let k = 0; k < count; k++) {
+    const opaque = setsOf[k]!.filter((c) => c !== transparentColour);
+    const p = lookups.findIndex((lookup) => paletteHolds(lookup, opaque));
+    stored.push(p === -1 ? new Uint8Array(4 * pixelsPerCell) : remap(k, lookups[p]!));
+  }
+  const keys = new Map<string, number>();
+  stored.forEach((tile, k) => {
+    const key = tile.join(',');
+    if (!keys.has(key)) keys.set(key, k);
+  });
+  const { cellTile, cellPalette, cellOrientation } = emptyCellArrays(count);
+  for (let k = 0; k < count; k++) {
+    for (let p = 0; p < lookups.length; p++) {
+      if (!paletteHolds(lookups[p]!, setsOf[k]!)) continue;
+      const found = keys.get(remap(k, lookups[p]!).join(','));
+      if (found !== undefined) {
+        cellTile[k] = found;
+        cellPalette[k] = p;
+        break;
+      }
+    }
+  }
+  // OBJ VRAM layout: 16x16 tile k's top-left cell at (k mod 8)·2 + (k div 8)·32.
+  const cellCount = Math.ceil(count / (objCellsPerRow / 2)) * objCellsPerRow * 2;
+  const tileIndices = new Uint8Array(cellCount * pixelsPerCell);
+  stored.forEach((tile, k) => {
+    const first = (k % (objCellsPerRow / 2)) * 2 + Math.floor(k / (objCellsPerRow / 2)) * objCellsPerRow * 2;
+    [first, first + 1, first + objCellsPerRow, first + objCellsPerRow + 1].forEach((at, q) => tileIndices.set(tile.subarray(q * pixelsPerCell, (q + 1) * pixelsPerCell), at * pixelsPerCell));
+  });
+  const layout: Layout = { palettes, tileIndices, tileCount: cellCount, columns, rows, cellTile, cellPalette, cellOrientation };
+  return finish(resolved, options, layout, true, []);
 }
 
 /** SuperFamiconv -R (§1.9): PLTE chunks as sub-palettes, PNG indices as tile data. */

@@ -46,6 +46,11 @@ export interface ConvertOptions {
    */
   readonly mapScreens?: boolean;
   /**
+   * SuperFamiconv -W 16 -H 16 (snes sprites): 16×16 tiles, written as 8×8 cells in the SNES OBJ
+   * VRAM layout (16 cells per row), the map holding 16×16 tile numbers (convert.md §1.11).
+   */
+  readonly tileSize?: 8 | 16;
+  /**
    * SuperFamiconv -R: an indexed PNG's PLTE, cut into 2^bpp-colour chunks, is the sub-palettes
    * and its indices are the tile data (no packing, no sorting).
    */

@@ -105,7 +105,7 @@ export function callFor(run: ManifestRun): ConvertCall | SubcommandCall | Rgbgfx
       ...(args.has('-T') ? { tileBase: int(args.get('-T') as string) } : {}),
       ...(args.has('-P') ? { paletteBase: int(args.get('-P') as string) } : {}),
       ...(typeof colourZero === 'string' ? { colourZero: colourZero.length === 8 && colourZero.endsWith('00') ? ('transparent' as const) : hexColour(colourZero) } : {}),
-      ...(args.has('-W') ? { metatileSize: int(args.get('-W') as string) } : {}),
+      ...(args.has('-W') ? { tileSize: int(args.get('-W') as string) } : {}),
       ...(args.has('-R') ? { noRemap: true } : {}),
     } as ConvertOptions;
     return { kind: 'convert', input: args.get('-i') as string, options, files: { pal: args.get('-p') as string, tiles: args.get('-t') as string, map: args.get('-m') as string } };

@@ -55,18 +55,11 @@ function paletteSet(bytes: Uint8Array, perPalette: number): string[] {
   return out.sort();
 }
 
-/**
- * Runs romgfx does not yet reproduce byte for byte, and why. They still must convert, and with
- * no more sub-palettes than the tool wrote. Remove an entry when its run passes.
- */
-const knownGaps: Record<string, string> = {
-  'sprites16.sfc.sprite16': 'SuperFamiconv -W 16 -H 16 (16x16 tiles in SNES OBJ VRAM layout) is not implemented',
-};
-
 describe('convert: manifest runs, byte for byte', () => {
   const convertRuns = runs.filter((run) => callFor(run).kind === 'convert');
-  it('covers the convert runs of the manifest', () => {
-    expect(convertRuns.length).toBeGreaterThan(60);
+  it('covers every run of the manifest (conversions, tileset images, pipelines, reverses)', () => {
+    expect(convertRuns.length).toBe(76);
+    expect(runs.length).toBe(92);
   });
   for (const run of convertRuns) {
     const call = callFor(run);
@@ -78,11 +71,6 @@ describe('convert: manifest runs, byte for byte', () => {
         return;
       }
       const result = convertImage(png, call.options);
-      if (knownGaps[run.id]) {
-        const pal = run.outputs.find((o) => o.kind === 'pal')!;
-        expect(result.palette.length, knownGaps[run.id]).toBeLessThanOrEqual(pal.bytes);
-        return;
-      }
       for (const output of run.outputs) {
         const produced = outputOf(result, output.kind, run);
         expect(produced, `${output.kind} produced`).toBeDefined();
