@@ -109,9 +109,9 @@ const orientationSource: readonly Uint8Array[] = [0, 1, 2, 3].map((o) => {
   return source;
 });
 
-/** A 64-index tile as a string key (one char per index): exact, cheap to hash, no per-pixel allocation. */
 const keyScratch = new Uint8Array(pixelsPerCell);
 
+/** A 64-index tile seen through `orientation`, as a string key (one char per index): exact and cheap to hash. */
 export function tileKey(indices: Uint8Array, offset: number, orientation: Orientation): string {
   const source = orientationSource[orientation]!;
   for (let i = 0; i < pixelsPerCell; i++) keyScratch[i] = indices[offset + source[i]!]!;

@@ -72,6 +72,7 @@ function report(result: ConvertResult): object {
   };
 }
 
+/** Adds `convert` to the program. */
 export function register(program: Command, cli: Cli): void {
   program
     .command('convert')
