@@ -671,6 +671,45 @@ export class CodecInputSizeError extends RomgfxError {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Image conversion (PNG ⇄ deduplicated tiles + map + sub-palettes): src/convert/
+// ---------------------------------------------------------------------------------------------
+
+/** A convert option is malformed or does not apply to the target (bpp, counts, bases, map format); `field` names it. */
+export class ConvertOptionError extends RomgfxError {
+  constructor(field: string, message: string, details: ErrorDetails = {}) {
+    super('ERR_CONVERT_OPTION', 'usage', `${field}: ${message}`, { field, ...details });
+  }
+}
+
+/** One tile holds more colours than a sub-palette can; `details` names the tile (x, y in pixels) and its colours. */
+export class TileColourCountError extends RomgfxError {
+  constructor(message: string, details: ErrorDetails = {}) {
+    super('ERR_TILE_COLOURS', 'data', message, details);
+  }
+}
+
+/** The tiles' colour sets need more sub-palettes than the target has; `details` names a tile that did not fit and its colours. */
+export class PaletteCountError extends RomgfxError {
+  constructor(message: string, details: ErrorDetails = {}) {
+    super('ERR_TOO_MANY_PALETTES', 'data', message, details);
+  }
+}
+
+/** More distinct tiles than the map entry's tile index can address; `details` names the first tile past the limit. */
+export class TileCountError extends RomgfxError {
+  constructor(message: string, details: ErrorDetails = {}) {
+    super('ERR_TOO_MANY_TILES', 'data', message, details);
+  }
+}
+
+/** A colour the target cannot show exactly (not in the NES master palette, not in a given palette); never quantised. */
+export class ColourNotRepresentableError extends RomgfxError {
+  constructor(message: string, details: ErrorDetails = {}) {
+    super('ERR_COLOUR_NOT_REPRESENTABLE', 'data', message, details);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Scanner: src/scan/
 // ---------------------------------------------------------------------------------------------
 

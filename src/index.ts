@@ -197,3 +197,31 @@ export {
   type ContactSheetOptions as ScanContactSheetOptions,
   type ScanDefinitionOptions,
 } from './scan/index.js';
+
+/**
+ * Image conversion (docs/convert.md): a PNG → deduplicated tiles + map + packed sub-palettes
+ * for snes, gba, gb, gbc, md, nes and pce, in romgfx's own mode (fewest sub-palettes) or
+ * byte-compatible with SuperFamiconv / rgbgfx; `reverseConvert` renders them back;
+ * `reconvertScreen` re-converts an edited screen keeping the original tile numbers.
+ */
+export {
+  convertImage,
+  reverseConvert,
+  reconvertScreen,
+  decodedToRgba,
+  decodeNativePalettes,
+  packColourSets,
+  convertTargets,
+  mapFormats,
+  type ConvertOptions,
+  type ConvertResult,
+  type ConvertTarget,
+  type CompatibilityMode,
+  type FlipAxes,
+  type FlippedCell,
+  type MapFormat,
+  type ReverseOptions,
+  type ReverseResult,
+  type OriginalScreen,
+  type RgbaImage,
+} from './convert/index.js';

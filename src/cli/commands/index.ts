@@ -5,6 +5,7 @@ import * as patch from './patch.js';
 import * as defs from './defs.js';
 import * as codecs from './codecs.js';
 import * as gfx from './gfx.js';
+import * as convert from './convert.js';
 import * as thumbs from './thumbs.js';
 import * as inject from './inject.js';
 import * as scan from './scan.js';
@@ -21,6 +22,7 @@ export const commandModules: readonly CommandModule[] = [
   defs,
   codecs,
   gfx,
+  convert,
   thumbs,
   inject,
   scan,
