@@ -225,3 +225,15 @@ export {
   type OriginalScreen,
   type RgbaImage,
 } from './convert/index.js';
+
+// --- Types that signatures above use (so the API reference and callers can name them) ------
+export type { Packing } from './convert/pack-best.js';
+export type { DiskReadResult } from './thumbs/disk-cache.js';
+export type { Range as AllocatorRange } from './inject/allocator.js';
+export type { MemoryEntry } from './thumbs/memory-cache.js';
+export type { MemoryKey } from './thumbs/memory-key.js';
+export type { Histogram, GaugeSource } from './thumbs/metrics.js';
+export { type SheetOrder, sheetOrders } from './defs/types.js';
+export type { SnesRomOptions, GbRomOptions, GbaRomOptions, NesRomOptions, MdRomOptions } from './rom/build.js';
+export type { ChecksumContext } from './rom/checksum.js';
+export type { PaletteContext } from './inject/sprites.js';

@@ -22,7 +22,8 @@ export interface AllocatorOptions {
 /** The most ranges an allocator tracks; a definition holds at most 65,536 free ranges, and each allocation splits at most one. */
 export const maximumFreeRangeCount = 1 << 18;
 
-interface Range {
+/** A free byte range `[start, end)` of ROM file offsets that the allocator can still hand out. */
+export interface Range {
   start: number;
   end: number;
 }
