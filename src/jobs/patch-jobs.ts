@@ -71,10 +71,7 @@ async function run(task: PatchJobTask, control: JobControl, transferList: Messag
 
 function unwrap<T extends PatchJobReply>(reply: T): Exclude<T, { ok: false }> {
   if (!reply.ok) {
-    const { name, code, category, message, details } = reply.error;
-    const error = new RomgfxError(code, category, message, details);
-    error.name = name;
-    throw error;
+    throw RomgfxError.fromJSON(reply.error);
   }
   return reply as Exclude<T, { ok: false }>;
 }

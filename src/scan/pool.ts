@@ -103,10 +103,7 @@ export class ScanPool {
       throw new ScanWorkerError('a scan worker sent a malformed reply', { codec: task.codec, start: task.start });
     }
     if (!reply.ok) {
-      const { name, code, category, message, details } = reply.error;
-      const error = new RomgfxError(code, category, message, details);
-      error.name = name;
-      throw error;
+      throw RomgfxError.fromJSON(reply.error);
     }
     return reply;
   }

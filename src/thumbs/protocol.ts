@@ -134,10 +134,7 @@ export function answerMessage(message: PoolMessage, renderOne: (task: WorkerTask
 
 /** A RomgfxError rebuilt on the main thread from a worker's reply; `name` and `code` are the original's. */
 export function errorFromReply(reply: WorkerFailure): RomgfxError {
-  const { name, code, category, message, details } = reply.error;
-  const error = new RomgfxError(code, category, message, details);
-  error.name = name;
-  return error;
+  return RomgfxError.fromJSON(reply.error);
 }
 
 /** The worker-side half: any thrown value as a failure reply. */
