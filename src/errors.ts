@@ -118,12 +118,14 @@ export interface RomgfxErrorDetailsByCode {
   ERR_ABORTED: ErrorDetails;
 }
 
+/** The caller asked for something malformed: a bad flag, a bad combination of options. */
 export class UsageError extends RomgfxError<'ERR_USAGE'> {
   constructor(message: string, details: ErrorDetails = {}) {
     super('ERR_USAGE', 'usage', message, details);
   }
 }
 
+/** A bug or an unexpected state inside romgfx; please report it. */
 export class InternalError extends RomgfxError<'ERR_INTERNAL'> {
   constructor(message: string, details: ErrorDetails = {}, options?: { cause?: unknown }) {
     super('ERR_INTERNAL', 'internal', message, details, options);
@@ -156,24 +158,28 @@ export interface RomgfxErrorDetailsByCode {
   ERR_IO: ErrorDetails;
 }
 
+/** A file named by the caller does not exist. */
 export class FileNotFoundError extends RomgfxError<'ERR_FILE_NOT_FOUND'> {
   constructor(path: string, options?: { cause?: unknown }) {
     super('ERR_FILE_NOT_FOUND', 'missing', `no such file: ${path}`, { path }, options);
   }
 }
 
+/** A path names something other than a regular file (a directory, a device). */
 export class NotAFileError extends RomgfxError<'ERR_NOT_A_FILE'> {
   constructor(path: string, what: string) {
     super('ERR_NOT_A_FILE', 'data', `${path} is ${what}, not a regular file`, { path, what });
   }
 }
 
+/** The output file exists and `--force` (or `force: true`) was not given; nothing was written. */
 export class OutputExistsError extends RomgfxError<'ERR_OUTPUT_EXISTS'> {
   constructor(path: string) {
     super('ERR_OUTPUT_EXISTS', 'io', `${path} already exists; pass --force to overwrite it`, { path });
   }
 }
 
+/** The operating system failed a read or a write; `cause` holds its error. */
 export class IoError extends RomgfxError<'ERR_IO'> {
   constructor(message: string, details: ErrorDetails = {}, options?: { cause?: unknown }) {
     super('ERR_IO', 'io', message, details, options);
@@ -217,24 +223,28 @@ export class RomClosedError extends RomgfxError<'ERR_ROM_CLOSED'> {
   }
 }
 
+/** The ROM file is empty. */
 export class RomEmptyError extends RomgfxError<'ERR_ROM_EMPTY'> {
   constructor(source: string) {
     super('ERR_ROM_EMPTY', 'data', `${source} is empty (0 bytes)`, { source });
   }
 }
 
+/** The ROM file is larger than romgfx opens (`maximumRomSizeInBytes`). */
 export class RomTooLargeError extends RomgfxError<'ERR_ROM_TOO_LARGE'> {
   constructor(source: string, size: number, maximum: number) {
     super('ERR_ROM_TOO_LARGE', 'data', `${source} is ${size} bytes; romgfx opens ROMs up to ${maximum} bytes`, { source, size, maximum });
   }
 }
 
+/** The ROM file is too small to hold what was looked for (a header, a declared size). */
 export class RomTooSmallError extends RomgfxError<'ERR_ROM_TOO_SMALL'> {
   constructor(source: string, size: number, needed: number, what: string) {
     super('ERR_ROM_TOO_SMALL', 'data', `${source} is ${size} bytes, too small for ${what} (needs ${needed})`, { source, size, needed, what });
   }
 }
 
+/** No platform header was found in the ROM; pass `platform` (or `--platform`) to say which it is. */
 export class UnknownPlatformError extends RomgfxError<'ERR_UNKNOWN_PLATFORM'> {
   constructor(source: string, size: number) {
     super(
@@ -246,6 +256,7 @@ export class UnknownPlatformError extends RomgfxError<'ERR_UNKNOWN_PLATFORM'> {
   }
 }
 
+/** A platform header is present but holds a value romgfx cannot use. */
 export class HeaderError extends RomgfxError<'ERR_BAD_HEADER'> {
   constructor(message: string, details: ErrorDetails = {}) {
     super('ERR_BAD_HEADER', 'data', message, details);
@@ -278,6 +289,7 @@ export class AddressSyntaxError extends RomgfxError<'ERR_ADDRESS_SYNTAX'> {
   }
 }
 
+/** The platform has no ROM checksum to verify or fix (NES). */
 export class ChecksumNotSupportedError extends RomgfxError<'ERR_NO_CHECKSUM'> {
   constructor(platform: string) {
     super('ERR_NO_CHECKSUM', 'data', `${platform} ROMs have no checksum to verify or fix`, { platform });

@@ -1,7 +1,12 @@
-import { pino, type Logger, type LevelWithSilent } from 'pino';
+import { pino, type Logger as PinoLogger, type LevelWithSilent } from 'pino';
 
-export type { Logger };
+/**
+ * The logger romgfx writes to: a pino logger (https://getpino.io). Pass your own (or a
+ * `child()` of it) where an option takes `logger`; `silentLogger` discards everything.
+ */
+export type Logger = PinoLogger;
 
+/** Options of `createLogger`: level, file descriptor and the name put on every line. */
 export interface LoggerOptions {
   level?: LevelWithSilent;
   /** File descriptor to write to; 2 (stderr) by default, so stdout carries only results. */

@@ -65,6 +65,10 @@ function requestedSize(codec: string, bytes: Uint8Array, offset: number, limits:
   return size;
 }
 
+/**
+ * Decodes PB16 (Damian Yerrick's Game Boy packer) at `offset`; the output size must come from
+ * `limits.outputSizeInBytes`, as the stream does not store it.
+ */
 export function decodePb16(bytes: Uint8Array, offset = 0, limits?: DecodeLimits): DecodeResult {
   const size = requestedSize('pb16', bytes, offset, limits);
   const out = new Uint8Array(size);
@@ -80,6 +84,7 @@ export function probePb16(bytes: Uint8Array, offset = 0, limits?: DecodeLimits):
   return { packedLength: walkEnd - offset, unpackedLength: size };
 }
 
+/** Compresses to PB16: one flag byte per 8 output bytes; a byte equal to the one two back (the same bitplane a row up) becomes a flag bit. */
 export function encodePb16(data: Uint8Array): Uint8Array {
   const n = data.length;
   const out = new Uint8Array(n + Math.ceil(n / bytesPerPacket));

@@ -74,10 +74,12 @@ export function getCodec(name: string): Codec {
   return codec;
 }
 
+/** Every codec romgfx has, in the order the CLI lists them. */
 export function listCodecs(): readonly Codec[] {
   return codecs;
 }
 
+/** The names of every codec, as `getCodec` and the CLI accept them. */
 export function codecNames(): string[] {
   return codecs.map((codec) => codec.name);
 }

@@ -16,6 +16,7 @@ export interface DecodeLimits {
   outputSizeInBytes?: number;
 }
 
+/** What a decoder returns: the unpacked bytes and how many input bytes the stream took. */
 export interface DecodeResult {
   data: Uint8Array;
   /** Exactly how many input bytes the stream occupies from `offset`: the slot an injection must fit. */
@@ -28,6 +29,7 @@ export interface ProbeResult {
   unpackedLength: number;
 }
 
+/** Options every compressor accepts (a codec ignores those that do not apply to it). */
 export interface CompressOptions {
   /** A level name from `Codec.levels` (e.g. '1'…'4', 'max' for HAL). Default: `Codec.defaultLevel`. */
   level?: string | number;
@@ -37,6 +39,10 @@ export interface CompressOptions {
   variant?: string;
 }
 
+/**
+ * One compression format: its name, what it can do (decode, probe, encode, levels) and the functions
+ * that do it. Look one up with `getCodec`.
+ */
 export interface Codec {
   readonly name: string;
   readonly description: string;

@@ -10,6 +10,7 @@ import { resolveDefLocation, spriteLocation } from './match.js';
 import { pointerSlot, readPointer, type PointerSlot } from './pointers.js';
 import type { GameDefinition, SpriteDef } from './types.js';
 
+/** Where a sprite's block is in one ROM, and whether that came from the definition or from its pointers. */
 export interface SpriteLocation {
   /** ROM offset of the block in this ROM. */
   offset: number;

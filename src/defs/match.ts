@@ -19,9 +19,12 @@ export interface RomFacts {
   size?: number;
 }
 
+/** What identified a ROM as a definition's variant, strongest first: CRC32, SHA-1, header checksum, title. */
 export type MatchEvidence = 'crc32' | 'sha1' | 'headerChecksum' | 'title';
+/** The order `matchDefinition` tries evidence in: the first level where any variant matches wins. */
 export const matchEvidenceOrder: readonly MatchEvidence[] = ['crc32', 'sha1', 'headerChecksum', 'title'];
 
+/** The definition and variant that recognised a ROM, with the evidence used. */
 export interface DefinitionMatch {
   definition: GameDefinition;
   variant: Variant;

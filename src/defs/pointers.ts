@@ -28,6 +28,7 @@ export interface PointerWrite {
   bytes: Uint8Array;
 }
 
+/** A pointer read from a ROM: the number stored and the ROM offset it means. */
 export interface PointerValue {
   /** The number stored (bus address for SNES/GBA forms, the offset itself for offset forms). */
   stored: number;

@@ -13,6 +13,7 @@ export const gameDefinitionFormatVersion = 1;
 
 /** Platforms a definition can be for (`unknown` is not a game). */
 export type DefinitionPlatform = Exclude<Platform, 'unknown'>;
+/** The platforms a game definition may name. */
 export const definitionPlatforms: readonly DefinitionPlatform[] = ['snes', 'gb', 'gbc', 'gba', 'nes', 'md'];
 
 /**
@@ -48,10 +49,14 @@ export const tileFormatBytesPerTile = {
   '8bpp': 64,
   gba8bpp: 64,
 } as const;
+/** A tile format name a game definition may use. */
 export type TileFormatName = keyof typeof tileFormatBytesPerTile;
+/** Every tile format name a game definition may use. */
 export const tileFormatNames = Object.keys(tileFormatBytesPerTile) as TileFormatName[];
 
+/** The orders in which a `sheet` arrangement lays tiles out. */
 export const sheetOrders = ['row-major', 'column-major'] as const;
+/** How a `sheet` arrangement lays tiles out: rows first or columns first. */
 export type SheetOrder = (typeof sheetOrders)[number];
 
 /** How tiles are laid out into an image. */
@@ -61,7 +66,9 @@ export type Arrangement =
   | { kind: 'gb-8x16' }
   | { kind: 'block'; width: number; height: number };
 
+/** The ROM palette encodings a game definition may name. */
 export const paletteFormats = ['bgr555', 'md9', 'nes-index', 'gb-bgp'] as const;
+/** How a palette is stored in a ROM: SNES/GBA BGR555, Mega Drive 9-bit, NES master-palette indices, or the GB BGP register. */
 export type PaletteFormat = (typeof paletteFormats)[number];
 
 /** Where a sprite's colours come from. */
@@ -80,6 +87,7 @@ export type PaletteSource =
  * - `offset24le` / `offset32le`: plain ROM offsets.
  */
 export const pointerForms = ['snes-lorom24', 'snes24', 'snes16+bank', 'gba32', 'offset24le', 'offset32le'] as const;
+/** How a pointer to a sprite is stored: its width, byte order and whether it holds a bus address or an offset. */
 export type PointerForm = (typeof pointerForms)[number];
 
 /**
@@ -110,8 +118,10 @@ export interface Variant {
   size?: number;
 }
 
+/** `sprite` (an object drawn with transparent colour 0) or `graphics` (background tiles, colour 0 opaque). */
 export type SpriteKind = 'sprite' | 'graphics';
 
+/** One graphics block a game definition names: where it is, how it is compressed and laid out, and its palette. */
 export interface SpriteDef {
   name: string;
   kind: SpriteKind;
@@ -130,11 +140,13 @@ export interface SpriteDef {
   notes?: string;
 }
 
+/** Where a pointer is stored in the ROM (and its bank byte, for split forms). */
 export interface PointerLocation {
   at: DefLocation;
   bankAt?: DefLocation;
 }
 
+/** A pointer in the ROM that points at a sprite's block: read to locate the block, rewritten when injection relocates it. */
 export interface PointerDef {
   name?: string;
   /** Name of the sprite this pointer points at. */
@@ -156,6 +168,10 @@ export interface FreeRange {
   notes?: string;
 }
 
+/**
+ * A game definition, parsed and checked: the ROMs it recognises, their sprites, the pointers to them
+ * and the free space injection may use (docs/game-definitions.md).
+ */
 export interface GameDefinition {
   formatVersion: typeof gameDefinitionFormatVersion;
   id: string;

@@ -28,6 +28,10 @@ import {
 /** Which kernel family handles a format. */
 export type TileKernelFamily = 'planar' | 'packed-nibble' | 'ngp' | 'linear';
 
+/**
+ * One tile format: its bit depth, size and how its bits are laid out (planar plane pairs, packed
+ * nibbles, …), with the consoles that use it.
+ */
 export interface TileFormat {
   /** Canonical name, as the CLI prints it. */
   readonly name: string;
@@ -46,6 +50,7 @@ export interface TileFormat {
 /** The largest tile count one decode/encode call accepts: 16 MiB of 8bpp tiles (a 1 GiB indices plane would not be sane). */
 export const maximumTileCountPerCall = 1 << 18;
 
+/** Every tile format romgfx decodes and encodes; look one up by name or alias with `getTileFormat`. */
 export const tileFormats: readonly TileFormat[] = Object.freeze([
   { name: '1bpp', aliases: [], bpp: 1, bytesPerTile: 8, consoles: ['generic fonts', 'GB/NES mono'], description: 'one byte per row, bit 7 = left pixel', family: 'planar', planarLayout: planarLayout1bpp },
   { name: '1bpp-lsb', aliases: [], bpp: 1, bytesPerTile: 8, consoles: ['GBA/tonc fonts'], description: 'one byte per row, bit 0 = left pixel', family: 'planar', planarLayout: planarLayout1bppLsb },

@@ -9,6 +9,7 @@ import { ImageSizeError, IndexOutOfRangeError, InvalidArgumentError } from '../e
 import { hostIsLittleEndian, pixelsPerTile } from './kernels.js';
 import type { Palette } from './palette.js';
 
+/** An image of palette indices, one byte per pixel: what tiles decode to and encode from. */
 export interface IndexedImage {
   readonly width: number;
   readonly height: number;
@@ -23,6 +24,7 @@ export const maximumImagePixelCount = 1 << 26;
 /** The conventional sheet width: 16 tiles (128 pixels). */
 export const defaultTilesPerRow = 16;
 
+/** Throws ImageSizeError unless width and height are whole, positive and within the image size limits; call before allocating. */
 export function checkImageSize(width: number, height: number, what = 'image'): void {
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1 || width > maximumImageSideInPixels || height > maximumImageSideInPixels || width * height > maximumImagePixelCount) {
     throw new ImageSizeError(`${what} of ${width}x${height} pixels is outside the limits (1-${maximumImageSideInPixels} per side, ${maximumImagePixelCount} pixels)`, { width, height });
@@ -57,6 +59,7 @@ export class PixelScratch {
 /** Which PixelScratch slot each stage of the render path uses. */
 export const scratchSlots = { indices: 0, image: 1, scaled: 2, scanlines: 3 } as const;
 
+/** A blank (all index 0) indexed image of the given size, optionally in a reusable scratch buffer. */
 export function createIndexedImage(width: number, height: number, scratch?: PixelScratch): IndexedImage {
   checkImageSize(width, height);
   return { width, height, pixels: scratch ? scratch.take(scratchSlots.image, width * height) : new Uint8Array(width * height) };
@@ -100,8 +103,10 @@ function readTile(image: IndexedImage, left: number, top: number, indices: Uint8
   for (let y = 0; y < 8; y++) indices.set(image.pixels.subarray((top + y) * image.width + left, (top + y) * image.width + left + 8), base + y * 8);
 }
 
+/** How tiles fill a sheet: left to right then down (`row`), or top to bottom then right (`column`). */
 export type SheetOrder = 'row' | 'column';
 
+/** How `tilesToImage` lays decoded tiles out on a sheet. */
 export interface SheetOptions {
   /** Tiles per sheet row (default 16). */
   tilesPerRow?: number;
@@ -161,6 +166,7 @@ export function unarrangeSheet(image: IndexedImage, options: SheetOptions & { ti
   return { indices, tileCount };
 }
 
+/** Throws ImageSizeError unless the image is a whole number of 8×8 tiles. */
 export function checkWholeTiles(image: IndexedImage): void {
   if (image.width % 8 !== 0 || image.height % 8 !== 0) {
     throw new ImageSizeError(`image is ${image.width}x${image.height}; tile images must be a whole number of 8x8 tiles`, { width: image.width, height: image.height });

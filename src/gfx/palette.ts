@@ -8,6 +8,7 @@
  */
 import { PaletteFormatError } from '../errors.js';
 
+/** A palette of up to 256 colours as RGB bytes: what images are drawn with and what ROM palettes decode to. */
 export interface Palette {
   /** RGB triples, `count * 3` bytes, in palette order. */
   readonly rgb: Uint8Array;
@@ -22,6 +23,7 @@ export const maximumPaletteTextSizeInBytes = 1 << 20;
 export const cgramSizeInBytes = 512;
 /** Adobe .act: 256 RGB triples, optionally followed by a 4-byte count / transparent-index trailer. */
 export const actSizeInBytes = 768;
+/** Size of an Adobe .act file with the 4-byte trailer that gives the colour count. */
 export const actWithTrailerSizeInBytes = 772;
 
 function checkCount(count: number, what: string): void {
@@ -183,6 +185,7 @@ export function decodeDmgPalette(register = 0xe4): Palette {
 
 // ---- Files --------------------------------------------------------------------------------
 
+/** The palette file formats romgfx reads and writes: JASC-PAL, GIMP .gpl, Adobe .act, raw BGR555 and a CGRAM dump. */
 export type PaletteFileFormat = 'jasc' | 'gpl' | 'act' | 'bgr555' | 'cgram';
 
 function textOf(bytes: Uint8Array, what: string): string {
@@ -240,6 +243,7 @@ export function parseGpl(bytes: Uint8Array): Palette {
   return paletteFromRgb(values, 'GIMP palette');
 }
 
+/** The palette as a GIMP .gpl text file. */
 export function formatGpl(palette: Palette, name = 'romgfx'): string {
   const lines = ['GIMP Palette', `Name: ${name}`, 'Columns: 16', '#'];
   for (let i = 0; i < palette.count; i++) {
@@ -266,6 +270,7 @@ export function parseAct(bytes: Uint8Array): Palette {
   return { rgb: bytes.slice(0, count * 3), count };
 }
 
+/** The palette as an Adobe .act file (772 bytes, with the colour-count trailer). */
 export function formatAct(palette: Palette): Uint8Array {
   const bytes = new Uint8Array(actWithTrailerSizeInBytes);
   bytes.set(palette.rgb);

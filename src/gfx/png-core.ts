@@ -22,6 +22,7 @@ const pngSignature = Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0
 /** zlib's own default level: the smallest files people keep, at a cost (see PngWriteOptions.compressionLevel). */
 const defaultPngDeflateLevel = 6;
 
+/** Options for writing an indexed PNG. */
 export interface PngWriteOptions {
   /** Make colour 0 fully transparent (a tRNS chunk); other colours stay opaque. */
   transparentIndex0?: boolean;
@@ -207,6 +208,7 @@ function scaleGray(samples: Uint8Array, depth: number): Uint8Array {
   return samples.map((v) => Math.round((v * 255) / maximum));
 }
 
+/** Options for reading a PNG into palette indices. */
 export interface PngReadOptions {
   /** Palette RGB(A) pixels are mapped onto. Required for direct-colour PNGs. */
   palette?: Palette;

@@ -15,10 +15,15 @@ import { decodePlanarTiles, planarLayoutSnes4bpp } from './kernels.js';
 import { blitTile, createIndexedImage, flipImage, type IndexedImage } from './image.js';
 import { decodeBgr555, subPalette, type Palette } from './palette.js';
 
+/** Size of SNES VRAM: 64 KiB. */
 export const vramSizeInBytes = 0x10000;
+/** Size of SNES OAM: 512 bytes of entries plus the 32-byte high table. */
 export const oamSizeInBytes = 544;
+/** Number of sprites SNES OAM describes. */
 export const oamEntryCount = 128;
+/** Width of the SNES screen the sprite composite is drawn on. */
 export const snesScreenWidthInPixels = 256;
+/** Height of the SNES screen the sprite composite is drawn on (224 lines, NTSC). */
 export const snesScreenHeightInPixels = 224;
 /** OBJ palettes are CGRAM palettes 8–15 (colours 128–255). */
 export const objPaletteBase = 8;
@@ -35,6 +40,7 @@ const objSizePairs: readonly (readonly [readonly [number, number], readonly [num
   [[16, 32], [32, 32]],
 ];
 
+/** One decoded SNES OAM entry: position, tile, palette, priority, flips and size. */
 export interface OamEntry {
   readonly index: number;
   /** Signed 9-bit X: −256…255. */
@@ -52,6 +58,7 @@ export interface OamEntry {
   readonly height: number;
 }
 
+/** Throws InvalidArgumentError unless `obsel` (the OBSEL register: sprite sizes and name base) is a byte. */
 export function checkObsel(obsel: number): void {
   if (!Number.isInteger(obsel) || obsel < 0 || obsel > 0xff) throw new InvalidArgumentError(`OBSEL must be a byte (0-255), got ${obsel}`, { obsel });
 }
@@ -134,6 +141,7 @@ export function renderOamSprite(vram: Uint8Array, entry: OamEntry, obsel = 0): I
   return entry.hFlip || entry.vFlip ? flipImage(image, entry.hFlip, entry.vFlip) : image;
 }
 
+/** The memory dumps `renderSpriteDump` draws SNES sprites from (as an emulator saves them). */
 export interface SpriteDumpInput {
   vram: Uint8Array;
   /** 512-byte CGRAM; without it OBJ palettes are grayscale ramps. */
@@ -142,6 +150,7 @@ export interface SpriteDumpInput {
   obsel?: number;
 }
 
+/** One sprite drawn from OAM, with its own 16-colour palette. */
 export interface RenderedSprite {
   entry: OamEntry;
   /** Indices 0–15 into `palette`. */
@@ -150,6 +159,7 @@ export interface RenderedSprite {
   palette: Palette;
 }
 
+/** Every OAM sprite drawn on its own, plus the visible ones composed on a screen. */
 export interface SpriteDump {
   sprites: RenderedSprite[];
   /** The visible sprites on a 256×224 screen; pixel values are CGRAM indices (128 + 16p + colour), 0 where no sprite is. */

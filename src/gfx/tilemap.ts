@@ -14,7 +14,9 @@
 import { InvalidArgumentError, TilemapError } from '../errors.js';
 import { blitTile, createIndexedImage, type IndexedImage } from './image.js';
 
+/** A tilemap entry layout: SNES and GBA 16-bit entries, GB 8-bit tile numbers unsigned or signed (LCDC bit 4 clear). */
 export type TilemapFormat = 'snes' | 'gba' | 'gb' | 'gb-signed';
+/** Every tilemap entry layout `renderTilemap` reads. */
 export const tilemapFormats: readonly TilemapFormat[] = ['snes', 'gba', 'gb', 'gb-signed'];
 
 /** Tiles in one GB VRAM bank (0x8000–0x97FF). */
@@ -32,6 +34,7 @@ export interface Tilemap {
   readonly vFlips: Uint8Array;
 }
 
+/** Checks a tilemap format name the user typed; throws InvalidArgumentError listing the known ones. */
 export function parseTilemapFormat(name: string): TilemapFormat {
   if ((tilemapFormats as readonly string[]).includes(name)) return name as TilemapFormat;
   throw new InvalidArgumentError(`unknown map format "${name}"; use ${tilemapFormats.join(', ')}`, { name });
@@ -83,6 +86,7 @@ export function decodeTilemap(format: TilemapFormat, bytes: Uint8Array, attribut
   return map;
 }
 
+/** How `renderTilemap` reads a tilemap: its width and the tiles' bit depth. */
 export interface TilemapRenderOptions {
   /** Entries per map row (default 32). */
   widthInTiles?: number;

@@ -6,8 +6,10 @@
  */
 import { InvalidArgumentError } from '../errors.js';
 
+/** `first-fit` (lowest free offset; keeps data together) or `best-fit` (the smallest range that holds it; keeps large ranges whole). */
 export type FitStrategy = 'first-fit' | 'best-fit';
 
+/** How the allocator places blocks: alignment, bank boundaries and the fit strategy. */
 export interface AllocatorOptions {
   /** Start offsets are multiples of this (GBA BIOS decompressors need 4; 68000 word reads need 2). */
   alignment?: number;
@@ -28,6 +30,10 @@ export interface Range {
   end: number;
 }
 
+/**
+ * Hands out space for relocated blocks from a definition's free ranges, honouring alignment and bank
+ * boundaries, and takes back slots blocks leave.
+ */
 export class FreeSpaceAllocator {
   #ranges: Range[] = [];
   readonly alignment: number;

@@ -5,6 +5,7 @@
  */
 import type { Codec, CompressOptions } from '../codecs/types.js';
 
+/** A block compressed at the level that gave the fewest bytes, with what each level gave. */
 export interface PackedBlock {
   bytes: Uint8Array;
   /** The level that gave `bytes` ('' for codecs with a single unnamed encoding). */
@@ -13,6 +14,7 @@ export interface PackedBlock {
   tried: { level: string; size: number }[];
 }
 
+/** What `compressBest` tries. */
 export interface PackOptions {
   /** GBA LZ77/LZ11: never use distance 1 (VRAM-safe BIOS routine). */
   vramSafe?: boolean;
@@ -22,6 +24,7 @@ export interface PackOptions {
   levels?: readonly string[];
 }
 
+/** Compresses `data` at every level the codec has (or those given) and keeps the smallest result: what injection does to fit a slot. */
 export function compressBest(codec: Codec, data: Uint8Array, options: PackOptions = {}): PackedBlock {
   const levels = options.levels ?? (codec.levels.length > 0 ? codec.levels : ['']);
   let best: PackedBlock | undefined;

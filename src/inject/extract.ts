@@ -31,6 +31,7 @@ export const spritesPerTask = 16;
 export const maximumDefaultExtractThreads = 4;
 export const maximumExtractThreads = 64;
 
+/** One sprite extracted for editing: its PNG and the sidecar that lets `inject-all` put it back. */
 export interface ExtractedSprite {
   png: Uint8Array;
   sidecar: SpriteSidecar;
@@ -79,6 +80,7 @@ export interface ExtractItem {
   stem: string;
 }
 
+/** What happened to one sprite of an extract-all run: the files written, or the error. */
 export interface ExtractItemResult {
   sprite: string;
   ok: boolean;
@@ -91,6 +93,7 @@ export interface ExtractItemResult {
   error?: ReturnType<RomgfxError['toJSON']>['error'];
 }
 
+/** The work one extract-all worker does: a slice of the sprites of one ROM (internal to the pool, exported for the worker). */
 export interface ExtractChunkTask {
   romPath: string;
   definition: GameDefinition;
@@ -156,6 +159,7 @@ export function extractSpritesToFiles(rom: Rom, task: Omit<ExtractChunkTask, 'ro
   return results;
 }
 
+/** Options of `extractAll`. */
 export interface ExtractAllOptions {
   /** Overwrite existing PNG/sidecar files. */
   force?: boolean;
@@ -174,6 +178,7 @@ export interface ExtractAllOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
+/** What `extractAll` did: counts, how it ran and one result per sprite. */
 export interface ExtractAllResult {
   rom: string;
   outDir: string;

@@ -19,6 +19,7 @@ import { maximumPngFileSizeInBytes } from '../gfx/png.js';
 import { injectIntoBytes, type InjectionPlan, type PlanOptions, type PlannedSprite, type SpriteEdit } from './plan.js';
 import { maximumSidecarSizeInBytes, parseSidecar, sidecarFormat, sidecarPaletteRgb, type SpriteSidecar } from './sidecar.js';
 
+/** Options of `injectSprites` and `injectFolder`: where to write, overwrite or in place, and an optional patch. */
 export interface InjectOptions extends PlanOptions {
   /** Output ROM path. Required unless `inPlace`. */
   output?: string;
@@ -48,6 +49,7 @@ export interface SpriteInjectionResult {
   freed?: { start: number; end: number };
 }
 
+/** What an injection wrote: the output, its size, the backup and patch if any, and what happened to each sprite. */
 export interface InjectResult {
   rom: string;
   /** The file written; null when nothing changed in place (the ROM was left alone). */
@@ -63,6 +65,7 @@ export interface InjectResult {
   elapsedMs: number;
 }
 
+/** The patch format a file name asks for (`.ips` or `.bps`); a UsageError for any other extension. */
 export function patchFormatFor(path: string): PatchFormat {
   const ext = extname(path).toLowerCase();
   if (ext === '.ips') return 'ips';
@@ -70,6 +73,7 @@ export function patchFormatFor(path: string): PatchFormat {
   throw new UsageError(`cannot tell the patch format from "${path}": name it .ips or .bps`);
 }
 
+/** One line per sprite of a plan (outcome, sizes, where it went): what the CLI prints and `--json` returns. */
 export function summarisePlan(plan: InjectionPlan): SpriteInjectionResult[] {
   return plan.sprites.map((s) => {
     const result: SpriteInjectionResult = {
@@ -183,6 +187,7 @@ export function injectSprites(romPath: string, definition: GameDefinition, edits
 
 // ---- Batch: a folder written by extract-all -------------------------------------------------
 
+/** A sprite edit read from an extract-all folder, with the sidecar it came from. */
 export interface FolderEdit {
   edit: SpriteEdit;
   sidecar: SpriteSidecar;
@@ -231,6 +236,7 @@ export function readExtractFolder(dir: string, definition: GameDefinition): Fold
   return edits;
 }
 
+/** What `injectFolder` wrote, plus the folder, how many sidecars it read and which came from another ROM. */
 export interface InjectAllResult extends InjectResult {
   folder: string;
   sidecars: number;

@@ -62,6 +62,7 @@ export interface SpriteEdit {
   nearest?: boolean;
 }
 
+/** Choices for planning an injection: resizing, alignment, fit strategy. */
 export interface PlanOptions {
   /** Accept images with a different tile count than the block they replace. */
   allowResize?: boolean;
@@ -79,8 +80,10 @@ export interface PlanOptions {
   cgram?: Palette;
 }
 
+/** What injection did with a sprite: nothing (same bytes), rewrote it in its slot, or moved it to free space and repointed it. */
 export type SpriteOutcome = 'unchanged' | 'in-place' | 'relocated';
 
+/** A pointer rewritten because its block moved: where, and the value before and after. */
 export interface RewrittenPointer {
   form: PointerForm;
   at: number;
@@ -118,12 +121,14 @@ export interface PlannedSprite {
   resolved: ResolvedSprite;
 }
 
+/** Bytes a plan writes into the ROM, and why (for the report and the overlap check). */
 export interface ByteWrite {
   at: number;
   bytes: Uint8Array;
   what: string;
 }
 
+/** Everything an injection will write, decided before any byte is written: per-sprite outcomes, the writes, the slots freed. */
 export interface InjectionPlan {
   variant: string | undefined;
   sprites: PlannedSprite[];
@@ -456,6 +461,7 @@ export function verifyPlan(plan: InjectionPlan, data: Uint8Array, rom: Rom, chec
   if (checksum && !checksum.valid) throw new VerifyFailedError(`the fixed checksum does not verify (stored ${hex(checksum.stored)}, computed ${hex(checksum.computed)})`);
 }
 
+/** A planned injection applied in memory: the new ROM bytes, checked, ready to write. */
 export interface InjectedBytes {
   plan: InjectionPlan;
   /** The ROM data after injection and checksum fix (no copier header). */

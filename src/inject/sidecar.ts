@@ -11,6 +11,7 @@ export const sidecarFormat = 'romgfx-sprite/1';
 /** A sidecar larger than this is not one romgfx wrote. */
 export const maximumSidecarSizeInBytes = 1024 * 1024;
 
+/** The JSON file beside an extracted PNG: which ROM and sprite it came from and how to put it back (`romgfx-sprite/1`). */
 export interface SpriteSidecar {
   /** Always `romgfx-sprite/1`: what marks a JSON file as a sidecar. */
   schema: typeof sidecarFormat;

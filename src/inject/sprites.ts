@@ -261,12 +261,14 @@ function tilesToImageSize(tileCount: number, arrangement: Arrangement | undefine
 
 // ---- Palettes ----------------------------------------------------------------------------
 
+/** A sprite's palette as colours, and where they came from. */
 export interface ResolvedPalette {
   palette: Palette;
   /** Where it came from: rom, file, cgram, grayscale (none declared or no CGRAM available). */
   source: 'rom' | 'file' | 'cgram' | 'grayscale';
 }
 
+/** Colours from outside the ROM that a sprite's palette may name. */
 export interface PaletteContext {
   /** Colours of CGRAM / palette RAM, for `{ cgram: n }` palettes. */
   cgram?: Palette;

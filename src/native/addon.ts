@@ -47,6 +47,7 @@ const requiredFunctions = [
   'mappingFaults',
 ] as const;
 
+/** Whether the native addon is in use, and why not when it is not. */
 export interface NativeStatus {
   /** True when the addon loaded and the engine uses it. */
   loaded: boolean;

@@ -42,8 +42,10 @@ const targetRead = 1;
 const sourceCopy = 2;
 const targetCopy = 3;
 
+/** The three CRC32s of a BPS patch: of the source ROM, of the target, of the patch itself. */
 export type BpsChecksumName = 'source' | 'target' | 'patch';
 
+/** Options of `applyBps`. */
 export interface BpsApplyOptions {
   /**
    * Apply even when the source size or a CRC32 does not match; mismatches are then reported in
@@ -52,6 +54,7 @@ export interface BpsApplyOptions {
   ignoreChecksum?: boolean;
 }
 
+/** The patched ROM and what the patch said: sizes, metadata, actions and its CRC32s. */
 export interface BpsApplyResult {
   format: 'bps';
   target: Uint8Array;
@@ -66,6 +69,7 @@ export interface BpsApplyResult {
   mismatches: BpsChecksumName[];
 }
 
+/** The fields of a BPS patch read without applying it: sizes, metadata, where its actions are and its CRC32s. */
 export interface BpsHeader {
   sourceSize: number;
   targetSize: number;
@@ -79,6 +83,7 @@ export interface BpsHeader {
   patchCrc32: number;
 }
 
+/** True when the bytes start with the BPS magic `BPS1`. */
 export function isBpsPatch(patch: Uint8Array): boolean {
   if (patch.length < bpsMagicSizeInBytes) return false;
   for (let i = 0; i < bpsMagicSizeInBytes; i++) if (patch[i] !== bpsMagic[i]) return false;
@@ -326,6 +331,7 @@ function signedOffsetCode(delta: number): number {
   return delta < 0 ? -delta * 2 + 1 : delta * 2;
 }
 
+/** Options of `createBps`: metadata and progress. */
 export interface BpsCreateOptions {
   /** Written into the patch's metadata field (UTF-8), e.g. an XML note about the hack. */
   metadata?: string;
@@ -336,6 +342,7 @@ export interface BpsCreateOptions {
 /** How often `createBps` reports progress. */
 export const bpsProgressIntervalInBytes = 1024 * 1024;
 
+/** A BPS patch and what it holds: the number of actions and its CRC32s. */
 export interface BpsCreateResult {
   patch: Uint8Array;
   actions: number;

@@ -5,8 +5,10 @@ import { PatchMagicError } from '../errors.js';
 import { applyBps, createBpsWithStats, isBpsPatch, type BpsApplyOptions, type BpsApplyResult, type BpsCreateOptions } from './bps.js';
 import { applyIps, createIpsWithStats, describeMagic, isIpsPatch, type IpsApplyResult } from './ips.js';
 
+/** The patch formats romgfx reads and writes. */
 export type PatchFormat = 'ips' | 'bps';
 
+/** What `applyPatch` returns: the IPS or BPS result, told apart by `format`. */
 export type PatchApplyResult = IpsApplyResult | BpsApplyResult;
 
 /** Which format a patch is in, by its magic; undefined when it is neither. */
@@ -24,6 +26,7 @@ export function applyPatch(patch: Uint8Array, source: Uint8Array, options: BpsAp
   throw new PatchMagicError('an IPS ("PATCH") or BPS ("BPS1") patch', describeMagic(patch, 5));
 }
 
+/** What `createPatch` returns: the patch and its figures, for either format. */
 export interface PatchCreateResult {
   format: PatchFormat;
   patch: Uint8Array;

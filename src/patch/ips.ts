@@ -37,6 +37,7 @@ const ipsRunBreaksRecordMinimumLength = ipsRleRecordSizeInBytes + ipsRecordHeade
 const ipsRunAtEdgeMinimumLength = ipsRleRecordSizeInBytes + 1;
 const ipsRunAloneMinimumLength = ipsRleRecordSizeInBytes - ipsRecordHeaderSizeInBytes + 1;
 
+/** One IPS record: where it writes, how many bytes, and whether it is a run of one byte (RLE) or literal bytes. */
 export interface IpsRecord {
   /** Where the record writes, in the output. */
   offset: number;
@@ -48,12 +49,14 @@ export interface IpsRecord {
   dataOffset?: number;
 }
 
+/** An IPS patch read into its records, checked but not applied. */
 export interface ParsedIps {
   records: IpsRecord[];
   /** The size the truncation extension gives, if the patch has one. */
   truncateTo?: number;
 }
 
+/** The patched ROM and the IPS patch's figures. */
 export interface IpsApplyResult {
   format: 'ips';
   target: Uint8Array;
@@ -62,6 +65,7 @@ export interface IpsApplyResult {
   truncateTo?: number;
 }
 
+/** True when the bytes start with the IPS magic `PATCH`. */
 export function isIpsPatch(patch: Uint8Array): boolean {
   if (patch.length < ipsMagicSizeInBytes) return false;
   for (let i = 0; i < ipsMagicSizeInBytes; i++) if (patch[i] !== ipsMagic[i]) return false;
@@ -261,6 +265,7 @@ function writeChangedStretch(writer: IpsWriter, target: Uint8Array, start: numbe
   if (literalStart < end) writer.literal(literalStart, end - literalStart);
 }
 
+/** An IPS patch and its figures: records, how many are RLE, the truncation size if any. */
 export interface IpsCreateResult {
   patch: Uint8Array;
   records: number;

@@ -11,6 +11,7 @@ import { AddressSyntaxError } from '../errors.js';
 /** The largest offset or address anyone types: 32 bits. */
 const maximumTypedValue = 0xffffffff;
 
+/** A location the user typed: a bus address (`$C0:8000`, `C0:8000`) or a ROM offset (`0x8120`, `8120h`, `33056`). */
 export type Location = { kind: 'bus'; value: number } | { kind: 'offset'; value: number };
 
 function parseHexDigits(text: string, original: string): number {

@@ -9,6 +9,7 @@ import { fixChecksumsInPlace } from './checksum.js';
 import { gbaComplementOffset, gbaHeaderComplement } from './gba.js';
 import type { SnesMapping } from './snes.js';
 
+/** Bytes to place in a built test ROM. */
 export interface Payload {
   /** ROM offset (after any copier header). */
   offset: number;
@@ -51,6 +52,7 @@ export function fillPseudoRandom(bytes: Uint8Array, seed = 0x2545f491, start = 0
 const snesHeaderOffsets: Readonly<Record<SnesMapping, number>> = { lorom: 0x7fc0, hirom: 0xffc0, exhirom: 0x40ffc0, sa1: 0x7fc0 };
 const snesMapModes: Readonly<Record<SnesMapping, number>> = { lorom: 0x20, hirom: 0x21, exhirom: 0x25, sa1: 0x23 };
 
+/** What `buildSnesRom` makes: mapping, size, title, speed, copier header, checksum, contents. */
 export interface SnesRomOptions {
   mapping?: SnesMapping;
   /** ROM data size in bytes (default: the smallest that holds the header, at least 256 KiB). */
@@ -66,6 +68,10 @@ export interface SnesRomOptions {
   payloads?: Payload[];
 }
 
+/**
+ * Builds a SNES ROM with a valid internal header (LoROM, HiROM, ExHiROM or SA-1) and the given
+ * payloads: for tests, examples and `romgfx demo`, never from a commercial ROM.
+ */
 export function buildSnesRom(options: SnesRomOptions = {}): Uint8Array {
   const mapping = options.mapping ?? 'lorom';
   const headerOffset = snesHeaderOffsets[mapping];
@@ -106,6 +112,7 @@ const gbLogo = Uint8Array.of(
   0xbb, 0xbb, 0x67, 0x63, 0x6e, 0x0e, 0xec, 0xcc, 0xdd, 0xdc, 0x99, 0x9f, 0xbb, 0xb9, 0x33, 0x3e,
 );
 
+/** What `buildGbRom` makes: colour flag, size, title, checksums, filler, contents. */
 export interface GbRomOptions {
   colour?: boolean;
   size?: number;
@@ -115,6 +122,7 @@ export interface GbRomOptions {
   payloads?: Payload[];
 }
 
+/** Builds a Game Boy (or Color) ROM with a valid header, logo and checksums and the given payloads, for tests and examples. */
 export function buildGbRom(options: GbRomOptions = {}): Uint8Array {
   const size = options.size ?? 64 * 1024;
   if (size < 0x8000 || size % 0x4000 !== 0) throw new InvalidArgumentError('a Game Boy ROM is a multiple of 16 KiB, at least 32 KiB');
@@ -138,6 +146,7 @@ export function buildGbRom(options: GbRomOptions = {}): Uint8Array {
   return rom;
 }
 
+/** What `buildGbaRom` makes: size, title, game code, header complement, filler, contents. */
 export interface GbaRomOptions {
   size?: number;
   title?: string;
@@ -147,6 +156,7 @@ export interface GbaRomOptions {
   payloads?: Payload[];
 }
 
+/** Builds a GBA ROM with a valid header and complement and the given payloads, for tests and examples. */
 export function buildGbaRom(options: GbaRomOptions = {}): Uint8Array {
   const size = options.size ?? 256 * 1024;
   if (size < 0xc0) throw new InvalidArgumentError('a GBA ROM needs at least its 192-byte header');
@@ -163,6 +173,7 @@ export function buildGbaRom(options: GbaRomOptions = {}): Uint8Array {
   return rom;
 }
 
+/** What `buildNesRom` makes: PRG and CHR banks, mapper, trainer, CHR contents. */
 export interface NesRomOptions {
   prgBanks?: number;
   chrBanks?: number;
@@ -173,6 +184,7 @@ export interface NesRomOptions {
   payloads?: Payload[];
 }
 
+/** Builds an iNES ROM (header, optional trainer, PRG, CHR) with the given payloads, for tests and examples. */
 export function buildNesRom(options: NesRomOptions = {}): Uint8Array {
   const prg = options.prgBanks ?? 2;
   const chr = options.chrBanks ?? 1;
@@ -187,6 +199,7 @@ export function buildNesRom(options: NesRomOptions = {}): Uint8Array {
   return rom;
 }
 
+/** What `buildMdRom` makes: size, title, checksum, filler, .smd interleaving, contents. */
 export interface MdRomOptions {
   size?: number;
   title?: string;
@@ -197,6 +210,7 @@ export interface MdRomOptions {
   payloads?: Payload[];
 }
 
+/** Builds a Mega Drive ROM with a valid header and checksum (plain or .smd interleaved) and the given payloads, for tests and examples. */
 export function buildMdRom(options: MdRomOptions = {}): Uint8Array {
   const size = options.size ?? 128 * 1024;
   if (size < 0x200 || size % 2 !== 0) throw new InvalidArgumentError('a Mega Drive ROM is an even number of bytes, at least 512');

@@ -40,6 +40,7 @@ export function snesComputedChecksum(rom: Uint8Array, headerOffset: number): num
   return mirroredSum(rom, 0, rom.length, adjust) & 0xffff;
 }
 
+/** One of a platform's checksums: stored, computed and whether they agree. */
 export interface ChecksumPart {
   /** Which checksum: 'snes', 'gb-header', 'gb-global', 'gba-complement', 'md'. */
   kind: string;
@@ -50,6 +51,7 @@ export interface ChecksumPart {
   storedComplement?: number;
 }
 
+/** A ROM's checksums: the main one first, then every part the platform has. */
 export interface ChecksumReport {
   /** The main checksum (SNES sum, GB global, GBA complement, MD sum). */
   stored: number;
@@ -59,6 +61,7 @@ export interface ChecksumReport {
   parts: ChecksumPart[];
 }
 
+/** What checksum code needs to know about a ROM besides its bytes. */
 export interface ChecksumContext {
   platform: Platform;
   /** SNES: where the internal header is. */

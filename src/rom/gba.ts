@@ -7,6 +7,7 @@ export const gbaComplementOffset = 0xbd;
 export const gbaRomBusBase = 0x08000000;
 export const gbaMaximumRomSizeInBytes = 32 * 1024 * 1024;
 
+/** The GBA cartridge header (0x00-0xBF), as read, with how confidently it was recognised. */
 export interface GbaHeader {
   title: string;
   gameCode: string;

@@ -6,6 +6,7 @@ const checksumStart = 0x200;
 const smdHeaderSizeInBytes = 512;
 const smdBlockSizeInBytes = 16 * 1024;
 
+/** The Mega Drive header (0x100-0x1FF), as read, with how confidently it was recognised. */
 export interface MdHeader {
   systemType: string;
   copyright: string;

@@ -6,6 +6,7 @@ export const inesTrainerSizeInBytes = 512;
 const prgUnitInBytes = 16 * 1024;
 const chrUnitInBytes = 8 * 1024;
 
+/** The iNES / NES 2.0 header, as read: sizes, mapper, mirroring, and where PRG and CHR start. */
 export interface NesHeader {
   format: 'ines' | 'nes2';
   prgRomSize: number;

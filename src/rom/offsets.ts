@@ -13,10 +13,16 @@ declare const fileOffsetBrand: unique symbol;
 declare const romOffsetBrand: unique symbol;
 declare const busAddressBrand: unique symbol;
 
+/** An offset in the file as it is on disk (copier header included). Branded so it is not mixed up with a ROM offset. */
 export type FileOffset = number & { readonly [fileOffsetBrand]: true };
+/** An offset in the ROM data (after any copier header): what definitions and codecs use. */
 export type RomOffset = number & { readonly [romOffsetBrand]: true };
+/** An address on the console's bus (e.g. SNES `$C0:8000`), which the cartridge mapping turns into a ROM offset. */
 export type BusAddress = number & { readonly [busAddressBrand]: true };
 
+/** Marks a number as a FileOffset (no check, no conversion). */
 export const fileOffset = (value: number): FileOffset => value as FileOffset;
+/** Marks a number as a RomOffset (no check, no conversion). */
 export const romOffset = (value: number): RomOffset => value as RomOffset;
+/** Marks a number as a BusAddress (no check, no conversion). */
 export const busAddress = (value: number): BusAddress => value as BusAddress;

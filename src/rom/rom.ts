@@ -39,6 +39,7 @@ const gbBankSizeInBytes = 0x4000;
 /** The 68000 sees cartridge ROM at $000000–$3FFFFF. */
 const mdRomWindowInBytes = 0x400000;
 
+/** The parsed header of the ROM's platform, tagged by platform. */
 export type PlatformHeader =
   | { platform: 'snes'; snes: SnesHeader }
   | { platform: 'gb' | 'gbc'; gb: GbHeader }
@@ -47,6 +48,7 @@ export type PlatformHeader =
   | { platform: 'md'; md: MdHeader }
   | { platform: 'unknown' };
 
+/** Options of `openRom`: platform override, loose files, and whether to map or read the file. */
 export interface OpenRomOptions {
   /** Skip identification and treat the file as this platform. */
   platform?: Platform;
@@ -61,6 +63,7 @@ export interface OpenRomOptions {
   mode?: RomOpenMode;
 }
 
+/** A ROM's checksum as stored and as computed (both GB checksums for GB/GBC). */
 export interface ChecksumInfo {
   stored: number;
   computed: number;
@@ -92,11 +95,16 @@ export interface RomInfo {
   header: Record<string, unknown>;
 }
 
+/** What identifies a ROM's contents: CRC32 and SHA-1 of its data, without any copier header. */
 export interface RomIdentity {
   crc32: number;
   sha1: string;
 }
 
+/**
+ * An opened ROM: its bytes (mapped or read), platform, header and identity. Get one from `openRom` or
+ * `romFromBytes`; `close()` it (or `using`) when done with a mapped file.
+ */
 export class Rom {
   readonly source: ByteSource;
   readonly name: string;

@@ -6,6 +6,7 @@ import { AddressNotMappedError, hex } from '../errors.js';
 import { printableRatio, readAsciiField, readU16LE } from '../util/bytes.js';
 import { busAddress, romOffset, type BusAddress, type RomOffset } from './offsets.js';
 
+/** The SNES cartridge mappings romgfx translates addresses for. */
 export type SnesMapping = 'lorom' | 'hirom' | 'exhirom' | 'sa1';
 
 /** A copier (SWC/SMC/FIG) header is 512 bytes in front of the ROM. */
@@ -20,6 +21,7 @@ const headerLocations: readonly { mapping: SnesMapping; offset: number }[] = [
   { mapping: 'exhirom', offset: 0x40ffc0 },
 ];
 
+/** The SNES internal header, as read, with the mapping it implies and how confidently it was found. */
 export interface SnesHeader {
   headerOffset: RomOffset;
   mapping: SnesMapping;

@@ -8,6 +8,7 @@ import type { Rom } from '../rom/rom.js';
 import { getTileFormat } from '../gfx/index.js';
 import type { ScanCandidate } from './types.js';
 
+/** Options of `scanCandidatesToDefinition`: the id, name and which candidates become sprites. */
 export interface ScanDefinitionOptions {
   /** Definition id (lowercase letters, digits, `.`, `_`, `-`); default from the ROM's title or name. */
   id?: string;

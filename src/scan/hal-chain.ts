@@ -32,6 +32,10 @@ export const maximumHalStreamSpanInBytes = 4 * maximumHalOutputSizeInBytes + 1;
 
 const halEndOfStream = 0xff;
 
+/**
+ * For a window of offsets, the HAL stream that would start at each (its size and end): lets the
+ * scanner test every offset in linear time.
+ */
 export interface HalChains {
   /** First position the arrays describe. */
   readonly windowStart: number;

@@ -22,10 +22,12 @@ import { scanCodecNames, type NormalizedScanOptions, type ScanCandidate, type Sc
 
 /** Stream starts per chunk: 16 chunks per codec in a 4 MiB ROM, enough to keep 2–4 workers evenly busy. */
 export const scanChunkSizeInBytes = 256 * 1024;
+/** The smallest decoded size a scan reports by default: smaller streams are mostly noise that happens to decode. */
 export const defaultMinimumUnpackedSizeInBytes = 512;
 /** Smallest allowed minimum: below one 8bpp tile there is nothing to score. */
 export const smallestMinimumUnpackedSizeInBytes = 64;
 export const largestMinimumUnpackedSizeInBytes = 16 * 1024 * 1024;
+/** The lowest graphics score a scan reports by default (0 = noise, 1 = clearly tiles). */
 export const defaultMinimumScore = 0.5;
 /** Below this size a ROM is scanned in-process by default: starting workers costs more than they save. */
 export const inProcessScanThresholdInBytes = 256 * 1024;

@@ -42,6 +42,7 @@ export const defaultFormatsByPlatform: Readonly<Record<Platform, readonly string
   unknown: ['snes4bpp', 'gb2bpp', 'nes2bpp', 'gba4bpp', 'md4bpp', 'snes8bpp', 'mode7', '1bpp'],
 };
 
+/** The statistics a block is scored on: tile counts and how much neighbouring pixels agree. */
 export interface BlockStatistics {
   tiles: number;
   blankTiles: number;
@@ -56,6 +57,7 @@ export interface BlockStatistics {
   planeCorrelation: number;
 }
 
+/** How much a block looks like graphics in one tile format. */
 export interface FormatScore {
   format: string;
   score: number;

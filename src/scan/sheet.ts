@@ -20,6 +20,7 @@ const captionHeightInPixels = 14;
 const cellGapInPixels = 6;
 const sheetColumns = 6;
 
+/** Options of the scanner's `renderContactSheet`. */
 export interface ContactSheetOptions {
   /** How many of the (ranked) candidates to show (default 24). */
   count?: number;

@@ -2,6 +2,7 @@
 
 /** Codecs the scanner looks for; `raw` = uncompressed tile data. */
 export const scanCodecNames = ['hal', 'lz77', 'lz11', 'rle', 'lz4', 'pb16', 'raw'] as const;
+/** A codec the scanner looks for (or `raw` for uncompressed tiles). */
 export type ScanCodec = (typeof scanCodecNames)[number];
 
 /** One block the scanner believes is graphics. */
@@ -19,6 +20,7 @@ export interface ScanCandidate {
   score: number;
 }
 
+/** What and where to scan: codecs, tile formats, range, size and score thresholds. */
 export interface ScanOptions {
   /** Codecs to look for (default: every codec that fits the platform, plus raw). */
   codecs?: readonly ScanCodec[];
@@ -48,17 +50,20 @@ export interface NormalizedScanOptions {
   end: number;
 }
 
+/** How far a scan has got. */
 export interface ScanProgress {
   /** Offsets finished. */
   done: number;
   total: number;
 }
 
+/** Cancel a scan and follow its progress. */
 export interface ScanControl {
   signal?: AbortSignal;
   onProgress?: (progress: ScanProgress) => void;
 }
 
+/** The graphics a scan found, ranked, with what it tried. */
 export interface ScanReport {
   candidates: ScanCandidate[];
   /** True when the result came from the cache. */

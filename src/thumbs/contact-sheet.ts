@@ -13,6 +13,7 @@ export const maximumContactSheetCells = 4096;
 /** Largest gap between cells, in pixels. */
 export const maximumContactSheetGapInPixels = 64;
 
+/** Layout of a thumbnail contact sheet: columns, gap, background. */
 export interface ContactSheetOptions {
   /** Cells per row (default: the smallest square grid, ⌈√n⌉). */
   columns?: number;
@@ -22,6 +23,7 @@ export interface ContactSheetOptions {
   background?: number;
 }
 
+/** Where one thumbnail sits on a contact sheet. */
 export interface ContactSheetCell {
   index: number;
   x: number;
@@ -30,6 +32,7 @@ export interface ContactSheetCell {
   height: number;
 }
 
+/** Thumbnails composed on one PNG, with where each sits. */
 export interface ContactSheet {
   png: Uint8Array;
   width: number;

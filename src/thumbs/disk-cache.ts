@@ -68,17 +68,20 @@ export interface PersistedCounters {
   diskMisses: number;
 }
 
+/** Where the disk cache lives and how large it may grow. */
 export interface DiskCacheOptions {
   /** Folder of the cache; `defaultCacheDirectory()` when absent. */
   directory?: string;
   maximumBytes?: number;
 }
 
+/** How many entries and bytes the disk cache holds. */
 export interface DiskScan {
   entries: number;
   bytes: number;
 }
 
+/** What `DiskCache.verify` found: entries checked, valid, corrupt (removed). */
 export interface VerifyReport {
   entries: number;
   valid: number;
@@ -92,8 +95,10 @@ interface EntryInfo {
   mtimeMs: number;
 }
 
+/** A disk cache read: a hit with the thumbnail, a miss, or a corrupt entry (treated as a miss). */
 export type DiskReadResult = { kind: 'hit'; value: CachedThumbnail } | { kind: 'miss' } | { kind: 'corrupt'; why: string };
 
+/** Thumbnails on disk, one checked file per entry, written atomically and bounded in size: the second cache level, shared across runs. */
 export class DiskCache {
   readonly directory: string;
   readonly maximumBytes: number;

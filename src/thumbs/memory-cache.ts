@@ -32,6 +32,7 @@ export interface MemoryEntry extends CachedThumbnail {
  */
 export const minimumLiveShareOfSharedBuffer = 0.5;
 
+/** Recently rendered thumbnails in memory, bounded in bytes (least recently used first out): the first cache level. */
 export class MemoryCache {
   readonly #lru: LRUCache<MemoryKey, MemoryEntry>;
   /** For each buffer entries view a part of: the keys of those entries. */

@@ -58,6 +58,7 @@ export class Histogram {
   }
 }
 
+/** Timings of one thumbnail stage: count, total, mean and percentiles. */
 export interface StageSummary {
   count: number;
   totalSeconds: number;
@@ -67,6 +68,7 @@ export interface StageSummary {
   p95Seconds: number | null;
 }
 
+/** Hits, misses and size of one cache level. */
 export interface LevelSummary {
   hits: number;
   misses: number;
@@ -92,6 +94,7 @@ export interface ThumbnailStats {
   errors: Record<string, number>;
 }
 
+/** Where the metrics read their gauges (cache sizes, queue depth, threads) at report time. */
 export interface GaugeSource {
   memoryEntries(): number;
   memoryBytes(): number;
@@ -112,6 +115,7 @@ const zeroGauges: GaugeSource = {
   utilization: () => 0,
 };
 
+/** Counters, stage timings and gauges of a ThumbnailService, as numbers or Prometheus text. */
 export class ThumbnailMetrics {
   /** When false, stage timings are not taken (and `now()` is never called by the service). */
   readonly instrumentation: boolean;

@@ -44,6 +44,7 @@ export type ArrangementSpec =
   | { readonly kind: 'sheet'; readonly tilesPerRow?: number; readonly order?: 'row' | 'column' }
   | { readonly kind: 'layout'; readonly layout: string };
 
+/** The tiles a thumbnail shows: where they are, their format and codec, and how many. */
 export interface BlockSpec {
   /** ROM offset of the block (of the packed stream when `codec` is set). */
   readonly offset: number;
@@ -69,8 +70,10 @@ export type PaletteSpec =
 export type PaletteEncoding = 'bgr555' | 'md9' | 'nes-index' | 'gb-bgp';
 export const paletteEncodings: readonly PaletteEncoding[] = ['bgr555', 'md9', 'nes-index', 'gb-bgp'];
 
+/** The image formats a thumbnail can be encoded as. */
 export type ThumbnailFormat = 'png' | 'webp';
 
+/** How a thumbnail is scaled and encoded. */
 export interface OutputSpec {
   /** Integer nearest-neighbour scale (default 1). Exclusive with `fit`. */
   readonly scale?: number;
@@ -79,6 +82,7 @@ export interface OutputSpec {
   readonly format?: ThumbnailFormat;
 }
 
+/** One thumbnail to render: which ROM, which block, which palette, what output. */
 export interface ThumbnailRequest {
   readonly rom: RomRef;
   readonly block: BlockSpec;

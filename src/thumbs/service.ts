@@ -31,6 +31,7 @@ export const inFlightPerThread = 32;
 /** ROM identities remembered by `rom()` (path + mtime + size → sha1). */
 export const maximumRememberedRoms = 64;
 
+/** Options of a ThumbnailService: worker threads, queue, cache sizes and locations. */
 export interface ThumbnailServiceOptions extends Omit<PoolOptions, 'workerData' | 'recordTiming'> {
   /** Bytes the memory level may hold (default 64 MiB). */
   memoryCacheBytes?: number;
@@ -49,12 +50,15 @@ export interface Thumbnail extends MemoryEntry {
   readonly source: 'memory' | 'disk' | 'render';
 }
 
+/** What `renderMany` gives for each request: the thumbnail, or the typed error of that request alone. */
 export type ThumbnailOutcome = { ok: true; thumbnail: Thumbnail } | { ok: false; error: RomgfxError };
 
+/** Per-request options: cancellation. */
 export interface RequestOptions {
   signal?: AbortSignal;
 }
 
+/** Options of `renderMany`: cancellation and progress. */
 export interface RenderManyOptions extends RequestOptions {
   /** Called after each request settles. */
   onProgress?: (done: number, total: number) => void;
@@ -82,6 +86,10 @@ interface Flight {
   waiters: number;
 }
 
+/**
+ * Renders thumbnails of ROM graphics off the caller's thread (a worker pool), through a memory and a
+ * disk cache, deduplicating equal requests. `close()` it when done.
+ */
 export class ThumbnailService {
   readonly metrics: ThumbnailMetrics;
   /** Started on the first render: a run served from the caches never pays for worker start-up. */

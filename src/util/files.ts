@@ -27,6 +27,7 @@ function exists(path: string): boolean {
   }
 }
 
+/** Options of `writeFileAtomic`: overwrite, backup and sync. */
 export interface AtomicWriteOptions {
   /** Replace an existing file; without it an existing file is an `OutputExistsError`. */
   force?: boolean;
@@ -37,6 +38,7 @@ export interface AtomicWriteOptions {
   backup?: boolean;
 }
 
+/** What `writeFileAtomic` wrote: the path, its size and the backup if one was kept. */
 export interface AtomicWriteResult {
   path: string;
   bytes: number;

@@ -7,6 +7,7 @@ export function crc32(bytes: Uint8Array, initial = 0): number {
   return zlibCrc32(bytes, initial) >>> 0;
 }
 
+/** SHA-1 of the bytes as lowercase hex: the ROM identity game definitions and caches use. */
 export function sha1Hex(bytes: Uint8Array): string {
   return createHash('sha1').update(bytes).digest('hex');
 }

@@ -9,6 +9,10 @@ import { gbaBiosHeaderSizeInBytes, gbaTypeDiff16, gbaTypeDiff8, probeGbaBiosHead
 
 const acceptedTypes = [gbaTypeDiff8, gbaTypeDiff16] as const;
 
+/**
+ * Decodes a GBA BIOS Diff-filter stream (8- or 16-bit deltas, header type 0x8x) at `offset`; decode
+ * only, as the BIOS has no encoder for it.
+ */
 export function decodeGbaDiff(bytes: Uint8Array, offset = 0, limits?: DecodeLimits): DecodeResult {
   const header = readGbaBiosHeader('diff', bytes, offset, acceptedTypes, limits);
   const size = header.outputSize;

@@ -69,6 +69,7 @@ function walkHuffman(bytes: Uint8Array, offset: number, size: number, unitBits: 
   return true;
 }
 
+/** Decodes a GBA BIOS Huffman stream (4- or 8-bit symbols, header type 0x2x) at `offset`; romgfx decodes it but does not encode it. */
 export function decodeGbaHuffman(bytes: Uint8Array, offset = 0, limits?: DecodeLimits): DecodeResult {
   const header = readGbaBiosHeader('huffman', bytes, offset, acceptedTypes, limits);
   const out = new Uint8Array(header.outputSize);

@@ -129,10 +129,12 @@ function probeLzFamily(type: number, bytes: Uint8Array, offset: number, limits?:
   return { packedLength: walkEnd - offset, unpackedLength: size };
 }
 
+/** Decodes a GBA BIOS LZ77 stream (header type 0x10) at `offset`, as `LZ77UnCompWram`/`Vram` do. */
 export function decodeGbaLz77(bytes: Uint8Array, offset = 0, limits?: DecodeLimits): DecodeResult {
   return decodeLzFamily('lz77', gbaTypeLz77, bytes, offset, limits);
 }
 
+/** Decodes an LZ11 stream (header type 0x11, the DS/GBA homebrew extension with longer copies) at `offset`. */
 export function decodeGbaLz11(bytes: Uint8Array, offset = 0, limits?: DecodeLimits): DecodeResult {
   return decodeLzFamily('lz11', gbaTypeLz11, bytes, offset, limits);
 }
@@ -276,10 +278,12 @@ function encodeLzFamily(codec: string, data: Uint8Array, extended: boolean, vram
   return out.slice(0, padToWord(position));
 }
 
+/** Compresses to GBA BIOS LZ77 (type 0x10). `vramSafe` avoids distance-1 copies, which the 16-bit-write VRAM routine cannot decode. */
 export function encodeGbaLz77(data: Uint8Array, options: { vramSafe?: boolean } = {}): Uint8Array {
   return encodeLzFamily('lz77', data, false, options.vramSafe === true);
 }
 
+/** Compresses to LZ11 (type 0x11): like LZ77 with longer copy lengths. `vramSafe` avoids distance-1 copies. */
 export function encodeGbaLz11(data: Uint8Array, options: { vramSafe?: boolean } = {}): Uint8Array {
   return encodeLzFamily('lz11', data, true, options.vramSafe === true);
 }

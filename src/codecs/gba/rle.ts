@@ -51,6 +51,7 @@ function walkRle(bytes: Uint8Array, start: number, size: number, out: Uint8Array
   return true;
 }
 
+/** Decodes a GBA BIOS run-length stream (header type 0x30) at `offset`. */
 export function decodeGbaRle(bytes: Uint8Array, offset = 0, limits?: DecodeLimits): DecodeResult {
   const header = readGbaBiosHeader('rle', bytes, offset, [gbaTypeRle], limits);
   const out = new Uint8Array(header.outputSize);
@@ -67,6 +68,7 @@ export function probeGbaRle(bytes: Uint8Array, offset = 0, limits?: DecodeLimits
   return { packedLength: walkEnd - offset, unpackedLength: size };
 }
 
+/** Compresses to GBA BIOS run-length (type 0x30): runs of 3-130 equal bytes, literals of 1-128; the shortest stream for the format. */
 export function encodeGbaRle(data: Uint8Array): Uint8Array {
   checkGbaCompressInput('rle', data);
   const n = data.length;

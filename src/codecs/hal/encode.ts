@@ -32,6 +32,7 @@ import {
 import { findCopyMatches } from './suffix-matches.js';
 import { keyAt4, WindowIndex } from './window-index.js';
 
+/** An inhal-compatible compression level: 1 fastest … 4 smallest (see docs/codecs.md for the trade-off). */
 export type HalInhalLevel = 1 | 2 | 3 | 4;
 
 const halWordFillByteLimit = 2 * halLongCountLimit;

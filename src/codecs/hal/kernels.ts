@@ -7,6 +7,7 @@ import { encodeHal, type HalInhalLevel } from './encode.js';
 import { encodeHalOptimal } from './optimal.js';
 import type { DecodeLimits, DecodeResult, ProbeResult } from '../types.js';
 
+/** The HAL (exhal/inhal) operations as one swappable set: the TypeScript implementation or the native addon, same bytes either way. */
 export interface HalKernels {
   /** Which implementation this is ('typescript' or 'native'), for diagnostics and benchmarks. */
   readonly implementation: string;
@@ -16,6 +17,7 @@ export interface HalKernels {
   encodeOptimal(data: Uint8Array): Uint8Array;
 }
 
+/** The pure TypeScript HAL kernels: what runs when the native addon is not built, and in `romgfx/core`. */
 export const typescriptHalKernels: HalKernels = {
   implementation: 'typescript',
   decode: decodeHal,

@@ -243,6 +243,7 @@ function walkFrame(bytes: Uint8Array, offset: number, limit: number, decode: boo
   return { data: decode ? out.slice(0, outPos) : new Uint8Array(0), packedLength: pos - offset };
 }
 
+/** Decodes an LZ4 frame (magic 04 22 4D 18) at `offset`, checking the header checksum and, when present, block and content checksums. */
 export function decodeLz4Frame(bytes: Uint8Array, offset = 0, limits?: DecodeLimits): DecodeResult {
   checkOffset(bytes, offset);
   if (!hasFrameMagic(bytes, offset)) throw new Lz4FrameError(offset, 'no LZ4 frame magic (04 22 4D 18)');

@@ -18,6 +18,7 @@ function round(accumulator: number, input: number): number {
   return Math.imul(rotl((accumulator + Math.imul(input, prime2)) | 0, 13), prime1);
 }
 
+/** XXH32 of `bytes[start, end)` with `seed`: the checksum LZ4 frames use for their header, blocks and content. */
 export function xxhash32(bytes: Uint8Array, start = 0, end = bytes.length, seed = 0): number {
   const length = end - start;
   let i = start;
