@@ -192,7 +192,7 @@ export class IoError extends RomgfxError<'ERR_IO'> {
 
 /** Codes of this section and what their `details` hold. */
 export interface RomgfxErrorDetailsByCode {
-  /** RomChangedError (what changed), or RomIdentityMismatchError (thumbnails: the sha1 the request named and the one found) */
+  /** `change` says what changed (RomChangedError), or `expected` and `actual` are the SHA-1s named and found (RomIdentityMismatchError). */
   ERR_ROM_CHANGED: (Readonly<{ path: string; change: string }> & ErrorDetails) | Readonly<{ path: string; expected: string; actual: string }>;
   ERR_ROM_CLOSED: Readonly<{ name: string }>;
   ERR_ROM_EMPTY: Readonly<{ source: string }>;
@@ -306,7 +306,7 @@ export interface RomgfxErrorDetailsByCode {
   ERR_PATCH_BAD_MAGIC: Readonly<{ expected: string; found: string }>;
   ERR_PATCH_LIMIT: ErrorDetails;
   ERR_IPS_RECORD: ErrorDetails;
-  /** expected and actual are CRC32s as 0x-prefixed hex */
+  /** `expected` and `actual` are CRC32s as 0x-prefixed hex. */
   ERR_BPS_SOURCE_CRC: BpsChecksumDetails<'source'>;
   ERR_BPS_TARGET_CRC: BpsChecksumDetails<'target'>;
   ERR_BPS_PATCH_CRC: BpsChecksumDetails<'patch'>;
