@@ -110,7 +110,7 @@ export function hex(value: number, width = 0): string {
 // General
 // ---------------------------------------------------------------------------------------------
 
-/** Codes of this section and what their `details` hold. */
+// This section's codes and what their `details` hold (merged into the registry above).
 export interface RomgfxErrorDetailsByCode {
   ERR_USAGE: ErrorDetails;
   ERR_INTERNAL: ErrorDetails;
@@ -150,7 +150,7 @@ export class AbortedError extends RomgfxError<'ERR_ABORTED'> {
 // Files and I/O
 // ---------------------------------------------------------------------------------------------
 
-/** Codes of this section and what their `details` hold. */
+// This section's codes and what their `details` hold (merged into the registry above).
 export interface RomgfxErrorDetailsByCode {
   ERR_FILE_NOT_FOUND: Readonly<{ path: string }>;
   ERR_NOT_A_FILE: Readonly<{ path: string; what: string }>;
@@ -190,7 +190,7 @@ export class IoError extends RomgfxError<'ERR_IO'> {
 // ROM access, headers, addresses
 // ---------------------------------------------------------------------------------------------
 
-/** Codes of this section and what their `details` hold. */
+// This section's codes and what their `details` hold (merged into the registry above).
 export interface RomgfxErrorDetailsByCode {
   /** `change` says what changed (RomChangedError), or `expected` and `actual` are the SHA-1s named and found (RomIdentityMismatchError). */
   ERR_ROM_CHANGED: (Readonly<{ path: string; change: string }> & ErrorDetails) | Readonly<{ path: string; expected: string; actual: string }>;
@@ -300,7 +300,7 @@ export class ChecksumNotSupportedError extends RomgfxError<'ERR_NO_CHECKSUM'> {
 // Patches (IPS, BPS)
 // ---------------------------------------------------------------------------------------------
 
-/** Codes of this section and what their `details` hold. */
+// This section's codes and what their `details` hold (merged into the registry above).
 export interface RomgfxErrorDetailsByCode {
   ERR_PATCH_TRUNCATED: Readonly<{ format: string; what: string; offset: number; needed: number; size: number }>;
   ERR_PATCH_BAD_MAGIC: Readonly<{ expected: string; found: string }>;
@@ -408,7 +408,7 @@ export class BpsActionRangeError extends RomgfxError<'ERR_BPS_ACTION_RANGE'> {
 // Game definitions
 // ---------------------------------------------------------------------------------------------
 
-/** Codes of this section and what their `details` hold. */
+// This section's codes and what their `details` hold (merged into the registry above).
 export interface RomgfxErrorDetailsByCode {
   ERR_DEFINITION: Readonly<{ source: string; field: string; problem: string }>;
   ERR_DEFINITION_NO_MATCH: Readonly<{ rom: string; definitionsChecked: number }>;
@@ -453,7 +453,7 @@ export class PointersDisagreeError extends RomgfxError<'ERR_POINTERS_DISAGREE'> 
 // Thumbnails (pool, caches)
 // ---------------------------------------------------------------------------------------------
 
-/** Codes of this section and what their `details` hold. */
+// This section's codes and what their `details` hold (merged into the registry above).
 export interface RomgfxErrorDetailsByCode {
   ERR_WORKER_FAILED: ErrorDetails;
   ERR_QUEUE_FULL: Readonly<{ limit: number }>;
@@ -508,7 +508,7 @@ export class RomIdentityMismatchError extends RomgfxError<'ERR_ROM_CHANGED'> {
 // Codecs (HAL, GBA BIOS family, LZ4, PB16): src/codecs/
 // ---------------------------------------------------------------------------------------------
 
-/** Codes of this section and what their `details` hold. */
+// This section's codes and what their `details` hold (merged into the registry above).
 export interface RomgfxErrorDetailsByCode {
   ERR_HAL_TRUNCATED: Readonly<{ offset: number }> & ErrorDetails;
   ERR_HAL_OUTPUT_TOO_LARGE: Readonly<{ offset: number; outputSize: number; limit: number }>;
@@ -650,7 +650,7 @@ export class CodecOptionError extends RomgfxError<'ERR_CODEC_OPTION'> {
 // Graphics: tile formats, palettes, PNG images, arrangements, tilemaps, VRAM/CGRAM/OAM dumps
 // ---------------------------------------------------------------------------------------------
 
-/** Codes of this section and what their `details` hold. */
+// This section's codes and what their `details` hold (merged into the registry above).
 export interface RomgfxErrorDetailsByCode {
   ERR_UNKNOWN_FORMAT: Readonly<{ name: string; known: readonly string[] }>;
   ERR_TILE_LENGTH: ErrorDetails;
@@ -733,7 +733,7 @@ export class DumpSizeError extends RomgfxError<'ERR_DUMP_SIZE'> {
 // Injection (fit, relocate, repoint, verify) and batch extraction: src/inject/
 // ---------------------------------------------------------------------------------------------
 
-/** Codes of this section and what their `details` hold. */
+// This section's codes and what their `details` hold (merged into the registry above).
 export interface RomgfxErrorDetailsByCode {
   ERR_DOES_NOT_FIT: Readonly<{ sprite: string; packedSize: number; slotSize: number; largestFreeRange: number; suggestion: string }>;
   ERR_VERIFY_FAILED: ErrorDetails;
@@ -817,7 +817,7 @@ export class BatchFailedError extends RomgfxError<'ERR_BATCH_FAILED'> {
 // Nintendo-family codecs: src/codecs/nintendo/
 // ---------------------------------------------------------------------------------------------
 
-/** Codes of this section and what their `details` hold. */
+// This section's codes and what their `details` hold (merged into the registry above).
 export interface RomgfxErrorDetailsByCode {
   ERR_CODEC_PACKED_TOO_LARGE: Readonly<{ codec: string; size: number; maximum: number }>;
   ERR_PIC_DIMENSIONS: Readonly<{ size: number }>;
@@ -845,7 +845,7 @@ export class PicDimensionsError extends RomgfxError<'ERR_PIC_DIMENSIONS'> {
 // Sega codecs (Nemesis, Kosinski, Kosinski Moduled, Enigma): src/codecs/sega/
 // ---------------------------------------------------------------------------------------------
 
-/** Codes of this section and what their `details` hold. */
+// This section's codes and what their `details` hold (merged into the registry above).
 export interface RomgfxErrorDetailsByCode {
   ERR_CODEC_INPUT_SIZE: Readonly<{ codec: string; size: number; rule: string }>;
 }
@@ -864,7 +864,7 @@ export class CodecInputSizeError extends RomgfxError<'ERR_CODEC_INPUT_SIZE'> {
 // Image conversion (PNG ⇄ deduplicated tiles + map + sub-palettes): src/convert/
 // ---------------------------------------------------------------------------------------------
 
-/** Codes of this section and what their `details` hold. */
+// This section's codes and what their `details` hold (merged into the registry above).
 export interface RomgfxErrorDetailsByCode {
   ERR_CONVERT_OPTION: Readonly<{ field: string }> & ErrorDetails;
   ERR_TILE_COLOURS: ErrorDetails;
@@ -912,7 +912,7 @@ export class ColourNotRepresentableError extends RomgfxError<'ERR_COLOUR_NOT_REP
 // Scanner: src/scan/
 // ---------------------------------------------------------------------------------------------
 
-/** Codes of this section and what their `details` hold. */
+// This section's codes and what their `details` hold (merged into the registry above).
 export interface RomgfxErrorDetailsByCode {
   ERR_SCAN_OPTION: Readonly<{ field: string }> & ErrorDetails;
   ERR_SCAN_WORKER_FAILED: ErrorDetails;
