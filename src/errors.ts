@@ -742,7 +742,8 @@ export interface RomgfxErrorDetailsByCode {
   ERR_CODEC_CANNOT_COMPRESS: Readonly<{ sprite: string; codec: string }>;
   ERR_INJECTION_CONFLICT: ErrorDetails;
   ERR_SIDECAR: Readonly<{ path: string; field: string; problem: string }>;
-  ERR_BATCH_FAILED: ErrorDetails;
+  /** `failures`: each item's own error, as JSON (`RomgfxError.fromJSON` rebuilds one). */
+  ERR_BATCH_FAILED: Readonly<{ failures?: readonly RomgfxErrorJson[] }> & ErrorDetails;
 }
 
 /**

@@ -20,6 +20,8 @@ import {
   type ErrorDetails,
   type RomgfxErrorCode,
   type RomgfxErrorDetails,
+  type RomgfxErrorJson,
+  BatchFailedError,
 } from '../../src/index.js';
 
 /** What an editor does with a failure: switch on the code, read that code's details. */
@@ -42,6 +44,9 @@ function describeFailure(error: unknown): string {
       // @ts-expect-error `path` is a string, not a number
       error.details.path satisfies number;
       return error.details.path;
+    case 'ERR_BATCH_FAILED':
+      expectTypeOf(error.details.failures).toEqualTypeOf<readonly RomgfxErrorJson[] | undefined>();
+      return `${error.details.failures?.length ?? 0} failed`;
     case 'ERR_USAGE':
       // Message-and-details constructors keep free-form details.
       expectTypeOf(error.details).toEqualTypeOf<ErrorDetails>();
@@ -57,6 +62,7 @@ describe('typed error codes', () => {
     expect(describeFailure(new CodecOutputLimitError('lz77', 0x10, 9999, 100))).toBe('lz77 at 16');
     expect(describeFailure(new FileNotFoundError('/nope.sfc'))).toBe('/nope.sfc');
     expect(describeFailure(new UsageError('bad flag'))).toBe('bad flag');
+    expect(describeFailure(new BatchFailedError('2 failed', { failures: [new UsageError('a').toJSON().error, new UsageError('b').toJSON().error] }))).toBe('2 failed');
     expect(describeFailure(new Error('x'))).toBe('not ours');
   });
 
