@@ -14,3 +14,6 @@ export { defaultGbaDecodeLimitInBytes, maximumGbaCompressInputSizeInBytes } from
 export { decodeLz4, decodeLz4Block, decodeLz4Frame, encodeLz4Block, encodeLz4Frame } from './lz4/lz4.js';
 export { xxhash32 } from './lz4/xxhash32.js';
 export { decodePb16, encodePb16 } from './pb16.js';
+export { decodeSaxman, probeSaxman, encodeSaxman, saxmanCodec, defaultSaxmanDecodeLimitInBytes, maximumSaxmanPackedBodySizeInBytes } from './sega/saxman.js';
+export { decodeComper, probeComper, encodeComper, comperCodec, defaultComperDecodeLimitInBytes } from './sega/comper.js';
+export { decodeLz4w, probeLz4w, encodeLz4w, lz4wCodec, defaultLz4wDecodeLimitInBytes } from './sega/lz4w.js';

@@ -9,9 +9,15 @@ import { gbaRleCodec } from './gba/rle.js';
 import { halCodec } from './hal/index.js';
 import { lz4Codec } from './lz4/lz4.js';
 import { pb16Codec } from './pb16.js';
+import { comperCodec } from './sega/comper.js';
+import { lz4wCodec } from './sega/lz4w.js';
+import { saxmanCodec } from './sega/saxman.js';
 import type { Codec } from './types.js';
 
-const builtInCodecs: readonly Codec[] = [halCodec, gbaLz77Codec, gbaLz11Codec, gbaRleCodec, gbaHuffmanCodec, gbaDiffCodec, lz4Codec, pb16Codec];
+const builtInCodecs: readonly Codec[] = [
+  halCodec, gbaLz77Codec, gbaLz11Codec, gbaRleCodec, gbaHuffmanCodec, gbaDiffCodec, lz4Codec, pb16Codec,
+  saxmanCodec, comperCodec, lz4wCodec,
+];
 const codecs: Codec[] = [...builtInCodecs];
 const byName = new Map(codecs.map((codec) => [codec.name, codec]));
 

@@ -19,7 +19,7 @@ function run(...args: string[]): { code: number; stdout: string; stderr: string 
 describe('romgfx codecs / compress / decompress', () => {
   it('codecs lists every codec, with --json', () => {
     const listed = JSON.parse(run('codecs', '--json').stdout) as { name: string; canCompress: boolean; levels: string[] }[];
-    expect(listed.map((c) => c.name)).toEqual(['hal', 'lz77', 'lz11', 'rle', 'huffman', 'diff', 'lz4', 'pb16']);
+    expect(listed.map((c) => c.name)).toEqual(['hal', 'lz77', 'lz11', 'rle', 'huffman', 'diff', 'lz4', 'pb16', 'saxman', 'comper', 'lz4w']);
     expect(listed.find((c) => c.name === 'hal')?.levels).toEqual(['1', '2', '3', '4', 'max']);
     expect(run('codecs').stdout).toContain('decode only');
   });

@@ -31,6 +31,7 @@ export const acceptedDecodeErrorCodes: ReadonlySet<string> = new Set([
   'ERR_GBA_BIOS_HEADER',
   'ERR_LZ4_FRAME',
   'ERR_LZ4_CHECKSUM',
+  'ERR_CODEC_UNSUPPORTED',
 ]);
 
 /** xorshift32: fast, seedable, no allocation. */
@@ -224,5 +225,14 @@ export function fuzzTargets(): FuzzTarget[] {
       repair: repairLz4Frame,
     },
     { codec: 'pb16', seeds: encodeAll('pb16', [{}]), limits: (r) => ({ outputSizeInBytes: r.below(160), maximumOutputSizeInBytes: 4096 }) },
+    {
+      // Headed streams, and headerless ones (output size given) a quarter of the time.
+      codec: 'saxman',
+      seeds: [...encodeAll('saxman', [{}, { level: 'fast' }]), ...encodeAll('saxman', [{ variant: 'headerless' }])],
+      limits: (r) => (r.below(4) === 0 ? { outputSizeInBytes: r.below(200), maximumOutputSizeInBytes: 4096 } : smallLimit(r)),
+      randomPrefix: (r) => (r.below(2) ? [r.below(64), 0] : []),
+    },
+    { codec: 'comper', seeds: plain.filter((bytes) => bytes.length % 2 === 0).flatMap((bytes) => [getCodec('comper').compress(bytes), getCodec('comper').compress(bytes, { level: 'fast' })]), limits: smallLimit },
+    { codec: 'lz4w', seeds: encodeAll('lz4w', [{}, { level: 'fast' }]), limits: smallLimit },
   ];
 }
