@@ -215,8 +215,8 @@ export function fuzzTargets(): FuzzTarget[] {
     { codec: 'lz77', seeds: encodeAll('lz77', [{}, { vramSafe: true }]), limits: smallLimit, randomPrefix: (r) => gbaHeader(0x10, r) },
     { codec: 'lz11', seeds: encodeAll('lz11', [{}]), limits: smallLimit, randomPrefix: (r) => gbaHeader(0x11, r) },
     { codec: 'rle', seeds: encodeAll('rle', [{}]), limits: smallLimit, randomPrefix: (r) => gbaHeader(0x30, r) },
-    { codec: 'huffman', seeds: huffmanSeeds, limits: smallLimit, randomPrefix: (r) => gbaHeader(r.below(2) ? 0x24 : 0x28, r) },
-    { codec: 'diff', seeds: [], limits: smallLimit, randomPrefix: (r) => gbaHeader(r.below(2) ? 0x81 : 0x82, r) },
+    { codec: 'huffman', seeds: [...huffmanSeeds, ...encodeAll('huffman', [{ variant: '4' }, { variant: '8' }])], limits: smallLimit, randomPrefix: (r) => gbaHeader(r.below(2) ? 0x24 : 0x28, r) },
+    { codec: 'diff', seeds: encodeAll('diff', [{}]), limits: smallLimit, randomPrefix: (r) => gbaHeader(r.below(2) ? 0x81 : 0x82, r) },
     {
       codec: 'lz4',
       seeds: [...encodeAll('lz4', [{}]), ...encodeAll('lz4', [{ variant: 'block' }])],
