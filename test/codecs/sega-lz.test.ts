@@ -6,6 +6,7 @@ import { getCodec } from '../../src/codecs/registry.js';
 import { decodeSaxman, encodeSaxman } from '../../src/codecs/sega/saxman.js';
 import { decodeComper } from '../../src/codecs/sega/comper.js';
 import { decodeLz4w } from '../../src/codecs/sega/lz4w.js';
+import { copyMatch } from '../../src/codecs/sega/copy.js';
 import { isRomgfxError } from '../../src/errors.js';
 import { codecInputs, tileSheet } from '../helpers/tile-inputs.js';
 
@@ -222,6 +223,24 @@ describe('round trips over structured tile-like inputs', () => {
         expect(decodeSaxman(packed, 0, { outputSizeInBytes: input.length, maximumOutputSizeInBytes: 1 << 20 }).data).toEqual(input);
       }),
       { numRuns: 40, seed: 0x5a7 },
+    );
+  });
+});
+
+describe('copyMatch', () => {
+  it('equals a byte-at-a-time copy for every distance and length, overlapping or not', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 1, maxLength: 300 }), fc.nat(), fc.integer({ min: 0, max: 600 }), (prefix, d, length) => {
+        const distance = 1 + (d % prefix.length);
+        const expected = new Uint8Array(prefix.length + length);
+        expected.set(prefix);
+        for (let k = 0; k < length; k++) expected[prefix.length + k] = expected[prefix.length - distance + k]!;
+        const actual = new Uint8Array(prefix.length + length);
+        actual.set(prefix);
+        copyMatch(actual, prefix.length, distance, length);
+        expect(actual).toEqual(expected);
+      }),
+      { numRuns: 300, seed: 0xc09 },
     );
   });
 });

@@ -14,6 +14,7 @@
  */
 import { CodecInputShapeError, CodecInputTooLargeError, CodecOptionError, CodecOutputLimitError, CodecStreamCorruptError, CodecStreamTruncatedError, InvalidArgumentError } from '../../errors.js';
 import type { Codec, CompressOptions, DecodeLimits, DecodeResult, ProbeResult } from '../types.js';
+import { copyMatch } from './copy.js';
 import { bigEndianWords, findLongestMatches } from './unit-matches.js';
 
 /** Default cap on decoded output: the Mega Drive's 64 KiB of work RAM (callers may raise it). */
@@ -79,9 +80,7 @@ function walkComper(bytes: Uint8Array, start: number, limit: number, out: Uint8A
     if (distanceInBytes > outPos) return fail(statusBeforeStart, tokenOffset, distanceInBytes);
     if (limit - outPos < lengthInBytes) return fail(statusLimit, tokenOffset, outPos + lengthInBytes);
     if (out !== null) {
-      // Byte at a time: the copy may overlap what it writes.
-      const source = outPos - distanceInBytes;
-      for (let k = 0; k < lengthInBytes; k++) out[outPos + k] = out[source + k]!;
+      copyMatch(out, outPos, distanceInBytes, lengthInBytes);
     }
     outPos += lengthInBytes;
   }

@@ -16,6 +16,7 @@
  */
 import { CodecFeatureUnsupportedError, CodecInputTooLargeError, CodecOptionError, CodecOutputLimitError, CodecStreamCorruptError, CodecStreamTruncatedError, InvalidArgumentError } from '../../errors.js';
 import type { Codec, CompressOptions, DecodeLimits, DecodeResult, ProbeResult } from '../types.js';
+import { copyMatch } from './copy.js';
 import { bigEndianWords, findLongestMatches } from './unit-matches.js';
 
 /** Default cap on decoded output: the Mega Drive's 64 KiB of work RAM / VRAM (callers may raise it). */
@@ -98,9 +99,7 @@ function walkLz4w(bytes: Uint8Array, start: number, limit: number, out: Uint8Arr
     if (distanceInBytes > outPos) return fail(statusBeforeStart, blockOffset, distanceInBytes);
     if (limit - outPos < lengthInBytes) return fail(statusLimit, blockOffset, outPos + lengthInBytes);
     if (out !== null) {
-      // Byte at a time: the copy may overlap what it writes.
-      const source = outPos - distanceInBytes;
-      for (let k = 0; k < lengthInBytes; k++) out[outPos + k] = out[source + k]!;
+      copyMatch(out, outPos, distanceInBytes, lengthInBytes);
     }
     outPos += lengthInBytes;
   }

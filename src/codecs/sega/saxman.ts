@@ -19,6 +19,7 @@
  */
 import { CodecInputTooLargeError, CodecOptionError, CodecOutputLimitError, CodecStreamCorruptError, CodecStreamTruncatedError, InvalidArgumentError } from '../../errors.js';
 import type { Codec, CompressOptions, DecodeLimits, DecodeResult, ProbeResult } from '../types.js';
+import { copyMatch } from './copy.js';
 import { findLongestMatches } from './unit-matches.js';
 
 /** Default cap on decoded output: the Mega Drive's 64 KiB of work RAM (callers may raise it). */
@@ -93,8 +94,10 @@ function walkSaxman(bytes: Uint8Array, start: number, end: number, limit: number
       const ringPosition = lo | ((hi & 0xf0) << 4);
       const back = (outPos - ringPosition - ringStartOffset) & (ringSizeInBytes - 1);
       const source = outPos - (back === 0 ? ringSizeInBytes : back);
-      // Byte at a time: the copy may overlap what it writes; before the start reads as zero.
-      for (let k = 0; k < length; k++) out[outPos + k] = source + k < 0 ? 0 : out[source + k]!;
+      if (source >= 0) copyMatch(out, outPos, outPos - source, length);
+      // Before the start reads as zero (the ring starts zero-filled); byte at a time, as the copy
+      // may run on into what it writes.
+      else for (let k = 0; k < length; k++) out[outPos + k] = source + k < 0 ? 0 : out[source + k]!;
     }
     outPos += length;
   }
