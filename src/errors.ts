@@ -710,6 +710,24 @@ export class ColourNotRepresentableError extends RomgfxError {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Mega Drive codecs: Saxman, Comper, SGDK LZ4W (src/codecs/sega/)
+// ---------------------------------------------------------------------------------------------
+
+/** Data handed to a compressor has a shape the format cannot hold (Comper or a 16-bit diff filter given an odd number of bytes). */
+export class CodecInputShapeError extends RomgfxError {
+  constructor(codec: string, size: number, what: string) {
+    super('ERR_CODEC_INPUT_SHAPE', 'data', `${codec}: input is ${size} bytes; ${what}`, { codec, size });
+  }
+}
+
+/** A stream uses a feature of its format that romgfx does not decode (LZ4W's previous-data-block matches). */
+export class CodecFeatureUnsupportedError extends RomgfxError {
+  constructor(codec: string, offset: number, what: string, details: ErrorDetails = {}) {
+    super('ERR_CODEC_UNSUPPORTED', 'data', `${codec} stream at ${hex(offset)} uses an unsupported feature: ${what}`, { codec, offset, ...details });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Scanner: src/scan/
 // ---------------------------------------------------------------------------------------------
 

@@ -64,6 +64,9 @@ export function scanChunk(data: Uint8Array, task: ChunkTask, scorer: GraphicsSco
       return scanPb16(data, task, scorer, checkCancel);
     case 'raw':
       return scanRaw(data, task, scorer, checkCancel);
+    default:
+      // A registered plug-in codec: its probe at every offset.
+      return scanByProbe(data, task, scorer, checkCancel);
   }
 }
 
@@ -252,13 +255,14 @@ function scanByProbe(data: Uint8Array, task: ChunkTask, scorer: GraphicsScorer, 
   const codec = getCodec(task.codec);
   const limits = { maximumOutputSizeInBytes: maximumScannedOutputSizeInBytes };
   const type = gbaTypeByte[task.codec];
+  const isLz4 = task.codec === 'lz4';
   const candidates: ScanCandidate[] = [];
   let decoded = 0;
   const last = Math.min(task.end, data.length);
   for (let p = task.start; p < last; p++) {
     if ((p & (offsetsPerCancelCheck - 1)) === 0) checkCancel();
     // The cheap first-byte tests the probes would make anyway, without the call.
-    if (type !== undefined ? data[p] !== type : data[p] !== lz4MagicBytes[0] || data[p + 1] !== lz4MagicBytes[1] || data[p + 2] !== lz4MagicBytes[2] || data[p + 3] !== lz4MagicBytes[3]) continue;
+    if (type !== undefined ? data[p] !== type : isLz4 && (data[p] !== lz4MagicBytes[0] || data[p + 1] !== lz4MagicBytes[1] || data[p + 2] !== lz4MagicBytes[2] || data[p + 3] !== lz4MagicBytes[3])) continue;
     const probe = codec.probe(data, p, limits);
     if (probe === null || probe.unpackedLength < task.minimumUnpackedSize) continue;
     if (!plausibleRatio(task.codec, probe.packedLength, probe.unpackedLength)) continue;

@@ -9,6 +9,7 @@
 import { setMaxListeners } from 'node:events';
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { getCodec, hasCodec } from '../codecs/registry.js';
 import { AbortedError, ScanOptionError } from '../errors.js';
 import { getTileFormat } from '../gfx/index.js';
 import type { Platform } from '../rom/platform.js';
@@ -48,9 +49,16 @@ export function normalizeScanOptions(rom: Pick<Rom, 'platform' | 'size'>, option
   const codecs = options.codecs === undefined ? [...defaultCodecsByPlatform[rom.platform]] : [...new Set(options.codecs)];
   if (codecs.length === 0) throw new ScanOptionError('codecs', 'name at least one codec');
   for (const codec of codecs) {
-    if (!(scanCodecNames as readonly string[]).includes(codec)) throw new ScanOptionError('codecs', `unknown codec "${codec}"; known: ${scanCodecNames.join(', ')}, all`, { codec });
+    if (!(scanCodecNames as readonly string[]).includes(codec) && !isRegisteredProbeCodec(codec)) {
+      throw new ScanOptionError('codecs', `unknown codec "${codec}"; known: ${scanCodecNames.join(', ')}, all, or a registered codec with a probe`, { codec });
+    }
   }
-  codecs.sort((a, b) => scanCodecNames.indexOf(a) - scanCodecNames.indexOf(b));
+  // Built-ins in their fixed order, then registered codecs by name.
+  const rank = (codec: string): number => {
+    const index = (scanCodecNames as readonly string[]).indexOf(codec);
+    return index < 0 ? scanCodecNames.length : index;
+  };
+  codecs.sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
   const formatNames = options.formats === undefined ? [...defaultFormatsByPlatform[rom.platform]] : [...options.formats];
   if (formatNames.length === 0) throw new ScanOptionError('formats', 'name at least one tile format');
   // Canonical names, so aliases share a cache entry.
@@ -76,6 +84,11 @@ export function planChunks(options: NormalizedScanOptions, chunkSize = scanChunk
     for (let start = options.start; start < options.end; start += chunkSize) chunks.push({ codec, start, end: Math.min(options.end, start + chunkSize) });
   }
   return chunks;
+}
+
+/** A codec added with `registerCodec` that the scanner can walk: it has a `probe`. */
+function isRegisteredProbeCodec(name: string): boolean {
+  return name !== 'none' && hasCodec(name) && typeof getCodec(name).probe === 'function';
 }
 
 function defaultWorkerCount(size: number): number {
@@ -110,7 +123,9 @@ export async function scanRomReport(input: string | Rom, options: ScanOptions = 
     }
   }
 
-  let workers = options.workers ?? defaultWorkerCount(rom.size);
+  // Workers import the registry afresh: a codec registered only in this thread is scanned here.
+  const onlyBuiltIns = normalized.codecs.every((codec) => (scanCodecNames as readonly string[]).includes(codec));
+  let workers = options.workers ?? (onlyBuiltIns ? defaultWorkerCount(rom.size) : 0);
   if (!Number.isSafeInteger(workers) || workers < 0 || workers > maximumScanWorkers) throw new ScanOptionError('workers', `must be an integer from 0 to ${maximumScanWorkers} (got ${workers})`);
   // Workers map the ROM from its file; bytes held only in memory are scanned here.
   if (path === null) workers = 0;

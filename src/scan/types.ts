@@ -1,8 +1,16 @@
 /** The scanner's public shapes. */
 
-/** Codecs the scanner looks for; `raw` = uncompressed tile data. */
+/**
+ * Built-in codecs the scanner looks for; `raw` = uncompressed tile data. In-process scans also
+ * take any other registered codec (`registerCodec`) by name: the scanner walks it with its
+ * `probe`. A worker-pool scan needs that codec registered in the worker threads too, so scans
+ * naming one run in-process unless `workers` is given.
+ */
 export const scanCodecNames = ['hal', 'lz77', 'lz11', 'rle', 'lz4', 'pb16', 'raw'] as const;
-export type ScanCodec = (typeof scanCodecNames)[number];
+/** A built-in scan codec name. */
+export type BuiltInScanCodec = (typeof scanCodecNames)[number];
+/** A built-in scan codec, or the name of another registered codec with a `probe`. */
+export type ScanCodec = BuiltInScanCodec | (string & {});
 
 /** One block the scanner believes is graphics. */
 export interface ScanCandidate {

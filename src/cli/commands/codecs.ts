@@ -118,7 +118,7 @@ export function register(program: Command, cli: Cli): void {
 
   program
     .command('codecs')
-    .description('list the codecs, their levels and what they can do')
+    .description('list the codecs: levels (accurate = byte-exact with the game maker\'s compressor, where present), default level, platforms')
     .option('--json', 'print a JSON array')
     .action(
       cli.action((options: { json?: boolean }) => {
@@ -128,14 +128,19 @@ export function register(program: Command, cli: Cli): void {
           canCompress: codec.canCompress,
           levels: [...codec.levels],
           defaultLevel: codec.canCompress ? codec.defaultLevel : null,
+          accurate: codec.levels.includes('accurate'),
+          platforms: [...codec.platforms],
         }));
         if (options.json) cli.outJson(rows);
         else {
           const width = Math.max(...rows.map((row) => row.name.length));
-          for (const row of rows) {
-            const levels = row.canCompress ? `levels ${row.levels.join(', ')} (default ${row.defaultLevel})` : 'decode only';
-            cli.out(`${row.name.padEnd(width)}  ${levels}  ${row.description}`);
-          }
+          const levelTexts = rows.map((row) => (row.canCompress ? `levels ${row.levels.join(', ')} (default ${row.defaultLevel})` : 'decode only'));
+          const levelWidth = Math.max(...levelTexts.map((text) => text.length));
+          const platformTexts = rows.map((row) => (row.platforms.length > 0 ? row.platforms.join(', ') : 'any'));
+          const platformWidth = Math.max(...platformTexts.map((text) => text.length));
+          rows.forEach((row, i) => {
+            cli.out(`${row.name.padEnd(width)}  ${levelTexts[i]!.padEnd(levelWidth)}  ${platformTexts[i]!.padEnd(platformWidth)}  ${row.description}`);
+          });
         }
       }),
     );
