@@ -278,8 +278,8 @@ export class BpsActionRangeError extends RomgfxError {
  */
 export class DefinitionError extends RomgfxError {
   readonly field: string;
-  constructor(source: string, field: string, problem: string) {
-    super('ERR_DEFINITION', 'data', `${source}: ${field === '' ? '(document)' : field}: ${problem}`, { source, field, problem });
+  constructor(source: string, field: string, problem: string, extraDetails: ErrorDetails = {}) {
+    super('ERR_DEFINITION', 'data', `${source}: ${field === '' ? '(document)' : field}: ${problem}`, { source, field, problem, ...extraDetails });
     this.field = field;
   }
 }
