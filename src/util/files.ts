@@ -242,6 +242,8 @@ export function acquireFileLock(path: string): () => void {
     heldLocks.set(lockPath, held + 1);
     return () => releaseFileLock(lockPath);
   }
+  // A writer killed while taking or taking over a lock leaves a temporary file named for the lock.
+  removeStaleTempFiles(lockPath);
   const temp = temporaryPathFor(lockPath);
   try {
     const fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);

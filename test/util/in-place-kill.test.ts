@@ -112,7 +112,7 @@ describe('SIGKILL during an in-place write', () => {
     const nextRuns = await Promise.all(runs.map(({ rom }) => runWriter(rom, 3)));
     for (const [i, next] of nextRuns.entries()) {
       expect(next.output).toMatch(/done/u);
-      expect(readdirSync(runs[i]!.folder).filter((n) => n.startsWith('.romgfx-'))).toEqual([]);
+      expect(readdirSync(runs[i]!.folder).filter((n) => n.startsWith('.romgfx-')), `after ${runs[i]!.run.output}`).toEqual([]);
     }
   }, 120_000);
 });
