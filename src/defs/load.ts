@@ -22,6 +22,7 @@ export interface SkippedDefinitionFile {
   reason: string;
 }
 
+/** Definitions read from a file or a folder, and the folder's files that were not definitions. */
 export interface LoadedDefinitions {
   definitions: GameDefinition[];
   /** Files of a folder that were not definitions (always empty for a single file). */
@@ -77,6 +78,7 @@ export function loadGameDefinitions(pathOrFolder: string): LoadedDefinitions {
   return { definitions, skipped, folder: true };
 }
 
+/** The definition chosen for a ROM (loadGameDefinitionForRom). */
 export interface DefinitionForRom extends LoadedDefinitions {
   /** The definition to use: the one file given, or the folder's definition that recognises the ROM. */
   definition: GameDefinition;

@@ -23,6 +23,7 @@ export function copierHeaderSizeOf(file: Uint8Array): number {
 /** What to do with a copier header: patch the whole file, drop the header, or patch the data and keep the header. */
 export type CopierHeaderHandling = 'file' | 'strip' | 'keep';
 
+/** Options of applyPatchToRom. */
 export interface RomPatchOptions {
   /** The ROM file's name, for messages. */
   romName?: string;
@@ -34,6 +35,7 @@ export interface RomPatchOptions {
   expectCrc32?: number;
 }
 
+/** What applyPatchToRom made, and what it did with a copier header. */
 export interface RomPatchResult {
   result: PatchApplyResult;
   /** The bytes to write: the patched data, with the header in front when it is kept. */

@@ -324,6 +324,7 @@ export function withFileLock<T>(path: string, fn: () => T): T {
 
 // ---- Writing -----------------------------------------------------------------------------------
 
+/** How writeFileAtomic may treat an existing target. */
 export interface AtomicWriteOptions {
   /** Replace an existing file; without it an existing file is an `OutputExistsError`. */
   force?: boolean;
@@ -345,6 +346,7 @@ export interface AtomicWriteOptions {
   replaceInput?: boolean;
 }
 
+/** What was written (and where the in-place backup went). */
 export interface AtomicWriteResult {
   path: string;
   bytes: number;

@@ -5,6 +5,7 @@
  * JSON.parse failed: it validates, it builds nothing.
  */
 
+/** Where a JSON text breaks, and how. */
 export interface JsonSyntaxProblem {
   /** UTF-16 offset of the first character that cannot continue a JSON text. */
   offset: number;
