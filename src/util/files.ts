@@ -23,7 +23,7 @@ import {
   writeSync,
   type Stats,
 } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve as resolvePath } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { FileChangedError, FileLockedError, FileNotFoundError, IoError, NotAFileError, OutputExistsError, OutputIsInputError } from '../errors.js';
@@ -122,19 +122,40 @@ function staleTemporaryNames(entries: readonly string[], names: ReadonlySet<stri
   return stale;
 }
 
-function removeStaleIn(dir: string, targetNames: Iterable<string>): string[] {
+/**
+ * Per folder, the temporary-looking entries this process's first listing of it found. Writes
+ * consult this instead of listing the folder again: a folder of thousands of outputs (thumbs,
+ * extract-all) would otherwise be listed once per file (3.6 ms per listing of 2,000 entries on
+ * a busy machine). Leftovers of a writer that dies while this process runs wait for the next run.
+ */
+const temporaryEntriesByFolder = new Map<string, string[]>();
+/** Folders remembered at most (the map is cleared beyond it). */
+const maximumRememberedFolders = 4096;
+
+function temporaryEntriesIn(dir: string, fresh: boolean): string[] {
+  const key = resolvePath(dir);
+  let entries = fresh ? undefined : temporaryEntriesByFolder.get(key);
+  if (entries === undefined) {
+    try {
+      entries = readdirSync(dir).filter((entry) => entry.startsWith('.romgfx-tmp-'));
+    } catch {
+      return [];
+    }
+    if (temporaryEntriesByFolder.size >= maximumRememberedFolders) temporaryEntriesByFolder.clear();
+    temporaryEntriesByFolder.set(key, entries);
+  }
+  return entries;
+}
+
+function removeStaleIn(dir: string, targetNames: Iterable<string>, fresh: boolean): string[] {
   const stems = new Set<string>();
   for (const name of targetNames) stems.add(fittedStem(name, temporaryNameOverheadInBytes));
-  let entries: string[];
-  try {
-    entries = readdirSync(dir);
-  } catch {
-    return [];
-  }
+  const entries = temporaryEntriesIn(dir, fresh);
   const removed: string[] = [];
   for (const entry of staleTemporaryNames(entries, stems)) {
     removeQuietly(join(dir, entry));
     removed.push(join(dir, entry));
+    entries.splice(entries.indexOf(entry), 1);
   }
   return removed;
 }
@@ -142,10 +163,16 @@ function removeStaleIn(dir: string, targetNames: Iterable<string>): string[] {
 /**
  * Removes temporary files a killed romgfx left beside `path` (same target name, writer process
  * gone). Returns the paths removed. Temporary files of live writers are left alone. Every
- * atomic write calls it for its target, so leftovers of any kind of output go on the next run.
+ * atomic write does this for its target (from one listing of the folder per process), so
+ * leftovers of any kind of output go on the next run; this call always lists the folder afresh.
  */
 export function removeStaleTempFiles(path: string): string[] {
-  return removeStaleIn(dirname(path), [basename(path)]);
+  return removeStaleIn(dirname(path), [basename(path)], true);
+}
+
+/** removeStaleTempFiles for a write: from the process's remembered listing of the folder. */
+function removeStaleBeforeWrite(path: string): void {
+  removeStaleIn(dirname(path), [basename(path)], false);
 }
 
 // ---- Outputs are never inputs -------------------------------------------------------------------
@@ -243,7 +270,7 @@ export function acquireFileLock(path: string): () => void {
     return () => releaseFileLock(lockPath);
   }
   // A writer killed while taking or taking over a lock leaves a temporary file named for the lock.
-  removeStaleTempFiles(lockPath);
+  removeStaleBeforeWrite(lockPath);
   const temp = temporaryPathFor(lockPath);
   try {
     const fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
@@ -457,7 +484,7 @@ export function writeFileAtomic(path: string, data: Uint8Array | readonly Uint8A
   if (!options.replaceInput) assertNotAnInput(path, options.inputs);
   const dir = dirname(path);
   if (!exists(dir)) throw new FileNotFoundError(dir);
-  removeStaleTempFiles(path);
+  removeStaleBeforeWrite(path);
   const { temp, bytes } = writeSyncedTemp(path, chunks, permissionBits(before));
   try {
     renameSync(temp, path);
@@ -482,7 +509,7 @@ function writeInPlace(path: string, chunks: readonly Uint8Array[], options: Atom
       const change = changeSince(snapshot, before);
       if (change !== undefined) throw new FileChangedError(path, change);
     }
-    removeStaleTempFiles(real);
+    removeStaleBeforeWrite(real);
     const { temp, bytes } = writeSyncedTemp(real, chunks, permissionBits(before));
     let backupPath: string | undefined;
     try {
@@ -528,7 +555,7 @@ export function writeFilesAtomic(files: readonly { path: string; data: Uint8Arra
     namesByDir.get(dir)!.push(basename(file.path));
     before.push(stats);
   }
-  for (const [dir, names] of namesByDir) removeStaleIn(dir, names);
+  for (const [dir, names] of namesByDir) removeStaleIn(dir, names, false);
   const temps: { temp: string; bytes: number }[] = [];
   try {
     files.forEach((file, i) => temps.push(writeSyncedTemp(file.path, [file.data], permissionBits(before[i]))));
