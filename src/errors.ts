@@ -295,8 +295,8 @@ export class BpsActionRangeError extends RomgfxError {
  */
 export class DefinitionError extends RomgfxError {
   readonly field: string;
-  constructor(source: string, field: string, problem: string) {
-    super('ERR_DEFINITION', 'data', `${source}: ${field === '' ? '(document)' : field}: ${problem}`, { source, field, problem });
+  constructor(source: string, field: string, problem: string, extraDetails: ErrorDetails = {}) {
+    super('ERR_DEFINITION', 'data', `${source}: ${field === '' ? '(document)' : field}: ${problem}`, { source, field, problem, ...extraDetails });
     this.field = field;
   }
 }
@@ -724,6 +724,83 @@ export class CodecInputShapeError extends RomgfxError {
 export class CodecFeatureUnsupportedError extends RomgfxError {
   constructor(codec: string, offset: number, what: string, details: ErrorDetails = {}) {
     super('ERR_CODEC_UNSUPPORTED', 'data', `${codec} stream at ${hex(offset)} uses an unsupported feature: ${what}`, { codec, offset, ...details });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// File safety: outputs, in-place writes, locks, definition-relative files (src/util/files.ts)
+// ---------------------------------------------------------------------------------------------
+
+/** An output path names one of the command's inputs (the same file, a link to it or a hard link). */
+export class OutputIsInputError extends RomgfxError {
+  constructor(output: string, input: string) {
+    super(
+      'ERR_OUTPUT_IS_INPUT',
+      'usage',
+      `${output} is the input ${input} (the same file): romgfx never overwrites an input, --force or not; write elsewhere, or use --in-place where the command has it (it keeps a backup)`,
+      { output, input },
+    );
+  }
+}
+
+/** Another romgfx process holds the write lock of a file that is about to be replaced in place. */
+export class FileLockedError extends RomgfxError {
+  constructor(path: string, lockPath: string, pid: number | null) {
+    super(
+      'ERR_FILE_LOCKED',
+      'io',
+      `${path} is being written by another romgfx process${pid === null ? '' : ` (pid ${pid})`}; nothing was written: try again when it has finished (lock ${lockPath})`,
+      { path, lockPath, pid },
+    );
+  }
+}
+
+/** A file changed on disk between being read and being replaced in place: writing would lose that change. */
+export class FileChangedError extends RomgfxError {
+  constructor(path: string, what: string) {
+    super('ERR_FILE_CHANGED', 'io', `${path} changed since romgfx read it (${what}); nothing was written: run the command again on the new file`, { path, what });
+  }
+}
+
+/** A path inside a definition (a palette `file`) leaves the definition's folder or is not a relative path. */
+export class DefinitionPathError extends RomgfxError {
+  constructor(source: string, field: string, path: string, problem: string) {
+    super('ERR_DEFINITION_PATH', 'data', `${source}: ${field}: ${JSON.stringify(path)} ${problem}; a definition may only name files inside its own folder, by a relative path`, {
+      source,
+      field,
+      path,
+      problem,
+    });
+  }
+}
+
+/** A ROM's checksum is invalid (`romgfx checksum` reports it and exits 65 so scripts can test it). */
+export class ChecksumInvalidError extends RomgfxError {
+  constructor(rom: string, details: ErrorDetails = {}) {
+    super('ERR_CHECKSUM_INVALID', 'data', `${rom}: the checksum is invalid (romgfx checksum --fix -o <out> writes a corrected copy)`, { rom, ...details });
+  }
+}
+
+/** The ROM does not have the CRC-32 the caller expects (`patch apply --expect-crc32`). */
+export class SourceCrcMismatchError extends RomgfxError {
+  constructor(rom: string, expected: number, actual: number) {
+    super('ERR_SOURCE_CRC_MISMATCH', 'data', `${rom} has CRC-32 ${hex(actual >>> 0, 8)}, not the expected ${hex(expected >>> 0, 8)}: it is not the ROM the patch was made for`, {
+      rom,
+      expected: hex(expected >>> 0, 8),
+      actual: hex(actual >>> 0, 8),
+    });
+  }
+}
+
+/** A patch was made for the ROM without its copier header: the user must say whether to strip or keep the header. */
+export class CopierHeaderPatchError extends RomgfxError {
+  constructor(rom: string, headerSize: number) {
+    super(
+      'ERR_PATCH_COPIER_HEADER',
+      'data',
+      `${rom} has a ${headerSize}-byte copier header, and the patch was made for the ROM without it: pass --strip-header (write the patched ROM without the header) or --keep-header (patch the data, keep the header in front)`,
+      { rom, headerSize },
+    );
   }
 }
 

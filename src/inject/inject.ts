@@ -120,7 +120,7 @@ export function injectSprites(romPath: string, definition: GameDefinition, edits
   const output = options.inPlace ? romPath : options.output!;
   if (!options.inPlace) {
     if (sameFile(output, romPath)) throw new UsageError(`the output ${output} is the input ROM: the input is never overwritten; use in-place (it keeps a backup)`);
-    assertWritable(output, options.force);
+    assertWritable(output, options.force, [romPath]);
     // Fail before the work, not after it.
     if (!existsSync(dirname(resolvePath(output)))) throw new FileNotFoundError(dirname(resolvePath(output)));
   }
@@ -162,7 +162,7 @@ export function injectSprites(romPath: string, definition: GameDefinition, edits
       reread = undefined; // unreadable counts as a mismatch
     }
     if (!reread || !sameBytes(reread, injected.output)) {
-      if (options.inPlace && written.backupPath) writeFileAtomic(romPath, readFileBytes(written.backupPath, maximumRomSizeInBytes + maximumCopierHeaderSizeInBytes), { force: true });
+      if (options.inPlace && written.backupPath) writeFileAtomic(romPath, readFileBytes(written.backupPath, maximumRomSizeInBytes + maximumCopierHeaderSizeInBytes), { force: true, replaceInput: true });
       else {
         try {
           unlinkSync(output);

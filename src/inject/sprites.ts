@@ -4,7 +4,6 @@
  * blocks read and decoded, and their tiles turned into images and back by the definition's
  * arrangement. Pure over the ROM bytes: no file I/O except reading a palette file a definition names.
  */
-import { dirname, isAbsolute, resolve as resolvePath } from 'node:path';
 import { DefinitionError, InvalidArgumentError, SpriteNotFoundError, TileCountMismatchError, TileDataLengthError, hex, isRomgfxError, type RomgfxError } from '../errors.js';
 import { getCodec } from '../codecs/index.js';
 import type { Codec } from '../codecs/types.js';
@@ -15,6 +14,7 @@ import { pixelsPerTile } from '../gfx/kernels.js';
 import { freeSpaceFor, matchDefinition, resolveDefLocation, romFacts, spriteLocation } from '../defs/match.js';
 import type { PointerSlot } from '../defs/pointers.js';
 import { locateSprite } from '../defs/locate.js';
+import { resolveDefinitionFile } from '../defs/paths.js';
 import type { Arrangement, CodecName, FreeRange, GameDefinition, PaletteSource, SpriteDef } from '../defs/types.js';
 import type { Rom } from '../rom/rom.js';
 import { readFileBytes } from '../rom/source.js';
@@ -315,8 +315,7 @@ export function resolveSpritePalette(rom: Rom, definition: GameDefinition, sprit
     return { palette: padPalette(palette, bpp), source: 'rom' };
   }
   if ('file' in source) {
-    const base = definition.source && definition.source !== '<memory>' ? dirname(definition.source) : process.cwd();
-    const path = isAbsolute(source.file) ? source.file : resolvePath(base, source.file);
+    const path = resolveDefinitionFile(definition, source.file);
     return { palette: padPalette(parsePaletteFile(readFileBytes(path, maximumPaletteTextSizeInBytes), path), bpp), source: 'file' };
   }
   if (context.cgram) {

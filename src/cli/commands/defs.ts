@@ -1,10 +1,10 @@
 /** `romgfx defs validate|import-spritepal|match`: game definition files. */
 import type { Command } from 'commander';
-import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Cli } from '../context.js';
 import { EXIT_OK, EXIT_PARTIAL_FAILURE } from '../exit-codes.js';
-import { DefinitionNoMatchError, FileNotFoundError, IoError, isRomgfxError, hex, type RomgfxError } from '../../errors.js';
+import { DefinitionNoMatchError, IoError, isRomgfxError, hex, type RomgfxError } from '../../errors.js';
 import { openRom } from '../../rom/rom.js';
 import { readFileBytes } from '../../rom/source.js';
 import { assertWritable, writeFileAtomic } from '../../util/files.js';
@@ -12,6 +12,7 @@ import {
   gameDefinitionToJson,
   importSpritePalLocations,
   loadGameDefinition,
+  loadGameDefinitions,
   matchDefinition,
   maximumDefinitionFileSizeInBytes,
   romFacts,
@@ -20,9 +21,6 @@ import {
   type GameDefinition,
 } from '../../defs/index.js';
 import { platformOption } from './rom.js';
-
-/** A definitions folder with more files than this is not a folder of game definitions. */
-const maximumDefinitionFilesPerFolder = 10_000;
 
 interface DefinitionSummary {
   source: string;
@@ -48,24 +46,6 @@ function summary(definition: GameDefinition): DefinitionSummary {
     freeRanges: definition.freeSpace.length,
     freeBytes: definition.freeSpace.reduce((sum, r) => sum + (r.end - r.start), 0),
   };
-}
-
-/** A definition file, or every `*.json` file directly in a folder (sorted by name). */
-function loadDefinitions(path: string): GameDefinition[] {
-  let isDirectory: boolean;
-  try {
-    isDirectory = statSync(path).isDirectory();
-  } catch (error) {
-    throw new FileNotFoundError(path, { cause: error });
-  }
-  if (!isDirectory) return [loadGameDefinition(path)];
-  const names = readdirSync(path)
-    .filter((name) => name.toLowerCase().endsWith('.json') && !name.startsWith('.'))
-    .sort();
-  if (names.length > maximumDefinitionFilesPerFolder) {
-    throw new IoError(`${path} holds ${names.length} JSON files; romgfx reads at most ${maximumDefinitionFilesPerFolder} definitions from one folder`, { path });
-  }
-  return names.map((name) => loadGameDefinition(join(path, name)));
 }
 
 export function register(program: Command, cli: Cli): void {
@@ -144,7 +124,8 @@ export function register(program: Command, cli: Cli): void {
     .option('--json', 'print a JSON object')
     .action(
       cli.action((romPath: string, options: { defs: string; platform?: string; json?: boolean }) => {
-        const definitions = loadDefinitions(options.defs);
+        const { definitions, skipped } = loadGameDefinitions(options.defs);
+        for (const s of skipped) cli.warn(`skipped ${s.file}: ${s.reason}`);
         const rom = openRom(romPath, { platform: platformOption(options.platform), allowUnknown: true });
         const facts = romFacts(rom);
         const match = matchDefinition(definitions, facts);
@@ -160,6 +141,7 @@ export function register(program: Command, cli: Cli): void {
         if (options.json) {
           cli.outJson({
             rom: romPath,
+            skipped,
             facts: factsJson,
             match: {
               definition: match.definition.id,

@@ -6,6 +6,7 @@ import { EXIT_OK, EXIT_PARTIAL_FAILURE } from '../exit-codes.js';
 import { progressBar, noProgress } from '../progress.js';
 import { UsageError, hex } from '../../errors.js';
 import { loadGameDefinition } from '../../defs/parse.js';
+import { loadGameDefinitionForRom } from '../../defs/load.js';
 import type { CodecName, GameDefinition, SpriteDef } from '../../defs/types.js';
 import { definitionCodecNames } from '../../defs/types.js';
 import { openRom } from '../../rom/rom.js';
@@ -208,7 +209,7 @@ export function register(program: Command, cli: Cli): void {
     .command('extract-all')
     .description('extract every sprite of a game definition to an indexed PNG plus a sidecar JSON (what inject-all reads)')
     .argument('<rom>', 'the ROM')
-    .requiredOption('--defs <game.json>', 'game definition')
+    .requiredOption('--defs <game.json|dir>', 'game definition, or a folder of them (the one that recognises the ROM is used)')
     .requiredOption('-o, --output <dir>', 'folder to write (created if missing)')
     .option('--sprite <name...>', 'only these sprites')
     .option('--threads <n>', 'worker threads (default: cores, at most 4; 0 = this thread)')
@@ -217,7 +218,9 @@ export function register(program: Command, cli: Cli): void {
     .option('--json', 'print a JSON object')
     .action(
       cli.action(async (romPath: string, flags: { defs: string; output: string; sprite?: string[]; threads?: string; variant?: string; force?: boolean; json?: boolean }) => {
-        const definition = loadGameDefinition(flags.defs);
+        // A folder of definitions: the one that recognises the ROM (the others, and non-definitions, are skipped).
+        const { definition, skipped } = loadGameDefinitionForRom(flags.defs, () => openRom(romPath), romPath);
+        for (const s of skipped) cli.warn(`skipped ${s.file}: ${s.reason}`);
         const threads = integerFlag('--threads', flags.threads, 0, 64);
         const progress = cli.progressAllowed(flags.json) ? progressBar(cli.streams.stderr, 'extract-all') : noProgress;
         let result;
@@ -232,7 +235,7 @@ export function register(program: Command, cli: Cli): void {
         } finally {
           progress.finish();
         }
-        if (flags.json) cli.outJson(result);
+        if (flags.json) cli.outJson({ ...result, skipped });
         else {
           for (const item of result.items) if (!item.ok) cli.warn(`${item.sprite}: ${item.error!.code}: ${item.error!.message}`);
           const how = result.mode === 'pool' ? `${result.threads} worker thread(s)` : 'in process';

@@ -4,7 +4,8 @@ import type { Cli } from '../context.js';
 import { openRom, type Rom, type RomInfo } from '../../rom/rom.js';
 import { isPlatform, platformNames, type Platform } from '../../rom/platform.js';
 import { parseBusAddress, parseLocation, parseOffset } from '../../rom/address.js';
-import { InvalidArgumentError, UsageError, isRomgfxError, hex } from '../../errors.js';
+import { ChecksumInvalidError, InvalidArgumentError, UsageError, isRomgfxError, hex } from '../../errors.js';
+import { exitCodeFor } from '../exit-codes.js';
 import { writeFileAtomic } from '../../util/files.js';
 
 export function platformOption(value: string | undefined): Platform | undefined {
@@ -78,9 +79,15 @@ export function register(program: Command, cli: Cli): void {
         const before = rom.checksums();
         if (!options.fix) {
           if (options.output) throw new UsageError('-o is only used with --fix');
-          if (options.json) cli.outJson({ platform: rom.platform, checksum: before });
+          // An invalid checksum is a data failure (exit 65) so scripts can test for it; the
+          // report is printed as usual first.
+          const invalidParts = before ? before.parts.filter((p) => !p.valid).map((p) => p.kind) : [];
+          const invalid = invalidParts.length > 0 ? new ChecksumInvalidError(path, { invalid: invalidParts }) : undefined;
+          if (options.json) cli.outJson({ platform: rom.platform, checksum: before, ...(invalid ? invalid.toJSON() : {}) });
           else cli.out(`checksum    ${checksumLine(rom.info())}`);
-          return;
+          if (!invalid) return;
+          if (!options.json) cli.warn(`${invalid.code}: ${invalid.message}`);
+          return exitCodeFor(invalid.category);
         }
         if (!options.output) throw new UsageError('--fix needs -o <file>: romgfx never changes its input ROM');
         const { data, report } = rom.withFixedChecksums();

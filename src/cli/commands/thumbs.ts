@@ -67,6 +67,27 @@ function cacheDirectory(option: string | undefined): string {
   return option ?? defaultCacheDirectory();
 }
 
+/**
+ * `items` with distinct names: a repeated name gains the block's tile count (`-64t`) when that
+ * tells them apart, else a counter (`-2`, `-3`, …). The first keeps its name.
+ */
+export function withUniqueNames<T extends { name: string; request: { block: { tiles: number } } }>(items: readonly T[]): T[] {
+  const used = new Set<string>();
+  const firstByName = new Map<string, T>();
+  return items.map((item) => {
+    if (!used.has(item.name)) {
+      used.add(item.name);
+      firstByName.set(item.name, item);
+      return item;
+    }
+    const first = firstByName.get(item.name);
+    let name = first && first.request.block.tiles !== item.request.block.tiles ? `${item.name}-${item.request.block.tiles}t` : `${item.name}-2`;
+    for (let n = 2; used.has(name); n++) name = `${item.name}-${item.request.block.tiles}t-${n}`;
+    used.add(name);
+    return { ...item, name };
+  });
+}
+
 export function register(program: Command, cli: Cli): void {
   program
     .command('thumbs')
@@ -122,8 +143,9 @@ export function register(program: Command, cli: Cli): void {
           else list = itemsFromDefinition(loadGameDefinition(options.defs!), rom, ref, explicitPalette);
 
           const extension = output.format ?? 'png';
-          const seen = new Set<string>();
-          const items = list.items.filter((item) => (seen.has(item.name) ? false : (seen.add(item.name), true)));
+          // Every requested item gets its own file: two blocks at one offset and format (a name
+          // says only those) used to share a name, and one was silently lost.
+          const items = withUniqueNames(list.items);
           try {
             mkdirSync(options.output, { recursive: true });
           } catch (error) {
