@@ -99,7 +99,7 @@ describe('round trip on fixture ROMs of every platform', () => {
       if (checks) expect(checks.valid).toBe(true);
       if (platform === 'gba') expect(planned.newOffset % 4).toBe(0);
       // Extract → inject unchanged on the relocated ROM is byte-identical too (found through the pointer).
-      const again = injectIntoBytes(out, fixture.definition, extractPngs(result.output, fixture));
+      const again = injectIntoBytes(out, fixture.definition, extractPngs(result.output, fixture), { variant: 'test' });
       expect(again.plan.changes).toBe(false);
     });
   }
