@@ -108,7 +108,19 @@ describe('inject (one sprite)', () => {
     // Refuses to overwrite without --force; neither/both ways of naming the block are usage errors.
     const again = runCli(['inject', `${base}.gba`, png, '--sprite', raw.name, '--defs', `${base}.json`, '-o', `${base}-a.gba`]);
     expect(again.code, again.stderr).toBe(74);
-    expect(runCli(['inject', `${base}.gba`, png, '-o', `${base}-c.gba`]).code).toBe(64);
+    // The sidecar beside the PNG names the block: neither --sprite/--defs nor --at is needed (issue 18).
+    const viaSidecar = runCli(['inject', `${base}.gba`, png, '-o', `${base}-c.gba`]);
+    expect(viaSidecar.code, viaSidecar.stderr).toBe(0);
+    expect(Buffer.compare(readFileSync(`${base}-a.gba`), readFileSync(`${base}-c.gba`))).toBe(0);
+    const lonePng = join(dir.path, 'lone.png');
+    writeFileSync(lonePng, readFileSync(png));
+    const lone = runCli(['inject', `${base}.gba`, lonePng, '-o', `${base}-e.gba`]);
+    expect(lone.code).toBe(64);
+    expect(lone.stderr).toContain('no sidecar JSON next to');
+    // A raw block given with --at and no sidecar: its length must be given, never read off the image.
+    const loneAt = runCli(['inject', `${base}.gba`, lonePng, '--at', '0x' + raw.offset.toString(16), '--codec', 'none', '--format', 'gba4bpp', '-o', `${base}-e.gba`]);
+    expect(loneAt.code).toBe(64);
+    expect(loneAt.stderr).toContain('--tile-count');
     expect(runCli(['inject', `${base}.gba`, png, '--sprite', raw.name, '--defs', `${base}.json`]).code).toBe(64);
     // The input is never the output, even with --force; a patch name must say its format.
     const overInput = runCli(['inject', `${base}.gba`, png, '--sprite', raw.name, '--defs', `${base}.json`, '-o', `${base}.gba`, '--force', '--json']);

@@ -139,7 +139,7 @@ function blockDefinition(romPath: string, block: BlockSpec, source: string): Gam
   const rom = openRom(romPath);
   if (block.tileCount === undefined && (codec === 'none' || codec === 'pb16')) {
     // The image's size is no measure of the block: extract pads sheets to whole rows.
-    throw new UsageError(`a ${codec === 'none' ? 'raw' : 'pb16'} block does not store its length: give --tile-count N (the --tiles extract was given), or keep the sidecar JSON next to the PNG`);
+    throw new UsageError(`a ${codec === 'none' ? 'raw' : 'pb16'} block does not store its length: give --tile-count N (the --tiles extract was given), or keep the sidecar JSON extract-all wrote next to the PNG`);
   }
   const sprite: SpriteDef = {
     name: `block@${hex(block.offset)}`,
@@ -232,6 +232,13 @@ export function register(program: Command, cli: Cli): void {
         if (tileCount !== undefined) block.tileCount = tileCount;
         const arrangement = arrangementFromFlags(flags);
         if (arrangement) block.arrangement = arrangement;
+        // A sidecar beside the PNG describing this very block supplies what the flags leave out.
+        const beside = readSidecarBeside(pngPath);
+        if (beside && Number(beside.sidecar.offset) === block.offset && beside.sidecar.codec === flags.codec.toLowerCase() && beside.sidecar.format === getTileFormat(flags.format).name) {
+          const described = sidecarBlock(beside.sidecar);
+          if (block.tileCount === undefined && described.tileCount !== undefined) block.tileCount = described.tileCount;
+          if (!block.arrangement && described.arrangement) block.arrangement = described.arrangement;
+        }
         definition = blockDefinition(romPath, block, '<command line>');
         spriteName = definition.sprites[0]!.name;
       } else if (flags.defs !== undefined) {
