@@ -135,6 +135,7 @@ export interface CheckedPointer {
   bankAt?: number;
 }
 
+/** What kind of contradiction a problem is. */
 export type DefinitionProblemKind = 'unresolved' | 'undecodable' | 'stored-length' | 'overlap' | 'free-overlaps-pointer' | 'free-overlaps-sprite';
 
 /** Something in the definition that contradicts the ROM. */

@@ -189,7 +189,11 @@ describe('extract-all failures and malformed input', () => {
     const broken = summary.items.find((i: { sprite: string }) => i.sprite === 'broken');
     expect(broken.ok).toBe(false);
     expect(broken.error.code).toMatch(/^ERR_/u);
+    // The failure names the file it would have written (issue 18), in JSON and on its own stderr line.
+    expect(broken.png).toBe(join(`${base}-x`, 'broken.png'));
     expect(existsSync(join(`${base}-x`, 'broken.png'))).toBe(false);
+    const text = runCli(['extract-all', `${base}.sfc`, '--defs', `${base}.json`, '-o', `${base}-x`, '--force']);
+    expect(text.stderr.split('\n').filter((l) => l.includes('sprite "broken"'))).toEqual([expect.stringContaining(`sprite "broken" (${join(`${base}-x`, 'broken.png')}): ERR_`)]);
   });
 
   it('a malformed definition is ERR_DEFINITION naming the field; a malformed sidecar is ERR_SIDECAR', () => {

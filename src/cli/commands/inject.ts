@@ -166,9 +166,9 @@ function blockDefinition(romPath: string, block: BlockSpec, source: string): Gam
 
 /** `--layout` (and the sheet flags) as a definition arrangement, as extract lays tiles out. */
 function arrangementFromFlags(flags: LayoutOptions): Arrangement | undefined {
-  if (flags.layout === undefined && flags.tilesPerRow === undefined && !flags.columnMajor && flags.metatilesPerRow === undefined) return undefined;
-  const layout = resolveLayout(flags);
-  if (layout.metatilesPerRow !== undefined) throw new UsageError('inject reads metatile layouts at their default width; --metatiles-per-row is not accepted here');
+  if (flags.layout === undefined && flags.tilesPerRow === undefined && !flags.columnMajor) return undefined;
+  // Metatile layouts are read at extract's default width (a definition's arrangement has no other).
+  const layout = resolveLayout({ ...flags, metatilesPerRow: undefined });
   const m = layout.metatiles;
   if (!m) {
     const sheet: Arrangement = { kind: 'sheet' };
@@ -211,7 +211,6 @@ export function register(program: Command, cli: Cli): void {
       .option('--layout <layout>', `with --at: how extract laid the tiles out: ${layoutHelp}`)
       .option('--tiles-per-row <n>', 'with --at: sheet width in tiles (default 16)')
       .option('--column-major', 'with --at: the sheet was filled columns first')
-      .option('--metatiles-per-row <n>', 'not accepted: inject reads metatile layouts at their default width')
       .option('--palette <file>', 'palette an RGB PNG is mapped onto (JASC, GPL, ACT, CGRAM, BGR555)')
       .option('--nearest', 'map off-palette colours of an RGB PNG to the nearest palette colour'),
   ).action(
