@@ -165,6 +165,49 @@ export interface DefinitionCheckReport {
   ok: boolean;
 }
 
+/**
+ * Owned ranges sorted by start, for the planner's questions — what overlaps [start, end), where
+ * the next owner starts — in logarithmic time (a definition may hold 65,536 sprites and as many pointers).
+ */
+export class OwnedIndex {
+  readonly ranges: readonly OwnedRange[];
+  readonly #longest: number;
+
+  constructor(owned: readonly OwnedRange[]) {
+    this.ranges = [...owned].sort((a, b) => a.start - b.start);
+    this.#longest = this.ranges.reduce((m, r) => Math.max(m, r.end - r.start), 0);
+  }
+
+  /** Index of the first range whose start is at or after `position`. */
+  #lowerBound(position: number): number {
+    let lo = 0;
+    let hi = this.ranges.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.ranges[mid]!.start < position) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Every range that shares a byte with [start, end). */
+  overlapping(start: number, end: number): OwnedRange[] {
+    const out: OwnedRange[] = [];
+    for (let i = this.#lowerBound(start - this.#longest); i < this.ranges.length && this.ranges[i]!.start < end; i++) {
+      const r = this.ranges[i]!;
+      if (r.end > start) out.push(r);
+    }
+    return out;
+  }
+
+  /** Every range that starts in [start, end). */
+  startingIn(start: number, end: number): OwnedRange[] {
+    const out: OwnedRange[] = [];
+    for (let i = this.#lowerBound(start); i < this.ranges.length && this.ranges[i]!.start < end; i++) out.push(this.ranges[i]!);
+    return out;
+  }
+}
+
 /** The survey injection plans with: the report plus the decoded blocks and the ownership map. */
 export interface DefinitionSurvey {
   report: DefinitionCheckReport;
@@ -173,6 +216,8 @@ export interface DefinitionSurvey {
   blocks: Map<string, SpriteBlock>;
   /** Every range in use: each sprite's slot (or what the definition says it takes, when it does not decode) and each pointer's bytes. */
   owned: OwnedRange[];
+  /** The same, indexed by position. */
+  ownedIndex: OwnedIndex;
   /** Declared free space of the variant, clipped to the ROM, sorted. */
   free: { start: number; end: number }[];
 }
@@ -363,7 +408,7 @@ export function surveyDefinition(rom: Rom, definition: GameDefinition, choice: V
     notes,
     ok: problems.length === 0,
   };
-  return { report, resolutions, blocks, owned, free };
+  return { report, resolutions, blocks, owned, ownedIndex: new OwnedIndex(owned), free };
 }
 
 /**

@@ -70,6 +70,7 @@ export {
   chooseVariant,
   surveyDefinition,
   maximumReportedProblems,
+  OwnedIndex,
   type DefinitionCheckReport,
   type DefinitionProblem,
   type DefinitionProblemKind,

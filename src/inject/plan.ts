@@ -411,9 +411,9 @@ function buildAllocator(rom: Rom, survey: DefinitionSurvey, options: PlanOptions
     strategy: options.strategy ?? 'best-fit',
   });
   for (const owned of survey.owned) allocator.reserve(owned.start, owned.end);
-  for (const [name, block] of survey.blocks) {
-    const sprite = survey.report.sprites.find((s) => s.name === name);
-    if (sprite && sprite.offset !== null) allocator.reserve(sprite.offset, sprite.offset + block.slotLength);
+  for (const sprite of survey.report.sprites) {
+    const block = survey.blocks.get(sprite.name);
+    if (block && sprite.offset !== null) allocator.reserve(sprite.offset, sprite.offset + block.slotLength);
   }
   return allocator;
 }
@@ -427,9 +427,9 @@ function inPlaceCapacity(p: Pending, survey: DefinitionSurvey, allocator: FreeSp
   const start = p.sprite.offset;
   const streamEnd = start + p.block.packedLength;
   let slotEnd = start + p.block.slotLength;
-  for (const owned of survey.owned) {
+  for (const owned of survey.ownedIndex.startingIn(streamEnd, slotEnd)) {
     if (owned.owner === p.sprite.name && owned.kind === 'sprite') continue;
-    if (owned.start >= streamEnd && owned.start < slotEnd) slotEnd = owned.start;
+    slotEnd = Math.min(slotEnd, owned.start);
   }
   let end = slotEnd;
   for (const free of allocator.ranges()) {
@@ -477,7 +477,13 @@ function checkWritesGranted(writes: readonly ByteWrite[], survey: DefinitionSurv
   const freed = planned.flatMap((p) => (p.freed ? [p.freed] : []));
   const vacated = new Set(planned.filter((p) => p.outcome === 'relocated').map((p) => p.sprite));
   const pointerSpans = new Map<string, Span[]>();
-  for (const owned of survey.owned) if (owned.kind === 'pointer') pointerSpans.set(owned.owner, [...(pointerSpans.get(owned.owner) ?? []), owned]);
+  for (const owned of survey.owned) {
+    if (owned.kind !== 'pointer') continue;
+    const spans = pointerSpans.get(owned.owner);
+    if (spans) spans.push(owned);
+    else pointerSpans.set(owned.owner, [owned]);
+  }
+  const allowedBase = mergeSpans([...survey.free, ...freed]);
   for (const write of writes) {
     const start = write.at;
     const end = write.at + write.bytes.length;
@@ -490,9 +496,9 @@ function checkWritesGranted(writes: readonly ByteWrite[], survey: DefinitionSurv
       continue;
     }
     const own = slots.get(write.sprite);
-    const allowed = mergeSpans([...(own ? [own] : []), ...survey.free, ...freed]);
+    const allowed = own ? mergeSpans([own, ...allowedBase]) : allowedBase;
     if (!covered(allowed, start, end)) refuse("reach bytes that are neither the sprite's slot nor declared free space");
-    for (const owned of survey.owned) {
+    for (const owned of survey.ownedIndex.overlapping(start, end)) {
       if (owned.owner === write.sprite && owned.kind === 'sprite') continue;
       if (owned.kind === 'sprite' && vacated.has(owned.owner)) continue;
       if (owned.start < end && start < owned.end) refuse(`overlap ${owned.what} (${hex(owned.start)}-${hex(owned.end)})`);
