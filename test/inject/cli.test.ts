@@ -130,7 +130,7 @@ describe('inject (one sprite)', () => {
     expect(badPatch.code).toBe(64);
     expect(existsSync(`${base}-d.gba`)).toBe(false);
     expect(Buffer.compare(readFileSync(`${base}.gba`), Buffer.from(fixture.bytes))).toBe(0);
-  });
+  }, 120_000);
 
   it('does not fit and cannot move: exit 65, ERR_DOES_NOT_FIT with both sizes, no output file', () => {
     const fixture = buildInjectFixture('snes-lorom', { noFreeSpace: true });
