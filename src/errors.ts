@@ -303,8 +303,9 @@ export class DefinitionError extends RomgfxError {
 
 /** No game definition recognises the ROM. */
 export class DefinitionNoMatchError extends RomgfxError {
-  constructor(rom: string, definitionsChecked: number) {
-    super('ERR_DEFINITION_NO_MATCH', 'data', `none of ${definitionsChecked} game definition(s) recognises ${rom}`, { rom, definitionsChecked });
+  /** `compared`, when given, says what was compared (the ROM's facts against each variant) and what to do. */
+  constructor(rom: string, definitionsChecked: number, compared?: { text: string; details: ErrorDetails }) {
+    super('ERR_DEFINITION_NO_MATCH', 'data', `none of ${definitionsChecked} game definition(s) recognises ${rom}${compared ? `: ${compared.text}` : ''}`, { rom, definitionsChecked, ...(compared?.details ?? {}) });
   }
 }
 
@@ -801,6 +802,55 @@ export class CopierHeaderPatchError extends RomgfxError {
       `${rom} has a ${headerSize}-byte copier header, and the patch was made for the ROM without it: pass --strip-header (write the patched ROM without the header) or --keep-header (patch the data, keep the header in front)`,
       { rom, headerSize },
     );
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Injection safety (a write reaches only bytes the ROM's own data gives it): src/inject/check.ts
+// ---------------------------------------------------------------------------------------------
+
+/** A sprite's declared `storedLength` is larger than the slot decoding its block says it occupies. */
+export class StoredLengthError extends RomgfxError {
+  constructor(source: string, sprite: string, offset: number, storedLength: number, slotLength: number) {
+    super(
+      'ERR_STORED_LENGTH',
+      'data',
+      `${source}: sprite "${sprite}": storedLength ${storedLength} bytes, but the block at ${hex(offset)} occupies ${slotLength}; a larger slot would overwrite what follows it — give the real length, and declare any spare bytes after it as freeSpace`,
+      { source, sprite, offset, storedLength, slotLength },
+    );
+  }
+}
+
+/**
+ * A game definition contradicts the ROM it is used with: sprites or pointers that overlap, free
+ * space over a sprite or a pointer, a declared length the block does not have. `details.problems`
+ * lists each with its offsets (what `romgfx defs check` prints).
+ */
+export class DefinitionCheckFailedError extends RomgfxError {
+  constructor(source: string, problems: readonly { kind: string; message: string }[]) {
+    super('ERR_DEFINITION_CHECK', 'data', `${source}: ${problems.length} problem(s) against this ROM; nothing was written:\n${problems.map((p) => `  ${p.message}`).join('\n')}`, {
+      source,
+      problems,
+    });
+  }
+}
+
+/** Padding tiles of an image (cells past the block's tile count) are not blank: they would be lost. */
+export class PaddingNotBlankError extends RomgfxError {
+  constructor(sprite: string, tileCount: number, tiles: readonly number[]) {
+    super(
+      'ERR_PADDING_NOT_BLANK',
+      'data',
+      `sprite "${sprite}": the block holds ${tileCount} tile(s), but padding tile(s) ${tiles.slice(0, 16).join(', ')}${tiles.length > 16 ? ', …' : ''} of the image are drawn on; draw inside the first ${tileCount}, or pass --allow-resize to make every tile of the image part of the block`,
+      { sprite, tileCount, tiles },
+    );
+  }
+}
+
+/** A planned write reaches a byte the ROM's data does not give it (a bug in the planner: nothing is written). */
+export class WriteOutsideSlotError extends RomgfxError {
+  constructor(message: string, details: ErrorDetails = {}) {
+    super('ERR_WRITE_OUTSIDE_SLOT', 'internal', message, details);
   }
 }
 
