@@ -47,6 +47,11 @@ try {
     { name: 'romgfx import 256×256 PNG', args: [romgfx, 'import', pngPath, '--format', 'snes4bpp', '-o', join(dir, 'sheet.bin'), '--force'] },
     { name: 'romgfx decompress (hal)', args: [romgfx, 'decompress', packedPath, '--codec', 'hal', '-o', join(dir, 'block.bin'), '--force'] },
   ];
+  // ROMGFX_STARTUP_BASELINE=<another checkout>/bin/romgfx.js adds its rows to the same run (before/after).
+  const baseline = process.env.ROMGFX_STARTUP_BASELINE;
+  if (baseline) {
+    for (const command of commands.slice(1)) commands.push({ name: `baseline ${command.name.slice('romgfx '.length)}`, args: [baseline, ...command.args.slice(1)] });
+  }
   const times = commands.map(() => [] as number[]);
   for (let run = 0; run < runsPerCommand + 1; run++) {
     commands.forEach((command, index) => {

@@ -28,7 +28,7 @@ const version = (): Promise<CommandModule> => import('./version.js');
 export const commandTable: readonly CommandEntry[] = [
   { name: 'info', description: 'identify a ROM: platform, header, mapping, checksum, CRC-32 and SHA-1', load: rom },
   { name: 'checksum', description: 'verify the checksum, or write a copy with it fixed (--fix -o out)', load: rom },
-  { name: 'addr', description: 'convert between bus addresses ($C0:1234, C0:1234) and ROM offsets (0x8120)', load: rom },
+  { name: 'addr', description: 'convert between bus addresses ($C0:1234, C0:1234; NES $8000, $03:8000, ppu:$1000) and ROM offsets (0x8120)', load: rom },
   { name: 'demo', description: 'build a demo ROM (art drawn by romgfx itself) and run extract, edit, inject, thumbnails and scan on it', load: demo },
   { name: 'patch', description: 'create and apply IPS and BPS patches', load: patch },
   { name: 'defs', description: 'game definition files: validate, import from SpritePal, match a ROM', load: defs },
