@@ -4,7 +4,7 @@
  * rest. A single input behaves exactly as before (its error is the command's error).
  */
 import { existsSync, mkdirSync, statSync } from 'node:fs';
-import { basename, extname, join } from 'node:path';
+import { basename, dirname, extname, join } from 'node:path';
 import { IoError, UsageError, isRomgfxError, InternalError, type RomgfxError } from '../errors.js';
 import type { Cli } from './context.js';
 import { EXIT_OK, EXIT_PARTIAL_FAILURE } from './exit-codes.js';
@@ -51,11 +51,13 @@ export function prepareOutputs(inputs: readonly string[], output: string | undef
     if (earlier !== undefined) throw new UsageError(`${earlier} and ${inputs[i]} would both write ${path}; use -o with {name} (the whole file name) to keep them apart`);
     seen.set(path, inputs[i]!);
   });
-  if (!isOutputPattern(output) && (inputs.length > 1 || output.endsWith('/'))) {
+  // A folder is created; a pattern's folders too (`-o build/{stem}.4bpp`).
+  const folders = isOutputPattern(output) ? [...new Set(paths.map((path) => dirname(path)))] : inputs.length > 1 || output.endsWith('/') ? [output] : [];
+  for (const folder of folders) {
     try {
-      mkdirSync(output, { recursive: true });
+      mkdirSync(folder, { recursive: true });
     } catch (error) {
-      throw new IoError(`cannot create the output folder ${output}: ${(error as Error).message}`, { path: output }, { cause: error });
+      throw new IoError(`cannot create the output folder ${folder}: ${(error as Error).message}`, { path: folder }, { cause: error });
     }
   }
   return paths;

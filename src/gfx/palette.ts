@@ -315,7 +315,7 @@ export function parsePngPalette(bytes: Uint8Array): Palette {
   for (let chunks = 0; chunks < maximumPngChunksBeforePalette && at + pngChunkOverheadInBytes <= bytes.length; chunks++) {
     const length = ((bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!) >>> 0;
     const type = String.fromCharCode(bytes[at + 4]!, bytes[at + 5]!, bytes[at + 6]!, bytes[at + 7]!);
-    if (length > bytes.length - at - pngChunkOverheadInBytes) throw new PaletteFormatError(`PNG chunk ${type} at ${at} claims ${length} bytes; only ${bytes.length - at - pngChunkOverheadInBytes} follow`, { offset: at, length });
+    if (length > bytes.length - at - pngChunkOverheadInBytes) throw new PaletteFormatError(`PNG chunk ${type} at 0x${at.toString(16).toUpperCase()} claims ${length} bytes; only ${bytes.length - at - pngChunkOverheadInBytes} follow`, { offset: at, length });
     if (type === 'PLTE') {
       if (length === 0 || length % 3 !== 0 || length > maximumPaletteColourCount * 3) throw new PaletteFormatError(`PNG PLTE chunk is ${length} bytes; expected 3 to ${maximumPaletteColourCount * 3} in whole RGB triples`, { offset: at, length });
       return { rgb: bytes.slice(at + 8, at + 8 + length), count: length / 3 };
