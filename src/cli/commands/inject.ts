@@ -1,5 +1,6 @@
 /** `romgfx inject`, `inject-all`, `extract-all`: put edited sprites back into a ROM, and take every sprite out. */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { didYouMean } from '../../util/suggest.js';
 import { basename } from 'node:path';
 import type { Cli } from '../context.js';
 import { EXIT_OK, EXIT_PARTIAL_FAILURE } from '../exit-codes.js';
@@ -39,6 +40,7 @@ interface InjectFlags extends TransactionFlags {
   codec?: string;
   format?: string;
   palette?: string;
+  tiles?: string;
   tileCount?: string;
   tilesPerRow?: string;
   nearest?: boolean;
@@ -113,11 +115,12 @@ function adHocDefinition(romPath: string, pngPath: string, flags: InjectFlags): 
   if (flags.codec === undefined || flags.format === undefined) throw new UsageError('--at needs --codec (none, hal, lz77, …) and --format (snes4bpp, gba4bpp, …)');
   const codec = flags.codec.toLowerCase();
   const codecNames = definitionCodecNames();
-  if (!codecNames.includes(codec)) throw new UsageError(`--codec must be one of ${codecNames.join(', ')}, got "${flags.codec}"`);
+  if (!codecNames.includes(codec)) throw new UsageError(`--codec must be one of ${codecNames.join(', ')}, got "${flags.codec}"${didYouMean(codec, codecNames)}`);
   const format = getTileFormat(flags.format);
   const rom = openRom(romPath);
   const offset = rom.resolveLocation(flags.at!);
-  let tileCount = integerFlag('--tile-count', flags.tileCount, 1, maximumCliTileCount);
+  if (flags.tiles !== undefined && flags.tileCount !== undefined) throw new UsageError('give --tiles (--tile-count is its old name), not both');
+  let tileCount = flags.tiles !== undefined ? integerFlag('--tiles', flags.tiles, 1, maximumCliTileCount) : integerFlag('--tile-count', flags.tileCount, 1, maximumCliTileCount);
   const tilesPerRow = integerFlag('--tiles-per-row', flags.tilesPerRow, 1, 256);
   if (tileCount === undefined && (codec === 'none' || codec === 'pb16')) {
     // A raw block does not say where it ends: the image does (its whole tiles).
@@ -163,7 +166,8 @@ export function register(program: Command, cli: Cli): void {
       .option('--at <offset>', 'without a definition: the block at this ROM offset or bus address')
       .option('--codec <name>', 'with --at: how the block is stored (none, hal, lz77, lz11, rle, lz4, pb16)')
       .option('--format <name>', 'with --at: tile format')
-      .option('--tile-count <n>', 'with --at: tiles in the block (raw blocks: default from the image)')
+      .option('--tiles <n>', 'with --at: tiles in the block (raw blocks: default from the image)')
+      .addOption(new Option('--tile-count <n>', 'old name of --tiles').hideHelp())
       .option('--tiles-per-row <n>', 'with --at: sheet width in tiles (default 16)')
       .option('--palette <file>', 'palette an RGB PNG is mapped onto (JASC, GPL, ACT, CGRAM, BGR555)')
       .option('--nearest', 'map off-palette colours of an RGB PNG to the nearest palette colour'),
