@@ -7,12 +7,11 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { Option, type Command } from 'commander';
 import type { Cli } from '../context.js';
+import type { Rom } from '../../rom/rom.js';
 import { outputFor, prepareOutputs, runBatch } from '../batch.js';
 import { formatSize } from '../format.js';
-import { openRom } from '../../rom/rom.js';
 import { UsageError, TileDataLengthError, ImageSizeError, hex } from '../../errors.js';
 import { assertWritable, writeFileAtomic } from '../../util/files.js';
-import { platformOption } from './rom.js';
 import {
   checkIndicesFitBpp,
   decodePng,
@@ -183,7 +182,9 @@ export function register(program: Command, cli: Cli): void {
         if (options.paletteOut !== undefined) paletteFileFormatFor(options.paletteOut);
         const paletteOutputs = options.paletteOut === undefined ? undefined : paths.map((p) => outputFor(p, options.paletteOut!, paths.length, extname(options.paletteOut!) || '.pal'));
         for (const out of [...outputs, ...(paletteOutputs ?? [])]) assertWritable(out, options.force);
-        const platform = platformOption(options.platform);
+        // ROM identification loads on use (`import` of a PNG needs none of it; start-up is per asset).
+        const { openRom } = await import('../../rom/rom.js');
+        const platform = (await import('./rom.js')).platformOption(options.platform);
         return runBatch(
           cli,
           paths,
@@ -351,14 +352,19 @@ export function register(program: Command, cli: Cli): void {
     .option('--force', 'overwrite the output file')
     .option('--json', 'print a JSON object')
     .action(
-      cli.action((pngPaths: string[], options: ImportOptions) => {
+      cli.action(async (pngPaths: string[], options: ImportOptions) => {
         const format = requireFormat(options.format);
         if (!options.output) throw new UsageError('-o <file> is required');
         if (options.platform !== undefined && options.rom === undefined) throw new UsageError('--platform is for the --rom that --palette rom:… reads');
         const outputs = prepareOutputs(pngPaths, options.output, '.bin')!;
         for (const out of outputs) assertWritable(out, options.force);
-        const platform = platformOption(options.platform);
-        const rom = options.rom === undefined ? undefined : openRom(options.rom, platform ? { platform } : { allowUnknown: true });
+        let rom: Rom | undefined;
+        if (options.rom !== undefined) {
+          // Only a rom: palette needs the ROM code; a plain import loads none of it.
+          const { openRom } = await import('../../rom/rom.js');
+          const platform = (await import('./rom.js')).platformOption(options.platform);
+          rom = openRom(options.rom, platform ? { platform } : { allowUnknown: true });
+        }
         // The palette is the same for every input: resolve it once (and fail before any work).
         const palette = resolvePalette(options, format, rom);
         const layout = resolveLayout(options);
