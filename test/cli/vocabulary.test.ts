@@ -64,6 +64,11 @@ describe('batch inputs', () => {
     const extracted = run('extract', 'x.bin', 'y.bin', '--offset', '0', '--format', 'snes4bpp', '--tiles', '1', '-o', 'png/');
     expect(extracted.code, extracted.stderr).toBe(0);
     expect(existsSync(at('png/x.png')) && existsSync(at('png/y.png'))).toBe(true);
+    // One palette per PNG: --palette-out takes a pattern too (a single file name is refused for a batch).
+    const withPalettes = run('extract', 'x.bin', 'y.bin', '--offset', '0', '--format', 'snes4bpp', '--tiles', '1', '-o', 'png2/{stem}.png', '--palette-out', 'pal/{stem}.pal');
+    expect(withPalettes.code, withPalettes.stderr).toBe(0);
+    expect(existsSync(at('pal/x.pal')) && existsSync(at('pal/y.pal'))).toBe(true);
+    expect(run('extract', 'x.bin', 'y.bin', '--offset', '0', '--format', 'snes4bpp', '--tiles', '1', '-o', 'png3/', '--palette-out', 'one.pal').code).toBe(64);
   });
 });
 

@@ -4,11 +4,11 @@
  * Thin: options are parsed in gfx-options.ts, the work is src/gfx.
  */
 import { existsSync, mkdirSync } from 'node:fs';
-import { extname, join } from 'node:path';
+import { dirname, extname, join } from 'node:path';
 import { Option, type Command } from 'commander';
 import type { Cli } from '../context.js';
 import type { Rom } from '../../rom/rom.js';
-import { outputFor, prepareOutputs, runBatch } from '../batch.js';
+import { isOutputPattern, outputFor, prepareOutputs, runBatch } from '../batch.js';
 import { formatSize } from '../format.js';
 import { UsageError, TileDataLengthError, ImageSizeError, hex } from '../../errors.js';
 import { assertWritable, writeFileAtomic } from '../../util/files.js';
@@ -179,9 +179,13 @@ export function register(program: Command, cli: Cli): void {
         if (!options.codec && tiles === undefined && length === undefined) throw new UsageError('give --tiles <n> or --length <bytes> (or --codec to read a compressed block)');
         const codec = options.codec ? (await import('../../codecs/index.js')).getCodec(options.codec) : undefined;
         const outputs = prepareOutputs(paths, requireOutput(options), '.png')!;
-        if (options.paletteOut !== undefined) paletteFileFormatFor(options.paletteOut);
+        if (options.paletteOut !== undefined) {
+          paletteFileFormatFor(options.paletteOut);
+          if (paths.length > 1 && !isOutputPattern(options.paletteOut)) throw new UsageError(`--palette-out with ${paths.length} inputs needs a pattern with {stem} or {name} (e.g. --palette-out 'pngs/{stem}.pal'), one palette per PNG`);
+        }
         const paletteOutputs = options.paletteOut === undefined ? undefined : paths.map((p) => outputFor(p, options.paletteOut!, paths.length, extname(options.paletteOut!) || '.pal'));
         for (const out of [...outputs, ...(paletteOutputs ?? [])]) assertWritable(out, options.force);
+        for (const folder of new Set((paletteOutputs ?? []).map((p) => dirname(p)))) mkdirSync(folder, { recursive: true });
         // ROM identification loads on use (`import` of a PNG needs none of it; start-up is per asset).
         const { openRom } = await import('../../rom/rom.js');
         const platform = (await import('./rom.js')).platformOption(options.platform);
