@@ -8,6 +8,7 @@
  *
  * Domains add their classes in their own section below; codes are never renamed once shipped.
  */
+import { closestName, didYouMean } from './util/suggest.js';
 
 /** What kind of failure this is; decides the CLI exit code. */
 export type ErrorCategory =
@@ -482,7 +483,7 @@ export class Lz4ChecksumError extends RomgfxError {
 /** No codec has the name the caller asked for. */
 export class UnknownCodecError extends RomgfxError {
   constructor(name: string, known: readonly string[]) {
-    super('ERR_UNKNOWN_CODEC', 'usage', `unknown codec "${name}"; known: ${known.join(', ')}`, { name, known });
+    super('ERR_UNKNOWN_CODEC', 'usage', `unknown codec "${name}"${didYouMean(name, known)}; known: ${known.join(', ')}`, { name, known, suggestion: closestName(name, known) ?? null });
   }
 }
 
@@ -500,7 +501,7 @@ export class CodecOptionError extends RomgfxError {
 /** A tile format name that is not in the format table. */
 export class UnknownTileFormatError extends RomgfxError {
   constructor(name: string, known: readonly string[]) {
-    super('ERR_UNKNOWN_FORMAT', 'usage', `unknown tile format "${name}"; known formats: ${known.join(', ')}`, { name, known });
+    super('ERR_UNKNOWN_FORMAT', 'usage', `unknown tile format "${name}"${didYouMean(name, known)}; known formats: ${known.join(', ')}`, { name, known, suggestion: closestName(name, known) ?? null });
   }
 }
 

@@ -4,6 +4,10 @@ import { InternalError, isRomgfxError, type RomgfxError } from '../errors.js';
 import { exitCodeFor, EXIT_OK } from './exit-codes.js';
 import { runWithProtectedInputs } from '../util/files.js';
 
+function roundElapsed(key: string, value: unknown): unknown {
+  return key === 'elapsedMs' && typeof value === 'number' ? Math.round(value) : value;
+}
+
 /** Where the CLI writes; injectable so tests can run commands in-process. */
 export interface CliStreams {
   stdout: { write(chunk: string): unknown; isTTY?: boolean };
@@ -60,8 +64,9 @@ export class Cli {
     this.streams.stdout.write(line.endsWith('\n') ? line : line + '\n');
   }
 
+  /** Prints `value` as JSON. Durations named `elapsedMs` are whole milliseconds (sub-millisecond digits are noise). */
   outJson(value: unknown): void {
-    this.streams.stdout.write(JSON.stringify(value, null, 2) + '\n');
+    this.streams.stdout.write(JSON.stringify(value, roundElapsed, 2) + '\n');
   }
 
   warn(line: string): void {

@@ -9,7 +9,7 @@ import { getCodec } from '../codecs/index.js';
 import type { Codec } from '../codecs/types.js';
 import { getTileFormat, type TileFormat } from '../gfx/formats.js';
 import { arrangeSheet, checkIndicesFitBpp, checkWholeTiles, renderIndexedImage, unarrangeMetatiles, unarrangeSheet, type IndexedImage, type MetatileLayout } from '../gfx/image.js';
-import { decodeBgr555, decodeConsolePalette, decodeDmgPalette, decodeMdPalette, decodeNesPalette, grayscalePalette, parsePaletteFile, subPalette, type Palette } from '../gfx/palette.js';
+import { decodeBgr555, decodeConsolePalette, decodeDmgPalette, decodeMdPalette, decodeNesPalette, defaultGrayscalePalette, grayscalePalette, parsePaletteFile, subPalette, type Palette } from '../gfx/palette.js';
 import { pixelsPerTile } from '../gfx/kernels.js';
 import { freeSpaceFor, matchDefinition, resolveDefLocation, romFacts, spriteLocation } from '../defs/match.js';
 import type { PointerSlot } from '../defs/pointers.js';
@@ -355,7 +355,7 @@ function padPalette(palette: Palette, bpp: number): Palette {
 export function resolveSpritePalette(rom: Rom, definition: GameDefinition, sprite: ResolvedSprite, context: PaletteContext = {}): ResolvedPalette {
   const bpp = sprite.format.bpp;
   const source: PaletteSource | undefined = sprite.def.palette;
-  if (!source) return { palette: grayscalePalette(bpp), source: 'grayscale' };
+  if (!source) return { palette: defaultGrayscalePalette(sprite.format), source: 'grayscale' };
   if ('rom' in source) {
     const at = resolveDefLocation(source.rom, rom);
     const count = source.count ?? Math.min(1 << bpp, 256);
@@ -390,7 +390,7 @@ export function resolveSpritePalette(rom: Rom, definition: GameDefinition, sprit
     const rowSize = Math.min(1 << bpp, 16);
     return { palette: padPalette(subPalette(context.cgram, source.cgram, rowSize), bpp), source: 'cgram' };
   }
-  return { palette: grayscalePalette(bpp), source: 'grayscale' };
+  return { palette: defaultGrayscalePalette(sprite.format), source: 'grayscale' };
 }
 
 /** The free ranges of a definition that apply to the variant. */

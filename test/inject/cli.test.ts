@@ -120,7 +120,7 @@ describe('inject (one sprite)', () => {
     // A raw block given with --at and no sidecar: its length must be given, never read off the image.
     const loneAt = runCli(['inject', `${base}.gba`, lonePng, '--at', '0x' + raw.offset.toString(16), '--codec', 'none', '--format', 'gba4bpp', '-o', `${base}-e.gba`]);
     expect(loneAt.code).toBe(64);
-    expect(loneAt.stderr).toContain('--tile-count');
+    expect(loneAt.stderr).toContain('--tiles');
     expect(runCli(['inject', `${base}.gba`, png, '--sprite', raw.name, '--defs', `${base}.json`]).code).toBe(64);
     // The input is never the output, even with --force; a patch name must say its format.
     const overInput = runCli(['inject', `${base}.gba`, png, '--sprite', raw.name, '--defs', `${base}.json`, '-o', `${base}.gba`, '--force', '--json']);

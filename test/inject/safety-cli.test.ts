@@ -74,10 +74,10 @@ describe('issue 14 on the demo ROM', () => {
     // Without a length a raw block cannot be placed: usage error, nothing written.
     const noLength = runCli(['inject', romPath, png, '--at', '0x10146', '--codec', 'none', '--format', 'snes4bpp', '-o', join(dir.path, 'x.sfc')]);
     expect(noLength.code).toBe(64);
-    expect(noLength.stderr).toContain('--tile-count');
+    expect(noLength.stderr).toContain('--tiles');
     expect(existsSync(join(dir.path, 'x.sfc'))).toBe(false);
     const out = join(dir.path, 'same.sfc');
-    const same = runCli(['inject', romPath, png, '--at', '0x10146', '--codec', 'none', '--format', 'snes4bpp', '--tile-count', '4', '-o', out]);
+    const same = runCli(['inject', romPath, png, '--at', '0x10146', '--codec', 'none', '--format', 'snes4bpp', '--tiles', '4', '-o', out]);
     expect(same.code, same.stderr).toBe(0);
     expect(Buffer.compare(readFileSync(out), Buffer.from(demo.bytes))).toBe(0);
     // Paint tile 6 of the 12 padding tiles: refused, naming it.
@@ -86,7 +86,7 @@ describe('issue 14 on the demo ROM', () => {
     const pixels = decoded.pixels.slice();
     pixels[6 * 8 + 2] = 3;
     writeFileSync(png, encodeIndexedPng({ width: decoded.width, height: decoded.height, pixels }, decoded.palette));
-    const drawn = runCli(['inject', romPath, png, '--at', '0x10146', '--codec', 'none', '--format', 'snes4bpp', '--tile-count', '4', '-o', join(dir.path, 'y.sfc'), '--json']);
+    const drawn = runCli(['inject', romPath, png, '--at', '0x10146', '--codec', 'none', '--format', 'snes4bpp', '--tiles', '4', '-o', join(dir.path, 'y.sfc'), '--json']);
     expect(drawn.code).toBe(65);
     expect(JSON.parse(drawn.stdout).error).toMatchObject({ code: 'ERR_PADDING_NOT_BLANK', details: { tiles: [6], tileCount: 4 } });
     expect(existsSync(join(dir.path, 'y.sfc'))).toBe(false);
@@ -160,7 +160,7 @@ describe('issue 18: injection on the command line', () => {
     // --at with --layout as extract takes it: a 2x2 block extracted with --layout block:2x2 goes back.
     const png = join(dir.path, 'slime-block.png');
     expect(runCli(['extract', romPath, '--offset', '0x101C6', '--format', 'snes4bpp', '--tiles', '4', '--layout', 'block:2x2', '-o', png]).code).toBe(0);
-    const at = runCli(['inject', romPath, png, '--at', '0x101C6', '--codec', 'none', '--format', 'snes4bpp', '--tile-count', '4', '--layout', 'block:2x2', '-o', out, '--force', '--json']);
+    const at = runCli(['inject', romPath, png, '--at', '0x101C6', '--codec', 'none', '--format', 'snes4bpp', '--tiles', '4', '--layout', 'block:2x2', '-o', out, '--force', '--json']);
     expect(at.code, at.stderr).toBe(0);
     expect(JSON.parse(at.stdout).changed).toBe(false);
   }, 120_000);
@@ -246,9 +246,11 @@ describe('issue 18: injection on the command line', () => {
     const suggested = new Set<string>();
     for (const path of sources) {
       const text = readFileSync(path, 'utf8');
-      // Flags inside message strings (template or quoted), not in comments or option definitions.
+      // Flags inside message strings (template or quoted), not in comments or option definitions
+      // (hidden old names included), nor the flag a value check names (the one the user typed).
       for (const line of text.split('\n')) {
-        if (/^\s*(\*|\/\/|\.option|\.requiredOption)/u.test(line)) continue;
+        if (/^\s*(\*|\/\/|\.option|\.requiredOption|\.addOption)/u.test(line)) continue;
+        if (/integerFlag\('--/u.test(line)) continue;
         for (const m of line.matchAll(/[`'"][^`'"]*?(--[a-z][a-z-]*)/gu)) suggested.add(m[1]!);
       }
     }

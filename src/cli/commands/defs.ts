@@ -51,7 +51,7 @@ function summary(definition: GameDefinition): DefinitionSummary {
 }
 
 export function register(program: Command, cli: Cli): void {
-  const defs = program.command('defs').description('game definition files: validate, import from SpritePal, match a ROM');
+  const defs = program.command('defs').description('game definition files: validate, check against a ROM, match a ROM, import from SpritePal');
 
   defs
     .command('validate')

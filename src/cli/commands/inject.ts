@@ -1,5 +1,6 @@
 /** `romgfx inject`, `inject-all`, `extract-all`: put edited sprites back into a ROM, and take every sprite out. */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { didYouMean } from '../../util/suggest.js';
 import { basename } from 'node:path';
 import type { Cli } from '../context.js';
 import { EXIT_OK, EXIT_PARTIAL_FAILURE } from '../exit-codes.js';
@@ -43,6 +44,7 @@ interface InjectFlags extends TransactionFlags, LayoutOptions {
   codec?: string;
   format?: string;
   palette?: string;
+  tiles?: string;
   tileCount?: string;
   nearest?: boolean;
 }
@@ -135,12 +137,12 @@ interface BlockSpec {
 function blockDefinition(romPath: string, block: BlockSpec, source: string): GameDefinition {
   const codec = block.codec.toLowerCase();
   const codecNames = definitionCodecNames();
-  if (!codecNames.includes(codec)) throw new UsageError(`--codec must be one of ${codecNames.join(', ')}, got "${block.codec}"`);
+  if (!codecNames.includes(codec)) throw new UsageError(`--codec must be one of ${codecNames.join(', ')}, got "${block.codec}"${didYouMean(codec, codecNames)}`);
   const format = getTileFormat(block.format);
   const rom = openRom(romPath);
   if (block.tileCount === undefined && (codec === 'none' || codec === 'pb16')) {
     // The image's size is no measure of the block: extract pads sheets to whole rows.
-    throw new UsageError(`a ${codec === 'none' ? 'raw' : 'pb16'} block does not store its length: give --tile-count N (the --tiles extract was given), or keep the sidecar JSON extract-all wrote next to the PNG`);
+    throw new UsageError(`a ${codec === 'none' ? 'raw' : 'pb16'} block does not store its length: give --tiles N (the --tiles extract was given), or keep the sidecar JSON extract-all wrote next to the PNG`);
   }
   const sprite: SpriteDef = {
     name: `block@${hex(block.offset)}`,
@@ -208,7 +210,8 @@ export function register(program: Command, cli: Cli): void {
       .option('--at <offset>', 'without a definition: the block at this ROM offset or bus address')
       .option('--codec <name>', 'with --at: how the block is stored (none, hal, lz77, lz11, rle, lz4, pb16)')
       .option('--format <name>', 'with --at: tile format')
-      .option('--tile-count <n>', 'with --at: tiles in the block (needed for raw and pb16 blocks, which do not store it)')
+      .option('--tiles <n>', 'with --at: tiles in the block (needed for raw and pb16 blocks, which do not store it)')
+      .addOption(new Option('--tile-count <n>', 'old name of --tiles').hideHelp())
       .option('--layout <layout>', `with --at: how extract laid the tiles out: ${layoutHelp}`)
       .option('--tiles-per-row <n>', 'with --at: sheet width in tiles (default 16)')
       .option('--column-major', 'with --at: the sheet was filled columns first')
@@ -217,9 +220,9 @@ export function register(program: Command, cli: Cli): void {
   ).action(
     cli.action((romPath: string, pngPath: string, flags: InjectFlags) => {
       const options = transactionOptions(flags);
-      const atFlags = flags.codec !== undefined || flags.format !== undefined || flags.tileCount !== undefined || arrangementFromFlags(flags) !== undefined;
+      const atFlags = flags.codec !== undefined || flags.format !== undefined || flags.tiles !== undefined || flags.tileCount !== undefined || arrangementFromFlags(flags) !== undefined;
       if (flags.at !== undefined && (flags.sprite !== undefined || flags.defs !== undefined)) throw new UsageError('name the block either with --sprite/--defs, or with --at <offset> --codec … --format …, not both');
-      if (flags.at === undefined && atFlags) throw new UsageError('--codec, --format, --tile-count and --layout describe a block given with --at');
+      if (flags.at === undefined && atFlags) throw new UsageError('--codec, --format, --tiles and --layout describe a block given with --at');
       const found = flags.at === undefined ? readSidecarBeside(pngPath) : undefined;
       let definition: GameDefinition;
       let spriteName: string;
@@ -228,7 +231,8 @@ export function register(program: Command, cli: Cli): void {
         if (flags.codec === undefined || flags.format === undefined) throw new UsageError('--at needs --codec (none, hal, lz77, …) and --format (snes4bpp, gba4bpp, …)');
         const rom = openRom(romPath);
         const block: BlockSpec = { offset: rom.resolveLocation(flags.at), codec: flags.codec, format: flags.format };
-        const tileCount = integerFlag('--tile-count', flags.tileCount, 1, maximumCliTileCount);
+        if (flags.tiles !== undefined && flags.tileCount !== undefined) throw new UsageError('give --tiles once (its old name is accepted too, not both)');
+        const tileCount = flags.tiles !== undefined ? integerFlag('--tiles', flags.tiles, 1, maximumCliTileCount) : integerFlag('--tile-count', flags.tileCount, 1, maximumCliTileCount);
         if (tileCount !== undefined) block.tileCount = tileCount;
         const arrangement = arrangementFromFlags(flags);
         if (arrangement) block.arrangement = arrangement;

@@ -7,11 +7,16 @@ import { parseBusAddress, parseLocation, parseOffset } from '../../rom/address.j
 import { ChecksumInvalidError, InvalidArgumentError, UsageError, isRomgfxError, hex } from '../../errors.js';
 import { exitCodeFor } from '../exit-codes.js';
 import { writeFileAtomic } from '../../util/files.js';
+import { didYouMean } from '../../util/suggest.js';
 
+const platformChoices = ['snes', 'gb', 'gbc', 'gba', 'nes', 'md', 'unknown'] as const;
+
+/** The `--platform` value as a platform (case-insensitive), or a usage error with the closest name. */
 export function platformOption(value: string | undefined): Platform | undefined {
   if (value === undefined) return undefined;
-  if (!isPlatform(value)) throw new UsageError(`--platform must be one of snes, gb, gbc, gba, nes, md, unknown (got "${value}")`);
-  return value;
+  const lower = value.toLowerCase();
+  if (!isPlatform(lower)) throw new UsageError(`--platform must be one of ${platformChoices.join(', ')} (got "${value}"${didYouMean(value, platformChoices).replace(/^; /u, ': ')})`);
+  return lower;
 }
 
 function checksumLine(info: RomInfo): string {
@@ -100,7 +105,7 @@ export function register(program: Command, cli: Cli): void {
 
   program
     .command('addr')
-    .description('convert between bus addresses ($C0:1234, C0:1234) and ROM offsets (0x8120)')
+    .description('convert between bus addresses ($C0:1234, C0:1234; NES $8000, $03:8000, ppu:$1000) and ROM offsets (0x8120)')
     .argument('<rom>', 'ROM file (its mapping decides the conversion)')
     .argument('<value>', 'a bus address or a ROM offset')
     .option('--bus', 'read <value> as a bus address (also bare hex: C01234, 0xC01234)')
@@ -120,6 +125,14 @@ export function register(program: Command, cli: Cli): void {
           const address = rom.toBusAddress(offset);
           results.push({ from: 'offset', busAddress: address, romOffset: offset, fileOffset: offset + rom.copierHeaderSize });
         };
+        if (/^ppu:/iu.test(value.trim())) {
+          if (options.bus || options.offset) throw new UsageError('ppu:… is a PPU address; leave out --bus and --offset');
+          const offset = rom.fromPpuAddress(value.trim().slice(4));
+          const ppu = { ppu: value.trim(), romOffset: offset, fileOffset: offset + rom.copierHeaderSize };
+          if (options.json) cli.outJson([ppu]);
+          else cli.out(`${ppu.ppu} = ROM offset ${hex(offset)}`);
+          return;
+        }
         if (options.bus) fromBus(parseBusAddress(value));
         else if (options.offset) fromOffset(parseOffset(value));
         else {

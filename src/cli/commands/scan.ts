@@ -1,6 +1,6 @@
 /** `romgfx scan`: find compressed and raw graphics in a ROM. */
 import { setMaxListeners } from 'node:events';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { Cli } from '../context.js';
 import { noProgress, progressBar } from '../progress.js';
 import { platformOption } from './rom.js';
@@ -8,11 +8,12 @@ import { UsageError, hex } from '../../errors.js';
 import { openRom } from '../../rom/rom.js';
 import { parseLocation } from '../../rom/address.js';
 import { assertWritable, writeFileAtomic } from '../../util/files.js';
+import { didYouMean } from '../../util/suggest.js';
 import { closeScanPools } from '../../scan/pool.js';
 import { scanRomReport } from '../../scan/scanner.js';
 import { scanCandidatesToDefinition } from '../../scan/defs.js';
 import { renderContactSheet, defaultSheetCandidates } from '../../scan/sheet.js';
-import { scanCodecNames, type ScanCandidate, type ScanCodec, type ScanOptions } from '../../scan/types.js';
+import { scanCodecNames, type ScanCandidate, type ScanCodec, type ScanOptions, type ScanReport } from '../../scan/types.js';
 
 interface ScanCommandOptions {
   codec?: string;
@@ -26,6 +27,7 @@ interface ScanCommandOptions {
   sheetCount?: string;
   defsOut?: string;
   defsId?: string;
+  threads?: string;
   workers?: string;
   cache?: boolean;
   cacheDir?: string;
@@ -38,7 +40,7 @@ function codecList(value: string | undefined): ScanCodec[] | undefined {
   const names = value.split(',').map((s) => s.trim().toLowerCase()).filter((s) => s.length > 0);
   if (names.includes('all')) return [...scanCodecNames];
   for (const name of names) {
-    if (!(scanCodecNames as readonly string[]).includes(name)) throw new UsageError(`--codec: unknown codec "${name}"; known: ${scanCodecNames.join(', ')}, all`);
+    if (!(scanCodecNames as readonly string[]).includes(name)) throw new UsageError(`--codec: unknown codec "${name}"${didYouMean(name, [...scanCodecNames, 'all'])}; known: ${scanCodecNames.join(', ')}, all`);
   }
   return names as ScanCodec[];
 }
@@ -52,6 +54,21 @@ function wholeNumber(flag: string, value: string | undefined, minimum: number, m
 
 function csvLine(c: ScanCandidate): string {
   return [hex(c.offset), c.packedLength, c.unpackedLength, c.codec, c.format, c.score].join(',');
+}
+
+/**
+ * Why a scan found nothing and what to try, from what the scan saw: no stream decoded at all
+ * (other codecs, another range), or streams decoded but the thresholds dropped them all.
+ */
+export function nothingFoundHint(report: ScanReport): string {
+  const o = report.options;
+  const where = `${hex(o.start)}-${hex(o.end)}`;
+  const codecs = o.codecs.join(', ');
+  if (report.decodedCandidates === 0) {
+    const other = o.codecs.length < scanCodecNames.length ? ' --codec all (other codecs),' : '';
+    return `nothing found: no ${codecs} stream in ${where} decoded cleanly to tile-sized data; try${other} a wider --range (this one: ${where}), or a smaller --min-size (now ${o.minimumUnpackedSize})`;
+  }
+  return `nothing found: ${report.decodedCandidates} stream(s) of ${codecs} decoded in ${where}, but none reached --min-size ${o.minimumUnpackedSize} and --min-score ${o.minimumScore}; try a lower --min-score (e.g. ${Math.max(0, o.minimumScore - 0.2).toFixed(1)}) or --min-size (e.g. ${Math.max(32, o.minimumUnpackedSize >> 2)}), or --range to look elsewhere`;
 }
 
 export function register(program: Command, cli: Cli): void {
@@ -70,7 +87,8 @@ export function register(program: Command, cli: Cli): void {
     .option('--sheet-count <n>', `candidates on the contact sheet (default ${defaultSheetCandidates})`)
     .option('--defs-out <game.json>', 'also write a game definition seeded with the candidates')
     .option('--defs-id <id>', 'id of that game definition (default: from the ROM title)')
-    .option('--workers <n>', 'worker threads; 0 scans in this thread (default: cores, at most 4)')
+    .option('--threads <n>', 'worker threads; 0 scans in this thread (default: cores, at most 4)')
+    .addOption(new Option('--workers <n>', 'deprecated spelling of --threads').hideHelp())
     .option('--no-cache', 'neither read nor write the scan cache')
     .option('--cache-dir <dir>', 'scan cache folder (default <romgfx cache dir>/scan)')
     .option('--platform <name>', 'skip detection: snes, gb, gbc, gba, nes, md, unknown')
@@ -102,7 +120,8 @@ export function register(program: Command, cli: Cli): void {
           const end = endLocation.kind === 'offset' ? endLocation.value : rom.fromBusAddress(endLocation.value);
           scanOptions.range = { start, end };
         }
-        const workers = wholeNumber('--workers', options.workers, 0, 64);
+        if (options.threads !== undefined && options.workers !== undefined) throw new UsageError('give --threads (--workers is its old name), not both');
+        const workers = options.workers !== undefined ? wholeNumber('--workers', options.workers, 0, 64) : wholeNumber('--threads', options.threads, 0, 64);
         if (workers !== undefined) scanOptions.workers = workers;
         scanOptions.cache = options.cache !== false;
         if (options.cacheDir !== undefined) scanOptions.cacheDirectory = options.cacheDir;
@@ -131,6 +150,7 @@ export function register(program: Command, cli: Cli): void {
           cli.logger.info({ candidates: candidates.length, cached: report.cached, decoded: report.decodedCandidates, ms: Math.round(report.elapsedMs) }, 'scan finished');
           if (!options.json && !options.csv) {
             cli.streams.stderr.write(`romgfx: ${candidates.length} candidate(s) in ${rom.name}${report.cached ? ' (from the scan cache)' : ''}, ${Math.round(report.elapsedMs)} ms\n`);
+            if (candidates.length === 0) cli.streams.stderr.write(`romgfx: ${nothingFoundHint(report)}\n`);
           }
           if (options.defsOut !== undefined) {
             const definition = scanCandidatesToDefinition(rom, candidates, options.defsId === undefined ? {} : { id: options.defsId });
