@@ -4,6 +4,11 @@
 export const scanCodecNames = ['hal', 'lz77', 'lz11', 'rle', 'lz4', 'pb16', 'raw'] as const;
 export type ScanCodec = (typeof scanCodecNames)[number];
 
+/** What a candidate holds: tile pixels, a tilemap (entries naming tiles), or a palette (colours). */
+export const scanKinds = ['tiles', 'tilemap', 'palette'] as const;
+/** One of scanKinds. */
+export type ScanKind = (typeof scanKinds)[number];
+
 /** One block the scanner believes is graphics. */
 export interface ScanCandidate {
   /** ROM offset of the stream (of the raw block for `raw`). */
@@ -13,7 +18,9 @@ export interface ScanCandidate {
   /** Bytes it decodes to (= packedLength for `raw`). */
   unpackedLength: number;
   codec: ScanCodec;
-  /** Best-scoring tile format. */
+  /** What the block holds (tiles unless its entries or colours fit a tilemap or palette; see src/scan/kind.ts). */
+  kind: ScanKind;
+  /** Best-scoring tile format; for a tilemap its entry format (`snes-tilemap`, `gb-tilemap`), for a palette `bgr555`. */
   format: string;
   /** Graphics score in [0, 1] (see src/scan/score.ts). */
   score: number;
@@ -24,7 +31,7 @@ export interface ScanOptions {
   codecs?: readonly ScanCodec[];
   /** Tile formats to score against (default: the platform's formats). */
   formats?: readonly string[];
-  /** Smallest unpacked size reported, in bytes (default 512). */
+  /** Smallest unpacked size reported, in bytes (default: the platform's, see defaultMinimumUnpackedSizeByPlatform). */
   minimumUnpackedSize?: number;
   /** Lowest score reported (default 0.5). */
   minimumScore?: number;
@@ -40,6 +47,8 @@ export interface ScanOptions {
 
 /** Options with every default filled in: what the cache key and the workers see. */
 export interface NormalizedScanOptions {
+  /** The platform the scan used (its structure: NES CHR-ROM, data alignment). */
+  platform: string;
   codecs: ScanCodec[];
   formats: string[];
   minimumUnpackedSize: number;
