@@ -44,6 +44,52 @@ import type { ScanCandidate } from './types.js';
  * after other graphics or aligned sections, so 8 is where tile data starts in practice.
  */
 export const rawDataAlignmentByPlatform: Readonly<Record<Platform, number>> = { md: 2, gba: 4, snes: 8, gb: 8, gbc: 8, nes: 8, unknown: 8 };
+/**
+ * Byte ranges that hold a fixed structure, never tile data: the GB cartridge header at
+ * $100–$14F (entry jump, Nintendo logo, title, checksums; the RST and interrupt vectors before it
+ * hold code), the GBA header (0–$BF), the Mega Drive's vector table and header (0–$1FF), the iNES
+ * header, and the SNES internal header (last 80 bytes of the first LoROM or HiROM bank).
+ * A raw run is cut where one begins or ends.
+ */
+export const fixedStructureRangesByPlatform: Readonly<Record<Platform, readonly (readonly [number, number])[]>> = {
+  gb: [[0, 0x150]],
+  gbc: [[0, 0x150]],
+  gba: [[0, 0xc0]],
+  md: [[0, 0x200]],
+  nes: [[0, 16]],
+  snes: [[0x7fb0, 0x8000], [0xffb0, 0x10000]],
+  unknown: [],
+};
+/**
+ * Banks data cannot cross, in bytes of the file: the CPU sees one switchable bank at a time, so a
+ * block copied to VRAM in one DMA or loop lies inside one bank. GB (MBC) ROM banks are 16 KiB;
+ * SNES LoROM banks are 32 KiB (HiROM's 64 KiB banks are multiples; a HiROM block across the 32 KiB
+ * mark is split, a known limitation). NES PRG banking depends on the mapper; GBA and MD are flat.
+ */
+export const bankSizeInBytesByPlatform: Readonly<Record<Platform, number>> = { gb: 0x4000, gbc: 0x4000, snes: 0x8000, nes: 0, gba: 0, md: 0, unknown: 0 };
+
+/** Cuts [start, end) (on a grid of `size`) at fixed structures and bank boundaries: the pieces, on the same grid. */
+export function splitAtStructure(start: number, end: number, size: number, platform: Platform): { start: number; end: number }[] {
+  const cuts: number[] = [];
+  for (const [a, b] of fixedStructureRangesByPlatform[platform]) cuts.push(a, b);
+  const bank = bankSizeInBytesByPlatform[platform];
+  if (bank > 0) for (let p = Math.ceil((start + 1) / bank) * bank; p < end; p += bank) cuts.push(p);
+  const pieces: { start: number; end: number }[] = [];
+  let s = start;
+  const sorted = cuts.filter((c) => c > start && c < end).sort((x, y) => x - y);
+  for (const c of [...sorted, end]) {
+    // Pieces keep the grid: a cut off the grid rounds inwards.
+    const pieceEnd = s + Math.floor((c - s) / size) * size;
+    if (pieceEnd > s && !insideFixedStructure(s, pieceEnd, platform)) pieces.push({ start: s, end: pieceEnd });
+    s = s + Math.ceil((c - s) / size) * size;
+  }
+  return pieces;
+}
+
+function insideFixedStructure(start: number, end: number, platform: Platform): boolean {
+  return fixedStructureRangesByPlatform[platform].some(([a, b]) => start >= a && end <= b);
+}
+
 /** A NES pattern table: the PPU's view of CHR is two of these ($0000 and $1000). */
 export const nesPatternTableSizeInBytes = 4096;
 /** Drawn tiles a lone group may have and still be an island cut off by fill (trimIslands). */
@@ -108,7 +154,16 @@ export function scanRaw(data: Uint8Array, task: ChunkTask, scorer: GraphicsScore
       }
       const flush = (): void => {
         if (runStart >= 0 && lastGood >= 0) {
-          const edges = trimIslands(data, runStart, lastGood + size, format, scorer);
+          for (const piece of splitAtStructure(runStart, lastGood + size, size, task.platform)) flushPiece(piece.start, piece.end);
+        }
+        runStart = -1;
+        lastGood = -1;
+        bad = 0;
+        blankRun = 0;
+      };
+      const flushPiece = (pieceStart: number, pieceEnd: number): void => {
+        {
+          const edges = trimIslands(data, pieceStart, pieceEnd, format, scorer);
           let start = edges.start;
           let end = edges.end;
           // CHR-ROM is reported per pattern table (nesChrCandidates); a PRG run stops where it begins.
@@ -130,10 +185,6 @@ export function scanRaw(data: Uint8Array, task: ChunkTask, scorer: GraphicsScore
             }
           }
         }
-        runStart = -1;
-        lastGood = -1;
-        bad = 0;
-        blankRun = 0;
       };
       while (position + size <= data.length) {
         // Past the chunk's end only to finish a run.
@@ -146,7 +197,7 @@ export function scanRaw(data: Uint8Array, task: ChunkTask, scorer: GraphicsScore
             stop = true;
             break;
           }
-          const s = scores[k]!;
+          const s = smallNumberTile(data, position, size) ? 0 : scores[k]!;
           if (s >= 0) blankRun = 0;
           if (s >= minimumTileScore && (runStart >= 0 || s >= minimumEdgeTileScore)) {
             if (runStart < 0) runStart = position;
@@ -168,6 +219,22 @@ export function scanRaw(data: Uint8Array, task: ChunkTask, scorer: GraphicsScore
     }
   }
   return { candidates, decoded };
+}
+
+/**
+ * A tile whose every byte is below 16 and not all zero: a table of small numbers (glyph widths,
+ * lengths, indices, loop counts), which as pixels draws only the rightmost 4 columns of every
+ * row of every plane. Drawn tiles use their left half too, so such a tile counts as weak inside a
+ * run (one at a sprite's right edge is tolerated; a table of them ends the run).
+ */
+export function smallNumberTile(data: Uint8Array, offset: number, size: number): boolean {
+  let any = 0;
+  for (let i = offset; i < offset + size; i++) {
+    const v = data[i]!;
+    if (v >= 16) return false;
+    any |= v;
+  }
+  return any !== 0;
 }
 
 const edgeScores = new Float32Array(maximumScoredTilesPerBlock);
@@ -199,9 +266,12 @@ export function trimIslands(data: Uint8Array, start: number, end: number, format
     while (k < head && edgeScores[k]! >= 0) k++;
     let gap = 0;
     while (k + gap < head && edgeScores[k + gap]! < 0) gap++;
-    if (k <= maximumIslandDrawnTiles && gap >= minimumIslandGapInTiles && k + gap < head && isSectionStart(start + (k + gap) * size, start)) {
-      start += (k + gap) * size;
-      continue;
+    if (k <= maximumIslandDrawnTiles && gap >= minimumIslandGapInTiles && k + gap < head) {
+      const cut = mostAlignedOffset(start + k * size, start + (k + gap) * size, size);
+      if (isSectionStart(cut, start)) {
+        start = cut;
+        continue;
+      }
     }
     // Trailing island, the same from the end.
     const tailCount = Math.min(count, window);
@@ -212,9 +282,13 @@ export function trimIslands(data: Uint8Array, start: number, end: number, format
     const drawn = tail - 1 - j;
     gap = 0;
     while (j - gap >= 0 && edgeScores[j - gap]! < 0) gap++;
-    if (drawn <= maximumIslandDrawnTiles && gap >= minimumIslandGapInTiles && j - gap >= 0 && isSectionStart(tailStart + (j + 1) * size, start)) {
-      end = tailStart + (j - gap + 1) * size;
-      continue;
+    if (drawn <= maximumIslandDrawnTiles && gap >= minimumIslandGapInTiles && j - gap >= 0) {
+      const islandStart = tailStart + (j + 1) * size;
+      const cut = mostAlignedOffset(tailStart + (j - gap + 1) * size, islandStart, size);
+      if (isSectionStart(cut, islandStart)) {
+        end = tailStart + (j - gap + 1) * size;
+        continue;
+      }
     }
     break;
   }
@@ -238,6 +312,13 @@ export const sectionAlignmentInBytes = 256;
 const maximumIslandPasses = 4;
 
 const oneTileScore = new Float32Array(1);
+
+/** The offset of `from + k·step` (from ≤ it ≤ to) with the largest power-of-two alignment; the earliest on a tie. */
+function mostAlignedOffset(from: number, to: number, step: number): number {
+  let best = from;
+  for (let p = from + step; p <= to; p += step) if (alignmentOf(p) > alignmentOf(best)) best = p;
+  return best;
+}
 
 /** Largest power of two dividing `offset` (offset 0 counts as the most aligned of all). */
 function alignmentOf(offset: number): number {

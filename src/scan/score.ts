@@ -215,11 +215,24 @@ export class GraphicsScorer {
         continue;
       }
       // Deeper readings win near-ties (see higherDepthPreference); shallower ones must clearly beat them.
+      // The preference is for planar depths of 2 and up, and only for a deeper reading whose planes
+      // agree at least as well as the shallower one's: a 2bpp block read as 4bpp overlays two
+      // unrelated tiles in planes 0/1 and 2/3, so its plane correlation falls below the 2bpp
+      // reading's (lorom-template's BG tiles: 0.55 against 0.84), while a 4bpp block read as 2bpp
+      // loses its upper planes and with them its correlation (its sprites: 0.11 against 0.49).
+      // A 2bpp block read as 1bpp is incoherent (its planes become alternate rows) and a 1bpp font
+      // read as 2bpp pairs rows into planes: plain scores tell those apart, no preference needed.
+      const preferDeeper = (deep: FormatScore, shallow: FormatScore, shallowBpp: number): boolean =>
+        shallowBpp >= 2 && deep.statistics.planeCorrelation >= shallow.statistics.planeCorrelation;
       const beats =
         format.bpp > bestBpp
-          ? candidate.score >= best.score * higherDepthPreference
+          ? preferDeeper(candidate, best, bestBpp)
+            ? candidate.score >= best.score * higherDepthPreference
+            : candidate.score > best.score
           : format.bpp < bestBpp
-            ? candidate.score * higherDepthPreference > best.score
+            ? preferDeeper(best, candidate, format.bpp)
+              ? candidate.score * higherDepthPreference > best.score
+              : candidate.score > best.score
             : candidate.score > best.score;
       if (beats) {
         best = candidate;
