@@ -47,3 +47,24 @@ console.log(
 console.log(`candidates: ${total.candidates}; false ${total.falseCandidates}, mislabelled ${total.mislabelled} (${percent(total.falseCandidates + total.mislabelled, total.candidates)} of reported)`);
 console.log(`tilemaps found with their kind: ${total.tilemapsFound}/${total.tilemaps}; palettes: ${total.palettesFound}/${total.palettes}`);
 if (verbose) for (const note of notes) console.log(`  ${note}`);
+
+header('scan-corpus: planted streams of real corpus art amid real corpus code (1 MiB SNES, default options)');
+{
+  const { romFromBytes } = await import('../../src/rom/rom.js');
+  const { realArtSnesRom } = await import('../../test/scan/helpers/real-planted.js');
+  const fixture = realArtSnesRom(1);
+  const report = await scanRomReport(romFromBytes(fixture.bytes, { name: 'real-art.sfc' }), { cache: false, workers: 0 });
+  const key = (c: { codec: string; offset: number; packedLength: number }) => `${c.codec}@${c.offset}+${c.packedLength}`;
+  const found = new Set(report.candidates.map(key));
+  const large = fixture.planted.filter((p) => p.unpackedLength >= 512);
+  const exactLarge = large.filter((p) => found.has(key(p))).length;
+  const exactAll = fixture.planted.filter((p) => found.has(key(p))).length;
+  const touching = (c: { offset: number; packedLength: number }) => fixture.planted.some((p) => c.offset < p.offset + p.packedLength && p.offset < c.offset + c.packedLength);
+  const stray = report.candidates.filter((c) => !touching(c));
+  console.log(`streams: ${fixture.planted.length} (${large.length} of >= 512 unpacked bytes); exact ${exactAll}, of the large ones ${exactLarge} (${percent(exactLarge, large.length)})`);
+  console.log(`candidates: ${report.candidates.length}; touching no stream ${stray.length} (${percent(stray.length, report.candidates.length)}); ${Math.round(report.elapsedMs)} ms in-process`);
+  if (verbose) {
+    for (const p of fixture.planted) if (!found.has(key(p))) console.log(`  missed ${key(p)} ${p.format} ${p.unpackedLength} B; near: ${report.candidates.filter((c) => c.offset < p.offset + p.packedLength && p.offset < c.offset + c.packedLength).map(key).join(', ') || 'nothing'}`);
+    for (const c of stray) console.log(`  stray ${key(c)} ${c.kind} ${c.format} ${c.score}`);
+  }
+}

@@ -93,3 +93,67 @@ export function classifyCandidateKinds(data: Uint8Array, platform: Platform, can
     return { ...candidate, kind: 'tilemap', format: layout.format };
   });
 }
+
+/**
+ * Platforms whose palettes are BGR555 words (bit 15 clear) stored beside their tiles: SNES CGRAM
+ * and GBA palette RAM loads. A DMG game's palettes are single shade bytes (BGP, OBP0/1); GBC and
+ * SGB colour palettes exist, but SM83 code and GB data are full of words with bit 15 clear (on
+ * libbet and dmg-acid2 every word run found next to tiles was code or tables), so GB ROMs are not
+ * searched.
+ */
+const bgr555Platforms: ReadonlySet<Platform> = new Set<Platform>(['snes', 'gba']);
+/** Colours a palette holds at most (a full 8bpp CGRAM load). */
+export const maximumPaletteColours = 256;
+/** Colours a palette holds at least: fewer is as likely a few code words with bit 15 clear (1 in 256 at 8). */
+export const minimumPaletteColours = 8;
+/** Colours per sub-palette: 4bpp tiles use rows of 16 colours, and palettes are made and loaded in whole rows. */
+export const subPaletteColours = 16;
+
+/**
+ * BGR555 palettes next to tile blocks. Image converters write a tile file and its palette file
+ * from one image, and projects include the two together, so a palette sits right before or right
+ * after its tiles. From the block's edge, 16-bit words with bit 15 clear (BGR555 leaves it unused)
+ * are colours; the first word with it set (code, `$FF` fill) ends the palette. Unused colours at a
+ * palette's end are black (zero words) and the palette is a whole number of 16-colour rows, so
+ * trailing zeros are kept up to the end of the last row that has a colour in it. A palette of
+ * fewer than minimumPaletteColours, or with fewer than 4 distinct colours, is not reported.
+ */
+export function findAdjacentPalettes(data: Uint8Array, platform: Platform, candidates: readonly ScanCandidate[]): ScanCandidate[] {
+  if (!bgr555Platforms.has(platform)) return [];
+  const found: ScanCandidate[] = [];
+  const taken = (start: number, end: number) => [...candidates, ...found].some((c) => c.offset < end && start < c.offset + c.packedLength);
+  const word = (p: number) => data[p]! | (data[p + 1]! << 8);
+  for (const block of candidates) {
+    if (block.kind !== 'tiles') continue;
+    // After the block.
+    const after = block.offset + block.packedLength;
+    let end = after;
+    while (end + 1 < data.length && (end - after) / 2 < maximumPaletteColours && (word(end) & 0x8000) === 0) end += 2;
+    addPalette(after, end, 'after');
+    // Before the block.
+    let start = block.offset;
+    while (start - 2 >= 0 && (block.offset - start) / 2 < maximumPaletteColours && (word(start - 2) & 0x8000) === 0) start -= 2;
+    addPalette(start, block.offset, 'before');
+  }
+  return found;
+
+  function addPalette(start: number, end: number, side: 'before' | 'after'): void {
+    let lastColour = -1;
+    const distinct = new Set<number>();
+    for (let p = start; p < end; p += 2) {
+      const w = data[p]! | (data[p + 1]! << 8);
+      if (w !== 0) lastColour = (p - start) / 2;
+      distinct.add(w);
+    }
+    const scanned = (end - start) / 2;
+    let colours = scanned;
+    if (lastColour + 1 < scanned) colours = Math.min(scanned, Math.ceil((lastColour + 1) / subPaletteColours) * subPaletteColours);
+    if (colours < minimumPaletteColours || distinct.size < 4) return;
+    // Before a block the palette ends at the block (its start is where the colours began); after
+    // a block it starts there and ends with its last row.
+    const offset = start;
+    const length = side === 'after' ? colours * 2 : end - start;
+    if (taken(offset, offset + length)) return;
+    found.push({ offset, packedLength: length, unpackedLength: length, codec: 'raw', kind: 'palette', format: 'bgr555', score: Math.round((distinct.size / Math.max(1, scanned)) * 10000) / 10000 });
+  }
+}

@@ -22,8 +22,9 @@
  *   found at a coarse phase is moved by whole alignment units to where its tiles score best
  *   (`refinePhase`) — a Mega Drive font 10 bytes off the 16-byte phases is read on its own grid;
  * - NES CHR-ROM (from the iNES header) is tile data by definition: the PPU reads it as two 4 KiB
- *   pattern tables, so each 4 KiB table with drawn tiles is reported whole (`nesChrCandidates`),
- *   and PRG-ROM is scanned as for any other platform (CHR-RAM games keep their tiles there).
+ *   pattern tables, so each 4 KiB table with drawn tiles is reported whole (`nesChrCandidates`);
+ *   PRG-ROM is scanned for raw tiles only when there is no CHR-ROM (CHR-RAM games keep their
+ *   tiles there).
  */
 import type { TileFormat } from '../gfx/index.js';
 import { getTileFormat } from '../gfx/index.js';
@@ -73,7 +74,9 @@ export function splitAtStructure(start: number, end: number, size: number, platf
   const cuts: number[] = [];
   for (const [a, b] of fixedStructureRangesByPlatform[platform]) cuts.push(a, b);
   const bank = bankSizeInBytesByPlatform[platform];
-  if (bank > 0) for (let p = Math.ceil((start + 1) / bank) * bank; p < end; p += bank) cuts.push(p);
+  // GB bank 0 ($0000–$3FFF) and the switchable window ($4000–$7FFF) are adjacent in the CPU's map,
+  // so data may run from bank 0 into bank 1; past that, banks are never adjacent.
+  if (bank > 0) for (let p = Math.ceil((start + 1) / bank) * bank; p < end; p += bank) if (!(p === 0x4000 && (platform === 'gb' || platform === 'gbc'))) cuts.push(p);
   const pieces: { start: number; end: number }[] = [];
   let s = start;
   const sorted = cuts.filter((c) => c > start && c < end).sort((x, y) => x - y);
@@ -123,9 +126,19 @@ export function scanRaw(data: Uint8Array, task: ChunkTask, scorer: GraphicsScore
   const candidates: ScanCandidate[] = [];
   let decoded = 0;
   const chr = nesChrRegion(data, task.platform);
-  if (chr !== null) decoded += nesChrCandidates(data, chr, task, scorer, candidates);
+  if (chr !== null) {
+    decoded += nesChrCandidates(data, chr, task, scorer, candidates);
+    // With CHR-ROM the PPU fetches every tile from it, so PRG holds no raw tiles (games that copy
+    // tiles from PRG have CHR-RAM and no CHR-ROM); 6502 code and tables read as 2bpp tiles there
+    // are all the raw scan would find. Compressed streams in PRG are still looked for.
+    return { candidates, decoded };
+  }
   const alignment = rawDataAlignmentByPlatform[task.platform];
   for (const format of task.formats) {
+    // A byte-per-pixel reading is coherent wherever bytes repeat (tables, fill, text), so raw
+    // regions are not judged in it when the platform has planar formats to judge them in; a
+    // stream decoded from a codec still is scored as linear 8bpp.
+    if (format.family === 'linear' && task.formats.some((f) => f.family !== 'linear')) continue;
     const size = format.bytesPerTile;
     const step = Math.min(phaseStepInBytes(size), size);
     for (let phase = 0; phase < size; phase += step) {
@@ -166,9 +179,7 @@ export function scanRaw(data: Uint8Array, task: ChunkTask, scorer: GraphicsScore
           const edges = trimIslands(data, pieceStart, pieceEnd, format, scorer);
           let start = edges.start;
           let end = edges.end;
-          // CHR-ROM is reported per pattern table (nesChrCandidates); a PRG run stops where it begins.
-          if (chr !== null && start < chr.start && end > chr.start) end = start + Math.floor((chr.start - start) / size) * size;
-          if (end - start >= task.minimumUnpackedSize && (chr === null || end <= chr.start || start >= chr.end)) {
+          if (end - start >= task.minimumUnpackedSize) {
             decoded++;
             const moved = refinePhase(data, start, end, format, alignment, step, scorer);
             start = alignedStartInBlankStretch(data, moved.start, format, scorer);
@@ -197,7 +208,7 @@ export function scanRaw(data: Uint8Array, task: ChunkTask, scorer: GraphicsScore
             stop = true;
             break;
           }
-          const s = smallNumberTile(data, position, size) ? 0 : scores[k]!;
+          const s = smallNumberTable(data, position, size) ? 0 : scores[k]!;
           if (s >= 0) blankRun = 0;
           if (s >= minimumTileScore && (runStart >= 0 || s >= minimumEdgeTileScore)) {
             if (runStart < 0) runStart = position;
@@ -224,8 +235,8 @@ export function scanRaw(data: Uint8Array, task: ChunkTask, scorer: GraphicsScore
 /**
  * A tile whose every byte is below 16 and not all zero: a table of small numbers (glyph widths,
  * lengths, indices, loop counts), which as pixels draws only the rightmost 4 columns of every
- * row of every plane. Drawn tiles use their left half too, so such a tile counts as weak inside a
- * run (one at a sprite's right edge is tolerated; a table of them ends the run).
+ * row of every plane. A sprite's left edge tile can look like that too, so one alone is art;
+ * a tile that is one of smallNumberTableTiles such tiles in a row is a table (smallNumberTable).
  */
 export function smallNumberTile(data: Uint8Array, offset: number, size: number): boolean {
   let any = 0;
@@ -235,6 +246,18 @@ export function smallNumberTile(data: Uint8Array, offset: number, size: number):
     any |= v;
   }
   return any !== 0;
+}
+
+/** Small-number tiles in a row that make a table (libbet's VWF glyph-width table: 13). */
+export const smallNumberTableTiles = 4;
+
+/** Whether the tile at `offset` lies in a stretch of smallNumberTableTiles or more small-number tiles. */
+export function smallNumberTable(data: Uint8Array, offset: number, size: number): boolean {
+  if (!smallNumberTile(data, offset, size)) return false;
+  let count = 1;
+  for (let p = offset - size; p >= 0 && count < smallNumberTableTiles && smallNumberTile(data, p, size); p -= size) count++;
+  for (let p = offset + size; p + size <= data.length && count < smallNumberTableTiles && smallNumberTile(data, p, size); p += size) count++;
+  return count >= smallNumberTableTiles;
 }
 
 const edgeScores = new Float32Array(maximumScoredTilesPerBlock);

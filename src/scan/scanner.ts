@@ -17,7 +17,7 @@ import { openRom, type Rom } from '../rom/rom.js';
 import { defaultScanCacheDirectory, readScanCache, writeScanCache } from './cache.js';
 import { scanChunk, type ChunkTask } from './chunk.js';
 import { collapseCandidates } from './collapse.js';
-import { classifyCandidateKinds } from './kind.js';
+import { classifyCandidateKinds, findAdjacentPalettes } from './kind.js';
 import { maximumScanWorkers, sharedScanPool } from './pool.js';
 import { GraphicsScorer, defaultFormatsByPlatform } from './score.js';
 import { scanCodecNames, type NormalizedScanOptions, type ScanCandidate, type ScanCodec, type ScanControl, type ScanOptions, type ScanReport } from './types.js';
@@ -209,7 +209,8 @@ export async function scanRomReport(input: string | Rom, options: ScanOptions = 
   }
 
   // Ranked by score (best first), ties by offset.
-  const candidates = classifyCandidateKinds(rom.data, rom.platform, collapseCandidates(found)).sort((a, b) => b.score - a.score || a.offset - b.offset);
+  const classified = classifyCandidateKinds(rom.data, rom.platform, collapseCandidates(found));
+  const candidates = [...classified, ...findAdjacentPalettes(rom.data, rom.platform, classified)].sort((a, b) => b.score - a.score || a.offset - b.offset);
   if (useCache) writeScanCache(cacheDirectory, identity.sha1, normalized, { candidates, decodedCandidates: decoded, offsetsTried });
   return { candidates, cached: false, offsetsTried, decodedCandidates: decoded, elapsedMs: performance.now() - started, options: normalized, rom: romSummary };
 }

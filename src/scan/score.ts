@@ -222,8 +222,10 @@ export class GraphicsScorer {
       // loses its upper planes and with them its correlation (its sprites: 0.11 against 0.49).
       // A 2bpp block read as 1bpp is incoherent (its planes become alternate rows) and a 1bpp font
       // read as 2bpp pairs rows into planes: plain scores tell those apart, no preference needed.
+      // (The correlation check is made against 2bpp readings only: there both halves are single
+      // planes; 8bpp art read as 4bpp keeps correlated nibbles, and its own reading decides.)
       const preferDeeper = (deep: FormatScore, shallow: FormatScore, shallowBpp: number): boolean =>
-        shallowBpp >= 2 && deep.statistics.planeCorrelation >= shallow.statistics.planeCorrelation;
+        shallowBpp > 2 || (shallowBpp === 2 && deep.statistics.planeCorrelation >= shallow.statistics.planeCorrelation);
       const beats =
         format.bpp > bestBpp
           ? preferDeeper(candidate, best, bestBpp)

@@ -71,8 +71,10 @@ describe('romgfx scan', () => {
     const outside = runCli(['scan', romPath, '--explain', '0x40', '--workers', '0'], { env });
     expect(outside.code, outside.stderr).toBe(0);
     expect(outside.stdout).toMatch(/^offset 0x0*40: not reported/u);
+    // An offset past the end is refused like any location outside the ROM (a data error, before any scan).
     const past = runCli(['scan', romPath, '--explain', '0x7fffffff'], { env });
-    expect(past.code).toBe(64);
+    expect(past.code).toBe(65);
+    expect(past.stderr).toContain('0x7FFFFFFF');
   });
 
   test('bad flags are usage errors (exit 64)', () => {
