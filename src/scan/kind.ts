@@ -116,7 +116,8 @@ export const subPaletteColours = 16;
  * are colours; the first word with it set (code, `$FF` fill) ends the palette. Unused colours at a
  * palette's end are black (zero words) and the palette is a whole number of 16-colour rows, so
  * trailing zeros are kept up to the end of the last row that has a colour in it. A palette of
- * fewer than minimumPaletteColours, or with fewer than 4 distinct colours, is not reported.
+ * fewer than minimumPaletteColours, or with fewer than 4 distinct colours, is not reported, nor
+ * one shorter than a row unless `$FF` fill follows it.
  */
 export function findAdjacentPalettes(data: Uint8Array, platform: Platform, candidates: readonly ScanCandidate[]): ScanCandidate[] {
   if (!bgr555Platforms.has(platform)) return [];
@@ -149,6 +150,13 @@ export function findAdjacentPalettes(data: Uint8Array, platform: Platform, candi
     let colours = scanned;
     if (lastColour + 1 < scanned) colours = Math.min(scanned, Math.ceil((lastColour + 1) / subPaletteColours) * subPaletteColours);
     if (colours < minimumPaletteColours || distinct.size < 4) return;
+    // Fewer colours than one 16-colour row: a short palette file of its own, which the linker
+    // follows with `$FF` fill; without that fill, 8–15 words with bit 15 clear are as likely
+    // chance (1 in 256 at 8 words beside any block edge in code or random data).
+    if (colours < subPaletteColours) {
+      const next = start + colours * 2;
+      if (side !== 'after' || next + 1 >= data.length || data[next] !== 0xff || data[next + 1] !== 0xff) return;
+    }
     // Before a block the palette ends at the block (its start is where the colours began); after
     // a block it starts there and ends with its last row.
     const offset = start;
