@@ -63,7 +63,7 @@ export function register(program: Command, cli: Cli): void {
     .argument('<rom>', 'ROM file')
     .option('--codec <list>', `codecs to look for, comma-separated: ${scanCodecNames.join(', ')}, or all (default: the platform's)`)
     .option('--format <list>', "tile formats to score against, comma-separated (default: the platform's)")
-    .option('--min-size <bytes>', 'smallest unpacked size reported (default 512)')
+    .option('--min-size <bytes>', "smallest unpacked size reported (default: the platform's, 128-512)")
     .option('--min-score <0..1>', 'lowest graphics score reported (default 0.5)')
     .option('--range <a-b>', 'stream starts to try: ROM offsets or bus addresses, end exclusive (e.g. 0x10000-0x20000)')
     .option('--json', 'print a JSON array of { offset, packedLength, unpackedLength, codec, kind, format, score }')
