@@ -15,6 +15,7 @@
  */
 import { getCodec, maximumHalOutputSizeInBytes } from '../codecs/index.js';
 import { getTileFormat, type TileFormat } from '../gfx/index.js';
+import type { Platform } from '../rom/platform.js';
 import { computeHalChains } from './hal-chain.js';
 import { nonEncoderHalCommands } from './hal-commands.js';
 import { scanPb16 } from './pb16.js';
@@ -30,6 +31,8 @@ const lz4MagicBytes = [0x04, 0x22, 0x4d, 0x18] as const;
 
 export interface ChunkTask {
   codec: ScanCodec;
+  /** The ROM's platform: its structure (NES CHR-ROM) and data alignment shape the raw scan. */
+  platform: Platform;
   /** First stream start tried. */
   start: number;
   /** One past the last stream start tried. */
@@ -73,7 +76,7 @@ export function scanChunk(data: Uint8Array, task: ChunkTask, scorer: GraphicsSco
 function scoreStream(data: Uint8Array, codec: ScanCodec, offset: number, packedLength: number, unpacked: Uint8Array, task: ChunkTask, scorer: GraphicsScorer, out: ScanCandidate[]): void {
   const best = scorer.best(unpacked, task.formats);
   if (best === null || best.score < task.minimumScore) return;
-  out.push({ offset, packedLength, unpackedLength: unpacked.length, codec, format: best.format, score: roundScore(best.score) });
+  out.push({ offset, packedLength, unpackedLength: unpacked.length, codec, kind: 'tiles', format: best.format, score: roundScore(best.score) });
 }
 
 /** Scores are reported to 4 decimals (stable JSON, equal across threads). */

@@ -12,6 +12,11 @@ export type BuiltInScanCodec = (typeof scanCodecNames)[number];
 /** A built-in scan codec, or the name of another registered codec with a `probe`. */
 export type ScanCodec = BuiltInScanCodec | (string & {});
 
+/** What a candidate holds: tile pixels, a tilemap (entries naming tiles), or a palette (colours). */
+export const scanKinds = ['tiles', 'tilemap', 'palette'] as const;
+/** One of scanKinds. */
+export type ScanKind = (typeof scanKinds)[number];
+
 /** One block the scanner believes is graphics. */
 export interface ScanCandidate {
   /** ROM offset of the stream (of the raw block for `raw`). */
@@ -21,7 +26,9 @@ export interface ScanCandidate {
   /** Bytes it decodes to (= packedLength for `raw`). */
   unpackedLength: number;
   codec: ScanCodec;
-  /** Best-scoring tile format. */
+  /** What the block holds (tiles unless its entries or colours fit a tilemap or palette; see src/scan/kind.ts). */
+  kind: ScanKind;
+  /** Best-scoring tile format; for a tilemap its entry format (`snes-tilemap`, `gb-tilemap`), for a palette `bgr555`. */
   format: string;
   /** Graphics score in [0, 1] (see src/scan/score.ts). */
   score: number;
@@ -32,7 +39,7 @@ export interface ScanOptions {
   codecs?: readonly ScanCodec[];
   /** Tile formats to score against (default: the platform's formats). */
   formats?: readonly string[];
-  /** Smallest unpacked size reported, in bytes (default 512). */
+  /** Smallest unpacked size reported, in bytes (default: the platform's, see defaultMinimumUnpackedSizeByPlatform). */
   minimumUnpackedSize?: number;
   /** Lowest score reported (default 0.5). */
   minimumScore?: number;
@@ -48,6 +55,8 @@ export interface ScanOptions {
 
 /** Options with every default filled in: what the cache key and the workers see. */
 export interface NormalizedScanOptions {
+  /** The platform the scan used (its structure: NES CHR-ROM, data alignment). */
+  platform: string;
   codecs: ScanCodec[];
   formats: string[];
   minimumUnpackedSize: number;

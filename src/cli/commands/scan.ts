@@ -11,6 +11,7 @@ import { assertWritable, writeFileAtomic } from '../../util/files.js';
 import { didYouMean } from '../../util/suggest.js';
 import { closeScanPools } from '../../scan/pool.js';
 import { scanRomReport } from '../../scan/scanner.js';
+import { explainScanOffset, formatScanExplanation } from '../../scan/explain.js';
 import { scanCandidatesToDefinition } from '../../scan/defs.js';
 import { renderContactSheet, defaultSheetCandidates } from '../../scan/sheet.js';
 import { scanCodecNames, type ScanCandidate, type ScanCodec, type ScanOptions, type ScanReport } from '../../scan/types.js';
@@ -33,6 +34,7 @@ interface ScanCommandOptions {
   cacheDir?: string;
   platform?: string;
   force?: boolean;
+  explain?: string;
 }
 
 function codecList(value: string | undefined): ScanCodec[] | undefined {
@@ -53,7 +55,7 @@ function wholeNumber(flag: string, value: string | undefined, minimum: number, m
 }
 
 function csvLine(c: ScanCandidate): string {
-  return [hex(c.offset), c.packedLength, c.unpackedLength, c.codec, c.format, c.score].join(',');
+  return [hex(c.offset), c.packedLength, c.unpackedLength, c.codec, c.format, c.score, c.kind].join(',');
 }
 
 /**
@@ -78,11 +80,12 @@ export function register(program: Command, cli: Cli): void {
     .argument('<rom>', 'ROM file')
     .option('--codec <list>', `codecs to look for, comma-separated: ${scanCodecNames.join(', ')}, or all (default: the platform's)`)
     .option('--format <list>', "tile formats to score against, comma-separated (default: the platform's)")
-    .option('--min-size <bytes>', 'smallest unpacked size reported (default 512)')
+    .option('--min-size <bytes>', "smallest unpacked size reported (default: the platform's, 128-512)")
     .option('--min-score <0..1>', 'lowest graphics score reported (default 0.5)')
     .option('--range <a-b>', 'stream starts to try: ROM offsets or bus addresses, end exclusive (e.g. 0x10000-0x20000)')
-    .option('--json', 'print a JSON array of { offset, packedLength, unpackedLength, codec, format, score }')
-    .option('--csv', 'print CSV (offset,packedLength,unpackedLength,codec,format,score)')
+    .option('--json', 'print a JSON array of { offset, packedLength, unpackedLength, codec, kind, format, score }')
+    .option('--csv', 'print CSV (offset,packedLength,unpackedLength,codec,format,score,kind)')
+    .option('--explain <offset>', 'say why graphics at this ROM offset or bus address were or were not reported (decode results, scores per format, the rule that dropped them)')
     .option('--sheet <out.png>', 'also render a contact sheet of the top candidates')
     .option('--sheet-count <n>', `candidates on the contact sheet (default ${defaultSheetCandidates})`)
     .option('--defs-out <game.json>', 'also write a game definition seeded with the candidates')
@@ -133,18 +136,24 @@ export function register(program: Command, cli: Cli): void {
         process.once('SIGINT', interrupt);
         const progress = cli.progressAllowed(options.json || options.csv) ? progressBar(cli.streams.stderr, 'scan') : noProgress;
         try {
+          if (options.explain !== undefined) {
+            const explanation = await explainScanOffset(rom, rom.resolveLocation(options.explain.trim()), scanOptions);
+            if (options.json) cli.outJson(explanation);
+            else for (const line of formatScanExplanation(explanation)) cli.out(line);
+            return;
+          }
           const report = await scanRomReport(rom, scanOptions, { signal: controller.signal, onProgress: (p) => progress.update(p.done, p.total) });
           progress.finish();
           const candidates = report.candidates;
           if (options.json) {
-            cli.outJson(candidates.map((c) => ({ offset: c.offset, packedLength: c.packedLength, unpackedLength: c.unpackedLength, codec: c.codec, format: c.format, score: c.score })));
+            cli.outJson(candidates.map((c) => ({ offset: c.offset, packedLength: c.packedLength, unpackedLength: c.unpackedLength, codec: c.codec, kind: c.kind, format: c.format, score: c.score })));
           } else if (options.csv) {
-            cli.out('offset,packedLength,unpackedLength,codec,format,score');
+            cli.out('offset,packedLength,unpackedLength,codec,format,score,kind');
             for (const c of candidates) cli.out(csvLine(c));
           } else {
-            cli.out(`${'offset'.padEnd(10)} ${'packed'.padStart(7)} ${'unpacked'.padStart(8)}  ${'codec'.padEnd(5)} ${'format'.padEnd(9)} score`);
+            cli.out(`${'offset'.padEnd(10)} ${'packed'.padStart(7)} ${'unpacked'.padStart(8)}  ${'codec'.padEnd(5)} ${'format'.padEnd(12)} score   kind`);
             for (const c of candidates) {
-              cli.out(`${hex(c.offset, 6).padEnd(10)} ${String(c.packedLength).padStart(7)} ${String(c.unpackedLength).padStart(8)}  ${c.codec.padEnd(5)} ${c.format.padEnd(9)} ${c.score.toFixed(4)}`);
+              cli.out(`${hex(c.offset, 6).padEnd(10)} ${String(c.packedLength).padStart(7)} ${String(c.unpackedLength).padStart(8)}  ${c.codec.padEnd(5)} ${c.format.padEnd(12)} ${c.score.toFixed(4)}  ${c.kind}`);
             }
           }
           cli.logger.info({ candidates: candidates.length, cached: report.cached, decoded: report.decodedCandidates, ms: Math.round(report.elapsedMs) }, 'scan finished');
