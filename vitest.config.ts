@@ -5,8 +5,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // 2-core machines: forks keep native addons and mmap out of each other's way.
     pool: 'forks',
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
+    testTimeout: 120_000, // bounded, not a speed check: heavy files (scanner PB16, pack + install, sanitizer build) run minutes on a loaded 2-core box
+    hookTimeout: 120_000,
     // A skipped test is a failing test (project standard); .ci/run also fails on any skip.
     allowOnly: false,
     // Under CI a JSON report too, from which .ci/run prints the plain "N passed, N failed" line.

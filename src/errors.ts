@@ -8,6 +8,7 @@
  *
  * Domains add their classes in their own section below; codes are never renamed once shipped.
  */
+import { closestName, didYouMean } from './util/suggest.js';
 
 /** What kind of failure this is; decides the CLI exit code. */
 export type ErrorCategory =
@@ -411,7 +412,7 @@ export class BpsActionRangeError extends RomgfxError<'ERR_BPS_ACTION_RANGE'> {
 // This section's codes and what their `details` hold (merged into the registry above).
 export interface RomgfxErrorDetailsByCode {
   ERR_DEFINITION: Readonly<{ source: string; field: string; problem: string }>;
-  ERR_DEFINITION_NO_MATCH: Readonly<{ rom: string; definitionsChecked: number }>;
+  ERR_DEFINITION_NO_MATCH: Readonly<{ rom: string; definitionsChecked: number }> & ErrorDetails;
   ERR_POINTER: ErrorDetails;
   ERR_POINTERS_DISAGREE: ErrorDetails;
 }
@@ -422,16 +423,17 @@ export interface RomgfxErrorDetailsByCode {
  */
 export class DefinitionError extends RomgfxError<'ERR_DEFINITION'> {
   readonly field: string;
-  constructor(source: string, field: string, problem: string) {
-    super('ERR_DEFINITION', 'data', `${source}: ${field === '' ? '(document)' : field}: ${problem}`, { source, field, problem });
+  constructor(source: string, field: string, problem: string, extraDetails: ErrorDetails = {}) {
+    super('ERR_DEFINITION', 'data', `${source}: ${field === '' ? '(document)' : field}: ${problem}`, { source, field, problem, ...extraDetails });
     this.field = field;
   }
 }
 
 /** No game definition recognises the ROM. */
 export class DefinitionNoMatchError extends RomgfxError<'ERR_DEFINITION_NO_MATCH'> {
-  constructor(rom: string, definitionsChecked: number) {
-    super('ERR_DEFINITION_NO_MATCH', 'data', `none of ${definitionsChecked} game definition(s) recognises ${rom}`, { rom, definitionsChecked });
+  /** `compared`, when given, says what was compared (the ROM's facts against each variant) and what to do. */
+  constructor(rom: string, definitionsChecked: number, compared?: { text: string; details: ErrorDetails }) {
+    super('ERR_DEFINITION_NO_MATCH', 'data', `none of ${definitionsChecked} game definition(s) recognises ${rom}${compared ? `: ${compared.text}` : ''}`, { rom, definitionsChecked, ...(compared?.details ?? {}) });
   }
 }
 
@@ -522,7 +524,7 @@ export interface RomgfxErrorDetailsByCode {
   ERR_GBA_BIOS_HEADER: Readonly<{ offset: number }> & ErrorDetails;
   ERR_LZ4_FRAME: Readonly<{ offset: number }> & ErrorDetails;
   ERR_LZ4_CHECKSUM: Readonly<{ offset: number; what: string; expected: number; actual: number }>;
-  ERR_UNKNOWN_CODEC: Readonly<{ name: string; known: readonly string[] }>;
+  ERR_UNKNOWN_CODEC: Readonly<{ name: string; known: readonly string[]; suggestion: string | null }>;
   ERR_CODEC_OPTION: Readonly<{ codec: string }> & ErrorDetails;
 }
 
@@ -635,7 +637,7 @@ export class Lz4ChecksumError extends RomgfxError<'ERR_LZ4_CHECKSUM'> {
 /** No codec has the name the caller asked for. */
 export class UnknownCodecError extends RomgfxError<'ERR_UNKNOWN_CODEC'> {
   constructor(name: string, known: readonly string[]) {
-    super('ERR_UNKNOWN_CODEC', 'usage', `unknown codec "${name}"; known: ${known.join(', ')}`, { name, known });
+    super('ERR_UNKNOWN_CODEC', 'usage', `unknown codec "${name}"${didYouMean(name, known)}; known: ${known.join(', ')}`, { name, known, suggestion: closestName(name, known) ?? null });
   }
 }
 
@@ -652,7 +654,7 @@ export class CodecOptionError extends RomgfxError<'ERR_CODEC_OPTION'> {
 
 // This section's codes and what their `details` hold (merged into the registry above).
 export interface RomgfxErrorDetailsByCode {
-  ERR_UNKNOWN_FORMAT: Readonly<{ name: string; known: readonly string[] }>;
+  ERR_UNKNOWN_FORMAT: Readonly<{ name: string; known: readonly string[]; suggestion: string | null }>;
   ERR_TILE_LENGTH: ErrorDetails;
   ERR_INDEX_TOO_LARGE: ErrorDetails;
   ERR_OFF_PALETTE: ErrorDetails;
@@ -666,7 +668,7 @@ export interface RomgfxErrorDetailsByCode {
 /** A tile format name that is not in the format table. */
 export class UnknownTileFormatError extends RomgfxError<'ERR_UNKNOWN_FORMAT'> {
   constructor(name: string, known: readonly string[]) {
-    super('ERR_UNKNOWN_FORMAT', 'usage', `unknown tile format "${name}"; known formats: ${known.join(', ')}`, { name, known });
+    super('ERR_UNKNOWN_FORMAT', 'usage', `unknown tile format "${name}"${didYouMean(name, known)}; known formats: ${known.join(', ')}`, { name, known, suggestion: closestName(name, known) ?? null });
   }
 }
 
@@ -906,6 +908,175 @@ export class TileCountError extends RomgfxError<'ERR_TOO_MANY_TILES'> {
 export class ColourNotRepresentableError extends RomgfxError<'ERR_COLOUR_NOT_REPRESENTABLE'> {
   constructor(message: string, details: ErrorDetails = {}) {
     super('ERR_COLOUR_NOT_REPRESENTABLE', 'data', message, details);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Mega Drive codecs: Saxman, Comper, SGDK LZ4W (src/codecs/sega/)
+// ---------------------------------------------------------------------------------------------
+
+// This section's codes and what their `details` hold (merged into the registry above).
+export interface RomgfxErrorDetailsByCode {
+  ERR_CODEC_INPUT_SHAPE: Readonly<{ codec: string; size: number }>;
+  ERR_CODEC_UNSUPPORTED: Readonly<{ codec: string; offset: number }> & ErrorDetails;
+}
+
+/** Data handed to a compressor has a shape the format cannot hold (Comper or a 16-bit diff filter given an odd number of bytes). */
+export class CodecInputShapeError extends RomgfxError<'ERR_CODEC_INPUT_SHAPE'> {
+  constructor(codec: string, size: number, what: string) {
+    super('ERR_CODEC_INPUT_SHAPE', 'data', `${codec}: input is ${size} bytes; ${what}`, { codec, size });
+  }
+}
+
+/** A stream uses a feature of its format that romgfx does not decode (LZ4W's previous-data-block matches). */
+export class CodecFeatureUnsupportedError extends RomgfxError<'ERR_CODEC_UNSUPPORTED'> {
+  constructor(codec: string, offset: number, what: string, details: ErrorDetails = {}) {
+    super('ERR_CODEC_UNSUPPORTED', 'data', `${codec} stream at ${hex(offset)} uses an unsupported feature: ${what}`, { codec, offset, ...details });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// File safety: outputs, in-place writes, locks, definition-relative files (src/util/files.ts)
+// ---------------------------------------------------------------------------------------------
+
+// This section's codes and what their `details` hold (merged into the registry above).
+export interface RomgfxErrorDetailsByCode {
+  ERR_OUTPUT_IS_INPUT: Readonly<{ output: string; input: string }>;
+  ERR_FILE_LOCKED: Readonly<{ path: string; lockPath: string; pid: number | null }>;
+  ERR_FILE_CHANGED: Readonly<{ path: string; what: string }>;
+  ERR_DEFINITION_PATH: Readonly<{ source: string; field: string; path: string; problem: string }>;
+  ERR_CHECKSUM_INVALID: Readonly<{ rom: string }> & ErrorDetails;
+  ERR_SOURCE_CRC_MISMATCH: Readonly<{ rom: string; expected: string; actual: string }>;
+  ERR_PATCH_COPIER_HEADER: Readonly<{ rom: string; headerSize: number }>;
+}
+
+/** An output path names one of the command's inputs (the same file, a link to it or a hard link). */
+export class OutputIsInputError extends RomgfxError<'ERR_OUTPUT_IS_INPUT'> {
+  constructor(output: string, input: string) {
+    super(
+      'ERR_OUTPUT_IS_INPUT',
+      'usage',
+      `${output} is the input ${input} (the same file): romgfx never overwrites an input, --force or not; write elsewhere, or use --in-place where the command has it (it keeps a backup)`,
+      { output, input },
+    );
+  }
+}
+
+/** Another romgfx process holds the write lock of a file that is about to be replaced in place. */
+export class FileLockedError extends RomgfxError<'ERR_FILE_LOCKED'> {
+  constructor(path: string, lockPath: string, pid: number | null) {
+    super(
+      'ERR_FILE_LOCKED',
+      'io',
+      `${path} is being written by another romgfx process${pid === null ? '' : ` (pid ${pid})`}; nothing was written: try again when it has finished (lock ${lockPath})`,
+      { path, lockPath, pid },
+    );
+  }
+}
+
+/** A file changed on disk between being read and being replaced in place: writing would lose that change. */
+export class FileChangedError extends RomgfxError<'ERR_FILE_CHANGED'> {
+  constructor(path: string, what: string) {
+    super('ERR_FILE_CHANGED', 'io', `${path} changed since romgfx read it (${what}); nothing was written: run the command again on the new file`, { path, what });
+  }
+}
+
+/** A path inside a definition (a palette `file`) leaves the definition's folder or is not a relative path. */
+export class DefinitionPathError extends RomgfxError<'ERR_DEFINITION_PATH'> {
+  constructor(source: string, field: string, path: string, problem: string) {
+    super('ERR_DEFINITION_PATH', 'data', `${source}: ${field}: ${JSON.stringify(path)} ${problem}; a definition may only name files inside its own folder, by a relative path`, {
+      source,
+      field,
+      path,
+      problem,
+    });
+  }
+}
+
+/** A ROM's checksum is invalid (`romgfx checksum` reports it and exits 65 so scripts can test it). */
+export class ChecksumInvalidError extends RomgfxError<'ERR_CHECKSUM_INVALID'> {
+  constructor(rom: string, details: ErrorDetails = {}) {
+    super('ERR_CHECKSUM_INVALID', 'data', `${rom}: the checksum is invalid (romgfx checksum --fix -o <out> writes a corrected copy)`, { rom, ...details });
+  }
+}
+
+/** The ROM does not have the CRC-32 the caller expects (`patch apply --expect-crc32`). */
+export class SourceCrcMismatchError extends RomgfxError<'ERR_SOURCE_CRC_MISMATCH'> {
+  constructor(rom: string, expected: number, actual: number) {
+    super('ERR_SOURCE_CRC_MISMATCH', 'data', `${rom} has CRC-32 ${hex(actual >>> 0, 8)}, not the expected ${hex(expected >>> 0, 8)}: it is not the ROM the patch was made for`, {
+      rom,
+      expected: hex(expected >>> 0, 8),
+      actual: hex(actual >>> 0, 8),
+    });
+  }
+}
+
+/** A patch was made for the ROM without its copier header: the user must say whether to strip or keep the header. */
+export class CopierHeaderPatchError extends RomgfxError<'ERR_PATCH_COPIER_HEADER'> {
+  constructor(rom: string, headerSize: number) {
+    super(
+      'ERR_PATCH_COPIER_HEADER',
+      'data',
+      `${rom} has a ${headerSize}-byte copier header, and the patch was made for the ROM without it: pass --strip-header (write the patched ROM without the header) or --keep-header (patch the data, keep the header in front)`,
+      { rom, headerSize },
+    );
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Injection safety (a write reaches only bytes the ROM's own data gives it): src/inject/check.ts
+// ---------------------------------------------------------------------------------------------
+
+// This section's codes and what their `details` hold (merged into the registry above).
+export interface RomgfxErrorDetailsByCode {
+  ERR_STORED_LENGTH: Readonly<{ source: string; sprite: string; offset: number; storedLength: number; slotLength: number }>;
+  ERR_DEFINITION_CHECK: Readonly<{ source: string; problems: readonly { kind: string; message: string }[] }>;
+  ERR_PADDING_NOT_BLANK: Readonly<{ sprite: string; tileCount: number; tiles: readonly number[] }>;
+  ERR_WRITE_OUTSIDE_SLOT: ErrorDetails;
+}
+
+/** A sprite's declared `storedLength` is larger than the slot decoding its block says it occupies. */
+export class StoredLengthError extends RomgfxError<'ERR_STORED_LENGTH'> {
+  constructor(source: string, sprite: string, offset: number, storedLength: number, slotLength: number) {
+    super(
+      'ERR_STORED_LENGTH',
+      'data',
+      `${source}: sprite "${sprite}": storedLength ${storedLength} bytes, but the block at ${hex(offset)} occupies ${slotLength}; a larger slot would overwrite what follows it — give the real length, and declare any spare bytes after it as freeSpace`,
+      { source, sprite, offset, storedLength, slotLength },
+    );
+  }
+}
+
+/**
+ * A game definition contradicts the ROM it is used with: sprites or pointers that overlap, free
+ * space over a sprite or a pointer, a declared length the block does not have. `details.problems`
+ * lists each with its offsets (what `romgfx defs check` prints).
+ */
+export class DefinitionCheckFailedError extends RomgfxError<'ERR_DEFINITION_CHECK'> {
+  constructor(source: string, problems: readonly { kind: string; message: string }[]) {
+    super('ERR_DEFINITION_CHECK', 'data', `${source}: ${problems.length} problem(s) against this ROM; nothing was written:\n${problems.map((p) => `  ${p.message}`).join('\n')}`, {
+      source,
+      problems,
+    });
+  }
+}
+
+/** Padding tiles of an image (cells past the block's tile count) are not blank: they would be lost. */
+export class PaddingNotBlankError extends RomgfxError<'ERR_PADDING_NOT_BLANK'> {
+  constructor(sprite: string, tileCount: number, tiles: readonly number[]) {
+    super(
+      'ERR_PADDING_NOT_BLANK',
+      'data',
+      `sprite "${sprite}": the block holds ${tileCount} tile(s), but padding tile(s) ${tiles.slice(0, 16).join(', ')}${tiles.length > 16 ? ', …' : ''} of the image are drawn on; draw inside the first ${tileCount}, or pass --allow-resize to make every tile of the image part of the block`,
+      { sprite, tileCount, tiles },
+    );
+  }
+}
+
+/** A planned write reaches a byte the ROM's data does not give it (a bug in the planner: nothing is written). */
+export class WriteOutsideSlotError extends RomgfxError<'ERR_WRITE_OUTSIDE_SLOT'> {
+  constructor(message: string, details: ErrorDetails = {}) {
+    super('ERR_WRITE_OUTSIDE_SLOT', 'internal', message, details);
   }
 }
 

@@ -22,6 +22,7 @@ export type { NesHeader } from './rom/nes.js';
 export type { MdHeader } from './rom/md.js';
 export { buildSnesRom, buildGbRom, buildGbaRom, buildNesRom, buildMdRom, fillPseudoRandom, type Payload } from './rom/build.js';
 export { writeFileAtomic, writeFilesAtomic, assertWritable, removeStaleTempFiles, type AtomicWriteOptions, type AtomicWriteResult } from './util/files.js';
+export { assertNotAnInput, runWithProtectedInputs, acquireFileLock, withFileLock } from './util/files.js';
 export { crc32, sha1Hex } from './util/hash.js';
 
 // --- Patches (IPS, BPS) ---------------------------------------------------------------------
@@ -58,6 +59,11 @@ export {
   type BpsCreateResult,
   type BpsHeader,
   type BpsChecksumName,
+  applyPatchToRom,
+  copierHeaderSizeOf,
+  type RomPatchOptions,
+  type RomPatchResult,
+  type CopierHeaderHandling,
 } from './patch/index.js';
 
 // --- Codecs (HAL, GBA BIOS family, LZ4, PB16) ---------------------------------------------
@@ -184,6 +190,13 @@ export {
   closeScanPools,
   renderContactSheet,
   scanCandidatesToDefinition,
+  explainScanOffset,
+  formatScanExplanation,
+  scanKinds,
+  defaultScanCodecs,
+  defaultMinimumUnpackedSizeByPlatform,
+  type ScanExplanation,
+  type ScanKind,
   type ScanCodec,
   type ScanCandidate,
   type ScanOptions,

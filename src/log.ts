@@ -1,4 +1,5 @@
-import { pino, type Logger as PinoLogger, type LevelWithSilent } from 'pino';
+import { createRequire } from 'node:module';
+import type { Logger as PinoLogger, LevelWithSilent } from 'pino';
 
 /**
  * The logger romgfx writes to: a pino logger (https://getpino.io). Pass your own (or a
@@ -14,6 +15,19 @@ export interface LoggerOptions {
   name?: string;
 }
 
+type PinoModule = typeof import('pino');
+let pinoModule: PinoModule | undefined;
+
+/**
+ * pino, required on first use: loading it costs tens of milliseconds, which every CLI start-up
+ * paid before a single line was logged (most runs log nothing). pino is CommonJS, so a
+ * synchronous require keeps createLogger synchronous.
+ */
+function loadPino(): PinoModule {
+  pinoModule ??= createRequire(import.meta.url)('pino') as PinoModule;
+  return pinoModule;
+}
+
 /**
  * A pino logger writing synchronously to a file descriptor.
  *
@@ -22,11 +36,28 @@ export interface LoggerOptions {
  * level before formatting, so a disabled level costs one comparison.
  */
 export function createLogger(options: LoggerOptions = {}): Logger {
+  const { pino } = loadPino();
   return pino(
     { level: options.level ?? 'warn', base: options.name ? { name: options.name } : null },
     pino.destination({ fd: options.fd ?? 2, sync: true }),
   );
 }
 
-/** A logger that discards everything: the default for library users who pass none. */
-export const silentLogger: Logger = pino({ level: 'silent' });
+let silent: Logger | undefined;
+
+/**
+ * A logger that discards everything: the default for library users who pass none. The pino
+ * instance behind it is made on first use (a property read), so importing this module loads
+ * nothing.
+ */
+export const silentLogger: Logger = new Proxy({} as Logger, {
+  get(_target, key) {
+    silent ??= loadPino().pino({ level: 'silent' });
+    const value: unknown = Reflect.get(silent, key, silent);
+    return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(silent) : value;
+  },
+  has(_target, key) {
+    silent ??= loadPino().pino({ level: 'silent' });
+    return Reflect.has(silent, key);
+  },
+});

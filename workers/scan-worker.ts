@@ -35,6 +35,7 @@ export default function scanTask(task: ScanWorkerTask): ScanWorkerReply {
       rom.data,
       {
         codec: task.codec,
+        platform: task.platform,
         start: task.start,
         end: task.end,
         formats: task.formats.map((name) => getTileFormat(name)),

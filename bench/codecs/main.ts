@@ -11,6 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { header, mbPerSecond, measure, table } from '../harness.js';
 import { getCodec } from '../../src/codecs/registry.js';
 import type { CompressOptions, DecodeLimits } from '../../src/codecs/types.js';
+import { vectorTables } from './vectors.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 const read = (path: string): Uint8Array => new Uint8Array(readFileSync(join(root, 'fixtures', path)));
@@ -96,3 +97,8 @@ for (const [codecName, file] of decodeOnly) {
   rows.push([`${codecName} (${file.split('_').pop()!.replace('.bin', '')})`, 'main_c', size, packed.length, '-', decompressRate, base.deflate, base.inflate, decompressRate / base.inflate]);
 }
 table(rows);
+
+header('codecs with golden vectors (fixtures/codecs): decode MB/s of each vector beside zlib inflate of the same data; max level size and median ms beside the smallest reference size ("—": no README size table)');
+const vectors = await vectorTables(join(root, 'fixtures'), rate);
+table(vectors.decode);
+table(vectors.max);

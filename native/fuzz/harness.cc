@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <zlib.h>
@@ -202,6 +203,15 @@ void fuzzFileRead(const uint8_t* data, size_t n, uint64_t iteration) {
   unlink(path);
   readSmallFile(path, exact, n, &result);
   if (result.status != kFileReadMissing) failure("missing file not reported", iteration);
+  // Not regular files are refused, never read: a directory, and a FIFO (opening it without
+  // O_NONBLOCK would wait for a writer forever).
+  readSmallFile("/tmp", exact, n, &result);
+  if (result.status != kFileReadNotRegular) failure("directory read as a file", iteration);
+  if (iteration == 0 && mkfifo(path, 0600) == 0) {
+    readSmallFile(path, exact, n, &result);
+    if (result.status != kFileReadNotRegular) failure("FIFO read as a file", iteration);
+    unlink(path);
+  }
   std::free(exact);
 }
 

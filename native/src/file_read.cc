@@ -21,17 +21,24 @@ void readSmallFile(const char*, uint8_t*, size_t, FileReadResult* result) {
 void readSmallFile(const char* path, uint8_t* buffer, size_t capacity, FileReadResult* result) {
   *result = FileReadResult{};
   int fd;
-  do fd = open(path, O_RDONLY | O_CLOEXEC);
+  do fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW);
   while (fd < 0 && errno == EINTR);
   if (fd < 0) {
     result->error = errno;
-    result->status = (errno == ENOENT || errno == ENOTDIR) ? kFileReadMissing : kFileReadFailed;
+    // ELOOP: the last component is a symlink (O_NOFOLLOW); ENXIO: a socket or a FIFO without
+    // a writer on some systems. Neither is a file this reader may read.
+    result->status = (errno == ENOENT || errno == ENOTDIR) ? kFileReadMissing : (errno == ELOOP || errno == ENXIO) ? kFileReadNotRegular : kFileReadFailed;
     return;
   }
   struct stat info;
   if (fstat(fd, &info) != 0) {
     result->error = errno;
     result->status = kFileReadFailed;
+    close(fd);
+    return;
+  }
+  if (!S_ISREG(info.st_mode)) {
+    result->status = kFileReadNotRegular;
     close(fd);
     return;
   }

@@ -17,6 +17,7 @@ enum FileReadStatus : int32_t {
   kFileReadTooLarge = 2,     // the file is larger than the buffer; *size says how large
   kFileReadFailed = 3,       // another error; *error is errno
   kFileReadUnsupported = 4,  // not built for this platform: the caller reads the file itself
+  kFileReadNotRegular = 5,   // a directory, FIFO, socket, device or symlink: never read (a FIFO would block)
 };
 
 struct FileReadResult {
@@ -28,6 +29,9 @@ struct FileReadResult {
 
 // Reads the file at `path` (NUL-terminated) into buffer[0..capacity). Reads until the fstat's
 // size or the end of the file, whichever comes first; each read advances or ends the loop.
+// Only a regular file is read: the open does not follow a final symlink and does not block
+// (O_NOFOLLOW | O_NONBLOCK: opening a FIFO for reading would wait for a writer), and fstat must
+// say S_ISREG; anything else is kFileReadNotRegular.
 void readSmallFile(const char* path, uint8_t* buffer, size_t capacity, FileReadResult* result);
 
 }  // namespace romgfx

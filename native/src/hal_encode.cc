@@ -86,6 +86,14 @@ struct Candidate {
   uint32_t value = 0;
 };
 
+// inhal caps a word fill at 2,048 bytes only when the pair repeats at least that far; a run of
+// 1,025-2,047 bytes gets the 1,024-byte cap of the other fills (its rle_candidate), and the rest
+// is the next command. Same rule as inhalWordFillSize in src/codecs/hal/encode.ts.
+inline int32_t inhalWordFillSize(int32_t size) {
+  if (size >= kWordFillByteLimit) return kWordFillByteLimit;
+  return size > kLongCountLimit ? kLongCountLimit : size;
+}
+
 // inhal's rle_check: the longest fill at i (length 0 when none is longer than 2 bytes).
 inline void findFill(const uint8_t* data, int32_t n, int32_t i, bool fast, Candidate& c) {
   c = Candidate();
@@ -102,7 +110,7 @@ inline void findFill(const uint8_t* data, int32_t n, int32_t i, bool fast, Candi
     const uint32_t second = data[i + 1];
     size = 0;
     while (size <= kWordFillByteLimit && i + size < n - 1 && data[i + size] == first && data[i + size + 1] == second) size += 2;
-    if (size > kWordFillByteLimit) size = kWordFillByteLimit;
+    size = inhalWordFillSize(size);
     if (size >= 3 && size > c.length) {
       c.kind = kKindWordFill;
       c.length = size;
@@ -151,7 +159,7 @@ struct FillRuns {
       c.value = data[i];
     }
     if (i + 1 < n) {
-      size = 2 * pairRun[i] < kWordFillByteLimit ? 2 * pairRun[i] : kWordFillByteLimit;
+      size = inhalWordFillSize(2 * pairRun[i]);
       if (size >= 3 && size > c.length) {
         c.kind = kKindWordFill;
         c.length = size;

@@ -2,6 +2,11 @@ import type { Command } from 'commander';
 import { createLogger, type Logger } from '../log.js';
 import { InternalError, isRomgfxError, type RomgfxError } from '../errors.js';
 import { exitCodeFor, EXIT_OK } from './exit-codes.js';
+import { runWithProtectedInputs } from '../util/files.js';
+
+function roundElapsed(key: string, value: unknown): unknown {
+  return key === 'elapsedMs' && typeof value === 'number' ? Math.round(value) : value;
+}
 
 /** Where the CLI writes; injectable so tests can run commands in-process. */
 export interface CliStreams {
@@ -59,8 +64,9 @@ export class Cli {
     this.streams.stdout.write(line.endsWith('\n') ? line : line + '\n');
   }
 
+  /** Prints `value` as JSON. Durations named `elapsedMs` are whole milliseconds (sub-millisecond digits are noise). */
   outJson(value: unknown): void {
-    this.streams.stdout.write(JSON.stringify(value, null, 2) + '\n');
+    this.streams.stdout.write(JSON.stringify(value, roundElapsed, 2) + '\n');
   }
 
   warn(line: string): void {
@@ -74,7 +80,9 @@ export class Cli {
   action<A extends unknown[]>(fn: (...args: A) => Promise<CommandResult> | CommandResult): (...args: A) => Promise<void> {
     return async (...args: A) => {
       try {
-        const code = await fn(...args);
+        // Positional arguments name the command's input files: no output may replace one.
+        const files = args.flatMap((a) => (typeof a === 'string' ? [a] : Array.isArray(a) ? a.filter((x): x is string => typeof x === 'string') : []));
+        const code = await runWithProtectedInputs(files, () => fn(...args));
         if (typeof code === 'number') this.#exitCode = code;
       } catch (error) {
         const json = args.some((a) => a !== null && typeof a === 'object' && (a as { json?: unknown }).json === true);

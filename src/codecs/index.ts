@@ -11,8 +11,8 @@ export { halKernels, setHalKernels, typescriptHalKernels, type HalKernels } from
 export { maximumHalOutputSizeInBytes, maximumHalPackedSizeInBytes, bitReversedByte } from './hal/common.js';
 export { decodeGbaLz77, decodeGbaLz11, encodeGbaLz77, encodeGbaLz11 } from './gba/lz.js';
 export { decodeGbaRle, encodeGbaRle } from './gba/rle.js';
-export { decodeGbaHuffman } from './gba/huffman.js';
-export { decodeGbaDiff } from './gba/diff.js';
+export { decodeGbaHuffman, encodeGbaHuffman, maximumHuffmanCodeLengthInBits } from './gba/huffman.js';
+export { decodeGbaDiff, encodeGbaDiff } from './gba/diff.js';
 export { defaultGbaDecodeLimitInBytes, maximumGbaCompressInputSizeInBytes } from './gba/header.js';
 export { decodeLz4, decodeLz4Block, decodeLz4Frame, encodeLz4Block, encodeLz4Frame } from './lz4/lz4.js';
 export { xxhash32 } from './lz4/xxhash32.js';
@@ -38,3 +38,6 @@ export { compressKosinski, encodeKosinskiMax, encodeKosinskiAccurate } from './s
 export { decodeKosinskiModuled, probeKosinskiModuled, compressKosinskiModuled, kosinskiModuleSizeInBytes, maximumKosinskiModuledSizeInBytes } from './sega/kosinski-moduled.js';
 export { decodeEnigma, probeEnigma, defaultEnigmaOutputLimitInBytes, enigmaHeaderSizeInBytes } from './sega/enigma.js';
 export { compressEnigma } from './sega/enigma-encode.js';
+export { decodeSaxman, probeSaxman, encodeSaxman, saxmanCodec, defaultSaxmanDecodeLimitInBytes, maximumSaxmanPackedBodySizeInBytes } from './sega/saxman.js';
+export { decodeComper, probeComper, encodeComper, comperCodec, defaultComperDecodeLimitInBytes } from './sega/comper.js';
+export { decodeLz4w, probeLz4w, encodeLz4w, lz4wCodec, defaultLz4wDecodeLimitInBytes } from './sega/lz4w.js';

@@ -9,7 +9,7 @@
  * The encoder is the only encoding there is: each byte is a repeat exactly when it equals the
  * byte two back.
  */
-import { CodecOptionError, CodecOutputLimitError, CodecStreamTruncatedError, InvalidArgumentError } from '../errors.js';
+import { CodecOptionError, CodecOutputLimitError, CodecStreamTruncatedError, InvalidArgumentError, hex } from '../errors.js';
 import type { Codec, DecodeLimits, DecodeResult, ProbeResult } from './types.js';
 
 /** Default cap on the output size a caller may ask for. */
@@ -55,7 +55,7 @@ function walkPb16(bytes: Uint8Array, start: number, size: number, out: Uint8Arra
 
 function requestedSize(codec: string, bytes: Uint8Array, offset: number, limits: DecodeLimits | undefined): number {
   if (!Number.isSafeInteger(offset) || offset < 0 || offset > bytes.length) {
-    throw new InvalidArgumentError(`offset ${offset} is outside the ${bytes.length}-byte input`, { offset, size: bytes.length });
+    throw new InvalidArgumentError(`offset ${hex(offset)} is outside the ${bytes.length}-byte input`, { offset, size: bytes.length });
   }
   const size = limits?.outputSizeInBytes;
   if (size === undefined) throw new CodecOptionError(codec, 'PB16 streams do not record their length; give the output size');

@@ -14,6 +14,9 @@ import { lcLz1Codec, lcLz2Codec, lcLz3Codec, lcLz5Codec } from './nintendo/lc-lz
 import { konami1Codec } from './nintendo/konami1.js';
 import { gen1PicCodec } from './nintendo/gen1-pic.js';
 import { pb16Codec } from './pb16.js';
+import { comperCodec } from './sega/comper.js';
+import { lz4wCodec } from './sega/lz4w.js';
+import { saxmanCodec } from './sega/saxman.js';
 import { enigmaCodec } from './sega/enigma.js';
 import { kosinskiCodec } from './sega/kosinski.js';
 import { kosinskiModuledCodec } from './sega/kosinski-moduled.js';
@@ -25,7 +28,7 @@ const builtInCodecs: readonly Codec[] = [
   // Nintendo family
   lcLz1Codec, lcLz2Codec, lcLz3Codec, lcLz5Codec, konami1Codec, gen1PicCodec,
   // Sega family
-  nemesisCodec, kosinskiCodec, kosinskiModuledCodec, enigmaCodec,
+  nemesisCodec, kosinskiCodec, kosinskiModuledCodec, enigmaCodec, saxmanCodec, comperCodec, lz4wCodec,
 ];
 const codecs: Codec[] = [...builtInCodecs];
 const byName = new Map(codecs.map((codec) => [codec.name, codec]));

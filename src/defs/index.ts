@@ -28,3 +28,5 @@ export {
 export { readPointer, encodePointer, writePointer, pointerSlot, pointerWidthInBytes, type AddressMapping, type PointerSlot, type PointerWrite, type PointerValue } from './pointers.js';
 export { importSpritePalLocations, spritePalDefinitionsToJson, slugify } from './spritepal.js';
 export { locateSprite, type SpriteLocation } from './locate.js';
+export { loadGameDefinitions, loadGameDefinitionForRom, maximumDefinitionFilesPerFolder, type LoadedDefinitions, type SkippedDefinitionFile, type DefinitionForRom } from './load.js';
+export { resolveDefinitionFile, definitionFilePathProblem } from './paths.js';

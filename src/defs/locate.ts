@@ -8,7 +8,7 @@ import { PointersDisagreeError, hex } from '../errors.js';
 import type { Rom } from '../rom/rom.js';
 import { resolveDefLocation, spriteLocation } from './match.js';
 import { pointerSlot, readPointer, type PointerSlot } from './pointers.js';
-import type { GameDefinition, SpriteDef } from './types.js';
+import type { GameDefinition, PointerDef, SpriteDef } from './types.js';
 
 /** Where a sprite's block is in one ROM, and whether that came from the definition or from its pointers. */
 export interface SpriteLocation {
@@ -23,6 +23,27 @@ export interface SpriteLocation {
 }
 
 /**
+ * Each definition's pointers grouped by target, built once per pointer list (and again if the
+ * list's length changes): resolving every sprite stays linear in the definition's size.
+ */
+const pointersByTarget = new WeakMap<readonly PointerDef[], { count: number; byTarget: Map<string, PointerDef[]> }>();
+
+function pointersTo(definition: GameDefinition, name: string): readonly PointerDef[] {
+  let cached = pointersByTarget.get(definition.pointers);
+  if (!cached || cached.count !== definition.pointers.length) {
+    const byTarget = new Map<string, PointerDef[]>();
+    for (const pointer of definition.pointers) {
+      const list = byTarget.get(pointer.target);
+      if (list) list.push(pointer);
+      else byTarget.set(pointer.target, [pointer]);
+    }
+    cached = { count: definition.pointers.length, byTarget };
+    pointersByTarget.set(definition.pointers, cached);
+  }
+  return cached.byTarget.get(name) ?? [];
+}
+
+/**
  * The sprite's block offset in `rom`: its declared pointers when it has any (they must all agree),
  * else its definition offset. A pointer that cannot be read, or pointers that disagree, are
  * errors: guessing would extract or overwrite the wrong bytes.
@@ -30,8 +51,7 @@ export interface SpriteLocation {
 export function locateSprite(rom: Rom, definition: GameDefinition, sprite: SpriteDef, variantId: string | undefined): SpriteLocation {
   const definitionOffset = resolveDefLocation(spriteLocation(sprite, variantId), rom);
   const pointers: { slot: PointerSlot; offset: number }[] = [];
-  for (const pointer of definition.pointers) {
-    if (pointer.target !== sprite.name) continue;
+  for (const pointer of pointersTo(definition, sprite.name)) {
     const slot = pointerSlot(pointer, variantId, rom);
     pointers.push({ slot, offset: readPointer(rom.data, slot, rom).offset });
   }

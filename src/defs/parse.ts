@@ -3,9 +3,11 @@
  * docs/game-definition.schema.json rule for rule (a test keeps the two in step), so a bad file
  * fails with a `DefinitionError` naming the field (`/sprites/3/offset`) and what was expected.
  */
-import { DefinitionError } from '../errors.js';
+import { DefinitionError, DefinitionPathError } from '../errors.js';
 import { parseBusAddress, parseOffset } from '../rom/address.js';
 import { maximumRomSizeInBytes, readFileBytes } from '../rom/source.js';
+import { findJsonSyntaxError } from '../util/json-syntax.js';
+import { definitionFilePathProblem } from './paths.js';
 import {
   definitionCodecNames,
   definitionPlatforms,
@@ -75,7 +77,10 @@ export class FieldChecker {
     try {
       return JSON.parse(json) as unknown;
     } catch (error) {
-      return this.fail('', `not valid JSON: ${(error as Error).message}`);
+      // Where it broke, as an editor shows it: line and column (details carry them for programs).
+      const where = findJsonSyntaxError(json);
+      if (where === undefined) return this.fail('', `not valid JSON: ${(error as Error).message}`);
+      throw new DefinitionError(this.source, '', `not valid JSON at line ${where.line}, column ${where.column}: ${where.problem}`, { file: this.source, line: where.line, column: where.column });
     }
   }
 
@@ -220,7 +225,11 @@ function parsePalette(c: FieldChecker, value: Json, path: string): PaletteSource
   }
   if (o.file !== undefined) {
     c.onlyKnownKeys(o, path, ['file']);
-    return { file: c.string(o.file, `${path}/file`, 4096) };
+    const file = c.string(o.file, `${path}/file`, 4096);
+    // Only files inside the definition's folder (docs/file-safety.md); links are checked on read.
+    const problem = definitionFilePathProblem(file);
+    if (problem !== undefined) throw new DefinitionPathError(c.source, `${path}/file`, file, problem);
+    return { file };
   }
   if (o.cgram !== undefined) {
     c.onlyKnownKeys(o, path, ['cgram']);

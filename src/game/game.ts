@@ -80,7 +80,7 @@ export type SpritePixels =
   | { png: Uint8Array; nearest?: boolean };
 
 /** Where `save` writes: a new file (`output`) or the input (`inPlace`, with a backup), optionally with a patch. */
-export type GameSaveOptions = Pick<InjectOptions, 'output' | 'inPlace' | 'force' | 'patch' | 'allowResize' | 'strategy' | 'alignment' | 'allowBankCrossing' | 'vramSafe'>;
+export type GameSaveOptions = Pick<InjectOptions, 'output' | 'inPlace' | 'force' | 'patch' | 'definitionOutput' | 'allowResize' | 'strategy' | 'alignment' | 'allowBankCrossing' | 'vramSafe'>;
 
 /**
  * A ROM with its game definition, for editors. Create with `openGame`; close with `close()` or
@@ -224,7 +224,7 @@ export class Game {
   async save(options: GameSaveOptions): Promise<InjectResult> {
     if (!options.inPlace && options.output === undefined) throw new InvalidArgumentError('save needs an output path, or inPlace (which keeps a backup)');
     const edits = this.edits().map((edit) => ({ sprite: edit.sprite, image: { width: edit.width, height: edit.height, pixels: edit.indices } }));
-    return injectSprites(this.#path, this.definition, edits, options);
+    return injectSprites(this.#path, this.definition, edits, { ...options, ...(this.variant !== undefined ? { variant: this.variant } : {}) });
   }
 
   /** Closes the ROM (see `Rom.close`). */

@@ -77,6 +77,23 @@ export function grayscalePalette(bpp: number): Palette {
   return { rgb, count };
 }
 
+/** Tile formats whose hardware shows index 0 as the lightest shade (the Game Boy's BGP at power-on, $E4: 0 white … 3 black). */
+const lightFirstFormatNames: ReadonlySet<string> = new Set(['gb2bpp']);
+
+/**
+ * The palette used when none is given, for tiles of `format`: the grayscale ramp, reversed for
+ * Game Boy tiles so index 0 is the lightest shade as on the hardware (pandocs, "BGP": the
+ * usual $E4 maps 0 → white, 3 → black). Either way every index has its own gray, so the index
+ * stays recoverable from the pixel.
+ */
+export function defaultGrayscalePalette(format: { readonly name: string; readonly bpp: number }): Palette {
+  const ramp = grayscalePalette(format.bpp);
+  if (!lightFirstFormatNames.has(format.name)) return ramp;
+  const rgb = new Uint8Array(ramp.rgb.length);
+  for (let i = 0; i < ramp.count; i++) rgb.set(ramp.rgb.subarray((ramp.count - 1 - i) * 3, (ramp.count - i) * 3), i * 3);
+  return { rgb, count: ramp.count };
+}
+
 // ---- BGR555 (SNES, GBA, GBC) --------------------------------------------------------------
 
 /** 5-bit channel → 8-bit, `(c << 3) | (c >> 2)` (spec), so 0 → 0 and 31 → 255. */
@@ -185,8 +202,8 @@ export function decodeDmgPalette(register = 0xe4): Palette {
 
 // ---- Files --------------------------------------------------------------------------------
 
-/** The palette file formats romgfx reads and writes: JASC-PAL, GIMP .gpl, Adobe .act, raw BGR555 and a CGRAM dump. */
-export type PaletteFileFormat = 'jasc' | 'gpl' | 'act' | 'bgr555' | 'cgram';
+/** The palette file formats romgfx reads and writes: JASC-PAL, GIMP .gpl, Adobe .act, raw BGR555, a CGRAM dump and a PNG's palette. */
+export type PaletteFileFormat = 'jasc' | 'gpl' | 'act' | 'bgr555' | 'cgram' | 'png';
 
 function textOf(bytes: Uint8Array, what: string): string {
   if (bytes.length > maximumPaletteTextSizeInBytes) throw new PaletteFormatError(`${what} is ${bytes.length} bytes; text palettes up to ${maximumPaletteTextSizeInBytes} bytes are read`, { length: bytes.length });
@@ -281,8 +298,42 @@ export function formatAct(palette: Palette): Uint8Array {
   return bytes;
 }
 
+/** The PNG signature (PNG spec 5.2). */
+const pngSignature = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a] as const;
+/** Bytes of a chunk around its data: length, type, CRC (PNG spec 5.3). */
+const pngChunkOverheadInBytes = 12;
+/** Chunks walked looking for PLTE before giving up (PLTE comes before IDAT; a real file has a handful first). */
+const maximumPngChunksBeforePalette = 4096;
+
+function isPng(bytes: Uint8Array): boolean {
+  return bytes.length >= pngSignature.length && pngSignature.every((b, i) => bytes[i] === b);
+}
+
+/**
+ * The PLTE of a PNG as a palette (PNG spec 11.2.3: 1–256 RGB triples, before the first IDAT),
+ * so an indexed PNG — an extracted sprite, an editor's swatch — can be passed as a palette file.
+ * Only the chunk walk is done here (no pixels are decoded); every length is checked.
+ */
+export function parsePngPalette(bytes: Uint8Array): Palette {
+  if (!isPng(bytes)) throw new PaletteFormatError('not a PNG file (bad signature)', {});
+  let at = pngSignature.length;
+  for (let chunks = 0; chunks < maximumPngChunksBeforePalette && at + pngChunkOverheadInBytes <= bytes.length; chunks++) {
+    const length = ((bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!) >>> 0;
+    const type = String.fromCharCode(bytes[at + 4]!, bytes[at + 5]!, bytes[at + 6]!, bytes[at + 7]!);
+    if (length > bytes.length - at - pngChunkOverheadInBytes) throw new PaletteFormatError(`PNG chunk ${type} at 0x${at.toString(16).toUpperCase()} claims ${length} bytes; only ${bytes.length - at - pngChunkOverheadInBytes} follow`, { offset: at, length });
+    if (type === 'PLTE') {
+      if (length === 0 || length % 3 !== 0 || length > maximumPaletteColourCount * 3) throw new PaletteFormatError(`PNG PLTE chunk is ${length} bytes; expected 3 to ${maximumPaletteColourCount * 3} in whole RGB triples`, { offset: at, length });
+      return { rgb: bytes.slice(at + 8, at + 8 + length), count: length / 3 };
+    }
+    if (type === 'IDAT' || type === 'IEND') break;
+    at += length + pngChunkOverheadInBytes;
+  }
+  throw new PaletteFormatError('the PNG has no palette (PLTE): only an indexed PNG can serve as a palette file; pass its colours as a .pal/.gpl/.act instead', {});
+}
+
 /** Guesses a palette file's format from its content and name. */
 export function detectPaletteFileFormat(bytes: Uint8Array, fileName = ''): PaletteFileFormat {
+  if (isPng(bytes)) return 'png';
   const head = new TextDecoder('latin1').decode(bytes.subarray(0, 16));
   if (head.startsWith('JASC-PAL')) return 'jasc';
   if (head.startsWith('GIMP Palette')) return 'gpl';
@@ -294,7 +345,7 @@ export function detectPaletteFileFormat(bytes: Uint8Array, fileName = ''): Palet
   return 'bgr555';
 }
 
-/** Reads a palette file: JASC-PAL, GIMP .gpl, Adobe .act, raw BGR555 (.pal/.bin) or a 512-byte SNES CGRAM dump. */
+/** Reads a palette file: JASC-PAL, GIMP .gpl, Adobe .act, raw BGR555 (.pal/.bin), a 512-byte SNES CGRAM dump, or an indexed PNG (its PLTE). */
 export function parsePaletteFile(bytes: Uint8Array, fileName = '', format: PaletteFileFormat = detectPaletteFileFormat(bytes, fileName)): Palette {
   switch (format) {
     case 'jasc':
@@ -303,6 +354,8 @@ export function parsePaletteFile(bytes: Uint8Array, fileName = '', format: Palet
       return parseGpl(bytes);
     case 'act':
       return parseAct(bytes);
+    case 'png':
+      return parsePngPalette(bytes);
     case 'cgram':
       if (bytes.length !== cgramSizeInBytes) throw new PaletteFormatError(`CGRAM dump is ${bytes.length} bytes; expected ${cgramSizeInBytes}`, { length: bytes.length });
       return decodeBgr555(bytes, 256);

@@ -135,11 +135,46 @@ export type DecodedImage =
   | { kind: 'indexed'; width: number; height: number; pixels: Uint8Array; palette: Palette; alpha: Uint8Array }
   | { kind: 'rgba'; width: number; height: number; rgba: Uint8Array };
 
-/** Reads width and height from IHDR so oversized images are refused before any inflate. */
+/** IHDR's data is 13 bytes (PNG spec, 11.2.2). */
+const ihdrDataSizeInBytes = 13;
+/**
+ * The bit depths each colour type allows (PNG spec, 11.2.2, Table 11.1), as a bit mask over the
+ * depth (bit d set: depth d allowed); 0 for colour types the spec does not define (1, 5, 7+).
+ * Greyscale 1/2/4/8/16, truecolour 8/16, indexed 1/2/4/8, greyscale+alpha 8/16, truecolour+alpha 8/16.
+ */
+const allowedBitDepthsByColourType = Uint32Array.of(
+  (1 << 1) | (1 << 2) | (1 << 4) | (1 << 8) | (1 << 16),
+  0,
+  (1 << 8) | (1 << 16),
+  (1 << 1) | (1 << 2) | (1 << 4) | (1 << 8),
+  (1 << 8) | (1 << 16),
+  0,
+  (1 << 8) | (1 << 16),
+);
+
+/**
+ * Reads and checks IHDR before anything is inflated: width and height (oversized images are
+ * refused), and a colour type / bit depth pair the spec allows, compression and filter method
+ * 0, interlace 0 or 1. A PNG that breaks these is malformed, whatever a lenient decoder would
+ * make of it (a 16-bit indexed image is not a palette image romgfx may guess at).
+ */
 function readHeader(bytes: Uint8Array): { width: number; height: number } {
   if (bytes.length < 33 || pngSignature.some((b, i) => bytes[i] !== b)) throw new PngFormatError('not a PNG file (bad signature or shorter than a PNG header)', { length: bytes.length });
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (view.getUint32(12) !== 0x49484452) throw new PngFormatError('PNG does not start with an IHDR chunk', {});
+  const length = view.getUint32(8);
+  if (length !== ihdrDataSizeInBytes) throw new PngFormatError(`PNG IHDR is ${length} bytes, not ${ihdrDataSizeInBytes}`, { field: 'IHDR', length });
+  const bitDepth = bytes[24]!;
+  const colourType = bytes[25]!;
+  const allowed = colourType < allowedBitDepthsByColourType.length ? allowedBitDepthsByColourType[colourType]! : 0;
+  if (allowed === 0) throw new PngFormatError(`PNG IHDR colour type ${colourType} is not one the PNG spec defines (0, 2, 3, 4, 6)`, { field: 'IHDR.colourType', colourType, bitDepth });
+  if (bitDepth > 16 || (allowed & (1 << bitDepth)) === 0) {
+    const depths = [1, 2, 4, 8, 16].filter((d) => (allowed & (1 << d)) !== 0).join(', ');
+    throw new PngFormatError(`PNG IHDR bit depth ${bitDepth} is not allowed for colour type ${colourType} (allowed: ${depths})`, { field: 'IHDR.bitDepth', colourType, bitDepth });
+  }
+  if (bytes[26] !== 0) throw new PngFormatError(`PNG IHDR compression method ${bytes[26]} is not 0 (deflate)`, { field: 'IHDR.compression', value: bytes[26] });
+  if (bytes[27] !== 0) throw new PngFormatError(`PNG IHDR filter method ${bytes[27]} is not 0`, { field: 'IHDR.filter', value: bytes[27] });
+  if (bytes[28]! > 1) throw new PngFormatError(`PNG IHDR interlace method ${bytes[28]} is not 0 or 1`, { field: 'IHDR.interlace', value: bytes[28] });
   return { width: view.getUint32(16), height: view.getUint32(20) };
 }
 

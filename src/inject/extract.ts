@@ -18,7 +18,8 @@ import { openRom, type Rom } from '../rom/rom.js';
 import { assertWritable, writeFilesAtomic } from '../util/files.js';
 import { ENGINE_VERSION, PACKAGE_ROOT } from '../version.js';
 import { fileStemFor, sidecarFormat, type SpriteSidecar } from './sidecar.js';
-import { readSpriteBlock, resolveEachSprite, resolveSpritePalette, tilesToImage, variantFor, type ResolvedSprite, type SpriteResolution } from './sprites.js';
+import { chooseVariant } from './check.js';
+import { readSpriteBlock, resolveEachSprite, resolveSpritePalette, tilesToImage, type ResolvedSprite, type SpriteResolution } from './sprites.js';
 import { poolWorkerExecArgv } from '../util/worker-exec-argv.js';
 
 /** The compiled extract worker, resolved from the package root (the same file from src/ and dist/). */
@@ -147,14 +148,15 @@ export function extractSpritesToFiles(rom: Rom, task: Omit<ExtractChunkTask, 'ro
         tileCount: extracted.sidecar.tileCount,
       };
     } catch (error) {
-      return { sprite: item.sprite, ok: false, error: errorJson(error) };
+      // A failure names the file it would have written (and its JSON carries it).
+      return { sprite: item.sprite, ok: false, png: join(task.outDir, `${item.stem}.png`), error: errorJson(error) };
     }
   });
   // One batch per chunk: every file atomic, one folder fsync instead of one per file.
   try {
     writeFilesAtomic(pending.flatMap((p) => p.files), { force: true });
   } catch (error) {
-    for (const p of pending) results[p.index] = { sprite: task.items[p.index]!.sprite, ok: false, error: errorJson(error) };
+    for (const p of pending) results[p.index] = { sprite: task.items[p.index]!.sprite, ok: false, png: p.files[0]!.path, error: errorJson(error) };
   }
   return results;
 }
@@ -173,6 +175,8 @@ export interface ExtractAllOptions {
   workerFile?: string;
   /** Definition variant id (default: the one that recognises the ROM). */
   variant?: string;
+  /** Use the definition even when no variant recognises the ROM (its default offsets). */
+  forceDefinition?: boolean;
   cgram?: Palette;
   /** Called as items finish. */
   onProgress?: (done: number, total: number) => void;
@@ -214,7 +218,8 @@ export function assignStems(names: readonly string[]): ExtractItem[] {
 export async function extractAll(romPath: string, definition: GameDefinition, outDir: string, options: ExtractAllOptions = {}): Promise<ExtractAllResult> {
   const started = performance.now();
   const rom = openRom(romPath);
-  const variant = options.variant ?? variantFor(rom, definition);
+  // A definition for another game would extract that game's offsets as if they were sprites.
+  const variant = chooseVariant(rom, definition, options, romPath).variant;
   const identity = rom.identity();
   const names = options.sprites ?? definition.sprites.map((s) => s.name);
   const items = assignStems(names);
@@ -262,7 +267,7 @@ export async function extractAll(romPath: string, definition: GameDefinition, ou
             out = await pool.run({ ...base, romPath, items: chunk });
           } catch (error) {
             // The worker died (not a per-sprite error, which comes back as data): its items fail.
-            out = chunk.map((item) => ({ sprite: item.sprite, ok: false, error: errorJson(error) }));
+            out = chunk.map((item) => ({ sprite: item.sprite, ok: false, png: join(outDir, `${item.stem}.png`), error: errorJson(error) }));
           }
           done += out.length;
           options.onProgress?.(done, items.length);

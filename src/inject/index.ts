@@ -23,6 +23,8 @@ export {
   summarisePlan,
   patchFormatFor,
   readPngFile,
+  readSidecarBeside,
+  type InjectFolderOptions,
   maximumSidecarsPerFolder,
   type InjectOptions,
   type InjectResult,
@@ -45,12 +47,14 @@ export {
   type ExtractChunkTask,
   type ExtractedSprite,
 } from './extract.js';
-export { sidecarFormat, parseSidecar, fileStemFor, type SpriteSidecar } from './sidecar.js';
+export { sidecarFormat, parseSidecar, sidecarPaletteRgb, fileStemFor, type SpriteSidecar } from './sidecar.js';
 export {
   resolveSprites,
   resolveEachSprite,
   type SpriteResolution,
   readSpriteBlock,
+  decodeSpriteBlock,
+  checkStoredLength,
   resolveSpritePalette,
   tilesToImage,
   imageToTiles,
@@ -61,3 +65,21 @@ export {
   type SpriteBlock,
   type ResolvedPalette,
 } from './sprites.js';
+export {
+  checkDefinitionAgainstRom,
+  chooseVariant,
+  surveyDefinition,
+  maximumReportedProblems,
+  OwnedIndex,
+  type DefinitionCheckReport,
+  type DefinitionProblem,
+  type DefinitionProblemKind,
+  type DefinitionSurvey,
+  type CheckedSprite,
+  type CheckedPointer,
+  type OwnedRange,
+  type VariantChoice,
+  type VariantChoiceReason,
+  type VariantOptions,
+} from './check.js';
+export { definitionAfterInjection, type OutputIdentity } from './defs-out.js';

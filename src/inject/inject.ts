@@ -5,7 +5,7 @@
  * passed verification, keeping a timestamped backup beside it.
  */
 import { existsSync, readdirSync, realpathSync, unlinkSync } from 'node:fs';
-import { dirname, extname, join, resolve as resolvePath } from 'node:path';
+import { basename, dirname, extname, join, resolve as resolvePath } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { FileNotFoundError, InvalidArgumentError, IoError, SidecarError, UsageError, VerifyFailedError } from '../errors.js';
 import { createPatch, type PatchFormat } from '../patch/index.js';
@@ -13,8 +13,11 @@ import type { GameDefinition } from '../defs/types.js';
 import { openRom, type Rom } from '../rom/rom.js';
 import { readFileBytes, maximumRomSizeInBytes } from '../rom/source.js';
 import { assertWritable, removeStaleTempFiles, writeFileAtomic } from '../util/files.js';
-import { crc32 } from '../util/hash.js';
-import { paletteFromRgb } from '../gfx/palette.js';
+import { crc32, sha1Hex } from '../util/hash.js';
+import { gameDefinitionToJson } from '../defs/parse.js';
+import { definitionAfterInjection } from './defs-out.js';
+import { chooseVariant } from './check.js';
+import { paletteFromRgb, type Palette } from '../gfx/palette.js';
 import { maximumPngFileSizeInBytes } from '../gfx/png.js';
 import { injectIntoBytes, type InjectionPlan, type PlanOptions, type PlannedSprite, type SpriteEdit } from './plan.js';
 import { maximumSidecarSizeInBytes, parseSidecar, sidecarFormat, sidecarPaletteRgb, type SpriteSidecar } from './sidecar.js';
@@ -29,6 +32,11 @@ export interface InjectOptions extends PlanOptions {
   force?: boolean;
   /** Also write a patch from the input file to the output file (.ips or .bps by extension). */
   patch?: string;
+  /**
+   * Also write the game definition of the output ROM here (new tile counts, offsets of moved
+   * blocks, free space left and taken; `definitionAfterInjection`), so the next extract-all reads it.
+   */
+  definitionOutput?: string;
 }
 
 /** One sprite's outcome, as the CLI prints it and `romgfx demo` reads it. */
@@ -57,6 +65,13 @@ export interface InjectResult {
   bytesWritten: number;
   backupPath?: string;
   patch?: { path: string; format: PatchFormat; size: number };
+  /** The definition of the output ROM, when `definitionOutput` asked for it. */
+  definitionOutput?: string;
+  /** The variant used, and how it was chosen (matched by CRC-32 …, named, or forced). */
+  variant: string | null;
+  variantChosenBy: string;
+  /** What the definition check noted (not errors). */
+  notes: string[];
   changed: boolean;
   sprites: SpriteInjectionResult[];
   freedRanges: { start: number; end: number }[];
@@ -124,12 +139,16 @@ export function injectSprites(romPath: string, definition: GameDefinition, edits
   const output = options.inPlace ? romPath : options.output!;
   if (!options.inPlace) {
     if (sameFile(output, romPath)) throw new UsageError(`the output ${output} is the input ROM: the input is never overwritten; use in-place (it keeps a backup)`);
-    assertWritable(output, options.force);
+    assertWritable(output, options.force, [romPath]);
     // Fail before the work, not after it.
     if (!existsSync(dirname(resolvePath(output)))) throw new FileNotFoundError(dirname(resolvePath(output)));
   }
   const patchFormat = options.patch !== undefined ? patchFormatFor(options.patch) : undefined;
   if (options.patch !== undefined) assertWritable(options.patch, options.force);
+  if (options.definitionOutput !== undefined) {
+    if (sameFile(options.definitionOutput, definition.source)) throw new UsageError(`the definition output ${options.definitionOutput} is the definition read: write the output ROM's definition to a new file`);
+    assertWritable(options.definitionOutput, options.force);
+  }
 
   const rom: Rom = openRom(romPath);
   const injected = injectIntoBytes(rom, definition, edits, options);
@@ -137,6 +156,9 @@ export function injectSprites(romPath: string, definition: GameDefinition, edits
     rom: romPath,
     output: null,
     bytesWritten: 0,
+    variant: injected.plan.variant ?? null,
+    variantChosenBy: injected.plan.variantChosenBy,
+    notes: injected.plan.notes,
     changed: injected.plan.changes,
     sprites: summarisePlan(injected.plan),
     freedRanges: injected.plan.freedRanges,
@@ -166,7 +188,7 @@ export function injectSprites(romPath: string, definition: GameDefinition, edits
       reread = undefined; // unreadable counts as a mismatch
     }
     if (!reread || !sameBytes(reread, injected.output)) {
-      if (options.inPlace && written.backupPath) writeFileAtomic(romPath, readFileBytes(written.backupPath, maximumRomSizeInBytes + maximumCopierHeaderSizeInBytes), { force: true });
+      if (options.inPlace && written.backupPath) writeFileAtomic(romPath, readFileBytes(written.backupPath, maximumRomSizeInBytes + maximumCopierHeaderSizeInBytes), { force: true, replaceInput: true });
       else {
         try {
           unlinkSync(output);
@@ -180,6 +202,15 @@ export function injectSprites(romPath: string, definition: GameDefinition, edits
   if (patchBytes && options.patch !== undefined && patchFormat) {
     writeFileAtomic(options.patch, patchBytes, { force: options.force === true });
     result.patch = { path: options.patch, format: patchFormat, size: patchBytes.length };
+  }
+  if (options.definitionOutput !== undefined) {
+    const after = definitionAfterInjection(definition, injected.plan, {
+      crc32: crc32(injected.data),
+      sha1: sha1Hex(injected.data),
+      ...(injected.checksum ? { headerChecksum: injected.checksum.stored } : {}),
+    });
+    writeFileAtomic(options.definitionOutput, new TextEncoder().encode(JSON.stringify(gameDefinitionToJson(after), null, 2) + '\n'), { force: options.force === true });
+    result.definitionOutput = options.definitionOutput;
   }
   result.elapsedMs = performance.now() - started;
   return result;
@@ -229,11 +260,39 @@ export function readExtractFolder(dir: string, definition: GameDefinition): Fold
     if (sidecar.definition && typeof sidecar.definition === 'object' && sidecar.definition.id !== definition.id) {
       throw new SidecarError(path, 'definition/id', `extracted with definition "${sidecar.definition.id}", injecting with "${definition.id}"`);
     }
-    const png = readFileBytes(join(dir, sidecar.image), maximumPngFileSizeInBytes);
+    const pngPath = join(dir, sidecar.image);
+    const png = readFileBytes(pngPath, maximumPngFileSizeInBytes);
     const palette = paletteFromRgb(sidecarPaletteRgb(sidecar), `${path} palette`);
-    edits.push({ edit: { sprite: sidecar.sprite, png, palette }, sidecar, sidecarPath: path });
+    edits.push({ edit: { sprite: sidecar.sprite, png, palette, file: pngPath }, sidecar, sidecarPath: path });
   }
   return edits;
+}
+
+/** inject-all's options: a transaction's, plus how RGB PNGs are mapped onto palettes. */
+export interface InjectFolderOptions extends InjectOptions {
+  /** Map RGB PNGs onto this palette instead of each sidecar's. */
+  palette?: Palette;
+  /** Map off-palette colours of RGB PNGs to the nearest palette colour instead of failing. */
+  nearest?: boolean;
+}
+
+/**
+ * The sidecar extract-all (or extract) wrote beside a PNG: `<name>.json` for `<name>.png`, when
+ * it exists and is one (undefined otherwise). inject reads it to know the sprite, the block's
+ * place and size, and the palette, so neither a definition nor --at is needed.
+ */
+export function readSidecarBeside(pngPath: string): { sidecar: SpriteSidecar; path: string } | undefined {
+  const path = join(dirname(pngPath), `${basename(pngPath, extname(pngPath))}.json`);
+  if (!existsSync(path)) return undefined;
+  const bytes = readFileBytes(path, maximumSidecarSizeInBytes);
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch {
+    return undefined; // some other file that happens to share the name
+  }
+  if (json === null || typeof json !== 'object' || (json as { schema?: unknown }).schema !== sidecarFormat) return undefined;
+  return { sidecar: parseSidecar(json, path), path };
 }
 
 /** What `injectFolder` wrote, plus the folder, how many sidecars it read and which came from another ROM. */
@@ -248,12 +307,16 @@ export interface InjectAllResult extends InjectResult {
  * `inject-all`: every sprite of an extract-all folder, in one transaction (all or nothing, one
  * checksum fix, one verify pass). Only sprites whose tiles changed are written.
  */
-export function injectFolder(romPath: string, definition: GameDefinition, dir: string, options: InjectOptions = {}): InjectAllResult {
-  const folder = readExtractFolder(dir, definition);
+export function injectFolder(romPath: string, definition: GameDefinition, dir: string, options: InjectFolderOptions = {}): InjectAllResult {
   const rom = openRom(romPath);
+  // Whether the definition is for this ROM at all comes first: its sidecars would only repeat it.
+  chooseVariant(rom, definition, options, romPath);
+  const folder = readExtractFolder(dir, definition);
   const sha1 = rom.identity().sha1;
   const identityMismatches = folder.filter((f) => f.sidecar.rom.sha1 !== sha1).map((f) => f.sidecar.sprite);
-  const result = injectSprites(romPath, definition, folder.map((f) => f.edit), options);
+  const { palette, nearest, ...injectOptions } = options;
+  const edits = folder.map((f): SpriteEdit => ({ ...f.edit, ...(palette ? { palette } : {}), ...(nearest ? { nearest: true } : {}) }));
+  const result = injectSprites(romPath, definition, edits, injectOptions);
   return { ...result, folder: dir, sidecars: folder.length, identityMismatches };
 }
 

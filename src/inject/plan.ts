@@ -10,6 +10,9 @@
  */
 import {
   BatchFailedError,
+  DefinitionCheckFailedError,
+  StoredLengthError,
+  WriteOutsideSlotError,
   CodecCannotCompressError,
   InjectionConflictError,
   InjectionDoesNotFitError,
@@ -25,23 +28,19 @@ import { encodeTiles } from '../gfx/formats.js';
 import { readIndexedPng } from '../gfx/png.js';
 import type { IndexedImage } from '../gfx/image.js';
 import type { Palette } from '../gfx/palette.js';
-import { encodePointer, pointerWidthInBytes, readPointer, type PointerSlot } from '../defs/pointers.js';
+import { encodePointer, readPointer, type PointerSlot } from '../defs/pointers.js';
 import type { CodecName, GameDefinition, PointerForm } from '../defs/types.js';
 import type { Rom } from '../rom/rom.js';
-import { resolveDefLocation } from '../defs/match.js';
 import type { ChecksumReport } from '../rom/checksum.js';
 import { FreeSpaceAllocator, type FitStrategy } from './allocator.js';
+import { chooseVariant, surveyDefinition, type DefinitionSurvey, type VariantChoiceReason } from './check.js';
 import { compressBest } from './compress.js';
 import { lz77UsesDistanceOne } from './vram.js';
 import {
   codecFor,
-  declaredUnpackedLength,
-  freeRangesFor,
   imageToTiles,
   readSpriteBlock,
   resolveSpritePalette,
-  resolveEachSprite,
-  variantFor,
   type ResolvedSprite,
   type SpriteBlock,
 } from './sprites.js';
@@ -60,6 +59,8 @@ export interface SpriteEdit {
   palette?: Palette;
   /** Map off-palette colours of an RGB PNG to the nearest palette colour instead of failing. */
   nearest?: boolean;
+  /** The file the edit came from (a PNG or its sidecar), named in failures. */
+  file?: string;
 }
 
 /** Choices for planning an injection: resizing, alignment, fit strategy. */
@@ -76,6 +77,8 @@ export interface PlanOptions {
   vramSafe?: boolean;
   /** Definition variant id (default: the one that recognises the ROM). */
   variant?: string;
+  /** Use the definition even when no variant recognises the ROM (its default offsets). */
+  forceDefinition?: boolean;
   /** CGRAM colours for sprites whose palette is `{ cgram: n }`. */
   cgram?: Palette;
 }
@@ -126,11 +129,18 @@ export interface ByteWrite {
   at: number;
   bytes: Uint8Array;
   what: string;
+  /** The sprite the write belongs to, and whether it is the block or one of its pointers. */
+  sprite: string;
+  kind: 'block' | 'pointer';
 }
 
 /** Everything an injection will write, decided before any byte is written: per-sprite outcomes, the writes, the slots freed. */
 export interface InjectionPlan {
   variant: string | undefined;
+  /** How the variant was chosen (matched by CRC-32 …, named, or forced). */
+  variantChosenBy: VariantChoiceReason;
+  /** Notes of the definition check (not errors). */
+  notes: string[];
   sprites: PlannedSprite[];
   writes: ByteWrite[];
   /** Slots vacated by relocated blocks (add them to the definition's freeSpace to reuse them later). */
@@ -198,23 +208,27 @@ interface Pending {
  * done, or `BatchFailedError` listing every failure when several cannot (all or nothing).
  */
 export function planInjection(rom: Rom, definition: GameDefinition, edits: readonly SpriteEdit[], options: PlanOptions = {}): InjectionPlan {
-  const variant = options.variant ?? variantFor(rom, definition);
+  const choice = chooseVariant(rom, definition, options);
+  const variant = choice.variant;
+  // The definition is held to the ROM first: overlaps and wrong lengths stop everything.
+  const survey = surveyDefinition(rom, definition, choice);
+  refuseContradictions(survey, definition);
   // Edited sprites must resolve; the others only matter as space in use (see buildAllocator).
-  const resolutions = resolveEachSprite(rom, definition, variant);
+  const resolutions = survey.resolutions;
   const sprites = resolutions.flatMap((r) => (r.ok ? [r.sprite] : []));
   const unresolved = resolutions.flatMap((r) => (r.ok ? [] : [r]));
   const spritesByName = new Map(sprites.map((s) => [s.name, s]));
   const unresolvedByName = new Map(unresolved.map((r) => [r.name, r]));
-  const failures: RomgfxError[] = [];
-  const fail = (error: unknown): void => {
-    if (isRomgfxError(error)) failures.push(error);
+  const failures: { error: RomgfxError; sprite: string; file: string | null }[] = [];
+  const fail = (error: unknown, edit: SpriteEdit): void => {
+    if (isRomgfxError(error)) failures.push({ error, sprite: edit.sprite, file: edit.file ?? null });
     else throw error;
   };
   const seen = new Set<string>();
   const pending: Pending[] = [];
   for (const edit of edits) {
     if (seen.has(edit.sprite)) {
-      fail(new InjectionConflictError(`sprite "${edit.sprite}" is edited twice in one transaction`, { sprite: edit.sprite }));
+      fail(new InjectionConflictError(`sprite "${edit.sprite}" is edited twice in one transaction`, { sprite: edit.sprite }), edit);
       continue;
     }
     seen.add(edit.sprite);
@@ -223,7 +237,7 @@ export function planInjection(rom: Rom, definition: GameDefinition, edits: reado
       if (broken) throw broken.error;
       const sprite = spritesByName.get(edit.sprite);
       if (!sprite) throw new SpriteNotFoundError(edit.sprite, `game definition ${definition.id}`);
-      const block = readSpriteBlock(rom.data, sprite, definition.source);
+      const block = survey.blocks.get(sprite.name) ?? readSpriteBlock(rom.data, sprite, definition.source);
       const { indices, tileCount } = editIndices(edit, sprite, block, rom, definition, options);
       const tileBytes = encodeTiles(sprite.format, indices);
       const unpacked = new Uint8Array(tileBytes.length + block.trailing.length);
@@ -248,7 +262,7 @@ export function planInjection(rom: Rom, definition: GameDefinition, edits: reado
       }
       pending.push(item);
     } catch (error) {
-      fail(error);
+      fail(error, edit);
     }
   }
 
@@ -275,22 +289,28 @@ export function planInjection(rom: Rom, definition: GameDefinition, edits: reado
     resolved: p.sprite,
   });
 
-  // Pass 1: unchanged sprites and blocks that fit their own slot.
+  // Pass 1: unchanged sprites and blocks that fit their own slot (plus adjacent declared free space).
+  const allocator = buildAllocator(rom, survey, options);
+  const bankSize = options.allowBankCrossing ? 0 : bankSizeFor(rom);
   const movers: Pending[] = [];
+  const slots = new Map<string, { start: number; end: number }>();
   for (const p of pending) {
+    const capacity = inPlaceCapacity(p, survey, allocator, bankSize);
+    slots.set(p.sprite.name, { start: p.sprite.offset, end: p.sprite.offset + capacity });
     if (!p.packed) {
-      planned.push(base(p));
+      planned.push({ ...base(p), slotLength: capacity });
       continue;
     }
-    if (p.packed.length <= p.block.slotLength) {
-      planned.push({ ...base(p), outcome: 'in-place', newPackedLength: p.packed.length, packed: p.packed });
-      writes.push({ at: p.sprite.offset, bytes: p.packed, what: `sprite "${p.sprite.name}"` });
+    if (p.packed.length <= capacity) {
+      planned.push({ ...base(p), outcome: 'in-place', slotLength: capacity, newPackedLength: p.packed.length, packed: p.packed });
+      writes.push({ at: p.sprite.offset, bytes: p.packed, what: `sprite "${p.sprite.name}"`, sprite: p.sprite.name, kind: 'block' });
+      // Bytes taken from the free space after the slot are no longer free for blocks that move.
+      if (p.packed.length > p.block.slotLength) allocator.reserve(p.sprite.offset, p.sprite.offset + p.packed.length);
     } else movers.push(p);
   }
 
   // Pass 2: blocks that grew past their slot move to declared free space, if they can.
   if (movers.length > 0) {
-    const allocator = buildAllocator(rom, definition, sprites, unresolved, variant, options);
     for (const p of movers) {
       const packed = p.packed!;
       try {
@@ -298,7 +318,7 @@ export function planInjection(rom: Rom, definition: GameDefinition, edits: reado
           throw new InjectionDoesNotFitError(
             p.sprite.name,
             packed.length,
-            p.block.slotLength,
+            slots.get(p.sprite.name)!.end - p.sprite.offset,
             allocator.largestAllocatable(),
             p.sprite.codec === 'none'
               ? 'the block is stored raw and no pointers to it are declared, so it cannot move: keep the tile count, or declare its pointers and free space in the definition'
@@ -310,7 +330,7 @@ export function planInjection(rom: Rom, definition: GameDefinition, edits: reado
           throw new InjectionDoesNotFitError(
             p.sprite.name,
             packed.length,
-            p.block.slotLength,
+            slots.get(p.sprite.name)!.end - p.sprite.offset,
             allocator.largestAllocatable(),
             definition.freeSpace.length === 0
               ? 'the definition declares no free space to relocate it to: add a freeSpace range, or reduce the art'
@@ -321,32 +341,43 @@ export function planInjection(rom: Rom, definition: GameDefinition, edits: reado
         for (const slot of p.sprite.pointers) {
           const before = readPointer(rom.data, slot, rom).stored;
           const pieces = encodePointer(slot, at, rom);
-          for (const piece of pieces) writes.push({ at: piece.at, bytes: piece.bytes, what: `pointer to "${p.sprite.name}" at ${hex(slot.at)}` });
+          for (const piece of pieces) writes.push({ at: piece.at, bytes: piece.bytes, what: `pointer to "${p.sprite.name}" at ${hex(slot.at)}`, sprite: p.sprite.name, kind: 'pointer' });
           const after = storedValue(slot, pieces);
           rewritten.push(slot.bankAt === undefined ? { form: slot.form, at: slot.at, before, after } : { form: slot.form, at: slot.at, bankAt: slot.bankAt, before, after });
         }
         const freed = { start: p.sprite.offset, end: p.sprite.offset + p.block.slotLength };
         allocator.release(freed.start, freed.end);
         freedRanges.push(freed);
-        writes.push({ at, bytes: packed, what: `sprite "${p.sprite.name}" (relocated)` });
-        planned.push({ ...base(p), outcome: 'relocated', newOffset: at, newPackedLength: packed.length, packed, pointersRewritten: rewritten, freed });
+        writes.push({ at, bytes: packed, what: `sprite "${p.sprite.name}" (relocated)`, sprite: p.sprite.name, kind: 'block' });
+        planned.push({ ...base(p), outcome: 'relocated', slotLength: slots.get(p.sprite.name)!.end - p.sprite.offset, newOffset: at, newPackedLength: packed.length, packed, pointersRewritten: rewritten, freed });
       } catch (error) {
-        fail(error);
+        fail(error, p.edit);
       }
     }
   }
 
-  if (failures.length === 1) throw failures[0]!;
+  if (failures.length === 1) {
+    // One failure keeps its own code; it still names the file the edit came from.
+    const only = failures[0]!;
+    if (only.file !== null) {
+      only.error.message = `${only.file}: ${only.error.message}`;
+      Object.defineProperty(only.error, 'details', { value: { ...only.error.details, sprite: only.sprite, file: only.file }, enumerable: true });
+    }
+    throw only.error;
+  }
   if (failures.length > 1) {
-    throw new BatchFailedError(`${failures.length} of ${edits.length} sprite edit(s) cannot be injected; nothing was written: ${failures.map((f) => f.message).join('; ')}`, {
-      failures: failures.map((f) => f.toJSON().error),
+    // One failure per line, each naming the sprite and the file it came from; details carry both.
+    const lines = failures.map((f) => `  sprite "${f.sprite}"${f.file !== null ? ` (${f.file})` : ''}: ${f.error.code}: ${f.error.message}`);
+    throw new BatchFailedError(`${failures.length} of ${edits.length} sprite edit(s) cannot be injected; nothing was written:\n${lines.join('\n')}`, {
+      failures: failures.map((f) => ({ sprite: f.sprite, file: f.file, ...f.error.toJSON().error })),
     });
   }
   checkWritesDisjoint(writes);
+  checkWritesGranted(writes, survey, slots, planned, rom.size);
   // Report in the order the caller gave the edits.
   const order = new Map(edits.map((e, i) => [e.sprite, i]));
   planned.sort((a, b) => order.get(a.sprite)! - order.get(b.sprite)!);
-  return { variant, sprites: planned, writes, freedRanges, changes: writes.length > 0 };
+  return { variant, variantChosenBy: choice.reason, notes: survey.report.notes, sprites: planned, writes, freedRanges, changes: writes.length > 0 };
 }
 
 function storedValue(slot: PointerSlot, pieces: readonly { at: number; bytes: Uint8Array }[]): number {
@@ -358,44 +389,126 @@ function storedValue(slot: PointerSlot, pieces: readonly { at: number; bytes: Ui
 }
 
 /**
- * The allocator for a transaction: the definition's free ranges for the variant, minus every
- * sprite's stored block and every pointer slot (so a block relocated by an earlier run, which
- * sits in a range the definition still calls free, is never overwritten).
+ * Stops a transaction whose definition contradicts the ROM (overlaps, a declared length the block
+ * does not have, free space over a sprite or a pointer). Sprites that do not resolve or decode
+ * only stop it when edited (each edit then fails with its own error); their bytes stay held back.
  */
-function buildAllocator(rom: Rom, definition: GameDefinition, sprites: readonly ResolvedSprite[], unresolved: readonly { index: number }[], variant: string | undefined, options: PlanOptions): FreeSpaceAllocator {
-  const ranges = freeRangesFor(definition, variant).map((r) => ({ start: r.start, end: Math.min(r.end, rom.size) }));
-  const allocator = new FreeSpaceAllocator(ranges, {
+function refuseContradictions(survey: DefinitionSurvey, definition: GameDefinition): void {
+  const blocking = survey.report.problems.filter((p) => p.kind !== 'undecodable' && p.kind !== 'unresolved');
+  if (blocking.length === 0) return;
+  if (blocking.length === 1 && blocking[0]!.kind === 'stored-length') {
+    const sprite = survey.report.sprites.find((s) => s.name === blocking[0]!.sprite)!;
+    throw new StoredLengthError(definition.source, sprite.name, sprite.offset!, sprite.storedLength!, sprite.slotLength!);
+  }
+  throw new DefinitionCheckFailedError(definition.source, blocking);
+}
+
+/**
+ * The allocator for a transaction: the definition's free ranges for the variant, minus every
+ * range the survey found in use — each sprite's block wherever it is now (so a block relocated
+ * by an earlier run, which sits in a range the definition still calls free, is never
+ * overwritten), what the definition says an undecodable sprite takes, and every pointer slot.
+ */
+function buildAllocator(rom: Rom, survey: DefinitionSurvey, options: PlanOptions): FreeSpaceAllocator {
+  const allocator = new FreeSpaceAllocator(survey.free, {
     alignment: options.alignment ?? defaultAlignment(rom.platform),
     bankSizeInBytes: options.allowBankCrossing ? 0 : bankSizeFor(rom),
     strategy: options.strategy ?? 'best-fit',
   });
-  for (const sprite of sprites) {
-    let length: number;
-    try {
-      length = readSpriteBlock(rom.data, sprite, definition.source).slotLength;
-    } catch {
-      // A block that does not decode: hold back what the definition says it may take.
-      length = sprite.def.storedLength ?? declaredUnpackedLength(sprite) ?? 1;
-    }
-    allocator.reserve(sprite.offset, sprite.offset + length);
-  }
-  // A sprite whose pointers are broken may be wherever they lead; hold back where the definition puts it.
-  for (const { index } of unresolved) {
-    const def = definition.sprites[index]!;
-    try {
-      const at = resolveDefLocation(def.offset, rom);
-      allocator.reserve(at, at + (def.storedLength ?? def.byteLength ?? (def.tileCount ?? 1) * 64));
-    } catch {
-      // Not even the definition's offset maps: there is nothing in the ROM to hold back.
-    }
-  }
-  for (const sprite of sprites) {
-    for (const slot of sprite.pointers) {
-      allocator.reserve(slot.at, slot.at + pointerWidthInBytes(slot.form));
-      if (slot.bankAt !== undefined) allocator.reserve(slot.bankAt, slot.bankAt + 1);
-    }
+  for (const owned of survey.owned) allocator.reserve(owned.start, owned.end);
+  for (const sprite of survey.report.sprites) {
+    const block = survey.blocks.get(sprite.name);
+    if (block && sprite.offset !== null) allocator.reserve(sprite.offset, sprite.offset + block.slotLength);
   }
   return allocator;
+}
+
+/**
+ * Bytes a block may take in place: the slot decoding the original says it occupies (its packed
+ * length; word padding for GBA BIOS streams, never into another owner's bytes), then any
+ * declared free space that starts where the slot ends (within the bank, unless crossing is allowed).
+ */
+function inPlaceCapacity(p: Pending, survey: DefinitionSurvey, allocator: FreeSpaceAllocator, bankSize: number): number {
+  const start = p.sprite.offset;
+  const streamEnd = start + p.block.packedLength;
+  let slotEnd = start + p.block.slotLength;
+  for (const owned of survey.ownedIndex.startingIn(streamEnd, slotEnd)) {
+    if (owned.owner === p.sprite.name && owned.kind === 'sprite') continue;
+    slotEnd = Math.min(slotEnd, owned.start);
+  }
+  let end = slotEnd;
+  for (const free of allocator.ranges()) {
+    if (free.start <= end && free.end > end) end = free.end;
+  }
+  if (bankSize > 0) {
+    const bankEnd = (Math.floor(start / bankSize) + 1) * bankSize;
+    // Free space past the bank is out of reach in place; the block's own slot is what it is.
+    if (end > bankEnd) end = Math.max(bankEnd, slotEnd);
+  }
+  return end - start;
+}
+
+type Span = { start: number; end: number };
+
+function mergeSpans(spans: readonly Span[]): Span[] {
+  const sorted = spans.filter((s) => s.end > s.start).sort((a, b) => a.start - b.start);
+  const out: Span[] = [];
+  for (const s of sorted) {
+    const last = out[out.length - 1];
+    if (last && s.start <= last.end) last.end = Math.max(last.end, s.end);
+    else out.push({ ...s });
+  }
+  return out;
+}
+
+function covered(spans: readonly Span[], start: number, end: number): boolean {
+  let at = start;
+  for (const s of spans) {
+    if (s.end <= at) continue;
+    if (s.start > at) return false;
+    at = s.end;
+    if (at >= end) return true;
+  }
+  return at >= end;
+}
+
+/**
+ * The core rule, checked on the finished plan independently of how it was made: a block write
+ * lies inside its own sprite's slot, declared free space, or a slot vacated in this transaction,
+ * and touches no byte another sprite or pointer owns; a pointer write is exactly one of the
+ * sprite's own declared pointer slots. A failure is a planner bug: nothing is written.
+ */
+function checkWritesGranted(writes: readonly ByteWrite[], survey: DefinitionSurvey, slots: ReadonlyMap<string, Span>, planned: readonly PlannedSprite[], romSize: number): void {
+  const freed = planned.flatMap((p) => (p.freed ? [p.freed] : []));
+  const vacated = new Set(planned.filter((p) => p.outcome === 'relocated').map((p) => p.sprite));
+  const pointerSpans = new Map<string, Span[]>();
+  for (const owned of survey.owned) {
+    if (owned.kind !== 'pointer') continue;
+    const spans = pointerSpans.get(owned.owner);
+    if (spans) spans.push(owned);
+    else pointerSpans.set(owned.owner, [owned]);
+  }
+  const allowedBase = mergeSpans([...survey.free, ...freed]);
+  for (const write of writes) {
+    const start = write.at;
+    const end = write.at + write.bytes.length;
+    const refuse = (why: string): never => {
+      throw new WriteOutsideSlotError(`${write.what}: ${write.bytes.length} bytes at ${hex(start)}-${hex(end)} ${why}; nothing was written`, { sprite: write.sprite, at: start, end });
+    };
+    if (start < 0 || end > romSize) refuse('run outside the ROM');
+    if (write.kind === 'pointer') {
+      if (!(pointerSpans.get(write.sprite) ?? []).some((p) => start >= p.start && end <= p.end)) refuse('are not a pointer slot the definition declares for this sprite');
+      continue;
+    }
+    const own = slots.get(write.sprite);
+    const allowed = own ? mergeSpans([own, ...allowedBase]) : allowedBase;
+    if (!covered(allowed, start, end)) refuse("reach bytes that are neither the sprite's slot nor declared free space");
+    for (const owned of survey.ownedIndex.overlapping(start, end)) {
+      if (owned.owner === write.sprite && owned.kind === 'sprite') continue;
+      if (owned.kind === 'sprite' && vacated.has(owned.owner)) continue;
+      if (owned.start < end && start < owned.end) refuse(`overlap ${owned.what} (${hex(owned.start)}-${hex(owned.end)})`);
+    }
+  }
 }
 
 function checkWritesDisjoint(writes: readonly ByteWrite[]): void {

@@ -4,17 +4,17 @@
  * blocks read and decoded, and their tiles turned into images and back by the definition's
  * arrangement. Pure over the ROM bytes: no file I/O except reading a palette file a definition names.
  */
-import { dirname, isAbsolute, resolve as resolvePath } from 'node:path';
-import { DefinitionError, InvalidArgumentError, SpriteNotFoundError, TileCountMismatchError, TileDataLengthError, hex, isRomgfxError, type RomgfxError } from '../errors.js';
+import { DefinitionError, ImageSizeError, InvalidArgumentError, PaddingNotBlankError, SpriteNotFoundError, StoredLengthError, TileCountMismatchError, TileDataLengthError, hex, isRomgfxError, type RomgfxError } from '../errors.js';
 import { getCodec } from '../codecs/index.js';
 import type { Codec } from '../codecs/types.js';
 import { getTileFormat, type TileFormat } from '../gfx/formats.js';
 import { arrangeSheet, checkIndicesFitBpp, checkWholeTiles, renderIndexedImage, unarrangeMetatiles, unarrangeSheet, type IndexedImage, type MetatileLayout } from '../gfx/image.js';
-import { decodeBgr555, decodeConsolePalette, decodeDmgPalette, decodeMdPalette, decodeNesPalette, grayscalePalette, parsePaletteFile, subPalette, type Palette } from '../gfx/palette.js';
+import { decodeBgr555, decodeConsolePalette, decodeDmgPalette, decodeMdPalette, decodeNesPalette, defaultGrayscalePalette, grayscalePalette, parsePaletteFile, subPalette, type Palette } from '../gfx/palette.js';
 import { pixelsPerTile } from '../gfx/kernels.js';
 import { freeSpaceFor, matchDefinition, resolveDefLocation, romFacts, spriteLocation } from '../defs/match.js';
 import type { PointerSlot } from '../defs/pointers.js';
 import { locateSprite } from '../defs/locate.js';
+import { resolveDefinitionFile } from '../defs/paths.js';
 import type { Arrangement, CodecName, FreeRange, GameDefinition, PaletteSource, SpriteDef } from '../defs/types.js';
 import type { Rom } from '../rom/rom.js';
 import { readFileBytes } from '../rom/source.js';
@@ -56,8 +56,14 @@ export interface SpriteBlock {
   data: Uint8Array;
   /** Bytes the stored stream takes in the ROM. */
   packedLength: number;
-  /** Bytes the block may occupy: the definition's storedLength when given (≥ packedLength), else packedLength. */
+  /**
+   * Bytes the block occupies in place: its packed length (raw: tiles × bytes per tile), run to
+   * the next word for the GBA BIOS codecs, whose sources are word-aligned. Never the definition's
+   * storedLength, which must agree with it (`checkStoredLength`).
+   */
   slotLength: number;
+  /** The definition's storedLength, when it applies (the block is at the definition's offset). */
+  storedLength?: number;
   tileCount: number;
   /** Bytes after the last whole tile (kept as they are on re-injection). */
   trailing: Uint8Array;
@@ -127,8 +133,12 @@ export function codecFor(sprite: ResolvedSprite): Codec | null {
 
 const lz4FrameMagic = [0x04, 0x22, 0x4d, 0x18];
 
-/** Reads and decodes a sprite's block from ROM data (the input ROM, or an output being verified). */
-export function readSpriteBlock(data: Uint8Array, sprite: ResolvedSprite, source = '<rom>'): SpriteBlock {
+/**
+ * Decodes a sprite's block from ROM data (the input ROM, or an output being verified): what it
+ * unpacks to and the bytes it occupies. Does not hold the definition's storedLength to it
+ * (readSpriteBlock does; the definition check reports it as one problem among others).
+ */
+export function decodeSpriteBlock(data: Uint8Array, sprite: ResolvedSprite, source = '<rom>'): SpriteBlock {
   const declared = declaredUnpackedLength(sprite);
   const codec = codecFor(sprite);
   let unpacked: Uint8Array;
@@ -165,19 +175,40 @@ export function readSpriteBlock(data: Uint8Array, sprite: ResolvedSprite, source
   if (tileCount < 1) {
     throw new TileDataLengthError(`sprite "${sprite.name}": the block at ${hex(sprite.offset)} decodes to ${unpacked.length} bytes, less than one ${sprite.format.name} tile`, { sprite: sprite.name });
   }
-  const storedLength = sprite.offset === sprite.definedOffset ? sprite.def.storedLength : undefined;
-  if (storedLength !== undefined && storedLength < packedLength) {
-    throw new DefinitionError(source, `/sprites/${sprite.index}/storedLength`, `${storedLength} bytes, but the block at ${hex(sprite.offset)} takes ${packedLength}`);
-  }
   const block: SpriteBlock = {
     data: unpacked,
     packedLength,
-    slotLength: storedLength ?? paddedSlotLength(sprite, packedLength, data.length),
+    slotLength: paddedSlotLength(sprite, packedLength, data.length),
     tileCount,
     trailing: unpacked.subarray(tileCount * bpt),
   };
+  // A definition's storedLength describes the block at the definition's offset, not one relocated since.
+  const storedLength = sprite.offset === sprite.definedOffset ? sprite.def.storedLength : undefined;
+  if (storedLength !== undefined) block.storedLength = storedLength;
   if (lz4Variant) block.lz4Variant = lz4Variant;
   return block;
+}
+
+/**
+ * Reads and decodes a sprite's block and holds the definition to it: a declared `storedLength`
+ * must be what the block occupies. Shorter than the stream is a malformed definition; longer
+ * would give an in-place write the bytes of whatever follows (`StoredLengthError`). The slot
+ * comes from the ROM's data, never from the definition's word for it.
+ */
+export function readSpriteBlock(data: Uint8Array, sprite: ResolvedSprite, source = '<rom>'): SpriteBlock {
+  const block = decodeSpriteBlock(data, sprite, source);
+  checkStoredLength(block, sprite, source);
+  return block;
+}
+
+/** Throws when a block's declared storedLength disagrees with the slot its decoding gives (see readSpriteBlock). */
+export function checkStoredLength(block: SpriteBlock, sprite: ResolvedSprite, source: string): void {
+  const storedLength = block.storedLength;
+  if (storedLength === undefined) return;
+  if (storedLength < block.packedLength) {
+    throw new DefinitionError(source, `/sprites/${sprite.index}/storedLength`, `${storedLength} bytes, but the block at ${hex(sprite.offset)} takes ${block.packedLength}`);
+  }
+  if (storedLength > block.slotLength) throw new StoredLengthError(source, sprite.name, sprite.offset, storedLength, block.slotLength);
 }
 
 /** GBA BIOS streams (lz77, lz11, rle, huffman, diff) are read from word-aligned sources (GBATEK, BIOS decompression functions). */
@@ -226,8 +257,31 @@ function tilesInImage(image: IndexedImage, arrangement: Arrangement | undefined)
 }
 
 /**
+ * The tiles of `image` that lie past `tileCount` (the padding extract adds to fill a sheet row or
+ * a metatile) and are not blank: re-rendering the taken tiles gives the image back exactly when
+ * every padding pixel is index 0. Returns the padding cells' tile numbers, in sheet order.
+ */
+function drawnPaddingTiles(image: IndexedImage, indices: Uint8Array, tileCount: number, arrangement: Arrangement | undefined): number[] {
+  const rendered = tilesToImage(indices, tileCount, arrangement);
+  if (rendered.width !== image.width || rendered.height !== image.height) return [];
+  const columns = image.width / 8;
+  const drawn = new Set<number>();
+  for (let i = 0; i < image.pixels.length; i++) {
+    if (image.pixels[i] === rendered.pixels[i]) continue;
+    const x = i % image.width;
+    const y = (i - x) / image.width;
+    drawn.add(((y >> 3) * columns) + (x >> 3));
+  }
+  return [...drawn].sort((a, b) => a - b);
+}
+
+/**
  * The inverse of `tilesToImage`: an edited image back to an indices plane. Without `allowResize`
- * the image must be exactly the size extract made for `expectedTileCount` tiles.
+ * the image must be exactly the size extract made for `expectedTileCount` tiles, and the block
+ * keeps that many: padding cells (a sheet's last row, a metatile's spare tiles) are dropped when
+ * blank and refused when drawn on (`PaddingNotBlankError`), never written over what follows the
+ * block. With `allowResize` the image's whole cells (sheet) or whole metatiles (block layouts,
+ * any number per row and column) decide the count; a size the layout cannot hold is a data error.
  */
 export function imageToTiles(image: IndexedImage, sprite: ResolvedSprite, expectedTileCount: number, allowResize: boolean): { indices: Uint8Array; tileCount: number } {
   checkWholeTiles(image);
@@ -239,16 +293,30 @@ export function imageToTiles(image: IndexedImage, sprite: ResolvedSprite, expect
   if (!sameSize && !allowResize) {
     throw new TileCountMismatchError(sprite.name, expectedTileCount, tilesInImage(image, arrangement), `(${image.width}x${image.height}; extract made ${expected.width}x${expected.height})`);
   }
-  const tileCount = sameSize ? expectedTileCount : tilesInImage(image, arrangement);
+  if (sameSize) {
+    const taken = layout ? { indices: unarrangeMetatiles(image, expectedTileCount, layout), tileCount: expectedTileCount } : unarrangeSheet(image, { ...sheetOptions(arrangement), tileCount: expectedTileCount });
+    const drawn = drawnPaddingTiles(image, taken.indices, expectedTileCount, arrangement);
+    if (drawn.length === 0) return taken;
+    if (!allowResize) throw new PaddingNotBlankError(sprite.name, expectedTileCount, drawn);
+    // Resizing: the drawn padding becomes part of the block, like any other whole cell of the image.
+  }
+  const tileCount = tilesInImage(image, arrangement);
   if (tileCount < 1) throw new TileCountMismatchError(sprite.name, expectedTileCount, 0, `(${image.width}x${image.height})`);
   if (layout) {
-    if (!sameSize && layout.kind === 'snes-obj' && image.width !== 128) {
-      throw new InvalidArgumentError(`sprite "${sprite.name}": a resized snes-obj image must stay 128 pixels wide (16 OBJ tiles), got ${image.width}`, { sprite: sprite.name });
+    const metatileWidth = layout.widthInTiles * 8;
+    const metatileHeight = layout.heightInTiles * 8;
+    if (layout.kind === 'snes-obj' && image.width !== 128) {
+      throw new ImageSizeError(`sprite "${sprite.name}": a resized snes-obj image must stay 128 pixels wide (16 OBJ tiles), got ${image.width}`, { sprite: sprite.name, width: image.width });
     }
-    if (!sameSize && layout.kind === 'block' && image.width !== expected.width) {
-      throw new InvalidArgumentError(`sprite "${sprite.name}": a resized image must keep the width ${expected.width} (add or remove rows)`, { sprite: sprite.name });
+    if (image.width % metatileWidth !== 0 || image.height % metatileHeight !== 0) {
+      throw new ImageSizeError(`sprite "${sprite.name}": a resized image must be whole ${metatileWidth}x${metatileHeight} metatiles; ${image.width}x${image.height} is not`, {
+        sprite: sprite.name,
+        width: image.width,
+        height: image.height,
+      });
     }
-    return { indices: unarrangeMetatiles(image, tileCount, layout), tileCount };
+    const metatilesPerRow = layout.kind === 'block' ? image.width / metatileWidth : undefined;
+    return { indices: unarrangeMetatiles(image, tileCount, layout, metatilesPerRow === undefined ? {} : { metatilesPerRow }), tileCount };
   }
   return unarrangeSheet(image, { ...sheetOptions(arrangement), tileCount });
 }
@@ -289,7 +357,7 @@ function padPalette(palette: Palette, bpp: number): Palette {
 export function resolveSpritePalette(rom: Rom, definition: GameDefinition, sprite: ResolvedSprite, context: PaletteContext = {}): ResolvedPalette {
   const bpp = sprite.format.bpp;
   const source: PaletteSource | undefined = sprite.def.palette;
-  if (!source) return { palette: grayscalePalette(bpp), source: 'grayscale' };
+  if (!source) return { palette: defaultGrayscalePalette(sprite.format), source: 'grayscale' };
   if ('rom' in source) {
     const at = resolveDefLocation(source.rom, rom);
     const count = source.count ?? Math.min(1 << bpp, 256);
@@ -317,15 +385,14 @@ export function resolveSpritePalette(rom: Rom, definition: GameDefinition, sprit
     return { palette: padPalette(palette, bpp), source: 'rom' };
   }
   if ('file' in source) {
-    const base = definition.source && definition.source !== '<memory>' ? dirname(definition.source) : process.cwd();
-    const path = isAbsolute(source.file) ? source.file : resolvePath(base, source.file);
+    const path = resolveDefinitionFile(definition, source.file);
     return { palette: padPalette(parsePaletteFile(readFileBytes(path, maximumPaletteTextSizeInBytes), path), bpp), source: 'file' };
   }
   if (context.cgram) {
     const rowSize = Math.min(1 << bpp, 16);
     return { palette: padPalette(subPalette(context.cgram, source.cgram, rowSize), bpp), source: 'cgram' };
   }
-  return { palette: grayscalePalette(bpp), source: 'grayscale' };
+  return { palette: defaultGrayscalePalette(sprite.format), source: 'grayscale' };
 }
 
 /** The free ranges of a definition that apply to the variant. */

@@ -94,8 +94,10 @@ function tryLoad(env: NodeJS.ProcessEnv): { addon: NativeAddon | null; status: N
 export function loadNative(env: NodeJS.ProcessEnv = process.env): NativeAddon | null {
   if (cached === undefined) {
     cached = tryLoad(env);
-    if (!cached.addon) {
-      createLogger({ level: logLevelFrom(env), name: 'romgfx' }).debug({ path: cached.status.path }, `native addon not used, TypeScript kernels instead: ${cached.status.reason}`);
+    const level = logLevelFrom(env);
+    // A debug line only: pino is not loaded unless the level would print it.
+    if (!cached.addon && (level === 'debug' || level === 'trace')) {
+      createLogger({ level, name: 'romgfx' }).debug({ path: cached.status.path }, `native addon not used, TypeScript kernels instead: ${cached.status.reason}`);
     }
   }
   return cached.addon;

@@ -8,14 +8,16 @@ import { getSystemErrorName } from 'node:util';
 import type { NativeAddon } from './addon.js';
 
 /** native/src/file_read.h FileReadStatus. */
-export const fileReadStatus = { ok: 0, missing: 1, tooLarge: 2, failed: 3, unsupported: 4 } as const;
+export const fileReadStatus = { ok: 0, missing: 1, tooLarge: 2, failed: 3, unsupported: 4, notRegular: 5 } as const;
 
 export type SmallFileRead =
   | { readonly kind: 'read'; readonly bytes: Uint8Array; readonly mtimeMs: number }
   | { readonly kind: 'missing' }
   /** The file is larger than the reader's buffer (`size` bytes), or this platform is not supported: read it another way. */
   | { readonly kind: 'elsewhere'; readonly size: number }
-  | { readonly kind: 'failed'; readonly code: string };
+  | { readonly kind: 'failed'; readonly code: string }
+  /** A directory, FIFO, socket, device or symlink: refused without reading (a FIFO would block). */
+  | { readonly kind: 'notRegular' };
 
 /**
  * Reads a file of at most `maximumSmallFileSizeInBytes`. `bytes` is a view of a buffer the
@@ -48,6 +50,8 @@ export function createNativeSmallFileReader(addon: NativeAddon): SmallFileReader
         }
         case fileReadStatus.failed:
           return { kind: 'failed', code: errnoName(info[2]!) };
+        case fileReadStatus.notRegular:
+          return { kind: 'notRegular' };
         default:
           return { kind: 'elsewhere', size: 0 };
       }

@@ -92,3 +92,4 @@ export {
   type IpsRecord,
   type ParsedIps,
 } from './ips.js';
+export { applyPatchToRom, copierHeaderSizeOf, copierHeaderSizeInBytes, type RomPatchOptions, type RomPatchResult, type CopierHeaderHandling } from './rom-apply.js';

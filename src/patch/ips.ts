@@ -126,6 +126,11 @@ export function parseIps(patch: Uint8Array): ParsedIps {
   if (remaining === 0) return { records };
   if (remaining === ipsTruncationSizeInBytes) {
     const truncateTo = (patch[position]! << 16) | (patch[position + 1]! << 8) | patch[position + 2]!;
+    // A size of 0 would empty the file: no tool means that, and applying it would turn a ROM
+    // into nothing. It is what three stray zero bytes after "EOF" read as.
+    if (truncateTo === 0) {
+      throw new IpsRecordError(`IPS truncation size at ${hex(position)} is 0: it would empty the file; refusing the patch`, { patchOffset: position, truncateTo });
+    }
     return { records, truncateTo };
   }
   // Typically a record at 0x454F46 that a careless tool wrote: it read as "EOF".
@@ -315,6 +320,8 @@ export function createIpsWithStats(source: Uint8Array, target: Uint8Array): IpsC
     i = end;
   }
   const truncateTo = target.length < source.length ? target.length : undefined;
+  // parseIps refuses a truncation to 0 bytes, so no patch romgfx writes may hold one.
+  if (truncateTo === 0) throw new PatchLimitError('IPS cannot turn a file into an empty one (a truncation size of 0 is refused on apply)', { sourceSize: source.length });
   const patch = writer.finish(truncateTo);
   const result: IpsCreateResult = { patch, records: writer.records, rleRecords: writer.rleRecords };
   if (truncateTo !== undefined) result.truncateTo = truncateTo;

@@ -10,7 +10,7 @@ import { verifyChecksums, fixChecksumsInPlace, type ChecksumReport } from './che
 import { parseGbHeader, gbHeaderEndInBytes, type GbHeader } from './gb.js';
 import { parseGbaHeader, gbaHeaderSizeInBytes, gbaRomBusBase, type GbaHeader } from './gba.js';
 import { parseMdHeader, looksLikeSmd, deinterleaveSmd, type MdHeader } from './md.js';
-import { hasInesMagic, parseNesHeader, inesHeaderSizeInBytes, type NesHeader } from './nes.js';
+import { hasInesMagic, parseNesHeader, nesBusToOffset, nesOffsetToBus, nesPpuToOffset, inesHeaderSizeInBytes, type NesHeader } from './nes.js';
 import { busAddress, romOffset, type BusAddress, type RomOffset } from './offsets.js';
 import type { Platform } from './platform.js';
 import {
@@ -226,7 +226,7 @@ export class Rom {
         if (address >= mdRomWindowInBytes) throw new AddressNotMappedError(`${hex(address, 6)} is outside Mega Drive ROM space ($000000–$3FFFFF)`, { address });
         return this.#checkedOffset(address, address);
       case 'nes':
-        throw new AddressNotMappedError('NES bus addresses depend on the mapper; give a ROM offset instead', { address });
+        return this.#checkedOffset(nesBusToOffset(address, this.header.nes), address);
       case 'unknown':
         throw new AddressNotMappedError(`${this.name} has no known platform, so bus addresses mean nothing; give a ROM offset`, { address });
     }
@@ -249,8 +249,9 @@ export class Rom {
         if (offset >= mdRomWindowInBytes) throw new AddressNotMappedError(`ROM offset ${hex(offset)} is beyond the 4 MiB Mega Drive ROM window`, { offset });
         return busAddress(offset);
       case 'nes':
+        return busAddress(nesOffsetToBus(offset, this.header.nes));
       case 'unknown':
-        throw new AddressNotMappedError(`${this.platform === 'nes' ? 'NES' : 'unidentified'} ROMs have no fixed bus mapping`, { offset });
+        throw new AddressNotMappedError('unidentified ROMs have no fixed bus mapping', { offset });
     }
   }
 
@@ -263,6 +264,9 @@ export class Rom {
         return formatSnesAddress(address);
       case 'gba':
         return hex(address, 8);
+      case 'nes':
+        // A bank only when the mapper switches one in: `$C000`, `$03:8000`.
+        return address >>> 16 === 0 ? `$${(address & 0xffff).toString(16).toUpperCase().padStart(4, '0')}` : formatSnesAddress(address);
       default:
         return hex(address, 6);
     }
@@ -273,9 +277,20 @@ export class Rom {
    * ROM's mapping; plain numbers (`0x8120`, `8120h`, `33056`) are ROM offsets.
    */
   resolveLocation(text: string): RomOffset {
+    if (/^ppu:/iu.test(text.trim())) return this.fromPpuAddress(text.trim().slice(4));
     const location = parseLocation(text);
     if (location.kind === 'bus') return this.fromBusAddress(location.value);
     return this.#checkedOffset(location.value, location.value);
+  }
+
+  /**
+   * NES CHR as the PPU sees it: `$1000` (bank 0) or `$03:1000` (CHR bank 3, in the mapper's CHR
+   * bank size) → the ROM offset of that CHR-ROM byte.
+   */
+  fromPpuAddress(text: string): RomOffset {
+    if (this.header.platform !== 'nes') throw new AddressNotMappedError(`ppu:${text}: PPU pattern-table addresses are for NES ROMs; ${this.name} is ${this.platform}`, { text });
+    const value = parseBusAddress(text);
+    return this.#checkedOffset(nesPpuToOffset(value >>> 16, value & 0xffff, this.header.nes), value);
   }
 
   /** Text that must be a bus address (`C01234` and `0xC01234` included) → ROM offset. */

@@ -181,9 +181,37 @@ export function formatSnesAddress(address: BusAddress | number): string {
 }
 
 function loRomToOffset(bank: number, addr: number, mapping: SnesMapping, address: number): number {
-  if (addr < 0x8000) throw notMapped(address, mapping, 'LoROM maps ROM only at $8000–$FFFF of a bank');
   if ((bank & 0xfe) === 0x7e) throw notMapped(address, mapping, 'banks $7E–$7F are work RAM');
-  return (bank & 0x7f) * bankSizeLoRom + (addr - 0x8000);
+  // Banks $40–$7D and $C0–$FF have no system area: the cartridge ignores A15 there, so
+  // $0000–$7FFF shows the same 32 KiB as $8000–$FFFF ($C5:0100 = $C5:8100). Not on SA-1, whose
+  // $40–$7F are BW-RAM (the caller refuses those first).
+  if (addr < 0x8000 && (bank & 0x7f) < 0x40) throw notMapped(address, mapping, 'banks $00–$3F/$80–$BF map ROM only at $8000–$FFFF (below is RAM and registers)');
+  return (bank & 0x7f) * bankSizeLoRom + (addr & 0x7fff);
+}
+
+/**
+ * An offset past the end of a ROM, folded back the way the cartridge's address decoding folds
+ * it: address lines above the ROM's size are not connected, so a power-of-two ROM repeats, and
+ * a ROM of 2^n + m bytes shows its first 2^n bytes, then the last m bytes repeated over the next
+ * 2^n (the rule platforms.md gives for the checksum of such ROMs). Each step clears one
+ * address bit, so the loop ends within 32 steps.
+ */
+export function mirrorRomOffset(offset: number, romSize: number): number {
+  if (romSize <= 0) return offset;
+  let base = 0;
+  let size = romSize;
+  let rest = offset;
+  let bit = 2 ** 31;
+  while (rest >= size) {
+    while (bit > 1 && rest < bit) bit /= 2;
+    rest -= bit;
+    if (size > bit) {
+      size -= bit;
+      base += bit;
+    }
+    bit /= 2;
+  }
+  return base + rest;
 }
 
 function hiRomToOffset(bank: number, addr: number, mapping: SnesMapping, address: number): number {
@@ -204,6 +232,8 @@ export function snesBusToOffset(address: BusAddress | number, mapping: SnesMappi
   switch (mapping) {
     case 'lorom':
       offset = loRomToOffset(bank, addr, mapping, address);
+      // Small LoROM carts leave the upper address lines unconnected: $40:8000 on a 1 MiB ROM is offset 0.
+      if (offset >= romSize) offset = mirrorRomOffset(offset, romSize);
       break;
     case 'hirom':
       offset = hiRomToOffset(bank, addr, mapping, address);

@@ -1,4 +1,5 @@
-import { closeSync, fstatSync, openSync, readSync, statSync, type BigIntStats } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readSync, statSync, type BigIntStats } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import { IoError, RomChangedError, RomEmptyError, RomTooLargeError } from '../errors.js';
 import { loadNative } from '../native/addon.js';
@@ -133,10 +134,24 @@ interface MmapModule {
 
 let mmapModule: MmapModule | undefined;
 
+/**
+ * The mmap-io addon. Its JavaScript entry point loads @mapbox/node-pre-gyp (with npmlog, semver,
+ * detect-libc, …) only to find the compiled binding: tens of milliseconds on every CLI start-up
+ * that opens a ROM. We require the binding where node-pre-gyp would find it (its `binary.module_path`,
+ * `build/binding/Release/node-v<abi>-<platform>-<arch>/`) or where node-gyp builds it, and fall back
+ * to the package's entry point when neither is there. Only `map` and the constants are used, which
+ * the binding exports as they are (the wrapper only re-shapes `sync`).
+ */
 function loadMmap(): MmapModule {
   if (!mmapModule) {
     const require = createRequire(import.meta.url);
-    const loaded = require('@riaskov/mmap-io') as MmapModule & { default?: MmapModule };
+    const packageDir = dirname(require.resolve('@riaskov/mmap-io'));
+    const bindings = [
+      join(packageDir, 'build', 'binding', 'Release', `node-v${process.versions.modules}-${process.platform}-${process.arch}`, 'mmap_io.node'),
+      join(packageDir, 'build', 'Release', 'mmap_io.node'),
+    ];
+    const binding = bindings.find((path) => existsSync(path));
+    const loaded = require(binding ?? '@riaskov/mmap-io') as MmapModule & { default?: MmapModule };
     mmapModule = loaded.default ?? loaded;
   }
   return mmapModule;

@@ -10,11 +10,12 @@ import { defaultCacheDirectory } from '../thumbs/disk-cache.js';
 import { writeFileAtomic } from '../util/files.js';
 import { sha256Hex } from '../util/hash.js';
 import { ENGINE_VERSION } from '../version.js';
-import { scanCodecNames, type NormalizedScanOptions, type ScanCandidate } from './types.js';
+import { scanCodecNames, scanKinds, type NormalizedScanOptions, type ScanCandidate } from './types.js';
 
 /** A cache entry larger than this is not one the scanner wrote (a ROM's candidates are a few hundred KiB at most). */
 export const maximumScanCacheEntrySizeInBytes = 64 * 1024 * 1024;
-const cacheLayoutVersion = 1;
+/** 2: candidates carry a kind, and the scan rules of issue 19 (platform structure, fill splits) changed every answer. */
+const cacheLayoutVersion = 2;
 
 export interface CachedScan {
   candidates: ScanCandidate[];
@@ -85,6 +86,8 @@ function isCandidate(value: unknown): value is ScanCandidate {
     isCount(c.unpackedLength) &&
     typeof c.codec === 'string' &&
     (scanCodecNames as readonly string[]).includes(c.codec) &&
+    typeof c.kind === 'string' &&
+    (scanKinds as readonly string[]).includes(c.kind) &&
     typeof c.format === 'string' &&
     typeof c.score === 'number' &&
     c.score >= 0 &&

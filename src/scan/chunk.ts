@@ -15,6 +15,7 @@
  */
 import { getCodec, maximumHalOutputSizeInBytes } from '../codecs/index.js';
 import { getTileFormat, type TileFormat } from '../gfx/index.js';
+import type { Platform } from '../rom/platform.js';
 import { computeHalChains } from './hal-chain.js';
 import { nonEncoderHalCommands } from './hal-commands.js';
 import { scanPb16 } from './pb16.js';
@@ -30,6 +31,8 @@ const lz4MagicBytes = [0x04, 0x22, 0x4d, 0x18] as const;
 
 export interface ChunkTask {
   codec: ScanCodec;
+  /** The ROM's platform: its structure (NES CHR-ROM) and data alignment shape the raw scan. */
+  platform: Platform;
   /** First stream start tried. */
   start: number;
   /** One past the last stream start tried. */
@@ -64,13 +67,16 @@ export function scanChunk(data: Uint8Array, task: ChunkTask, scorer: GraphicsSco
       return scanPb16(data, task, scorer, checkCancel);
     case 'raw':
       return scanRaw(data, task, scorer, checkCancel);
+    default:
+      // A registered plug-in codec: its probe at every offset.
+      return scanByProbe(data, task, scorer, checkCancel);
   }
 }
 
 function scoreStream(data: Uint8Array, codec: ScanCodec, offset: number, packedLength: number, unpacked: Uint8Array, task: ChunkTask, scorer: GraphicsScorer, out: ScanCandidate[]): void {
   const best = scorer.best(unpacked, task.formats);
   if (best === null || best.score < task.minimumScore) return;
-  out.push({ offset, packedLength, unpackedLength: unpacked.length, codec, format: best.format, score: roundScore(best.score) });
+  out.push({ offset, packedLength, unpackedLength: unpacked.length, codec, kind: 'tiles', format: best.format, score: roundScore(best.score) });
 }
 
 /** Scores are reported to 4 decimals (stable JSON, equal across threads). */
@@ -252,13 +258,14 @@ function scanByProbe(data: Uint8Array, task: ChunkTask, scorer: GraphicsScorer, 
   const codec = getCodec(task.codec);
   const limits = { maximumOutputSizeInBytes: maximumScannedOutputSizeInBytes };
   const type = gbaTypeByte[task.codec];
+  const isLz4 = task.codec === 'lz4';
   const candidates: ScanCandidate[] = [];
   let decoded = 0;
   const last = Math.min(task.end, data.length);
   for (let p = task.start; p < last; p++) {
     if ((p & (offsetsPerCancelCheck - 1)) === 0) checkCancel();
     // The cheap first-byte tests the probes would make anyway, without the call.
-    if (type !== undefined ? data[p] !== type : data[p] !== lz4MagicBytes[0] || data[p + 1] !== lz4MagicBytes[1] || data[p + 2] !== lz4MagicBytes[2] || data[p + 3] !== lz4MagicBytes[3]) continue;
+    if (type !== undefined ? data[p] !== type : isLz4 && (data[p] !== lz4MagicBytes[0] || data[p + 1] !== lz4MagicBytes[1] || data[p + 2] !== lz4MagicBytes[2] || data[p + 3] !== lz4MagicBytes[3])) continue;
     const probe = codec.probe(data, p, limits);
     if (probe === null || probe.unpackedLength < task.minimumUnpackedSize) continue;
     if (!plausibleRatio(task.codec, probe.packedLength, probe.unpackedLength)) continue;

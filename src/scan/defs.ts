@@ -38,7 +38,9 @@ export function scanCandidatesToDefinition(rom: Rom, candidates: readonly ScanCa
   const identity = rom.identity();
   const variant: Record<string, unknown> = { id: 'scanned', crc32: identity.crc32.toString(16).padStart(8, '0'), sha1: identity.sha1, size: rom.size };
   if (title) variant.title = title;
-  const sprites = [...candidates]
+  // Definitions describe tile graphics; tilemaps and palettes the scan found are left for a person to wire up.
+  const sprites = candidates
+    .filter((c) => c.kind === 'tiles')
     .sort((a, b) => a.offset - b.offset)
     .map((c) => {
       const bytesPerTile = getTileFormat(c.format).bytesPerTile;

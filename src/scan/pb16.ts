@@ -81,7 +81,7 @@ export function scanPb16(data: Uint8Array, task: ChunkTask, scorer: GraphicsScor
     const unpacked = run.unpacked;
     const best = scorer.best(unpacked, task.formats.length > 0 ? task.formats : [gb2bpp]);
     if (best === null || best.score < task.minimumScore) continue;
-    candidates.push({ offset: run.start, packedLength: run.end - run.start, unpackedLength: unpacked.length, codec: 'pb16', format: best.format, score: roundScore(best.score) });
+    candidates.push({ offset: run.start, packedLength: run.end - run.start, unpackedLength: unpacked.length, codec: 'pb16', kind: 'tiles', format: best.format, score: roundScore(best.score) });
   }
   return { candidates, decoded };
 }

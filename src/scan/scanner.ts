@@ -9,6 +9,7 @@
 import { setMaxListeners } from 'node:events';
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { getCodec, hasCodec } from '../codecs/index.js';
 import { AbortedError, ScanOptionError } from '../errors.js';
 import { getTileFormat } from '../gfx/index.js';
 import type { Platform } from '../rom/platform.js';
@@ -16,14 +17,24 @@ import { openRom, type Rom } from '../rom/rom.js';
 import { defaultScanCacheDirectory, readScanCache, writeScanCache } from './cache.js';
 import { scanChunk, type ChunkTask } from './chunk.js';
 import { collapseCandidates } from './collapse.js';
+import { classifyCandidateKinds, findAdjacentPalettes } from './kind.js';
 import { maximumScanWorkers, sharedScanPool } from './pool.js';
 import { GraphicsScorer, defaultFormatsByPlatform } from './score.js';
 import { scanCodecNames, type NormalizedScanOptions, type ScanCandidate, type ScanCodec, type ScanControl, type ScanOptions, type ScanReport } from './types.js';
 
 /** Stream starts per chunk: 16 chunks per codec in a 4 MiB ROM, enough to keep 2–4 workers evenly busy. */
 export const scanChunkSizeInBytes = 256 * 1024;
-/** The smallest decoded size a scan reports by default: smaller streams are mostly noise that happens to decode. */
+/** The minimum for ROMs of no known platform (and the largest of the platforms' defaults). */
 export const defaultMinimumUnpackedSizeInBytes = 512;
+/**
+ * Smallest block reported by default, per platform. 8-bit handhelds and consoles load small
+ * tile sets: GB/GBC VRAM holds 384 tiles and games load fonts, digits and HUD parts of 5–25 tiles
+ * (80–400 bytes) at a time; the NES loads CHR-RAM the same way (CHR-ROM is reported from the
+ * header whatever its size). The Mega Drive's borders and small HUD sets are 4–8 tiles of 32
+ * bytes. SNES and GBA sets are larger (4bpp, more VRAM), and below 256 bytes (8 4bpp tiles) a
+ * block in code is as likely chance as art.
+ */
+export const defaultMinimumUnpackedSizeByPlatform: Readonly<Record<Platform, number>> = { gb: 128, gbc: 128, nes: 128, md: 128, snes: 256, gba: 256, unknown: defaultMinimumUnpackedSizeInBytes };
 /** Smallest allowed minimum: below one 8bpp tile there is nothing to score. */
 export const smallestMinimumUnpackedSizeInBytes = 64;
 export const largestMinimumUnpackedSizeInBytes = 16 * 1024 * 1024;
@@ -34,30 +45,54 @@ export const inProcessScanThresholdInBytes = 256 * 1024;
 /** Default worker count cap. */
 export const maximumDefaultScanWorkers = 4;
 
-/** Codecs tried by default per platform: the ones games on that console used, plus raw tiles. */
-export const defaultCodecsByPlatform: Readonly<Record<Platform, readonly ScanCodec[]>> = {
-  snes: ['hal', 'lz4', 'raw'],
-  gb: ['hal', 'pb16', 'lz4', 'raw'],
-  gbc: ['hal', 'pb16', 'lz4', 'raw'],
+/**
+ * Codecs tried by default per platform, by registry name: the ones games and homebrew toolchains
+ * on that console used, plus raw tiles. Names not registered yet (or that the scan cannot look
+ * for yet) are skipped at scan time (`defaultScanCodecs`), so a codec joins its platforms'
+ * defaults the day it lands in the registry: SNES's Nintendo/HAL-style `lc-lz1/2/5` (Lunar
+ * Compress numbering), GB's `lc-lz3` and Pokémon's `gen1-pic`, the Mega Drive's `nemesis`,
+ * `kosinski` and SGDK's `lz4w`, neslib's `rle-neslib` nametables.
+ */
+export const defaultCodecsByPlatform: Readonly<Record<Platform, readonly string[]>> = {
+  snes: ['hal', 'lz4', 'lc-lz1', 'lc-lz2', 'lc-lz5', 'raw'],
+  gb: ['hal', 'pb16', 'lz4', 'lc-lz3', 'gen1-pic', 'raw'],
+  gbc: ['hal', 'pb16', 'lz4', 'lc-lz3', 'gen1-pic', 'raw'],
   gba: ['lz77', 'lz11', 'rle', 'lz4', 'raw'],
-  nes: ['hal', 'lz4', 'raw'],
-  md: ['lz4', 'raw'],
+  nes: ['hal', 'lz4', 'rle-neslib', 'raw'],
+  md: ['lz4', 'lz4w', 'nemesis', 'kosinski', 'raw'],
   unknown: ['hal', 'lz77', 'lz11', 'rle', 'lz4', 'pb16', 'raw'],
 };
 
+/** Whether the scan can look for `name` now: raw, or a registered codec the chunk scan knows how to find. */
+export function scannableCodec(name: string): name is ScanCodec {
+  return name === 'raw' || ((scanCodecNames as readonly string[]).includes(name) && hasCodec(name));
+}
+
+/** The platform's default codecs that can be scanned now (see defaultCodecsByPlatform). */
+export function defaultScanCodecs(platform: Platform): ScanCodec[] {
+  return defaultCodecsByPlatform[platform].filter(scannableCodec);
+}
+
 /** Fills defaults and checks every option against the ROM. */
 export function normalizeScanOptions(rom: Pick<Rom, 'platform' | 'size'>, options: ScanOptions = {}): NormalizedScanOptions {
-  const codecs = options.codecs === undefined ? [...defaultCodecsByPlatform[rom.platform]] : [...new Set(options.codecs)];
+  const codecs = options.codecs === undefined ? defaultScanCodecs(rom.platform) : [...new Set(options.codecs)];
   if (codecs.length === 0) throw new ScanOptionError('codecs', 'name at least one codec');
   for (const codec of codecs) {
-    if (!(scanCodecNames as readonly string[]).includes(codec)) throw new ScanOptionError('codecs', `unknown codec "${codec}"; known: ${scanCodecNames.join(', ')}, all`, { codec });
+    if (!(scanCodecNames as readonly string[]).includes(codec) && !isRegisteredProbeCodec(codec)) {
+      throw new ScanOptionError('codecs', `unknown codec "${codec}"; known: ${scanCodecNames.join(', ')}, all, or a registered codec with a probe`, { codec });
+    }
   }
-  codecs.sort((a, b) => scanCodecNames.indexOf(a) - scanCodecNames.indexOf(b));
+  // Built-ins in their fixed order, then registered codecs by name.
+  const rank = (codec: string): number => {
+    const index = (scanCodecNames as readonly string[]).indexOf(codec);
+    return index < 0 ? scanCodecNames.length : index;
+  };
+  codecs.sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
   const formatNames = options.formats === undefined ? [...defaultFormatsByPlatform[rom.platform]] : [...options.formats];
   if (formatNames.length === 0) throw new ScanOptionError('formats', 'name at least one tile format');
   // Canonical names, so aliases share a cache entry.
   const formats = [...new Set(formatNames.map((name) => getTileFormat(name).name))];
-  const minimumUnpackedSize = options.minimumUnpackedSize ?? defaultMinimumUnpackedSizeInBytes;
+  const minimumUnpackedSize = options.minimumUnpackedSize ?? defaultMinimumUnpackedSizeByPlatform[rom.platform];
   if (!Number.isSafeInteger(minimumUnpackedSize) || minimumUnpackedSize < smallestMinimumUnpackedSizeInBytes || minimumUnpackedSize > largestMinimumUnpackedSizeInBytes) {
     throw new ScanOptionError('minimumUnpackedSize', `must be an integer from ${smallestMinimumUnpackedSizeInBytes} to ${largestMinimumUnpackedSizeInBytes} bytes (got ${minimumUnpackedSize})`);
   }
@@ -68,7 +103,7 @@ export function normalizeScanOptions(rom: Pick<Rom, 'platform' | 'size'>, option
   if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start < 0 || end > rom.size || start >= end) {
     throw new ScanOptionError('range', `must be offsets with 0 <= start < end <= ${rom.size} (the ROM size); got ${start}-${end}`, { start, end, size: rom.size });
   }
-  return { codecs, formats, minimumUnpackedSize, minimumScore, start, end };
+  return { platform: rom.platform, codecs, formats, minimumUnpackedSize, minimumScore, start, end };
 }
 
 /** The chunk tasks of a scan: codec by codec, range by range. */
@@ -78,6 +113,11 @@ export function planChunks(options: NormalizedScanOptions, chunkSize = scanChunk
     for (let start = options.start; start < options.end; start += chunkSize) chunks.push({ codec, start, end: Math.min(options.end, start + chunkSize) });
   }
   return chunks;
+}
+
+/** A codec added with `registerCodec` that the scanner can walk: it has a `probe`. */
+function isRegisteredProbeCodec(name: string): boolean {
+  return name !== 'none' && hasCodec(name) && typeof getCodec(name).probe === 'function';
 }
 
 function defaultWorkerCount(size: number): number {
@@ -112,7 +152,9 @@ export async function scanRomReport(input: string | Rom, options: ScanOptions = 
     }
   }
 
-  let workers = options.workers ?? defaultWorkerCount(rom.size);
+  // Workers import the registry afresh: a codec registered only in this thread is scanned here.
+  const onlyBuiltIns = normalized.codecs.every((codec) => (scanCodecNames as readonly string[]).includes(codec));
+  let workers = options.workers ?? (onlyBuiltIns ? defaultWorkerCount(rom.size) : 0);
   if (!Number.isSafeInteger(workers) || workers < 0 || workers > maximumScanWorkers) throw new ScanOptionError('workers', `must be an integer from 0 to ${maximumScanWorkers} (got ${workers})`);
   // Workers map the ROM from its file; bytes held only in memory are scanned here.
   if (path === null) workers = 0;
@@ -137,7 +179,7 @@ export async function scanRomReport(input: string | Rom, options: ScanOptions = 
       checkCancel();
       // A file rewritten or truncated under the scan: stop rather than report what it no longer holds.
       rom.assertUnchanged();
-      const task: ChunkTask = { ...chunk, formats, minimumUnpackedSize: normalized.minimumUnpackedSize, minimumScore: normalized.minimumScore };
+      const task: ChunkTask = { ...chunk, platform: rom.platform, formats, minimumUnpackedSize: normalized.minimumUnpackedSize, minimumScore: normalized.minimumScore };
       const result = scanChunk(rom.data, task, scorer, checkCancel);
       found.push(...result.candidates);
       decoded += result.decoded;
@@ -189,7 +231,8 @@ export async function scanRomReport(input: string | Rom, options: ScanOptions = 
   // Workers read the file too: whatever they saw, the file must still be the one identified above.
   rom.assertUnchanged();
   // Ranked by score (best first), ties by offset.
-  const candidates = collapseCandidates(found).sort((a, b) => b.score - a.score || a.offset - b.offset);
+  const classified = classifyCandidateKinds(rom.data, rom.platform, collapseCandidates(found));
+  const candidates = [...classified, ...findAdjacentPalettes(rom.data, rom.platform, classified)].sort((a, b) => b.score - a.score || a.offset - b.offset);
   if (useCache) writeScanCache(cacheDirectory, identity.sha1, normalized, { candidates, decodedCandidates: decoded, offsetsTried });
   return { candidates, cached: false, offsetsTried, decodedCandidates: decoded, elapsedMs: performance.now() - started, options: normalized, rom: romSummary };
 }

@@ -194,30 +194,49 @@ export class GraphicsScorer {
     }
   }
 
-  /** One score in [0, 1] for `bytes` read as `format`. */
-  score(bytes: Uint8Array, format: TileFormat, maximumTiles = maximumScoredTilesPerBlock): FormatScore {
+  /**
+   * One score in [0, 1] for `bytes` read as `format`. `sparse`: the bytes are a raw run that
+   * starts and ends with drawn tiles (raw.ts), whose blank tiles are stored empty cells, not fill
+   * (see sparseBlankRatio).
+   */
+  score(bytes: Uint8Array, format: TileFormat, maximumTiles = maximumScoredTilesPerBlock, sparse = false): FormatScore {
     const s = this.statistics(bytes, format, maximumTiles);
-    return { format: format.name, score: combine(s, format, bytes.length), statistics: s };
+    return { format: format.name, score: combine(s, format, bytes.length, sparse), statistics: s };
   }
 
   /** The best-scoring format of `formats` for `bytes` (null when none fits a single tile); `maximumTiles` limits the tiles looked at (a quick look). */
-  best(bytes: Uint8Array, formats: readonly TileFormat[], maximumTiles = maximumScoredTilesPerBlock): FormatScore | null {
+  best(bytes: Uint8Array, formats: readonly TileFormat[], maximumTiles = maximumScoredTilesPerBlock, sparse = false): FormatScore | null {
     let best: FormatScore | null = null;
     let bestBpp = 0;
     for (const format of formats) {
       if (bytes.length < format.bytesPerTile) continue;
-      const candidate = this.score(bytes, format, maximumTiles);
+      const candidate = this.score(bytes, format, maximumTiles, sparse);
       if (best === null) {
         best = candidate;
         bestBpp = format.bpp;
         continue;
       }
       // Deeper readings win near-ties (see higherDepthPreference); shallower ones must clearly beat them.
+      // The preference is for planar depths of 2 and up, and only for a deeper reading whose planes
+      // agree at least as well as the shallower one's: a 2bpp block read as 4bpp overlays two
+      // unrelated tiles in planes 0/1 and 2/3, so its plane correlation falls below the 2bpp
+      // reading's (lorom-template's BG tiles: 0.55 against 0.84), while a 4bpp block read as 2bpp
+      // loses its upper planes and with them its correlation (its sprites: 0.11 against 0.49).
+      // A 2bpp block read as 1bpp is incoherent (its planes become alternate rows) and a 1bpp font
+      // read as 2bpp pairs rows into planes: plain scores tell those apart, no preference needed.
+      // (The correlation check is made against 2bpp readings only: there both halves are single
+      // planes; 8bpp art read as 4bpp keeps correlated nibbles, and its own reading decides.)
+      const preferDeeper = (deep: FormatScore, shallow: FormatScore, shallowBpp: number): boolean =>
+        shallowBpp > 2 || (shallowBpp === 2 && deep.statistics.planeCorrelation >= shallow.statistics.planeCorrelation);
       const beats =
         format.bpp > bestBpp
-          ? candidate.score >= best.score * higherDepthPreference
+          ? preferDeeper(candidate, best, bestBpp)
+            ? candidate.score >= best.score * higherDepthPreference
+            : candidate.score > best.score
           : format.bpp < bestBpp
-            ? candidate.score * higherDepthPreference > best.score
+            ? preferDeeper(best, candidate, format.bpp)
+              ? candidate.score * higherDepthPreference > best.score
+              : candidate.score > best.score
             : candidate.score > best.score;
       if (beats) {
         best = candidate;
@@ -241,14 +260,15 @@ function repeatedRowsFraction(repeated: number, tiles: number, blank: number): n
 }
 
 /** The combination of the statistics into one score (see the module comment). */
-function combine(s: BlockStatistics, format: TileFormat, length: number): number {
+function combine(s: BlockStatistics, format: TileFormat, length: number, sparse: boolean): number {
   if (s.tiles === 0) return 0;
   const nonBlank = s.tiles - s.blankTiles;
   if (s.distinctTiles < minimumDistinctTilesPerBlock) return 0;
   let score = s.coherence;
   // Mostly blank: padding or a fill, not art. Up to half blank is normal (sprite sheets have empty cells).
   const blankRatio = s.blankTiles / s.tiles;
-  if (blankRatio > 0.5) score *= Math.max(0, 2 * (1 - blankRatio));
+  const allowed = sparse ? sparseBlankRatio : 0.5;
+  if (blankRatio > allowed) score *= Math.max(0, (1 - blankRatio) / (1 - allowed));
   // One tile repeated over and over is a pattern fill.
   const distinctRatio = s.distinctTiles / nonBlank;
   if (distinctRatio < 0.25) score *= distinctRatio / 0.25;
@@ -257,6 +277,16 @@ function combine(s: BlockStatistics, format: TileFormat, length: number): number
   if (length % format.bytesPerTile !== 0) score *= 0.97;
   return score;
 }
+
+/**
+ * Blank tiles a raw run may hold before it counts as fill. Raw sprite sheets are stored as laid
+ * out in VRAM: OBJ tiles in rows of 16 (SNES) or 32 (GBA 1D off), where a 16×16 sprite takes two
+ * tiles of each of two rows and leaves the rest of the rows empty, so a sheet of a few sprites is
+ * mostly blank cells; a raw run also starts and ends with drawn tiles, so the blanks are inside
+ * it, not padding after it. Compressed streams keep the stricter 0.5 (an encoder packs empty
+ * cells away almost for free; a mostly blank stream is a fill).
+ */
+export const sparseBlankRatio = 0.9;
 
 /** Resolves format names (canonical or alias) to descriptors, without duplicates. */
 export function resolveFormats(names: readonly string[]): TileFormat[] {

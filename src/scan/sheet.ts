@@ -38,7 +38,8 @@ export async function renderContactSheet(romPath: string, candidates: readonly S
   if (!Number.isSafeInteger(count) || count < 1 || count > maximumSheetCandidates) {
     throw new ScanOptionError('sheet count', `must be an integer from 1 to ${maximumSheetCandidates} (got ${count})`);
   }
-  const shown = candidates.slice(0, count);
+  // Tile blocks only: a tilemap or palette has no tile format to draw it with.
+  const shown = candidates.filter((c) => c.kind === 'tiles').slice(0, count);
   if (shown.length === 0) throw new ScanOptionError('sheet', 'there are no candidates to show');
   const service = new ThumbnailService({ diskCache: false, instrumentation: false, threads: 2 });
   try {

@@ -1,9 +1,21 @@
 /** The scanner's public shapes. */
 
-/** Codecs the scanner looks for; `raw` = uncompressed tile data. */
+/**
+ * Built-in codecs the scanner looks for; `raw` = uncompressed tile data. In-process scans also
+ * take any other registered codec (`registerCodec`) by name: the scanner walks it with its
+ * `probe`. A worker-pool scan needs that codec registered in the worker threads too, so scans
+ * naming one run in-process unless `workers` is given.
+ */
 export const scanCodecNames = ['hal', 'lz77', 'lz11', 'rle', 'lz4', 'pb16', 'raw'] as const;
-/** A codec the scanner looks for (or `raw` for uncompressed tiles). */
-export type ScanCodec = (typeof scanCodecNames)[number];
+/** A built-in scan codec name. */
+export type BuiltInScanCodec = (typeof scanCodecNames)[number];
+/** A built-in scan codec, or the name of another registered codec with a `probe`. */
+export type ScanCodec = BuiltInScanCodec | (string & {});
+
+/** What a candidate holds: tile pixels, a tilemap (entries naming tiles), or a palette (colours). */
+export const scanKinds = ['tiles', 'tilemap', 'palette'] as const;
+/** One of scanKinds. */
+export type ScanKind = (typeof scanKinds)[number];
 
 /** One block the scanner believes is graphics. */
 export interface ScanCandidate {
@@ -14,7 +26,9 @@ export interface ScanCandidate {
   /** Bytes it decodes to (= packedLength for `raw`). */
   unpackedLength: number;
   codec: ScanCodec;
-  /** Best-scoring tile format. */
+  /** What the block holds (tiles unless its entries or colours fit a tilemap or palette; see src/scan/kind.ts). */
+  kind: ScanKind;
+  /** Best-scoring tile format; for a tilemap its entry format (`snes-tilemap`, `gb-tilemap`), for a palette `bgr555`. */
   format: string;
   /** Graphics score in [0, 1] (see src/scan/score.ts). */
   score: number;
@@ -26,7 +40,7 @@ export interface ScanOptions {
   codecs?: readonly ScanCodec[];
   /** Tile formats to score against (default: the platform's formats). */
   formats?: readonly string[];
-  /** Smallest unpacked size reported, in bytes (default 512). */
+  /** Smallest unpacked size reported, in bytes (default: the platform's, see defaultMinimumUnpackedSizeByPlatform). */
   minimumUnpackedSize?: number;
   /** Lowest score reported (default 0.5). */
   minimumScore?: number;
@@ -42,6 +56,8 @@ export interface ScanOptions {
 
 /** Options with every default filled in: what the cache key and the workers see. */
 export interface NormalizedScanOptions {
+  /** The platform the scan used (its structure: NES CHR-ROM, data alignment). */
+  platform: string;
   codecs: ScanCodec[];
   formats: string[];
   minimumUnpackedSize: number;

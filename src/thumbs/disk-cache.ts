@@ -17,7 +17,7 @@
  *   last scan of the folder, so with several writers the bound holds to within what the others
  *   wrote since then; every process rescans before it evicts.
  */
-import { closeSync, constants, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, unlinkSync, utimesSync, writeSync, appendFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, unlinkSync, utimesSync, writeSync, appendFileSync } from 'node:fs';
 import { mkdir, rename, unlink, utimes, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve as resolvePath, sep } from 'node:path';
@@ -309,14 +309,15 @@ export class DiskCache {
       report.entries++;
       const key = entry.path.slice(entry.path.length - entrySuffix.length - 64, entry.path.length - entrySuffix.length);
       try {
-        decodeEntry(entry.path, key, readFileSync(entry.path));
-        report.valid++;
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        if (code === 'ENOENT') {
+        // readEntry, not readFileSync: it refuses a FIFO or a directory instead of blocking on it.
+        const read = readEntry(entry.path);
+        if (read === null) {
           report.entries--; // Evicted by another process while we looked.
           continue;
         }
+        decodeEntry(entry.path, key, read.bytes);
+        report.valid++;
+      } catch (error) {
         if (!(error instanceof CacheCorruptError)) throw error;
         report.corrupt.push({ path: entry.path, why: String(error.details.why) });
         if (options.remove && this.#remove(entry.path)) report.removed++;
@@ -389,7 +390,9 @@ export class DiskCache {
 
   #remove(path: string): boolean {
     try {
-      unlinkSync(path);
+      // A directory where an entry belongs (it is corrupt) goes too; it is inside the cache.
+      if (lstatSync(path).isDirectory()) rmSync(path, { recursive: true, force: true });
+      else unlinkSync(path);
       return true;
     } catch {
       return false; // Already gone (another process evicted or replaced it).
@@ -472,6 +475,8 @@ export function readEntry(path: string, native: SmallFileReader | null = nativeS
         return null;
       case 'failed':
         throw new IoError(`cannot read cache entry ${path}: ${read.code}`, { path, code: read.code });
+      case 'notRegular':
+        throw new CacheCorruptError(path, 'not a regular file (a directory, FIFO, socket, device or link)');
       case 'elsewhere':
         if (read.size > maximumEntrySizeInBytes) throw new CacheCorruptError(path, `${read.size} bytes, more than the ${maximumEntrySizeInBytes} an entry can hold`);
         break;
@@ -479,14 +484,18 @@ export function readEntry(path: string, native: SmallFileReader | null = nativeS
   }
   let fd: number;
   try {
-    fd = openSync(path, constants.O_RDONLY);
+    // Never blocks, never follows a link: a FIFO planted in the cache would otherwise hang the
+    // open until a writer came; fstat below refuses whatever is not a regular file.
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return null;
+    if (code === 'ELOOP' || code === 'ENXIO') throw new CacheCorruptError(path, 'not a regular file (a link, socket or FIFO)');
     throw new IoError(`cannot read cache entry ${path}: ${(error as Error).message}`, { path }, { cause: error });
   }
   try {
     const stats = fstatSync(fd);
+    if (!stats.isFile()) throw new CacheCorruptError(path, `not a regular file (${stats.isDirectory() ? 'a directory' : stats.isFIFO() ? 'a FIFO' : stats.isSocket() ? 'a socket' : 'a device'})`);
     const size = stats.size;
     if (size > maximumEntrySizeInBytes) throw new CacheCorruptError(path, `${size} bytes, more than the ${maximumEntrySizeInBytes} an entry can hold`);
     const bytes = new Uint8Array(size);

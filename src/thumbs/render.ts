@@ -5,7 +5,7 @@
  * benchmark call it in-process. No I/O and no logging here.
  */
 import { encodeIndexedPng } from '../gfx/png.js';
-import { ThumbnailRequestError } from '../errors.js';
+import { ThumbnailRequestError, hex } from '../errors.js';
 import { getTileFormat, decodeTilesInto } from '../gfx/formats.js';
 import { renderIndexedImage, checkIndicesInPalette, indexedToRgba, parseMetatileLayout, PixelScratch, scratchSlots } from '../gfx/image.js';
 import { pixelsPerTile } from '../gfx/kernels.js';
@@ -41,14 +41,14 @@ export function blockTileBytes(romData: Uint8Array, request: NormalizedRequest, 
   const tileFormat = getTileFormat(format);
   const needed = tiles * tileFormat.bytesPerTile;
   if (codec === null) {
-    checkRange(`block at ${offset}`, offset, needed, romData.length);
+    checkRange(`block at ${hex(offset)}`, offset, needed, romData.length);
     return romData.subarray(offset, offset + needed);
   }
   if (!decompress) throw new ThumbnailRequestError('block.codec', `codec ${codec} requested but no codec registry is available`);
-  checkRange(`compressed block at ${offset}`, offset, 1, romData.length);
+  checkRange(`compressed block at ${hex(offset)}`, offset, 1, romData.length);
   const { data } = decompress(codec, romData, offset, { maximumOutputSizeInBytes: maximumUnpackedBlockSizeInBytes, outputSizeInBytes: needed });
   if (data.length < needed) {
-    throw new ThumbnailRequestError('block.tiles', `the ${codec} stream at ${offset} unpacks to ${data.length} bytes, fewer than ${tiles} ${tileFormat.name} tiles need (${needed})`, {
+    throw new ThumbnailRequestError('block.tiles', `the ${codec} stream at ${hex(offset)} unpacks to ${data.length} bytes, fewer than ${tiles} ${tileFormat.name} tiles need (${needed})`, {
       offset,
       unpacked: data.length,
       needed,
@@ -75,17 +75,17 @@ export function resolvePalette(romData: Uint8Array, spec: PaletteSpec, bpp: numb
       const { offset, count, encoding } = spec;
       switch (encoding) {
         case 'bgr555':
-          checkRange(`palette at ${offset}`, offset, count * 2, romData.length);
+          checkRange(`palette at ${hex(offset)}`, offset, count * 2, romData.length);
           return decodeBgr555(romData.subarray(offset, offset + count * 2), count);
         case 'md9':
-          checkRange(`palette at ${offset}`, offset, count * 2, romData.length);
+          checkRange(`palette at ${hex(offset)}`, offset, count * 2, romData.length);
           return decodeMdPalette(romData.subarray(offset, offset + count * 2), count);
         case 'nes-index':
-          checkRange(`palette at ${offset}`, offset, count, romData.length);
+          checkRange(`palette at ${hex(offset)}`, offset, count, romData.length);
           return decodeNesPalette(romData.subarray(offset, offset + count));
         case 'gb-bgp':
           // One BGP register byte maps the four 2-bit indices to shades; `count` does not apply.
-          checkRange(`palette at ${offset}`, offset, 1, romData.length);
+          checkRange(`palette at ${hex(offset)}`, offset, 1, romData.length);
           return decodeDmgPalette(romData[offset]!);
       }
     }

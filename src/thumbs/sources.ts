@@ -4,7 +4,7 @@
  * with no tile count, a CGRAM palette) are returned as problems, not thrown, so the rest still run.
  */
 import { locateSprite } from '../defs/locate.js';
-import { dirname, resolve as resolvePath } from 'node:path';
+import { resolveDefinitionFile } from '../defs/paths.js';
 import { InvalidArgumentError, ThumbnailRequestError, UsageError } from '../errors.js';
 import { getTileFormat } from '../gfx/formats.js';
 import { parsePaletteFile } from '../gfx/palette.js';
@@ -198,7 +198,7 @@ export function itemsFromDefinition(definition: GameDefinition, rom: Rom, ref: R
       if (!paletteOverride && sprite.palette) {
         const p = sprite.palette;
         if ('rom' in p) palette = { kind: 'rom', offset: resolveDefLocation(p.rom, rom), encoding: p.format ?? defaultPaletteEncoding(definition.platform), count: p.count ?? 16 };
-        else if ('file' in p) palette = paletteFromFile(resolvePath(dirname(definition.source), p.file));
+        else if ('file' in p) palette = paletteFromFile(resolveDefinitionFile(definition, p.file));
         else throw new ThumbnailRequestError('palette', `CGRAM palette row ${p.cgram} needs a CGRAM dump; pass --palette to choose colours`);
       }
       const codec = sprite.codec === 'none' ? undefined : sprite.codec;

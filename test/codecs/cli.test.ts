@@ -19,9 +19,20 @@ function run(...args: string[]): { code: number; stdout: string; stderr: string 
 describe('romgfx codecs / compress / decompress', () => {
   it('codecs lists every codec, with --json', () => {
     const listed = JSON.parse(run('codecs', '--json').stdout) as { name: string; canCompress: boolean; levels: string[] }[];
-    expect(listed.map((c) => c.name)).toEqual(['hal', 'lz77', 'lz11', 'rle', 'huffman', 'diff', 'lz4', 'pb16', 'lc-lz1', 'lc-lz2', 'lc-lz3', 'lc-lz5', 'konami1', 'gen1-pic', 'nemesis', 'kosinski', 'kosinski-moduled', 'enigma']);
+    expect(listed.map((c) => c.name)).toEqual(['hal', 'lz77', 'lz11', 'rle', 'huffman', 'diff', 'lz4', 'pb16', 'lc-lz1', 'lc-lz2', 'lc-lz3', 'lc-lz5', 'konami1', 'gen1-pic', 'nemesis', 'kosinski', 'kosinski-moduled', 'enigma', 'saxman', 'comper', 'lz4w']);
     expect(listed.find((c) => c.name === 'hal')?.levels).toEqual(['1', '2', '3', '4', 'max']);
-    expect(run('codecs').stdout).toContain('decode only');
+    const rows = listed as unknown as { name: string; levels: string[]; platforms: string[]; accurate: boolean; defaultLevel: string | null }[];
+    expect(rows.find((c) => c.name === 'saxman')).toMatchObject({ levels: ['fast', 'max'], defaultLevel: 'max', platforms: ['md'], accurate: false });
+    expect(rows.find((c) => c.name === 'lz77')?.platforms).toEqual(['gba']);
+    expect(rows.find((c) => c.name === 'huffman')).toMatchObject({ canCompress: true, levels: ['max'] });
+    // Every row's accurate flag says whether the level list has 'accurate'.
+    for (const row of rows) expect(row.accurate).toBe(row.levels.includes('accurate'));
+    const text = run('codecs');
+    expect(text.code).toBe(0);
+    const lines = text.stdout.trim().split('\n');
+    expect(lines).toHaveLength(listed.length);
+    expect(lines.find((line) => line.startsWith('comper'))).toMatch(/^comper\s+levels fast, max \(default max\)\s+md\s+Mega Drive Comper/);
+    expect(lines.find((line) => line.startsWith('pb16'))).toMatch(/\s+gb, gbc\s+PB16/);
   });
 
   it('compress --level 4 writes exactly what inhal -4 wrote; max is smaller; refuses to overwrite', () => {
@@ -46,8 +57,9 @@ describe('romgfx codecs / compress / decompress', () => {
     expect(report).toMatchObject({ offset: 0x8120, packedLength: packed.length, unpackedLength: 16384 });
     expect(readFileSync(join(work, 'out.bin'))).toEqual(readFileSync(join(fixtures, 'hal/varied16k.bin')));
     const text = run('decompress', 'game.sfc', '--codec', 'hal', '--offset', '33056').stdout;
-    expect(text).toContain(`packed ${packed.length} bytes`);
-    expect(text).toContain('unpacked 16384 bytes');
+    // Text sizes are for people (16 KiB), keeping the exact count when not whole; --json has the raw numbers.
+    expect(text).toContain(`(${packed.length} bytes)`);
+    expect(text).toContain('unpacked 16 KiB');
   });
 
   it('decompress detects the GBA variant from the header byte; pb16 takes --size', () => {

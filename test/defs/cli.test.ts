@@ -45,9 +45,9 @@ describe('romgfx defs', () => {
       expect(JSON.parse(run.stdout).match).toMatchObject({ definition: id, variant, matchedBy: 'crc32' });
     }
     const snes = JSON.parse(runCli(['defs', 'match', fixture('roms', 'snes', 'SNES_05.sfc'), '--defs', fixture('defs'), '--json']).stdout);
-    expect(snes.sprites).toContainEqual({ name: 'sprite-sheet', location: '$01:8120', offset: 0x8120 });
+    expect(snes.sprites).toContainEqual({ name: 'sprite-sheet', location: '$01:8120', offset: 0x8120, definitionOffset: 0x8120, from: 'definition', relocated: false });
     const hello = JSON.parse(runCli(['defs', 'match', fixture('roms', 'gba', 'ppu__hello.gba'), '--defs', fixture('defs'), '--json']).stdout);
-    expect(hello.sprites).toEqual([{ name: 'glyphs', location: '0x214', offset: 0x214 }]);
+    expect(hello.sprites).toEqual([{ name: 'glyphs', location: '0x214', offset: 0x214, definitionOffset: 0x214, from: 'definition', relocated: false }]);
     const text = runCli(['defs', 'match', fixture('roms', 'snes', 'SNES_05.sfc'), '--defs', fixture('defs', 'snes05.json')]);
     expect(text.stdout).toContain('variant homebrew');
   });

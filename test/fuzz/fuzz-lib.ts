@@ -31,6 +31,7 @@ export const acceptedDecodeErrorCodes: ReadonlySet<string> = new Set([
   'ERR_GBA_BIOS_HEADER',
   'ERR_LZ4_FRAME',
   'ERR_LZ4_CHECKSUM',
+  'ERR_CODEC_UNSUPPORTED',
 ]);
 
 /** xorshift32: fast, seedable, no allocation. */
@@ -233,8 +234,8 @@ export function fuzzTargets(): FuzzTarget[] {
     { codec: 'lz77', seeds: encodeAll('lz77', [{}, { vramSafe: true }]), limits: smallLimit, randomPrefix: (r) => gbaHeader(0x10, r) },
     { codec: 'lz11', seeds: encodeAll('lz11', [{}]), limits: smallLimit, randomPrefix: (r) => gbaHeader(0x11, r) },
     { codec: 'rle', seeds: encodeAll('rle', [{}]), limits: smallLimit, randomPrefix: (r) => gbaHeader(0x30, r) },
-    { codec: 'huffman', seeds: huffmanSeeds, limits: smallLimit, randomPrefix: (r) => gbaHeader(r.below(2) ? 0x24 : 0x28, r) },
-    { codec: 'diff', seeds: [], limits: smallLimit, randomPrefix: (r) => gbaHeader(r.below(2) ? 0x81 : 0x82, r) },
+    { codec: 'huffman', seeds: [...huffmanSeeds, ...encodeAll('huffman', [{ variant: '4' }, { variant: '8' }])], limits: smallLimit, randomPrefix: (r) => gbaHeader(r.below(2) ? 0x24 : 0x28, r) },
+    { codec: 'diff', seeds: encodeAll('diff', [{}]), limits: smallLimit, randomPrefix: (r) => gbaHeader(r.below(2) ? 0x81 : 0x82, r) },
     {
       codec: 'lz4',
       seeds: [...encodeAll('lz4', [{}]), ...encodeAll('lz4', [{ variant: 'block' }])],
@@ -272,5 +273,14 @@ export function fuzzTargets(): FuzzTarget[] {
       limits: (r) => (r.below(2) ? { outputSizeInBytes: r.below(300) } : { maximumOutputSizeInBytes: 4096 }),
       randomPrefix: (r) => [1 + r.below(16), r.below(32), r.below(256), r.below(256), r.below(256), r.below(256)],
     },
+    {
+      // Headed streams, and headerless ones (output size given) a quarter of the time.
+      codec: 'saxman',
+      seeds: [...encodeAll('saxman', [{}, { level: 'fast' }]), ...encodeAll('saxman', [{ variant: 'headerless' }])],
+      limits: (r) => (r.below(4) === 0 ? { outputSizeInBytes: r.below(200), maximumOutputSizeInBytes: 4096 } : smallLimit(r)),
+      randomPrefix: (r) => (r.below(2) ? [r.below(64), 0] : []),
+    },
+    { codec: 'comper', seeds: plain.filter((bytes) => bytes.length % 2 === 0).flatMap((bytes) => [getCodec('comper').compress(bytes), getCodec('comper').compress(bytes, { level: 'fast' })]), limits: smallLimit },
+    { codec: 'lz4w', seeds: encodeAll('lz4w', [{}, { level: 'fast' }]), limits: smallLimit },
   ];
 }

@@ -81,7 +81,7 @@ describe('romgfx extract / import on real ROMs', () => {
 
 describe('romgfx import colour matching', () => {
   it('an RGB PNG with off-palette colours fails naming colours and pixels; --nearest accepts it', () => {
-    // 8×8 RGB: palette gray ramp (2bpp: 0, 85, 170, 255) plus two stray colours
+    // 8×8 RGB: the Game Boy gray ramp (index 0 lightest: 255, 170, 85, 0) plus two stray colours
     const rgb = new Uint8Array(8 * 8 * 3).fill(85);
     rgb.set([200, 10, 10], (2 * 8 + 5) * 3);
     rgb.set([1, 1, 1], (7 * 8 + 0) * 3);
@@ -98,8 +98,8 @@ describe('romgfx import colour matching', () => {
     expect(existsSync(join(work.path, 'rgb.bin'))).toBe(false);
     expect(run('import', 'rgb.png', '--format', 'gb2bpp', '--nearest', '-o', 'rgb.bin').code).toBe(0);
     const indices = decodeTiles('gb2bpp', read('rgb.bin'));
-    expect(indices[0]).toBe(1);
-    expect(indices[56]).toBe(0);
+    expect(indices[0]).toBe(2); // 85 is the second-darkest shade: index 2 when 0 is white
+    expect(indices[56]).toBe(3); // #010101 is nearest to black: index 3
   });
 
   it('an indexed PNG whose indices exceed the format names the pixel', () => {

@@ -108,7 +108,19 @@ describe('inject (one sprite)', () => {
     // Refuses to overwrite without --force; neither/both ways of naming the block are usage errors.
     const again = runCli(['inject', `${base}.gba`, png, '--sprite', raw.name, '--defs', `${base}.json`, '-o', `${base}-a.gba`]);
     expect(again.code, again.stderr).toBe(74);
-    expect(runCli(['inject', `${base}.gba`, png, '-o', `${base}-c.gba`]).code).toBe(64);
+    // The sidecar beside the PNG names the block: neither --sprite/--defs nor --at is needed (issue 18).
+    const viaSidecar = runCli(['inject', `${base}.gba`, png, '-o', `${base}-c.gba`]);
+    expect(viaSidecar.code, viaSidecar.stderr).toBe(0);
+    expect(Buffer.compare(readFileSync(`${base}-a.gba`), readFileSync(`${base}-c.gba`))).toBe(0);
+    const lonePng = join(dir.path, 'lone.png');
+    writeFileSync(lonePng, readFileSync(png));
+    const lone = runCli(['inject', `${base}.gba`, lonePng, '-o', `${base}-e.gba`]);
+    expect(lone.code).toBe(64);
+    expect(lone.stderr).toContain('no sidecar JSON next to');
+    // A raw block given with --at and no sidecar: its length must be given, never read off the image.
+    const loneAt = runCli(['inject', `${base}.gba`, lonePng, '--at', '0x' + raw.offset.toString(16), '--codec', 'none', '--format', 'gba4bpp', '-o', `${base}-e.gba`]);
+    expect(loneAt.code).toBe(64);
+    expect(loneAt.stderr).toContain('--tiles');
     expect(runCli(['inject', `${base}.gba`, png, '--sprite', raw.name, '--defs', `${base}.json`]).code).toBe(64);
     // The input is never the output, even with --force; a patch name must say its format.
     const overInput = runCli(['inject', `${base}.gba`, png, '--sprite', raw.name, '--defs', `${base}.json`, '-o', `${base}.gba`, '--force', '--json']);
@@ -118,7 +130,7 @@ describe('inject (one sprite)', () => {
     expect(badPatch.code).toBe(64);
     expect(existsSync(`${base}-d.gba`)).toBe(false);
     expect(Buffer.compare(readFileSync(`${base}.gba`), Buffer.from(fixture.bytes))).toBe(0);
-  });
+  }, 120_000);
 
   it('does not fit and cannot move: exit 65, ERR_DOES_NOT_FIT with both sizes, no output file', () => {
     const fixture = buildInjectFixture('snes-lorom', { noFreeSpace: true });
@@ -177,7 +189,11 @@ describe('extract-all failures and malformed input', () => {
     const broken = summary.items.find((i: { sprite: string }) => i.sprite === 'broken');
     expect(broken.ok).toBe(false);
     expect(broken.error.code).toMatch(/^ERR_/u);
+    // The failure names the file it would have written (issue 18), in JSON and on its own stderr line.
+    expect(broken.png).toBe(join(`${base}-x`, 'broken.png'));
     expect(existsSync(join(`${base}-x`, 'broken.png'))).toBe(false);
+    const text = runCli(['extract-all', `${base}.sfc`, '--defs', `${base}.json`, '-o', `${base}-x`, '--force']);
+    expect(text.stderr.split('\n').filter((l) => l.includes('sprite "broken"'))).toEqual([expect.stringContaining(`sprite "broken" (${join(`${base}-x`, 'broken.png')}): ERR_`)]);
   });
 
   it('a malformed definition is ERR_DEFINITION naming the field; a malformed sidecar is ERR_SIDECAR', () => {

@@ -75,7 +75,7 @@ describe('a crash in the middle of writing', () => {
         id: 'crash',
         name: 'crash test',
         platform: 'gba',
-        variants: [{ id: 'any', title: 'NOPE' }],
+        variants: [{ id: 'any', title: 'ROMGFX' }],
         sprites: [{ name: 'big', offset: '0x' + spriteAt.toString(16), codec: 'lz77', tileFormat: 'gba4bpp', tileCount: tiles }],
         pointers: [{ target: 'big', form: 'gba32', at: '0x' + pointerAt.toString(16) }],
         freeSpace: [{ start: '0x1000000', end: '0x1010000' }],

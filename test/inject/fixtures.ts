@@ -9,6 +9,7 @@ import { encodeTiles, getTileFormat } from '../../src/gfx/formats.js';
 import { getCodec } from '../../src/codecs/index.js';
 import { parseGameDefinition } from '../../src/defs/parse.js';
 import type { GameDefinition } from '../../src/defs/types.js';
+import { romFromBytes } from '../../src/rom/rom.js';
 
 export type FixturePlatform = 'snes-lorom' | 'snes-hirom' | 'gb' | 'gba' | 'nes' | 'md';
 export const fixturePlatforms: readonly FixturePlatform[] = ['snes-lorom', 'snes-hirom', 'gb', 'gba', 'nes', 'md'];
@@ -173,7 +174,9 @@ export function buildInjectFixture(platform: FixturePlatform, options: FixtureOp
     id: `inject-${platform}`,
     name: `Injection fixture (${platform})`,
     platform: layout.platform,
-    variants: [{ id: 'test', title: 'NO SUCH TITLE' }],
+    // The definition recognises its ROM (by CRC-32): injection refuses a definition for another game.
+    // Its title (where the platform has one) still recognises the ROM after an edit changed the CRC.
+    variants: [{ id: 'test', crc32: romFromBytes(bytes).identity().crc32.toString(16).padStart(8, '0'), ...(romFromBytes(bytes).title() ? { title: romFromBytes(bytes).title() } : {}) }],
     sprites: sprites.map((s) => ({
       name: s.name,
       offset: '0x' + s.offset.toString(16),

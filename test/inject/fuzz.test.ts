@@ -64,7 +64,7 @@ describe('malformed definitions and blocks', () => {
             extractSprite(rom, definition, sprite!, { variant: undefined, identity: { crc32: 0, sha1: '' }, imageName: 'x.png' });
           });
           typedOrNothing(() => {
-            const result = injectIntoBytes(rom, definition, [{ sprite: 'x', indices: noisyArt(r.editTiles, 1, r.editTiles) }], { allowResize: r.allowResize });
+            const result = injectIntoBytes(rom, definition, [{ sprite: 'x', indices: noisyArt(r.editTiles, 1, r.editTiles) }], { allowResize: r.allowResize, forceDefinition: true });
             expect(result.output.length).toBe(fixture.bytes.length);
           });
         },

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { romFromBytes } from '../../src/rom/rom.js';
 import { decodeTiles } from '../../src/gfx/formats.js';
 import { readPointer } from '../../src/defs/pointers.js';
-import { getCodec } from '../../src/codecs/index.js';
+import { getCodec, registerCodec, unregisterCodec, type Codec } from '../../src/codecs/index.js';
 import { extractSprite } from '../../src/inject/extract.js';
 import { applyPlan, injectIntoBytes, planInjection, verifyPlan, type SpriteEdit } from '../../src/inject/plan.js';
 import { readSpriteBlock, resolveEachSprite, resolveSprites } from '../../src/inject/sprites.js';
@@ -99,7 +99,7 @@ describe('round trip on fixture ROMs of every platform', () => {
       if (checks) expect(checks.valid).toBe(true);
       if (platform === 'gba') expect(planned.newOffset % 4).toBe(0);
       // Extract → inject unchanged on the relocated ROM is byte-identical too (found through the pointer).
-      const again = injectIntoBytes(out, fixture.definition, extractPngs(result.output, fixture));
+      const again = injectIntoBytes(out, fixture.definition, extractPngs(result.output, fixture), { variant: 'test' });
       expect(again.plan.changes).toBe(false);
     });
   }
@@ -288,22 +288,26 @@ describe('edit validation', () => {
     }
   });
 
-  it('a decode-only codec (GBA diff filter) cannot be injected', () => {
-    const gba = buildInjectFixture('gba');
-    const size = 16 * 32;
-    const stream = new Uint8Array(4 + size);
-    stream.set([0x81, size & 0xff, size >> 8, 0]);
-    stream.fill(1, 4);
-    const bytes = gba.bytes.slice();
-    bytes.set(stream, 0x20000);
-    const json = structuredClone(gba.definitionJson) as { sprites: unknown[]; pointers?: unknown };
-    json.sprites.push({ name: 'filtered', offset: '0x20000', codec: 'diff', tileFormat: 'gba4bpp' });
-    const definition = parseGameDefinition(json, 'diff');
-    const rom2 = romFromBytes(bytes);
-    expect(() => planInjection(rom2, definition, [{ sprite: 'filtered', indices: spriteArt(16, 4, 2) }])).toThrow(CodecCannotCompressError);
-    // Unchanged art is fine: nothing needs encoding.
-    const unchanged = decodeTiles('gba4bpp', getCodec('diff').decompress(bytes, 0x20000).data);
-    expect(planInjection(rom2, definition, [{ sprite: 'filtered', indices: unchanged }]).changes).toBe(false);
+  it('a decode-only codec (a plug-in that cannot compress) cannot be injected; unchanged art needs no encoding', () => {
+    const raw = getCodec('lz77');
+    const decodeOnly: Codec = { ...raw, name: 'test-decode-only', canCompress: false, compress: () => { throw new Error('decode only'); } };
+    registerCodec(decodeOnly);
+    try {
+      const gba = buildInjectFixture('gba');
+      const tiles = new Uint8Array(16 * 32).fill(0x11);
+      const stream = raw.compress(tiles);
+      const bytes = gba.bytes.slice();
+      bytes.set(stream, 0x20000);
+      const json = structuredClone(gba.definitionJson) as { sprites: unknown[]; pointers?: unknown };
+      json.sprites.push({ name: 'filtered', offset: '0x20000', codec: 'test-decode-only', tileFormat: 'gba4bpp' });
+      const definition = parseGameDefinition(json, 'decode-only');
+      const rom2 = romFromBytes(bytes);
+      expect(() => planInjection(rom2, definition, [{ sprite: 'filtered', indices: spriteArt(16, 4, 2) }], { forceDefinition: true })).toThrow(CodecCannotCompressError);
+      const unchanged = decodeTiles('gba4bpp', raw.decompress(bytes, 0x20000).data);
+      expect(planInjection(rom2, definition, [{ sprite: 'filtered', indices: unchanged }], { forceDefinition: true }).changes).toBe(false);
+    } finally {
+      unregisterCodec('test-decode-only');
+    }
   });
 });
 

@@ -25,7 +25,7 @@ describe('VRAM-safe LZ77 is kept VRAM-safe', () => {
       const packed = encodeGbaLz77(tiles, { vramSafe: originalSafe });
       const bytes = buildGbaRom({ filler: 'random', payloads: [{ offset: 0x2000, bytes: packed }] });
       const definition = parseGameDefinition(
-        { formatVersion: 1, id: 'v', name: 'v', platform: 'gba', variants: [{ id: 'v', title: 'NOPE' }], sprites: [{ name: 's', offset: '0x2000', codec: 'lz77', tileFormat: 'gba4bpp', tileCount: 16 }] },
+        { formatVersion: 1, id: 'v', name: 'v', platform: 'gba', variants: [{ id: 'v', title: 'ROMGFX' }], sprites: [{ name: 's', offset: '0x2000', codec: 'lz77', tileFormat: 'gba4bpp', tileCount: 16 }] },
         'v',
       );
       const edit = spriteArt(16, 4, 1);

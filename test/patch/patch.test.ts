@@ -148,6 +148,11 @@ describe('round trips', () => {
   test('IPS: random edits', () => {
     fc.assert(
       fc.property(editedPair, ({ source, target }) => {
+        if (target.length === 0 && source.length > 0) {
+          // Emptying a file needs a truncation to 0, which applyIps refuses: so does createIps.
+          expect(() => createIps(source, target)).toThrow(expect.objectContaining({ code: 'ERR_PATCH_LIMIT' }));
+          return;
+        }
         const patch = createIps(source, target);
         expectBytesEqual(applyIps(patch, source).target, target);
       }),

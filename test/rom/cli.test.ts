@@ -89,7 +89,8 @@ describe('bad input: typed error, exit code, nothing written', () => {
   }
 
   it('an address outside the ROM → ERR_ADDRESS_NOT_MAPPED, exit 65', () => {
-    const run = runCli(['addr', snes05, '$C0:0000', '--json']);
+    // $C0:0000 is a LoROM mirror of $C0:8000 now (issue #18); $00:0100 is work RAM in every mapping.
+    const run = runCli(['addr', snes05, '$00:0100', '--json']);
     expect(run.code).toBe(65);
     expect(JSON.parse(run.stdout).error.code).toBe('ERR_ADDRESS_NOT_MAPPED');
   });

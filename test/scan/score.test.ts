@@ -68,7 +68,7 @@ describe('graphics score', () => {
 });
 
 describe('collapse', () => {
-  const c = (offset: number, packedLength: number, score: number, codec: ScanCandidate['codec'] = 'hal'): ScanCandidate => ({ offset, packedLength, unpackedLength: packedLength * 2, codec, format: 'snes4bpp', score });
+  const c = (offset: number, packedLength: number, score: number, codec: ScanCandidate['codec'] = 'hal'): ScanCandidate => ({ offset, packedLength, unpackedLength: packedLength * 2, codec, kind: 'tiles', format: 'snes4bpp', score });
 
   test('keeps one candidate per overlapping set: the best explanation', () => {
     const real = c(1000, 800, 0.75);

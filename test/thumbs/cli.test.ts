@@ -116,7 +116,7 @@ describe('romgfx thumbs', () => {
       { offset: 'nowhere', format: 'snes4bpp' },
     ]));
     const out = join(dir, 'scan');
-    const run = romgfx('thumbs', romPath, '--scan-results', scan, '-o', out, '--format', 'webp', '--no-cache', '--json');
+    const run = romgfx('thumbs', romPath, '--scan-results', scan, '-o', out, '--image-format', 'webp', '--no-cache', '--json');
     expect(run.code).toBe(1);
     const report = JSON.parse(run.stdout);
     expect(report.thumbnails.map((t: { file: string; tiles: number }) => [t.file.endsWith('.webp'), t.tiles])).toEqual([[true, 64], [true, 1024]]);
@@ -128,7 +128,7 @@ describe('romgfx thumbs', () => {
     expect(romgfx('thumbs', romPath, '-o', join(dir, 'x')).code).toBe(64);
     expect(romgfx('thumbs', romPath, '--block', '0x1000:snes4bpp', '-o', join(dir, 'x')).code).toBe(64);
     expect(romgfx('thumbs', romPath, '--block', '0x1000:snes4bpp:4', '--scale', '2', '--fit', '8x8', '-o', join(dir, 'x')).code).toBe(64);
-    expect(romgfx('thumbs', romPath, '--block', '0x1000:snes4bpp:4', '--format', 'gif', '-o', join(dir, 'x')).code).toBe(64);
+    expect(romgfx('thumbs', romPath, '--block', '0x1000:snes4bpp:4', '--image-format', 'gif', '-o', join(dir, 'x')).code).toBe(64);
   });
 });
 

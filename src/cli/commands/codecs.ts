@@ -8,6 +8,8 @@ import { openRom } from '../../rom/rom.js';
 import { readFileBytes } from '../../rom/source.js';
 import { writeFileAtomic, assertWritable } from '../../util/files.js';
 import { platformOption } from './rom.js';
+import { prepareOutputs, runBatch } from '../batch.js';
+import { formatSize } from '../format.js';
 
 /** Largest file `compress` reads (the largest any codec here accepts). */
 const maximumCompressInputSizeInBytes = 64 * 1024 * 1024;
@@ -45,80 +47,88 @@ export function register(program: Command, cli: Cli): void {
   program
     .command('decompress')
     .description('decompress a block from a ROM or any file and print its packed and unpacked sizes')
-    .argument('<input>', 'ROM or file')
+    .argument('<input...>', 'ROM or file(s); several decompress each at --offset (-o a folder or a {stem} pattern)')
     .requiredOption('--codec <name>', `codec: ${listCodecs().map((c) => c.name).join(', ')}`)
     .option('--offset <offset>', 'where the block starts: 0x8120, 33056, or a bus address such as $C0:1234', '0')
     .option('--size <bytes>', 'output size, for formats that do not record it (pb16, raw lz4 block)')
     .option('--max-output <bytes>', 'refuse streams that would produce more than this')
-    .option('-o, --output <file>', 'write the decompressed bytes here')
+    .option('-o, --output <file>', 'write the decompressed bytes here (several inputs: a folder, or a pattern with {name} / {stem})')
     .option('--force', 'overwrite the output file if it exists')
     .option('--platform <name>', 'skip detection: snes, gb, gbc, gba, nes, md')
     .option('--json', 'print a JSON object')
     .action(
-      cli.action((path: string, options: DecompressOptions) => {
+      cli.action((paths: string[], options: DecompressOptions) => {
         const codec = getCodec(options.codec);
-        if (options.output) assertWritable(options.output, options.force);
-        const rom = openRom(path, { platform: platformOption(options.platform), allowUnknown: true });
-        const offset = rom.resolveLocation(options.offset ?? '0');
+        const outputs = prepareOutputs(paths, options.output, '.bin');
+        for (const out of outputs ?? []) assertWritable(out, options.force);
         const limits: DecodeLimits = {};
         const size = sizeOption('--size', options.size);
         const maximum = sizeOption('--max-output', options.maxOutput);
         if (size !== undefined) limits.outputSizeInBytes = size;
         if (maximum !== undefined) limits.maximumOutputSizeInBytes = maximum;
-        const result = codec.decompress(rom.data, offset, limits);
-        if (options.output) writeFileAtomic(options.output, result.data, { force: options.force });
-        const report = {
-          codec: codec.name,
-          input: path,
-          offset,
-          packedLength: result.packedLength,
-          unpackedLength: result.data.length,
-          end: offset + result.packedLength,
-          output: options.output ?? null,
-        };
-        if (options.json) cli.outJson(report);
-        else {
-          cli.out(`${codec.name} at ${hex(offset)}: packed ${result.packedLength} bytes (ends at ${hex(report.end)}), unpacked ${result.data.length} bytes`);
-          if (options.output) cli.out(`wrote ${options.output}`);
-        }
+        const platform = platformOption(options.platform);
+        return runBatch(
+          cli,
+          paths,
+          options.json,
+          (path, index) => {
+            const rom = openRom(path, { platform, allowUnknown: true });
+            const offset = rom.resolveLocation(options.offset ?? '0');
+            const result = codec.decompress(rom.data, offset, limits);
+            const output = outputs?.[index] ?? null;
+            if (output !== null) writeFileAtomic(output, result.data, { force: options.force });
+            return { codec: codec.name, input: path, offset, packedLength: result.packedLength, unpackedLength: result.data.length, end: offset + result.packedLength, output };
+          },
+          (report) => {
+            cli.out(`${report.codec} at ${hex(report.offset)}: packed ${formatSize(report.packedLength)} (ends at ${hex(report.end)}), unpacked ${formatSize(report.unpackedLength)}`);
+            if (report.output !== null) cli.out(`wrote ${report.output}`);
+          },
+        );
       }),
     );
 
   program
     .command('compress')
     .description('compress a file with one codec')
-    .argument('<file>', 'file to compress')
+    .argument('<file...>', 'file(s) to compress; several write one output each (-o a folder or a {name} pattern)')
     .requiredOption('--codec <name>', `codec: ${listCodecs().filter((c) => c.canCompress).map((c) => c.name).join(', ')}`)
     .option('--level <level>', 'compression level (see `romgfx codecs`)')
     .option('--vram-safe', 'lz77/lz11: never use distance 1 (the GBA BIOS VRAM routine writes 16 bits at a time)')
     .option('--variant <variant>', 'lz4: frame (default) or block')
-    .requiredOption('-o, --output <file>', 'where to write the compressed bytes')
+    .requiredOption('-o, --output <file>', 'where to write the compressed bytes (several inputs: a folder, or a pattern with {name} / {stem})')
     .option('--force', 'overwrite the output file if it exists')
     .option('--json', 'print a JSON object')
     .action(
-      cli.action((path: string, options: CompressCommandOptions) => {
+      cli.action((paths: string[], options: CompressCommandOptions) => {
         const codec = getCodec(options.codec);
-        assertWritable(options.output!, options.force);
-        const data = readFileBytes(path, maximumCompressInputSizeInBytes);
+        const outputs = prepareOutputs(paths, options.output!, `.${codec.name}`, 'name')!;
+        for (const out of outputs) assertWritable(out, options.force);
         const compressOptions: CompressOptions = {};
         if (options.level !== undefined) compressOptions.level = options.level;
         if (options.vramSafe) compressOptions.vramSafe = true;
         if (options.variant !== undefined) compressOptions.variant = options.variant;
-        const packed = codec.compress(data, compressOptions);
-        writeFileAtomic(options.output!, packed, { force: options.force });
         const level = String(options.level ?? codec.defaultLevel);
-        const report = { codec: codec.name, level, input: path, unpackedLength: data.length, packedLength: packed.length, output: options.output };
-        if (options.json) cli.outJson(report);
-        else {
-          const ratio = data.length > 0 ? ((100 * packed.length) / data.length).toFixed(1) : '0.0';
-          cli.out(`${codec.name} level ${level}: ${data.length} → ${packed.length} bytes (${ratio}%), wrote ${options.output}`);
-        }
+        return runBatch(
+          cli,
+          paths,
+          options.json,
+          (path, index) => {
+            const data = readFileBytes(path, maximumCompressInputSizeInBytes);
+            const packed = codec.compress(data, compressOptions);
+            writeFileAtomic(outputs[index]!, packed, { force: options.force });
+            return { codec: codec.name, level, input: path, unpackedLength: data.length, packedLength: packed.length, output: outputs[index]! };
+          },
+          (report) => {
+            const ratio = report.unpackedLength > 0 ? ((100 * report.packedLength) / report.unpackedLength).toFixed(1) : '0.0';
+            cli.out(`${report.codec} level ${report.level}: ${formatSize(report.unpackedLength)} → ${formatSize(report.packedLength)} (${ratio}%), wrote ${report.output}`);
+          },
+        );
       }),
     );
 
   program
     .command('codecs')
-    .description('list the codecs, their levels and what they can do')
+    .description('list the codecs: levels (accurate = byte-exact with the game maker\'s compressor, where present), default level, platforms')
     .option('--json', 'print a JSON array')
     .action(
       cli.action((options: { json?: boolean }) => {
@@ -128,14 +138,19 @@ export function register(program: Command, cli: Cli): void {
           canCompress: codec.canCompress,
           levels: [...codec.levels],
           defaultLevel: codec.canCompress ? codec.defaultLevel : null,
+          accurate: codec.levels.includes('accurate'),
+          platforms: [...codec.platforms],
         }));
         if (options.json) cli.outJson(rows);
         else {
           const width = Math.max(...rows.map((row) => row.name.length));
-          for (const row of rows) {
-            const levels = row.canCompress ? `levels ${row.levels.join(', ')} (default ${row.defaultLevel})` : 'decode only';
-            cli.out(`${row.name.padEnd(width)}  ${levels}  ${row.description}`);
-          }
+          const levelTexts = rows.map((row) => (row.canCompress ? `levels ${row.levels.join(', ')} (default ${row.defaultLevel})` : 'decode only'));
+          const levelWidth = Math.max(...levelTexts.map((text) => text.length));
+          const platformTexts = rows.map((row) => (row.platforms.length > 0 ? row.platforms.join(', ') : 'any'));
+          const platformWidth = Math.max(...platformTexts.map((text) => text.length));
+          rows.forEach((row, i) => {
+            cli.out(`${row.name.padEnd(width)}  ${levelTexts[i]!.padEnd(levelWidth)}  ${platformTexts[i]!.padEnd(platformWidth)}  ${row.description}`);
+          });
         }
       }),
     );

@@ -1,9 +1,9 @@
 /** `romgfx defs validate|import-spritepal|match`: game definition files. */
 import type { Command } from 'commander';
-import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Cli } from '../context.js';
-import { EXIT_OK, EXIT_PARTIAL_FAILURE } from '../exit-codes.js';
+import { EXIT_DATA, EXIT_OK, EXIT_PARTIAL_FAILURE } from '../exit-codes.js';
 import { DefinitionNoMatchError, FileNotFoundError, IoError, isRomgfxError, hex, type RomgfxError } from '../../errors.js';
 import { openRom } from '../../rom/rom.js';
 import { readFileBytes } from '../../rom/source.js';
@@ -12,17 +12,17 @@ import {
   gameDefinitionToJson,
   importSpritePalLocations,
   loadGameDefinition,
+  loadGameDefinitions,
   matchDefinition,
   maximumDefinitionFileSizeInBytes,
   romFacts,
   resolveDefLocation,
   spriteLocation,
+  locateSprite,
   type GameDefinition,
 } from '../../defs/index.js';
+import { checkDefinitionAgainstRom } from '../../inject/check.js';
 import { platformOption } from './rom.js';
-
-/** A definitions folder with more files than this is not a folder of game definitions. */
-const maximumDefinitionFilesPerFolder = 10_000;
 
 interface DefinitionSummary {
   source: string;
@@ -50,26 +50,8 @@ function summary(definition: GameDefinition): DefinitionSummary {
   };
 }
 
-/** A definition file, or every `*.json` file directly in a folder (sorted by name). */
-function loadDefinitions(path: string): GameDefinition[] {
-  let isDirectory: boolean;
-  try {
-    isDirectory = statSync(path).isDirectory();
-  } catch (error) {
-    throw new FileNotFoundError(path, { cause: error });
-  }
-  if (!isDirectory) return [loadGameDefinition(path)];
-  const names = readdirSync(path)
-    .filter((name) => name.toLowerCase().endsWith('.json') && !name.startsWith('.'))
-    .sort();
-  if (names.length > maximumDefinitionFilesPerFolder) {
-    throw new IoError(`${path} holds ${names.length} JSON files; romgfx reads at most ${maximumDefinitionFilesPerFolder} definitions from one folder`, { path });
-  }
-  return names.map((name) => loadGameDefinition(join(path, name)));
-}
-
 export function register(program: Command, cli: Cli): void {
-  const defs = program.command('defs').description('game definition files: validate, import from SpritePal, match a ROM');
+  const defs = program.command('defs').description('game definition files: validate, check against a ROM, match a ROM, import from SpritePal');
 
   defs
     .command('validate')
@@ -136,6 +118,46 @@ export function register(program: Command, cli: Cli): void {
     );
 
   defs
+    .command('check')
+    .description("hold a game definition to a ROM: decode every sprite, compare declared and real sizes, report every overlap of sprites, pointers and free space (exit 65 on problems)")
+    .argument('<rom>', 'ROM file')
+    .requiredOption('--defs <game.json>', 'game definition')
+    .option('--variant <id>', 'definition variant (default: the one that recognises the ROM)')
+    .option('--force-definition', 'check the definition even though no variant recognises the ROM (its default offsets)')
+    .option('--json', 'print a JSON object')
+    .action(
+      cli.action((romPath: string, options: { defs: string; variant?: string; forceDefinition?: boolean; json?: boolean }) => {
+        const definition = loadGameDefinition(options.defs);
+        const rom = openRom(romPath);
+        const report = checkDefinitionAgainstRom(rom, definition, {
+          ...(options.variant !== undefined ? { variant: options.variant } : {}),
+          ...(options.forceDefinition ? { forceDefinition: true } : {}),
+        });
+        if (options.json) cli.outJson({ rom: romPath, ...report });
+        else {
+          const how = report.variantChosenBy === 'forced' ? 'no variant (forced: default offsets)' : `variant ${report.variant} (${report.variantChosenBy === 'named' ? 'named' : `matched by ${report.variantChosenBy}`})`;
+          cli.out(`${romPath}: ${definition.id} (${options.defs}), ${how}`);
+          for (const s of report.sprites) {
+            if (!s.ok && s.packedLength === null) cli.out(`  ${s.name}: ${s.error?.code ?? 'ERR'}: ${s.error?.message ?? 'not checked'}`);
+            else {
+              const where = s.offset !== null ? hex(s.offset) : '?';
+              const moved = s.offset !== null && s.definitionOffset !== null && s.offset !== s.definitionOffset ? ` (relocated from ${hex(s.definitionOffset)}, through its pointers)` : '';
+              const declared = s.storedLength !== null ? `, storedLength ${s.storedLength}` : '';
+              cli.out(`  ${s.name}: ${s.codec} at ${where}${moved}, ${s.packedLength} bytes (slot ${s.slotLength}${declared}), ${s.tileCount} tile(s)`);
+            }
+          }
+          for (const note of report.notes) cli.out(`note: ${note}`);
+          if (report.ok) cli.out(`ok: ${report.sprites.length} sprite(s), ${report.pointers.length} pointer(s), ${report.freeSpace.length} free range(s); no overlaps, every declared size agrees`);
+          else {
+            cli.out(`${report.problems.length}${report.problemsTruncated ? '+' : ''} problem(s):`);
+            for (const p of report.problems) cli.out(`  ${p.kind}: ${p.message}`);
+          }
+        }
+        return report.ok ? EXIT_OK : EXIT_DATA;
+      }),
+    );
+
+  defs
     .command('match')
     .description('say which game definition and variant recognise a ROM (CRC-32, then SHA-1, header checksum, title)')
     .argument('<rom>', 'ROM file')
@@ -144,7 +166,8 @@ export function register(program: Command, cli: Cli): void {
     .option('--json', 'print a JSON object')
     .action(
       cli.action((romPath: string, options: { defs: string; platform?: string; json?: boolean }) => {
-        const definitions = loadDefinitions(options.defs);
+        const { definitions, skipped } = loadGameDefinitions(options.defs);
+        for (const s of skipped) cli.warn(`skipped ${s.file}: ${s.reason}`);
         const rom = openRom(romPath, { platform: platformOption(options.platform), allowUnknown: true });
         const facts = romFacts(rom);
         const match = matchDefinition(definitions, facts);
@@ -160,6 +183,7 @@ export function register(program: Command, cli: Cli): void {
         if (options.json) {
           cli.outJson({
             rom: romPath,
+            skipped,
             facts: factsJson,
             match: {
               definition: match.definition.id,
@@ -170,14 +194,18 @@ export function register(program: Command, cli: Cli): void {
               matchedBy: match.matchedBy,
               alsoMatched: match.alsoMatched,
             },
-            // Where the matched variant's blocks are in this ROM (bus addresses through its mapping).
+            // Where the matched variant's blocks are in this ROM: through their pointers when they have
+            // any (after a relocation the definition's offset is stale), as extract-all finds them.
             sprites: match.definition.sprites.map((sprite) => {
               const location = spriteLocation(sprite, match.variant.id);
+              let definitionOffset: number | null = null;
               try {
-                return { name: sprite.name, location: location.text, offset: resolveDefLocation(location, rom) };
+                definitionOffset = resolveDefLocation(location, rom);
+                const located = locateSprite(rom, match.definition, sprite, match.variant.id);
+                return { name: sprite.name, location: location.text, offset: located.offset, definitionOffset, from: located.from, relocated: located.offset !== definitionOffset };
               } catch (error) {
                 if (!isRomgfxError(error)) throw error;
-                return { name: sprite.name, location: location.text, offset: null, error: error.message };
+                return { name: sprite.name, location: location.text, offset: null, definitionOffset, error: error.message };
               }
             }),
           });

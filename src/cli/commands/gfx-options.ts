@@ -3,13 +3,19 @@
  * numbers, palettes (`--palette` file / `rom:LOC` / `gray`), layouts, input files with size limits.
  */
 import { readFileSync } from 'node:fs';
+import { extname } from 'node:path';
+import { didYouMean } from '../../util/suggest.js';
 import { InvalidArgumentError, OutOfRangeError, UsageError } from '../../errors.js';
 import { statRegularFile } from '../../util/files.js';
 import type { Rom } from '../../rom/rom.js';
 import {
   consolePaletteBytesPerColour,
   decodeConsolePalette,
-  grayscalePalette,
+  defaultGrayscalePalette,
+  encodeBgr555,
+  formatAct,
+  formatGpl,
+  formatJascPal,
   parseMetatileLayout,
   parsePaletteFile,
   subPalette,
@@ -47,27 +53,53 @@ export interface PaletteOptions {
   subpalette?: string;
 }
 
+/** A `rom:` palette: where, and how many colours (when the spec names a count). */
+export interface RomPaletteSpec {
+  location: string;
+  count?: number;
+}
+
 /**
- * The palette for an image of `bpp`-bit tiles. No `--palette`: the index-preserving grayscale
- * ramp. `rom:LOC`: `--palette-count` colours (default 16) read at LOC in the console's format.
- * `gray`: the ramp. Otherwise a palette file. `--subpalette N` then takes colours N·2^bpp onward.
+ * Splits `rom:<offset|bus address>[:count]`. A trailing `:N` is a colour count when N is a
+ * decimal 1–256 without a leading zero; bus addresses write their in-bank part with four hex
+ * digits (`$C0:8000`, `$C0:0100`), so `rom:$C0:8000:16` reads as $C0:8000, 16 colours.
  */
-export function resolvePalette(options: PaletteOptions, bpp: number, rom?: Rom): Palette {
+export function parseRomPaletteSpec(spec: string): RomPaletteSpec {
+  const body = spec.slice('rom:'.length);
+  const match = /^(.+):([1-9]\d{0,2})$/u.exec(body);
+  if (match && Number(match[2]) <= 256 && match[2]!.length < 4) return { location: match[1]!, count: Number(match[2]) };
+  if (body.length === 0) throw new UsageError('--palette rom: needs a location: rom:<offset|bus address>[:count], e.g. rom:0x1F000 or rom:$C0:8000:16');
+  return { location: body };
+}
+
+/**
+ * The palette for an image of `format` tiles. No `--palette` (or `gray`): the format's default
+ * grayscale ramp (index-preserving; index 0 lightest for Game Boy tiles). `rom:LOC[:count]`:
+ * colours read at LOC in the console's format (count from the spec, else `--palette-count`,
+ * else 16). Otherwise a palette file: JASC, GPL, ACT, raw BGR555, CGRAM, or an indexed PNG's
+ * PLTE. `--subpalette N` then takes colours N·2^bpp onward.
+ */
+export function resolvePalette(options: PaletteOptions, format: { readonly name: string; readonly bpp: number }, rom?: Rom): Palette {
   const spec = options.palette;
+  const bpp = format.bpp;
   const count = integerOption(options.paletteCount, '--palette-count', 1, 256);
   if (count !== undefined && !spec?.startsWith('rom:')) throw new UsageError('--palette-count is for --palette rom:<offset>');
   let palette: Palette;
-  if (spec === undefined || spec === 'gray' || spec === 'grayscale') {
-    palette = grayscalePalette(bpp);
+  if (spec === undefined || spec === 'gray' || spec === 'grey' || spec === 'grayscale') {
+    palette = defaultGrayscalePalette(format);
   } else if (spec.startsWith('rom:')) {
-    if (!rom) throw new UsageError('--palette rom:<offset> reads from a ROM; this command has none (give a palette file)');
-    const offset = rom.resolveLocation(spec.slice(4));
-    const colours = count ?? defaultRomPaletteColourCount;
+    if (!rom) throw new UsageError('--palette rom:<offset> reads from a ROM; give the ROM with --rom <file> (or pass a palette file)');
+    const romSpec = parseRomPaletteSpec(spec);
+    if (romSpec.count !== undefined && count !== undefined && romSpec.count !== count) throw new UsageError(`--palette ${spec} names ${romSpec.count} colours and --palette-count ${count}; give one`);
+    const offset = rom.resolveLocation(romSpec.location);
+    const colours = romSpec.count ?? count ?? defaultRomPaletteColourCount;
     const length = colours * consolePaletteBytesPerColour(rom.platform);
     if (offset + length > rom.size) throw new OutOfRangeError(`palette at ${spec}`, offset, length, rom.size);
     palette = decodeConsolePalette(rom.platform, rom.read(offset, length), colours);
+  } else if (spec.startsWith('colors:') || spec.startsWith('colours:')) {
+    palette = coloursPalette(spec);
   } else {
-    palette = parsePaletteFile(readInputFile(spec, 'palette file', 1 << 20), spec);
+    palette = parsePaletteFile(readInputFile(spec, 'palette file', maximumPaletteFileSizeInBytes), spec);
   }
   const sub = integerOption(options.subpalette, '--subpalette', 0, 255);
   if (sub !== undefined) {
@@ -75,6 +107,25 @@ export function resolvePalette(options: PaletteOptions, bpp: number, rom?: Rom):
     palette = subPalette(palette, sub, 1 << bpp);
   }
   return palette;
+}
+
+/** Palette files larger than this are refused before reading (a PNG used for its PLTE may carry pixels too). */
+export const maximumPaletteFileSizeInBytes = 16 * 1024 * 1024;
+
+/** `colors:RRGGBB,RRGGBB,…` (as `thumbs` takes) as a palette. */
+function coloursPalette(spec: string): Palette {
+  const list = spec.slice(spec.indexOf(':') + 1).split(',');
+  if (list.length > 256) throw new UsageError(`--palette colors: lists ${list.length} colours; at most 256`);
+  const rgb = new Uint8Array(list.length * 3);
+  list.forEach((text, i) => {
+    const hexText = text.trim().replace(/^#/u, '');
+    if (!/^[0-9a-f]{6}$/iu.test(hexText)) throw new UsageError(`--palette colors: "${text}" is not a colour RRGGBB`);
+    const value = Number.parseInt(hexText, 16);
+    rgb[i * 3] = value >> 16;
+    rgb[i * 3 + 1] = (value >> 8) & 0xff;
+    rgb[i * 3 + 2] = value & 0xff;
+  });
+  return { rgb, count: list.length };
 }
 
 export interface LayoutOptions {
@@ -105,3 +156,40 @@ export function resolveLayout(options: LayoutOptions): ResolvedLayout {
 }
 
 export const layoutHelp = 'sheet (default), snes-obj:16x16 | 32x32 | 64x64, gb-8x16, block:WxH (tiles)';
+
+/** `--tiles`, or its old name `--tile-count` (hidden): the number of tiles, when given. */
+export function tilesOption(options: { tiles?: string; tileCount?: string }): number | undefined {
+  if (options.tiles !== undefined && options.tileCount !== undefined) throw new UsageError('give --tiles (--tile-count is its old name), not both');
+  return options.tiles !== undefined ? integerOption(options.tiles, '--tiles', 1, maximumTilesPerCommand) : integerOption(options.tileCount, '--tile-count', 1, maximumTilesPerCommand);
+}
+
+/** Most tiles a --tiles option names (a 2048×2048 sheet of 8×8 tiles). */
+export const maximumTilesPerCommand = 65536;
+
+/** Palette file formats `--palette-out` writes, by file extension. */
+const paletteOutFormats = { '.pal': 'jasc', '.gpl': 'gpl', '.act': 'act', '.bin': 'bgr555' } as const;
+
+/** The palette file format for an output path, from its extension (a usage error with a suggestion otherwise). */
+export function paletteFileFormatFor(path: string): (typeof paletteOutFormats)[keyof typeof paletteOutFormats] {
+  const extension = extname(path).toLowerCase();
+  const known = Object.keys(paletteOutFormats);
+  const format = paletteOutFormats[extension as keyof typeof paletteOutFormats];
+  if (format === undefined) {
+    throw new UsageError(`--palette-out ${path}: the extension says the format; "${extension || '(none)'}" is not one of ${known.join(', ')}${didYouMean(extension, known)}`);
+  }
+  return format;
+}
+
+/** A palette as the bytes of a file in the format its path's extension names (JASC, GPL, ACT, raw BGR555). */
+export function formatPaletteFile(palette: Palette, path: string): Uint8Array {
+  switch (paletteFileFormatFor(path)) {
+    case 'jasc':
+      return new TextEncoder().encode(formatJascPal(palette));
+    case 'gpl':
+      return new TextEncoder().encode(formatGpl(palette));
+    case 'act':
+      return formatAct(palette);
+    case 'bgr555':
+      return encodeBgr555(palette);
+  }
+}

@@ -4,14 +4,14 @@
  * Thin: options are parsed in gfx-options.ts, the work is src/gfx.
  */
 import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Command } from 'commander';
+import { dirname, extname, join } from 'node:path';
+import { Option, type Command } from 'commander';
 import type { Cli } from '../context.js';
-import { openRom } from '../../rom/rom.js';
-import { getCodec } from '../../codecs/index.js';
+import type { Rom } from '../../rom/rom.js';
+import { isOutputPattern, outputFor, prepareOutputs, runBatch } from '../batch.js';
+import { formatSize } from '../format.js';
 import { UsageError, TileDataLengthError, ImageSizeError, hex } from '../../errors.js';
 import { assertWritable, writeFileAtomic } from '../../util/files.js';
-import { platformOption } from './rom.js';
 import {
   checkIndicesFitBpp,
   decodePng,
@@ -42,7 +42,7 @@ import {
   type Palette,
   type TileFormat,
 } from '../../gfx/index.js';
-import { integerOption, layoutHelp, readInputFile, resolveLayout, resolvePalette, type LayoutOptions, type PaletteOptions } from './gfx-options.js';
+import { formatPaletteFile, integerOption, layoutHelp, paletteFileFormatFor, readInputFile, resolveLayout, resolvePalette, tilesOption, type LayoutOptions, type PaletteOptions } from './gfx-options.js';
 
 /** Most tiles one extract/render writes into one image (a 2048×2048 sheet of 8×8 tiles). */
 export const maximumTilesPerImage = 65536;
@@ -87,7 +87,7 @@ function writePng(path: string, image: IndexedImage, palette: Palette, options: 
 }
 
 function addPaletteOptions(command: Command, romPalettes: boolean): Command {
-  command.option('--palette <spec>', `palette: a file (JASC .pal, .gpl, .act, raw BGR555, 512-byte CGRAM)${romPalettes ? ', rom:<offset|bus address>' : ''} or gray (default: grayscale ramp)`);
+  command.option('--palette <spec>', `palette: a file (JASC .pal, .gpl, .act, raw BGR555, 512-byte CGRAM, or an indexed PNG's PLTE)${romPalettes ? ', rom:<offset|bus address>[:count]' : ''}, colors:RRGGBB,… or gray (default: grayscale ramp; Game Boy: index 0 lightest)`);
   if (romPalettes) command.option('--palette-count <n>', 'colours --palette rom:… reads (default 16)');
   return command.option('--subpalette <n>', 'use 2^bpp-colour sub-palette n of a larger palette (e.g. 8 for the first SNES OBJ palette in CGRAM)');
 }
@@ -104,6 +104,9 @@ interface ExtractOptions extends ImageOutputOptions, PaletteOptions, LayoutOptio
   offset?: string;
   format?: string;
   tiles?: string;
+  tileCount?: string;
+  size?: string;
+  paletteOut?: string;
   length?: string;
   codec?: string;
   platform?: string;
@@ -132,6 +135,9 @@ interface ImportOptions extends PaletteOptions, LayoutOptions {
   format?: string;
   nearest?: boolean;
   tiles?: string;
+  tileCount?: string;
+  rom?: string;
+  platform?: string;
   output?: string;
   force?: boolean;
   json?: boolean;
@@ -146,66 +152,90 @@ export function register(program: Command, cli: Cli): void {
   const extract = program
     .command('extract')
     .description('decode raw (or --codec compressed) tiles from a ROM to an indexed PNG')
-    .argument('<rom>', 'ROM file (unidentified files open as raw data)')
+    .argument('<rom...>', 'ROM file(s) (unidentified files open as raw data); several write one PNG each (-o a folder or a {stem} pattern)')
     .option('--offset <loc>', 'ROM offset (0x8120) or bus address ($C0:8000)')
     .option('--format <fmt>', 'tile format (romgfx formats)')
     .option('--tiles <n>', 'number of tiles')
+    .addOption(new Option('--tile-count <n>', 'old name of --tiles').hideHelp())
     .option('--length <bytes>', 'number of bytes (a whole number of tiles)')
-    .option('--codec <name>', 'decompress at --offset first (hal, lz77, …); tiles then come from the decompressed data');
+    .option('--codec <name>', 'decompress at --offset first (hal, lz77, …); tiles then come from the decompressed data')
+    .option('--size <bytes>', 'with --codec pb16 (or a raw lz4 block): the decompressed size, which those streams do not record');
   addPaletteOptions(extract, true);
   addLayoutOptions(extract)
+    .option('--palette-out <file>', 'also write the palette used (.pal JASC, .gpl, .act, .bin raw BGR555), next to the PNG')
     .option('--transparent', 'make colour 0 transparent (tRNS)')
     .option('--platform <name>', 'skip detection: snes, gb, gbc, gba, nes, md')
-    .option('-o, --output <file>', 'PNG to write')
+    .option('-o, --output <file>', 'PNG to write (several inputs: a folder, or a pattern with {name} / {stem})')
     .option('--force', 'overwrite the output file')
     .option('--json', 'print a JSON object')
     .action(
-      cli.action((path: string, options: ExtractOptions) => {
+      cli.action(async (paths: string[], options: ExtractOptions) => {
         const format = requireFormat(options.format);
         if (!options.offset) throw new UsageError('--offset is required');
-        const output = requireOutput(options);
-        assertWritable(output, options.force);
-        const platform = platformOption(options.platform);
-        const rom = openRom(path, platform ? { platform } : { allowUnknown: true });
-        const offset = rom.resolveLocation(options.offset);
-        const tiles = integerOption(options.tiles, '--tiles', 1, maximumTilesPerImage);
+        const tiles = tilesOption(options);
         const length = integerOption(options.length, '--length', 1, maximumTilesPerImage * 64);
-        let source: Uint8Array;
-        let packedLength: number | undefined;
-        let unpackedLength: number | undefined;
-        if (options.codec) {
-          const result = getCodec(options.codec).decompress(rom.data, offset);
-          source = result.data;
-          packedLength = result.packedLength;
-          unpackedLength = result.data.length;
-        } else {
-          if (tiles === undefined && length === undefined) throw new UsageError('give --tiles <n> or --length <bytes> (or --codec to read a compressed block)');
-          source = rom.data.subarray(offset);
+        const size = integerOption(options.size, '--size', 1, maximumTilesPerImage * 64);
+        if (size !== undefined && !options.codec) throw new UsageError('--size is the decompressed size for --codec pb16 (or lz4 block); without --codec give --tiles or --length');
+        if (!options.codec && tiles === undefined && length === undefined) throw new UsageError('give --tiles <n> or --length <bytes> (or --codec to read a compressed block)');
+        const codec = options.codec ? (await import('../../codecs/index.js')).getCodec(options.codec) : undefined;
+        const outputs = prepareOutputs(paths, requireOutput(options), '.png')!;
+        if (options.paletteOut !== undefined) {
+          paletteFileFormatFor(options.paletteOut);
+          if (paths.length > 1 && !isOutputPattern(options.paletteOut)) throw new UsageError(`--palette-out with ${paths.length} inputs needs a pattern with {stem} or {name} (e.g. --palette-out 'pngs/{stem}.pal'), one palette per PNG`);
         }
-        const where = options.codec ? `the ${unpackedLength}-byte decompressed block` : `ROM offset ${hex(offset)}`;
-        const tileCount = tileCountFor(format, source.length, tiles, length, where);
-        const indices = decodeTiles(format, source.subarray(0, tileCount * format.bytesPerTile));
-        const palette = resolvePalette(options, format.bpp, rom);
-        const image = arrange(indices, tileCount, options);
-        const bytes = writePng(output, image, palette, options);
-        const report = {
-          rom: rom.name,
-          offset,
-          format: format.name,
-          tiles: tileCount,
-          bytes: tileCount * format.bytesPerTile,
-          ...(options.codec ? { codec: options.codec, packedLength, unpackedLength } : {}),
-          width: image.width,
-          height: image.height,
-          paletteColours: palette.count,
-          output,
-          pngBytes: bytes,
-        };
-        if (options.json) cli.outJson(report);
-        else {
-          const packed = options.codec ? ` (${options.codec}: ${packedLength} packed → ${unpackedLength} bytes)` : '';
-          cli.out(`wrote ${output}: ${tileCount} ${format.name} tiles from ${hex(offset)}${packed}, ${image.width}x${image.height}, ${palette.count} colours`);
-        }
+        const paletteOutputs = options.paletteOut === undefined ? undefined : paths.map((p) => outputFor(p, options.paletteOut!, paths.length, extname(options.paletteOut!) || '.pal'));
+        for (const out of [...outputs, ...(paletteOutputs ?? [])]) assertWritable(out, options.force);
+        for (const folder of new Set((paletteOutputs ?? []).map((p) => dirname(p)))) mkdirSync(folder, { recursive: true });
+        // ROM identification loads on use (`import` of a PNG needs none of it; start-up is per asset).
+        const { openRom } = await import('../../rom/rom.js');
+        const platform = (await import('./rom.js')).platformOption(options.platform);
+        return runBatch(
+          cli,
+          paths,
+          options.json,
+          (path, index) => {
+            const output = outputs[index]!;
+            const rom = openRom(path, platform ? { platform } : { allowUnknown: true });
+            const offset = rom.resolveLocation(options.offset!);
+            let source: Uint8Array;
+            let packedLength: number | undefined;
+            let unpackedLength: number | undefined;
+            if (codec) {
+              const result = codec.decompress(rom.data, offset, size === undefined ? {} : { outputSizeInBytes: size });
+              source = result.data;
+              packedLength = result.packedLength;
+              unpackedLength = result.data.length;
+            } else {
+              source = rom.data.subarray(offset);
+            }
+            const where = codec ? `the ${unpackedLength}-byte decompressed block` : `ROM offset ${hex(offset)}`;
+            const tileCount = tileCountFor(format, source.length, tiles, length, where);
+            const indices = decodeTiles(format, source.subarray(0, tileCount * format.bytesPerTile));
+            const palette = resolvePalette(options, format, rom);
+            const image = arrange(indices, tileCount, options);
+            const bytes = writePng(output, image, palette, options);
+            const paletteOutput = paletteOutputs?.[index];
+            if (paletteOutput !== undefined) writeFileAtomic(paletteOutput, formatPaletteFile(palette, paletteOutput), { force: options.force });
+            return {
+              rom: rom.name,
+              offset,
+              format: format.name,
+              tiles: tileCount,
+              bytes: tileCount * format.bytesPerTile,
+              ...(codec ? { codec: codec.name, packedLength, unpackedLength } : {}),
+              width: image.width,
+              height: image.height,
+              paletteColours: palette.count,
+              output,
+              pngBytes: bytes,
+              ...(paletteOutput !== undefined ? { paletteOutput } : {}),
+            };
+          },
+          (report) => {
+            const packed = report.codec ? ` (${report.codec}: ${formatSize(report.packedLength!)} packed → ${formatSize(report.unpackedLength!)})` : '';
+            cli.out(`wrote ${report.output}: ${report.tiles} ${report.format} tiles from ${hex(report.offset)}${packed}, ${report.width}x${report.height}, ${report.paletteColours} colours${report.paletteOutput ? `; palette ${report.paletteOutput}` : ''}`);
+          },
+        );
       }),
     );
 
@@ -234,7 +264,7 @@ export function register(program: Command, cli: Cli): void {
         const tileCount = tileCountFor(format, data.length, undefined, undefined, options.tiles);
         if (data.length % format.bytesPerTile !== 0) cli.warn(`${options.tiles}: ${data.length % format.bytesPerTile} trailing byte(s) after the last whole tile ignored`);
         const indices = decodeTiles(format, data.subarray(0, tileCount * format.bytesPerTile));
-        const palette = resolvePalette(options, format.bpp);
+        const palette = resolvePalette(options, format);
         let image: IndexedImage;
         if (options.map) {
           if (options.layout || options.tilesPerRow || options.columnMajor) throw new UsageError('--layout / --tiles-per-row / --column-major arrange tiles without a map; a map decides the arrangement');
@@ -313,46 +343,66 @@ export function register(program: Command, cli: Cli): void {
   const imp = program
     .command('import')
     .description('convert a PNG back to tile bytes (indexed PNGs keep their indices; RGB is matched to --palette)')
-    .argument('<png>', 'PNG file')
+    .argument('<png...>', 'PNG file(s); several write one tile file each (-o a folder or a {stem} pattern)')
     .option('--format <fmt>', 'tile format (romgfx formats)')
     .option('--nearest', 'map colours that are not in the palette to the nearest one instead of failing')
-    .option('--tiles <n>', 'take only the first n tiles');
-  addPaletteOptions(imp, false);
+    .option('--tiles <n>', 'take only the first n tiles')
+    .addOption(new Option('--tile-count <n>', 'old name of --tiles').hideHelp())
+    .option('--rom <file>', 'the ROM that --palette rom:<offset|bus address> reads');
+  addPaletteOptions(imp, true);
   addLayoutOptions(imp)
-    .option('-o, --output <file>', 'tile bytes to write')
+    .option('--platform <name>', 'with --rom: skip detection: snes, gb, gbc, gba, nes, md')
+    .option('-o, --output <file>', 'tile bytes to write (several inputs: a folder, or a pattern with {name} / {stem})')
     .option('--force', 'overwrite the output file')
     .option('--json', 'print a JSON object')
     .action(
-      cli.action((pngPath: string, options: ImportOptions) => {
+      cli.action(async (pngPaths: string[], options: ImportOptions) => {
         const format = requireFormat(options.format);
         if (!options.output) throw new UsageError('-o <file> is required');
-        assertWritable(options.output, options.force);
-        const decoded = decodePng(readInputFile(pngPath, 'PNG', maximumPngFileSizeInBytes));
-        const palette = resolvePalette(options, format.bpp);
-        const image = toIndexedImage(decoded, { palette, nearest: options.nearest === true });
-        checkIndicesFitBpp(image, format.bpp);
-        const layout = resolveLayout(options);
-        const wanted = integerOption(options.tiles, '--tiles', 1, maximumTilesPerImage);
-        let indices: Uint8Array;
-        if (layout.metatiles) {
-          const m = layout.metatiles;
-          // Without --metatiles-per-row the image's own width says how many sit in a row.
-          const metatileWidth = m.widthInTiles * 8;
-          if (image.width % metatileWidth !== 0) throw new ImageSizeError(`image is ${image.width} pixels wide, not a whole number of ${metatileWidth}-pixel metatiles`, { width: image.width, metatileWidth });
-          const perRow = layout.metatilesPerRow ?? image.width / metatileWidth;
-          const metatiles = perRow * Math.floor(image.height / (m.heightInTiles * 8));
-          const fullCount = m.kind === 'block' ? metatiles * m.widthInTiles * m.heightInTiles : Math.ceil(metatiles / (snesObjTilesPerRow / m.widthInTiles)) * m.heightInTiles * snesObjTilesPerRow;
-          const tileCount = wanted ?? fullCount;
-          if (metatileCount(m, tileCount) > metatiles) throw new TileDataLengthError(`--tiles ${tileCount} needs more metatiles than the image holds (${metatiles})`, { tileCount, metatiles });
-          indices = unarrangeMetatiles(image, tileCount, m, { metatilesPerRow: perRow });
-        } else {
-          indices = unarrangeSheet(image, { ...layout.sheet, ...(wanted === undefined ? {} : { tileCount: wanted }) }).indices;
+        if (options.platform !== undefined && options.rom === undefined) throw new UsageError('--platform is for the --rom that --palette rom:… reads');
+        const outputs = prepareOutputs(pngPaths, options.output, '.bin')!;
+        for (const out of outputs) assertWritable(out, options.force);
+        let rom: Rom | undefined;
+        if (options.rom !== undefined) {
+          // Only a rom: palette needs the ROM code; a plain import loads none of it.
+          const { openRom } = await import('../../rom/rom.js');
+          const platform = (await import('./rom.js')).platformOption(options.platform);
+          rom = openRom(options.rom, platform ? { platform } : { allowUnknown: true });
         }
-        const bytes = encodeTiles(format, indices);
-        const result = writeFileAtomic(options.output, bytes, { force: options.force });
-        const report = { png: pngPath, kind: decoded.kind, format: format.name, tiles: indices.length / 64, bytes: result.bytes, output: result.path };
-        if (options.json) cli.outJson(report);
-        else cli.out(`wrote ${result.path}: ${report.tiles} ${format.name} tiles, ${result.bytes} bytes (from ${decoded.kind === 'indexed' ? 'indexed PNG, indices kept' : 'RGB PNG, colours matched'})`);
+        // The palette is the same for every input: resolve it once (and fail before any work).
+        const palette = resolvePalette(options, format, rom);
+        const layout = resolveLayout(options);
+        const wanted = tilesOption(options);
+        return runBatch(
+          cli,
+          pngPaths,
+          options.json,
+          (pngPath, index) => {
+            const decoded = decodePng(readInputFile(pngPath, 'PNG', maximumPngFileSizeInBytes));
+            const image = toIndexedImage(decoded, { palette, nearest: options.nearest === true });
+            checkIndicesFitBpp(image, format.bpp);
+            let indices: Uint8Array;
+            if (layout.metatiles) {
+              const m = layout.metatiles;
+              // Without --metatiles-per-row the image's own width says how many sit in a row.
+              const metatileWidth = m.widthInTiles * 8;
+              if (image.width % metatileWidth !== 0) throw new ImageSizeError(`image is ${image.width} pixels wide, not a whole number of ${metatileWidth}-pixel metatiles`, { width: image.width, metatileWidth });
+              const perRow = layout.metatilesPerRow ?? image.width / metatileWidth;
+              const metatiles = perRow * Math.floor(image.height / (m.heightInTiles * 8));
+              const fullCount = m.kind === 'block' ? metatiles * m.widthInTiles * m.heightInTiles : Math.ceil(metatiles / (snesObjTilesPerRow / m.widthInTiles)) * m.heightInTiles * snesObjTilesPerRow;
+              const tileCount = wanted ?? fullCount;
+              if (metatileCount(m, tileCount) > metatiles) throw new TileDataLengthError(`--tiles ${tileCount} needs more metatiles than the image holds (${metatiles})`, { tileCount, metatiles });
+              indices = unarrangeMetatiles(image, tileCount, m, { metatilesPerRow: perRow });
+            } else {
+              indices = unarrangeSheet(image, { ...layout.sheet, ...(wanted === undefined ? {} : { tileCount: wanted }) }).indices;
+            }
+            const bytes = encodeTiles(format, indices);
+            const result = writeFileAtomic(outputs[index]!, bytes, { force: options.force });
+            return { png: pngPath, kind: decoded.kind, format: format.name, tiles: indices.length / 64, bytes: result.bytes, output: result.path };
+          },
+          (report) =>
+            cli.out(`wrote ${report.output}: ${report.tiles} ${report.format} tiles, ${formatSize(report.bytes)} (from ${report.kind === 'indexed' ? 'indexed PNG, indices kept' : 'RGB PNG, colours matched'})`),
+        );
       }),
     );
 

@@ -1,19 +1,22 @@
 /** `romgfx inject`, `inject-all`, `extract-all`: put edited sprites back into a ROM, and take every sprite out. */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { didYouMean } from '../../util/suggest.js';
 import { basename } from 'node:path';
 import type { Cli } from '../context.js';
 import { EXIT_OK, EXIT_PARTIAL_FAILURE } from '../exit-codes.js';
 import { progressBar, noProgress } from '../progress.js';
 import { UsageError, hex } from '../../errors.js';
 import { loadGameDefinition } from '../../defs/parse.js';
+import { loadGameDefinitionForRom } from '../../defs/load.js';
 import type { CodecName, GameDefinition, SpriteDef } from '../../defs/types.js';
 import { definitionCodecNames } from '../../defs/types.js';
 import { openRom } from '../../rom/rom.js';
 import { readFileBytes } from '../../rom/source.js';
 import { getTileFormat } from '../../gfx/formats.js';
-import { decodePng } from '../../gfx/png.js';
-import { maximumPaletteTextSizeInBytes, parsePaletteFile, type Palette } from '../../gfx/palette.js';
-import { extractAll, injectFolder, injectSprites, readPngFile, type InjectOptions, type InjectResult } from '../../inject/index.js';
+import { maximumPaletteTextSizeInBytes, paletteFromRgb, parsePaletteFile, type Palette } from '../../gfx/palette.js';
+import type { Arrangement } from '../../defs/types.js';
+import { layoutHelp, resolveLayout, type LayoutOptions } from './gfx-options.js';
+import { extractAll, injectFolder, injectSprites, readPngFile, readSidecarBeside, sidecarPaletteRgb, type InjectOptions, type InjectResult, type SpriteSidecar } from '../../inject/index.js';
 
 /** Tile counts accepted on the command line (the definition parser's limit). */
 const maximumCliTileCount = 1 << 20;
@@ -30,17 +33,19 @@ interface TransactionFlags {
   allowBankCrossing?: boolean;
   vramSafe?: boolean;
   variant?: string;
+  forceDefinition?: boolean;
+  defsOut?: string;
 }
 
-interface InjectFlags extends TransactionFlags {
+interface InjectFlags extends TransactionFlags, LayoutOptions {
   sprite?: string;
   defs?: string;
   at?: string;
   codec?: string;
   format?: string;
   palette?: string;
+  tiles?: string;
   tileCount?: string;
-  tilesPerRow?: string;
   nearest?: boolean;
 }
 
@@ -70,6 +75,8 @@ function transactionOptions(flags: TransactionFlags): InjectOptions {
   if (alignment !== undefined) options.alignment = alignment;
   if (flags.strategy !== undefined) options.strategy = flags.strategy as 'first-fit' | 'best-fit';
   if (flags.variant !== undefined) options.variant = flags.variant;
+  if (flags.forceDefinition) options.forceDefinition = true;
+  if (flags.defsOut !== undefined) options.definitionOutput = flags.defsOut;
   return options;
 }
 
@@ -84,7 +91,9 @@ function withTransactionFlags(command: Command): Command {
     .option('--allow-bank-crossing', 'let a relocated block cross a bank boundary')
     .option('--vram-safe', 'GBA LZ77/LZ11: always encode without distance-1 copies (LZ77 blocks that were VRAM-safe stay so anyway)')
     .option('--variant <id>', 'definition variant (default: the one that recognises the ROM)')
-    .option('--force', 'overwrite existing output and patch files')
+    .option('--force-definition', 'use the definition even though no variant recognises the ROM (its default offsets)')
+    .option('--defs-out <file>', "also write the output ROM's game definition (new tile counts, moved offsets, free space)")
+    .option('--force', 'overwrite existing output, patch and definition files')
     .option('--json', 'print a JSON object');
 }
 
@@ -104,47 +113,85 @@ function printTransaction(cli: Cli, result: InjectResult, json: boolean | undefi
     const checksum = result.checksum ? `, checksum ${hex(result.checksum.stored, 4)} (valid)` : '';
     cli.out(`wrote ${result.output}: ${result.bytesWritten} bytes, CRC32 ${result.outputCrc32}${checksum}, verified`);
   }
+  for (const note of result.notes) cli.warn(`note: ${note}`);
+  if (result.variantChosenBy === 'forced') cli.warn('no variant of the definition recognises this ROM; its default offsets were used (--force-definition)');
   if (result.backupPath) cli.out(`backup: ${result.backupPath}`);
+  if (result.definitionOutput) cli.out(`definition of the output: ${result.definitionOutput}`);
   if (result.patch) cli.out(`patch: ${result.patch.path} (${result.patch.format.toUpperCase()}, ${result.patch.size} bytes)`);
 }
 
-/** A one-sprite definition for `--at`: the block, how it is stored, and nothing to relocate it with. */
-function adHocDefinition(romPath: string, pngPath: string, flags: InjectFlags): GameDefinition {
-  if (flags.codec === undefined || flags.format === undefined) throw new UsageError('--at needs --codec (none, hal, lz77, …) and --format (snes4bpp, gba4bpp, …)');
-  const codec = flags.codec.toLowerCase();
+/** A block named on the command line (or by a sidecar): where it is and how it is stored. */
+interface BlockSpec {
+  offset: number;
+  codec: string;
+  format: string;
+  tileCount?: number;
+  arrangement?: Arrangement;
+}
+
+/**
+ * A one-sprite definition for a block named without a game definition. It recognises this ROM
+ * (its CRC-32) and declares no pointers and no free space: the block is written in place or not
+ * at all, into the slot the ROM's data and the given tile count say it has.
+ */
+function blockDefinition(romPath: string, block: BlockSpec, source: string): GameDefinition {
+  const codec = block.codec.toLowerCase();
   const codecNames = definitionCodecNames();
-  if (!codecNames.includes(codec)) throw new UsageError(`--codec must be one of ${codecNames.join(', ')}, got "${flags.codec}"`);
-  const format = getTileFormat(flags.format);
+  if (!codecNames.includes(codec)) throw new UsageError(`--codec must be one of ${codecNames.join(', ')}, got "${block.codec}"${didYouMean(codec, codecNames)}`);
+  const format = getTileFormat(block.format);
   const rom = openRom(romPath);
-  const offset = rom.resolveLocation(flags.at!);
-  let tileCount = integerFlag('--tile-count', flags.tileCount, 1, maximumCliTileCount);
-  const tilesPerRow = integerFlag('--tiles-per-row', flags.tilesPerRow, 1, 256);
-  if (tileCount === undefined && (codec === 'none' || codec === 'pb16')) {
-    // A raw block does not say where it ends: the image does (its whole tiles).
-    const image = decodePng(readPngFile(pngPath));
-    tileCount = Math.floor(image.width / 8) * Math.floor(image.height / 8);
+  if (block.tileCount === undefined && (codec === 'none' || codec === 'pb16')) {
+    // The image's size is no measure of the block: extract pads sheets to whole rows.
+    throw new UsageError(`a ${codec === 'none' ? 'raw' : 'pb16'} block does not store its length: give --tiles N (the --tiles extract was given), or keep the sidecar JSON extract-all wrote next to the PNG`);
   }
   const sprite: SpriteDef = {
-    name: `block@${hex(offset)}`,
+    name: `block@${hex(block.offset)}`,
     kind: 'sprite',
-    offset: { kind: 'offset', value: offset, text: hex(offset) },
+    offset: { kind: 'offset', value: block.offset, text: hex(block.offset) },
     variantOffsets: {},
     codec: codec as CodecName,
     tileFormat: format.name as SpriteDef['tileFormat'],
   };
-  if (tileCount !== undefined) sprite.tileCount = tileCount;
-  if (tilesPerRow !== undefined) sprite.arrangement = { kind: 'sheet', tilesPerRow };
+  if (block.tileCount !== undefined) sprite.tileCount = block.tileCount;
+  if (block.arrangement) sprite.arrangement = block.arrangement;
   return {
     formatVersion: 1,
     id: 'command-line',
-    name: 'block given with --at',
+    name: 'block named on the command line',
     platform: rom.platform === 'unknown' ? 'snes' : rom.platform,
-    variants: [],
+    variants: [{ id: 'this-rom', crc32: rom.identity().crc32 }],
     sprites: [sprite],
     pointers: [],
     freeSpace: [],
-    source: '<command line>',
+    source,
   };
+}
+
+/** `--layout` (and the sheet flags) as a definition arrangement, as extract lays tiles out. */
+function arrangementFromFlags(flags: LayoutOptions): Arrangement | undefined {
+  if (flags.layout === undefined && flags.tilesPerRow === undefined && !flags.columnMajor) return undefined;
+  // Metatile layouts are read at extract's default width (a definition's arrangement has no other).
+  const layout = resolveLayout({ ...flags, metatilesPerRow: undefined });
+  const m = layout.metatiles;
+  if (!m) {
+    const sheet: Arrangement = { kind: 'sheet' };
+    if (layout.sheet.tilesPerRow !== undefined) sheet.tilesPerRow = layout.sheet.tilesPerRow;
+    if (layout.sheet.order === 'column') sheet.order = 'column-major';
+    return sheet;
+  }
+  if (flags.layout === 'gb-8x16') return { kind: 'gb-8x16' };
+  if (m.kind === 'block') return { kind: 'block', width: m.widthInTiles, height: m.heightInTiles };
+  const size = m.widthInTiles * 8;
+  if (m.widthInTiles !== m.heightInTiles || (size !== 16 && size !== 32 && size !== 64)) throw new UsageError(`inject takes square snes-obj layouts (16x16, 32x32, 64x64), got ${flags.layout}`);
+  return { kind: 'snes-obj', size };
+}
+
+function sidecarBlock(sidecar: SpriteSidecar): BlockSpec {
+  const offset = Number(sidecar.offset);
+  if (!Number.isSafeInteger(offset) || offset < 0) throw new UsageError(`the sidecar's offset "${sidecar.offset}" is not a ROM offset`);
+  const block: BlockSpec = { offset, codec: sidecar.codec, format: sidecar.format, tileCount: sidecar.tileCount };
+  if (sidecar.arrangement.kind !== 'sheet' || Object.keys(sidecar.arrangement).length > 1) block.arrangement = sidecar.arrangement as Arrangement;
+  return block;
 }
 
 function readPalette(path: string | undefined): Palette | undefined {
@@ -157,27 +204,64 @@ export function register(program: Command, cli: Cli): void {
       .command('inject')
       .description('put an edited PNG back: re-pack at the best level, write in place or relocate and repoint, fix the checksum, verify')
       .argument('<rom>', 'the ROM to inject into (never modified unless --in-place)')
-      .argument('<png>', 'the edited image (as extract wrote it)')
-      .option('--sprite <name>', 'the sprite in --defs')
-      .option('--defs <game.json>', 'game definition')
+      .argument('<png>', 'the edited image (as extract or extract-all wrote it; a sidecar JSON beside it names the sprite)')
+      .option('--sprite <name>', 'the sprite in --defs (default: the one the sidecar names)')
+      .option('--defs <game.json>', 'game definition (without it: the sidecar says where the block is)')
       .option('--at <offset>', 'without a definition: the block at this ROM offset or bus address')
       .option('--codec <name>', 'with --at: how the block is stored (none, hal, lz77, lz11, rle, lz4, pb16)')
       .option('--format <name>', 'with --at: tile format')
-      .option('--tile-count <n>', 'with --at: tiles in the block (raw blocks: default from the image)')
+      .option('--tiles <n>', 'with --at: tiles in the block (needed for raw and pb16 blocks, which do not store it)')
+      .addOption(new Option('--tile-count <n>', 'old name of --tiles').hideHelp())
+      .option('--layout <layout>', `with --at: how extract laid the tiles out: ${layoutHelp}`)
       .option('--tiles-per-row <n>', 'with --at: sheet width in tiles (default 16)')
+      .option('--column-major', 'with --at: the sheet was filled columns first')
       .option('--palette <file>', 'palette an RGB PNG is mapped onto (JASC, GPL, ACT, CGRAM, BGR555)')
       .option('--nearest', 'map off-palette colours of an RGB PNG to the nearest palette colour'),
   ).action(
     cli.action((romPath: string, pngPath: string, flags: InjectFlags) => {
-      const bySprite = flags.sprite !== undefined || flags.defs !== undefined;
-      if (bySprite === (flags.at !== undefined)) throw new UsageError('name the block either with --sprite <name> --defs <game.json>, or with --at <offset> --codec … --format …');
-      if (bySprite && (flags.sprite === undefined || flags.defs === undefined)) throw new UsageError('--sprite and --defs go together');
       const options = transactionOptions(flags);
-      const definition = bySprite ? loadGameDefinition(flags.defs!) : adHocDefinition(romPath, pngPath, flags);
-      const spriteName = bySprite ? flags.sprite! : definition.sprites[0]!.name;
-      const palette = readPalette(flags.palette);
+      const atFlags = flags.codec !== undefined || flags.format !== undefined || flags.tiles !== undefined || flags.tileCount !== undefined || arrangementFromFlags(flags) !== undefined;
+      if (flags.at !== undefined && (flags.sprite !== undefined || flags.defs !== undefined)) throw new UsageError('name the block either with --sprite/--defs, or with --at <offset> --codec … --format …, not both');
+      if (flags.at === undefined && atFlags) throw new UsageError('--codec, --format, --tiles and --layout describe a block given with --at');
+      const found = flags.at === undefined ? readSidecarBeside(pngPath) : undefined;
+      let definition: GameDefinition;
+      let spriteName: string;
+      let sidecarPalette: Palette | undefined;
+      if (flags.at !== undefined) {
+        if (flags.codec === undefined || flags.format === undefined) throw new UsageError('--at needs --codec (none, hal, lz77, …) and --format (snes4bpp, gba4bpp, …)');
+        const rom = openRom(romPath);
+        const block: BlockSpec = { offset: rom.resolveLocation(flags.at), codec: flags.codec, format: flags.format };
+        if (flags.tiles !== undefined && flags.tileCount !== undefined) throw new UsageError('give --tiles once (its old name is accepted too, not both)');
+        const tileCount = flags.tiles !== undefined ? integerFlag('--tiles', flags.tiles, 1, maximumCliTileCount) : integerFlag('--tile-count', flags.tileCount, 1, maximumCliTileCount);
+        if (tileCount !== undefined) block.tileCount = tileCount;
+        const arrangement = arrangementFromFlags(flags);
+        if (arrangement) block.arrangement = arrangement;
+        // A sidecar beside the PNG describing this very block supplies what the flags leave out.
+        const beside = readSidecarBeside(pngPath);
+        if (beside && Number(beside.sidecar.offset) === block.offset && beside.sidecar.codec === flags.codec.toLowerCase() && beside.sidecar.format === getTileFormat(flags.format).name) {
+          const described = sidecarBlock(beside.sidecar);
+          if (block.tileCount === undefined && described.tileCount !== undefined) block.tileCount = described.tileCount;
+          if (!block.arrangement && described.arrangement) block.arrangement = described.arrangement;
+        }
+        definition = blockDefinition(romPath, block, '<command line>');
+        spriteName = definition.sprites[0]!.name;
+      } else if (flags.defs !== undefined) {
+        definition = loadGameDefinition(flags.defs);
+        const name = flags.sprite ?? found?.sidecar.sprite;
+        if (name === undefined) throw new UsageError(`which sprite? give --sprite <name> (no sidecar JSON next to ${pngPath} names one)`);
+        spriteName = name;
+        if (found && found.sidecar.sprite === name) sidecarPalette = paletteFromRgb(sidecarPaletteRgb(found.sidecar), `${found.path} palette`);
+      } else {
+        if (flags.sprite !== undefined) throw new UsageError('--sprite names a sprite of --defs: give --defs <game.json> too');
+        if (!found) throw new UsageError(`name the block: --sprite <name> --defs <game.json>, or --at <offset> --codec … --format … (no sidecar JSON next to ${pngPath} says where it is)`);
+        definition = blockDefinition(romPath, sidecarBlock(found.sidecar), found.path);
+        spriteName = definition.sprites[0]!.name;
+        sidecarPalette = paletteFromRgb(sidecarPaletteRgb(found.sidecar), `${found.path} palette`);
+      }
+      if (found && !flags.json && found.sidecar.rom.sha1 !== openRom(romPath).identity().sha1) cli.warn(`${found.path} was extracted from a different ROM (or an earlier build of this one)`);
+      const palette = readPalette(flags.palette) ?? sidecarPalette;
       const png = readPngFile(pngPath);
-      const result = injectSprites(romPath, definition, [{ sprite: spriteName, png, nearest: flags.nearest === true, ...(palette ? { palette } : {}) }], options);
+      const result = injectSprites(romPath, definition, [{ sprite: spriteName, png, nearest: flags.nearest === true, file: pngPath, ...(palette ? { palette } : {}) }], options);
       printTransaction(cli, result, flags.json);
       return EXIT_OK;
     }),
@@ -189,12 +273,15 @@ export function register(program: Command, cli: Cli): void {
       .description('inject every changed sprite of an extract-all folder in one transaction (all or nothing, one checksum fix, one verify)')
       .argument('<rom>', 'the ROM to inject into')
       .argument('<dir>', 'folder written by extract-all (PNG + sidecar JSON per sprite)')
-      .requiredOption('--defs <game.json>', 'game definition'),
+      .requiredOption('--defs <game.json>', 'game definition')
+      .option('--palette <file>', "palette RGB PNGs are mapped onto instead of each sidecar's (JASC, GPL, ACT, CGRAM, BGR555)")
+      .option('--nearest', 'map off-palette colours of RGB PNGs to the nearest palette colour'),
   ).action(
-    cli.action((romPath: string, dir: string, flags: TransactionFlags & { defs: string }) => {
+    cli.action((romPath: string, dir: string, flags: TransactionFlags & { defs: string; palette?: string; nearest?: boolean }) => {
       const options = transactionOptions(flags);
       const definition = loadGameDefinition(flags.defs);
-      const result = injectFolder(romPath, definition, dir, options);
+      const palette = readPalette(flags.palette);
+      const result = injectFolder(romPath, definition, dir, { ...options, ...(palette ? { palette } : {}), ...(flags.nearest ? { nearest: true } : {}) });
       if (!flags.json) {
         if (result.identityMismatches.length > 0) cli.warn(`${result.identityMismatches.length} sidecar(s) were extracted from a different ROM (${result.identityMismatches.slice(0, 3).join(', ')}…); offsets come from the definition`);
         cli.out(`${result.sidecars} sprite(s) in ${dir}; ${result.sprites.filter((s) => s.outcome !== 'unchanged').length} changed`);
@@ -208,16 +295,19 @@ export function register(program: Command, cli: Cli): void {
     .command('extract-all')
     .description('extract every sprite of a game definition to an indexed PNG plus a sidecar JSON (what inject-all reads)')
     .argument('<rom>', 'the ROM')
-    .requiredOption('--defs <game.json>', 'game definition')
+    .requiredOption('--defs <game.json|dir>', 'game definition, or a folder of them (the one that recognises the ROM is used)')
     .requiredOption('-o, --output <dir>', 'folder to write (created if missing)')
     .option('--sprite <name...>', 'only these sprites')
     .option('--threads <n>', 'worker threads (default: cores, at most 4; 0 = this thread)')
     .option('--variant <id>', 'definition variant (default: the one that recognises the ROM)')
+    .option('--force-definition', 'use the definition even though no variant recognises the ROM (its default offsets)')
     .option('--force', 'overwrite existing files')
     .option('--json', 'print a JSON object')
     .action(
-      cli.action(async (romPath: string, flags: { defs: string; output: string; sprite?: string[]; threads?: string; variant?: string; force?: boolean; json?: boolean }) => {
-        const definition = loadGameDefinition(flags.defs);
+      cli.action(async (romPath: string, flags: { defs: string; output: string; sprite?: string[]; threads?: string; variant?: string; forceDefinition?: boolean; force?: boolean; json?: boolean }) => {
+        // A folder of definitions: the one that recognises the ROM (the others, and non-definitions, are skipped).
+        const { definition, skipped } = loadGameDefinitionForRom(flags.defs, () => openRom(romPath), romPath);
+        for (const s of skipped) cli.warn(`skipped ${s.file}: ${s.reason}`);
         const threads = integerFlag('--threads', flags.threads, 0, 64);
         const progress = cli.progressAllowed(flags.json) ? progressBar(cli.streams.stderr, 'extract-all') : noProgress;
         let result;
@@ -228,13 +318,14 @@ export function register(program: Command, cli: Cli): void {
             ...(flags.sprite ? { sprites: flags.sprite } : {}),
             ...(threads !== undefined ? { threads } : {}),
             ...(flags.variant !== undefined ? { variant: flags.variant } : {}),
+            ...(flags.forceDefinition ? { forceDefinition: true } : {}),
           });
         } finally {
           progress.finish();
         }
-        if (flags.json) cli.outJson(result);
+        if (flags.json) cli.outJson({ ...result, skipped });
         else {
-          for (const item of result.items) if (!item.ok) cli.warn(`${item.sprite}: ${item.error!.code}: ${item.error!.message}`);
+          for (const item of result.items) if (!item.ok) cli.warn(`sprite "${item.sprite}" (${item.png ?? flags.output}): ${item.error!.code}: ${item.error!.message}`);
           const how = result.mode === 'pool' ? `${result.threads} worker thread(s)` : 'in process';
           cli.out(`extracted ${result.succeeded} of ${result.total} sprite(s) from ${basename(romPath)} to ${flags.output} in ${Math.round(result.elapsedMs)} ms (${how})${result.failed ? `; ${result.failed} failed` : ''}`);
         }

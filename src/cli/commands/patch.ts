@@ -2,11 +2,11 @@
 import type { Command } from 'commander';
 import { extname } from 'node:path';
 import type { Cli } from '../context.js';
-import { UsageError } from '../../errors.js';
+import { UsageError, hex } from '../../errors.js';
 import { readFileBytes, maximumRomSizeInBytes } from '../../rom/source.js';
 import { assertWritable, writeFileAtomic } from '../../util/files.js';
 import { crc32 } from '../../util/hash.js';
-import { applyPatch, createPatch, detectPatchFormat, type PatchFormat } from '../../patch/index.js';
+import { applyPatchToRom, createPatch, detectPatchFormat, type CopierHeaderHandling, type PatchFormat } from '../../patch/index.js';
 import { progressBar } from '../progress.js';
 
 /** A patch file larger than this is not a patch of a ROM romgfx can open (a linear BPS of a 64 MiB ROM is ~64 MiB). */
@@ -27,6 +27,12 @@ function formatFor(output: string, format: string | undefined): PatchFormat {
 // Same spelling as `romgfx info --json`: 8 lowercase hex digits.
 const crcHex = (value: number): string => (value >>> 0).toString(16).padStart(8, '0');
 
+/** `--expect-crc32`: 8 hex digits, optionally `0x`-prefixed. */
+function parseCrc32(text: string): number {
+  if (!/^(0x)?[0-9a-f]{8}$/iu.test(text)) throw new UsageError(`--expect-crc32 takes 8 hex digits, as romgfx info prints them (got "${text}")`);
+  return Number.parseInt(text.replace(/^0x/iu, ''), 16) >>> 0;
+}
+
 interface CreateOptions {
   output: string;
   format?: string;
@@ -38,6 +44,9 @@ interface CreateOptions {
 interface ApplyOptions {
   output: string;
   ignoreChecksum?: boolean;
+  expectCrc32?: string;
+  stripHeader?: boolean;
+  keepHeader?: boolean;
   force?: boolean;
   json?: boolean;
 }
@@ -102,24 +111,47 @@ export function register(program: Command, cli: Cli): void {
     .argument('<rom>', 'the ROM the patch was made for')
     .requiredOption('-o, --output <file>', 'patched ROM to write')
     .option('--ignore-checksum', 'BPS: apply even if the ROM is not the one the patch was made for')
+    .option('--expect-crc32 <hex>', 'refuse unless the ROM (as patched: without its header with --strip/--keep-header) has this CRC-32; IPS has no checksum of its own')
+    .option('--strip-header', 'the ROM has a copier header the patch was not made for: patch the data and write it without the header')
+    .option('--keep-header', 'the ROM has a copier header the patch was not made for: patch the data and keep the header in front')
     .option('--force', 'overwrite the output file if it exists')
     .option('--json', 'print a JSON object')
     .action(
       cli.action((patchPath: string, romPath: string, options: ApplyOptions) => {
+        if (options.stripHeader && options.keepHeader) throw new UsageError('give --strip-header or --keep-header, not both');
+        const header: CopierHeaderHandling = options.stripHeader ? 'strip' : options.keepHeader ? 'keep' : 'file';
+        const expectCrc32 = options.expectCrc32 === undefined ? undefined : parseCrc32(options.expectCrc32);
         assertWritable(options.output, options.force);
         const patchBytes = readFileBytes(patchPath, maximumPatchFileSizeInBytes);
-        const source = readFileBytes(romPath, maximumRomSizeInBytes);
-        if (options.ignoreChecksum && detectPatchFormat(patchBytes) === 'ips') cli.warn('--ignore-checksum has no effect: IPS patches carry no checksums');
-        const result = applyPatch(patchBytes, source, { ignoreChecksum: options.ignoreChecksum === true });
-        writeFileAtomic(options.output, result.target, { force: options.force === true });
+        const file = readFileBytes(romPath, maximumRomSizeInBytes);
+        const format = detectPatchFormat(patchBytes);
+        if (options.ignoreChecksum && format === 'ips') cli.warn('--ignore-checksum has no effect: IPS patches carry no checksums');
+        const applied = applyPatchToRom(patchBytes, file, {
+          romName: romPath,
+          header,
+          ignoreChecksum: options.ignoreChecksum === true,
+          ...(expectCrc32 === undefined ? {} : { expectCrc32 }),
+        });
+        const { result } = applied;
+        if (result.format === 'ips' && expectCrc32 === undefined) {
+          cli.warn(`IPS patches carry no checksum: romgfx cannot tell whether ${romPath} is the ROM this patch was made for (--expect-crc32 <hex> checks it)`);
+        }
+        if (result.format === 'ips' && expectCrc32 === undefined && header === 'file' && applied.headerSize > 0) {
+          cli.warn(`${romPath} has a ${applied.headerSize}-byte copier header and IPS offsets count from the start of the file: if the patch was made for the ROM without a header, use --strip-header or --keep-header`);
+        }
+        const source = header === 'file' ? file : file.subarray(applied.headerSize);
+        writeFileAtomic(options.output, applied.output, { force: options.force === true });
         const base = {
           output: options.output,
           format: result.format,
           patchSize: patchBytes.length,
           sourceSize: source.length,
           targetSize: result.target.length,
-          sourceCrc32: crcHex(crc32(source)),
+          sourceCrc32: crcHex(applied.sourceCrc32),
           targetCrc32: crcHex(crc32(result.target)),
+          copierHeader: { size: applied.headerSize, handling: header },
+          checkedSourceCrc32: expectCrc32 !== undefined || result.format === 'bps',
+          ...(applied.output.length !== result.target.length ? { outputSize: applied.output.length } : {}),
         };
         const report =
           result.format === 'ips'
@@ -139,6 +171,8 @@ export function register(program: Command, cli: Cli): void {
         if (options.json) cli.outJson(report);
         else {
           cli.out(`wrote ${options.output}: ${report.targetSize} bytes, CRC32 ${report.targetCrc32} (${result.format.toUpperCase()} patch, ${result.format === 'ips' ? `${result.records} record(s)` : `${result.actions} action(s)`})`);
+          if (header === 'strip') cli.out(`the ${applied.headerSize}-byte copier header was dropped`);
+          if (header === 'keep') cli.out(`the ${applied.headerSize}-byte copier header was kept in front (${hex(applied.output.length)} bytes written)`);
         }
       }),
     );

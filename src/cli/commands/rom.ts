@@ -4,13 +4,19 @@ import type { Cli } from '../context.js';
 import { openRom, type Rom, type RomInfo } from '../../rom/rom.js';
 import { isPlatform, platformNames, type Platform } from '../../rom/platform.js';
 import { parseBusAddress, parseLocation, parseOffset } from '../../rom/address.js';
-import { InvalidArgumentError, UsageError, isRomgfxError, hex } from '../../errors.js';
+import { ChecksumInvalidError, InvalidArgumentError, UsageError, isRomgfxError, hex } from '../../errors.js';
+import { exitCodeFor } from '../exit-codes.js';
 import { writeFileAtomic } from '../../util/files.js';
+import { didYouMean } from '../../util/suggest.js';
 
+const platformChoices = ['snes', 'gb', 'gbc', 'gba', 'nes', 'md', 'unknown'] as const;
+
+/** The `--platform` value as a platform (case-insensitive), or a usage error with the closest name. */
 export function platformOption(value: string | undefined): Platform | undefined {
   if (value === undefined) return undefined;
-  if (!isPlatform(value)) throw new UsageError(`--platform must be one of snes, gb, gbc, gba, nes, md, unknown (got "${value}")`);
-  return value;
+  const lower = value.toLowerCase();
+  if (!isPlatform(lower)) throw new UsageError(`--platform must be one of ${platformChoices.join(', ')} (got "${value}"${didYouMean(value, platformChoices).replace(/^; /u, ': ')})`);
+  return lower;
 }
 
 function checksumLine(info: RomInfo): string {
@@ -78,9 +84,15 @@ export function register(program: Command, cli: Cli): void {
         const before = rom.checksums();
         if (!options.fix) {
           if (options.output) throw new UsageError('-o is only used with --fix');
-          if (options.json) cli.outJson({ platform: rom.platform, checksum: before });
+          // An invalid checksum is a data failure (exit 65) so scripts can test for it; the
+          // report is printed as usual first.
+          const invalidParts = before ? before.parts.filter((p) => !p.valid).map((p) => p.kind) : [];
+          const invalid = invalidParts.length > 0 ? new ChecksumInvalidError(path, { invalid: invalidParts }) : undefined;
+          if (options.json) cli.outJson({ platform: rom.platform, checksum: before, ...(invalid ? invalid.toJSON() : {}) });
           else cli.out(`checksum    ${checksumLine(rom.info())}`);
-          return;
+          if (!invalid) return;
+          if (!options.json) cli.warn(`${invalid.code}: ${invalid.message}`);
+          return exitCodeFor(invalid.category);
         }
         if (!options.output) throw new UsageError('--fix needs -o <file>: romgfx never changes its input ROM');
         const { data, report } = rom.withFixedChecksums();
@@ -93,7 +105,7 @@ export function register(program: Command, cli: Cli): void {
 
   program
     .command('addr')
-    .description('convert between bus addresses ($C0:1234, C0:1234) and ROM offsets (0x8120)')
+    .description('convert between bus addresses ($C0:1234, C0:1234; NES $8000, $03:8000, ppu:$1000) and ROM offsets (0x8120)')
     .argument('<rom>', 'ROM file (its mapping decides the conversion)')
     .argument('<value>', 'a bus address or a ROM offset')
     .option('--bus', 'read <value> as a bus address (also bare hex: C01234, 0xC01234)')
@@ -113,6 +125,14 @@ export function register(program: Command, cli: Cli): void {
           const address = rom.toBusAddress(offset);
           results.push({ from: 'offset', busAddress: address, romOffset: offset, fileOffset: offset + rom.copierHeaderSize });
         };
+        if (/^ppu:/iu.test(value.trim())) {
+          if (options.bus || options.offset) throw new UsageError('ppu:… is a PPU address; leave out --bus and --offset');
+          const offset = rom.fromPpuAddress(value.trim().slice(4));
+          const ppu = { ppu: value.trim(), romOffset: offset, fileOffset: offset + rom.copierHeaderSize };
+          if (options.json) cli.outJson([ppu]);
+          else cli.out(`${ppu.ppu} = ROM offset ${hex(offset)}`);
+          return;
+        }
         if (options.bus) fromBus(parseBusAddress(value));
         else if (options.offset) fromOffset(parseOffset(value));
         else {

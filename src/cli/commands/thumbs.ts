@@ -1,19 +1,21 @@
 /** `romgfx thumbs …`: thumbnails of graphics blocks; `romgfx cache stats|clear|verify`: the thumbnail disk cache. */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { Cli } from '../context.js';
 import { progressBar, noProgress } from '../progress.js';
 import { EXIT_OK, EXIT_PARTIAL_FAILURE } from '../exit-codes.js';
 import { IoError, UsageError } from '../../errors.js';
-import { openRom } from '../../rom/rom.js';
+import { openRom, type Rom } from '../../rom/rom.js';
+import { didYouMean } from '../../util/suggest.js';
+import { parseRomPaletteSpec } from './gfx-options.js';
 import { isPlatform, type Platform } from '../../rom/platform.js';
 import { assertWritable, writeFileAtomic } from '../../util/files.js';
 import { loadGameDefinition } from '../../defs/parse.js';
 import { ThumbnailService } from '../../thumbs/service.js';
 import { DiskCache, defaultCacheDirectory, defaultDiskCacheSizeInBytes } from '../../thumbs/disk-cache.js';
 import { itemsFromBlocks, itemsFromDefinition, itemsFromScanResults, paletteFromFile, parsePaletteSpec, type ItemList } from '../../thumbs/sources.js';
-import type { ArrangementSpec, OutputSpec, PaletteSpec } from '../../thumbs/request.js';
+import { paletteEncodings, type ArrangementSpec, type OutputSpec, type PaletteEncoding, type PaletteSpec } from '../../thumbs/request.js';
 
 interface ThumbsOptions {
   defs?: string;
@@ -23,6 +25,7 @@ interface ThumbsOptions {
   scale?: string;
   fit?: string;
   format?: string;
+  imageFormat?: string;
   palette?: string;
   paletteFile?: string;
   tilesPerRow?: string;
@@ -32,6 +35,7 @@ interface ThumbsOptions {
   cacheDir?: string;
   cache?: boolean;
   threads?: string;
+  workers?: string;
   instrumentation?: boolean;
   force?: boolean;
   json?: boolean;
@@ -53,8 +57,16 @@ function wholeNumber(flag: string, text: string | undefined, minimum: number, ma
 
 function outputSpec(options: ThumbsOptions): OutputSpec {
   if (options.scale !== undefined && options.fit !== undefined) throw new UsageError('give --scale or --fit, not both');
-  const format = options.format ?? 'png';
-  if (format !== 'png' && format !== 'webp') throw new UsageError(`--format must be png or webp (got "${format}")`);
+  if (options.format !== undefined) {
+    // --format is the tile format in every other command; the image format has its own flag.
+    throw new UsageError(
+      options.format === 'png' || options.format === 'webp'
+        ? `--format is the tile format everywhere; the thumbnail image format is --image-format ${options.format}`
+        : `--format is the tile format; thumbs takes it per block (--block <offset:format:tiles>) or from --defs / --scan-results (the image format is --image-format png|webp)`,
+    );
+  }
+  const format = options.imageFormat ?? 'png';
+  if (format !== 'png' && format !== 'webp') throw new UsageError(`--image-format must be png or webp (got "${format}"${didYouMean(format, ['png', 'webp']).replace(/^; /u, ': ')})`);
   if (options.fit !== undefined) {
     const match = /^(\d{1,5})x(\d{1,5})$/u.exec(options.fit);
     if (!match) throw new UsageError(`--fit must be WxH, e.g. 128x128 (got "${options.fit}")`);
@@ -63,8 +75,51 @@ function outputSpec(options: ThumbsOptions): OutputSpec {
   return { scale: wholeNumber('--scale', options.scale, 1, 16) ?? 1, format };
 }
 
+/**
+ * `--palette` as every command reads it: `gray`, `colors:…` and `rom:…` are specs; anything
+ * else is a palette file. A `rom:` spec without an encoding uses the platform's colour format.
+ */
+function thumbsPalette(spec: string, rom: Rom): PaletteSpec {
+  if (spec === 'gray' || spec === 'grey' || spec === 'grayscale' || spec.startsWith('colors:')) return parsePaletteSpec(spec, rom);
+  if (spec.startsWith('rom:')) {
+    const hasEncoding = spec.split(':').some((part, i) => i > 1 && (paletteEncodings as readonly string[]).includes(part));
+    if (hasEncoding) return parsePaletteSpec(spec, rom);
+    const { location, count } = parseRomPaletteSpec(spec);
+    return parsePaletteSpec(`rom:${location}:${platformPaletteEncoding(rom.platform)}${count === undefined ? '' : `:${count}`}`, rom);
+  }
+  return paletteFromFile(spec);
+}
+
+/** The colour format of a platform's palette memory, as thumbs' rom: palettes name it. */
+function platformPaletteEncoding(platform: string): PaletteEncoding {
+  if (platform === 'md') return 'md9';
+  if (platform === 'nes') return 'nes-index';
+  return 'bgr555';
+}
+
 function cacheDirectory(option: string | undefined): string {
   return option ?? defaultCacheDirectory();
+}
+
+/**
+ * `items` with distinct names: a repeated name gains the block's tile count (`-64t`) when that
+ * tells them apart, else a counter (`-2`, `-3`, …). The first keeps its name.
+ */
+export function withUniqueNames<T extends { name: string; request: { block: { tiles: number } } }>(items: readonly T[]): T[] {
+  const used = new Set<string>();
+  const firstByName = new Map<string, T>();
+  return items.map((item) => {
+    if (!used.has(item.name)) {
+      used.add(item.name);
+      firstByName.set(item.name, item);
+      return item;
+    }
+    const first = firstByName.get(item.name);
+    let name = first && first.request.block.tiles !== item.request.block.tiles ? `${item.name}-${item.request.block.tiles}t` : `${item.name}-2`;
+    for (let n = 2; used.has(name); n++) name = `${item.name}-${item.request.block.tiles}t-${n}`;
+    used.add(name);
+    return { ...item, name };
+  });
 }
 
 export function register(program: Command, cli: Cli): void {
@@ -78,9 +133,10 @@ export function register(program: Command, cli: Cli): void {
     .requiredOption('-o, --output <dir>', 'folder to write the thumbnails to (created if missing)')
     .option('--scale <n>', 'integer nearest-neighbour scale, 1-16 (default 1)')
     .option('--fit <WxH>', 'fit into a box instead (whole-number enlargement or shrink)')
-    .option('--format <format>', 'png (indexed, exact palette) or webp (lossless)', 'png')
-    .option('--palette <spec>', 'gray, colors:RRGGBB,…, or rom:<offset>:<bgr555|md9|nes-index|gb-bgp>[:<count>]')
-    .option('--palette-file <file>', 'a palette file (JASC-PAL, .gpl, .act, raw BGR555, CGRAM)')
+    .option('--image-format <format>', 'png (indexed, exact palette) or webp (lossless); default png')
+    .addOption(new Option('--format <format>', 'refused: the image format is --image-format').hideHelp())
+    .option('--palette <spec>', "a palette file (JASC .pal, .gpl, .act, raw BGR555, CGRAM, an indexed PNG's PLTE), gray, colors:RRGGBB,…, or rom:<offset|bus address>[:<encoding>][:<count>] (encoding bgr555|md9|nes-index|gb-bgp; default the platform's)")
+    .addOption(new Option('--palette-file <file>', 'old form of --palette <file>').hideHelp())
     .option('--tiles-per-row <n>', 'sheet width in tiles (default 16)')
     .option('--platform <platform>', 'open the ROM as this platform instead of identifying it')
     .option('--stats', 'print the JSON stats summary (requests, hits/misses per level, stage latencies) to stderr, or inside --json output')
@@ -88,6 +144,7 @@ export function register(program: Command, cli: Cli): void {
     .option('--cache-dir <dir>', 'disk cache folder (default $ROMGFX_CACHE_DIR, $XDG_CACHE_HOME/romgfx or ~/.cache/romgfx)')
     .option('--no-cache', 'no disk cache (memory only)')
     .option('--threads <n>', 'worker threads (default: cores, at most 4)')
+    .addOption(new Option('--workers <n>', 'deprecated spelling of --threads').hideHelp())
     .option('--no-instrumentation', 'no stage timings (counters only)')
     .option('--force', 'overwrite existing thumbnail files')
     .option('--json', 'print a JSON object')
@@ -101,7 +158,8 @@ export function register(program: Command, cli: Cli): void {
         const output = outputSpec(options);
         const tilesPerRow = wholeNumber('--tiles-per-row', options.tilesPerRow, 1, 256);
         const arrangement: ArrangementSpec | undefined = tilesPerRow === undefined ? undefined : { kind: 'sheet', tilesPerRow };
-        const threads = wholeNumber('--threads', options.threads, 1, 64);
+        if (options.threads !== undefined && options.workers !== undefined) throw new UsageError('give --threads (--workers is its old name), not both');
+        const threads = wholeNumber(options.workers !== undefined ? '--workers' : '--threads', options.threads ?? options.workers, 1, 64);
         if (options.metricsFile !== undefined) assertWritable(options.metricsFile, options.force);
 
         const rom = openRom(romPath, platform === undefined ? { allowUnknown: true } : { platform, allowUnknown: true });
@@ -114,7 +172,7 @@ export function register(program: Command, cli: Cli): void {
         try {
           const ref = service.rom(romPath, platform === undefined ? {} : { platform });
           const explicitPalette: PaletteSpec | undefined =
-            options.paletteFile !== undefined ? paletteFromFile(options.paletteFile) : options.palette !== undefined ? parsePaletteSpec(options.palette, rom) : undefined;
+            options.paletteFile !== undefined ? paletteFromFile(options.paletteFile) : options.palette !== undefined ? thumbsPalette(options.palette, rom) : undefined;
           const palette = explicitPalette ?? { kind: 'grayscale' as const };
           let list: ItemList & { variant?: string | null };
           if (options.block) list = itemsFromBlocks(options.block, rom, ref, palette, arrangement);
@@ -122,8 +180,9 @@ export function register(program: Command, cli: Cli): void {
           else list = itemsFromDefinition(loadGameDefinition(options.defs!), rom, ref, explicitPalette);
 
           const extension = output.format ?? 'png';
-          const seen = new Set<string>();
-          const items = list.items.filter((item) => (seen.has(item.name) ? false : (seen.add(item.name), true)));
+          // Every requested item gets its own file: two blocks at one offset and format (a name
+          // says only those) used to share a name, and one was silently lost.
+          const items = withUniqueNames(list.items);
           try {
             mkdirSync(options.output, { recursive: true });
           } catch (error) {

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import type { Cli } from '../context.js';
 import { ENGINE_VERSION } from '../../version.js';
-import { nativeStatus } from '../../native/index.js';
+import { nativeStatus } from '../../native/addon.js';
 import { defaultRomOpenMode, mappingGuardAvailable, mmapAvailable } from '../../rom/source.js';
 
 interface VersionOptions {

@@ -2,7 +2,7 @@
  * The 4-byte header every GBA BIOS decompression function reads (platforms.md, "GBA BIOS
  * compression"): type byte, then the output size as a 24-bit little-endian number.
  */
-import { CodecInputTooLargeError, CodecOutputLimitError, CodecStreamTruncatedError, GbaBiosHeaderError, InvalidArgumentError } from '../../errors.js';
+import { CodecInputTooLargeError, CodecOutputLimitError, CodecStreamTruncatedError, GbaBiosHeaderError, InvalidArgumentError, hex } from '../../errors.js';
 import type { DecodeLimits } from '../types.js';
 
 export const gbaBiosHeaderSizeInBytes = 4;
@@ -29,7 +29,7 @@ export interface GbaBiosHeader {
 /** Reads and checks the header at `offset`: type one of `accepted`, size within the caller's limit. */
 export function readGbaBiosHeader(codec: string, bytes: Uint8Array, offset: number, accepted: readonly number[], limits?: DecodeLimits): GbaBiosHeader {
   if (!Number.isSafeInteger(offset) || offset < 0 || offset > bytes.length) {
-    throw new InvalidArgumentError(`offset ${offset} is outside the ${bytes.length}-byte input`, { offset, size: bytes.length });
+    throw new InvalidArgumentError(`offset ${hex(offset)} is outside the ${bytes.length}-byte input`, { offset, size: bytes.length });
   }
   if (bytes.length - offset < gbaBiosHeaderSizeInBytes) throw new CodecStreamTruncatedError(codec, offset, 'no room for the 4-byte header');
   const type = bytes[offset]!;

@@ -10,6 +10,7 @@ import {
   HalOutputTooLargeError,
   HalStreamTruncatedError,
   InvalidArgumentError,
+  hex,
 } from '../../errors.js';
 import type { DecodeLimits, DecodeResult, ProbeResult } from '../types.js';
 import { bitReversedByte, halEndOfStream, maximumHalOutputSizeInBytes } from './common.js';
@@ -144,7 +145,7 @@ export function halOutputLimit(limits: DecodeLimits | undefined): number {
 /** Refuses a start offset outside the input (shared with the native glue). */
 export function checkHalStart(bytes: Uint8Array, offset: number): void {
   if (!Number.isSafeInteger(offset) || offset < 0 || offset > bytes.length) {
-    throw new InvalidArgumentError(`offset ${offset} is outside the ${bytes.length}-byte input`, { offset, size: bytes.length });
+    throw new InvalidArgumentError(`offset ${hex(offset)} is outside the ${bytes.length}-byte input`, { offset, size: bytes.length });
   }
 }
 

@@ -5,7 +5,8 @@
  * method (inhal's default), 3 = fast + shortest path, 4 = every method + shortest path.
  * Byte-identity rests on inhal's exact candidate rules, reproduced here:
  * - fills: byte, word, counting in that order, strictly longer replaces; byte and counting
- *   capped at 1,024, word at 2,048 bytes; a fill must be longer than 2 bytes. inhal's counting
+ *   capped at 1,024, word at 2,048 bytes when the pair repeats that far and at 1,024 when it
+ *   repeats 1,025–2,047 bytes (`inhalWordFillSize`); a fill must be longer than 2 bytes. inhal's counting
  *   fill does not wrap past 0xFF (it compares against an int), so neither does this one.
  * - copies only when the best fill is shorter than 1,024 and ≥ 4 bytes remain; forward, then
  *   bit-reversed, then backward; each the earliest source with the longest match (capped at
@@ -44,6 +45,17 @@ let candidateKind = 0;
 let candidateLength = 0;
 let candidateValue = 0;
 
+/**
+ * inhal's cap on a word fill of `size` bytes: 2,048 only when the pair repeats at least that
+ * far; a run of 1,025–2,047 bytes is cut to 1,024, the byte-fill cap, because inhal applies that
+ * cap to every fill it does not give the word-fill one (rle_candidate). The rest of the run is
+ * the next command. Both paths (this one and native/src/hal_encode.cc) apply it.
+ */
+export function inhalWordFillSize(size: number): number {
+  if (size >= halWordFillByteLimit) return halWordFillByteLimit;
+  return size > halLongCountLimit ? halLongCountLimit : size;
+}
+
 /** inhal's rle_check: the longest fill at i (0 when none is longer than 2 bytes). */
 function findFill(data: Uint8Array, n: number, i: number, fast: boolean): void {
   candidateKind = 0;
@@ -62,7 +74,7 @@ function findFill(data: Uint8Array, n: number, i: number, fast: boolean): void {
     const second = data[i + 1]!;
     size = 0;
     while (size <= halWordFillByteLimit && i + size < n - 1 && data[i + size] === first && data[i + size + 1] === second) size += 2;
-    if (size > halWordFillByteLimit) size = halWordFillByteLimit;
+    size = inhalWordFillSize(size);
     if (size >= minimumFillLengthInBytes && size > candidateLength) {
       candidateKind = halKindWordFill;
       candidateLength = size;

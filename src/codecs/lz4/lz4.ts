@@ -17,6 +17,7 @@ import {
   Lz4ChecksumError,
   Lz4FrameError,
   CodecInputTooLargeError,
+  hex,
 } from '../../errors.js';
 import type { Codec, CompressOptions, DecodeLimits, DecodeResult, ProbeResult } from '../types.js';
 import { xxhash32 } from './xxhash32.js';
@@ -121,7 +122,7 @@ function hasFrameMagic(bytes: Uint8Array, offset: number): boolean {
 
 function checkOffset(bytes: Uint8Array, offset: number): void {
   if (!Number.isSafeInteger(offset) || offset < 0 || offset > bytes.length) {
-    throw new InvalidArgumentError(`offset ${offset} is outside the ${bytes.length}-byte input`, { offset, size: bytes.length });
+    throw new InvalidArgumentError(`offset ${hex(offset)} is outside the ${bytes.length}-byte input`, { offset, size: bytes.length });
   }
 }
 

@@ -68,7 +68,7 @@ function makeBlock(spec: PlanSpec, seed: number): { bytes: Uint8Array; unpackedL
  * Lays out `specs` in [from, to) with random gaps, alternating code-like and random filler
  * (the builder's random filler is the background; code-like regions are pasted over it).
  */
-function plan(size: number, from: number, to: number, specs: readonly PlanSpec[], seed: number, alignment: number, avoid: readonly [number, number][]): { payloads: Payload[]; planted: PlantedBlock[] } {
+function plan(size: number, from: number, to: number, specs: readonly PlanSpec[], seed: number, alignment: number, avoid: readonly [number, number][], bank = 0): { payloads: Payload[]; planted: PlantedBlock[] } {
   const random = rng(seed);
   const payloads: Payload[] = [];
   // Code-like filler over every other 32 KiB, outside the header areas.
@@ -82,6 +82,11 @@ function plan(size: number, from: number, to: number, specs: readonly PlanSpec[]
     const align = spec.codec === 'raw' ? Math.max(16, alignment) : alignment;
     offset = Math.ceil(offset / align) * align;
     for (const [a, b] of avoid) if (offset < b && offset + block.bytes.length > a) offset = Math.ceil(b / align) * align + 0x40;
+    // Raw tiles lie inside one bank, as on the hardware (src/scan/raw.ts bankSizeInBytesByPlatform):
+    // a block that would cross a bank boundary starts just after it instead.
+    if (spec.codec === 'raw' && bank > 0 && Math.floor(offset / bank) !== Math.floor((offset + block.bytes.length - 1) / bank) && Math.floor((offset + block.bytes.length - 1) / bank) * bank !== 0x4000) {
+      offset = Math.floor((offset + block.bytes.length - 1) / bank) * bank + 0x40;
+    }
     if (offset + block.bytes.length > to) throw new Error(`fixture plan does not fit: ${spec.codec} at ${offset}`);
     payloads.push({ offset, bytes: block.bytes });
     planted.push({ offset, packedLength: block.packedLength, unpackedLength: block.unpackedLength, codec: spec.codec, format: spec.format });
@@ -104,7 +109,7 @@ export function plantedSnesRom(seed = 1, size = 1024 * 1024, halStreams = 20, ra
     const j = Math.floor(random() * (i + 1));
     [specs[i], specs[j]] = [specs[j]!, specs[i]!];
   }
-  const { payloads, planted } = plan(size, 0, size, specs, seed, 1, [[0x7f00, 0x8000]]);
+  const { payloads, planted } = plan(size, 0, size, specs, seed, 1, [[0x7f00, 0x8000]], 0x8000);
   return { bytes: buildSnesRom({ size, filler: 'random', payloads, title: 'SCAN FIXTURE' }), planted };
 }
 
@@ -135,6 +140,6 @@ export function plantedGbRom(seed = 3): PlantedRom {
     { codec: 'raw', format: 'gb2bpp', tiles: 0 },
   ];
   for (let i = 0; i < 18; i++) specs.push({ ...kinds[i % kinds.length]!, tiles: 40 + ((i * 23) % 120) });
-  const { payloads, planted } = plan(size, 0x200, size, specs, seed, 1, []);
+  const { payloads, planted } = plan(size, 0x200, size, specs, seed, 1, [], 0x4000);
   return { bytes: buildGbRom({ size, filler: 'random', payloads, title: 'SCANFIX' }), planted };
 }

@@ -1,0 +1,266 @@
+/**
+ * SGDK LZ4W (SGDK-built Mega Drive games): sega.md §5.3. Blocks of a big-endian header word
+ * `LLLL MMMM OOOOOOOO`: L literal words, then a short copy (M ≠ 0: M + 1 words from O + 1
+ * back) or a long one (M = 0, O ≠ 0: O + 2 words; a word W after the literals gives the
+ * distance `((-W) & 0x7FFF) + 1`). All zero ends the stream; one more word follows, whose low
+ * byte is a last odd output byte when its bit 15 is set. W's bit 15 marks a source in a
+ * previous-data block, which a standalone stream cannot have: it gets
+ * CodecFeatureUnsupportedError. The stream stores no size, so decoding runs to the end block
+ * under the caller's limit (`limits.maximumOutputSizeInBytes`, default
+ * `defaultLz4wDecodeLimitInBytes`).
+ *
+ * The `max` encoder is an optimal parse in bytes, exact including block headers: position i
+ * starting a block takes 0–15 literal words and then a short copy (no extra word), a long copy
+ * (one extra word; distances kept within 0x4000 words as SGDK's packer and 68000 decoder
+ * need), or nothing. `fast` runs the same parse over a 16-step chain search.
+ */
+import { CodecFeatureUnsupportedError, CodecInputTooLargeError, CodecOptionError, CodecOutputLimitError, CodecStreamCorruptError, CodecStreamTruncatedError, InvalidArgumentError } from '../../errors.js';
+import type { Codec, CompressOptions, DecodeLimits, DecodeResult, ProbeResult } from '../types.js';
+import { copyMatch } from './copy.js';
+import { bigEndianWords, findLongestMatches } from './unit-matches.js';
+
+/** Default cap on decoded output: the Mega Drive's 64 KiB of work RAM / VRAM (callers may raise it). */
+export const defaultLz4wDecodeLimitInBytes = 0x10000;
+/** The encoders search exhaustively; larger inputs are refused (LZ4W resources are tens of KiB). */
+export const maximumLz4wCompressInputSizeInBytes = 1024 * 1024;
+
+const maximumLiteralsPerBlock = 15;
+const shortWindowInWords = 256;
+const minimumShortCopyInWords = 2;
+const maximumShortCopyInWords = 16;
+/** SGDK's packer stays within this; the 68000 decoder indexes with a signed 16-bit byte offset. */
+const longWindowInWords = 0x4000;
+const minimumLongCopyInWords = 3;
+const maximumLongCopyInWords = 257;
+const fastChainStepsPerPosition = 16;
+
+const statusOk = 0;
+const statusTruncated = 1;
+const statusLimit = 2;
+const statusBeforeStart = 3;
+const statusRomSource = 4;
+let failureStatus = statusOk;
+let failureOffset = 0;
+let failureValue = 0;
+let walkOutput = 0;
+let walkEnd = 0;
+
+function fail(status: number, offset: number, value: number): boolean {
+  failureStatus = status;
+  failureOffset = offset;
+  failureValue = value;
+  return false;
+}
+
+/** Decodes (out non-null) or validates the blocks from `start` through the end block and final word. */
+function walkLz4w(bytes: Uint8Array, start: number, limit: number, out: Uint8Array | null): boolean {
+  const end = bytes.length;
+  let inPos = start;
+  let outPos = 0;
+  for (;;) {
+    const blockOffset = inPos;
+    if (end - inPos < 2) return fail(statusTruncated, inPos, 0);
+    const header = (bytes[inPos]! << 8) | bytes[inPos + 1]!;
+    inPos += 2;
+    if (header === 0) {
+      if (end - inPos < 2) return fail(statusTruncated, inPos, 0);
+      const last = (bytes[inPos]! << 8) | bytes[inPos + 1]!;
+      inPos += 2;
+      if ((last & 0x8000) !== 0) {
+        if (limit - outPos < 1) return fail(statusLimit, blockOffset, outPos + 1);
+        if (out !== null) out[outPos] = last & 0xff;
+        outPos++;
+      }
+      break;
+    }
+    const literalBytes = (header >> 12) * 2;
+    const shortLength = (header >> 8) & 0x0f;
+    const operand = header & 0xff;
+    if (end - inPos < literalBytes) return fail(statusTruncated, inPos, 0);
+    if (limit - outPos < literalBytes) return fail(statusLimit, blockOffset, outPos + literalBytes);
+    if (out !== null) out.set(bytes.subarray(inPos, inPos + literalBytes), outPos);
+    inPos += literalBytes;
+    outPos += literalBytes;
+    let lengthInBytes: number;
+    let distanceInBytes: number;
+    if (shortLength !== 0) {
+      lengthInBytes = (shortLength + 1) * 2;
+      distanceInBytes = (operand + 1) * 2;
+    } else if (operand !== 0) {
+      if (end - inPos < 2) return fail(statusTruncated, inPos, 0);
+      const word = (bytes[inPos]! << 8) | bytes[inPos + 1]!;
+      if ((word & 0x8000) !== 0) return fail(statusRomSource, inPos, word);
+      inPos += 2;
+      lengthInBytes = (operand + 2) * 2;
+      distanceInBytes = ((-word & 0x7fff) + 1) * 2;
+    } else {
+      continue;
+    }
+    if (distanceInBytes > outPos) return fail(statusBeforeStart, blockOffset, distanceInBytes);
+    if (limit - outPos < lengthInBytes) return fail(statusLimit, blockOffset, outPos + lengthInBytes);
+    if (out !== null) {
+      copyMatch(out, outPos, distanceInBytes, lengthInBytes);
+    }
+    outPos += lengthInBytes;
+  }
+  walkOutput = outPos;
+  walkEnd = inPos;
+  failureStatus = statusOk;
+  return true;
+}
+
+function throwFailure(offset: number, limit: number): never {
+  if (failureStatus === statusTruncated) throw new CodecStreamTruncatedError('lz4w', failureOffset, 'input ends before the end block and its final word');
+  if (failureStatus === statusLimit) throw new CodecOutputLimitError('lz4w', offset, failureValue, limit);
+  if (failureStatus === statusRomSource) {
+    throw new CodecFeatureUnsupportedError('lz4w', failureOffset, 'long copy from a previous-data (ROM) block, which only a packer given that block can use', {
+      word: failureValue,
+    });
+  }
+  throw new CodecStreamCorruptError('lz4w', failureOffset, `copy reaches ${failureValue} bytes back, before the start of the output`, { distance: failureValue });
+}
+
+/**
+ * Decodes the LZ4W stream at `offset` through its end block. Output is capped at
+ * `limits.maximumOutputSizeInBytes` (default `defaultLz4wDecodeLimitInBytes`), checked by a
+ * validating pass before anything is allocated.
+ */
+export function decodeLz4w(bytes: Uint8Array, offset = 0, limits?: DecodeLimits): DecodeResult {
+  if (!Number.isSafeInteger(offset) || offset < 0 || offset > bytes.length) {
+    throw new InvalidArgumentError(`offset ${offset} is outside the ${bytes.length}-byte input`, { offset, size: bytes.length });
+  }
+  const limit = limits?.maximumOutputSizeInBytes ?? defaultLz4wDecodeLimitInBytes;
+  if (!Number.isSafeInteger(limit) || limit < 0) throw new InvalidArgumentError(`maximumOutputSizeInBytes must be a non-negative integer, not ${limit}`);
+  if (!walkLz4w(bytes, offset, limit, null)) throwFailure(offset, limit);
+  const out = new Uint8Array(walkOutput);
+  walkLz4w(bytes, offset, limit, out);
+  return { data: out, packedLength: walkEnd - offset };
+}
+
+/** Validates the LZ4W stream at `offset` without building output; null when it is not one. */
+export function probeLz4w(bytes: Uint8Array, offset = 0, limits?: DecodeLimits): ProbeResult | null {
+  if (!Number.isSafeInteger(offset) || offset < 0 || offset > bytes.length) return null;
+  const limit = limits?.maximumOutputSizeInBytes ?? defaultLz4wDecodeLimitInBytes;
+  if (!Number.isSafeInteger(limit) || limit < 0) return null;
+  if (!walkLz4w(bytes, offset, limit, null)) return null;
+  return { packedLength: walkEnd - offset, unpackedLength: walkOutput };
+}
+
+const noCopy = 0;
+const shortCopy = 1;
+const longCopy = 2;
+
+/** Compresses `data` as LZ4W (an odd last byte goes in the final word). */
+export function encodeLz4w(data: Uint8Array, options: { level?: 'fast' | 'max' } = {}): Uint8Array {
+  if (data.length > maximumLz4wCompressInputSizeInBytes) throw new CodecInputTooLargeError('lz4w', data.length, maximumLz4wCompressInputSizeInBytes);
+  const words = bigEndianWords(data);
+  const n = words.length;
+  const steps = options.level === 'fast' ? fastChainStepsPerPosition : undefined;
+  const near = findLongestMatches(words, shortWindowInWords, minimumShortCopyInWords, maximumShortCopyInWords, steps);
+  const far = findLongestMatches(words, longWindowInWords, minimumLongCopyInWords, maximumLongCopyInWords, steps);
+  // blockCost[i]: fewest bytes for words i… when a block starts at i (the end block and final
+  // word are a constant 4 bytes on top). copyCost[j]: fewest bytes when a copy starts at j.
+  const blockCost = new Float64Array(n + 1);
+  const copyCost = new Float64Array(n + 1).fill(Number.POSITIVE_INFINITY);
+  const copyKind = new Uint8Array(n);
+  const copyLength = new Int32Array(n);
+  const blockLiterals = new Int32Array(n);
+  const blockHasCopy = new Uint8Array(n);
+  for (let i = n - 1; i >= 0; i--) {
+    let best = Number.POSITIVE_INFINITY;
+    const shortLongest = near.length[i]!;
+    for (let length = minimumShortCopyInWords; length <= shortLongest; length++) {
+      const c = blockCost[i + length]!;
+      if (c < best) {
+        best = c;
+        copyKind[i] = shortCopy;
+        copyLength[i] = length;
+      }
+    }
+    const longLongest = far.length[i]!;
+    for (let length = minimumLongCopyInWords; length <= longLongest; length++) {
+      const c = 2 + blockCost[i + length]!;
+      if (c < best) {
+        best = c;
+        copyKind[i] = longCopy;
+        copyLength[i] = length;
+      }
+    }
+    copyCost[i] = best;
+    let bestBlock = Number.POSITIVE_INFINITY;
+    const maximumLiterals = Math.min(maximumLiteralsPerBlock, n - i);
+    for (let literals = 0; literals <= maximumLiterals; literals++) {
+      const j = i + literals;
+      const base = 2 + 2 * literals;
+      const withCopy = base + copyCost[j]!;
+      if (withCopy < bestBlock) {
+        bestBlock = withCopy;
+        blockLiterals[i] = literals;
+        blockHasCopy[i] = 1;
+      }
+      if (literals > 0) {
+        const alone = base + blockCost[j]!;
+        if (alone < bestBlock) {
+          bestBlock = alone;
+          blockLiterals[i] = literals;
+          blockHasCopy[i] = 0;
+        }
+      }
+    }
+    blockCost[i] = bestBlock;
+  }
+  const out = new Uint8Array(blockCost[0]! + 4);
+  let position = 0;
+  for (let i = 0; i < n; ) {
+    const literals = blockLiterals[i]!;
+    const j = i + literals;
+    let header = literals << 12;
+    const kind = blockHasCopy[i] ? copyKind[j]! : noCopy;
+    const length = kind === noCopy ? 0 : copyLength[j]!;
+    if (kind === shortCopy) header |= ((length - 1) << 8) | (near.distance[j]! - 1);
+    else if (kind === longCopy) header |= length - 2;
+    out[position++] = header >> 8;
+    out[position++] = header & 0xff;
+    for (let k = i; k < j; k++) {
+      out[position++] = words[k]! >> 8;
+      out[position++] = words[k]! & 0xff;
+    }
+    if (kind === longCopy) {
+      const word = -(far.distance[j]! - 1) & 0x7fff;
+      out[position++] = word >> 8;
+      out[position++] = word & 0xff;
+    }
+    i = j + length;
+  }
+  out[position++] = 0;
+  out[position++] = 0;
+  if (data.length % 2 !== 0) {
+    out[position++] = 0x80;
+    out[position++] = data[data.length - 1]!;
+  } else {
+    out[position++] = 0;
+    out[position++] = 0;
+  }
+  return out.subarray(0, position).slice();
+}
+
+const lz4wLevels = ['fast', 'max'] as const;
+
+function compressLz4w(data: Uint8Array, options: CompressOptions = {}): Uint8Array {
+  const level = options.level === undefined ? 'max' : String(options.level);
+  if (level !== 'fast' && level !== 'max') throw new CodecOptionError('lz4w', `unknown level "${level}"; levels: ${lz4wLevels.join(', ')}`, { level });
+  return encodeLz4w(data, { level });
+}
+
+/** SGDK LZ4W: the word-only LZ4 of SGDK-built Mega Drive games (sega.md §5.3). */
+export const lz4wCodec: Codec = {
+  name: 'lz4w',
+  description: 'Mega Drive SGDK LZ4W: LZ4-style blocks of 16-bit words, ends at an end block; standalone streams only (no previous-data block)',
+  levels: lz4wLevels,
+  defaultLevel: 'max',
+  platforms: ['md'],
+  canCompress: true,
+  decompress: decodeLz4w,
+  probe: probeLz4w,
+  compress: compressLz4w,
+};

@@ -1,0 +1,160 @@
+/**
+ * `explainScanOffset`: why the scan did or did not report graphics at one offset. A user who
+ * knows where their graphics are sees what the scanner saw there:
+ *
+ * - the default (or given) scan's candidate covering the offset, if any;
+ * - every codec decoded from exactly that offset: the error, or its lengths and the score per
+ *   format, and the rule that keeps it out (size, ratio, score);
+ * - the raw reading: the tile at the offset per format and the raw run that holds it;
+ * - the candidates the chunk scans found near it before the threshold and the collapse
+ *   (threshold 0, the smallest minimum size), and which reported candidate won over each;
+ * - a verdict naming the rule that decided.
+ */
+import { getCodec } from '../codecs/index.js';
+import { ScanOptionError, hex } from '../errors.js';
+import { getTileFormat } from '../gfx/index.js';
+import { openRom, type Rom } from '../rom/rom.js';
+import { plausibleRatio, scanChunk, type ChunkTask } from './chunk.js';
+import { classifyCandidateKinds } from './kind.js';
+import { GraphicsScorer } from './score.js';
+import { normalizeScanOptions, scanRomReport, smallestMinimumUnpackedSizeInBytes } from './scanner.js';
+import type { ScanCandidate, ScanCodec, ScanOptions } from './types.js';
+
+/** Bytes before the offset the explaining chunk scans start from (a stream or raw run holding the offset starts at most this far back). */
+export const explainWindowInBytes = 64 * 1024;
+/** The largest output decoded from the offset itself. */
+const maximumExplainedOutputInBytes = 512 * 1024;
+
+/** One codec decoded from exactly the explained offset. */
+export interface ExplainedStream {
+  codec: ScanCodec;
+  /** False when the bytes there are not a stream of this codec. */
+  decoded: boolean;
+  /** The decoder's error message when not decoded. */
+  error?: string;
+  packedLength?: number;
+  unpackedLength?: number;
+  /** Score per format of the decoded output, best first. */
+  scores?: { format: string; score: number }[];
+  /** What keeps it from being reported ("" when nothing does). */
+  rule: string;
+}
+
+/** The raw reading of the tile at the offset, per format. */
+export interface ExplainedRawTile {
+  format: string;
+  /** Tile score of the bytes at the offset (−1 = blank). */
+  tileScore: number;
+}
+
+/** A candidate found near the offset before threshold and collapse, and what became of it. */
+export interface ExplainedCandidate extends ScanCandidate {
+  fate: string;
+}
+
+/** The whole explanation. */
+export interface ScanExplanation {
+  offset: number;
+  verdict: string;
+  reported: ScanCandidate | null;
+  streams: ExplainedStream[];
+  raw: ExplainedRawTile[];
+  nearby: ExplainedCandidate[];
+}
+
+const covers = (c: { offset: number; packedLength: number }, offset: number): boolean => c.offset <= offset && offset < c.offset + c.packedLength;
+const describe = (c: ScanCandidate): string => `${c.codec} ${c.kind} ${c.format} at ${hex(c.offset)}+${c.packedLength} (score ${c.score})`;
+
+/** Explains the scan's answer at `offset` of `input` under `options` (the scan's own defaults otherwise). */
+export async function explainScanOffset(input: string | Rom, offset: number, options: ScanOptions = {}): Promise<ScanExplanation> {
+  const rom = typeof input === 'string' ? openRom(input, { allowUnknown: true }) : input;
+  if (!Number.isSafeInteger(offset) || offset < 0 || offset >= rom.size) throw new ScanOptionError('explain', `offset ${offset} is outside the ROM (0 to ${hex(rom.size - 1)})`, { offset, size: rom.size });
+  const normalized = normalizeScanOptions(rom, options);
+  const report = await scanRomReport(input, options);
+  const reported = report.candidates.find((c) => covers(c, offset)) ?? null;
+  const data = rom.data;
+  const formats = normalized.formats.map((name) => getTileFormat(name));
+  const scorer = new GraphicsScorer();
+
+  const streams: ExplainedStream[] = [];
+  for (const codecName of normalized.codecs) {
+    if (codecName === 'raw') continue;
+    const codec = getCodec(codecName);
+    try {
+      const options = codecName === 'pb16' ? { outputSizeInBytes: 4096 } : { maximumOutputSizeInBytes: maximumExplainedOutputInBytes };
+      const result = codec.decompress(data, offset, options);
+      const scores = formats
+        .filter((f) => result.data.length >= f.bytesPerTile)
+        .map((f) => ({ format: f.name, score: Math.round(scorer.score(result.data, f).score * 10000) / 10000 }))
+        .sort((a, b) => b.score - a.score);
+      const best = scores[0]?.score ?? 0;
+      let rule = '';
+      if (result.data.length < normalized.minimumUnpackedSize) rule = `decodes to ${result.data.length} bytes, under the minimum size ${normalized.minimumUnpackedSize}`;
+      else if (!plausibleRatio(codecName, result.packedLength, result.data.length)) rule = `implausible ratio: ${result.packedLength} packed bytes for ${result.data.length} unpacked`;
+      else if (best < normalized.minimumScore) rule = `best score ${best} is under the minimum score ${normalized.minimumScore}`;
+      streams.push({ codec: codecName, decoded: true, packedLength: result.packedLength, unpackedLength: result.data.length, scores, rule });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      streams.push({ codec: codecName, decoded: false, error: message, rule: 'not a stream of this codec here' });
+    }
+  }
+
+  const raw: ExplainedRawTile[] = [];
+  const one = new Float32Array(1);
+  for (const format of formats) {
+    if (offset + format.bytesPerTile > data.length) continue;
+    scorer.tileScores(data.subarray(offset, offset + format.bytesPerTile), format, 1, one);
+    raw.push({ format: format.name, tileScore: Math.round(one[0]! * 10000) / 10000 });
+  }
+
+  // The chunk scans around the offset with nothing held back, to see what they found and lost.
+  const start = Math.max(normalized.start, offset - explainWindowInBytes);
+  const end = Math.min(normalized.end, offset + 1);
+  const found: ScanCandidate[] = [];
+  if (start < end) {
+    for (const codec of normalized.codecs) {
+      const task: ChunkTask = { codec, platform: rom.platform, start, end, formats, minimumUnpackedSize: smallestMinimumUnpackedSizeInBytes, minimumScore: 0 };
+      found.push(...scanChunk(data, task, scorer).candidates.filter((c) => covers(c, offset)));
+    }
+  }
+  const nearby = classifyCandidateKinds(data, rom.platform, found).map((c): ExplainedCandidate => {
+    const same = report.candidates.find((r) => r.offset === c.offset && r.packedLength === c.packedLength && r.codec === c.codec);
+    let fate: string;
+    if (same) fate = 'reported';
+    else if (c.unpackedLength < normalized.minimumUnpackedSize) fate = `dropped: ${c.unpackedLength} bytes, under the minimum size ${normalized.minimumUnpackedSize}`;
+    else if (c.score < normalized.minimumScore) fate = `dropped: score ${c.score} under the minimum score ${normalized.minimumScore}`;
+    else {
+      const winner = report.candidates.find((r) => r.offset < c.offset + c.packedLength && c.offset < r.offset + r.packedLength);
+      fate = winner ? `lost in the collapse to ${describe(winner)}, a better explanation of these bytes` : 'lost in the collapse';
+    }
+    return { ...c, fate };
+  });
+  nearby.sort((a, b) => b.score - a.score || a.offset - b.offset);
+
+  let verdict: string;
+  if (reported && reported.offset === offset) verdict = `reported: ${describe(reported)}`;
+  else if (reported) verdict = `inside a reported candidate that starts elsewhere: ${describe(reported)}`;
+  else if (nearby.length > 0) verdict = `not reported; the best reading here was ${describe(nearby[0]!)}, ${nearby[0]!.fate}`;
+  else verdict = 'not reported: no stream decodes here cleanly enough, and no raw run of drawn tiles holds this offset';
+  return { offset, verdict, reported, streams, raw, nearby };
+}
+
+/** The explanation as text lines (the CLI's output without --json). */
+export function formatScanExplanation(e: ScanExplanation): string[] {
+  const lines = [`offset ${hex(e.offset)}: ${e.verdict}`];
+  lines.push('decoded from this offset:');
+  for (const s of e.streams) {
+    if (!s.decoded) lines.push(`  ${s.codec.padEnd(5)} no stream: ${s.error}`);
+    else {
+      const scores = (s.scores ?? []).map((x) => `${x.format} ${x.score.toFixed(3)}`).join(', ');
+      lines.push(`  ${s.codec.padEnd(5)} ${s.packedLength} -> ${s.unpackedLength} bytes; ${scores}${s.rule ? `; ${s.rule}` : ''}`);
+    }
+  }
+  lines.push(`raw tile here: ${e.raw.map((r) => `${r.format} ${r.tileScore < 0 ? 'blank' : r.tileScore.toFixed(3)}`).join(', ')}`);
+  if (e.nearby.length === 0) lines.push('no candidate holds this offset, at any score or size');
+  else {
+    lines.push('candidates holding this offset (any score, any size):');
+    for (const c of e.nearby) lines.push(`  ${describe(c)}: ${c.fate}`);
+  }
+  return lines;
+}

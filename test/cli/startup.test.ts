@@ -1,0 +1,103 @@
+/**
+ * Start-up structure (issue #18): a command loads only what it uses. Not a timing test: it
+ * checks which packages a process loaded (through a --require preload that lists require.cache
+ * at exit), and that the lazy command table agrees with the modules it loads.
+ */
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Command } from 'commander';
+import { binPath, repoRoot, runCli, tempDir } from '../helpers/cli.js';
+import { commandTable } from '../../src/cli/commands/index.js';
+import { buildProgram, commandsFor } from '../../src/cli/main.js';
+import { Cli } from '../../src/cli/context.js';
+import { buildSnesRom } from '../../src/rom/build.js';
+import { encodeIndexedPng } from '../../src/gfx/png.js';
+import { grayscalePalette } from '../../src/gfx/palette.js';
+import { getCodec } from '../../src/codecs/registry.js';
+
+const preload = join(repoRoot, 'test', 'cli', 'loaded-packages.cjs');
+/** Packages a light command must not load: image encoding, the worker pool, the logger, node-pre-gyp. */
+const heavyPackages = ['sharp', 'piscina', 'pino', '@mapbox/node-pre-gyp'];
+
+function loadedPackages(args: string[]): { code: number; packages: string[]; stderr: string } {
+  const result = spawnSync(process.execPath, ['--require', preload, binPath, ...args], { cwd: repoRoot, encoding: 'utf8', timeout: 60_000 });
+  const line = result.stderr.split('\n').find((l) => l.startsWith('ROMGFX_LOADED_PACKAGES '));
+  if (!line) throw new Error(`no package list from romgfx ${args.join(' ')}: ${result.stderr}`);
+  return { code: result.status ?? -1, packages: JSON.parse(line.slice('ROMGFX_LOADED_PACKAGES '.length)) as string[], stderr: result.stderr };
+}
+
+describe('start-up loads only what the command uses', () => {
+  const work = tempDir('romgfx-startup-');
+  beforeAll(() => {
+    writeFileSync(join(work.path, 'game.sfc'), buildSnesRom({ mapping: 'lorom' }));
+    const pixels = new Uint8Array(256 * 256).map((_, i) => (i >> 3) & 15);
+    writeFileSync(join(work.path, 'sheet.png'), encodeIndexedPng({ width: 256, height: 256, pixels }, grayscalePalette(4)));
+    writeFileSync(join(work.path, 'block.hal'), getCodec('hal').compress(pixels.subarray(0, 4096)));
+  });
+  afterAll(() => work.cleanup());
+
+  it('version loads neither sharp, piscina, pino nor node-pre-gyp', () => {
+    const run = loadedPackages(['version']);
+    expect(run.code, run.stderr).toBe(0);
+    for (const name of heavyPackages) expect(run.packages).not.toContain(name);
+    // The check itself works: the thumbs command does load the worker pool.
+    expect(loadedPackages(['thumbs', '--help']).packages).toContain('piscina');
+  });
+
+  it('info, import and decompress load none of them either', () => {
+    const runs = [
+      loadedPackages(['info', join(work.path, 'game.sfc')]),
+      loadedPackages(['import', join(work.path, 'sheet.png'), '--format', 'snes4bpp', '-o', join(work.path, 'sheet.bin'), '--force']),
+      loadedPackages(['decompress', join(work.path, 'block.hal'), '--codec', 'hal']),
+    ];
+    for (const run of runs) {
+      expect(run.code, run.stderr).toBe(0);
+      for (const name of heavyPackages) expect(run.packages).not.toContain(name);
+    }
+  });
+});
+
+describe('the lazy command table', () => {
+  it('names every command its modules register, with the same descriptions, in help order', async () => {
+    const program = await buildProgram(new Cli({ stdout: { write: () => true }, stderr: { write: () => true } }));
+    const registered = program.commands.map((c: Command) => ({ name: c.name(), description: c.description() }));
+    expect(registered).toEqual(commandTable.map((e) => ({ name: e.name, description: e.description })));
+  });
+
+  it('loads one module for a command, all of them for top-level help or an unknown name', () => {
+    expect(commandsFor(['info', 'x.sfc']).map((e) => e.name)).toEqual(['info']);
+    expect(commandsFor(['-q', 'help', 'extract']).map((e) => e.name)).toEqual(['extract']);
+    expect(commandsFor(['--help'])).toBe(commandTable);
+    expect(commandsFor([])).toBe(commandTable);
+    expect(commandsFor(['extrct'])).toBe(commandTable);
+    expect(commandsFor(['--version'])).toEqual([]);
+  });
+});
+
+describe('help and version', () => {
+  it('romgfx --version, -V and the old --version-number print the version', () => {
+    for (const flag of ['--version', '-V', '--version-number']) {
+      const run = runCli([flag]);
+      expect(run.code, flag).toBe(0);
+      expect(run.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/u);
+    }
+  });
+
+  it('romgfx help <command> shows that command; --help lists every command', () => {
+    const help = runCli(['help', 'extract']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Usage: romgfx extract');
+    expect(help.stdout).toContain('--palette-out');
+    const all = runCli(['--help']);
+    expect(all.code).toBe(0);
+    for (const entry of commandTable) expect(all.stdout).toContain(entry.name);
+  });
+
+  it('a misspelt command gets a suggestion and exit 64', () => {
+    const run = runCli(['extrcat']);
+    expect(run.code).toBe(64);
+    expect(run.stderr).toMatch(/Did you mean extract\?/iu);
+  });
+});

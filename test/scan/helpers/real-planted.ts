@@ -1,0 +1,101 @@
+/**
+ * Planted streams of real art amid real code: a 1 MiB SNES LoROM image whose filler is the
+ * corpus SNES ROMs' own code and data (every byte outside their graphics blocks, fill included,
+ * repeated) and whose streams are slices (256 B–4 KiB, whole tiles) of the corpus's real tile
+ * blocks — lorom-template's sprites and BG tiles, SNES_05's sprite sheet, libSFX's LZ4-packed
+ * tiles (decoded), dmg-acid2's mgblib font — compressed by every codec the SNES scan supports at
+ * every encoder level (HAL 1–4 are inhal's levels and `max`; LZ4 `fast` and `high`). Seeded.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { getCodec } from '../../../src/codecs/index.js';
+import { buildSnesRom, type Payload } from '../../../src/rom/build.js';
+import type { ScanCodec } from '../../../src/scan/types.js';
+import { corpusDirectory, readCorpusTruth } from './corpus.js';
+import { rng } from './sprite-art.js';
+import type { PlantedBlock, PlantedRom } from './planted.js';
+
+const snesRoms = ['lorom-template.sfc', 'libsfx-Hello.sfc', 'libsfx-Mouse.sfc', 'SNES_05.sfc'];
+
+/** Real tile art from the corpus, with its format. */
+function corpusArt(): { bytes: Uint8Array; format: string; bytesPerTile: number }[] {
+  const read = (name: string) => new Uint8Array(readFileSync(join(corpusDirectory, name)));
+  const lorom = read('lorom-template.sfc');
+  const snes05 = read('SNES_05.sfc');
+  const mouse = read('libsfx-Mouse.sfc');
+  const acid = read('dmg-acid2.gb');
+  const lz4 = getCodec('lz4');
+  return [
+    { bytes: lorom.slice(0x20200, 0x20200 + 1536), format: 'snes4bpp', bytesPerTile: 32 },
+    { bytes: lorom.slice(0x28100, 0x28100 + 1536), format: 'gb2bpp', bytesPerTile: 16 },
+    // The drawn part of SNES_05's sheet (the rest of its 8 KiB is empty cells).
+    { bytes: snes05.slice(0x8120, 0x8120 + 2048), format: 'snes4bpp', bytesPerTile: 32 },
+    { bytes: lz4.decompress(mouse, 0x288).data, format: 'snes4bpp', bytesPerTile: 32 },
+    { bytes: lz4.decompress(mouse, 0xe8f).data, format: 'snes4bpp', bytesPerTile: 32 },
+    { bytes: acid.slice(0x4000, 0x4000 + 2048), format: 'gb2bpp', bytesPerTile: 16 },
+  ];
+}
+
+/** The corpus SNES ROMs' bytes outside every truth block, concatenated. */
+function corpusFiller(): Uint8Array {
+  const truth = readCorpusTruth();
+  const parts: Uint8Array[] = [];
+  for (const name of snesRoms) {
+    const rom = new Uint8Array(readFileSync(join(corpusDirectory, name)));
+    const blocks = [...truth[name]!.blocks].sort((a, b) => a.offset - b.offset);
+    let at = 0;
+    for (const block of blocks) {
+      if (block.offset > at) parts.push(rom.subarray(at, block.offset));
+      at = Math.max(at, block.offset + block.packedLength);
+    }
+    parts.push(rom.subarray(at));
+  }
+  const total = parts.reduce((n, p) => n + p.length, 0);
+  const out = new Uint8Array(total);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+/** The image and its planted streams (HAL levels 1–4 and max, LZ4 fast and high; 30 streams). */
+export function realArtSnesRom(seed = 1, size = 1024 * 1024): PlantedRom {
+  const random = rng(seed);
+  const art = corpusArt();
+  const filler = corpusFiller();
+  const image = new Uint8Array(size);
+  // Filler from a seeded place in the corpus code, bank by bank.
+  for (let at = 0; at < size; at += 0x8000) {
+    const from = Math.floor(random() * (filler.length - 0x8000));
+    image.set(filler.subarray(from, from + 0x8000), at);
+  }
+  const specs: { codec: ScanCodec; level: string }[] = [];
+  for (let round = 0; round < 5; round++) {
+    for (const level of ['1', '2', '3', '4']) specs.push({ codec: 'hal', level });
+    if (round < 3) specs.push({ codec: 'hal', level: 'max' });
+    if (round < 2) for (const level of ['fast', 'high']) specs.push({ codec: 'lz4', level });
+  }
+  const payloads: Payload[] = [{ offset: 0, bytes: image }];
+  const planted: PlantedBlock[] = [];
+  let cursor = 0x400;
+  const span = Math.floor((size - 0x1000) / specs.length);
+  specs.forEach((spec, i) => {
+    const source = art[i % art.length]!;
+    const tiles = Math.floor(source.bytes.length / source.bytesPerTile);
+    const wanted = Math.max(256 / source.bytesPerTile, Math.min(tiles, Math.floor((256 + random() * 3840) / source.bytesPerTile)));
+    const first = Math.floor(random() * (tiles - wanted + 1));
+    const data = source.bytes.slice(first * source.bytesPerTile, (first + wanted) * source.bytesPerTile);
+    const codec = getCodec(spec.codec);
+    const bytes = codec.compress(data, { level: spec.level });
+    const packedLength = codec.decompress(bytes, 0).packedLength;
+    let offset = cursor + 0x80 + Math.floor(random() * Math.max(0x100, span - bytes.length - 0x100));
+    // Keep clear of the internal header at 0x7FB0.
+    if (offset < 0x8000 && offset + bytes.length > 0x7f00) offset = 0x8040;
+    payloads.push({ offset, bytes });
+    planted.push({ offset, packedLength, unpackedLength: data.length, codec: spec.codec, format: source.format });
+    cursor = offset + bytes.length;
+  });
+  return { bytes: buildSnesRom({ size, payloads, title: 'REAL ART FIXTURE' }), planted };
+}
