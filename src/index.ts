@@ -250,3 +250,5 @@ export { type SheetOrder, sheetOrders } from './defs/types.js';
 export type { SnesRomOptions, GbRomOptions, GbaRomOptions, NesRomOptions, MdRomOptions } from './rom/build.js';
 export type { ChecksumContext } from './rom/checksum.js';
 export type { PaletteContext } from './inject/sprites.js';
+export type { BuiltInScanCodec } from './scan/types.js';
+export type { ExplainedStream, ExplainedRawTile, ExplainedCandidate } from './scan/explain.js';
