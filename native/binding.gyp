@@ -10,6 +10,7 @@
         "src/hal_encode.cc",
         "src/hal_matches.cc",
         "src/map_guard.cc",
+        "src/nemesis_decode.cc",
         "src/tiles.cc"
       ],
       "cflags": ["-O3"],

@@ -24,6 +24,17 @@ enum Status : int32_t {
   kStatusBadArgument = 8,
   kStatusIndexTooLarge = 9,
   kStatusDeflateFailed = 10,
+  kStatusNemesisHeaderTruncated = 11,
+  kStatusNemesisOutputLimit = 12,
+  kStatusNemesisTableUnterminated = 13,
+  kStatusNemesisEntryTruncated = 14,
+  kStatusNemesisBadCodeLength = 15,
+  kStatusNemesisCodeTooWide = 16,
+  kStatusNemesisCodeCollidesWithEscape = 17,
+  kStatusNemesisCodeNotPrefixFree = 18,
+  kStatusNemesisInvalidCode = 19,
+  kStatusNemesisBitstreamTruncated = 20,
+  kStatusNemesisRunOverrunsSize = 21,
 };
 
 // A zero-initialised heap array that frees itself. Allocation failure leaves data() null; callers
