@@ -2,7 +2,9 @@
  * Sega codecs part A (nemesis, kosinski, kosinski-moduled, enigma) on the golden vectors'
  * inputs (fixtures/codecs): decode MB/s of uncompressed output beside zlib inflate of the same
  * data in the same run (goal: at least 200 MB/s), and the `max` encoder's size and time per
- * vector beside the smallest reference tool's output from the folder's README table.
+ * vector beside the smallest reference tool's output from the folder's README table. The codecs
+ * run with the engine's kernels (the native Nemesis decoder when the addon loads); a second table
+ * puts the TypeScript and native Nemesis decoders side by side with inflate, in wall and CPU time.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -11,6 +13,8 @@ import { deflateSync, inflateSync } from 'node:zlib';
 import { performance } from 'node:perf_hooks';
 import { header, mbPerSecond, measure, table } from '../harness.js';
 import { getCodec } from '../../src/codecs/registry.js';
+import { typescriptNemesisKernels } from '../../src/codecs/sega/nemesis.js';
+import { nativeNemesisKernels } from '../../src/native/index.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 const folderPath = (folder: string): string => join(root, 'fixtures/codecs', folder);
@@ -66,3 +70,40 @@ for (const [name, folder, extension] of codecs) {
   }
 }
 table(rows);
+
+/** Wall and CPU MB/s of `fn` (median of `runs` samples, each at least `minimumSampleMs` of wall time). */
+async function wallAndCpuRate(fn: () => unknown, bytes: number, runs: number): Promise<{ wall: number; cpu: number }> {
+  for (let k = 0; k < 3; k++) fn();
+  const start = performance.now();
+  fn();
+  const once = Math.max(0.001, performance.now() - start);
+  const repeats = Math.max(1, Math.ceil(minimumSampleMs / once));
+  const walls: number[] = [];
+  const cpus: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    const cpuStart = process.cpuUsage();
+    const wallStart = performance.now();
+    for (let k = 0; k < repeats; k++) fn();
+    walls.push(performance.now() - wallStart);
+    const cpu = process.cpuUsage(cpuStart);
+    cpus.push((cpu.user + cpu.system) / 1000);
+  }
+  const medianOf = (values: number[]): number => values.sort((a, b) => a - b)[values.length >> 1]!;
+  return { wall: mbPerSecond(bytes * repeats, medianOf(walls)), cpu: mbPerSecond(bytes * repeats, Math.max(0.001, medianOf(cpus))) };
+}
+
+const native = nativeNemesisKernels();
+header(`Nemesis decode: TypeScript vs native (${native ? 'addon loaded' : 'addon NOT loaded'}) beside zlib inflate, MB/s of output (median; wall / per CPU-second)`);
+const nemesisRows: (string | number)[][] = [['input', 'bytes', 'packed', 'inflate wall', 'ts wall', 'native wall', 'inflate cpu', 'ts cpu', 'native cpu', 'ts / inflate', 'native / inflate', 'native / ts']];
+const nemesisFiles = readdirSync(folderPath('nemesis')).filter((f) => f.endsWith('.nem')).sort();
+for (const file of nemesisFiles) {
+  const packed = new Uint8Array(readFileSync(join(folderPath('nemesis'), file)));
+  const data = typescriptNemesisKernels.decode(packed).data;
+  if (data.length < minimumInputForThroughputInBytes) continue;
+  const deflated = deflateSync(data, { level: 6 });
+  const inflate = await wallAndCpuRate(() => inflateSync(deflated), data.length, 9);
+  const ts = await wallAndCpuRate(() => typescriptNemesisKernels.decode(packed), data.length, 9);
+  const nat = native ? await wallAndCpuRate(() => native.decode(packed), data.length, 9) : { wall: Number.NaN, cpu: Number.NaN };
+  nemesisRows.push([file, data.length, packed.length, inflate.wall, ts.wall, nat.wall, inflate.cpu, ts.cpu, nat.cpu, ts.wall / inflate.wall, nat.wall / inflate.wall, nat.wall / ts.wall]);
+}
+table(nemesisRows);
