@@ -202,7 +202,7 @@ void fuzzNemesis(uint8_t* buffer, size_t capacity, uint64_t iteration) {
   // A valid stream: header, a canonical prefix-free table clear of the escape, then codes and
   // inline runs summing to exactly the declared nybbles.
   std::memset(buffer, 0, capacity);
-  const uint32_t tiles = below(4) == 0 ? 0 : 1 + below(24);
+  const uint32_t tiles = below(4) == 0 ? 0 : 1 + below(below(2) == 0 ? 24 : 128);
   const bool xorMode = below(3) == 0;
   buffer[0] = static_cast<uint8_t>((xorMode ? 0x80 : 0) | (tiles >> 8));
   buffer[1] = static_cast<uint8_t>(tiles);
@@ -338,7 +338,7 @@ int main(int argc, char** argv) {
       }
       default:
         fuzzTiles(iteration);
-        fuzzNemesis(buffer, 4096, iteration);
+        fuzzNemesis(buffer, 16384, iteration);
         break;
     }
   }

@@ -58,7 +58,7 @@ const tile = fc.oneof(
 );
 
 /** A tile set of fresh tiles and repeats of earlier ones (what XOR mode and long runs meet). */
-const tileSet = fc.array(fc.tuple(tile, fc.integer({ min: -3, max: 20 })), { maxLength: 24 }).map((entries) => {
+const tileSet = fc.array(fc.tuple(tile, fc.integer({ min: -3, max: 20 })), { maxLength: 80 }).map((entries) => {
   const tiles: Uint8Array[] = [];
   for (const [fresh, repeat] of entries) tiles.push(repeat < 0 && tiles.length > 0 ? tiles[(tiles.length * 4 + repeat) % tiles.length]! : fresh);
   const out = new Uint8Array(tiles.length * 32);
