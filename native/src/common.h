@@ -35,6 +35,16 @@ enum Status : int32_t {
   kStatusNemesisInvalidCode = 19,
   kStatusNemesisBitstreamTruncated = 20,
   kStatusNemesisRunOverrunsSize = 21,
+  kStatusKonami1HeaderTruncated = 22,
+  kStatusKonami1StatedTooSmall = 23,
+  kStatusKonami1StatedPastInput = 24,
+  kStatusKonami1CopySecondBytePastEnd = 25,
+  kStatusKonami1CopyTooFarBack = 26,
+  kStatusKonami1OutputLimit = 27,
+  kStatusKonami1LiteralZero = 28,
+  kStatusKonami1LiteralPastEnd = 29,
+  kStatusKonami1InterleavePastEnd = 30,
+  kStatusKonami1RunValuePastEnd = 31,
 };
 
 // A zero-initialised heap array that frees itself. Allocation failure leaves data() null; callers

@@ -18,8 +18,11 @@ constexpr uint8_t kTableEnd = 0xff;
 // to build, and about half the dependent table lookups on tile art (codes of 2-6 bits).
 constexpr uint32_t kPairBits = 11;
 constexpr uint32_t kPairTableSize = 1u << kPairBits;
-// Below this many output nybbles the pair table costs more to build than it saves.
-constexpr uint32_t kPairTableMinimumNybbles = 2048;
+// Building the pair table costs about as much as decoding a couple of thousand codes: it is
+// built only for outputs of 4 KiB and more whose input holds at least 1 KiB past the table
+// (runs_2k, zeros_1k and vstripes_xor_2k decoded 1.2-2x slower with it).
+constexpr uint32_t kPairTableMinimumNybbles = 8192;
+constexpr size_t kPairTableMinimumStreamBytes = 1024;
 
 inline void fail(NemesisWalkResult* r, int32_t status, size_t offset, uint32_t value = 0, uint32_t count = 0) {
   r->status = status;
@@ -74,7 +77,7 @@ size_t bitstreamWalk(const uint8_t* bytes, size_t end, size_t p, bool xorMode, u
                      const uint32_t* patternByPeek, uint8_t* out, NemesisWalkResult* r) {
   // The pair table (kWrite walks of larger outputs only: probes and small streams do without).
   uint64_t pairs[kPairTableSize];
-  const bool usePairs = kWrite && totalNybbles >= kPairTableMinimumNybbles;
+  const bool usePairs = kWrite && totalNybbles >= kPairTableMinimumNybbles && end - p >= kPairTableMinimumStreamBytes;
   if (usePairs) buildPairTable(codeByPeek, patternByPeek, pairs);
   // A left-aligned 64-bit accumulator holding `available` bits. Refills OR in whole bytes (eight
   // at once while eight remain, else one at a time with zeros past the end); the bits consumed

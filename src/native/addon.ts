@@ -28,6 +28,10 @@ export interface NativeAddon {
   nemesisDecode(bytes: Uint8Array, offset: number, limit: number, info: Float64Array, out: Uint8Array): boolean;
   /** Validates the Nemesis stream at `offset`; lengths or the failure in `info`. */
   nemesisProbe(bytes: Uint8Array, offset: number, limit: number, info: Float64Array): boolean;
+  /** Decodes the konami1 stream at `offset` into `out` (up to its length); lengths or the failure in `info`. */
+  konami1Decode(bytes: Uint8Array, offset: number, limit: number, info: Float64Array, out: Uint8Array): boolean;
+  /** Validates the konami1 stream at `offset`; lengths or the failure in `info`. */
+  konami1Probe(bytes: Uint8Array, offset: number, limit: number, info: Float64Array): boolean;
 }
 
 /** The interface version this glue speaks; native/src/addon.cc kAbiVersion must match. */
@@ -51,6 +55,8 @@ const requiredFunctions = [
   'mappingFaults',
   'nemesisDecode',
   'nemesisProbe',
+  'konami1Decode',
+  'konami1Probe',
 ] as const;
 
 export interface NativeStatus {

@@ -23,7 +23,7 @@ describe('the engine runs the addon, not just the tests', () => {
     }
   });
 
-  it('a worker thread that only loads the codec registry gets native HAL and Nemesis kernels', async () => {
+  it('a worker thread that only loads the codec registry gets native HAL, Nemesis and konami1 kernels', async () => {
     const dist = join(repoRoot, 'dist', 'src');
     const source = `
       const { parentPort } = require('node:worker_threads');
@@ -31,7 +31,8 @@ describe('the engine runs the addon, not just the tests', () => {
         await import(${JSON.stringify(join(dist, 'codecs', 'index.js'))});
         const { halKernels } = await import(${JSON.stringify(join(dist, 'codecs', 'hal', 'kernels.js'))});
         const { nemesisKernels } = await import(${JSON.stringify(join(dist, 'codecs', 'sega', 'nemesis.js'))});
-        parentPort.postMessage([halKernels().implementation, nemesisKernels().implementation]);
+        const { konami1Kernels } = await import(${JSON.stringify(join(dist, 'codecs', 'nintendo', 'konami1.js'))});
+        parentPort.postMessage([halKernels().implementation, nemesisKernels().implementation, konami1Kernels().implementation]);
       })();`;
     const worker = new Worker(source, { eval: true });
     const implementation = await new Promise((resolve, reject) => {
@@ -39,6 +40,6 @@ describe('the engine runs the addon, not just the tests', () => {
       worker.once('error', reject);
     });
     await worker.terminate();
-    expect(implementation).toEqual(['native', 'native']);
+    expect(implementation).toEqual(['native', 'native', 'native']);
   });
 });
