@@ -130,6 +130,30 @@ describe('native Nemesis decoder = TypeScript decoder', () => {
     );
   });
 
+  it('matches on tile sets of 4 KiB and more (the two-codes-per-lookup path), whole, mutated and truncated', () => {
+    const bigTileSet = fc.array(tileSet, { minLength: 3, maxLength: 6 }).map((parts) => {
+      const out = new Uint8Array(Math.max(4096, parts.reduce((sum, part) => sum + part.length, 0)));
+      let at = 0;
+      for (const part of parts) {
+        out.set(part, at);
+        at += part.length;
+      }
+      return out;
+    });
+    fc.assert(
+      fc.property(bigTileSet, fc.constantFrom('max', 'accurate'), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 3 }), fc.nat(), (data, level, edits, cut) => {
+        const packed = compressNemesis(data, { level });
+        expect(native.decode(packed, 0).data, level).toEqual(data);
+        expectParity(packed, 0, undefined, level);
+        const mutated = packed.slice();
+        for (const [at, value] of edits) mutated[at % mutated.length] = value;
+        expectParity(mutated, 0, undefined, `${level} mutated`);
+        expectParity(mutated.subarray(0, cut % (mutated.length + 1)), 0, undefined, `${level} cut`);
+      }),
+      { numRuns: 25 },
+    );
+  });
+
   it('matches on mutated and truncated encoder streams', () => {
     fc.assert(
       fc.property(
