@@ -131,9 +131,13 @@ describe('native Nemesis decoder = TypeScript decoder', () => {
   });
 
   it('matches on tile sets of 4 KiB and more (the two-codes-per-lookup path), whole, mutated and truncated', () => {
-    const bigTileSet = fc.array(tileSet, { minLength: 3, maxLength: 6 }).map((parts) => {
-      const out = new Uint8Array(Math.max(4096, parts.reduce((sum, part) => sum + part.length, 0)));
-      let at = 0;
+    // Tile sets after 4 KiB of four-colour art (short codes, pairs in most lookups, a stream
+    // over the 1 KiB the pair table needs).
+    const bigTileSet = fc.tuple(fc.array(tileSet, { minLength: 1, maxLength: 4 }), fc.integer({ min: 1, max: 1000 })).map(([parts, seed]) => {
+      const art = seededBytes(4096, seed).map((v) => v & 0x33);
+      const out = new Uint8Array(art.length + parts.reduce((sum, part) => sum + part.length, 0));
+      out.set(art, 0);
+      let at = art.length;
       for (const part of parts) {
         out.set(part, at);
         at += part.length;
