@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deflateSync, inflateSync } from 'node:zlib';
 import { performance } from 'node:perf_hooks';
-import { header, mbPerSecond, measure, table } from '../harness.js';
+import { header, mbPerSecond, measure, table, wallAndCpuRate } from '../harness.js';
 import { getCodec } from '../../src/codecs/registry.js';
 import { typescriptNemesisKernels } from '../../src/codecs/sega/nemesis.js';
 import { nativeNemesisKernels } from '../../src/native/index.js';
@@ -71,27 +71,6 @@ for (const [name, folder, extension] of codecs) {
 }
 table(rows);
 
-/** Wall and CPU MB/s of `fn` (median of `runs` samples, each at least `minimumSampleMs` of wall time). */
-async function wallAndCpuRate(fn: () => unknown, bytes: number, runs: number): Promise<{ wall: number; cpu: number }> {
-  for (let k = 0; k < 3; k++) fn();
-  const start = performance.now();
-  fn();
-  const once = Math.max(0.001, performance.now() - start);
-  const repeats = Math.max(1, Math.ceil(minimumSampleMs / once));
-  const walls: number[] = [];
-  const cpus: number[] = [];
-  for (let r = 0; r < runs; r++) {
-    const cpuStart = process.cpuUsage();
-    const wallStart = performance.now();
-    for (let k = 0; k < repeats; k++) fn();
-    walls.push(performance.now() - wallStart);
-    const cpu = process.cpuUsage(cpuStart);
-    cpus.push((cpu.user + cpu.system) / 1000);
-  }
-  const medianOf = (values: number[]): number => values.sort((a, b) => a - b)[values.length >> 1]!;
-  return { wall: mbPerSecond(bytes * repeats, medianOf(walls)), cpu: mbPerSecond(bytes * repeats, Math.max(0.001, medianOf(cpus))) };
-}
-
 const native = nativeNemesisKernels();
 header(`Nemesis decode: TypeScript vs native (${native ? 'addon loaded' : 'addon NOT loaded'}) beside zlib inflate, MB/s of output (median; wall / per CPU-second)`);
 const nemesisRows: (string | number)[][] = [['input', 'bytes', 'packed', 'inflate wall', 'ts wall', 'native wall', 'inflate cpu', 'ts cpu', 'native cpu', 'ts / inflate', 'native / inflate', 'native / ts']];
@@ -101,9 +80,9 @@ for (const file of nemesisFiles) {
   const data = typescriptNemesisKernels.decode(packed).data;
   if (data.length < minimumInputForThroughputInBytes) continue;
   const deflated = deflateSync(data, { level: 6 });
-  const inflate = await wallAndCpuRate(() => inflateSync(deflated), data.length, 9);
-  const ts = await wallAndCpuRate(() => typescriptNemesisKernels.decode(packed), data.length, 9);
-  const nat = native ? await wallAndCpuRate(() => native.decode(packed), data.length, 9) : { wall: Number.NaN, cpu: Number.NaN };
+  const inflate = await wallAndCpuRate(minimumSampleMs, () => inflateSync(deflated), data.length, 9);
+  const ts = await wallAndCpuRate(minimumSampleMs, () => typescriptNemesisKernels.decode(packed), data.length, 9);
+  const nat = native ? await wallAndCpuRate(minimumSampleMs, () => native.decode(packed), data.length, 9) : { wall: Number.NaN, cpu: Number.NaN };
   nemesisRows.push([file, data.length, packed.length, inflate.wall, ts.wall, nat.wall, inflate.cpu, ts.cpu, nat.cpu, ts.wall / inflate.wall, nat.wall / inflate.wall, nat.wall / ts.wall]);
 }
 table(nemesisRows);
