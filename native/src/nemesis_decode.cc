@@ -94,6 +94,60 @@ size_t bitstreamWalk(const uint8_t* bytes, size_t end, size_t p, bool xorMode, u
   const uint32_t xorMask = xorMode ? 0xffffffffu : 0;
   uint32_t previousRow = 0;
   size_t outPos = 0;
+  // Fast zone: while eight input bytes remain past every refill and a whole row's worth of runs
+  // (16 nybbles) remains to be produced, no code can read past the input or overrun the
+  // declared size, so those checks wait for the loop below. Anything unusual (no code) leaves
+  // the zone without consuming, and the loop below reports it exactly.
+  if (kWrite) {
+    while (end - next >= 8 && totalNybbles - produced >= 16) {
+      if (available <= 56) {
+        accumulator |= loadBigEndian64(bytes + next) >> available;
+        const uint32_t taken = (63 - available) >> 3;
+        next += taken;
+        available += taken * 8;
+        if (end - next < 8) break;
+      }
+      uint32_t count;
+      uint32_t pattern;
+      const uint64_t pair = usePairs ? pairs[accumulator >> (64 - kPairBits)] : 0;
+      if (pair != 0) {
+        const uint32_t bits = static_cast<uint32_t>(pair) & 0xff;
+        count = (static_cast<uint32_t>(pair) >> 8) & 0xff;
+        pattern = static_cast<uint32_t>(pair >> 32);
+        accumulator <<= bits;
+        available -= bits;
+      } else {
+        const uint32_t peek = static_cast<uint32_t>(accumulator >> 56);
+        if (peek >= kEscapePeekStart) {
+          const uint32_t inlineRun = static_cast<uint32_t>(accumulator >> 51) & 0x1fff;
+          count = ((inlineRun >> 4) & 7) + 1;
+          pattern = nybbleRun(inlineRun & 0x0f, count);
+          accumulator <<= 13;
+          available -= 13;
+        } else {
+          const uint32_t entry = codeByPeek[peek];
+          if (entry == 0) break;
+          count = entry >> 4;
+          pattern = patternByPeek[peek];
+          accumulator <<= (entry & 0x0f);
+          available -= entry & 0x0f;
+        }
+      }
+      produced += count;
+      pending = (pending << (count * 4)) | pattern;
+      pendingNybbles += count;
+      if (pendingNybbles >= 8) {
+        pendingNybbles -= 8;
+        const uint32_t row = static_cast<uint32_t>(pending >> (pendingNybbles * 4)) ^ (previousRow & xorMask);
+        previousRow = row;
+        out[outPos] = static_cast<uint8_t>(row >> 24);
+        out[outPos + 1] = static_cast<uint8_t>(row >> 16);
+        out[outPos + 2] = static_cast<uint8_t>(row >> 8);
+        out[outPos + 3] = static_cast<uint8_t>(row);
+        outPos += 4;
+      }
+    }
+  }
   while (produced < totalNybbles) {
     if (available <= 56) {
       if (next < end && end - next >= 8) {
