@@ -67,3 +67,28 @@ export function pseudoRandomBytes(length: number, seed: number): Uint8Array {
   fillPseudoRandom(bytes, seed);
   return bytes;
 }
+
+/**
+ * Wall-time and CPU-time MB/s of `fn` over `bytes` (medians of `runs` samples, each at least
+ * `minimumSampleMs` of wall time, short calls repeated inside a sample). On a shared box the CPU
+ * figure is the steadier one.
+ */
+export async function wallAndCpuRate(minimumSampleMs: number, fn: () => unknown, bytes: number, runs: number): Promise<{ wall: number; cpu: number }> {
+  for (let k = 0; k < 3; k++) fn();
+  const start = performance.now();
+  fn();
+  const once = Math.max(0.001, performance.now() - start);
+  const repeats = Math.max(1, Math.ceil(minimumSampleMs / once));
+  const walls: number[] = [];
+  const cpus: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    const cpuStart = process.cpuUsage();
+    const wallStart = performance.now();
+    for (let k = 0; k < repeats; k++) fn();
+    walls.push(performance.now() - wallStart);
+    const cpu = process.cpuUsage(cpuStart);
+    cpus.push((cpu.user + cpu.system) / 1000);
+  }
+  const medianOf = (values: number[]): number => values.sort((a, b) => a - b)[values.length >> 1]!;
+  return { wall: mbPerSecond(bytes * repeats, medianOf(walls)), cpu: mbPerSecond(bytes * repeats, Math.max(0.001, medianOf(cpus))) };
+}

@@ -9,7 +9,9 @@
         "src/hal_decode.cc",
         "src/hal_encode.cc",
         "src/hal_matches.cc",
+        "src/konami1_decode.cc",
         "src/map_guard.cc",
+        "src/nemesis_decode.cc",
         "src/tiles.cc"
       ],
       "cflags": ["-O3"],

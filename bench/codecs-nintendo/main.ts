@@ -3,15 +3,19 @@
  * inputs (fixtures/codecs/): decode MB/s of uncompressed data beside zlib inflate of the same
  * data in the same run (goal ≥ 200 MB/s), and the `max` encoder's size and time per vector
  * beside the smallest reference output (sfc-comp / pokecrystal / pokered), and `fast` beside
- * them. Medians of runs.
+ * them. Medians of runs. The codecs run with the engine's kernels (the native konami1 decoder
+ * when the addon loads); a second table puts the TypeScript and native konami1 decoders side by
+ * side with inflate, in wall and CPU time.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deflateSync, inflateSync } from 'node:zlib';
 import { performance } from 'node:perf_hooks';
-import { header, mbPerSecond, measure, table } from '../harness.js';
+import { header, mbPerSecond, measure, table, wallAndCpuRate } from '../harness.js';
 import { getCodec } from '../../src/codecs/registry.js';
+import { typescriptKonami1Kernels } from '../../src/codecs/nintendo/konami1.js';
+import { nativeKonami1Kernels } from '../../src/native/index.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../../fixtures/codecs');
 const read = (path: string): Uint8Array => new Uint8Array(readFileSync(join(root, path)));
@@ -73,3 +77,18 @@ for (const [folder, name] of folders) {
 table(decodeRows);
 console.log('');
 table(encodeRows);
+
+const native = nativeKonami1Kernels();
+header(`konami1 decode: TypeScript vs native (${native ? 'addon loaded' : 'addon NOT loaded'}) beside zlib inflate, MB/s of output (median; wall / per CPU-second)`);
+const konamiRows: (string | number)[][] = [['input', 'bytes', 'packed', 'inflate wall', 'ts wall', 'native wall', 'inflate cpu', 'ts cpu', 'native cpu', 'ts / inflate', 'native / inflate', 'native / ts']];
+for (const file of readdirSync(join(root, 'konami1')).filter((f) => f.endsWith('.lz12')).sort()) {
+  const packed = read(join('konami1', file));
+  const data = typescriptKonami1Kernels.decode(packed).data;
+  if (data.length < 1024) continue;
+  const deflated = deflateSync(data, { level: 6 });
+  const inflate = await wallAndCpuRate(minimumSampleMs, () => inflateSync(deflated), data.length, 9);
+  const ts = await wallAndCpuRate(minimumSampleMs, () => typescriptKonami1Kernels.decode(packed), data.length, 9);
+  const nat = native ? await wallAndCpuRate(minimumSampleMs, () => native.decode(packed), data.length, 9) : { wall: Number.NaN, cpu: Number.NaN };
+  konamiRows.push([file, data.length, packed.length, inflate.wall, ts.wall, nat.wall, inflate.cpu, ts.cpu, nat.cpu, ts.wall / inflate.wall, nat.wall / inflate.wall, nat.wall / ts.wall]);
+}
+table(konamiRows);

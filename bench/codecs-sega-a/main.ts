@@ -2,15 +2,19 @@
  * Sega codecs part A (nemesis, kosinski, kosinski-moduled, enigma) on the golden vectors'
  * inputs (fixtures/codecs): decode MB/s of uncompressed output beside zlib inflate of the same
  * data in the same run (goal: at least 200 MB/s), and the `max` encoder's size and time per
- * vector beside the smallest reference tool's output from the folder's README table.
+ * vector beside the smallest reference tool's output from the folder's README table. The codecs
+ * run with the engine's kernels (the native Nemesis decoder when the addon loads); a second table
+ * puts the TypeScript and native Nemesis decoders side by side with inflate, in wall and CPU time.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deflateSync, inflateSync } from 'node:zlib';
 import { performance } from 'node:perf_hooks';
-import { header, mbPerSecond, measure, table } from '../harness.js';
+import { header, mbPerSecond, measure, table, wallAndCpuRate } from '../harness.js';
 import { getCodec } from '../../src/codecs/registry.js';
+import { typescriptNemesisKernels } from '../../src/codecs/sega/nemesis.js';
+import { nativeNemesisKernels } from '../../src/native/index.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 const folderPath = (folder: string): string => join(root, 'fixtures/codecs', folder);
@@ -66,3 +70,19 @@ for (const [name, folder, extension] of codecs) {
   }
 }
 table(rows);
+
+const native = nativeNemesisKernels();
+header(`Nemesis decode: TypeScript vs native (${native ? 'addon loaded' : 'addon NOT loaded'}) beside zlib inflate, MB/s of output (median; wall / per CPU-second)`);
+const nemesisRows: (string | number)[][] = [['input', 'bytes', 'packed', 'inflate wall', 'ts wall', 'native wall', 'inflate cpu', 'ts cpu', 'native cpu', 'ts / inflate', 'native / inflate', 'native / ts']];
+const nemesisFiles = readdirSync(folderPath('nemesis')).filter((f) => f.endsWith('.nem')).sort();
+for (const file of nemesisFiles) {
+  const packed = new Uint8Array(readFileSync(join(folderPath('nemesis'), file)));
+  const data = typescriptNemesisKernels.decode(packed).data;
+  if (data.length < minimumInputForThroughputInBytes) continue;
+  const deflated = deflateSync(data, { level: 6 });
+  const inflate = await wallAndCpuRate(minimumSampleMs, () => inflateSync(deflated), data.length, 9);
+  const ts = await wallAndCpuRate(minimumSampleMs, () => typescriptNemesisKernels.decode(packed), data.length, 9);
+  const nat = native ? await wallAndCpuRate(minimumSampleMs, () => native.decode(packed), data.length, 9) : { wall: Number.NaN, cpu: Number.NaN };
+  nemesisRows.push([file, data.length, packed.length, inflate.wall, ts.wall, nat.wall, inflate.cpu, ts.cpu, nat.cpu, ts.wall / inflate.wall, nat.wall / inflate.wall, nat.wall / ts.wall]);
+}
+table(nemesisRows);

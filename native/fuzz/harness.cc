@@ -5,12 +5,20 @@
 // the probe agrees with the decoder, tile encode(decode(x)) == x, and the deflater (one per run,
 // its zlib memory reused call after call) writes what zlib's compress2 writes and inflates back,
 // and the small-file reader returns a file's bytes into an exact buffer and refuses a short one.
+// Nemesis: generated valid streams (random prefix-free tables, codes and inline runs, plain and
+// XOR mode) decode to their declared size with the packed length written, and they and mutated,
+// truncated and random streams walk the same with and without output, at random offsets and
+// limits, into an output buffer of exactly the declared size.
+// konami1: generated valid streams (every command kind, copies at every legal distance) decode
+// to the size they were built for; they and mutated, truncated and random streams walk the same
+// with and without output, into a buffer of exactly the limit (<= 64 KiB) or the probed size.
 // Linked with the system zlib here (in Node the addon uses Node's).
 //
 // Usage: harness ITERATIONS SEED
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <utility>
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -20,6 +28,8 @@
 #include "../src/deflate.h"
 #include "../src/file_read.h"
 #include "../src/hal.h"
+#include "../src/konami1.h"
+#include "../src/nemesis.h"
 #include "../src/tiles.h"
 
 namespace {
@@ -159,6 +169,192 @@ void fuzzTiles(uint64_t iteration) {
   std::free(again);
 }
 
+// Decodes (into an exact-size buffer of the declared size) and probes the stream; they must agree.
+void fuzzNemesisWalk(const uint8_t* stream, size_t length, size_t start, uint64_t limit, uint64_t iteration, NemesisWalkResult* decoded) {
+  uint8_t* exact = exactCopy(stream, length);
+  const int64_t declared = nemesisDeclaredSize(exact, length, start);
+  const size_t capacity = declared >= 0 && static_cast<uint64_t>(declared) <= limit ? static_cast<size_t>(declared) : 0;
+  uint8_t* out = static_cast<uint8_t*>(std::malloc(capacity == 0 ? 1 : capacity));
+  NemesisWalkResult probed;
+  nemesisWalk(exact, length, start, limit, out, capacity, decoded);
+  nemesisWalk(exact, length, start, limit, nullptr, 0, &probed);
+  if (decoded->status != probed.status || decoded->packedLength != probed.packedLength || decoded->outputLength != probed.outputLength ||
+      decoded->failOffset != probed.failOffset || decoded->failValue != probed.failValue || decoded->failCount != probed.failCount)
+    failure("nemesis probe and decode disagree", iteration);
+  if (decoded->status == kStatusBadArgument) failure("nemesis refused an exact-size output", iteration);
+  if (decoded->status == kStatusOk && (decoded->outputLength != capacity || start + decoded->packedLength > length)) failure("nemesis lengths out of range", iteration);
+  if (decoded->status != kStatusOk && decoded->failOffset > length) failure("nemesis failure offset past the input", iteration);
+  std::free(out);
+  std::free(exact);
+}
+
+// Appends the low `count` bits of `value`, most significant first.
+struct BitSink {
+  uint8_t* bytes;
+  size_t capacity;
+  size_t bit = 0;
+  bool put(uint32_t value, uint32_t count) {
+    for (uint32_t k = count; k-- > 0;) {
+      if ((bit >> 3) >= capacity) return false;
+      if ((value >> k) & 1) bytes[bit >> 3] = static_cast<uint8_t>(bytes[bit >> 3] | (0x80 >> (bit & 7)));
+      bit++;
+    }
+    return true;
+  }
+};
+
+void fuzzNemesis(uint8_t* buffer, size_t capacity, uint64_t iteration) {
+  // A valid stream: header, a canonical prefix-free table clear of the escape, then codes and
+  // inline runs summing to exactly the declared nybbles.
+  std::memset(buffer, 0, capacity);
+  const uint32_t tiles = below(4) == 0 ? 0 : 1 + below(below(2) == 0 ? 24 : 256);
+  const bool xorMode = below(3) == 0;
+  buffer[0] = static_cast<uint8_t>((xorMode ? 0x80 : 0) | (tiles >> 8));
+  buffer[1] = static_cast<uint8_t>(tiles);
+  size_t p = 2;
+  uint32_t lengths[16];
+  const uint32_t codeCount = below(17);
+  for (uint32_t k = 0; k < codeCount; k++) lengths[k] = 1 + below(8);
+  for (uint32_t a = 1; a < codeCount; a++)
+    for (uint32_t b = a; b > 0 && lengths[b - 1] > lengths[b]; b--) std::swap(lengths[b - 1], lengths[b]);
+  uint32_t codes[16];
+  uint32_t runs[16];
+  uint32_t nybbles[16];
+  uint32_t used = 0;
+  uint32_t code = 0;
+  for (uint32_t k = 0; k < codeCount; k++) {
+    if (k > 0) code = (code + 1) << (lengths[k] - lengths[k - 1]);
+    if ((code << (8 - lengths[k])) + (1u << (8 - lengths[k])) > 0xfc) break;
+    codes[used] = code;
+    lengths[used] = lengths[k];
+    runs[used] = 1 + below(8);
+    nybbles[used] = below(16);
+    buffer[p++] = static_cast<uint8_t>(0x80 | nybbles[used]);
+    buffer[p++] = static_cast<uint8_t>(((runs[used] - 1) << 4) | lengths[used]);
+    buffer[p++] = static_cast<uint8_t>(code);
+    used++;
+  }
+  buffer[p++] = 0xff;
+  BitSink sink{buffer + p, capacity - p - 1};
+  const uint32_t total = tiles * 64;
+  bool fits = true;
+  for (uint32_t produced = 0; produced < total && fits;) {
+    const uint32_t left = total - produced;
+    const uint32_t pick = used == 0 ? 0 : below(used + 2);
+    if (pick >= 2 && runs[pick - 2] <= left) {
+      fits = sink.put(codes[pick - 2], lengths[pick - 2]);
+      produced += runs[pick - 2];
+    } else {
+      const uint32_t run = 1 + below(left < 8 ? left : 8);
+      fits = sink.put((0x3fu << 7) | ((run - 1) << 4) | below(16), 13);
+      produced += run;
+    }
+  }
+  if (!fits) return;
+  const size_t length = p + ((sink.bit + 7) >> 3) + below(2);
+  NemesisWalkResult walk;
+  fuzzNemesisWalk(buffer, length, 0, kMaximumNemesisOutputSizeInBytes, iteration, &walk);
+  if (walk.status != kStatusOk || walk.outputLength != tiles * kNemesisTileSizeInBytes || walk.packedLength != p + ((sink.bit + 7) >> 3))
+    failure("nemesis generated stream does not decode", iteration);
+  // Mutated and truncated copies, at random offsets and limits.
+  for (uint32_t round = 0; round < 4; round++) {
+    uint8_t* mutated = exactCopy(buffer, length);
+    for (uint32_t edits = 1 + below(3); edits > 0; edits--) mutated[below(static_cast<uint32_t>(length))] = static_cast<uint8_t>(next());
+    const size_t cut = round == 0 ? length : below(static_cast<uint32_t>(length) + 1);
+    const uint64_t limit = below(3) == 0 ? below(4096) : kMaximumNemesisOutputSizeInBytes;
+    fuzzNemesisWalk(mutated, cut, below(4) == 0 ? below(static_cast<uint32_t>(cut) + 1) : 0, limit, iteration, &walk);
+    std::free(mutated);
+  }
+  // Random bytes, with a small tile count half the time.
+  const size_t randomLength = below(400);
+  for (size_t i = 0; i < randomLength; i++) buffer[i] = static_cast<uint8_t>(next());
+  if (randomLength >= 2 && below(2) == 0) buffer[0] &= 0x80;
+  fuzzNemesisWalk(buffer, randomLength, 0, kMaximumNemesisOutputSizeInBytes, iteration, &walk);
+}
+
+// Walks as src/native/konami1.ts does: into an exact buffer of the limit when it is at most
+// 64 KiB, else probe, then decode into an exact buffer of the probed size. Decode and probe agree.
+void fuzzKonami1Walk(const uint8_t* stream, size_t length, size_t start, uint64_t limit, uint64_t iteration, Konami1WalkResult* decoded) {
+  uint8_t* exact = exactCopy(stream, length);
+  Konami1WalkResult probed;
+  konami1Walk(exact, length, start, limit, nullptr, 0, &probed);
+  const size_t capacity = limit <= 65536 ? static_cast<size_t>(limit) : (probed.status == kStatusOk ? static_cast<size_t>(probed.outputLength) : 0);
+  uint8_t* out = static_cast<uint8_t*>(std::malloc(capacity == 0 ? 1 : capacity));
+  konami1Walk(exact, length, start, limit, out, capacity, decoded);
+  if (limit > 65536 && probed.status != kStatusOk) *decoded = probed;
+  if (decoded->status != probed.status || decoded->packedLength != probed.packedLength || decoded->outputLength != probed.outputLength ||
+      decoded->failOffset != probed.failOffset || decoded->failValue != probed.failValue || decoded->failCount != probed.failCount ||
+      decoded->failExtra != probed.failExtra)
+    failure("konami1 probe and decode disagree", iteration);
+  if (decoded->status == kStatusBadArgument) failure("konami1 refused an exact-size output", iteration);
+  if (decoded->status == kStatusOk && (decoded->outputLength > limit || start + decoded->packedLength > length)) failure("konami1 lengths out of range", iteration);
+  std::free(out);
+  std::free(exact);
+}
+
+void fuzzKonami1(uint8_t* buffer, size_t capacity, uint64_t iteration) {
+  // A valid stream of random commands, at most `capacity` bytes and 0xFFFF stated.
+  size_t p = 2;
+  uint64_t produced = 0;
+  // A command adds at most 65 bytes, so the stream stays within 0xFFFF and the buffer.
+  const size_t target = below(static_cast<uint32_t>(capacity < 0xffff ? capacity : 0xffff) - 70);
+  while (p < target) {
+    const uint32_t kind = below(5);
+    if (kind == 0) {
+      const uint32_t n = 1 + below(31);
+      buffer[p++] = static_cast<uint8_t>(0x80 + n);
+      for (uint32_t k = 0; k < n; k++) buffer[p++] = static_cast<uint8_t>(below(4) == 0 ? next() : below(3));
+      produced += n;
+    } else if (kind == 1) {
+      const uint32_t pairs = 2 + below(32);
+      buffer[p++] = static_cast<uint8_t>(0xa0 + pairs - 2);
+      for (uint32_t k = 0; k < pairs; k++) buffer[p++] = static_cast<uint8_t>(next());
+      produced += 2 * pairs;
+    } else if (kind == 2) {
+      const uint32_t n = 2 + below(32);
+      buffer[p++] = static_cast<uint8_t>(0xc0 + n - 2);
+      buffer[p++] = static_cast<uint8_t>(next());
+      produced += n;
+    } else if (kind == 3) {
+      const uint32_t n = 2 + below(32);
+      buffer[p++] = static_cast<uint8_t>(0xe0 + n - 2);
+      produced += n;
+    } else {
+      const uint64_t reach = produced + 0x21 < 1024 ? produced + 0x21 : 1024;
+      const uint64_t distance = 1 + below(static_cast<uint32_t>(reach));
+      const uint32_t n = 2 + below(32);
+      const uint32_t slot = static_cast<uint32_t>((produced + 0x3df - distance) & 0x3ff);
+      const uint32_t word = ((n - 2) << 10) | slot;
+      buffer[p++] = static_cast<uint8_t>(word >> 8);
+      buffer[p++] = static_cast<uint8_t>(word);
+      produced += n;
+    }
+  }
+  buffer[0] = static_cast<uint8_t>(p);
+  buffer[1] = static_cast<uint8_t>(p >> 8);
+  const size_t length = p + below(3);
+  Konami1WalkResult walk;
+  fuzzKonami1Walk(buffer, length, 0, 1u << 22, iteration, &walk);
+  if (walk.status != kStatusOk || walk.outputLength != produced || walk.packedLength != p) failure("konami1 generated stream does not decode", iteration);
+  for (uint32_t round = 0; round < 4; round++) {
+    uint8_t* mutated = exactCopy(buffer, length);
+    for (uint32_t edits = 1 + below(3); edits > 0; edits--) mutated[2 + below(static_cast<uint32_t>(length - 2))] = static_cast<uint8_t>(next());
+    if (round == 3) mutated[below(2)] = static_cast<uint8_t>(next());
+    const size_t cut = round == 0 ? length : below(static_cast<uint32_t>(length) + 1);
+    const uint32_t choice = below(3);
+    const uint64_t limit = choice == 0 ? below(4096) : choice == 1 ? 65536 : (1u << 22);
+    fuzzKonami1Walk(mutated, cut, below(4) == 0 ? below(static_cast<uint32_t>(cut) + 1) : 0, limit, iteration, &walk);
+    std::free(mutated);
+  }
+  const size_t randomLength = below(400);
+  for (size_t i = 0; i < randomLength; i++) buffer[i] = static_cast<uint8_t>(next());
+  if (randomLength >= 2 && below(2) == 0) {
+    buffer[0] = static_cast<uint8_t>(randomLength);
+    buffer[1] = static_cast<uint8_t>(randomLength >> 8);
+  }
+  fuzzKonami1Walk(buffer, randomLength, 0, 65536, iteration, &walk);
+}
+
 // One deflater for the whole run, as a thread keeps one: its blocks are reused by every call.
 ZlibDeflater deflater;
 
@@ -239,6 +435,8 @@ int main(int argc, char** argv) {
       }
       default:
         fuzzTiles(iteration);
+        fuzzNemesis(buffer, 16384, iteration);
+        fuzzKonami1(buffer, iteration % 20 == 2 ? 65536 : 4096, iteration);
         break;
     }
   }

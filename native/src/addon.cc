@@ -12,6 +12,9 @@
 //   HAL:   info[0] status, [1] packed length, [2] output length, [3] failure offset,
 //          [4] failure value, [5] failure count, [6] scratch bytes touched
 //          (for an encoder: [1] = would-be packed size).
+//   Nemesis: info[0] status, [1] packed length, [2] output length, [3] failure offset,
+//          [4] failure value, [5] failure count (native/src/nemesis.h says which is what).
+//   konami1: the same six slots and [6] a third failure value (native/src/konami1.h).
 #include <node_api.h>
 
 #include <cmath>
@@ -23,7 +26,9 @@
 #include "deflate.h"
 #include "file_read.h"
 #include "hal.h"
+#include "konami1.h"
 #include "map_guard.h"
+#include "nemesis.h"
 #include "tiles.h"
 
 namespace {
@@ -32,6 +37,8 @@ using romgfx::HalEncodeResult;
 using romgfx::HalWalkResult;
 
 constexpr size_t kHalInfoLength = 7;
+constexpr size_t kNemesisInfoLength = 6;
+constexpr size_t kKonami1InfoLength = 7;
 // Layout descriptor: [bytesPerTile, planeCount, lsbFirst, offsets x8, strides x8].
 constexpr size_t kPlanarDescriptorLength = 19;
 // Largest integer a double holds exactly: lengths and counts from JS are at most this.
@@ -191,6 +198,122 @@ napi_value HalProbe(napi_env env, napi_callback_info cbinfo) {
   HalWalkResult walk;
   romgfx::halWalk(bytes.data, bytes.length, offset, static_cast<uint32_t>(limit), nullptr, &walk);
   WriteWalkInfo(info, walk);
+  napi_value result;
+  napi_get_boolean(env, walk.status == romgfx::kStatusOk, &result);
+  return result;
+}
+
+void WriteNemesisInfo(double* info, const romgfx::NemesisWalkResult& walk) {
+  info[0] = walk.status;
+  info[1] = static_cast<double>(walk.packedLength);
+  info[2] = walk.outputLength;
+  info[3] = static_cast<double>(walk.failOffset);
+  info[4] = walk.failValue;
+  info[5] = walk.failCount;
+}
+
+// nemesisDecode(bytes, offset, limit, info, out) → true when the stream decoded into
+// out[0 .. info[2]). `out` must hold at least the size the header declares (the glue allocates it
+// exactly from the header); a shorter one is refused with kStatusBadArgument before any write.
+napi_value NemesisDecode(napi_env env, napi_callback_info cbinfo) {
+  napi_value argv[5];
+  if (!GetArgs(env, cbinfo, 5, argv)) return nullptr;
+  Bytes bytes;
+  size_t offset = 0;
+  size_t limit = 0;
+  double* info = nullptr;
+  Bytes out;
+  if (!GetUint8Array(env, argv[0], &bytes) || !GetIndex(env, argv[1], static_cast<double>(bytes.length), &offset) ||
+      !GetIndex(env, argv[2], kMaximumSafeInteger, &limit) || !GetFloat64Array(env, argv[3], kNemesisInfoLength, &info) ||
+      !GetUint8Array(env, argv[4], &out))
+    return nullptr;
+  const uintptr_t outStart = reinterpret_cast<uintptr_t>(out.data);
+  const uintptr_t bytesStart = reinterpret_cast<uintptr_t>(bytes.data);
+  if (out.length > 0 && bytes.length > 0 && outStart < bytesStart + bytes.length && bytesStart < outStart + out.length) {
+    Throw(env, "ERR_NATIVE_ARGUMENT", "the Nemesis output overlaps the input", true);
+    return nullptr;
+  }
+  romgfx::NemesisWalkResult walk;
+  romgfx::nemesisWalk(bytes.data, bytes.length, offset, limit, out.data, out.length, &walk);
+  WriteNemesisInfo(info, walk);
+  napi_value result;
+  napi_get_boolean(env, walk.status == romgfx::kStatusOk, &result);
+  return result;
+}
+
+// nemesisProbe(bytes, offset, limit, info) → true when a valid stream is there (lengths in info).
+napi_value NemesisProbe(napi_env env, napi_callback_info cbinfo) {
+  napi_value argv[4];
+  if (!GetArgs(env, cbinfo, 4, argv)) return nullptr;
+  Bytes bytes;
+  size_t offset = 0;
+  size_t limit = 0;
+  double* info = nullptr;
+  if (!GetUint8Array(env, argv[0], &bytes) || !GetIndex(env, argv[1], static_cast<double>(bytes.length), &offset) ||
+      !GetIndex(env, argv[2], kMaximumSafeInteger, &limit) || !GetFloat64Array(env, argv[3], kNemesisInfoLength, &info))
+    return nullptr;
+  romgfx::NemesisWalkResult walk;
+  romgfx::nemesisWalk(bytes.data, bytes.length, offset, limit, nullptr, 0, &walk);
+  WriteNemesisInfo(info, walk);
+  napi_value result;
+  napi_get_boolean(env, walk.status == romgfx::kStatusOk, &result);
+  return result;
+}
+
+void WriteKonami1Info(double* info, const romgfx::Konami1WalkResult& walk) {
+  info[0] = walk.status;
+  info[1] = static_cast<double>(walk.packedLength);
+  info[2] = static_cast<double>(walk.outputLength);
+  info[3] = static_cast<double>(walk.failOffset);
+  info[4] = static_cast<double>(walk.failValue);
+  info[5] = static_cast<double>(walk.failCount);
+  info[6] = static_cast<double>(walk.failExtra);
+}
+
+// konami1Decode(bytes, offset, limit, info, out) → true when the stream decoded into
+// out[0 .. info[2]). A command that would pass out's length (while within the limit) stops the
+// walk with kStatusBadArgument before writing: the glue gives a buffer of the limit or of the
+// size a probe measured.
+napi_value Konami1Decode(napi_env env, napi_callback_info cbinfo) {
+  napi_value argv[5];
+  if (!GetArgs(env, cbinfo, 5, argv)) return nullptr;
+  Bytes bytes;
+  size_t offset = 0;
+  size_t limit = 0;
+  double* info = nullptr;
+  Bytes out;
+  if (!GetUint8Array(env, argv[0], &bytes) || !GetIndex(env, argv[1], static_cast<double>(bytes.length), &offset) ||
+      !GetIndex(env, argv[2], kMaximumSafeInteger, &limit) || !GetFloat64Array(env, argv[3], kKonami1InfoLength, &info) ||
+      !GetUint8Array(env, argv[4], &out))
+    return nullptr;
+  const uintptr_t outStart = reinterpret_cast<uintptr_t>(out.data);
+  const uintptr_t bytesStart = reinterpret_cast<uintptr_t>(bytes.data);
+  if (out.length > 0 && bytes.length > 0 && outStart < bytesStart + bytes.length && bytesStart < outStart + out.length) {
+    Throw(env, "ERR_NATIVE_ARGUMENT", "the konami1 output overlaps the input", true);
+    return nullptr;
+  }
+  romgfx::Konami1WalkResult walk;
+  romgfx::konami1Walk(bytes.data, bytes.length, offset, limit, out.data, out.length, &walk);
+  WriteKonami1Info(info, walk);
+  napi_value result;
+  napi_get_boolean(env, walk.status == romgfx::kStatusOk, &result);
+  return result;
+}
+
+// konami1Probe(bytes, offset, limit, info) → true when a valid stream is there (lengths in info).
+napi_value Konami1Probe(napi_env env, napi_callback_info cbinfo) {
+  napi_value argv[4];
+  if (!GetArgs(env, cbinfo, 4, argv)) return nullptr;
+  Bytes bytes;
+  size_t offset = 0;
+  size_t limit = 0;
+  double* info = nullptr;
+  if (!GetUint8Array(env, argv[0], &bytes) || !GetIndex(env, argv[1], static_cast<double>(bytes.length), &offset) ||
+      !GetIndex(env, argv[2], kMaximumSafeInteger, &limit) || !GetFloat64Array(env, argv[3], kKonami1InfoLength, &info))
+    return nullptr;
+  romgfx::Konami1WalkResult walk;
+  romgfx::konami1Walk(bytes.data, bytes.length, offset, limit, nullptr, 0, &walk);
+  WriteKonami1Info(info, walk);
   napi_value result;
   napi_get_boolean(env, walk.status == romgfx::kStatusOk, &result);
   return result;
@@ -443,7 +566,7 @@ napi_value MappingFaults(napi_env env, napi_callback_info info) {
   return result;
 }
 
-constexpr uint32_t kAbiVersion = 5;
+constexpr uint32_t kAbiVersion = 6;
 
 napi_value Abi(napi_env env, napi_callback_info) {
   napi_value result;
@@ -473,6 +596,10 @@ NAPI_MODULE_INIT() {
       {"readSmallFile", nullptr, ReadSmallFile, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"guardMapping", nullptr, GuardMapping, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"mappingFaults", nullptr, MappingFaults, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"nemesisDecode", nullptr, NemesisDecode, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"nemesisProbe", nullptr, NemesisProbe, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"konami1Decode", nullptr, Konami1Decode, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"konami1Probe", nullptr, Konami1Probe, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
   };
   napi_define_properties(env, exports, sizeof(properties) / sizeof(properties[0]), properties);
   return exports;

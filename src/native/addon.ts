@@ -24,10 +24,18 @@ export interface NativeAddon {
   guardMapping(mapping: Uint8Array): number;
   /** Pages of a guarded mapping replaced by zeros because the file shrank under it. */
   mappingFaults(slot: number): number;
+  /** Decodes the Nemesis stream at `offset` into `out` (at least the declared size); lengths or the failure in `info`. */
+  nemesisDecode(bytes: Uint8Array, offset: number, limit: number, info: Float64Array, out: Uint8Array): boolean;
+  /** Validates the Nemesis stream at `offset`; lengths or the failure in `info`. */
+  nemesisProbe(bytes: Uint8Array, offset: number, limit: number, info: Float64Array): boolean;
+  /** Decodes the konami1 stream at `offset` into `out` (up to its length); lengths or the failure in `info`. */
+  konami1Decode(bytes: Uint8Array, offset: number, limit: number, info: Float64Array, out: Uint8Array): boolean;
+  /** Validates the konami1 stream at `offset`; lengths or the failure in `info`. */
+  konami1Probe(bytes: Uint8Array, offset: number, limit: number, info: Float64Array): boolean;
 }
 
 /** The interface version this glue speaks; native/src/addon.cc kAbiVersion must match. */
-export const nativeAbiVersion = 5;
+export const nativeAbiVersion = 6;
 
 /** Where node-gyp puts the addon, relative to the package root. */
 export const nativeAddonRelativePath = join('native', 'build', 'Release', 'romgfx_native.node');
@@ -45,6 +53,10 @@ const requiredFunctions = [
   'readSmallFile',
   'guardMapping',
   'mappingFaults',
+  'nemesisDecode',
+  'nemesisProbe',
+  'konami1Decode',
+  'konami1Probe',
 ] as const;
 
 /** Whether the native addon is in use, and why not when it is not. */

@@ -1,11 +1,11 @@
 /**
  * Native kernels: the engine's swap-in of our N-API addon for the hot kernels (HAL decode,
- * probe and encode at every level; planar and packed-nibble tile decode/encode; zlib deflate
+ * probe and encode at every level; Nemesis and konami1 decode and probe; planar and packed-nibble tile decode/encode; zlib deflate
  * without allocation per call, for PNG writing; whole small files in one call, for the
  * thumbnail disk cache).
  *
  * Importing this module decides once per thread: when the addon loads (and ROMGFX_NATIVE is not
- * 0) the HAL codec's kernels are replaced by the native ones, which give the same bytes and the
+ * 0) the HAL, Nemesis and konami1 codecs' kernels are replaced by the native ones, which give the same bytes and the
  * same typed errors; otherwise the TypeScript kernels stay and one debug line says why.
  */
 import { halKernels, setHalKernels, typescriptHalKernels, type HalKernels } from '../codecs/hal/kernels.js';
@@ -15,11 +15,17 @@ import { createNativeTileKernels, typescriptTileKernels, type TileKernels } from
 import { activeTileKernels, setTileKernels } from '../gfx/tile-kernels.js';
 import { createNativeZlibDeflate, nodeZlibDeflate, type ZlibDeflate } from './deflate.js';
 import { createNativeSmallFileReader, type SmallFileReader } from './file-read.js';
+import { nemesisKernels, setNemesisKernels, typescriptNemesisKernels, type NemesisKernels } from '../codecs/sega/nemesis.js';
+import { createNativeNemesisKernels } from './nemesis.js';
+import { konami1Kernels, setKonami1Kernels, typescriptKonami1Kernels, type Konami1Kernels } from '../codecs/nintendo/konami1.js';
+import { createNativeKonami1Kernels } from './konami1.js';
 
 export { loadNative, nativeStatus, nativeAbiVersion, nativeAddonRelativePath, type NativeAddon, type NativeStatus } from './addon.js';
 export { createNativeHalKernels, nativeStatusCodes } from './hal.js';
 export { createNativeTileKernels, typescriptTileKernels, type TileKernels } from './tiles.js';
 export { createNativeZlibDeflate, nodeZlibDeflate, zlibDeflateBound, type ZlibDeflate } from './deflate.js';
+export { createNativeNemesisKernels, nativeNemesisStatusCodes } from './nemesis.js';
+export { createNativeKonami1Kernels, nativeKonami1StatusCodes } from './konami1.js';
 export { createNativeSmallFileReader, fileReadStatus, maximumSmallFileSizeInBytes, type SmallFileRead, type SmallFileReader } from './file-read.js';
 
 /** A getter for what `create` makes of the addon: made once per thread, null when the addon is not in use. */
@@ -36,6 +42,12 @@ function fromAddon<T>(create: (addon: NativeAddon) => T): () => T | null {
 
 /** The native HAL kernels, or null when the addon is not in use. */
 export const nativeHalKernels: () => HalKernels | null = fromAddon(createNativeHalKernels);
+
+/** The native Nemesis kernels, or null when the addon is not in use. */
+export const nativeNemesisKernels: () => NemesisKernels | null = fromAddon(createNativeNemesisKernels);
+
+/** The native konami1 kernels, or null when the addon is not in use. */
+export const nativeKonami1Kernels: () => Konami1Kernels | null = fromAddon(createNativeKonami1Kernels);
 
 /** The native tile kernels, or null when the addon is not in use. */
 export const nativeTileKernels: () => TileKernels | null = fromAddon(createNativeTileKernels);
@@ -68,6 +80,10 @@ export function useNativeKernels(): boolean {
   if (hal && halKernels() === typescriptHalKernels) setHalKernels(hal);
   const tiles = nativeTileKernels();
   if (tiles && activeTileKernels() === typescriptTileKernels) setTileKernels(tiles);
+  const nemesis = nativeNemesisKernels();
+  if (nemesis && nemesisKernels() === typescriptNemesisKernels) setNemesisKernels(nemesis);
+  const konami1 = nativeKonami1Kernels();
+  if (konami1 && konami1Kernels() === typescriptKonami1Kernels) setKonami1Kernels(konami1);
   return hal !== null;
 }
 
@@ -75,6 +91,18 @@ export function useNativeKernels(): boolean {
 export function useTypescriptKernels(): void {
   setHalKernels(typescriptHalKernels);
   setTileKernels(typescriptTileKernels);
+  setNemesisKernels(typescriptNemesisKernels);
+  setKonami1Kernels(typescriptKonami1Kernels);
+}
+
+/** Which Nemesis implementation the engine runs now ('native' or 'typescript'). */
+export function activeNemesisImplementation(): string {
+  return nemesisKernels().implementation;
+}
+
+/** Which konami1 implementation the engine runs now ('native' or 'typescript'). */
+export function activeKonami1Implementation(): string {
+  return konami1Kernels().implementation;
 }
 
 /** Which HAL implementation the engine runs now ('native' or 'typescript'). */

@@ -23,14 +23,16 @@ describe('the engine runs the addon, not just the tests', () => {
     }
   });
 
-  it('a worker thread that only loads the codec registry gets native HAL kernels', async () => {
+  it('a worker thread that only loads the codec registry gets native HAL, Nemesis and konami1 kernels', async () => {
     const dist = join(repoRoot, 'dist', 'src');
     const source = `
       const { parentPort } = require('node:worker_threads');
       (async () => {
         await import(${JSON.stringify(join(dist, 'codecs', 'index.js'))});
         const { halKernels } = await import(${JSON.stringify(join(dist, 'codecs', 'hal', 'kernels.js'))});
-        parentPort.postMessage(halKernels().implementation);
+        const { nemesisKernels } = await import(${JSON.stringify(join(dist, 'codecs', 'sega', 'nemesis.js'))});
+        const { konami1Kernels } = await import(${JSON.stringify(join(dist, 'codecs', 'nintendo', 'konami1.js'))});
+        parentPort.postMessage([halKernels().implementation, nemesisKernels().implementation, konami1Kernels().implementation]);
       })();`;
     const worker = new Worker(source, { eval: true });
     const implementation = await new Promise((resolve, reject) => {
@@ -38,6 +40,6 @@ describe('the engine runs the addon, not just the tests', () => {
       worker.once('error', reject);
     });
     await worker.terminate();
-    expect(implementation).toBe('native');
+    expect(implementation).toEqual(['native', 'native', 'native']);
   });
 });

@@ -141,7 +141,8 @@ function walkKonami1(bytes: Uint8Array, start: number, limit: number, out: Uint8
   return true;
 }
 
-function outputLimit(limits: DecodeLimits | undefined): number {
+/** The caller's output limit in bytes (default `defaultKonami1OutputLimitInBytes`); throws on a bad one. */
+export function konami1OutputLimit(limits: DecodeLimits | undefined): number {
   const requested = limits?.maximumOutputSizeInBytes;
   if (requested === undefined) return defaultKonami1OutputLimitInBytes;
   if (!Number.isSafeInteger(requested) || requested < 0) throw new InvalidArgumentError(`maximumOutputSizeInBytes must be a non-negative integer, not ${requested}`);
@@ -157,7 +158,7 @@ const scratch = new Uint8Array(defaultKonami1OutputLimitInBytes);
  */
 export function decodeKonami1(bytes: Uint8Array, offset = 0, limits?: DecodeLimits): DecodeResult {
   checkStreamStart(bytes, offset);
-  const limit = outputLimit(limits);
+  const limit = konami1OutputLimit(limits);
   // Up to 64 KiB: one pass into a reused buffer, then an exact copy. Above: measure, then decode.
   const single = limit <= scratch.length;
   if (!walkKonami1(bytes, offset, limit, single ? scratch : null)) {
@@ -179,7 +180,7 @@ export function probeKonami1(bytes: Uint8Array, offset = 0, limits?: DecodeLimit
   if (!isStreamStart(bytes, offset)) return null;
   const requested = limits?.maximumOutputSizeInBytes;
   if (requested !== undefined && (!Number.isSafeInteger(requested) || requested < 0)) return null;
-  if (!walkKonami1(bytes, offset, outputLimit(limits), null)) return null;
+  if (!walkKonami1(bytes, offset, konami1OutputLimit(limits), null)) return null;
   return { packedLength: bytes[offset]! | (bytes[offset + 1]! << 8), unpackedLength: walkOutputLength };
 }
 
@@ -374,6 +375,37 @@ export function encodeKonami1(data: Uint8Array, level: string = 'max'): Uint8Arr
   return out;
 }
 
+/**
+ * The konami1 decode and probe kernels the codec calls, behind one object so that `src/native/`
+ * can swap in the C++ N-API versions (same results, same typed errors) and a parity test can
+ * run both. The TypeScript functions above stay the reference and the fallback.
+ */
+export interface Konami1Kernels {
+  /** Which implementation this is ('typescript' or 'native'), for diagnostics and benchmarks. */
+  readonly implementation: string;
+  /** As `decodeKonami1`. */
+  decode(bytes: Uint8Array, offset?: number, limits?: DecodeLimits): DecodeResult;
+  /** As `probeKonami1`. */
+  probe(bytes: Uint8Array, offset?: number, limits?: DecodeLimits): ProbeResult | null;
+}
+
+/** The TypeScript reference kernels. */
+export const typescriptKonami1Kernels: Konami1Kernels = { implementation: 'typescript', decode: decodeKonami1, probe: probeKonami1 };
+
+let activeKonami1Kernels: Konami1Kernels = typescriptKonami1Kernels;
+
+/** The konami1 kernels in use now. */
+export function konami1Kernels(): Konami1Kernels {
+  return activeKonami1Kernels;
+}
+
+/** Installs other konami1 kernels (the native loader does this); returns the previous ones. */
+export function setKonami1Kernels(kernels: Konami1Kernels): Konami1Kernels {
+  const previous = activeKonami1Kernels;
+  activeKonami1Kernels = kernels;
+  return previous;
+}
+
 /** konami_comp_1 / Lunar Compress LC_LZ12. */
 export const konami1Codec: Codec = {
   name: codecName,
@@ -382,7 +414,7 @@ export const konami1Codec: Codec = {
   defaultLevel: 'max',
   platforms: ['snes'],
   canCompress: true,
-  decompress: decodeKonami1,
-  probe: probeKonami1,
+  decompress: (bytes, offset, limits) => activeKonami1Kernels.decode(bytes, offset, limits),
+  probe: (bytes, offset, limits) => activeKonami1Kernels.probe(bytes, offset, limits),
   compress: (data: Uint8Array, options: CompressOptions = {}) => encodeKonami1(data, String(options.level ?? 'max')),
 };

@@ -166,6 +166,37 @@ export function probeNemesis(bytes: Uint8Array, offset = 0, limits?: DecodeLimit
   return { packedLength: walkEnd - offset, unpackedLength: walkSize };
 }
 
+/**
+ * The Nemesis decode and probe kernels the codec calls, behind one object so that `src/native/`
+ * can swap in the C++ N-API versions (same results, same typed errors) and a parity test can
+ * run both. The TypeScript functions above stay the reference and the fallback.
+ */
+export interface NemesisKernels {
+  /** Which implementation this is ('typescript' or 'native'), for diagnostics and benchmarks. */
+  readonly implementation: string;
+  /** As `decodeNemesis`. */
+  decode(bytes: Uint8Array, offset?: number, limits?: DecodeLimits): DecodeResult;
+  /** As `probeNemesis`. */
+  probe(bytes: Uint8Array, offset?: number, limits?: DecodeLimits): ProbeResult | null;
+}
+
+/** The TypeScript reference kernels. */
+export const typescriptNemesisKernels: NemesisKernels = { implementation: 'typescript', decode: decodeNemesis, probe: probeNemesis };
+
+let activeNemesisKernels: NemesisKernels = typescriptNemesisKernels;
+
+/** The Nemesis kernels in use now. */
+export function nemesisKernels(): NemesisKernels {
+  return activeNemesisKernels;
+}
+
+/** Installs other Nemesis kernels (the native loader does this); returns the previous ones. */
+export function setNemesisKernels(kernels: NemesisKernels): NemesisKernels {
+  const previous = activeNemesisKernels;
+  activeNemesisKernels = kernels;
+  return previous;
+}
+
 /** Nemesis: Mega Drive tile art (Sonic 1–3, Golden Axe, Streets of Rage, ...). */
 export const nemesisCodec: Codec = {
   name: 'nemesis',
@@ -174,7 +205,7 @@ export const nemesisCodec: Codec = {
   levels: nemesisLevels,
   defaultLevel: 'max',
   canCompress: true,
-  decompress: decodeNemesis,
-  probe: probeNemesis,
+  decompress: (bytes, offset, limits) => activeNemesisKernels.decode(bytes, offset, limits),
+  probe: (bytes, offset, limits) => activeNemesisKernels.probe(bytes, offset, limits),
   compress: compressNemesis,
 };
