@@ -10,6 +10,7 @@ import * as thumbs from './thumbs.js';
 import * as inject from './inject.js';
 import * as scan from './scan.js';
 import * as version from './version.js';
+import * as serve from './serve.js';
 
 /**
  * Every CLI command module, in the order `romgfx --help` lists them. One file per command (or
@@ -26,5 +27,6 @@ export const commandModules: readonly CommandModule[] = [
   thumbs,
   inject,
   scan,
+  serve,
   version,
 ];
