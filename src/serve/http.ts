@@ -36,6 +36,7 @@ interface CompiledRoute {
 export function statusForError(error: RomgfxError): number {
   switch (error.code) {
     case 'ERR_SERVE_NOT_FOUND':
+    case 'ERR_SPRITE_NOT_FOUND':
       return 404;
     case 'ERR_SERVE_FORBIDDEN':
       return 403;

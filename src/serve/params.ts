@@ -74,7 +74,7 @@ export function parseJsonObject(bytes: Uint8Array, what: string): Record<string,
 
 /** Scan options from a JSON body: `codecs`, `minimumScore`, `minimumUnpackedSize`, `range: {start, end}` (locations as text). */
 export function scanOptionsFromBody(body: Record<string, unknown>, rom: Rom): ScanOptions {
-  const options: ScanOptions = { cache: true };
+  const options: ScanOptions = {};
   if (body.codecs !== undefined) {
     if (!Array.isArray(body.codecs) || body.codecs.length === 0 || body.codecs.some((c) => typeof c !== 'string' || !(scanCodecNames as readonly string[]).includes(c))) {
       throw new ServeParameterError('codecs', `must be a list of ${scanCodecNames.join(', ')}`);

@@ -4,13 +4,17 @@ import { basename, extname, join } from 'node:path';
 import { ServeNotFoundError, ServeParameterError } from '../errors.js';
 import { ENGINE_VERSION } from '../version.js';
 import { encodeIndexedPng } from '../gfx/png.js';
+import { getTileFormat, tileFormatNames } from '../gfx/formats.js';
+import { codecNames } from '../codecs/registry.js';
+import { paletteEncodings } from '../thumbs/request.js';
+import { scanCodecNames } from '../scan/types.js';
 import { scanCandidatesToDefinition } from '../scan/defs.js';
 import { assertWritable } from '../util/files.js';
 import type { ThumbnailService } from '../thumbs/service.js';
 import { readBody, sendBytes, sendJson, type Route, type RouteContext } from './http.js';
 import type { Library, ServedRom } from './library.js';
 import type { ServeMetrics } from './metrics.js';
-import { candidatesFromBody, parseJsonObject, scanOptionsFromBody, thumbnailRequestFromQuery } from './params.js';
+import { candidatesFromBody, parseJsonObject, requiredParameter, scanOptionsFromBody, thumbnailRequestFromQuery } from './params.js';
 import { maximumPlantedCandidates, type ScanEvent, type ScanJobs } from './scans.js';
 import { servePage } from './page.js';
 
@@ -75,6 +79,19 @@ export function buildRoutes(deps: RouteDependencies): Route[] {
       changesState: false,
       handle: ({ response }) => sendBytes(response, 200, 'text/plain; version=0.0.4; charset=utf-8', Buffer.from(metrics.text() + service.metricsText()), { 'Cache-Control': 'no-store' }),
     },
+    {
+      method: 'GET',
+      path: '/api/formats',
+      name: '/api/formats',
+      changesState: false,
+      handle: ({ response }) =>
+        sendJson(response, 200, {
+          tileFormats: tileFormatNames().map((name) => ({ name, bytesPerTile: getTileFormat(name).bytesPerTile, bpp: getTileFormat(name).bpp })),
+          codecs: codecNames(),
+          scanCodecs: scanCodecNames,
+          paletteEncodings,
+        }),
+    },
     { method: 'GET', path: '/api/roms', name: '/api/roms', changesState: false, handle: ({ response }) => sendJson(response, 200, { roms: library.describe() }) },
     {
       method: 'GET',
@@ -104,6 +121,17 @@ export function buildRoutes(deps: RouteDependencies): Route[] {
         }
         metrics.thumbnail(thumbnail.source);
         sendBytes(response, 200, 'image/png', thumbnail.bytes, headers);
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/roms/{id}/locate',
+      name: '/api/roms/{id}/locate',
+      changesState: false,
+      handle: ({ response, params, query }) => {
+        const served = library.rom(params.id!);
+        const offset = served.rom.resolveLocation(requiredParameter(query, 'at'));
+        sendJson(response, 200, { offset, hex: '0x' + offset.toString(16).toUpperCase() });
       },
     },
     {

@@ -40,7 +40,13 @@ export interface ScanJob {
 /** The scan jobs of one server. */
 export class ScanJobs {
   readonly #jobs = new Map<string, ScanJob>();
+  readonly #cache: false | string | undefined;
   #next = 1;
+
+  /** `cache`: false for none, a folder, or undefined for the scanner's default folder. */
+  constructor(cache?: false | string) {
+    this.#cache = cache;
+  }
 
   /** Starts a scan of `served`. */
   start(served: ServedRom, options: ScanOptions): ScanJob {
@@ -62,7 +68,8 @@ export class ScanJobs {
     const emit = (event: ScanEvent): void => {
       for (const listener of job.listeners) listener(event);
     };
-    (job as { finished: Promise<void> }).finished = scanRomReport(served.rom, options, {
+    const cache = this.#cache === false ? { cache: false } : this.#cache === undefined ? {} : { cache: true, cacheDirectory: this.#cache };
+    (job as { finished: Promise<void> }).finished = scanRomReport(served.rom, { ...options, ...cache }, {
       signal: controller.signal,
       onProgress: (p) => {
         job.done = p.done;

@@ -45,6 +45,8 @@ export interface ServeOptions {
   threads?: number;
   /** The thumbnail disk cache, or false (default: on, in the default cache folder). */
   diskCache?: false | DiskCacheOptions;
+  /** The scan result cache: false for none, or a folder (default: the scanner's default folder). */
+  scanCache?: false | string;
   /** Adds `/api/test/…` (planting a scan result); for tests and the benchmark only. */
   testRoutes?: boolean;
   logger?: Logger;
@@ -83,7 +85,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     throw error;
   }
   const metrics = new ServeMetrics();
-  const scans = new ScanJobs();
+  const scans = new ScanJobs(options.scanCache);
   const router = new Router();
   for (const route of buildRoutes({ library, service, metrics, scans, token, outputDirectory, startedAt: Date.now(), testRoutes: options.testRoutes === true })) router.add(route);
   const loopback = isLoopbackHost(host);
