@@ -33,7 +33,7 @@ afterAll(async () => {
 const url = (path: string): string => new URL(path, server.url).toString();
 const get = (path: string, headers: Record<string, string> = {}): Promise<Response> => fetch(url(path), { headers });
 const post = (path: string, body: string | Uint8Array | undefined, headers: Record<string, string> = {}): Promise<Response> =>
-  fetch(url(path), { method: 'POST', body, headers: { [tokenHeaderName]: server.token, ...headers } });
+  fetch(url(path), { method: 'POST', body: body as string | undefined, headers: { [tokenHeaderName]: server.token, ...headers } });
 
 async function expectError(response: Response, status: number, code: string): Promise<{ message: string; details: Record<string, unknown> }> {
   expect(response.status).toBe(status);

@@ -182,11 +182,13 @@ function makeCell(index) {
   const thumb = document.createElement('div');
   thumb.className = 'thumb';
   const img = document.createElement('img');
-  const q = new URLSearchParams({ offset: hex(c.offset), format: c.format, tiles: String(tilesOf(c)), perRow: '8' });
+  const q = new URLSearchParams({ offset: hex(c.offset), format: c.format, tiles: String(tilesOf(c)), perRow: '8', scale: '2' });
   if (c.codec !== 'raw') q.set('codec', c.codec);
   img.src = `/api/roms/${encodeURIComponent(rom)}/thumbnail?${q}`;
   img.alt = `${c.codec} ${hex(c.offset)}`;
   img.decoding = 'async';
+  // A candidate that does not decode (a false hit) says so instead of showing a broken image.
+  img.addEventListener('error', () => { thumb.textContent = 'does not decode'; thumb.classList.add('broken'); }, { once: true });
   thumb.append(img);
   thumb.addEventListener('click', () => openInRomView(c));
   const label = document.createElement('div');
