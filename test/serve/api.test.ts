@@ -59,6 +59,19 @@ describe('health, metrics, ROMs', () => {
     expect(health.cache.disk).toMatchObject({ entries: expect.any(Number), hits: expect.any(Number) });
   });
 
+  it('GET /health answers while the pool is busy with cold renders', async () => {
+    const cold = Array.from({ length: 150 }, (_, i) => get(`/api/roms/r1/thumbnail?offset=${0x20000 + i * 512}&format=snes4bpp&tiles=1024&scale=4`));
+    const started = performance.now();
+    const health = (await (await get('/health')).json()) as { status: string; pool: { queued: number; active: number } };
+    const healthSeconds = (performance.now() - started) / 1000;
+    expect(health.status).toBe('ok');
+    expect(health.pool.active).toBeGreaterThan(0);
+    const answers = await Promise.all(cold);
+    expect(answers.every((a) => a.status === 200)).toBe(true);
+    // Not a timing claim about the machine: only that /health did not wait behind 150 renders.
+    expect(healthSeconds).toBeLessThan(5);
+  });
+
   it('GET /api/roms lists the ROMs named at start with their identity and definition', async () => {
     const { roms } = (await (await get('/api/roms')).json()) as { roms: Record<string, unknown>[] };
     expect(roms).toHaveLength(2);
