@@ -84,6 +84,10 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     await service.close();
     throw error;
   }
+  // Start the worker pool now rather than on the first page's first thumbnail (worker start-up
+  // was most of a cold gallery's first screen): one one-tile thumbnail of the first ROM.
+  const first = library.roms.values().next().value;
+  if (first !== undefined) void service.thumbnail({ rom: first.ref, block: { offset: 0, format: 'gb2bpp', tiles: 1 } }).catch((error: unknown) => logger.debug({ err: error }, 'pool warm-up failed'));
   const metrics = new ServeMetrics();
   const scans = new ScanJobs(options.scanCache);
   const router = new Router();

@@ -4,7 +4,7 @@ import { getJson, getBlob, send, showError, download, hex, writeHash } from './a
 const cellWidth = 156;
 const cellHeight = 182;
 /** Rows drawn above and below the visible ones, so a fast scroll does not show blanks. */
-const overscanRows = 2;
+const overscanRows = 1;
 /** Tiles a candidate's thumbnail shows at most. */
 const thumbnailTiles = 64;
 
@@ -27,6 +27,14 @@ let shown = [];
 const picked = new Set();
 const cells = new Map();
 let events = null;
+/** A scan result asked for before the page finished starting (see prefetchScan). */
+let prefetched = null;
+
+/** Starts loading a scan's result now, in parallel with the page's other start-up requests. */
+export function prefetchScan(id) {
+  prefetched = { id, promise: getJson(`/api/scans/${encodeURIComponent(id)}`) };
+  prefetched.promise.catch(() => {});
+}
 
 export function initScanView(formatList, scanCodecs) {
   formats = new Map(formatList.map((f) => [f.name, f]));
@@ -75,13 +83,28 @@ async function cancel() {
   }
 }
 
-/** Follows a scan's events until it ends, then loads its candidates. */
-function follow(id) {
+/** Shows a scan: a finished one at once, a running one by following its events until it ends. */
+async function follow(id) {
   scanId = id;
   saveHash();
   events?.close();
   candidates = [];
   picked.clear();
+  try {
+    const result = await (prefetched?.id === id ? prefetched.promise : getJson(`/api/scans/${encodeURIComponent(id)}`));
+    prefetched = null;
+    if (result.state === 'done') {
+      candidates = result.candidates;
+      progress.max = 1;
+      progress.value = 1;
+      summary.textContent = `${candidates.length} candidates`;
+      applyFilters();
+      return;
+    }
+  } catch (error) {
+    showError(errorBox, error);
+    return;
+  }
   applyFilters();
   startButton.disabled = true;
   cancelButton.disabled = false;
