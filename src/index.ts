@@ -225,3 +225,4 @@ export {
   type OriginalScreen,
   type RgbaImage,
 } from './convert/index.js';
+export { startServer, defaultServePort, maximumRequestBodySizeInBytes, tokenHeaderName, type ServeOptions, type RunningServer } from './serve/index.js';
