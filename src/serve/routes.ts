@@ -11,7 +11,7 @@ import { scanCodecNames } from '../scan/types.js';
 import { scanCandidatesToDefinition } from '../scan/defs.js';
 import { assertWritable } from '../util/files.js';
 import type { ThumbnailService } from '../thumbs/service.js';
-import { readBody, sendBytes, sendJson, type Route, type RouteContext } from './http.js';
+import { asRomgfxError, readBody, sendBytes, sendJson, statusForError, type Route, type RouteContext } from './http.js';
 import type { Library, ServedRom } from './library.js';
 import type { ServeMetrics } from './metrics.js';
 import { candidatesFromBody, parseJsonObject, requiredParameter, scanOptionsFromBody, thumbnailRequestFromQuery } from './params.js';
@@ -22,6 +22,8 @@ import { servePage } from './page.js';
 export const maximumDefinitionCandidates = 10_000;
 /** How long a browser may reuse a thumbnail without asking again, in seconds (the ETag answers after that). */
 export const thumbnailMaxAgeInSeconds = 300;
+/** The most thumbnails one batch request may ask for (a gallery screen is ~40-60). */
+export const maximumThumbnailsPerBatch = 128;
 /** Outputs (edited ROMs and patches) remembered for download. */
 export const maximumRememberedOutputs = 1024;
 
@@ -121,6 +123,59 @@ export function buildRoutes(deps: RouteDependencies): Route[] {
         }
         metrics.thumbnail(thumbnail.source);
         sendBytes(response, 200, 'image/png', thumbnail.bytes, headers);
+      },
+    },
+    {
+      // Many thumbnails in one answer, so a gallery screen is one request instead of ~40 queued
+      // behind the browser's six connections. Body: a 4-byte big-endian header length, the JSON
+      // header ({items: [{status, offset, length, width, height, etag, source} | {status, error}]}),
+      // then the PNGs back to back. One bad item does not fail the others.
+      method: 'GET',
+      path: '/api/roms/{id}/thumbnails',
+      name: '/api/roms/{id}/thumbnails',
+      changesState: false,
+      handle: async ({ response, params, query }) => {
+        const served = library.rom(params.id!);
+        const items = query.getAll('item');
+        if (items.length === 0) throw new ServeParameterError('item', 'give at least one item (a thumbnail query, URL-encoded)');
+        if (items.length > maximumThumbnailsPerBatch) throw new ServeParameterError('item', `at most ${maximumThumbnailsPerBatch} per request (got ${items.length})`);
+        const header: Record<string, unknown>[] = new Array(items.length);
+        const requests: { index: number; request: ReturnType<typeof thumbnailRequestFromQuery> }[] = [];
+        items.forEach((item, index) => {
+          try {
+            requests.push({ index, request: thumbnailRequestFromQuery(new URLSearchParams(item), served.rom, served.ref) });
+          } catch (error) {
+            const typed = asRomgfxError(error);
+            header[index] = { status: statusForError(typed), ...typed.toJSON() };
+            metrics.thumbnail('error');
+          }
+        });
+        metrics.thumbnailsInFlight += requests.length;
+        let outcomes;
+        try {
+          outcomes = await service.renderMany(requests.map((r) => r.request));
+        } finally {
+          metrics.thumbnailsInFlight -= requests.length;
+        }
+        const parts: Uint8Array[] = [];
+        let offset = 0;
+        outcomes.forEach((outcome, i) => {
+          const index = requests[i]!.index;
+          if (!outcome.ok) {
+            header[index] = { status: statusForError(outcome.error), ...outcome.error.toJSON() };
+            metrics.thumbnail('error');
+            return;
+          }
+          const t = outcome.thumbnail;
+          header[index] = { status: 200, offset, length: t.bytes.length, width: t.width, height: t.height, etag: `"${t.key}"`, source: t.source };
+          metrics.thumbnail(t.source);
+          parts.push(t.bytes);
+          offset += t.bytes.length;
+        });
+        const headerBytes = Buffer.from(JSON.stringify({ items: header }));
+        const length = Buffer.alloc(4);
+        length.writeUInt32BE(headerBytes.length);
+        sendBytes(response, 200, 'application/vnd.romgfx.thumbnails', Buffer.concat([length, headerBytes, ...parts]), { 'Cache-Control': `private, max-age=${thumbnailMaxAgeInSeconds}` });
       },
     },
     {

@@ -153,6 +153,24 @@ describe('thumbnails', () => {
     expect(png.width).toBe(4 * 8 * 2);
   });
 
+  it('a batch answers many thumbnails in one response, each item with its own status', async () => {
+    const items = ['offset=0x8120&format=snes4bpp&tiles=16', 'offset=0x999999&format=snes4bpp&tiles=16', 'offset=0x8120&format=snes4bpp&tiles=16&scale=2'];
+    const query = items.map((item) => `item=${encodeURIComponent(item)}`).join('&');
+    const response = await get(`/api/roms/r0/thumbnails?${query}`);
+    expect(response.status).toBe(200);
+    const body = new Uint8Array(await response.arrayBuffer());
+    const headerLength = new DataView(body.buffer, body.byteOffset).getUint32(0);
+    const header = JSON.parse(new TextDecoder().decode(body.subarray(4, 4 + headerLength))) as { items: { status: number; offset: number; length: number; width: number; etag: string; error?: { code: string } }[] };
+    expect(header.items.map((i) => i.status)).toEqual([200, 422, 200]);
+    expect(header.items[1]!.error!.code).toBe('ERR_ADDRESS_NOT_MAPPED');
+    const single = await get(`/api/roms/r0/thumbnail?${items[2]}`);
+    const third = header.items[2]!;
+    expect(third.etag).toBe(single.headers.get('etag'));
+    expect(Buffer.from(body.subarray(4 + headerLength + third.offset, 4 + headerLength + third.offset + third.length))).toEqual(Buffer.from(await single.arrayBuffer()));
+    await expectError(await get('/api/roms/r0/thumbnails'), 400, 'ERR_SERVE_PARAMETER');
+    await expectError(await get(`/api/roms/r0/thumbnails?${Array.from({ length: 129 }, () => 'item=x').join('&')}`), 400, 'ERR_SERVE_PARAMETER');
+  });
+
   it('identical concurrent requests render once', async () => {
     const fresh = '/api/roms/r0/thumbnail?offset=0x9000&format=gb2bpp&tiles=40&perRow=8';
     const before = server.service.stats().rendered;

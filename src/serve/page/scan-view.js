@@ -178,18 +178,60 @@ function draw() {
   const from = first * cols;
   const to = Math.min(shown.length, last * cols);
   for (const [position, cell] of cells) {
-    if (position < from || position >= to) { cell.remove(); cells.delete(position); }
+    if (position < from || position >= to) {
+      const img = cell.querySelector('img');
+      if (img?.src.startsWith('blob:')) URL.revokeObjectURL(img.src);
+      cell.remove();
+      cells.delete(position);
+    }
   }
+  const fresh = [];
   for (let position = from; position < to; position++) {
     let cell = cells.get(position);
     if (!cell) {
       cell = makeCell(shown[position]);
       cells.set(position, cell);
       gallery.append(cell);
+      fresh.push(cell);
     }
     cell.style.left = `${(position % cols) * cellWidth}px`;
     cell.style.top = `${Math.floor(position / cols) * cellHeight}px`;
   }
+  for (let i = 0; i < fresh.length; i += thumbnailsPerBatch) loadBatch(fresh.slice(i, i + thumbnailsPerBatch));
+}
+
+/** Thumbnails asked for in one request (the server allows up to 128). */
+const thumbnailsPerBatch = 64;
+
+/** One request for many cells' thumbnails (GET /api/roms/{id}/thumbnails; docs/serve.md). */
+async function loadBatch(batch) {
+  const query = new URLSearchParams();
+  for (const cell of batch) query.append('item', cell.dataset.thumbnail);
+  const batchRom = rom;
+  try {
+    const response = await fetch(`/api/roms/${encodeURIComponent(batchRom)}/thumbnails?${query}`);
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    const body = new Uint8Array(await response.arrayBuffer());
+    const headerLength = new DataView(body.buffer, body.byteOffset, 4).getUint32(0);
+    const { items } = JSON.parse(new TextDecoder().decode(body.subarray(4, 4 + headerLength)));
+    const start = 4 + headerLength;
+    batch.forEach((cell, i) => {
+      const item = items[i];
+      if (!cell.isConnected) return;
+      if (item.status !== 200) return markBroken(cell, item.error?.message);
+      const img = cell.querySelector('img');
+      img.src = URL.createObjectURL(new Blob([body.subarray(start + item.offset, start + item.offset + item.length)], { type: 'image/png' }));
+    });
+  } catch (error) {
+    for (const cell of batch) if (cell.isConnected) markBroken(cell, error.message);
+  }
+}
+
+function markBroken(cell, why) {
+  const thumb = cell.querySelector('.thumb');
+  thumb.textContent = 'does not decode';
+  thumb.title = why ?? '';
+  thumb.classList.add('broken');
 }
 
 function tilesOf(c) {
@@ -207,11 +249,10 @@ function makeCell(index) {
   const img = document.createElement('img');
   const q = new URLSearchParams({ offset: hex(c.offset), format: c.format, tiles: String(tilesOf(c)), perRow: '8', scale: '2' });
   if (c.codec !== 'raw') q.set('codec', c.codec);
-  img.src = `/api/roms/${encodeURIComponent(rom)}/thumbnail?${q}`;
+  // The source comes from a batch request (loadBatch); a candidate that does not decode (a
+  // false hit) says so instead of showing a broken image.
+  cell.dataset.thumbnail = q.toString();
   img.alt = `${c.codec} ${hex(c.offset)}`;
-  img.decoding = 'async';
-  // A candidate that does not decode (a false hit) says so instead of showing a broken image.
-  img.addEventListener('error', () => { thumb.textContent = 'does not decode'; thumb.classList.add('broken'); }, { once: true });
   thumb.append(img);
   thumb.addEventListener('click', () => openInRomView(c));
   const label = document.createElement('div');
