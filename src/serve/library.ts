@@ -101,9 +101,11 @@ export class Library {
     return found;
   }
 
-  /** What `/api/roms` lists. */
+  #described: Record<string, unknown>[] | undefined;
+
+  /** What `/api/roms` lists (computed once: checksums read the whole ROM, and the set is fixed at start). */
   describe(): Record<string, unknown>[] {
-    return [...this.roms.values()].map((served) => {
+    this.#described ??= [...this.roms.values()].map((served) => {
       const checksums = served.rom.checksums();
       return {
         id: served.id,
@@ -117,6 +119,7 @@ export class Library {
         definitionName: served.game?.definition.name ?? null,
       };
     });
+    return this.#described;
   }
 
   /** Closes every opened ROM. */

@@ -214,6 +214,20 @@ describe('romgfx serve in Chromium', () => {
     await waitForRomImage();
   });
 
+  it('Scan view: a real scan of the demo ROM runs with progress and fills the gallery', async () => {
+    // A fresh page: a hash-only navigation would keep the previous test's gallery.
+    await page.goto('about:blank');
+    await page.goto(`${server.url}#scan?rom=r1`);
+    await page.waitForSelector('body[data-ready="true"]');
+    await page.fill('#scan-minimum', '128');
+    await page.click('#scan-start');
+    await page.waitForFunction(() => /^\d+ candidates$/.test(document.getElementById('scan-summary').textContent), undefined, { timeout: 60_000 });
+    const count = Number(await page.$eval('#gallery', (g: HTMLElement) => g.dataset.count));
+    expect(count).toBeGreaterThan(0);
+    expect(await page.evaluate(() => location.hash)).toMatch(/scan=s\d+/);
+    await page.waitForSelector('.cell img[src^="blob:"]');
+  }, 90_000);
+
   it('Sprite view: download, upload an edited PNG, inject, and get the new ROM and BPS patch; a bad PNG shows its error', async () => {
     await page.goto(`${server.url}#sprites?rom=r0`);
     await page.waitForSelector('.sprite[data-sprite="sprite-sheet"] img');

@@ -1,5 +1,5 @@
 // Scan view: run the scanner with live progress, then a virtualised gallery of every candidate.
-import { getJson, getBlob, send, showError, download, hex, writeHash } from './api.js';
+import { getJson, send, showError, download, hex, writeHash } from './api.js';
 
 const cellWidth = 156;
 const cellHeight = 182;
@@ -67,7 +67,8 @@ export async function showScanView(romId, params) {
 async function start() {
   showError(errorBox, null);
   try {
-    const response = await send('POST', `/api/roms/${encodeURIComponent(rom)}/scans`, {});
+    const minimum = Number(document.getElementById('scan-minimum').value);
+    const response = await send('POST', `/api/roms/${encodeURIComponent(rom)}/scans`, Number.isSafeInteger(minimum) ? { minimumUnpackedSize: minimum } : {});
     const job = await response.json();
     await follow(job.id);
   } catch (error) {
@@ -296,4 +297,3 @@ async function downloadDefinition() {
   }
 }
 
-export { getBlob };
