@@ -60,15 +60,20 @@ describe('health, metrics, ROMs', () => {
   });
 
   it('GET /health answers while the pool is busy with cold renders', async () => {
-    const cold = Array.from({ length: 150 }, (_, i) => get(`/api/roms/r1/thumbnail?offset=${0x20000 + i * 512}&format=snes4bpp&tiles=1024&scale=4`));
-    const started = performance.now();
-    const health = (await (await get('/health')).json()) as { status: string; pool: { queued: number; active: number } };
-    const healthSeconds = (performance.now() - started) / 1000;
-    expect(health.status).toBe('ok');
+    const cold = Array.from({ length: 60 }, (_, i) => get(`/api/roms/r1/thumbnail?offset=${0x20000 + i * 512}&format=snes4bpp&tiles=512&scale=2`));
+    // Ask until a health answer comes while renders are in flight (the first may beat them in).
+    let health = { status: '', pool: { queued: 0, active: 0 } };
+    let healthSeconds = 0;
+    for (let attempt = 0; attempt < 100 && health.pool.active === 0; attempt++) {
+      const started = performance.now();
+      health = (await (await get('/health')).json()) as typeof health;
+      healthSeconds = (performance.now() - started) / 1000;
+      expect(health.status).toBe('ok');
+    }
     expect(health.pool.active).toBeGreaterThan(0);
     const answers = await Promise.all(cold);
     expect(answers.every((a) => a.status === 200)).toBe(true);
-    // Not a timing claim about the machine: only that /health did not wait behind 150 renders.
+    // Not a timing claim about the machine: only that /health did not wait behind 60 renders.
     expect(healthSeconds).toBeLessThan(5);
   });
 
