@@ -5,7 +5,8 @@
  * Needs `npx tsc -p .` first (the thumbnail and scan workers run from dist/).
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decode } from 'fast-png';
@@ -269,6 +270,22 @@ describe('security', () => {
   it('a non-loopback host needs --token, and a short token is refused', async () => {
     await expect(startServer({ roms: [fixtures.snesRom], host: '0.0.0.0', port: 0, diskCache: false })).rejects.toMatchObject({ code: 'ERR_USAGE' });
     await expect(startServer({ roms: [fixtures.snesRom], port: 0, token: 'short', diskCache: false })).rejects.toMatchObject({ code: 'ERR_USAGE' });
+  });
+
+  it('--root serves the ROMs and definitions in one folder, by id, and nothing named later', async () => {
+    const rooted = await startServer({ root: fixtures.dir, port: 0, diskCache: false, scanCache: false, outputDirectory: join(fixtures.dir, 'root-out') });
+    try {
+      const { roms } = (await (await fetch(new URL('/api/roms', rooted.url))).json()) as { roms: { id: string; fileName: string; definition: string | null }[] };
+      expect(roms.map((r) => r.fileName)).toEqual(['SNES_05.sfc', 'demo.sfc']);
+      expect(roms.every((r) => r.definition !== null)).toBe(true);
+      writeFileSync(join(fixtures.dir, 'later.sfc'), new Uint8Array(0x8000));
+      const again = (await (await fetch(new URL('/api/roms', rooted.url))).json()) as { roms: unknown[] };
+      expect(again.roms).toHaveLength(2);
+      expect((await fetch(new URL('/api/roms/r2/thumbnail?offset=0&format=snes4bpp&tiles=1', rooted.url))).status).toBe(404);
+    } finally {
+      await rooted.close();
+      rmSync(join(fixtures.dir, 'later.sfc'), { force: true });
+    }
   });
 
   it('the page carries the token; page files are served only by name from the page folder', async () => {
