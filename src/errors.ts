@@ -1081,6 +1081,54 @@ export class WriteOutsideSlotError extends RomgfxError<'ERR_WRITE_OUTSIDE_SLOT'>
 }
 
 // ---------------------------------------------------------------------------------------------
+// Web server (`romgfx serve`): src/serve/
+// ---------------------------------------------------------------------------------------------
+
+// This section's codes and what their `details` hold (merged into the registry above).
+export interface RomgfxErrorDetailsByCode {
+  ERR_SERVE_PARAMETER: Readonly<{ field: string }> & ErrorDetails;
+  ERR_SERVE_NOT_FOUND: ErrorDetails;
+  ERR_SERVE_FORBIDDEN: ErrorDetails;
+  ERR_SERVE_BODY_TOO_LARGE: Readonly<{ limitInBytes: number }> & ErrorDetails;
+  ERR_SERVE_METHOD: Readonly<{ method: string; path: string; allowed: readonly string[] }>;
+}
+
+/** An HTTP request parameter is missing or malformed; `field` names it. Answered 400. */
+export class ServeParameterError extends RomgfxError<'ERR_SERVE_PARAMETER'> {
+  constructor(field: string, message: string, details: ErrorDetails = {}) {
+    super('ERR_SERVE_PARAMETER', 'usage', `${field}: ${message}`, { field, ...details });
+  }
+}
+
+/** The request names a ROM, definition, sprite, scan or file the server does not serve. Answered 404. */
+export class ServeNotFoundError extends RomgfxError<'ERR_SERVE_NOT_FOUND'> {
+  constructor(message: string, details: ErrorDetails = {}) {
+    super('ERR_SERVE_NOT_FOUND', 'missing', message, details);
+  }
+}
+
+/** A state-changing request without the server's token, or from another origin. Answered 403. */
+export class ServeForbiddenError extends RomgfxError<'ERR_SERVE_FORBIDDEN'> {
+  constructor(message: string, details: ErrorDetails = {}) {
+    super('ERR_SERVE_FORBIDDEN', 'usage', message, details);
+  }
+}
+
+/** A request body longer than the server accepts. Answered 413. */
+export class ServeBodyTooLargeError extends RomgfxError<'ERR_SERVE_BODY_TOO_LARGE'> {
+  constructor(limitInBytes: number, details: ErrorDetails = {}) {
+    super('ERR_SERVE_BODY_TOO_LARGE', 'usage', `the request body is larger than ${limitInBytes} bytes`, { limitInBytes, ...details });
+  }
+}
+
+/** The method is not one the route answers. Answered 405. */
+export class ServeMethodError extends RomgfxError<'ERR_SERVE_METHOD'> {
+  constructor(method: string, path: string, allowed: readonly string[]) {
+    super('ERR_SERVE_METHOD', 'usage', `${method} is not allowed on ${path} (allowed: ${allowed.join(', ')})`, { method, path, allowed });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Scanner: src/scan/
 // ---------------------------------------------------------------------------------------------
 

@@ -252,3 +252,4 @@ export type { ChecksumContext } from './rom/checksum.js';
 export type { PaletteContext } from './inject/sprites.js';
 export type { BuiltInScanCodec } from './scan/types.js';
 export type { ExplainedStream, ExplainedRawTile, ExplainedCandidate } from './scan/explain.js';
+export { startServer, defaultServePort, maximumRequestBodySizeInBytes, tokenHeaderName, type ServeOptions, type RunningServer } from './serve/index.js';

@@ -19,6 +19,7 @@ const thumbs = (): Promise<CommandModule> => import('./thumbs.js');
 const inject = (): Promise<CommandModule> => import('./inject.js');
 const scan = (): Promise<CommandModule> => import('./scan.js');
 const version = (): Promise<CommandModule> => import('./version.js');
+const serve = (): Promise<CommandModule> => import('./serve.js');
 
 /**
  * Every top-level CLI command, in the order `romgfx --help` lists them. The table is all the
@@ -48,6 +49,7 @@ export const commandTable: readonly CommandEntry[] = [
   { name: 'inject-all', description: 'inject every changed sprite of an extract-all folder in one transaction (all or nothing, one checksum fix, one verify)', load: inject },
   { name: 'extract-all', description: 'extract every sprite of a game definition to an indexed PNG plus a sidecar JSON (what inject-all reads)', load: inject },
   { name: 'scan', description: 'find compressed and raw graphics: try every offset, keep clean streams, score them as tiles, rank', load: scan },
+  { name: 'serve', description: 'serve a web page to browse ROM graphics (tile viewer, scan gallery, sprite editor round trip) until Ctrl-C', load: serve },
   { name: 'version', description: 'print the engine version and whether the native (C++) kernels are in use', load: version },
 ];
 

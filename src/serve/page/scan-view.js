@@ -1,0 +1,299 @@
+// Scan view: run the scanner with live progress, then a virtualised gallery of every candidate.
+import { getJson, send, showError, download, hex, writeHash } from './api.js';
+
+const cellWidth = 156;
+const cellHeight = 182;
+/** Rows drawn above and below the visible ones, so a fast scroll does not show blanks. */
+const overscanRows = 1;
+/** Tiles a candidate's thumbnail shows at most. */
+const thumbnailTiles = 64;
+
+const gallery = document.getElementById('gallery');
+const spacer = document.getElementById('gallery-spacer');
+const progress = document.getElementById('scan-progress');
+const summary = document.getElementById('scan-summary');
+const startButton = document.getElementById('scan-start');
+const cancelButton = document.getElementById('scan-cancel');
+const definitionButton = document.getElementById('scan-definition');
+const pickedCount = document.getElementById('scan-picked');
+const errorBox = document.getElementById('scan-error');
+const filters = { codec: document.getElementById('filter-codec'), format: document.getElementById('filter-format'), kind: document.getElementById('filter-kind') };
+
+let rom = '';
+let scanId = '';
+let formats = new Map();
+let candidates = [];
+let shown = [];
+const picked = new Set();
+const cells = new Map();
+let events = null;
+/** A scan result asked for before the page finished starting (see prefetchScan). */
+let prefetched = null;
+
+/** Starts loading a scan's result now, in parallel with the page's other start-up requests. */
+export function prefetchScan(id) {
+  prefetched = { id, promise: getJson(`/api/scans/${encodeURIComponent(id)}`) };
+  prefetched.promise.catch(() => {});
+}
+
+export function initScanView(formatList, scanCodecs) {
+  formats = new Map(formatList.map((f) => [f.name, f]));
+  for (const c of scanCodecs) filters.codec.append(new Option(c, c));
+  for (const f of formatList) filters.format.append(new Option(f.name, f.name));
+  for (const select of Object.values(filters)) select.addEventListener('change', () => { applyFilters(); saveHash(); });
+  startButton.addEventListener('click', start);
+  cancelButton.addEventListener('click', cancel);
+  definitionButton.addEventListener('click', downloadDefinition);
+  gallery.addEventListener('scroll', () => requestAnimationFrame(draw));
+  new ResizeObserver(() => { layout(); draw(); }).observe(gallery);
+}
+
+function saveHash() {
+  const s = new URLSearchParams({ rom });
+  if (scanId) s.set('scan', scanId);
+  for (const [name, select] of Object.entries(filters)) if (select.value) s.set(name, select.value);
+  writeHash('scan', s);
+}
+
+export async function showScanView(romId, params) {
+  rom = romId;
+  for (const [name, select] of Object.entries(filters)) select.value = params.get(name) ?? '';
+  const wanted = params.get('scan') ?? '';
+  if (wanted && wanted !== scanId) await follow(wanted);
+  else saveHash();
+  draw();
+}
+
+async function start() {
+  showError(errorBox, null);
+  try {
+    const minimum = Number(document.getElementById('scan-minimum').value);
+    const response = await send('POST', `/api/roms/${encodeURIComponent(rom)}/scans`, Number.isSafeInteger(minimum) ? { minimumUnpackedSize: minimum } : {});
+    const job = await response.json();
+    await follow(job.id);
+  } catch (error) {
+    showError(errorBox, error);
+  }
+}
+
+async function cancel() {
+  try {
+    await send('DELETE', `/api/scans/${encodeURIComponent(scanId)}`);
+  } catch (error) {
+    showError(errorBox, error);
+  }
+}
+
+/** Shows a scan: a finished one at once, a running one by following its events until it ends. */
+async function follow(id) {
+  scanId = id;
+  saveHash();
+  events?.close();
+  candidates = [];
+  picked.clear();
+  try {
+    const result = await (prefetched?.id === id ? prefetched.promise : getJson(`/api/scans/${encodeURIComponent(id)}`));
+    prefetched = null;
+    if (result.state === 'done') {
+      candidates = result.candidates;
+      progress.max = 1;
+      progress.value = 1;
+      summary.textContent = `${candidates.length} candidates`;
+      applyFilters();
+      return;
+    }
+  } catch (error) {
+    showError(errorBox, error);
+    return;
+  }
+  applyFilters();
+  startButton.disabled = true;
+  cancelButton.disabled = false;
+  summary.textContent = 'scanning…';
+  return new Promise((resolve) => {
+    events = new EventSource(`/api/scans/${encodeURIComponent(id)}/events`);
+    const finish = async (text) => {
+      events.close();
+      startButton.disabled = false;
+      cancelButton.disabled = true;
+      summary.textContent = text;
+      resolve();
+    };
+    events.addEventListener('progress', (e) => {
+      const p = JSON.parse(e.data);
+      progress.max = Math.max(1, p.total);
+      progress.value = p.done;
+      summary.textContent = `scanning… ${p.total > 0 ? Math.round((100 * p.done) / p.total) : 0}%`;
+    });
+    events.addEventListener('done', async () => {
+      try {
+        const result = await getJson(`/api/scans/${encodeURIComponent(id)}`);
+        candidates = result.candidates;
+        progress.max = 1;
+        progress.value = 1;
+        applyFilters();
+        await finish(`${candidates.length} candidates`);
+      } catch (error) {
+        showError(errorBox, error);
+        await finish('failed');
+      }
+    });
+    events.addEventListener('cancelled', () => finish('cancelled'));
+    events.addEventListener('failed', (e) => { showError(errorBox, JSON.parse(e.data).error); finish('failed'); });
+    events.onerror = () => { if (events.readyState === EventSource.CLOSED) finish('disconnected'); };
+  });
+}
+
+function applyFilters() {
+  const codec = filters.codec.value;
+  const format = filters.format.value;
+  const kind = filters.kind.value;
+  shown = [];
+  candidates.forEach((c, index) => {
+    if (codec && c.codec !== codec) return;
+    if (format && c.format !== format) return;
+    if (kind === 'raw' && c.codec !== 'raw') return;
+    if (kind === 'compressed' && c.codec === 'raw') return;
+    shown.push(index);
+  });
+  for (const cell of cells.values()) cell.remove();
+  cells.clear();
+  gallery.dataset.count = String(shown.length);
+  layout();
+  draw();
+}
+
+function columns() {
+  return Math.max(1, Math.floor(gallery.clientWidth / cellWidth));
+}
+
+function layout() {
+  spacer.style.height = `${Math.ceil(shown.length / columns()) * cellHeight}px`;
+}
+
+/** Draws only the rows in view (plus a margin); cells leaving the view are removed. */
+function draw() {
+  const cols = columns();
+  const first = Math.max(0, Math.floor(gallery.scrollTop / cellHeight) - overscanRows);
+  const last = Math.ceil((gallery.scrollTop + gallery.clientHeight) / cellHeight) + overscanRows;
+  const from = first * cols;
+  const to = Math.min(shown.length, last * cols);
+  for (const [position, cell] of cells) {
+    if (position < from || position >= to) {
+      const img = cell.querySelector('img');
+      if (img?.src.startsWith('blob:')) URL.revokeObjectURL(img.src);
+      cell.remove();
+      cells.delete(position);
+    }
+  }
+  const fresh = [];
+  for (let position = from; position < to; position++) {
+    let cell = cells.get(position);
+    if (!cell) {
+      cell = makeCell(shown[position]);
+      cells.set(position, cell);
+      gallery.append(cell);
+      fresh.push(cell);
+    }
+    cell.style.left = `${(position % cols) * cellWidth}px`;
+    cell.style.top = `${Math.floor(position / cols) * cellHeight}px`;
+  }
+  for (let i = 0; i < fresh.length; i += thumbnailsPerBatch) loadBatch(fresh.slice(i, i + thumbnailsPerBatch));
+}
+
+/** Thumbnails asked for in one request (the server allows up to 128). */
+const thumbnailsPerBatch = 64;
+
+/** One request for many cells' thumbnails (GET /api/roms/{id}/thumbnails; docs/serve.md). */
+async function loadBatch(batch) {
+  const query = new URLSearchParams();
+  for (const cell of batch) query.append('item', cell.dataset.thumbnail);
+  const batchRom = rom;
+  try {
+    const response = await fetch(`/api/roms/${encodeURIComponent(batchRom)}/thumbnails?${query}`);
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    const body = new Uint8Array(await response.arrayBuffer());
+    const headerLength = new DataView(body.buffer, body.byteOffset, 4).getUint32(0);
+    const { items } = JSON.parse(new TextDecoder().decode(body.subarray(4, 4 + headerLength)));
+    const start = 4 + headerLength;
+    batch.forEach((cell, i) => {
+      const item = items[i];
+      if (!cell.isConnected) return;
+      if (item.status !== 200) return markBroken(cell, item.error?.message);
+      const img = cell.querySelector('img');
+      img.src = URL.createObjectURL(new Blob([body.subarray(start + item.offset, start + item.offset + item.length)], { type: 'image/png' }));
+    });
+  } catch (error) {
+    for (const cell of batch) if (cell.isConnected) markBroken(cell, error.message);
+  }
+}
+
+function markBroken(cell, why) {
+  const thumb = cell.querySelector('.thumb');
+  thumb.textContent = 'does not decode';
+  thumb.title = why ?? '';
+  thumb.classList.add('broken');
+}
+
+function tilesOf(c) {
+  const bpt = formats.get(c.format)?.bytesPerTile ?? 32;
+  return Math.max(1, Math.min(thumbnailTiles, Math.floor(c.unpackedLength / bpt)));
+}
+
+function makeCell(index) {
+  const c = candidates[index];
+  const cell = document.createElement('div');
+  cell.className = 'cell' + (picked.has(index) ? ' picked' : '');
+  cell.dataset.index = String(index);
+  const thumb = document.createElement('div');
+  thumb.className = 'thumb';
+  const img = document.createElement('img');
+  const q = new URLSearchParams({ offset: hex(c.offset), format: c.format, tiles: String(tilesOf(c)), perRow: '8', scale: '2' });
+  if (c.codec !== 'raw') q.set('codec', c.codec);
+  // The source comes from a batch request (loadBatch); a candidate that does not decode (a
+  // false hit) says so instead of showing a broken image.
+  cell.dataset.thumbnail = q.toString();
+  img.alt = `${c.codec} ${hex(c.offset)}`;
+  thumb.append(img);
+  thumb.addEventListener('click', () => openInRomView(c));
+  const label = document.createElement('div');
+  label.className = 'label';
+  label.innerHTML = '';
+  const where = document.createElement('span');
+  where.textContent = `${hex(c.offset)} ${c.codec}`;
+  const score = document.createElement('span');
+  score.textContent = c.score.toFixed(2);
+  label.append(where, score);
+  const pick = document.createElement('label');
+  pick.className = 'label';
+  const box = document.createElement('input');
+  box.type = 'checkbox';
+  box.checked = picked.has(index);
+  box.addEventListener('change', () => {
+    if (box.checked) picked.add(index); else picked.delete(index);
+    cell.classList.toggle('picked', box.checked);
+    pickedCount.textContent = String(picked.size);
+    definitionButton.disabled = picked.size === 0;
+  });
+  pick.append(box, document.createTextNode(` ${c.format} ${c.unpackedLength}B`));
+  cell.append(thumb, label, pick);
+  return cell;
+}
+
+function openInRomView(c) {
+  const tiles = tilesOf(c);
+  const s = new URLSearchParams({ rom, offset: hex(c.offset), format: c.format, codec: c.codec === 'raw' ? '' : c.codec, palette: 'gray', perRow: '16', rows: String(Math.max(1, Math.ceil(tiles / 16))), zoom: '2' });
+  location.hash = `#rom?${s}`;
+}
+
+async function downloadDefinition() {
+  try {
+    const list = [...picked].map((i) => candidates[i]);
+    const response = await send('POST', `/api/roms/${encodeURIComponent(rom)}/definition`, { candidates: list });
+    const name = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? 'definition.json';
+    download(await response.blob(), name);
+  } catch (error) {
+    showError(errorBox, error);
+  }
+}
+
