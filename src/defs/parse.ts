@@ -3,6 +3,7 @@
  * docs/game-definition.schema.json rule for rule (a test keeps the two in step), so a bad file
  * fails with a `DefinitionError` naming the field (`/sprites/3/offset`) and what was expected.
  */
+import { getCodec } from '../codecs/registry.js';
 import { DefinitionError, DefinitionPathError } from '../errors.js';
 import { parseBusAddress, parseOffset } from '../rom/address.js';
 import { maximumRomSizeInBytes, readFileBytes } from '../rom/source.js';
@@ -238,9 +239,18 @@ function parsePalette(c: FieldChecker, value: Json, path: string): PaletteSource
   return c.fail(path, 'expected one of { "rom": offset, "count"?, "format"? }, { "file": path }, { "cgram": row 0–15 }');
 }
 
+/** A pinned level must be one the sprite's codec has, checked against the registry now, not at injection time. */
+function parseLevel(c: FieldChecker, value: Json, path: string, codec: CodecName): string {
+  const level = c.string(value, path, maximumNameLengthInCharacters);
+  const levels = codec === 'none' ? [] : getCodec(codec).levels;
+  if (levels.length === 0) c.fail(path, `codec ${JSON.stringify(codec)} has no compression levels to choose from`);
+  if (!levels.includes(level)) c.fail(path, `codec ${JSON.stringify(codec)} has no level ${JSON.stringify(level)} (levels: ${levels.join(', ')})`);
+  return level;
+}
+
 function parseSprite(c: FieldChecker, value: Json, path: string, variantIds: ReadonlySet<string>): SpriteDef {
   const o = c.object(value, path);
-  c.onlyKnownKeys(o, path, ['name', 'kind', 'offset', 'variantOffsets', 'codec', 'tileFormat', 'tileCount', 'byteLength', 'storedLength', 'arrangement', 'palette', 'notes']);
+  c.onlyKnownKeys(o, path, ['name', 'kind', 'offset', 'variantOffsets', 'codec', 'tileFormat', 'tileCount', 'byteLength', 'storedLength', 'level', 'arrangement', 'palette', 'notes']);
   const sprite: SpriteDef = {
     name: c.string(o.name, `${path}/name`, maximumNameLengthInCharacters),
     kind: o.kind === undefined ? 'sprite' : c.oneOf(o.kind, `${path}/kind`, ['sprite', 'graphics'] as const, 'kind'),
@@ -260,6 +270,7 @@ function parseSprite(c: FieldChecker, value: Json, path: string, variantIds: Rea
   if (o.tileCount !== undefined) sprite.tileCount = c.integer(o.tileCount, `${path}/tileCount`, 1, maximumTileCount);
   if (o.byteLength !== undefined) sprite.byteLength = c.integer(o.byteLength, `${path}/byteLength`, 1, maximumRomSizeInBytes);
   if (o.storedLength !== undefined) sprite.storedLength = c.integer(o.storedLength, `${path}/storedLength`, 1, maximumRomSizeInBytes);
+  if (o.level !== undefined) sprite.level = parseLevel(c, o.level, `${path}/level`, sprite.codec);
   if (o.arrangement !== undefined) sprite.arrangement = parseArrangement(c, o.arrangement, `${path}/arrangement`);
   if (o.palette !== undefined) sprite.palette = parsePalette(c, o.palette, `${path}/palette`);
   if (o.notes !== undefined) sprite.notes = c.string(o.notes, `${path}/notes`, maximumNotesLengthInCharacters);
@@ -440,6 +451,7 @@ export function gameDefinitionToJson(definition: GameDefinition, schemaPath?: st
     if (s.tileCount !== undefined) o.tileCount = s.tileCount;
     if (s.byteLength !== undefined) o.byteLength = s.byteLength;
     if (s.storedLength !== undefined) o.storedLength = s.storedLength;
+    if (s.level !== undefined) o.level = s.level;
     if (s.arrangement !== undefined) o.arrangement = s.arrangement;
     if (s.palette !== undefined) o.palette = 'rom' in s.palette ? { ...s.palette, rom: locationJson(s.palette.rom) } : s.palette;
     if (s.notes !== undefined) o.notes = s.notes;

@@ -125,6 +125,12 @@ export interface SpriteDef {
   byteLength?: number;
   /** Bytes the stored (compressed) block occupies in the ROM, when known. */
   storedLength?: number;
+  /**
+   * The compression level injection re-packs this block at, one of the codec's levels (e.g.
+   * `accurate` for Sega's own compressor, byte for byte). Absent: every level is tried and the
+   * smallest output kept.
+   */
+  level?: string;
   arrangement?: Arrangement;
   palette?: PaletteSource;
   notes?: string;

@@ -98,7 +98,7 @@ export interface PlannedSprite {
   sprite: string;
   outcome: SpriteOutcome;
   codec: CodecName;
-  /** The compression level kept (smallest output; '' for raw or single-encoding codecs). */
+  /** The compression level kept (smallest output, or the definition's pinned `level`; '' for raw or single-encoding codecs). */
   level: string;
   /** Sizes every level gave (empty for raw and unchanged). */
   levelsTried: { level: string; size: number }[];
@@ -247,7 +247,13 @@ export function planInjection(rom: Rom, definition: GameDefinition, edits: reado
           // A VRAM-safe original (no distance-1 copies) may be decoded straight to VRAM by the game: keep it VRAM-safe.
           const vramSafe = options.vramSafe === true || (sprite.codec === 'lz77' && !lz77UsesDistanceOne(rom.data, sprite.offset));
           item.vramSafe = vramSafe;
-          const packed = compressBest(codec, unpacked, { vramSafe, ...(block.lz4Variant ? { variant: block.lz4Variant } : {}) });
+          // A pinned level (the definition's `level`, e.g. `accurate` for byte-identical decomp rebuilds) is the only one tried.
+          const pinned = sprite.def.level;
+          const packed = compressBest(codec, unpacked, {
+            vramSafe,
+            ...(block.lz4Variant ? { variant: block.lz4Variant } : {}),
+            ...(pinned !== undefined ? { levels: [pinned] } : {}),
+          });
           // Only the stream itself is written: encoders may pad (GBA BIOS streams to a word), and the slot already counts the padding.
           const streamLength = codec.decompress(packed.bytes, 0, { outputSizeInBytes: unpacked.length, maximumOutputSizeInBytes: unpacked.length }).packedLength;
           item.packed = packed.bytes.subarray(0, streamLength);
@@ -317,7 +323,9 @@ export function planInjection(rom: Rom, definition: GameDefinition, edits: reado
             allocator.largestAllocatable(),
             p.sprite.codec === 'none'
               ? 'the block is stored raw and no pointers to it are declared, so it cannot move: keep the tile count, or declare its pointers and free space in the definition'
-              : `every ${p.sprite.codec} level was already tried (best ${p.level || 'only'}); declare the pointers to this sprite and free space in the definition so it can be relocated, or reduce the art (fewer tiles, more repetition)`,
+              : p.sprite.def.level !== undefined
+                ? `the definition pins level ${p.sprite.def.level} (field "level"); remove it to let every ${p.sprite.codec} level be tried, or declare the pointers to this sprite and free space in the definition so it can be relocated`
+                : `every ${p.sprite.codec} level was already tried (best ${p.level || 'only'}); declare the pointers to this sprite and free space in the definition so it can be relocated, or reduce the art (fewer tiles, more repetition)`,
           );
         }
         const at = allocator.allocate(packed.length);

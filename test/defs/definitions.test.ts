@@ -104,6 +104,7 @@ describe('published schema and hand-written validation agree', () => {
     ['palette of no known kind', (d) => (d.sprites[2].palette = { colours: 4 }), '/sprites/2/palette'],
     ['palette count 0', (d) => (d.sprites[3].palette.count = 0), '/sprites/3/palette/count'],
     ['unknown sprite property', (d) => (d.sprites[0].compressed = true), '/sprites/0/compressed'],
+    ['level not a level name', (d) => (d.sprites[1].level = 'Best Please'), '/sprites/1/level'],
     ['unknown pointer form', (d) => (d.pointers[0].form = 'snes32'), '/pointers/0/form'],
     ['snes16+bank without bankAt', (d) => delete d.pointers[1].bankAt, '/pointers/1/bankAt'],
     ['bankAt on a 24-bit pointer', (d) => (d.pointers[0].bankAt = '0x120'), '/pointers/0/bankAt'],
@@ -122,6 +123,9 @@ describe('published schema and hand-written validation agree', () => {
   const semantic: [string, (d: Record<string, any>) => void, string][] = [
     // The schema admits any codec-shaped name (plug-ins register their own); romgfx checks the registry.
     ['codec not registered', (d) => (d.sprites[1].codec = 'zip'), '/sprites/1/codec'],
+    // Levels are the codec's own (the registry's), so the schema cannot list them.
+    ['level the codec does not have', (d) => (d.sprites[1].level = 'accurate'), '/sprites/1/level'],
+    ['level on a raw block', (d) => (d.sprites[0].level = 'max'), '/sprites/0/level'],
     ['duplicate variant id', (d) => (d.variants[1].id = 'usa'), '/variants/1/id'],
     ['duplicate sprite name', (d) => (d.sprites[3].name = 'a'), '/sprites/3/name'],
     ['variant offset for an unknown variant', (d) => (d.sprites[1].variantOffsets = { eur: '0x10' }), '/sprites/1/variantOffsets/eur'],
@@ -175,6 +179,12 @@ describe('published schema and hand-written validation agree', () => {
     }
     const definition = parseGameDefinition(base(), 'base');
     expect(parseGameDefinition(gameDefinitionToJson(definition), 'base')).toEqual(definition);
+    const pinned = base();
+    pinned.sprites[1].level = 'max';
+    const withLevel = parseGameDefinition(pinned, 'base');
+    expect(withLevel.sprites[1]!.level).toBe('max');
+    expect(schemaValid(gameDefinitionToJson(withLevel)), JSON.stringify(schemaValid.errors)).toBe(true);
+    expect(parseGameDefinition(gameDefinitionToJson(withLevel), 'base')).toEqual(withLevel);
   });
 });
 
