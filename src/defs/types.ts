@@ -153,6 +153,23 @@ export interface PointerDef {
   notes?: string;
 }
 
+/**
+ * One screen: the sprite/graphics entries holding its tiles, its map and (optionally) its
+ * palette, re-converted together when an edited screen PNG is injected (`injectScreen`).
+ */
+export interface ScreenDef {
+  name: string;
+  /** Hardware the screen is for (a convert target: snes, gba, gb, gbc, md, nes, pce). */
+  target: string;
+  /** Bits per pixel of its tiles (default: the target's). */
+  bpp?: number;
+  /** Names of the entries holding the tiles, the map and the palette. */
+  tiles: string;
+  map: string;
+  palette?: string;
+  notes?: string;
+}
+
 /** A ROM range the game leaves unused: [start, end), ROM offsets. */
 export interface FreeRange {
   start: number;
@@ -172,6 +189,8 @@ export interface GameDefinition {
   sprites: SpriteDef[];
   pointers: PointerDef[];
   freeSpace: FreeRange[];
+  /** Screens: tiles + map (+ palette) blocks that together make one picture (absent: none). */
+  screens?: ScreenDef[];
   /** Where the definition was read from (a path or a name given by the caller). */
   source: string;
 }

@@ -59,6 +59,11 @@ export interface SpriteEdit {
   palette?: Palette;
   /** Map off-palette colours of an RGB PNG to the nearest palette colour instead of failing. */
   nearest?: boolean;
+  /**
+   * The block's whole decoded contents as bytes, same length as now (a map or a palette block a
+   * re-converted screen rewrites; `injectScreen`). Give it instead of `png`, `image`, `indices`.
+   */
+  bytes?: Uint8Array;
   /** The file the edit came from (a PNG or its sidecar), named in failures. */
   file?: string;
 }
@@ -233,11 +238,26 @@ export function planInjection(rom: Rom, definition: GameDefinition, edits: reado
       const sprite = spritesByName.get(edit.sprite);
       if (!sprite) throw new SpriteNotFoundError(edit.sprite, `game definition ${definition.id}`);
       const block = survey.blocks.get(sprite.name) ?? readSpriteBlock(rom.data, sprite, definition.source);
-      const { indices, tileCount } = editIndices(edit, sprite, block, rom, definition, options);
-      const tileBytes = encodeTiles(sprite.format, indices);
-      const unpacked = new Uint8Array(tileBytes.length + block.trailing.length);
-      unpacked.set(tileBytes);
-      unpacked.set(block.trailing, tileBytes.length);
+      let unpacked: Uint8Array;
+      let tileCount: number;
+      if (edit.bytes !== undefined) {
+        // Raw bytes replace the decoded block as it is: its size (and so its tile count) is kept.
+        if ([edit.png, edit.image, edit.indices].some((v) => v !== undefined)) {
+          throw new InvalidArgumentError(`edit of sprite "${edit.sprite}" must give exactly one of png, image, indices, bytes`, { sprite: edit.sprite });
+        }
+        if (edit.bytes.length !== block.data.length) {
+          throw new InvalidArgumentError(`edit of sprite "${edit.sprite}": ${edit.bytes.length} bytes given, the block decodes to ${block.data.length}`, { sprite: edit.sprite, expected: block.data.length, actual: edit.bytes.length });
+        }
+        unpacked = edit.bytes;
+        tileCount = block.tileCount;
+      } else {
+        const edited = editIndices(edit, sprite, block, rom, definition, options);
+        tileCount = edited.tileCount;
+        const tileBytes = encodeTiles(sprite.format, edited.indices);
+        unpacked = new Uint8Array(tileBytes.length + block.trailing.length);
+        unpacked.set(tileBytes);
+        unpacked.set(block.trailing, tileBytes.length);
+      }
       const item: Pending = { edit, sprite, block, unpacked, tileCount, level: '', levelsTried: [], vramSafe: false };
       if (!bytesEqual(unpacked, block.data)) {
         const codec = codecFor(sprite);

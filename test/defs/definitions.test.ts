@@ -111,6 +111,9 @@ describe('published schema and hand-written validation agree', () => {
     ['variant pointer without bankAt', (d) => delete d.pointers[1].variantAt.jpn.bankAt, '/pointers/1/variantAt/jpn/bankAt'],
     ['free range as bus address', (d) => (d.freeSpace[0].start = '$0E:8000'), '/freeSpace/0/start'],
     ['free range variants empty', (d) => (d.freeSpace[1].variants = []), '/freeSpace/1/variants'],
+    ['screen for an unknown target', (d) => (d.screens = [{ name: 's', target: 'n64', tiles: 'a', map: 'c' }]), '/screens/0/target'],
+    ['screen without a map', (d) => (d.screens = [{ name: 's', target: 'snes', tiles: 'a' }]), '/screens/0/map'],
+    ['screen bpp 5', (d) => (d.screens = [{ name: 's', target: 'snes', bpp: 5, tiles: 'a', map: 'c' }]), '/screens/0/bpp'],
   ];
   test.each(mutations)('%s → %s', (_name, mutate, field) => {
     const document = base();
@@ -135,6 +138,7 @@ describe('published schema and hand-written validation agree', () => {
     ['free range end before start', (d) => (d.freeSpace[0].end = '0x60000'), '/freeSpace/0/end'],
     ['overlapping free ranges', (d) => (d.freeSpace[1].start = '0x77000'), '/freeSpace/1'],
     ['free range for an unknown variant', (d) => (d.freeSpace[1].variants = ['eur']), '/freeSpace/1/variants/0'],
+    ['screen map naming no sprite', (d) => (d.screens = [{ name: 's', target: 'snes', tiles: 'a', map: 'z' }]), '/screens/0/map'],
   ];
   test.each(semantic)('%s → %s', (_name, mutate, field) => {
     const document = base();
@@ -181,8 +185,10 @@ describe('published schema and hand-written validation agree', () => {
     expect(parseGameDefinition(gameDefinitionToJson(definition), 'base')).toEqual(definition);
     const pinned = base();
     pinned.sprites[1].level = 'max';
+    pinned.screens = [{ name: 'title', target: 'snes', bpp: 4, tiles: 'a', map: 'c', palette: 'd', notes: 'n' }];
     const withLevel = parseGameDefinition(pinned, 'base');
     expect(withLevel.sprites[1]!.level).toBe('max');
+    expect(withLevel.screens).toEqual(pinned.screens);
     expect(schemaValid(gameDefinitionToJson(withLevel)), JSON.stringify(schemaValid.errors)).toBe(true);
     expect(parseGameDefinition(gameDefinitionToJson(withLevel), 'base')).toEqual(withLevel);
   });
