@@ -9,7 +9,8 @@ import { parseGameDefinition } from '../../src/defs/parse.js';
 import { convertImage, reconvertScreen } from '../../src/convert/index.js';
 import { decodePng } from '../../src/gfx/png-core.js';
 import { injectScreen } from '../../src/inject/screen.js';
-import { DefinitionError, ImageSizeError, SpriteNotFoundError } from '../../src/errors.js';
+import { DefinitionError, ImageSizeError, InvalidArgumentError, SpriteNotFoundError } from '../../src/errors.js';
+import { injectIntoBytes } from '../../src/inject/plan.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'romgfx-screen-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -117,6 +118,16 @@ describe('inject of an edited screen re-converts it (issue #20)', () => {
     definitionJson.sprites[0].tileFormat = 'gba4bpp';
     const definition = parseGameDefinition(definitionJson, 'screen.json');
     expect(() => injectScreen(romPath, definition, 'title', pngOf(screenRgba(true)), { output: join(dir, 'y.sfc') })).toThrow(/tiles entry "title-tiles" is gba4bpp, a snes screen at 4 bpp stores snes4bpp/u);
+  });
+
+  it('a bytes edit must be the block\'s whole size and the only content given', () => {
+    const { romPath, definitionJson } = screenRom();
+    const definition = parseGameDefinition(definitionJson, 'screen.json');
+    const rom = romFromBytes(readFileSync(romPath));
+    expect(() => injectIntoBytes(rom, definition, [{ sprite: 'title-map', bytes: new Uint8Array(127) }])).toThrow(/127 bytes given, the block decodes to 128/u);
+    expect(() => injectIntoBytes(rom, definition, [{ sprite: 'title-map', bytes: new Uint8Array(128), indices: new Uint8Array(256) }])).toThrow(InvalidArgumentError);
+    const result = injectIntoBytes(rom, definition, [{ sprite: 'title-map', bytes: new Uint8Array(128).fill(7) }]);
+    expect(result.output.subarray(mapAt, mapAt + 128).every((b) => b === 7)).toBe(true);
   });
 
   it('an unknown screen name says which screens there are', () => {
