@@ -140,6 +140,7 @@ export {
   type GameDefinition,
   type Variant,
   type SpriteDef,
+  type ScreenDef,
   type SpriteKind,
   type PointerDef,
   type PointerLocation,

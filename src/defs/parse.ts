@@ -3,6 +3,8 @@
  * docs/game-definition.schema.json rule for rule (a test keeps the two in step), so a bad file
  * fails with a `DefinitionError` naming the field (`/sprites/3/offset`) and what was expected.
  */
+import { getCodec } from '../codecs/registry.js';
+import { convertTargets } from '../convert/targets.js';
 import { DefinitionError, DefinitionPathError } from '../errors.js';
 import { parseBusAddress, parseOffset } from '../rom/address.js';
 import { maximumRomSizeInBytes, readFileBytes } from '../rom/source.js';
@@ -27,6 +29,7 @@ import {
   type PointerDef,
   type PointerForm,
   type PointerLocation,
+  type ScreenDef,
   type SpriteDef,
   type TileFormatName,
   type Variant,
@@ -38,6 +41,8 @@ export const maximumVariantsPerDefinition = 256;
 export const maximumSpritesPerDefinition = 65_536;
 export const maximumPointersPerDefinition = 65_536;
 export const maximumFreeRangesPerDefinition = 65_536;
+/** Screens a definition may declare. */
+export const maximumScreensPerDefinition = 65_536;
 export const maximumNameLengthInCharacters = 200;
 export const maximumNotesLengthInCharacters = 10_000;
 /** A sprite or block has at most this many tiles (a whole 64 MiB ROM of 8bpp tiles is 1 Mi tiles). */
@@ -238,9 +243,18 @@ function parsePalette(c: FieldChecker, value: Json, path: string): PaletteSource
   return c.fail(path, 'expected one of { "rom": offset, "count"?, "format"? }, { "file": path }, { "cgram": row 0–15 }');
 }
 
+/** A pinned level must be one the sprite's codec has, checked against the registry now, not at injection time. */
+function parseLevel(c: FieldChecker, value: Json, path: string, codec: CodecName): string {
+  const level = c.string(value, path, maximumNameLengthInCharacters);
+  const levels = codec === 'none' ? [] : getCodec(codec).levels;
+  if (levels.length === 0) c.fail(path, `codec ${JSON.stringify(codec)} has no compression levels to choose from`);
+  if (!levels.includes(level)) c.fail(path, `codec ${JSON.stringify(codec)} has no level ${JSON.stringify(level)} (levels: ${levels.join(', ')})`);
+  return level;
+}
+
 function parseSprite(c: FieldChecker, value: Json, path: string, variantIds: ReadonlySet<string>): SpriteDef {
   const o = c.object(value, path);
-  c.onlyKnownKeys(o, path, ['name', 'kind', 'offset', 'variantOffsets', 'codec', 'tileFormat', 'tileCount', 'byteLength', 'storedLength', 'arrangement', 'palette', 'notes']);
+  c.onlyKnownKeys(o, path, ['name', 'kind', 'offset', 'variantOffsets', 'codec', 'tileFormat', 'tileCount', 'byteLength', 'storedLength', 'level', 'arrangement', 'palette', 'notes']);
   const sprite: SpriteDef = {
     name: c.string(o.name, `${path}/name`, maximumNameLengthInCharacters),
     kind: o.kind === undefined ? 'sprite' : c.oneOf(o.kind, `${path}/kind`, ['sprite', 'graphics'] as const, 'kind'),
@@ -260,6 +274,7 @@ function parseSprite(c: FieldChecker, value: Json, path: string, variantIds: Rea
   if (o.tileCount !== undefined) sprite.tileCount = c.integer(o.tileCount, `${path}/tileCount`, 1, maximumTileCount);
   if (o.byteLength !== undefined) sprite.byteLength = c.integer(o.byteLength, `${path}/byteLength`, 1, maximumRomSizeInBytes);
   if (o.storedLength !== undefined) sprite.storedLength = c.integer(o.storedLength, `${path}/storedLength`, 1, maximumRomSizeInBytes);
+  if (o.level !== undefined) sprite.level = parseLevel(c, o.level, `${path}/level`, sprite.codec);
   if (o.arrangement !== undefined) sprite.arrangement = parseArrangement(c, o.arrangement, `${path}/arrangement`);
   if (o.palette !== undefined) sprite.palette = parsePalette(c, o.palette, `${path}/palette`);
   if (o.notes !== undefined) sprite.notes = c.string(o.notes, `${path}/notes`, maximumNotesLengthInCharacters);
@@ -273,6 +288,31 @@ function parseSprite(c: FieldChecker, value: Json, path: string, variantIds: Rea
     }
   }
   return sprite;
+}
+
+function parseScreen(c: FieldChecker, value: Json, path: string, spriteNames: ReadonlySet<string>): ScreenDef {
+  const o = c.object(value, path);
+  c.onlyKnownKeys(o, path, ['name', 'target', 'bpp', 'tiles', 'map', 'palette', 'notes']);
+  const entry = (field: 'tiles' | 'map' | 'palette'): string => {
+    const name = c.string(o[field], `${path}/${field}`, maximumNameLengthInCharacters);
+    if (!spriteNames.has(name)) c.fail(`${path}/${field}`, `no sprite or graphics entry is named ${JSON.stringify(name)}`);
+    return name;
+  };
+  const screen: ScreenDef = {
+    name: c.string(o.name, `${path}/name`, maximumNameLengthInCharacters),
+    target: c.oneOf(o.target, `${path}/target`, convertTargets, 'convert target'),
+    tiles: entry('tiles'),
+    map: entry('map'),
+  };
+  if (o.bpp !== undefined) {
+    const bpp = c.integer(o.bpp, `${path}/bpp`, 1, 8);
+    if (![1, 2, 3, 4, 8].includes(bpp)) c.fail(`${path}/bpp`, `expected 1, 2, 3, 4 or 8 bits per pixel, got ${bpp}`);
+    screen.bpp = bpp;
+  }
+  if (o.palette !== undefined) screen.palette = entry('palette');
+  if (o.notes !== undefined) screen.notes = c.string(o.notes, `${path}/notes`, maximumNotesLengthInCharacters);
+  if (screen.map === screen.tiles || screen.palette === screen.tiles || screen.palette === screen.map) c.fail(path, 'tiles, map and palette must be three different entries');
+  return screen;
 }
 
 const snesPointerForms: readonly PointerForm[] = ['snes-lorom24', 'snes24', 'snes16+bank'];
@@ -346,7 +386,7 @@ function appliesTogether(a: FreeRange, b: FreeRange): boolean {
 export function parseGameDefinition(json: unknown, sourceName: string): GameDefinition {
   const c = new FieldChecker(sourceName);
   const o = c.object(c.document(json), '');
-  c.onlyKnownKeys(o, '', ['$schema', 'formatVersion', 'id', 'name', 'platform', 'notes', 'variants', 'sprites', 'pointers', 'freeSpace']);
+  c.onlyKnownKeys(o, '', ['$schema', 'formatVersion', 'id', 'name', 'platform', 'notes', 'variants', 'sprites', 'pointers', 'freeSpace', 'screens']);
   if (o.$schema !== undefined) c.string(o.$schema, '/$schema', 4096);
   if (o.formatVersion !== gameDefinitionFormatVersion) c.fail('/formatVersion', `expected ${gameDefinitionFormatVersion}, got ${c.describe(o.formatVersion)}`);
   const id = c.identifier(o.id, '/id');
@@ -390,6 +430,15 @@ export function parseGameDefinition(json: unknown, sourceName: string): GameDefi
   }
 
   const definition: GameDefinition = { formatVersion: gameDefinitionFormatVersion, id, name, platform, variants, sprites, pointers, freeSpace, source: sourceName };
+  if (o.screens !== undefined) {
+    const screenNames = new Set<string>();
+    definition.screens = c.array(o.screens, '/screens', maximumScreensPerDefinition).map((value, i) => {
+      const screen = parseScreen(c, value, `/screens/${i}`, spriteNames);
+      if (screenNames.has(screen.name)) c.fail(`/screens/${i}/name`, `duplicate screen name ${JSON.stringify(screen.name)}`);
+      screenNames.add(screen.name);
+      return screen;
+    });
+  }
   if (o.notes !== undefined) definition.notes = c.string(o.notes, '/notes', maximumNotesLengthInCharacters);
   return definition;
 }
@@ -440,6 +489,7 @@ export function gameDefinitionToJson(definition: GameDefinition, schemaPath?: st
     if (s.tileCount !== undefined) o.tileCount = s.tileCount;
     if (s.byteLength !== undefined) o.byteLength = s.byteLength;
     if (s.storedLength !== undefined) o.storedLength = s.storedLength;
+    if (s.level !== undefined) o.level = s.level;
     if (s.arrangement !== undefined) o.arrangement = s.arrangement;
     if (s.palette !== undefined) o.palette = 'rom' in s.palette ? { ...s.palette, rom: locationJson(s.palette.rom) } : s.palette;
     if (s.notes !== undefined) o.notes = s.notes;
@@ -459,6 +509,17 @@ export function gameDefinitionToJson(definition: GameDefinition, schemaPath?: st
         );
       }
       if (p.notes !== undefined) o.notes = p.notes;
+      return o;
+    });
+  }
+  if (definition.screens !== undefined) {
+    out.screens = definition.screens.map((screen) => {
+      const o: Record<string, unknown> = { name: screen.name, target: screen.target };
+      if (screen.bpp !== undefined) o.bpp = screen.bpp;
+      o.tiles = screen.tiles;
+      o.map = screen.map;
+      if (screen.palette !== undefined) o.palette = screen.palette;
+      if (screen.notes !== undefined) o.notes = screen.notes;
       return o;
     });
   }

@@ -135,6 +135,12 @@ export interface SpriteDef {
   byteLength?: number;
   /** Bytes the stored (compressed) block occupies in the ROM, when known. */
   storedLength?: number;
+  /**
+   * The compression level injection re-packs this block at, one of the codec's levels (e.g.
+   * `accurate` for Sega's own compressor, byte for byte). Absent: every level is tried and the
+   * smallest output kept.
+   */
+  level?: string;
   arrangement?: Arrangement;
   palette?: PaletteSource;
   notes?: string;
@@ -156,6 +162,23 @@ export interface PointerDef {
   /** `snes16+bank` only: where the bank byte is. */
   bankAt?: DefLocation;
   variantAt: Record<string, PointerLocation>;
+  notes?: string;
+}
+
+/**
+ * One screen: the sprite/graphics entries holding its tiles, its map and (optionally) its
+ * palette, re-converted together when an edited screen PNG is injected (`injectScreen`).
+ */
+export interface ScreenDef {
+  name: string;
+  /** Hardware the screen is for (a convert target: snes, gba, gb, gbc, md, nes, pce). */
+  target: string;
+  /** Bits per pixel of its tiles (default: the target's). */
+  bpp?: number;
+  /** Names of the entries holding the tiles, the map and the palette. */
+  tiles: string;
+  map: string;
+  palette?: string;
   notes?: string;
 }
 
@@ -182,6 +205,8 @@ export interface GameDefinition {
   sprites: SpriteDef[];
   pointers: PointerDef[];
   freeSpace: FreeRange[];
+  /** Screens: tiles + map (+ palette) blocks that together make one picture (absent: none). */
+  screens?: ScreenDef[];
   /** Where the definition was read from (a path or a name given by the caller). */
   source: string;
 }

@@ -83,3 +83,4 @@ export {
   type VariantOptions,
 } from './check.js';
 export { definitionAfterInjection, type OutputIdentity } from './defs-out.js';
+export { injectScreen, findScreen, type InjectScreenResult } from './screen.js';

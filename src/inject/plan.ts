@@ -59,6 +59,11 @@ export interface SpriteEdit {
   palette?: Palette;
   /** Map off-palette colours of an RGB PNG to the nearest palette colour instead of failing. */
   nearest?: boolean;
+  /**
+   * The block's whole decoded contents as bytes, same length as now (a map or a palette block a
+   * re-converted screen rewrites; `injectScreen`). Give it instead of `png`, `image`, `indices`.
+   */
+  bytes?: Uint8Array;
   /** The file the edit came from (a PNG or its sidecar), named in failures. */
   file?: string;
 }
@@ -101,7 +106,7 @@ export interface PlannedSprite {
   sprite: string;
   outcome: SpriteOutcome;
   codec: CodecName;
-  /** The compression level kept (smallest output; '' for raw or single-encoding codecs). */
+  /** The compression level kept (smallest output, or the definition's pinned `level`; '' for raw or single-encoding codecs). */
   level: string;
   /** Sizes every level gave (empty for raw and unchanged). */
   levelsTried: { level: string; size: number }[];
@@ -238,11 +243,26 @@ export function planInjection(rom: Rom, definition: GameDefinition, edits: reado
       const sprite = spritesByName.get(edit.sprite);
       if (!sprite) throw new SpriteNotFoundError(edit.sprite, `game definition ${definition.id}`);
       const block = survey.blocks.get(sprite.name) ?? readSpriteBlock(rom.data, sprite, definition.source);
-      const { indices, tileCount } = editIndices(edit, sprite, block, rom, definition, options);
-      const tileBytes = encodeTiles(sprite.format, indices);
-      const unpacked = new Uint8Array(tileBytes.length + block.trailing.length);
-      unpacked.set(tileBytes);
-      unpacked.set(block.trailing, tileBytes.length);
+      let unpacked: Uint8Array;
+      let tileCount: number;
+      if (edit.bytes !== undefined) {
+        // Raw bytes replace the decoded block as it is: its size (and so its tile count) is kept.
+        if ([edit.png, edit.image, edit.indices].some((v) => v !== undefined)) {
+          throw new InvalidArgumentError(`edit of sprite "${edit.sprite}" must give exactly one of png, image, indices, bytes`, { sprite: edit.sprite });
+        }
+        if (edit.bytes.length !== block.data.length) {
+          throw new InvalidArgumentError(`edit of sprite "${edit.sprite}": ${edit.bytes.length} bytes given, the block decodes to ${block.data.length}`, { sprite: edit.sprite, expected: block.data.length, actual: edit.bytes.length });
+        }
+        unpacked = edit.bytes;
+        tileCount = block.tileCount;
+      } else {
+        const edited = editIndices(edit, sprite, block, rom, definition, options);
+        tileCount = edited.tileCount;
+        const tileBytes = encodeTiles(sprite.format, edited.indices);
+        unpacked = new Uint8Array(tileBytes.length + block.trailing.length);
+        unpacked.set(tileBytes);
+        unpacked.set(block.trailing, tileBytes.length);
+      }
       const item: Pending = { edit, sprite, block, unpacked, tileCount, level: '', levelsTried: [], vramSafe: false };
       if (!bytesEqual(unpacked, block.data)) {
         const codec = codecFor(sprite);
@@ -252,7 +272,13 @@ export function planInjection(rom: Rom, definition: GameDefinition, edits: reado
           // A VRAM-safe original (no distance-1 copies) may be decoded straight to VRAM by the game: keep it VRAM-safe.
           const vramSafe = options.vramSafe === true || (sprite.codec === 'lz77' && !lz77UsesDistanceOne(rom.data, sprite.offset));
           item.vramSafe = vramSafe;
-          const packed = compressBest(codec, unpacked, { vramSafe, ...(block.lz4Variant ? { variant: block.lz4Variant } : {}) });
+          // A pinned level (the definition's `level`, e.g. `accurate` for byte-identical decomp rebuilds) is the only one tried.
+          const pinned = sprite.def.level;
+          const packed = compressBest(codec, unpacked, {
+            vramSafe,
+            ...(block.lz4Variant ? { variant: block.lz4Variant } : {}),
+            ...(pinned !== undefined ? { levels: [pinned] } : {}),
+          });
           // Only the stream itself is written: encoders may pad (GBA BIOS streams to a word), and the slot already counts the padding.
           const streamLength = codec.decompress(packed.bytes, 0, { outputSizeInBytes: unpacked.length, maximumOutputSizeInBytes: unpacked.length }).packedLength;
           item.packed = packed.bytes.subarray(0, streamLength);
@@ -322,7 +348,9 @@ export function planInjection(rom: Rom, definition: GameDefinition, edits: reado
             allocator.largestAllocatable(),
             p.sprite.codec === 'none'
               ? 'the block is stored raw and no pointers to it are declared, so it cannot move: keep the tile count, or declare its pointers and free space in the definition'
-              : `every ${p.sprite.codec} level was already tried (best ${p.level || 'only'}); declare the pointers to this sprite and free space in the definition so it can be relocated, or reduce the art (fewer tiles, more repetition)`,
+              : p.sprite.def.level !== undefined
+                ? `the definition pins level ${p.sprite.def.level} (field "level"); remove it to let every ${p.sprite.codec} level be tried, or declare the pointers to this sprite and free space in the definition so it can be relocated`
+                : `every ${p.sprite.codec} level was already tried (best ${p.level || 'only'}); declare the pointers to this sprite and free space in the definition so it can be relocated, or reduce the art (fewer tiles, more repetition)`,
           );
         }
         const at = allocator.allocate(packed.length);

@@ -104,12 +104,16 @@ describe('published schema and hand-written validation agree', () => {
     ['palette of no known kind', (d) => (d.sprites[2].palette = { colours: 4 }), '/sprites/2/palette'],
     ['palette count 0', (d) => (d.sprites[3].palette.count = 0), '/sprites/3/palette/count'],
     ['unknown sprite property', (d) => (d.sprites[0].compressed = true), '/sprites/0/compressed'],
+    ['level not a level name', (d) => (d.sprites[1].level = 'Best Please'), '/sprites/1/level'],
     ['unknown pointer form', (d) => (d.pointers[0].form = 'snes32'), '/pointers/0/form'],
     ['snes16+bank without bankAt', (d) => delete d.pointers[1].bankAt, '/pointers/1/bankAt'],
     ['bankAt on a 24-bit pointer', (d) => (d.pointers[0].bankAt = '0x120'), '/pointers/0/bankAt'],
     ['variant pointer without bankAt', (d) => delete d.pointers[1].variantAt.jpn.bankAt, '/pointers/1/variantAt/jpn/bankAt'],
     ['free range as bus address', (d) => (d.freeSpace[0].start = '$0E:8000'), '/freeSpace/0/start'],
     ['free range variants empty', (d) => (d.freeSpace[1].variants = []), '/freeSpace/1/variants'],
+    ['screen for an unknown target', (d) => (d.screens = [{ name: 's', target: 'n64', tiles: 'a', map: 'c' }]), '/screens/0/target'],
+    ['screen without a map', (d) => (d.screens = [{ name: 's', target: 'snes', tiles: 'a' }]), '/screens/0/map'],
+    ['screen bpp 5', (d) => (d.screens = [{ name: 's', target: 'snes', bpp: 5, tiles: 'a', map: 'c' }]), '/screens/0/bpp'],
   ];
   test.each(mutations)('%s → %s', (_name, mutate, field) => {
     const document = base();
@@ -122,6 +126,9 @@ describe('published schema and hand-written validation agree', () => {
   const semantic: [string, (d: Record<string, any>) => void, string][] = [
     // The schema admits any codec-shaped name (plug-ins register their own); romgfx checks the registry.
     ['codec not registered', (d) => (d.sprites[1].codec = 'zip'), '/sprites/1/codec'],
+    // Levels are the codec's own (the registry's), so the schema cannot list them.
+    ['level the codec does not have', (d) => (d.sprites[1].level = 'accurate'), '/sprites/1/level'],
+    ['level on a raw block', (d) => (d.sprites[0].level = 'max'), '/sprites/0/level'],
     ['duplicate variant id', (d) => (d.variants[1].id = 'usa'), '/variants/1/id'],
     ['duplicate sprite name', (d) => (d.sprites[3].name = 'a'), '/sprites/3/name'],
     ['variant offset for an unknown variant', (d) => (d.sprites[1].variantOffsets = { eur: '0x10' }), '/sprites/1/variantOffsets/eur'],
@@ -131,6 +138,7 @@ describe('published schema and hand-written validation agree', () => {
     ['free range end before start', (d) => (d.freeSpace[0].end = '0x60000'), '/freeSpace/0/end'],
     ['overlapping free ranges', (d) => (d.freeSpace[1].start = '0x77000'), '/freeSpace/1'],
     ['free range for an unknown variant', (d) => (d.freeSpace[1].variants = ['eur']), '/freeSpace/1/variants/0'],
+    ['screen map naming no sprite', (d) => (d.screens = [{ name: 's', target: 'snes', tiles: 'a', map: 'z' }]), '/screens/0/map'],
   ];
   test.each(semantic)('%s → %s', (_name, mutate, field) => {
     const document = base();
@@ -175,6 +183,14 @@ describe('published schema and hand-written validation agree', () => {
     }
     const definition = parseGameDefinition(base(), 'base');
     expect(parseGameDefinition(gameDefinitionToJson(definition), 'base')).toEqual(definition);
+    const pinned = base();
+    pinned.sprites[1].level = 'max';
+    pinned.screens = [{ name: 'title', target: 'snes', bpp: 4, tiles: 'a', map: 'c', palette: 'd', notes: 'n' }];
+    const withLevel = parseGameDefinition(pinned, 'base');
+    expect(withLevel.sprites[1]!.level).toBe('max');
+    expect(withLevel.screens).toEqual(pinned.screens);
+    expect(schemaValid(gameDefinitionToJson(withLevel)), JSON.stringify(schemaValid.errors)).toBe(true);
+    expect(parseGameDefinition(gameDefinitionToJson(withLevel), 'base')).toEqual(withLevel);
   });
 });
 
