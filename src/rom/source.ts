@@ -173,10 +173,11 @@ export function openFileSource(path: string, mode: RomOpenMode = defaultRomOpenM
 }
 
 /**
- * Reads a ROM file whole into memory (`memory` mode), with the same size limits as mapping and
- * the file's identity kept for `changed()`.
+ * Opens a ROM file for reading and checks its size on the open descriptor (the size that counts:
+ * a stat by path could be another file by now): the descriptor, the file's identity, its size.
+ * The caller closes the descriptor.
  */
-export function readRomFile(path: string): ByteSource {
+function openRomDescriptor(path: string): { fd: number; opened: BigIntStats; size: number } {
   const stats = statRegularFile(path);
   if (stats.size === 0) throw new RomEmptyError(path);
   if (stats.size > maximumRomSizeInBytes) throw new RomTooLargeError(path, stats.size, maximumRomSizeInBytes);
@@ -191,6 +192,20 @@ export function readRomFile(path: string): ByteSource {
     const size = Number(opened.size);
     if (size === 0) throw new RomEmptyError(path);
     if (size > maximumRomSizeInBytes) throw new RomTooLargeError(path, size, maximumRomSizeInBytes);
+    return { fd, opened, size };
+  } catch (error) {
+    closeSync(fd);
+    throw error;
+  }
+}
+
+/**
+ * Reads a ROM file whole into memory (`memory` mode), with the same size limits as mapping and
+ * the file's identity kept for `changed()`.
+ */
+export function readRomFile(path: string): ByteSource {
+  const { fd, opened, size } = openRomDescriptor(path);
+  try {
     const bytes = new Uint8Array(size);
     let done = 0;
     while (done < size) {
@@ -224,32 +239,19 @@ export function mmapAvailable(): boolean {
  * is unguarded (`guarded` false); `defaultRomOpenMode()` then reads files into memory instead.
  */
 export function mapFile(path: string): ByteSource {
-  const stats = statRegularFile(path);
-  if (stats.size === 0) throw new RomEmptyError(path);
-  if (stats.size > maximumRomSizeInBytes) throw new RomTooLargeError(path, stats.size, maximumRomSizeInBytes);
   let mmap: MmapModule;
   try {
     mmap = loadMmap();
   } catch (error) {
     throw new IoError(`cannot map ${path}: @riaskov/mmap-io is not installed or not built (${(error as Error).message.split('\n')[0]}); open it with mode 'memory'`, { path }, { cause: error });
   }
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (error) {
-    throw new IoError(`cannot open ${path}: ${(error as Error).message}`, { path }, { cause: error });
-  }
+  const { fd, opened, size } = openRomDescriptor(path);
   try {
     // Random access fits every caller: header reads, single blocks, scanner windows.
-    const opened = fstatSync(fd, { bigint: true });
-    const size = Number(opened.size);
-    if (size === 0) throw new RomEmptyError(path);
-    if (size > maximumRomSizeInBytes) throw new RomTooLargeError(path, size, maximumRomSizeInBytes);
     const buffer = mmap.map(size, mmap.PROT_READ, mmap.MAP_SHARED, fd, 0, mmap.MADV_RANDOM);
     const slot = loadNative()?.guardMapping(buffer) ?? -1;
     return new BufferSource(path, buffer, true, snapshotOf(path, opened), slot);
   } catch (error) {
-    if (error instanceof RomEmptyError || error instanceof RomTooLargeError) throw error;
     throw new IoError(`cannot map ${path}: ${(error as Error).message}`, { path }, { cause: error });
   } finally {
     closeSync(fd);
