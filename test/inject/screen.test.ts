@@ -11,6 +11,7 @@ import { decodePng } from '../../src/gfx/png-core.js';
 import { injectScreen } from '../../src/inject/screen.js';
 import { DefinitionError, ImageSizeError, InvalidArgumentError, SpriteNotFoundError } from '../../src/errors.js';
 import { injectIntoBytes } from '../../src/inject/plan.js';
+import { runCli } from '../helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'romgfx-screen-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -103,6 +104,28 @@ describe('inject of an edited screen re-converts it (issue #20)', () => {
     const again = injectScreen(output, definition, 'title', edited, { output: join(dir, 'again.sfc'), forceDefinition: true });
     expect(again.changed).toBe(false);
   });
+
+  it('romgfx inject --screen does the same from the command line; wrong turns are usage errors and write nothing', () => {
+    const { romPath, definitionJson, original } = screenRom();
+    const defsPath = join(dir, 'screen-cli.json');
+    writeFileSync(defsPath, JSON.stringify(definitionJson));
+    const pngPath = join(dir, 'title-edited.png');
+    const edited = pngOf(screenRgba(true));
+    writeFileSync(pngPath, edited);
+    const output = join(dir, 'cli-edited.sfc');
+    const run = runCli(['inject', romPath, pngPath, '--defs', defsPath, '--screen', 'title', '-o', output, '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ screen: 'title', changed: true });
+    const expected = reconvertScreen(decodePng(edited), original, { target: 'snes' });
+    const out = readFileSync(output);
+    expect(Buffer.from(out.subarray(mapAt, mapAt + expected.map.length)).equals(Buffer.from(expected.map))).toBe(true);
+    expect(runCli(['inject', romPath, pngPath, '--screen', 'title', '-o', join(dir, 'x.sfc')]).code).toBe(64);
+    expect(runCli(['inject', romPath, pngPath, '--defs', defsPath, '--screen', 'title', '--sprite', 'title-map', '-o', join(dir, 'x.sfc')]).code).toBe(64);
+    const unknown = runCli(['inject', romPath, pngPath, '--defs', defsPath, '--screen', 'credits', '-o', join(dir, 'x.sfc')]);
+    expect(unknown.code).toBe(64);
+    expect(unknown.stderr).toContain('credits');
+    expect(existsSync(join(dir, 'x.sfc'))).toBe(false);
+  }, 120_000);
 
   it('a screen PNG of another size is refused and nothing is written', () => {
     const { romPath, definitionJson } = screenRom();

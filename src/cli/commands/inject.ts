@@ -16,7 +16,7 @@ import { getTileFormat } from '../../gfx/formats.js';
 import { maximumPaletteTextSizeInBytes, paletteFromRgb, parsePaletteFile, type Palette } from '../../gfx/palette.js';
 import type { Arrangement } from '../../defs/types.js';
 import { layoutHelp, resolveLayout, type LayoutOptions } from './gfx-options.js';
-import { extractAll, injectFolder, injectSprites, readPngFile, readSidecarBeside, sidecarPaletteRgb, type InjectOptions, type InjectResult, type SpriteSidecar } from '../../inject/index.js';
+import { extractAll, injectFolder, injectScreen, injectSprites, readPngFile, readSidecarBeside, sidecarPaletteRgb, type InjectOptions, type InjectResult, type SpriteSidecar } from '../../inject/index.js';
 
 /** Tile counts accepted on the command line (the definition parser's limit). */
 const maximumCliTileCount = 1 << 20;
@@ -39,6 +39,7 @@ interface TransactionFlags {
 
 interface InjectFlags extends TransactionFlags, LayoutOptions {
   sprite?: string;
+  screen?: string;
   defs?: string;
   at?: string;
   codec?: string;
@@ -206,6 +207,7 @@ export function register(program: Command, cli: Cli): void {
       .argument('<rom>', 'the ROM to inject into (never modified unless --in-place)')
       .argument('<png>', 'the edited image (as extract or extract-all wrote it; a sidecar JSON beside it names the sprite)')
       .option('--sprite <name>', 'the sprite in --defs (default: the one the sidecar names)')
+      .option('--screen <name>', "a screen of --defs (tiles + map + palette): the PNG is the whole edited screen, re-converted over the ROM's blocks")
       .option('--defs <game.json>', 'game definition (without it: the sidecar says where the block is)')
       .option('--at <offset>', 'without a definition: the block at this ROM offset or bus address')
       .option('--codec <name>', 'with --at: how the block is stored (none, hal, lz77, lz11, rle, lz4, pb16)')
@@ -220,6 +222,15 @@ export function register(program: Command, cli: Cli): void {
   ).action(
     cli.action((romPath: string, pngPath: string, flags: InjectFlags) => {
       const options = transactionOptions(flags);
+      if (flags.screen !== undefined) {
+        // A screen: tiles, map and palette re-made from the edited picture, in one transaction.
+        if (flags.defs === undefined) throw new UsageError('--screen names a screen of --defs: give --defs <game.json> too');
+        if (flags.sprite !== undefined || flags.at !== undefined) throw new UsageError('give --screen, --sprite or --at, not several');
+        const result = injectScreen(romPath, loadGameDefinition(flags.defs), flags.screen, readPngFile(pngPath), options);
+        if (!flags.json) cli.out(`screen "${result.screen}": ${result.conversion.tileCount} tiles, ${result.conversion.paletteCount} sub-palette(s)`);
+        printTransaction(cli, result, flags.json);
+        return EXIT_OK;
+      }
       const atFlags = flags.codec !== undefined || flags.format !== undefined || flags.tiles !== undefined || flags.tileCount !== undefined || arrangementFromFlags(flags) !== undefined;
       if (flags.at !== undefined && (flags.sprite !== undefined || flags.defs !== undefined)) throw new UsageError('name the block either with --sprite/--defs, or with --at <offset> --codec … --format …, not both');
       if (flags.at === undefined && atFlags) throw new UsageError('--codec, --format, --tiles and --layout describe a block given with --at');
