@@ -14,6 +14,7 @@
  */
 import { CodecInputShapeError, CodecInputTooLargeError, CodecOptionError, CodecOutputLimitError, CodecStreamCorruptError, CodecStreamTruncatedError, InvalidArgumentError } from '../../errors.js';
 import type { Codec, CompressOptions, DecodeLimits, DecodeResult, ProbeResult } from '../types.js';
+import { checkStart, isValidStart } from './common.js';
 import { copyMatch } from './copy.js';
 import { bigEndianWords, findLongestMatches } from './unit-matches.js';
 
@@ -102,9 +103,7 @@ function throwFailure(offset: number, limit: number): never {
  * validating pass before anything is allocated.
  */
 export function decodeComper(bytes: Uint8Array, offset = 0, limits?: DecodeLimits): DecodeResult {
-  if (!Number.isSafeInteger(offset) || offset < 0 || offset > bytes.length) {
-    throw new InvalidArgumentError(`offset ${offset} is outside the ${bytes.length}-byte input`, { offset, size: bytes.length });
-  }
+  checkStart(bytes, offset);
   const limit = limits?.maximumOutputSizeInBytes ?? defaultComperDecodeLimitInBytes;
   if (!Number.isSafeInteger(limit) || limit < 0) throw new InvalidArgumentError(`maximumOutputSizeInBytes must be a non-negative integer, not ${limit}`);
   if (!walkComper(bytes, offset, limit, null)) throwFailure(offset, limit);
@@ -115,7 +114,7 @@ export function decodeComper(bytes: Uint8Array, offset = 0, limits?: DecodeLimit
 
 /** Validates the Comper stream at `offset` without building output; null when it is not one. */
 export function probeComper(bytes: Uint8Array, offset = 0, limits?: DecodeLimits): ProbeResult | null {
-  if (!Number.isSafeInteger(offset) || offset < 0 || offset > bytes.length) return null;
+  if (!isValidStart(bytes, offset)) return null;
   const limit = limits?.maximumOutputSizeInBytes ?? defaultComperDecodeLimitInBytes;
   if (!Number.isSafeInteger(limit) || limit < 0) return null;
   if (!walkComper(bytes, offset, limit, null)) return null;

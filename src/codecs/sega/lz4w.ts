@@ -16,6 +16,7 @@
  */
 import { CodecFeatureUnsupportedError, CodecInputTooLargeError, CodecOptionError, CodecOutputLimitError, CodecStreamCorruptError, CodecStreamTruncatedError, InvalidArgumentError } from '../../errors.js';
 import type { Codec, CompressOptions, DecodeLimits, DecodeResult, ProbeResult } from '../types.js';
+import { checkStart, isValidStart } from './common.js';
 import { copyMatch } from './copy.js';
 import { bigEndianWords, findLongestMatches } from './unit-matches.js';
 
@@ -126,9 +127,7 @@ function throwFailure(offset: number, limit: number): never {
  * validating pass before anything is allocated.
  */
 export function decodeLz4w(bytes: Uint8Array, offset = 0, limits?: DecodeLimits): DecodeResult {
-  if (!Number.isSafeInteger(offset) || offset < 0 || offset > bytes.length) {
-    throw new InvalidArgumentError(`offset ${offset} is outside the ${bytes.length}-byte input`, { offset, size: bytes.length });
-  }
+  checkStart(bytes, offset);
   const limit = limits?.maximumOutputSizeInBytes ?? defaultLz4wDecodeLimitInBytes;
   if (!Number.isSafeInteger(limit) || limit < 0) throw new InvalidArgumentError(`maximumOutputSizeInBytes must be a non-negative integer, not ${limit}`);
   if (!walkLz4w(bytes, offset, limit, null)) throwFailure(offset, limit);
@@ -139,7 +138,7 @@ export function decodeLz4w(bytes: Uint8Array, offset = 0, limits?: DecodeLimits)
 
 /** Validates the LZ4W stream at `offset` without building output; null when it is not one. */
 export function probeLz4w(bytes: Uint8Array, offset = 0, limits?: DecodeLimits): ProbeResult | null {
-  if (!Number.isSafeInteger(offset) || offset < 0 || offset > bytes.length) return null;
+  if (!isValidStart(bytes, offset)) return null;
   const limit = limits?.maximumOutputSizeInBytes ?? defaultLz4wDecodeLimitInBytes;
   if (!Number.isSafeInteger(limit) || limit < 0) return null;
   if (!walkLz4w(bytes, offset, limit, null)) return null;

@@ -19,6 +19,7 @@
  */
 import { CodecInputTooLargeError, CodecOptionError, CodecOutputLimitError, CodecStreamCorruptError, CodecStreamTruncatedError, InvalidArgumentError } from '../../errors.js';
 import type { Codec, CompressOptions, DecodeLimits, DecodeResult, ProbeResult } from '../types.js';
+import { checkStart, isValidStart } from './common.js';
 import { copyMatch } from './copy.js';
 import { findLongestMatches } from './unit-matches.js';
 
@@ -115,9 +116,7 @@ interface SaxmanFraming {
 }
 
 function checkOffset(bytes: Uint8Array, offset: number): void {
-  if (!Number.isSafeInteger(offset) || offset < 0 || offset > bytes.length) {
-    throw new InvalidArgumentError(`offset ${offset} is outside the ${bytes.length}-byte input`, { offset, size: bytes.length });
-  }
+  checkStart(bytes, offset);
 }
 
 function outputLimit(limits: DecodeLimits | undefined): number {
@@ -181,7 +180,7 @@ export function decodeSaxman(bytes: Uint8Array, offset = 0, limits?: DecodeLimit
 
 /** Validates the Saxman stream at `offset` without building output; null when it is not one. */
 export function probeSaxman(bytes: Uint8Array, offset = 0, limits?: DecodeLimits): ProbeResult | null {
-  if (!Number.isSafeInteger(offset) || offset < 0 || offset > bytes.length) return null;
+  if (!isValidStart(bytes, offset)) return null;
   const exact = limits?.outputSizeInBytes;
   if (exact !== undefined && (!Number.isSafeInteger(exact) || exact < 0)) return null;
   const limit = limits?.maximumOutputSizeInBytes ?? defaultSaxmanDecodeLimitInBytes;
