@@ -1,6 +1,17 @@
 #!/usr/bin/env node
 // The romgfx command: a thin launcher for the compiled CLI in dist/.
-import { main } from '../dist/src/cli/main.js';
+// dist/cli/main.js is the esbuild bundle of dist/src/cli/main.js (scripts/bundle-cli.mjs): a few
+// files to resolve instead of hundreds, which is most of a start-up. It runs only when it is at
+// least as new as tsc's output, so a `tsc` without a new bundle runs the fresh unbundled CLI.
+import { statSync } from 'node:fs';
+
+function mtimeMs(relative) {
+  return statSync(new URL(relative, import.meta.url), { throwIfNoEntry: false })?.mtimeMs;
+}
+
+const bundled = mtimeMs('../dist/cli/main.js');
+const compiled = mtimeMs('../dist/src/cli/main.js');
+const { main } = bundled !== undefined && (compiled === undefined || bundled >= compiled) ? await import('../dist/cli/main.js') : await import('../dist/src/cli/main.js');
 
 const code = await main(process.argv.slice(2));
 // Let stdout drain before exiting (a piped `romgfx … --json | jq` must get every byte).

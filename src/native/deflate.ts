@@ -4,7 +4,7 @@
  * per call. Both run the zlib inside Node with the same settings and give the same bytes
  * (test/native/deflate-parity.test.ts); native/src/deflate.h says why the allocation matters.
  */
-import { deflateSync } from 'node:zlib';
+import { nodeZlib } from '../util/builtins.js';
 import type { NativeAddon } from './addon.js';
 
 /**
@@ -18,7 +18,7 @@ export interface ZlibDeflate {
 
 export const nodeZlibDeflate: ZlibDeflate = {
   implementation: 'node:zlib',
-  deflate: (input, level) => deflateSync(input, { level }),
+  deflate: (input, level) => nodeZlib().deflateSync(input, { level }),
 };
 
 /** zlib's compressBound(): the most bytes deflate (windowBits 15, memLevel 8) writes for `length` bytes. */
@@ -35,7 +35,7 @@ export function createNativeZlibDeflate(addon: NativeAddon): ZlibDeflate {
   return {
     implementation: 'native',
     deflate(input, level) {
-      if (input.length > maximumNativeDeflateInputSizeInBytes) return deflateSync(input, { level });
+      if (input.length > maximumNativeDeflateInputSizeInBytes) return nodeZlib().deflateSync(input, { level });
       const bound = zlibDeflateBound(input.length);
       if (output.length < bound) output = new Uint8Array(Math.max(bound, output.length * 2));
       const written = addon.zlibDeflate(input, output, level);

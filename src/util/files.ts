@@ -24,7 +24,7 @@ import {
   type Stats,
 } from 'node:fs';
 import { basename, dirname, join, resolve as resolvePath } from 'node:path';
-import { createHash, randomBytes } from 'node:crypto';
+import { nodeCrypto } from './builtins.js';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { FileChangedError, FileLockedError, FileNotFoundError, IoError, NotAFileError, OutputExistsError, OutputIsInputError } from '../errors.js';
 
@@ -86,7 +86,7 @@ export function fittedStem(name: string, overheadInBytes: number): string {
     prefix += character;
     used += size;
   }
-  return `${prefix}~${createHash('sha1').update(name).digest('hex').slice(0, 8)}`;
+  return `${prefix}~${nodeCrypto().createHash('sha1').update(name).digest('hex').slice(0, 8)}`;
 }
 
 /**
@@ -97,8 +97,18 @@ export function fittedStem(name: string, overheadInBytes: number): string {
  */
 const temporaryNamePattern = /^\.romgfx-tmp-(.+)-(\d+)-[0-9a-f]{8}$/u;
 
+/**
+ * The 8 hex digits that tell one writer's temporary files apart (the name already carries the
+ * writer's pid). Temporary files are created exclusively (O_EXCL, COPYFILE_EXCL), so a clash
+ * fails instead of sharing a file: the digits must be unlikely to repeat within one process, not
+ * secret, and Math.random spares start-up the load of node:crypto (10–20 ms).
+ */
+function temporaryNameSuffix(): string {
+  return Math.floor(Math.random() * 0x1_0000_0000).toString(16).padStart(8, '0');
+}
+
 function temporaryPathFor(path: string): string {
-  return join(dirname(path), `.romgfx-tmp-${fittedStem(basename(path), temporaryNameOverheadInBytes)}-${process.pid}-${randomBytes(4).toString('hex')}`);
+  return join(dirname(path), `.romgfx-tmp-${fittedStem(basename(path), temporaryNameOverheadInBytes)}-${process.pid}-${temporaryNameSuffix()}`);
 }
 
 function processAlive(pid: number): boolean {

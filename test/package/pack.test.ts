@@ -23,14 +23,14 @@ function run(command: string, args: string[], cwd: string, timeout = 240_000): {
 describe('the npm package', () => {
   let tarball = '';
 
-  it('packs dist/src, dist/workers, bin, the native sources, docs, README and licence, and no tests, benchmarks or fixtures', () => {
+  it('packs dist/src, dist/cli (the bundled CLI), dist/workers, bin, the native sources, docs, README and licence, and no tests, benchmarks or fixtures', () => {
     // dist/ is already built by `npm test`; --ignore-scripts skips `prepare` (a second tsc run).
     const packed = run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', scratch.path], repoRoot);
     expect(packed.status, packed.stderr).toBe(0);
     const [info] = JSON.parse(packed.stdout) as { filename: string; size: number; unpackedSize: number; files: { path: string }[] }[];
     tarball = join(scratch.path, info!.filename);
     const paths = info!.files.map((f) => f.path);
-    for (const needed of ['package.json', 'README.md', 'LICENSE', 'bin/romgfx.js', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/cli/main.js', 'dist/workers/thumbnail.js', 'native/binding.gyp', 'native/src/addon.cc', 'native/build-native.mjs', 'docs/game-definition.schema.json']) {
+    for (const needed of ['package.json', 'README.md', 'LICENSE', 'bin/romgfx.js', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/cli/main.js', 'dist/cli/main.js', 'dist/workers/thumbnail.js', 'native/binding.gyp', 'native/src/addon.cc', 'native/build-native.mjs', 'docs/game-definition.schema.json']) {
       expect(paths, needed).toContain(needed);
     }
     for (const path of paths) {
