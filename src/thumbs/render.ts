@@ -9,7 +9,7 @@ import { ThumbnailRequestError, hex } from '../errors.js';
 import { getTileFormat, decodeTilesInto } from '../gfx/formats.js';
 import { renderIndexedImage, checkIndicesInPalette, indexedToRgba, parseMetatileLayout, PixelScratch, scratchSlots } from '../gfx/image.js';
 import { pixelsPerTile } from '../gfx/kernels.js';
-import { grayscalePalette, decodeBgr555, decodeMdPalette, decodeNesPalette, decodeDmgPalette, paletteFromRgb, type Palette } from '../gfx/palette.js';
+import { defaultGrayscalePalette, decodeBgr555, decodeMdPalette, decodeNesPalette, decodeDmgPalette, paletteFromRgb, type Palette } from '../gfx/palette.js';
 import { checkRange } from '../util/bytes.js';
 import type { DecodeLimits, DecodeResult } from '../codecs/types.js';
 import type { NormalizedRequest, PaletteSpec } from './request.js';
@@ -57,11 +57,15 @@ export function blockTileBytes(romData: Uint8Array, request: NormalizedRequest, 
   return data.subarray(0, needed);
 }
 
-/** The palette a request names, resolved against the ROM and the tile format's depth. */
-export function resolvePalette(romData: Uint8Array, spec: PaletteSpec, bpp: number): Palette {
+/**
+ * The palette a request names, resolved against the ROM and the tile format. `grayscale` is the
+ * ramp `extract` uses when given no palette (defaultGrayscalePalette): index 0 lightest for Game
+ * Boy tiles as on the hardware, darkest otherwise, so a thumbnail looks like the extracted PNG.
+ */
+export function resolvePalette(romData: Uint8Array, spec: PaletteSpec, format: { readonly name: string; readonly bpp: number }): Palette {
   switch (spec.kind) {
     case 'grayscale':
-      return grayscalePalette(bpp);
+      return defaultGrayscalePalette(format);
     case 'colors': {
       const rgb = new Uint8Array(spec.colors.length * 3);
       spec.colors.forEach((c, i) => {
@@ -105,7 +109,7 @@ export function renderBlockIndexed(romData: Uint8Array, request: NormalizedReque
     arrangement.kind === 'sheet'
       ? renderIndexedImage(indices, tiles, { tilesPerRow: arrangement.tilesPerRow, order: arrangement.order, ...(scratch ? { scratch } : {}) })
       : renderIndexedImage(indices, tiles, { layout: parseMetatileLayout(arrangement.layout)!, ...(scratch ? { scratch } : {}) });
-  const palette = resolvePalette(romData, request.palette, tileFormat.bpp);
+  const palette = resolvePalette(romData, request.palette, tileFormat);
   // A palette smaller than the format's range is allowed when the pixels stay inside it.
   if (palette.count < 1 << tileFormat.bpp) checkIndicesInPalette(image, palette.count);
   return { image, palette };

@@ -58,7 +58,9 @@ export interface BlockSpec {
 }
 
 /**
- * The colours. `grayscale` spreads the format's index range from black to white; `colors` gives
+ * The colours. `grayscale` spreads the format's index range over a gray ramp, as `extract` does
+ * with no palette (black to white; white to black for Game Boy tiles, index 0 lightest as on the
+ * hardware); `colors` gives
  * 0xRRGGBB values (index i gets colours[i]); `rom` reads `count` colours stored in the ROM.
  */
 export type PaletteSpec =
@@ -291,7 +293,13 @@ function canonicalHalves(request: NormalizedRequest): { head: string; tail: stri
   };
 }
 
-const canonicalPrefix = `["romgfx-thumb",${JSON.stringify(ENGINE_VERSION)},`;
+/**
+ * Bumped when the pixels a request gives change while ENGINE_VERSION does not, so a disk cache
+ * made before never serves the old image (2: Game Boy grayscale is light-first, as `extract`).
+ */
+const thumbnailRenderRevision = 2;
+
+const canonicalPrefix = `["romgfx-thumb",${JSON.stringify(ENGINE_VERSION)},${thumbnailRenderRevision},`;
 
 /** The canonical text by its definition: JSON of the fields in a fixed order (canonicalRequest must equal it). */
 export function canonicalRequestReference(request: NormalizedRequest): string {
@@ -299,6 +307,7 @@ export function canonicalRequestReference(request: NormalizedRequest): string {
   return JSON.stringify([
     'romgfx-thumb',
     ENGINE_VERSION,
+    thumbnailRenderRevision,
     request.rom.sha1,
     [block.offset, block.format, block.tiles, block.codec, block.arrangement.kind === 'sheet' ? ['sheet', block.arrangement.tilesPerRow, block.arrangement.order] : ['layout', block.arrangement.layout]],
     palette.kind === 'grayscale' ? ['grayscale'] : palette.kind === 'colors' ? ['colors', palette.colors] : ['rom', palette.offset, palette.encoding, palette.count],

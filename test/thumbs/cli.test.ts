@@ -86,6 +86,18 @@ describe('romgfx thumbs', () => {
     expectScaledCopy(join(halOut, readdirSync(halOut)[0]!), halExtract, 2);
   });
 
+  it('previews Game Boy tiles with the ramp extract uses when given no palette (index 0 lightest)', () => {
+    const out = join(dir, 'gb');
+    const block = `0x${rawOffset.toString(16)}:gb2bpp:64`;
+    const run = romgfx('thumbs', romPath, '--block', block, '-o', out, '--scale', '2', '--tiles-per-row', '16', '--cache-dir', join(dir, 'c-gb'));
+    expect(run.code, run.stderr).toBe(0);
+    const extracted = join(dir, 'extract-gb.png');
+    const ex = romgfx('extract', romPath, '--offset', `0x${rawOffset.toString(16)}`, '--format', 'gb2bpp', '--tiles', '64', '--tiles-per-row', '16', '-o', extracted);
+    expect(ex.code, ex.stderr).toBe(0);
+    expect(decode(readFileSync(extracted)).palette![0]).toEqual([255, 255, 255]);
+    expectScaledCopy(join(out, readdirSync(out)[0]!), extracted, 2);
+  });
+
   it('renders --block items, refuses to overwrite without --force, and reports stats and metrics', () => {
     const out = join(dir, 'blocks');
     const cache = join(dir, 'c2');

@@ -5,6 +5,7 @@ import { planFit, planScale, resampleIndexed } from '../../src/thumbs/scale.js';
 import { Histogram, ThumbnailMetrics } from '../../src/thumbs/metrics.js';
 import { MemoryCache, memoryEntryOverheadInBytes } from '../../src/thumbs/memory-cache.js';
 import { ThumbnailRequestError } from '../../src/errors.js';
+import { renderBlockIndexed } from '../../src/thumbs/render.js';
 
 const base: ThumbnailRequest = { rom: { path: '/roms/a.sfc', sha1: 'b'.repeat(40) }, block: { offset: 0x8120, format: 'snes4bpp', tiles: 64 } };
 
@@ -324,5 +325,31 @@ describe('encodeIndexedPng', () => {
         }
       }
     }
+  });
+});
+
+describe('the grayscale preview ramp (issue #18)', () => {
+  // Zero bytes decode to index 0 in every format: the ramp's first colour is what the preview shows.
+  const romData = new Uint8Array(4096);
+  function firstColour(format: string): number[] {
+    const request = normalizeRequest({ rom: { path: '/roms/zero.gb', sha1: '0'.repeat(40) }, block: { offset: 0, format, tiles: 4 }, palette: { kind: 'grayscale' } });
+    const { image, palette } = renderBlockIndexed(romData, request, null);
+    expect(image.pixels.every((index) => index === 0)).toBe(true);
+    return [...palette.rgb.subarray(0, 3)];
+  }
+
+  it('shows Game Boy tiles light-first, as extract does and the hardware does at power-on (index 0 white, 3 black)', () => {
+    expect(firstColour('gb2bpp')).toEqual([255, 255, 255]);
+    const request = normalizeRequest({ rom: { path: '/roms/zero.gb', sha1: '0'.repeat(40) }, block: { offset: 0, format: 'gb2bpp', tiles: 1 }, palette: { kind: 'grayscale' } });
+    expect([...renderBlockIndexed(romData, request, null).palette.rgb.subarray(9, 12)]).toEqual([0, 0, 0]);
+  });
+
+  it('keeps index 0 black for the other formats', () => {
+    for (const format of ['snes4bpp', 'nes2bpp', 'gba4bpp', 'md4bpp']) expect(firstColour(format), format).toEqual([0, 0, 0]);
+  });
+
+  it('is part of the cache key: a disk cache made with the old dark-first ramp is not served', () => {
+    const request = normalizeRequest({ rom: { path: '/roms/zero.gb', sha1: '0'.repeat(40) }, block: { offset: 0, format: 'gb2bpp', tiles: 1 }, palette: { kind: 'grayscale' } });
+    expect(JSON.parse(canonicalRequest(request))[2]).toBe(2);
   });
 });
