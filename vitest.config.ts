@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // Re-bundles the CLI (dist/cli) when a plain tsc left it older than dist/src.
+    globalSetup: ['test/global-setup.ts'],
     // 2-core machines: forks keep native addons and mmap out of each other's way.
     pool: 'forks',
     testTimeout: 120_000, // bounded, not a speed check: heavy files (scanner PB16, pack + install, sanitizer build) run minutes on a loaded 2-core box

@@ -21,11 +21,17 @@ const preload = join(repoRoot, 'test', 'cli', 'loaded-packages.cjs');
 /** Packages a light command must not load: image encoding, the worker pool, the logger, node-pre-gyp. */
 const heavyPackages = ['sharp', 'piscina', 'pino', '@mapbox/node-pre-gyp'];
 
-function loadedPackages(args: string[]): { code: number; packages: string[]; stderr: string } {
+/** Node built-ins that cost 5–20 ms each to load and that a light command has no use for. */
+const heavyBuiltins = ['crypto', 'child_process', 'worker_threads', 'http', 'net'];
+
+function loadedPackages(args: string[]): { code: number; packages: string[]; addons: string[]; builtins: string[]; stderr: string } {
   const result = spawnSync(process.execPath, ['--require', preload, binPath, ...args], { cwd: repoRoot, encoding: 'utf8', timeout: 60_000 });
-  const line = result.stderr.split('\n').find((l) => l.startsWith('ROMGFX_LOADED_PACKAGES '));
-  if (!line) throw new Error(`no package list from romgfx ${args.join(' ')}: ${result.stderr}`);
-  return { code: result.status ?? -1, packages: JSON.parse(line.slice('ROMGFX_LOADED_PACKAGES '.length)) as string[], stderr: result.stderr };
+  const list = (marker: string): string[] => {
+    const line = result.stderr.split('\n').find((l) => l.startsWith(`${marker} `));
+    if (!line) throw new Error(`no ${marker} from romgfx ${args.join(' ')}: ${result.stderr}`);
+    return JSON.parse(line.slice(marker.length + 1)) as string[];
+  };
+  return { code: result.status ?? -1, packages: list('ROMGFX_LOADED_PACKAGES'), addons: list('ROMGFX_LOADED_ADDONS'), builtins: list('ROMGFX_LOADED_BUILTINS'), stderr: result.stderr };
 }
 
 describe('start-up loads only what the command uses', () => {
@@ -56,6 +62,42 @@ describe('start-up loads only what the command uses', () => {
       expect(run.code, run.stderr).toBe(0);
       for (const name of heavyPackages) expect(run.packages).not.toContain(name);
     }
+  });
+
+  it('commands that map nothing load no mmap-io, and info (plain reads) no addon at all', () => {
+    // info hashes every byte, so it reads the file; decompress and import read small files whole.
+    const info = loadedPackages(['info', join(work.path, 'game.sfc')]);
+    expect(info.code, info.stderr).toBe(0);
+    expect(info.addons).toEqual([]);
+    expect(info.packages).not.toContain('@riaskov/mmap-io');
+    const others = [
+      loadedPackages(['import', join(work.path, 'sheet.png'), '--format', 'snes4bpp', '-o', join(work.path, 'sheet2.bin'), '--force']),
+      loadedPackages(['decompress', join(work.path, 'block.hal'), '--codec', 'hal']),
+    ];
+    for (const run of others) {
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.addons).not.toContain('mmap_io.node');
+      expect(run.packages).not.toContain('@riaskov/mmap-io');
+    }
+    // The check itself works: a command that maps a ROM (version reports the mapping guard) loads both.
+    expect(loadedPackages(['version']).addons).toEqual(['mmap_io.node', 'romgfx_native.node']);
+  });
+
+  it('version, import and decompress load none of the costly Node built-ins (crypto, child_process, worker_threads, http, net), and version not zlib', () => {
+    const runs = {
+      version: loadedPackages(['version']),
+      import: loadedPackages(['import', join(work.path, 'sheet.png'), '--format', 'snes4bpp', '-o', join(work.path, 'sheet3.bin'), '--force']),
+      decompress: loadedPackages(['decompress', join(work.path, 'block.hal'), '--codec', 'hal', '-o', join(work.path, 'block.bin'), '--force']),
+    };
+    for (const [name, run] of Object.entries(runs)) {
+      expect(run.code, run.stderr).toBe(0);
+      for (const builtin of heavyBuiltins) expect(run.builtins, `${name} loaded node:${builtin}`).not.toContain(builtin);
+    }
+    expect(runs.version.builtins).not.toContain('zlib');
+    // info needs node:crypto and node:zlib (SHA-1 and CRC-32 of the ROM), and loads them.
+    const info = loadedPackages(['info', join(work.path, 'game.sfc')]);
+    expect(info.builtins).toContain('crypto');
+    expect(info.builtins).toContain('zlib');
   });
 });
 

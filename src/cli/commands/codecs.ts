@@ -5,7 +5,7 @@ import { getCodec, listCodecs } from '../../codecs/index.js';
 import type { CompressOptions, DecodeLimits } from '../../codecs/types.js';
 import { hex, UsageError } from '../../errors.js';
 import { openRom } from '../../rom/rom.js';
-import { readFileBytes } from '../../rom/source.js';
+import { oneShotRomOpenMode, readFileBytes } from '../../rom/source.js';
 import { writeFileAtomic, assertWritable } from '../../util/files.js';
 import { platformOption } from './rom.js';
 import { prepareOutputs, runBatch } from '../batch.js';
@@ -72,7 +72,7 @@ export function register(program: Command, cli: Cli): void {
           paths,
           options.json,
           (path, index) => {
-            const rom = openRom(path, { platform, allowUnknown: true });
+            const rom = openRom(path, { platform, allowUnknown: true, mode: oneShotRomOpenMode(path) });
             const offset = rom.resolveLocation(options.offset ?? '0');
             const result = codec.decompress(rom.data, offset, limits);
             const output = outputs?.[index] ?? null;

@@ -7,6 +7,7 @@ import { parseBusAddress, parseLocation, parseOffset } from '../../rom/address.j
 import { ChecksumInvalidError, InvalidArgumentError, UsageError, isRomgfxError, hex } from '../../errors.js';
 import { exitCodeFor } from '../exit-codes.js';
 import { writeFileAtomic } from '../../util/files.js';
+import { oneShotRomOpenMode, type RomOpenMode } from '../../rom/source.js';
 import { didYouMean } from '../../util/suggest.js';
 
 const platformChoices = ['snes', 'gb', 'gbc', 'gba', 'nes', 'md', 'unknown'] as const;
@@ -50,8 +51,13 @@ interface CommonOptions {
   json?: boolean;
 }
 
-function open(path: string, options: CommonOptions): Rom {
-  return openRom(path, { platform: platformOption(options.platform) });
+/**
+ * Opens the ROM for one command. `info` and `checksum` read every byte (CRC-32, SHA-1, the sum),
+ * so they read the file into memory: a mapping would save nothing and cost the two addons' load
+ * at start-up. `addr` reads the header only: memory up to maximumReadWholeRomSizeInBytes.
+ */
+function open(path: string, options: CommonOptions, mode: RomOpenMode = oneShotRomOpenMode(path)): Rom {
+  return openRom(path, { platform: platformOption(options.platform), mode });
 }
 
 export function register(program: Command, cli: Cli): void {
@@ -63,7 +69,7 @@ export function register(program: Command, cli: Cli): void {
     .option('--json', 'print a JSON object')
     .action(
       cli.action((path: string, options: CommonOptions) => {
-        const info = open(path, options).info();
+        const info = open(path, options, 'memory').info();
         if (options.json) cli.outJson(info);
         else for (const line of formatInfo(info)) cli.out(line);
       }),
@@ -80,7 +86,7 @@ export function register(program: Command, cli: Cli): void {
     .option('--json', 'print a JSON object')
     .action(
       cli.action((path: string, options: CommonOptions & { fix?: boolean; output?: string; force?: boolean }) => {
-        const rom = open(path, options);
+        const rom = open(path, options, 'memory');
         const before = rom.checksums();
         if (!options.fix) {
           if (options.output) throw new UsageError('-o is only used with --fix');
