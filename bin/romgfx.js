@@ -3,7 +3,11 @@
 // dist/cli/main.js is the esbuild bundle of dist/src/cli/main.js (scripts/bundle-cli.mjs): a few
 // files to resolve instead of hundreds, which is most of a start-up. It runs only when it is at
 // least as new as tsc's output, so a `tsc` without a new bundle runs the fresh unbundled CLI.
-import { statSync } from 'node:fs';
+// node:fs by require: an ES import of it makes Node read every export for the module facade,
+// and fs.promises, ReadStream and WriteStream are getters that load the whole streams stack.
+import { createRequire } from 'node:module';
+
+const { statSync } = createRequire(import.meta.url)('node:fs');
 
 function mtimeMs(relative) {
   return statSync(new URL(relative, import.meta.url), { throwIfNoEntry: false })?.mtimeMs;

@@ -18,6 +18,11 @@ import { build } from 'esbuild';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /**
+ * An ES-module import of a built-in makes Node build an ES facade of it, reading every export,
+ * and some exports are getters that load more modules: node:fs's promises, ReadStream and
+ * WriteStream (the whole streams stack), node:util's parseArgs and MIMEType. The bundle takes
+ * these two through require() instead, which reads an export only where the code uses it.
+ *
  * Two packages load Node built-ins at import that a CLI run does not use, each ~10 ms of start-up
  * (Node compiles a built-in on first load):
  * - commander requires node:child_process at the top of lib/command.js, for executable
@@ -30,6 +35,11 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const lazyBuiltins = {
   name: 'romgfx-lazy-builtins',
   setup(build) {
+    build.onResolve({ filter: /^(node:)?(fs|util)$/ }, (args) => {
+      const name = args.path.replace(/^node:/, '');
+      return args.namespace === 'romgfx-required' ? { path: `node:${name}`, external: true } : { path: name, namespace: 'romgfx-required' };
+    });
+    build.onLoad({ filter: /.*/, namespace: 'romgfx-required' }, (args) => ({ loader: 'js', contents: `module.exports = require('node:${args.path}');` }));
     build.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
       /[\\/]node_modules[\\/]commander[\\/]/u.test(args.importer) ? { path: 'child_process', namespace: 'romgfx-lazy' } : undefined,
     );
