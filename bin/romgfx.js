@@ -5,7 +5,12 @@
 // least as new as tsc's output, so a `tsc` without a new bundle runs the fresh unbundled CLI.
 // node:fs by require: an ES import of it makes Node read every export for the module facade,
 // and fs.promises, ReadStream and WriteStream are getters that load the whole streams stack.
-import { createRequire } from 'node:module';
+import module, { createRequire } from 'node:module';
+
+// Node 22.1+ can keep V8's compiled code of the modules between runs (in the OS temporary
+// folder), which is most of what a start-up spends once resolution is cheap; Node 20 has no
+// such cache and this is skipped there.
+module.enableCompileCache?.();
 
 const { statSync } = createRequire(import.meta.url)('node:fs');
 
