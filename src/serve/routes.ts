@@ -14,8 +14,8 @@ import type { ThumbnailService } from '../thumbs/service.js';
 import { asRomgfxError, readBody, sendBytes, sendJson, statusForError, type Route, type RouteContext } from './http.js';
 import type { Library, ServedRom } from './library.js';
 import type { ServeMetrics } from './metrics.js';
-import { candidatesFromBody, parseJsonObject, requiredParameter, scanOptionsFromBody, thumbnailRequestFromQuery } from './params.js';
-import { maximumPlantedCandidates, type ScanEvent, type ScanJobs } from './scans.js';
+import { candidatesFromBody, optionalParameter, parseJsonObject, requiredParameter, scanOptionsFromBody, thumbnailRequestFromQuery } from './params.js';
+import { compactCandidateFields, compactScanResult, maximumPlantedCandidates, type ScanEvent, type ScanJobs } from './scans.js';
 import { servePage } from './page.js';
 
 /** Candidates one definition download may hold. */
@@ -207,9 +207,15 @@ export function buildRoutes(deps: RouteDependencies): Route[] {
       path: '/api/scans/{id}',
       name: '/api/scans/{id}',
       changesState: false,
-      handle: ({ response, params }) => {
+      handle: ({ response, params, query }) => {
         const job = scans.job(params.id!);
-        sendJson(response, 200, { id: job.id, rom: job.romId, state: job.state, done: job.done, total: job.total, error: job.error, candidates: job.state === 'done' ? job.candidates : [] });
+        const layout = optionalParameter(query, 'layout') ?? 'objects';
+        if (layout !== 'objects' && layout !== 'rows') throw new ServeParameterError('layout', `must be "objects" or "rows" (got "${layout}")`, { value: layout });
+        if (layout === 'rows' && job.state === 'done') {
+          sendBytes(response, 200, 'application/json; charset=utf-8', compactScanResult(job), { 'Cache-Control': 'no-store' });
+          return;
+        }
+        sendJson(response, 200, { id: job.id, rom: job.romId, state: job.state, done: job.done, total: job.total, error: job.error, ...(layout === 'rows' ? { fields: compactCandidateFields, rows: [] } : { candidates: job.state === 'done' ? job.candidates : [] }) });
       },
     },
     {

@@ -322,6 +322,14 @@ describe('scans', () => {
     const scores = result.candidates.map((c) => c.score);
     expect(scores).toEqual([...scores].sort((a, b) => b - a));
 
+    // The compact answer the page uses: the same candidates as rows of numbers, names by index.
+    const compact = (await (await get(`/api/scans/${job.id}?layout=rows`)).json()) as { state: string; fields: string[]; codecs: string[]; formats: string[]; kinds: string[]; rows: number[][] };
+    expect(compact.state).toBe('done');
+    expect(compact.fields).toEqual(['offset', 'packedLength', 'unpackedLength', 'codec', 'format', 'score', 'kind']);
+    const rebuilt = compact.rows.map((r) => ({ offset: r[0], packedLength: r[1], unpackedLength: r[2], codec: compact.codecs[r[3]!], format: compact.formats[r[4]!], score: r[5], kind: compact.kinds[r[6]!] }));
+    expect(rebuilt).toEqual(result.candidates);
+    expect((await expectError(await get(`/api/scans/${job.id}?layout=columns`), 400, 'ERR_SERVE_PARAMETER')).details.field).toBe('layout');
+
     const definition = await post('/api/roms/r1/definition', JSON.stringify({ candidates: result.candidates.slice(0, 3) }), { 'Content-Type': 'application/json' });
     expect(definition.status).toBe(200);
     expect(definition.headers.get('content-disposition')).toMatch(/attachment; filename=".+\.json"/);

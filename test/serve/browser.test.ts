@@ -175,17 +175,27 @@ describe('romgfx serve in Chromium', () => {
     await page.goto(`${server.url}#scan?rom=r0&scan=${id}`);
     await page.waitForSelector('body[data-ready="true"]');
     await page.waitForFunction(() => document.getElementById('gallery')!.dataset.count === '2000');
-    await page.waitForSelector('.cell img');
+    await page.waitForSelector('.cell canvas');
     const firstScreen = await page.$$eval('.cell', (cells) => cells.length);
     expect(firstScreen).toBeGreaterThan(10);
     expect(firstScreen).toBeLessThan(200);
     // Sorted by score: the first cell is candidate 0.
     expect(await page.$eval('.cell', (cell) => cell.textContent)).toContain('0x0 rle');
-    // Raw candidates decode; the planted RLE ones at arbitrary offsets may not (a broken image, as for a bad scan hit).
+    // Raw candidates decode; the planted RLE ones at arbitrary offsets may not (marked, as for a bad scan hit).
     await page.waitForFunction(() => {
-      const images = [...document.querySelectorAll('.cell img')] as HTMLImageElement[];
-      return images.every((img) => img.complete) && images.filter((img) => img.naturalWidth > 0).length >= images.length / 2;
+      const cells = [...document.querySelectorAll('.cell')] as HTMLElement[];
+      return cells.every((cell) => cell.dataset.state !== 'loading') && cells.filter((cell) => cell.dataset.state === 'loaded').length >= cells.length / 2;
     });
+    // A drawn thumbnail is exactly the server's PNG for that candidate: candidate 1 (0x40, gb2bpp, raw, 16 tiles).
+    const drawn = await page.$eval('.cell[data-index="1"]', (cell: any) => {
+      const canvas = cell.querySelector('canvas');
+      return { query: cell.dataset.thumbnail as string, width: canvas.width as number, height: canvas.height as number, rgba: [...canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data] as number[] };
+    });
+    expect(drawn.query).toContain('offset=0x40&format=gb2bpp&tiles=16');
+    const served = pngRgba(new Uint8Array(await (await fetch(new URL(`/api/roms/r0/thumbnail?${drawn.query}`, server.url))).arrayBuffer()));
+    expect([drawn.width, drawn.height]).toEqual([served.width, served.height]);
+    expect(drawn.rgba).toEqual(served.rgba);
+    expect(new Set(drawn.rgba).size).toBeGreaterThan(2);
     await page.screenshot({ path: join(screenshotDirectory, 'serve-scan.png') });
 
     await page.$eval('#gallery', (gallery) => { gallery.scrollTop = gallery.scrollHeight; });
@@ -228,7 +238,7 @@ describe('romgfx serve in Chromium', () => {
     const count = Number(await page.$eval('#gallery', (g: HTMLElement) => g.dataset.count));
     expect(count).toBeGreaterThan(0);
     expect(await page.evaluate(() => location.hash)).toMatch(/scan=s\d+/);
-    await page.waitForSelector('.cell img[src^="blob:"]');
+    await page.waitForSelector('.cell[data-state="loaded"] canvas');
   }, 90_000);
 
   it('Sprite view: download, upload an edited PNG, inject, and get the new ROM and BPS patch; a bad PNG shows its error', async () => {

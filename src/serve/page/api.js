@@ -22,6 +22,24 @@ export async function getJson(path) {
   return (await check(await fetch(path))).json();
 }
 
+/** The JSON of a request boot.js started (once), or of a new one when it did not. */
+export async function bootJson(name, path) {
+  const started = window.romgfxBoot?.[name];
+  if (started) {
+    window.romgfxBoot[name] = null;
+    return (await check(await started)).json();
+  }
+  return getJson(path);
+}
+
+/** The JSON of a request boot.js started, when it is what is wanted now; else null. */
+export function takeBootResponse(name, id) {
+  const started = window.romgfxBoot?.[name];
+  if (!started || started.id !== id) return null;
+  window.romgfxBoot[name] = null;
+  return started.response.then(check).then((r) => r.json());
+}
+
 export async function getBlob(path) {
   return (await check(await fetch(path))).blob();
 }

@@ -1,5 +1,5 @@
 // Scan view: run the scanner with live progress, then a virtualised gallery of every candidate.
-import { getJson, send, showError, download, hex, writeHash } from './api.js';
+import { getJson, send, showError, download, hex, writeHash, takeBootResponse } from './api.js';
 
 const cellWidth = 156;
 const cellHeight = 182;
@@ -27,13 +27,13 @@ let shown = [];
 const picked = new Set();
 const cells = new Map();
 let events = null;
-/** A scan result asked for before the page finished starting (see prefetchScan). */
-let prefetched = null;
 
-/** Starts loading a scan's result now, in parallel with the page's other start-up requests. */
-export function prefetchScan(id) {
-  prefetched = { id, promise: getJson(`/api/scans/${encodeURIComponent(id)}`) };
-  prefetched.promise.catch(() => {});
+/** A scan's state and candidates, from the compact answer (`?layout=rows`: rows of numbers, names by index). */
+async function fetchScan(id) {
+  const result = await (takeBootResponse('scan', id) ?? getJson(`/api/scans/${encodeURIComponent(id)}?layout=rows`));
+  const { codecs = [], formats: formatNames = [], kinds = [] } = result;
+  result.candidates = result.rows.map((r) => ({ offset: r[0], packedLength: r[1], unpackedLength: r[2], codec: codecs[r[3]], format: formatNames[r[4]], score: r[5], kind: kinds[r[6]] }));
+  return result;
 }
 
 export function initScanView(formatList, scanCodecs) {
@@ -92,9 +92,9 @@ async function follow(id) {
   candidates = [];
   picked.clear();
   try {
-    const result = await (prefetched?.id === id ? prefetched.promise : getJson(`/api/scans/${encodeURIComponent(id)}`));
-    prefetched = null;
+    const result = await fetchScan(id);
     if (result.state === 'done') {
+      performance.mark('romgfx:candidates');
       candidates = result.candidates;
       progress.max = 1;
       progress.value = 1;
@@ -127,7 +127,7 @@ async function follow(id) {
     });
     events.addEventListener('done', async () => {
       try {
-        const result = await getJson(`/api/scans/${encodeURIComponent(id)}`);
+        const result = await fetchScan(id);
         candidates = result.candidates;
         progress.max = 1;
         progress.value = 1;
@@ -171,41 +171,57 @@ function layout() {
   spacer.style.height = `${Math.ceil(shown.length / columns()) * cellHeight}px`;
 }
 
-/** Draws only the rows in view (plus a margin); cells leaving the view are removed. */
+/**
+ * Draws only the rows in view (plus a margin); cells leaving the view are removed. New cells are
+ * built off the document and added at once (one layout), and their thumbnails are asked for in
+ * view first: the cells on screen in one batch request, the margin's in another after it, so the
+ * margin never delays the first screen (a cold one waits on the worker pool).
+ */
 function draw() {
   const cols = columns();
-  const first = Math.max(0, Math.floor(gallery.scrollTop / cellHeight) - overscanRows);
-  const last = Math.ceil((gallery.scrollTop + gallery.clientHeight) / cellHeight) + overscanRows;
+  const top = gallery.scrollTop;
+  const bottom = top + gallery.clientHeight;
+  const first = Math.max(0, Math.floor(top / cellHeight) - overscanRows);
+  const last = Math.ceil(bottom / cellHeight) + overscanRows;
   const from = first * cols;
   const to = Math.min(shown.length, last * cols);
+  const visibleFrom = Math.floor(top / cellHeight) * cols;
+  const visibleTo = Math.ceil(bottom / cellHeight) * cols;
   for (const [position, cell] of cells) {
     if (position < from || position >= to) {
-      const img = cell.querySelector('img');
-      if (img?.src.startsWith('blob:')) URL.revokeObjectURL(img.src);
       cell.remove();
       cells.delete(position);
     }
   }
-  const fresh = [];
+  const added = document.createDocumentFragment();
+  const inView = [];
+  const margin = [];
   for (let position = from; position < to; position++) {
-    let cell = cells.get(position);
-    if (!cell) {
-      cell = makeCell(shown[position]);
-      cells.set(position, cell);
-      gallery.append(cell);
-      fresh.push(cell);
-    }
-    cell.style.left = `${(position % cols) * cellWidth}px`;
-    cell.style.top = `${Math.floor(position / cols) * cellHeight}px`;
+    if (cells.has(position)) continue;
+    const cell = makeCell(shown[position]);
+    cells.set(position, cell);
+    cell.style.transform = `translate(${(position % cols) * cellWidth}px, ${Math.floor(position / cols) * cellHeight}px)`;
+    added.append(cell);
+    (position >= visibleFrom && position < visibleTo ? inView : margin).push(cell);
   }
-  for (let i = 0; i < fresh.length; i += thumbnailsPerBatch) loadBatch(fresh.slice(i, i + thumbnailsPerBatch));
+  if (inView.length + margin.length === 0) return;
+  gallery.append(added);
+  const batches = [];
+  for (const list of [inView, margin]) for (let i = 0; i < list.length; i += thumbnailsPerBatch) batches.push(list.slice(i, i + thumbnailsPerBatch));
+  batches.reduce((previous, batch) => previous.then(() => loadBatch(batch)), Promise.resolve());
 }
 
 /** Thumbnails asked for in one request (the server allows up to 128). */
 const thumbnailsPerBatch = 64;
 
-/** One request for many cells' thumbnails (GET /api/roms/{id}/thumbnails; docs/serve.md). */
+/**
+ * One request for many cells' thumbnails (GET /api/roms/{id}/thumbnails; docs/serve.md). Each PNG
+ * is decoded with createImageBitmap (off the main thread, no blob: URL round trip through the
+ * browser process) and drawn into the cell's canvas.
+ */
 async function loadBatch(batch) {
+  batch = batch.filter((cell) => cell.isConnected);
+  if (batch.length === 0) return;
   const query = new URLSearchParams();
   for (const cell of batch) query.append('item', cell.dataset.thumbnail);
   const batchRom = rom;
@@ -216,13 +232,23 @@ async function loadBatch(batch) {
     const headerLength = new DataView(body.buffer, body.byteOffset, 4).getUint32(0);
     const { items } = JSON.parse(new TextDecoder().decode(body.subarray(4, 4 + headerLength)));
     const start = 4 + headerLength;
-    batch.forEach((cell, i) => {
+    performance.mark('romgfx:thumbnails');
+    await Promise.all(batch.map(async (cell, i) => {
       const item = items[i];
       if (!cell.isConnected) return;
       if (item.status !== 200) return markBroken(cell, item.error?.message);
-      const img = cell.querySelector('img');
-      img.src = URL.createObjectURL(new Blob([body.subarray(start + item.offset, start + item.offset + item.length)], { type: 'image/png' }));
-    });
+      try {
+        const bitmap = await createImageBitmap(new Blob([body.subarray(start + item.offset, start + item.offset + item.length)], { type: 'image/png' }));
+        const canvas = cell.querySelector('canvas');
+        canvas.width = bitmap.width;
+        canvas.height = bitmap.height;
+        canvas.getContext('2d').drawImage(bitmap, 0, 0);
+        bitmap.close();
+        cell.dataset.state = 'loaded';
+      } catch (error) {
+        markBroken(cell, error.message);
+      }
+    }));
   } catch (error) {
     for (const cell of batch) if (cell.isConnected) markBroken(cell, error.message);
   }
@@ -233,6 +259,7 @@ function markBroken(cell, why) {
   thumb.textContent = 'does not decode';
   thumb.title = why ?? '';
   thumb.classList.add('broken');
+  cell.dataset.state = 'broken';
 }
 
 function tilesOf(c) {
@@ -247,14 +274,19 @@ function makeCell(index) {
   cell.dataset.index = String(index);
   const thumb = document.createElement('div');
   thumb.className = 'thumb';
-  const img = document.createElement('img');
+  // A canvas the thumbnail is drawn into (loadBatch); role and label say what it shows.
+  const canvas = document.createElement('canvas');
+  canvas.width = 0;
+  canvas.height = 0;
   const q = new URLSearchParams({ offset: hex(c.offset), format: c.format, tiles: String(tilesOf(c)), perRow: '8', scale: '2' });
   if (c.codec !== 'raw') q.set('codec', c.codec);
-  // The source comes from a batch request (loadBatch); a candidate that does not decode (a
+  // The pixels come from a batch request (loadBatch); a candidate that does not decode (a
   // false hit) says so instead of showing a broken image.
   cell.dataset.thumbnail = q.toString();
-  img.alt = `${c.codec} ${hex(c.offset)}`;
-  thumb.append(img);
+  cell.dataset.state = 'loading';
+  canvas.setAttribute('role', 'img');
+  canvas.setAttribute('aria-label', `${c.codec} ${hex(c.offset)}`);
+  thumb.append(canvas);
   thumb.addEventListener('click', () => openInRomView(c));
   const label = document.createElement('div');
   label.className = 'label';
