@@ -4,6 +4,7 @@ import { basename, extname, join } from 'node:path';
 import { ServeNotFoundError, ServeParameterError } from '../errors.js';
 import { ENGINE_VERSION } from '../version.js';
 import { encodeIndexedPng } from '../gfx/png.js';
+import { colourHex, detectPaletteFileFormat, maximumPaletteColourCount, paletteColour, parsePaletteFile, subPalette, type PaletteFileFormat } from '../gfx/palette.js';
 import { getTileFormat, tileFormatNames } from '../gfx/formats.js';
 import { codecNames } from '../codecs/registry.js';
 import { paletteEncodings } from '../thumbs/request.js';
@@ -14,7 +15,7 @@ import type { ThumbnailService } from '../thumbs/service.js';
 import { asRomgfxError, readBody, sendBytes, sendJson, statusForError, type Route, type RouteContext } from './http.js';
 import type { Library, ServedRom } from './library.js';
 import type { ServeMetrics } from './metrics.js';
-import { candidatesFromBody, optionalParameter, parseJsonObject, requiredParameter, scanOptionsFromBody, thumbnailRequestFromQuery } from './params.js';
+import { candidatesFromBody, optionalParameter, wholeNumber, parseJsonObject, requiredParameter, scanOptionsFromBody, thumbnailRequestFromQuery } from './params.js';
 import { compactCandidateFields, compactScanResult, maximumPlantedCandidates, type ScanEvent, type ScanJobs } from './scans.js';
 import { servePage } from './page.js';
 
@@ -24,6 +25,12 @@ export const maximumDefinitionCandidates = 10_000;
 export const thumbnailMaxAgeInSeconds = 300;
 /** The most thumbnails one batch request may ask for (a gallery screen is ~40-60). */
 export const maximumThumbnailsPerBatch = 128;
+/** The largest palette file `POST /api/palettes` reads, in bytes (an indexed PNG kept for its PLTE may carry pixels too). */
+export const maximumPaletteUploadSizeInBytes = 1024 * 1024;
+/** The palette file formats `POST /api/palettes?type=` names (as the CLI's reader knows them). */
+export const paletteFileFormats: readonly PaletteFileFormat[] = ['jasc', 'gpl', 'act', 'bgr555', 'cgram', 'png'];
+/** Colours in one sub-palette when `colours` is not given (a 4 bpp row of CGRAM). */
+export const defaultSubPaletteColourCount = 16;
 /** Outputs (edited ROMs and patches) remembered for download. */
 export const maximumRememberedOutputs = 1024;
 
@@ -176,6 +183,37 @@ export function buildRoutes(deps: RouteDependencies): Route[] {
         const length = Buffer.alloc(4);
         length.writeUInt32BE(headerBytes.length);
         sendBytes(response, 200, 'application/vnd.romgfx.thumbnails', Buffer.concat([length, headerBytes, ...parts]), { 'Cache-Control': `private, max-age=${thumbnailMaxAgeInSeconds}` });
+      },
+    },
+    {
+      // A palette file parsed by the CLI's reader (JASC-PAL, GIMP .gpl, Adobe .act, raw BGR555, a
+      // CGRAM dump, an indexed PNG's PLTE), answered as the `colors:` palette the thumbnail routes
+      // take, so the ROM view's URL carries the colours and stays shareable. Nothing is stored.
+      method: 'POST',
+      path: '/api/palettes',
+      name: '/api/palettes',
+      changesState: true,
+      handle: async ({ request, response, query }) => {
+        const fileName = optionalParameter(query, 'name') ?? '';
+        const typeText = optionalParameter(query, 'type');
+        if (typeText !== undefined && !(paletteFileFormats as readonly string[]).includes(typeText)) throw new ServeParameterError('type', `must be one of ${paletteFileFormats.join(', ')} (got "${typeText}")`, { value: typeText });
+        const subText = optionalParameter(query, 'subpalette');
+        const sizeText = optionalParameter(query, 'colours');
+        if (sizeText !== undefined && subText === undefined) throw new ServeParameterError('colours', 'is the size of a sub-palette: give subpalette too');
+        const bytes = await readBody(request, maximumPaletteUploadSizeInBytes);
+        if (bytes.length === 0) throw new ServeParameterError('body', 'send the palette file as the request body');
+        const type = (typeText as PaletteFileFormat | undefined) ?? detectPaletteFileFormat(bytes, fileName);
+        let palette = parsePaletteFile(bytes, fileName, type);
+        const count = palette.count;
+        if (subText !== undefined) {
+          const size = sizeText === undefined ? defaultSubPaletteColourCount : wholeNumber('colours', sizeText, 2, maximumPaletteColourCount);
+          const index = wholeNumber('subpalette', subText, 0, maximumPaletteColourCount - 1);
+          if ((index + 1) * size > count) throw new ServeParameterError('subpalette', `sub-palette ${index} of ${size} colours needs ${(index + 1) * size} colours; the file has ${count}`, { value: subText, colours: count });
+          palette = subPalette(palette, index, size);
+        }
+        const colors: string[] = [];
+        for (let i = 0; i < palette.count; i++) colors.push(colourHex(paletteColour(palette, i)).replace(/^#/u, ''));
+        sendJson(response, 200, { type, fileColours: count, count: palette.count, colors, palette: `colors:${colors.join(',')}` });
       },
     },
     {
