@@ -12,7 +12,7 @@ import { scanCodecNames } from '../scan/types.js';
 import { scanCandidatesToDefinition } from '../scan/defs.js';
 import { assertWritable } from '../util/files.js';
 import type { ThumbnailService } from '../thumbs/service.js';
-import { asRomgfxError, readBody, sendBytes, sendJson, statusForError, type Route, type RouteContext } from './http.js';
+import { asRomgfxError, commonHeaders, readBody, sendBytes, sendJson, statusForError, type Route, type RouteContext } from './http.js';
 import type { Library, ServedRom } from './library.js';
 import type { ServeMetrics } from './metrics.js';
 import { candidatesFromBody, optionalParameter, wholeNumber, parseJsonObject, requiredParameter, scanOptionsFromBody, thumbnailRequestFromQuery } from './params.js';
@@ -23,6 +23,8 @@ import { servePage } from './page.js';
 export const maximumDefinitionCandidates = 10_000;
 /** How long a browser may reuse a thumbnail without asking again, in seconds (the ETag answers after that). */
 export const thumbnailMaxAgeInSeconds = 300;
+/** The thumbnails' Cache-Control value (made once, not per answer). */
+const thumbnailCacheControl = `private, max-age=${thumbnailMaxAgeInSeconds}`;
 /** The most thumbnails one batch request may ask for (a gallery screen is ~40-60). */
 export const maximumThumbnailsPerBatch = 128;
 /** The largest palette file `POST /api/palettes` reads, in bytes (an indexed PNG kept for its PLTE may carry pixels too). */
@@ -121,10 +123,10 @@ export function buildRoutes(deps: RouteDependencies): Route[] {
           metrics.thumbnailsInFlight--;
         }
         const etag = `"${thumbnail.key}"`;
-        const headers = { ETag: etag, 'Cache-Control': `private, max-age=${thumbnailMaxAgeInSeconds}`, 'X-Romgfx-Source': thumbnail.source, 'X-Romgfx-Size': `${thumbnail.width}x${thumbnail.height}` };
+        const headers = { ETag: etag, 'Cache-Control': thumbnailCacheControl, 'X-Romgfx-Source': thumbnail.source, 'X-Romgfx-Size': `${thumbnail.width}x${thumbnail.height}` };
         if (etagMatches(request.headers['if-none-match'], etag)) {
           metrics.thumbnail('not_modified');
-          response.writeHead(304, headers);
+          response.writeHead(304, { ...commonHeaders, ...headers });
           response.end();
           return;
         }
@@ -182,7 +184,7 @@ export function buildRoutes(deps: RouteDependencies): Route[] {
         const headerBytes = Buffer.from(JSON.stringify({ items: header }));
         const length = Buffer.alloc(4);
         length.writeUInt32BE(headerBytes.length);
-        sendBytes(response, 200, 'application/vnd.romgfx.thumbnails', Buffer.concat([length, headerBytes, ...parts]), { 'Cache-Control': `private, max-age=${thumbnailMaxAgeInSeconds}` });
+        sendBytes(response, 200, 'application/vnd.romgfx.thumbnails', Buffer.concat([length, headerBytes, ...parts]), { 'Cache-Control': thumbnailCacheControl });
       },
     },
     {
@@ -274,7 +276,7 @@ export function buildRoutes(deps: RouteDependencies): Route[] {
       changesState: false,
       handle: ({ request, response, params }) => {
         const job = scans.job(params.id!);
-        response.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive' });
+        response.writeHead(200, { ...commonHeaders, 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive' });
         const send = (event: ScanEvent): void => {
           response.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
           if (event.type !== 'progress') {
