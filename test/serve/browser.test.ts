@@ -15,11 +15,14 @@ import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../helpers/browser.js';
 import { binPath, repoRoot, runCli } from '../helpers/cli.js';
 import { openGame } from '../../src/game/game.js';
+import { fillPseudoRandom } from '../../src/rom/build.js';
 import { encodeIndexedPng } from '../../src/gfx/png.js';
 import { decodeTiles, getTileFormat } from '../../src/gfx/index.js';
 import type { RunningServer } from '../../src/serve/server.js';
 import { makeFixtures, serveFixtures, type ServeFixtures } from './helpers.js';
 
+/** The noise ROM the cancel test scans (big enough that its scan outlives a click). */
+const slowScanRomSizeInBytes = 4 * 1024 * 1024;
 /** Candidates planted for the gallery test. */
 const plantedCandidateCount = 2000;
 // The README's screenshots are refreshed on request (ROMGFX_UPDATE_SCREENSHOTS=1); an ordinary run
@@ -43,7 +46,11 @@ const pageErrors: string[] = [];
 
 beforeAll(async () => {
   fixtures = makeFixtures();
-  server = await serveFixtures(fixtures, { testRoutes: true });
+  // r2: 4 MiB of noise, so a scan runs for many seconds and the Cancel button has a scan to stop.
+  const noise = new Uint8Array(slowScanRomSizeInBytes);
+  fillPseudoRandom(noise);
+  writeFileSync(join(fixtures.dir, 'noise.sfc'), noise);
+  server = await serveFixtures(fixtures, { testRoutes: true, roms: [fixtures.snesRom, fixtures.demoRom, join(fixtures.dir, 'noise.sfc')] });
   ({ browser, close: closeBrowser } = await launchChromium());
   page = await browser.newPage({ viewport: { width: 960, height: 640 } });
   page.on('pageerror', (error) => pageErrors.push(error.message));
@@ -331,7 +338,7 @@ describe('romgfx serve in Chromium', () => {
 
   it('Scan view: the Cancel button stops a running scan; the page and the API say so', async () => {
     await page.goto('about:blank');
-    await page.goto(`${server.url}#scan?rom=r0`);
+    await page.goto(`${server.url}#scan?rom=r2`);
     await page.waitForSelector('body[data-ready="true"]');
     await page.fill('#scan-minimum', '64');
     await page.click('#scan-start');

@@ -22,26 +22,25 @@ export async function getJson(path) {
   return (await check(await fetch(path))).json();
 }
 
-/** The JSON of a request boot.js started (once), or of a new one when it did not. */
+/** The JSON boot.js asked for (taken once), or of a new request when it did not. */
 export async function bootJson(name, path) {
   const started = window.romgfxBoot?.[name];
-  if (started) {
-    window.romgfxBoot[name] = null;
-    return (await check(await started)).json();
-  }
-  return getJson(path);
-}
-
-/** The JSON of a request boot.js started, when it is what is wanted now; else null. */
-export function takeBootResponse(name, id) {
-  const started = window.romgfxBoot?.[name];
-  if (!started || started.id !== id) return null;
+  if (!started) return getJson(path);
   window.romgfxBoot[name] = null;
-  return started.response.then(check).then((r) => r.json());
+  return unwrap(await started);
 }
 
-export async function getBlob(path) {
-  return (await check(await fetch(path))).blob();
+/** The scan answer boot.js asked for, when it is the scan wanted now (taken once); else null. */
+export function takeBootScan(id) {
+  const started = window.romgfxBoot?.scan;
+  if (!started || started.id !== id) return null;
+  window.romgfxBoot.scan = null;
+  return started.answer.then(unwrap);
+}
+
+function unwrap(answer) {
+  if (!answer.ok) throw new ApiError(answer.status, answer.body);
+  return answer.body;
 }
 
 /** A state-changing request: carries the per-start token. */

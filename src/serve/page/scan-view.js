@@ -1,12 +1,10 @@
 // Scan view: run the scanner with live progress, then a virtualised gallery of every candidate.
-import { getJson, send, showError, download, hex, writeHash, takeBootResponse } from './api.js';
+import { getJson, send, showError, download, hex, writeHash, takeBootScan } from './api.js';
 
-const cellWidth = 156;
-const cellHeight = 182;
+// The gallery's rules, shared with boot.js (which asks for the first screen before this module runs).
+const { cellWidth, cellHeight, thumbnailQuery, passes, fromRows } = window.romgfxGallery;
 /** Rows drawn above and below the visible ones, so a fast scroll does not show blanks. */
 const overscanRows = 1;
-/** Tiles a candidate's thumbnail shows at most. */
-const thumbnailTiles = 64;
 
 const gallery = document.getElementById('gallery');
 const spacer = document.getElementById('gallery-spacer');
@@ -30,9 +28,8 @@ let events = null;
 
 /** A scan's state and candidates, from the compact answer (`?layout=rows`: rows of numbers, names by index). */
 async function fetchScan(id) {
-  const result = await (takeBootResponse('scan', id) ?? getJson(`/api/scans/${encodeURIComponent(id)}?layout=rows`));
-  const { codecs = [], formats: formatNames = [], kinds = [] } = result;
-  result.candidates = result.rows.map((r) => ({ offset: r[0], packedLength: r[1], unpackedLength: r[2], codec: codecs[r[3]], format: formatNames[r[4]], score: r[5], kind: kinds[r[6]] }));
+  const result = await (takeBootScan(id) ?? getJson(`/api/scans/${encodeURIComponent(id)}?layout=rows`));
+  result.candidates = fromRows(result);
   return result;
 }
 
@@ -145,16 +142,10 @@ async function follow(id) {
 }
 
 function applyFilters() {
-  const codec = filters.codec.value;
-  const format = filters.format.value;
-  const kind = filters.kind.value;
+  const wanted = { codec: filters.codec.value, format: filters.format.value, kind: filters.kind.value };
   shown = [];
   candidates.forEach((c, index) => {
-    if (codec && c.codec !== codec) return;
-    if (format && c.format !== format) return;
-    if (kind === 'raw' && c.codec !== 'raw') return;
-    if (kind === 'compressed' && c.codec === 'raw') return;
-    shown.push(index);
+    if (passes(c, wanted)) shown.push(index);
   });
   for (const cell of cells.values()) cell.remove();
   cells.clear();
@@ -214,44 +205,72 @@ function draw() {
 /** Thumbnails asked for in one request (the server allows up to 128). */
 const thumbnailsPerBatch = 64;
 
+/** The first screen's batch boot.js asked for: {rom, items: Map(query → index), parsed} once its answer is in, else null. */
+let bootBatch = null;
+
+/** Takes boot.js's first-screen batch (once): the thumbnail queries it asked for and its parsed answer. */
+async function takeBootBatch() {
+  const started = window.romgfxBoot?.thumbnails;
+  if (!started) return null;
+  window.romgfxBoot.thumbnails = null;
+  const [queries, body] = await Promise.all([started.queries, started.body]).catch(() => [null, null]);
+  if (!queries || !body) return null;
+  return { rom: started.rom, items: new Map(queries.map((q, i) => [q, i])), parsed: parseBatch(body) };
+}
+
+/** A batch answer: a 4-byte big-endian header length, the JSON header, then the PNGs back to back. */
+function parseBatch(buffer) {
+  const body = new Uint8Array(buffer);
+  const headerLength = new DataView(body.buffer, body.byteOffset, 4).getUint32(0);
+  const { items } = JSON.parse(new TextDecoder().decode(body.subarray(4, 4 + headerLength)));
+  performance.mark('romgfx:thumbnails');
+  return { items, body, start: 4 + headerLength };
+}
+
 /**
- * One request for many cells' thumbnails (GET /api/roms/{id}/thumbnails; docs/serve.md). Each PNG
- * is decoded with createImageBitmap (off the main thread, no blob: URL round trip through the
- * browser process) and drawn into the cell's canvas.
+ * Decodes one thumbnail of a batch with createImageBitmap (off the main thread, no blob: URL
+ * round trip through the browser process) and draws it into the cell's canvas.
+ */
+async function drawItem(cell, item, { body, start }) {
+  if (!cell.isConnected) return;
+  if (item.status !== 200) return markBroken(cell, item.error?.message);
+  try {
+    const bitmap = await createImageBitmap(new Blob([body.subarray(start + item.offset, start + item.offset + item.length)], { type: 'image/png' }));
+    const canvas = cell.querySelector('canvas');
+    canvas.width = bitmap.width;
+    canvas.height = bitmap.height;
+    canvas.getContext('2d').drawImage(bitmap, 0, 0);
+    bitmap.close();
+    cell.dataset.state = 'loaded';
+  } catch (error) {
+    markBroken(cell, error.message);
+  }
+}
+
+/**
+ * The thumbnails of many cells: those boot.js already asked for from its answer, the others in
+ * one request (GET /api/roms/{id}/thumbnails; docs/serve.md).
  */
 async function loadBatch(batch) {
   batch = batch.filter((cell) => cell.isConnected);
   if (batch.length === 0) return;
-  const query = new URLSearchParams();
-  for (const cell of batch) query.append('item', cell.dataset.thumbnail);
-  const batchRom = rom;
-  try {
-    const response = await fetch(`/api/roms/${encodeURIComponent(batchRom)}/thumbnails?${query}`);
-    if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    const body = new Uint8Array(await response.arrayBuffer());
-    const headerLength = new DataView(body.buffer, body.byteOffset, 4).getUint32(0);
-    const { items } = JSON.parse(new TextDecoder().decode(body.subarray(4, 4 + headerLength)));
-    const start = 4 + headerLength;
-    performance.mark('romgfx:thumbnails');
-    await Promise.all(batch.map(async (cell, i) => {
-      const item = items[i];
-      if (!cell.isConnected) return;
-      if (item.status !== 200) return markBroken(cell, item.error?.message);
-      try {
-        const bitmap = await createImageBitmap(new Blob([body.subarray(start + item.offset, start + item.offset + item.length)], { type: 'image/png' }));
-        const canvas = cell.querySelector('canvas');
-        canvas.width = bitmap.width;
-        canvas.height = bitmap.height;
-        canvas.getContext('2d').drawImage(bitmap, 0, 0);
-        bitmap.close();
-        cell.dataset.state = 'loaded';
-      } catch (error) {
-        markBroken(cell, error.message);
-      }
-    }));
-  } catch (error) {
-    for (const cell of batch) if (cell.isConnected) markBroken(cell, error.message);
+  const boot = window.romgfxBoot?.thumbnails ? (bootBatch = await takeBootBatch()) : bootBatch;
+  const fromBoot = boot && boot.rom === rom ? batch.filter((cell) => boot.items.has(cell.dataset.thumbnail)) : [];
+  const rest = fromBoot.length > 0 ? batch.filter((cell) => !boot.items.has(cell.dataset.thumbnail)) : batch;
+  const drawn = fromBoot.map((cell) => drawItem(cell, boot.parsed.items[boot.items.get(cell.dataset.thumbnail)], boot.parsed));
+  if (rest.length > 0) {
+    const query = new URLSearchParams();
+    for (const cell of rest) query.append('item', cell.dataset.thumbnail);
+    try {
+      const response = await fetch(`/api/roms/${encodeURIComponent(rom)}/thumbnails?${query}`);
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      const parsed = parseBatch(await response.arrayBuffer());
+      drawn.push(...rest.map((cell, i) => drawItem(cell, parsed.items[i], parsed)));
+    } catch (error) {
+      for (const cell of rest) if (cell.isConnected) markBroken(cell, error.message);
+    }
   }
+  await Promise.all(drawn);
 }
 
 function markBroken(cell, why) {
@@ -263,8 +282,7 @@ function markBroken(cell, why) {
 }
 
 function tilesOf(c) {
-  const bpt = formats.get(c.format)?.bytesPerTile ?? 32;
-  return Math.max(1, Math.min(thumbnailTiles, Math.floor(c.unpackedLength / bpt)));
+  return Number(new URLSearchParams(thumbnailQuery(c, formats.get(c.format)?.bytesPerTile)).get('tiles'));
 }
 
 function makeCell(index) {
@@ -278,11 +296,9 @@ function makeCell(index) {
   const canvas = document.createElement('canvas');
   canvas.width = 0;
   canvas.height = 0;
-  const q = new URLSearchParams({ offset: hex(c.offset), format: c.format, tiles: String(tilesOf(c)), perRow: '8', scale: '2' });
-  if (c.codec !== 'raw') q.set('codec', c.codec);
   // The pixels come from a batch request (loadBatch); a candidate that does not decode (a
   // false hit) says so instead of showing a broken image.
-  cell.dataset.thumbnail = q.toString();
+  cell.dataset.thumbnail = thumbnailQuery(c, formats.get(c.format)?.bytesPerTile);
   cell.dataset.state = 'loading';
   canvas.setAttribute('role', 'img');
   canvas.setAttribute('aria-label', `${c.codec} ${hex(c.offset)}`);
