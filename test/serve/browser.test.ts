@@ -284,7 +284,13 @@ describe('romgfx serve in Chromium', () => {
     // A drawn thumbnail is exactly the server's PNG for that candidate: candidate 1 (0x40, gb2bpp, raw, 16 tiles).
     const drawn = await page.$eval('.cell[data-index="1"]', (cell: any) => {
       const canvas = cell.querySelector('canvas');
-      return { query: cell.dataset.thumbnail as string, width: canvas.width as number, height: canvas.height as number, rgba: [...canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data] as number[] };
+      // The cell's canvas shows a bitmap ('bitmaprenderer'); read it back through a 2D canvas.
+      const copy = document.createElement('canvas');
+      copy.width = canvas.width;
+      copy.height = canvas.height;
+      const context = copy.getContext('2d');
+      context.drawImage(canvas, 0, 0);
+      return { query: cell.dataset.thumbnail as string, width: canvas.width as number, height: canvas.height as number, rgba: [...context.getImageData(0, 0, canvas.width, canvas.height).data] as number[] };
     });
     expect(drawn.query).toContain('offset=0x40&format=gb2bpp&tiles=16');
     const served = pngRgba(new Uint8Array(await (await fetch(new URL(`/api/roms/r0/thumbnail?${drawn.query}`, server.url))).arrayBuffer()));
