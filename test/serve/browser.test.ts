@@ -212,7 +212,6 @@ describe('romgfx serve in Chromium', () => {
     await page.setInputFiles('#palette-file', cgramPath);
     await nextImage(before);
     await expectExtract(['--palette', cgramPath, '--subpalette', '1']);
-    await page.screenshot({ path: join(screenshotDirectory, 'serve-rom-palette.png') });
 
     const bad = join(fixtures.dir, 'bad.pal');
     writeFileSync(bad, 'JASC-PAL\r\n0100\r\n16\r\n1 2\r\n');
