@@ -4,6 +4,7 @@ import { basename, extname, join } from 'node:path';
 import { ServeNotFoundError, ServeParameterError } from '../errors.js';
 import { ENGINE_VERSION } from '../version.js';
 import { encodeIndexedPng } from '../gfx/png.js';
+import { colourHex, detectPaletteFileFormat, maximumPaletteColourCount, paletteColour, parsePaletteFile, subPalette, type PaletteFileFormat } from '../gfx/palette.js';
 import { getTileFormat, tileFormatNames } from '../gfx/formats.js';
 import { codecNames } from '../codecs/registry.js';
 import { paletteEncodings } from '../thumbs/request.js';
@@ -11,19 +12,27 @@ import { scanCodecNames } from '../scan/types.js';
 import { scanCandidatesToDefinition } from '../scan/defs.js';
 import { assertWritable } from '../util/files.js';
 import type { ThumbnailService } from '../thumbs/service.js';
-import { asRomgfxError, readBody, sendBytes, sendJson, statusForError, type Route, type RouteContext } from './http.js';
+import { asRomgfxError, commonHeaders, readBody, sendBytes, sendJson, statusForError, type Route, type RouteContext } from './http.js';
 import type { Library, ServedRom } from './library.js';
 import type { ServeMetrics } from './metrics.js';
-import { candidatesFromBody, parseJsonObject, requiredParameter, scanOptionsFromBody, thumbnailRequestFromQuery } from './params.js';
-import { maximumPlantedCandidates, type ScanEvent, type ScanJobs } from './scans.js';
+import { candidatesFromBody, optionalParameter, wholeNumber, parseJsonObject, requiredParameter, scanOptionsFromBody, thumbnailRequestFromQuery } from './params.js';
+import { compactCandidateFields, compactScanResult, maximumPlantedCandidates, type ScanEvent, type ScanJobs } from './scans.js';
 import { servePage } from './page.js';
 
 /** Candidates one definition download may hold. */
 export const maximumDefinitionCandidates = 10_000;
 /** How long a browser may reuse a thumbnail without asking again, in seconds (the ETag answers after that). */
 export const thumbnailMaxAgeInSeconds = 300;
+/** The thumbnails' Cache-Control value (made once, not per answer). */
+const thumbnailCacheControl = `private, max-age=${thumbnailMaxAgeInSeconds}`;
 /** The most thumbnails one batch request may ask for (a gallery screen is ~40-60). */
 export const maximumThumbnailsPerBatch = 128;
+/** The largest palette file `POST /api/palettes` reads, in bytes (an indexed PNG kept for its PLTE may carry pixels too). */
+export const maximumPaletteUploadSizeInBytes = 1024 * 1024;
+/** The palette file formats `POST /api/palettes?type=` names (as the CLI's reader knows them). */
+export const paletteFileFormats: readonly PaletteFileFormat[] = ['jasc', 'gpl', 'act', 'bgr555', 'cgram', 'png'];
+/** Colours in one sub-palette when `colours` is not given (a 4 bpp row of CGRAM). */
+export const defaultSubPaletteColourCount = 16;
 /** Outputs (edited ROMs and patches) remembered for download. */
 export const maximumRememberedOutputs = 1024;
 
@@ -114,10 +123,10 @@ export function buildRoutes(deps: RouteDependencies): Route[] {
           metrics.thumbnailsInFlight--;
         }
         const etag = `"${thumbnail.key}"`;
-        const headers = { ETag: etag, 'Cache-Control': `private, max-age=${thumbnailMaxAgeInSeconds}`, 'X-Romgfx-Source': thumbnail.source, 'X-Romgfx-Size': `${thumbnail.width}x${thumbnail.height}` };
+        const headers = { ETag: etag, 'Cache-Control': thumbnailCacheControl, 'X-Romgfx-Source': thumbnail.source, 'X-Romgfx-Size': `${thumbnail.width}x${thumbnail.height}` };
         if (etagMatches(request.headers['if-none-match'], etag)) {
           metrics.thumbnail('not_modified');
-          response.writeHead(304, headers);
+          response.writeHead(304, { ...commonHeaders, ...headers });
           response.end();
           return;
         }
@@ -175,7 +184,38 @@ export function buildRoutes(deps: RouteDependencies): Route[] {
         const headerBytes = Buffer.from(JSON.stringify({ items: header }));
         const length = Buffer.alloc(4);
         length.writeUInt32BE(headerBytes.length);
-        sendBytes(response, 200, 'application/vnd.romgfx.thumbnails', Buffer.concat([length, headerBytes, ...parts]), { 'Cache-Control': `private, max-age=${thumbnailMaxAgeInSeconds}` });
+        sendBytes(response, 200, 'application/vnd.romgfx.thumbnails', Buffer.concat([length, headerBytes, ...parts]), { 'Cache-Control': thumbnailCacheControl });
+      },
+    },
+    {
+      // A palette file parsed by the CLI's reader (JASC-PAL, GIMP .gpl, Adobe .act, raw BGR555, a
+      // CGRAM dump, an indexed PNG's PLTE), answered as the `colors:` palette the thumbnail routes
+      // take, so the ROM view's URL carries the colours and stays shareable. Nothing is stored.
+      method: 'POST',
+      path: '/api/palettes',
+      name: '/api/palettes',
+      changesState: true,
+      handle: async ({ request, response, query }) => {
+        const fileName = optionalParameter(query, 'name') ?? '';
+        const typeText = optionalParameter(query, 'type');
+        if (typeText !== undefined && !(paletteFileFormats as readonly string[]).includes(typeText)) throw new ServeParameterError('type', `must be one of ${paletteFileFormats.join(', ')} (got "${typeText}")`, { value: typeText });
+        const subText = optionalParameter(query, 'subpalette');
+        const sizeText = optionalParameter(query, 'colours');
+        if (sizeText !== undefined && subText === undefined) throw new ServeParameterError('colours', 'is the size of a sub-palette: give subpalette too');
+        const bytes = await readBody(request, maximumPaletteUploadSizeInBytes);
+        if (bytes.length === 0) throw new ServeParameterError('body', 'send the palette file as the request body');
+        const type = (typeText as PaletteFileFormat | undefined) ?? detectPaletteFileFormat(bytes, fileName);
+        let palette = parsePaletteFile(bytes, fileName, type);
+        const count = palette.count;
+        if (subText !== undefined) {
+          const size = sizeText === undefined ? defaultSubPaletteColourCount : wholeNumber('colours', sizeText, 2, maximumPaletteColourCount);
+          const index = wholeNumber('subpalette', subText, 0, maximumPaletteColourCount - 1);
+          if ((index + 1) * size > count) throw new ServeParameterError('subpalette', `sub-palette ${index} of ${size} colours needs ${(index + 1) * size} colours; the file has ${count}`, { value: subText, colours: count });
+          palette = subPalette(palette, index, size);
+        }
+        const colors: string[] = [];
+        for (let i = 0; i < palette.count; i++) colors.push(colourHex(paletteColour(palette, i)).replace(/^#/u, ''));
+        sendJson(response, 200, { type, fileColours: count, count: palette.count, colors, palette: `colors:${colors.join(',')}` });
       },
     },
     {
@@ -207,9 +247,15 @@ export function buildRoutes(deps: RouteDependencies): Route[] {
       path: '/api/scans/{id}',
       name: '/api/scans/{id}',
       changesState: false,
-      handle: ({ response, params }) => {
+      handle: ({ response, params, query }) => {
         const job = scans.job(params.id!);
-        sendJson(response, 200, { id: job.id, rom: job.romId, state: job.state, done: job.done, total: job.total, error: job.error, candidates: job.state === 'done' ? job.candidates : [] });
+        const layout = optionalParameter(query, 'layout') ?? 'objects';
+        if (layout !== 'objects' && layout !== 'rows') throw new ServeParameterError('layout', `must be "objects" or "rows" (got "${layout}")`, { value: layout });
+        if (layout === 'rows' && job.state === 'done') {
+          sendBytes(response, 200, 'application/json; charset=utf-8', compactScanResult(job), { 'Cache-Control': 'no-store' });
+          return;
+        }
+        sendJson(response, 200, { id: job.id, rom: job.romId, state: job.state, done: job.done, total: job.total, error: job.error, ...(layout === 'rows' ? { fields: compactCandidateFields, rows: [] } : { candidates: job.state === 'done' ? job.candidates : [] }) });
       },
     },
     {
@@ -230,7 +276,7 @@ export function buildRoutes(deps: RouteDependencies): Route[] {
       changesState: false,
       handle: ({ request, response, params }) => {
         const job = scans.job(params.id!);
-        response.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive' });
+        response.writeHead(200, { ...commonHeaders, 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive' });
         const send = (event: ScanEvent): void => {
           response.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
           if (event.type !== 'progress') {

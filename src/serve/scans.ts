@@ -35,6 +35,31 @@ export interface ScanJob {
   readonly controller: AbortController;
   readonly listeners: Set<(event: ScanEvent) => void>;
   readonly finished: Promise<void>;
+  /** The `?layout=rows` answer of a finished job, made once (the candidates do not change after). */
+  compact?: Buffer;
+}
+
+/** The fields of one row of `GET /api/scans/{id}?layout=rows`, in order. */
+export const compactCandidateFields = ['offset', 'packedLength', 'unpackedLength', 'codec', 'format', 'score', 'kind'] as const;
+
+/**
+ * A finished job's candidates as rows of numbers (`[offset, packedLength, unpackedLength, codec,
+ * format, score, kind]`, the names as indices into `codecs`, `formats` and `kinds`): about a third
+ * of the objects' bytes, and much quicker for the page to parse. Made once per job.
+ */
+export function compactScanResult(job: ScanJob): Buffer {
+  if (job.compact) return job.compact;
+  const codecs: string[] = [];
+  const formats: string[] = [];
+  const kinds: string[] = [];
+  const indexIn = (list: string[], name: string): number => {
+    let i = list.indexOf(name);
+    if (i < 0) i = list.push(name) - 1;
+    return i;
+  };
+  const rows = job.candidates.map((c) => [c.offset, c.packedLength, c.unpackedLength, indexIn(codecs, c.codec), indexIn(formats, c.format), c.score, indexIn(kinds, c.kind)]);
+  job.compact = Buffer.from(JSON.stringify({ id: job.id, rom: job.romId, state: job.state, done: job.done, total: job.total, error: job.error, fields: compactCandidateFields, codecs, formats, kinds, rows }));
+  return job.compact;
 }
 
 /** The scan jobs of one server. */

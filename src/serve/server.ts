@@ -15,7 +15,7 @@ import { silentLogger } from '../log.js';
 import { closeScanPools } from '../scan/pool.js';
 import { ThumbnailService } from '../thumbs/service.js';
 import type { DiskCacheOptions } from '../thumbs/disk-cache.js';
-import { Router, sendError } from './http.js';
+import { Router, sendError, splitTarget } from './http.js';
 import { Library } from './library.js';
 import { ServeMetrics } from './metrics.js';
 import { buildRoutes } from './routes.js';
@@ -99,15 +99,14 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     let routeName = 'unmatched';
     let status: number;
     try {
-      const url = new URL(request.url ?? '/', 'http://localhost');
+      const { path, query } = splitTarget(request.url ?? '/');
       if (loopback) checkLoopbackHostHeader(request);
-      const { route, params } = router.match(request.method ?? 'GET', url.pathname);
+      const { route, params } = router.match(request.method ?? 'GET', path);
       routeName = route.name;
       const navigation = route.path === '/' && request.headers['sec-fetch-mode'] === 'navigate';
       if (!navigation) checkSameOrigin(request);
       if (route.changesState) checkToken(request, token);
-      response.setHeader('X-Content-Type-Options', 'nosniff');
-      await route.handle({ request, response, params, query: url.searchParams });
+      await route.handle({ request, response, params, query });
       status = response.statusCode;
     } catch (error) {
       status = sendError(response, error);

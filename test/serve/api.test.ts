@@ -10,10 +10,13 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decode } from 'fast-png';
+import { decode, encode } from 'fast-png';
 import { openGame } from '../../src/game/game.js';
 import { encodeIndexedPng } from '../../src/gfx/png.js';
 import { decodeTiles, getTileFormat } from '../../src/gfx/index.js';
+import { colourHex, encodeBgr555, formatAct, formatGpl, formatJascPal, paletteColour, paletteFromRgb, parsePaletteFile, type Palette } from '../../src/gfx/palette.js';
+import { maximumPaletteUploadSizeInBytes } from '../../src/serve/routes.js';
+import { runCli } from '../helpers/cli.js';
 import { maximumRequestBodySizeInBytes } from '../../src/serve/http.js';
 import { tokenHeaderName } from '../../src/serve/security.js';
 import type { RunningServer } from '../../src/serve/server.js';
@@ -49,6 +52,33 @@ async function expectError(response: Response, status: number, code: string): Pr
 /** How long the busy-pool health test polls, and the pause between polls. */
 const healthPollLimitInMilliseconds = 30_000;
 const healthPollPauseInMilliseconds = 2;
+
+/** A 5-bit channel as BGR555 decoders expand it. */
+const expand5to8 = (c: number): number => (c << 3) | (c >> 2);
+const colourListOf = (palette: Palette): string[] => Array.from({ length: palette.count }, (_, i) => colourHex(paletteColour(palette, i)).slice(1));
+
+/** RGB triples of a decoded PNG, indexed or not. */
+function rgbOf(png: ReturnType<typeof decode>): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < png.width * png.height; i++) {
+    if (png.palette) {
+      const perByte = 8 / png.depth;
+      const rowBytes = Math.ceil((png.width * png.depth) / 8);
+      const x = i % png.width;
+      const byte = png.data[Math.floor(i / png.width) * rowBytes + Math.floor(x / perByte)]!;
+      const colour = png.palette[(byte >> (8 - png.depth * ((x % perByte) + 1))) & ((1 << png.depth) - 1)]!;
+      out.push(colour[0]!, colour[1]!, colour[2]!);
+    } else {
+      for (let c = 0; c < 3; c++) out.push(png.data[i * png.channels + c]!);
+    }
+  }
+  return out;
+}
+
+/** A truecolour PNG (no PLTE) of w×h. */
+function encodeRgbaPng(width: number, height: number): Uint8Array {
+  return encode({ width, height, data: new Uint8Array(width * height * 4).fill(200), channels: 4, depth: 8 });
+}
 
 const sha1 = (bytes: Uint8Array): string => createHash('sha1').update(bytes).digest('hex');
 
@@ -308,6 +338,67 @@ describe('security', () => {
   });
 });
 
+describe('palette files', () => {
+  /** 16 colours a ROM hacker might have saved: distinct, BGR555-exact (so every format round-trips). */
+  const colours = paletteFromRgb(Array.from({ length: 16 * 3 }, (_, i) => expand5to8(((i * 7) + (i >> 1)) & 31)));
+  const expected = Array.from({ length: 16 }, (_, i) => colourHex(paletteColour(colours, i)).slice(1));
+  const upload = (body: Uint8Array | string, query = '', headers: Record<string, string> = {}): Promise<Response> => post(`/api/palettes${query}`, typeof body === 'string' ? body : Buffer.from(body), { 'Content-Type': 'application/octet-stream', ...headers });
+
+  it('reads JASC-PAL, GIMP .gpl, Adobe .act, raw BGR555, a CGRAM dump and an indexed PNG, as the CLI does', async () => {
+    const cgram = new Uint8Array(512);
+    cgram.set(encodeBgr555(colours), 32);
+    const files: [string, Uint8Array | string, string, string[]][] = [
+      ['?name=hero.pal', formatJascPal(colours), 'jasc', expected],
+      ['?name=hero.gpl', formatGpl(colours), 'gpl', expected],
+      ['?name=hero.act', formatAct(colours), 'act', expected],
+      ['?name=hero.bin', encodeBgr555(colours), 'bgr555', expected],
+      ['?name=snes.cgram', cgram, 'cgram', colourListOf(parsePaletteFile(cgram, 'snes.cgram'))],
+      ['?name=sheet.png', encodeIndexedPng({ width: 4, height: 4, pixels: new Uint8Array(16) }, colours), 'png', expected],
+    ];
+    for (const [query, body, type, colors] of files) {
+      const response = await upload(body, query);
+      expect(response.status, query).toBe(200);
+      const answer = (await response.json()) as { type: string; count: number; colors: string[]; palette: string };
+      expect(answer.type, query).toBe(type);
+      expect(answer.colors.slice(0, colors.length), query).toEqual(colors);
+      expect(answer.palette).toBe(`colors:${answer.colors.join(',')}`);
+    }
+    // A CGRAM dump's second 16-colour row is the palette written there; ?type= overrides the guess.
+    const row = (await (await upload(cgram, '?name=dump.bin&type=cgram&subpalette=1')).json()) as { count: number; colors: string[] };
+    expect(row).toMatchObject({ count: 16, colors: expected });
+    const asAct = (await (await upload(formatAct(colours), '?type=act')).json()) as { type: string };
+    expect(asAct.type).toBe('act');
+  });
+
+  it('the answered palette draws the ROM view: the same pixels as `romgfx extract --palette <file>`', async () => {
+    const answer = (await (await upload(formatJascPal(colours), '?name=hero.pal')).json()) as { palette: string };
+    const shown = decode(new Uint8Array(await (await get(`/api/roms/r0/thumbnail?offset=0x8120&format=snes4bpp&tiles=16&perRow=16&palette=${encodeURIComponent(answer.palette)}`)).arrayBuffer()));
+    const palPath = join(fixtures.dir, 'hero.pal');
+    writeFileSync(palPath, formatJascPal(colours));
+    const out = join(fixtures.dir, 'hero-extract.png');
+    const run = runCli(['extract', fixtures.snesRom, '--offset', '0x8120', '--format', 'snes4bpp', '--tiles', '16', '--palette', palPath, '-o', out]);
+    expect(run.stderr).toBe('');
+    const extracted = decode(readFileSync(out));
+    expect([shown.width, shown.height]).toEqual([extracted.width, extracted.height]);
+    expect(rgbOf(shown)).toEqual(rgbOf(extracted));
+  });
+
+  it('refuses what is not a palette with typed 4xx errors', async () => {
+    expect((await expectError(await upload('JASC-PAL\r\n0100\r\n2\r\n1 2 3\r\n', '?name=short.pal'), 422, 'ERR_BAD_PALETTE')).message).toMatch(/JASC-PAL line 5/);
+    await expectError(await upload(new Uint8Array(513), '?name=odd.bin'), 422, 'ERR_BAD_PALETTE');
+    await expectError(await upload(new Uint8Array(100), '?name=dump.bin&type=cgram'), 422, 'ERR_BAD_PALETTE');
+    const rgbPng = encodeRgbaPng(2, 2);
+    expect((await expectError(await upload(rgbPng, '?name=photo.png'), 422, 'ERR_BAD_PALETTE')).message).toMatch(/no palette/);
+    expect((await expectError(await upload(formatJascPal(colours), '?type=bmp'), 400, 'ERR_SERVE_PARAMETER')).details.field).toBe('type');
+    expect((await expectError(await upload(new Uint8Array(0), '?name=empty.pal'), 400, 'ERR_SERVE_PARAMETER')).details.field).toBe('body');
+    expect((await expectError(await upload(formatJascPal(colours), '?subpalette=1'), 400, 'ERR_SERVE_PARAMETER')).details.field).toBe('subpalette');
+    expect((await expectError(await upload(formatJascPal(colours), '?colours=16'), 400, 'ERR_SERVE_PARAMETER')).details.field).toBe('colours');
+    await expectError(await upload(new Uint8Array(maximumPaletteUploadSizeInBytes + 1), '?name=huge.bin'), 413, 'ERR_SERVE_BODY_TOO_LARGE');
+    await expectError(await fetch(url('/api/palettes'), { method: 'POST', body: formatJascPal(colours) }), 403, 'ERR_SERVE_FORBIDDEN');
+    await expectError(await get('/api/palettes'), 405, 'ERR_SERVE_METHOD');
+  });
+});
+
 describe('scans', () => {
   it('runs a scan with progress events and lists candidates sorted by score', async () => {
     const started = await post('/api/roms/r1/scans', JSON.stringify({ codecs: ['hal'], minimumUnpackedSize: 128 }));
@@ -321,6 +412,14 @@ describe('scans', () => {
     expect(result.candidates.length).toBeGreaterThan(0);
     const scores = result.candidates.map((c) => c.score);
     expect(scores).toEqual([...scores].sort((a, b) => b - a));
+
+    // The compact answer the page uses: the same candidates as rows of numbers, names by index.
+    const compact = (await (await get(`/api/scans/${job.id}?layout=rows`)).json()) as { state: string; fields: string[]; codecs: string[]; formats: string[]; kinds: string[]; rows: number[][] };
+    expect(compact.state).toBe('done');
+    expect(compact.fields).toEqual(['offset', 'packedLength', 'unpackedLength', 'codec', 'format', 'score', 'kind']);
+    const rebuilt = compact.rows.map((r) => ({ offset: r[0], packedLength: r[1], unpackedLength: r[2], codec: compact.codecs[r[3]!], format: compact.formats[r[4]!], score: r[5], kind: compact.kinds[r[6]!] }));
+    expect(rebuilt).toEqual(result.candidates);
+    expect((await expectError(await get(`/api/scans/${job.id}?layout=columns`), 400, 'ERR_SERVE_PARAMETER')).details.field).toBe('layout');
 
     const definition = await post('/api/roms/r1/definition', JSON.stringify({ candidates: result.candidates.slice(0, 3) }), { 'Content-Type': 'application/json' });
     expect(definition.status).toBe(200);

@@ -6,19 +6,23 @@
  * view go to docs/images/serve-*.png for the README. Needs `npx tsc -p .` first.
  */
 import { tmpdir } from 'node:os';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decode } from 'fast-png';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../helpers/browser.js';
-import { repoRoot, runCli } from '../helpers/cli.js';
+import { binPath, repoRoot, runCli } from '../helpers/cli.js';
 import { openGame } from '../../src/game/game.js';
+import { fillPseudoRandom } from '../../src/rom/build.js';
 import { encodeIndexedPng } from '../../src/gfx/png.js';
 import { decodeTiles, getTileFormat } from '../../src/gfx/index.js';
 import type { RunningServer } from '../../src/serve/server.js';
 import { makeFixtures, serveFixtures, type ServeFixtures } from './helpers.js';
 
+/** The noise ROM the cancel test scans (big enough that its scan outlives a click). */
+const slowScanRomSizeInBytes = 4 * 1024 * 1024;
 /** Candidates planted for the gallery test. */
 const plantedCandidateCount = 2000;
 // The README's screenshots are refreshed on request (ROMGFX_UPDATE_SCREENSHOTS=1); an ordinary run
@@ -42,7 +46,11 @@ const pageErrors: string[] = [];
 
 beforeAll(async () => {
   fixtures = makeFixtures();
-  server = await serveFixtures(fixtures, { testRoutes: true });
+  // r2: 4 MiB of noise, so a scan runs for many seconds and the Cancel button has a scan to stop.
+  const noise = new Uint8Array(slowScanRomSizeInBytes);
+  fillPseudoRandom(noise);
+  writeFileSync(join(fixtures.dir, 'noise.sfc'), noise);
+  server = await serveFixtures(fixtures, { testRoutes: true, roms: [fixtures.snesRom, fixtures.demoRom, join(fixtures.dir, 'noise.sfc')] });
   ({ browser, close: closeBrowser } = await launchChromium());
   page = await browser.newPage({ viewport: { width: 960, height: 640 } });
   page.on('pageerror', (error) => pageErrors.push(error.message));
@@ -156,6 +164,92 @@ describe('romgfx serve in Chromium', () => {
     await page.screenshot({ path: join(screenshotDirectory, 'serve-rom.png') });
   });
 
+  it('ROM view: a palette file (JASC-PAL, then a CGRAM dump row) colours the tiles as `romgfx extract --palette` does; a bad file shows its error', async () => {
+    await page.goto('about:blank');
+    await page.goto(`${server.url}#rom?rom=r0&offset=0x8120&format=snes4bpp&codec=&palette=gray&perRow=16&rows=2&zoom=1`);
+    await page.waitForSelector('body[data-ready="true"]');
+    await waitForRomImage();
+    const colours = Array.from({ length: 16 }, (_, i) => [(i * 16 + 8) & 0xf8, (255 - i * 16) & 0xf8, (i * 40) & 0xf8]);
+    const jasc = join(fixtures.dir, 'upload.pal');
+    writeFileSync(jasc, ['JASC-PAL', '0100', '16', ...colours.map((c) => c.join(' '))].join('\r\n') + '\r\n');
+    const cgram = new Uint8Array(512);
+    colours.forEach(([r, g, b], i) => {
+      const value = (r! >> 3) | ((g! >> 3) << 5) | ((b! >> 3) << 10);
+      cgram[32 + i * 2] = value & 0xff;
+      cgram[33 + i * 2] = value >> 8;
+    });
+    const cgramPath = join(fixtures.dir, 'upload.cgram');
+    writeFileSync(cgramPath, cgram);
+
+    let extracts = 0;
+    const expectExtract = async (paletteArgs: string[]): Promise<void> => {
+      const out = join(fixtures.dir, `palette-extract-${++extracts}.png`);
+      const run = runCli(['extract', fixtures.snesRom, '--offset', '0x8120', '--format', 'snes4bpp', '--tiles', '32', ...paletteArgs, '-o', out]);
+      expect(run.stderr).toBe('');
+      const extracted = pngRgba(readFileSync(out));
+      const shown = await romViewPixels();
+      expect([shown.width, shown.height]).toEqual([extracted.width, extracted.height]);
+      expect(shown.rgba).toEqual(extracted.rgba);
+    };
+    const nextImage = async (before: string | undefined): Promise<void> => {
+      await page.waitForFunction((old) => {
+        const img = document.getElementById('rom-image') as HTMLImageElement;
+        return img.dataset.loaded !== old && img.complete && img.naturalWidth > 0;
+      }, before);
+    };
+    const loaded = (): Promise<string | undefined> => page.$eval('#rom-image', (img: HTMLImageElement) => img.dataset.loaded);
+
+    let before = await loaded();
+    await page.setInputFiles('#palette-file', jasc);
+    await page.waitForFunction(() => (document.querySelector('input[name=palette]') as HTMLInputElement).value.startsWith('colors:'));
+    await nextImage(before);
+    expect(await page.evaluate(() => location.hash)).toContain('palette=colors%3A');
+    await expectExtract(['--palette', jasc]);
+
+    // A CGRAM dump holds 16 rows of 16 colours; row 1 is the one written above.
+    before = await loaded();
+    await page.fill('#palette-sub', '1');
+    await page.setInputFiles('#palette-file', cgramPath);
+    await nextImage(before);
+    await expectExtract(['--palette', cgramPath, '--subpalette', '1']);
+
+    const bad = join(fixtures.dir, 'bad.pal');
+    writeFileSync(bad, 'JASC-PAL\r\n0100\r\n16\r\n1 2\r\n');
+    await page.fill('#palette-sub', '');
+    await page.setInputFiles('#palette-file', bad);
+    await page.waitForSelector('#rom-error:not([hidden])');
+    expect(await page.textContent('#rom-error')).toMatch(/^ERR_BAD_PALETTE: JASC-PAL line 4/);
+  });
+
+  it('`romgfx serve --open-with <command>` gives that command the URL, and the URL loads the page', async () => {
+    const opened = join(fixtures.dir, 'opened.txt');
+    const opener = join(fixtures.dir, 'opener.mjs');
+    writeFileSync(opener, `#!/usr/bin/env node\nimport { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(opened)}, process.argv.slice(2).join(' '));\n`, { mode: 0o755 });
+    const child = spawn(process.execPath, [binPath, 'serve', fixtures.demoRom, '--port', '0', '--no-cache', '--out', join(fixtures.dir, 'open-out'), '--open-with', opener], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      let stdout = '';
+      child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
+      const started = Date.now();
+      while (!existsSync(opened) && Date.now() - started < 30_000) await new Promise((resolve) => setTimeout(resolve, 50));
+      const given = readFileSync(opened, 'utf8');
+      expect(given).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+      expect(stdout).toContain(given);
+      const other = await browser.newPage();
+      try {
+        await other.goto(given);
+        await other.waitForSelector('body[data-ready="true"]');
+        expect(await other.$$eval('#rom-select option', (options) => options.map((o) => o.textContent))).toEqual([expect.stringContaining('demo.sfc')]);
+        await other.waitForFunction(() => (document.getElementById('rom-image') as HTMLImageElement).naturalWidth > 0);
+      } finally {
+        await other.close();
+      }
+    } finally {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
+  }, 60_000);
+
   it('Scan view: a 2,000-candidate gallery is virtualised, scrolls, filters, and opens a candidate in the ROM view', async () => {
     const candidates = Array.from({ length: plantedCandidateCount }, (_, i) => ({
       offset: (i * 64) % 0x3f000,
@@ -175,17 +269,33 @@ describe('romgfx serve in Chromium', () => {
     await page.goto(`${server.url}#scan?rom=r0&scan=${id}`);
     await page.waitForSelector('body[data-ready="true"]');
     await page.waitForFunction(() => document.getElementById('gallery')!.dataset.count === '2000');
-    await page.waitForSelector('.cell img');
+    await page.waitForSelector('.cell canvas');
     const firstScreen = await page.$$eval('.cell', (cells) => cells.length);
     expect(firstScreen).toBeGreaterThan(10);
     expect(firstScreen).toBeLessThan(200);
     // Sorted by score: the first cell is candidate 0.
     expect(await page.$eval('.cell', (cell) => cell.textContent)).toContain('0x0 rle');
-    // Raw candidates decode; the planted RLE ones at arbitrary offsets may not (a broken image, as for a bad scan hit).
+    // Raw candidates decode; the planted RLE ones at arbitrary offsets may not (marked, as for a bad scan hit).
     await page.waitForFunction(() => {
-      const images = [...document.querySelectorAll('.cell img')] as HTMLImageElement[];
-      return images.every((img) => img.complete) && images.filter((img) => img.naturalWidth > 0).length >= images.length / 2;
+      const cells = [...document.querySelectorAll('.cell')] as HTMLElement[];
+      return cells.every((cell) => cell.dataset.state !== 'loading') && cells.filter((cell) => cell.dataset.state === 'loaded').length >= cells.length / 2;
     });
+    // A drawn thumbnail is exactly the server's PNG for that candidate: candidate 1 (0x40, gb2bpp, raw, 16 tiles).
+    const drawn = await page.$eval('.cell[data-index="1"]', (cell: any) => {
+      const canvas = cell.querySelector('canvas');
+      // The cell's canvas shows a bitmap ('bitmaprenderer'); read it back through a 2D canvas.
+      const copy = document.createElement('canvas');
+      copy.width = canvas.width;
+      copy.height = canvas.height;
+      const context = copy.getContext('2d');
+      context.drawImage(canvas, 0, 0);
+      return { query: cell.dataset.thumbnail as string, width: canvas.width as number, height: canvas.height as number, rgba: [...context.getImageData(0, 0, canvas.width, canvas.height).data] as number[] };
+    });
+    expect(drawn.query).toContain('offset=0x40&format=gb2bpp&tiles=16');
+    const served = pngRgba(new Uint8Array(await (await fetch(new URL(`/api/roms/r0/thumbnail?${drawn.query}`, server.url))).arrayBuffer()));
+    expect([drawn.width, drawn.height]).toEqual([served.width, served.height]);
+    expect(drawn.rgba).toEqual(served.rgba);
+    expect(new Set(drawn.rgba).size).toBeGreaterThan(2);
     await page.screenshot({ path: join(screenshotDirectory, 'serve-scan.png') });
 
     await page.$eval('#gallery', (gallery) => { gallery.scrollTop = gallery.scrollHeight; });
@@ -228,8 +338,25 @@ describe('romgfx serve in Chromium', () => {
     const count = Number(await page.$eval('#gallery', (g: HTMLElement) => g.dataset.count));
     expect(count).toBeGreaterThan(0);
     expect(await page.evaluate(() => location.hash)).toMatch(/scan=s\d+/);
-    await page.waitForSelector('.cell img[src^="blob:"]');
+    await page.waitForSelector('.cell[data-state="loaded"] canvas');
   }, 90_000);
+
+  it('Scan view: the Cancel button stops a running scan; the page and the API say so', async () => {
+    await page.goto('about:blank');
+    await page.goto(`${server.url}#scan?rom=r2`);
+    await page.waitForSelector('body[data-ready="true"]');
+    await page.fill('#scan-minimum', '64');
+    await page.click('#scan-start');
+    await page.waitForSelector('#scan-cancel:not([disabled])');
+    const scan = /scan=(s\d+)/.exec(await page.evaluate(() => location.hash))![1]!;
+    await page.click('#scan-cancel');
+    await page.waitForFunction(() => document.getElementById('scan-summary').textContent === 'cancelled');
+    expect(await page.isDisabled('#scan-cancel')).toBe(true);
+    expect(await page.isDisabled('#scan-start')).toBe(false);
+    const state = (await (await fetch(new URL(`/api/scans/${scan}`, server.url))).json()) as { state: string };
+    expect(state.state).toBe('cancelled');
+    expect(await page.$$('.cell')).toHaveLength(0);
+  }, 60_000);
 
   it('Sprite view: download, upload an edited PNG, inject, and get the new ROM and BPS patch; a bad PNG shows its error', async () => {
     await page.goto(`${server.url}#sprites?rom=r0`);

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { binPath, runCli } from '../helpers/cli.js';
 import { makeFixtures, type ServeFixtures } from './helpers.js';
+import { openerCommand } from '../../src/cli/commands/serve.js';
 
 let fixtures: ServeFixtures;
 beforeAll(() => {
@@ -60,5 +61,14 @@ describe('romgfx serve (CLI)', () => {
     expect(badPort.code).toBe(64);
     const missing = runCli(['serve', join(fixtures.dir, 'nope.sfc'), '--port', '0', '--no-cache']);
     expect(missing.code).toBe(66);
+  });
+
+  it('--open runs --open-with, else $BROWSER, else the system opener (the browser test runs one on the URL)', () => {
+    expect(openerCommand('/opt/firefox/firefox', 'chromium')).toBe('/opt/firefox/firefox');
+    expect(openerCommand(undefined, 'chromium:firefox')).toBe('chromium');
+    expect(openerCommand('  ', 'w3m')).toBe('w3m');
+    const system = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
+    expect(openerCommand(undefined, undefined)).toBe(system);
+    expect(openerCommand(undefined, '')).toBe(system);
   });
 });

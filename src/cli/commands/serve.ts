@@ -14,10 +14,22 @@ interface ServeCommandOptions {
   root?: string;
   token?: string;
   open?: boolean;
+  openWith?: string;
   out?: string;
   threads?: string;
   cacheDir?: string;
   cache?: boolean;
+}
+
+/**
+ * The command that opens the page: `--open-with <command>`, else $BROWSER (the usual convention;
+ * its first entry when it is a colon-separated list), else the platform's own opener.
+ */
+export function openerCommand(openWith: string | undefined, browserVariable: string | undefined): string {
+  if (openWith !== undefined && openWith.trim() !== '') return openWith;
+  const fromEnvironment = browserVariable?.split(':')[0]?.trim();
+  if (fromEnvironment) return fromEnvironment;
+  return process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
 }
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -33,7 +45,8 @@ export function register(program: Command, cli: Cli): void {
     .option('--host <host>', 'address to bind (anything but loopback needs --token)', defaultServeHost)
     .option('--root <dir>', 'also serve the ROMs and .json definitions in this folder')
     .option('--token <t>', 'token for state-changing requests (default: random per start)')
-    .option('--open', 'open the page in the default browser')
+    .option('--open', 'open the page in a browser: $BROWSER, else the system opener (xdg-open, open, explorer)')
+    .option('--open-with <command>', 'open the page with this command (given the URL as its one argument); implies --open')
     .option('--out <dir>', 'folder for edited ROMs and patches (default: a new temp folder)')
     .option('--threads <n>', 'thumbnail worker threads')
     .option('--cache-dir <dir>', 'thumbnail disk cache folder')
@@ -56,9 +69,10 @@ export function register(program: Command, cli: Cli): void {
           logger: cli.logger,
         });
         cli.out(`romgfx serve: ${running.url}  (${running.library.roms.size} ROM(s); outputs in ${running.outputDirectory}; Ctrl-C stops)`);
-        if (options.open) {
-          const opener = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
-          spawn(opener, [running.url], { stdio: 'ignore', detached: true }).on('error', (error) => cli.warn(`--open: ${error.message}`)).unref();
+        if (options.open === true || options.openWith !== undefined) {
+          const opener = openerCommand(options.openWith, process.env.BROWSER);
+          // No shell: the URL is one argument, whatever it holds.
+          spawn(opener, [running.url], { stdio: 'ignore', detached: true }).on('error', (error) => cli.warn(`--open: cannot run "${opener}": ${error.message}`)).unref();
         }
         await new Promise<void>((resolve) => {
           const stop = (): void => {

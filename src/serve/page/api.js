@@ -22,8 +22,25 @@ export async function getJson(path) {
   return (await check(await fetch(path))).json();
 }
 
-export async function getBlob(path) {
-  return (await check(await fetch(path))).blob();
+/** The JSON boot.js asked for (taken once), or of a new request when it did not. */
+export async function bootJson(name, path) {
+  const started = window.romgfxBoot?.[name];
+  if (!started) return getJson(path);
+  window.romgfxBoot[name] = null;
+  return unwrap(await started);
+}
+
+/** The scan answer boot.js asked for, when it is the scan wanted now (taken once); else null. */
+export function takeBootScan(id) {
+  const started = window.romgfxBoot?.scan;
+  if (!started || started.id !== id) return null;
+  window.romgfxBoot.scan = null;
+  return started.answer.then(unwrap);
+}
+
+function unwrap(answer) {
+  if (!answer.ok) throw new ApiError(answer.status, answer.body);
+  return answer.body;
 }
 
 /** A state-changing request: carries the per-start token. */

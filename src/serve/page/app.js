@@ -1,7 +1,7 @@
 // romgfx serve: the page's entry point. Views: ROM (tile viewer), Scan (gallery), Sprites.
-import { getJson, readHash, showError } from './api.js';
+import { bootJson, readHash, showError } from './api.js';
 import { initRomView, showRomView } from './rom-view.js';
-import { initScanView, showScanView, prefetchScan } from './scan-view.js';
+import { initScanView, showScanView } from './scan-view.js';
 import { showSpriteView } from './sprite-view.js';
 
 const romSelect = document.getElementById('rom-select');
@@ -9,9 +9,8 @@ const status = document.getElementById('status');
 const views = ['rom', 'scan', 'sprites'];
 
 async function main() {
-  const start = readHash();
-  if (start.view === 'scan' && start.params.get('scan')) prefetchScan(start.params.get('scan'));
-  const [{ roms }, formats] = await Promise.all([getJson('/api/roms'), getJson('/api/formats')]);
+  // boot.js has asked for these (and a scan in the URL) already.
+  const [{ roms }, formats] = await Promise.all([bootJson('roms', '/api/roms'), bootJson('formats', '/api/formats')]);
   for (const rom of roms) romSelect.append(new Option(`${rom.fileName} (${rom.platform}${rom.title ? ', ' + rom.title : ''})`, rom.id));
   status.textContent = `${roms.length} ROM(s)`;
   initRomView(formats.tileFormats, formats.codecs);

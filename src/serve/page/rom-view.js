@@ -1,10 +1,12 @@
 // ROM view: a tile viewer at any offset (format, codec, palette, tiles per row, zoom), settings in the URL.
-import { getJson, ApiError, showError, hex, writeHash } from './api.js';
+import { getJson, send, ApiError, showError, hex, writeHash } from './api.js';
 
 const form = document.getElementById('rom-form');
 const image = document.getElementById('rom-image');
 const viewer = document.getElementById('rom-viewer');
 const errorBox = document.getElementById('rom-error');
+const paletteFile = document.getElementById('palette-file');
+const paletteSub = document.getElementById('palette-sub');
 let state = { rom: '', formats: [], resolved: null };
 let loadSequence = 0;
 
@@ -19,6 +21,32 @@ export function initRomView(formats, codecs) {
   form.addEventListener('input', () => { state.resolved = null; update(); });
   form.addEventListener('submit', (e) => e.preventDefault());
   viewer.addEventListener('keydown', onKey);
+  paletteFile.addEventListener('change', loadPaletteFile);
+  paletteSub.addEventListener('change', loadPaletteFile);
+}
+
+/**
+ * A palette file: the server parses it with the CLI's reader (POST /api/palettes) and answers its
+ * colours as a `colors:` palette, which goes into the Palette field (and so into the URL).
+ */
+async function loadPaletteFile() {
+  const file = paletteFile.files[0];
+  if (!file) return;
+  const q = new URLSearchParams({ name: file.name });
+  const sub = paletteSub.value.trim();
+  if (sub !== '') {
+    q.set('subpalette', sub);
+    q.set('colours', String(Math.min(256, 2 ** (state.formats.find((f) => f.name === form.elements.format.value)?.bpp ?? 4))));
+  }
+  try {
+    const response = await send('POST', `/api/palettes?${q}`, await file.arrayBuffer(), 'application/octet-stream');
+    const answer = await response.json();
+    form.elements.palette.value = answer.palette;
+    paletteFile.dataset.colours = String(answer.count);
+    update();
+  } catch (error) {
+    showError(errorBox, error);
+  }
 }
 
 function bytesPerTile() {

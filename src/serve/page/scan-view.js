@@ -1,12 +1,10 @@
 // Scan view: run the scanner with live progress, then a virtualised gallery of every candidate.
-import { getJson, send, showError, download, hex, writeHash } from './api.js';
+import { getJson, send, showError, download, hex, writeHash, takeBootScan } from './api.js';
 
-const cellWidth = 156;
-const cellHeight = 182;
+// The gallery's rules, shared with boot.js (which asks for the first screen before this module runs).
+const { cellWidth, cellHeight, thumbnailQuery, passes, fromRows } = window.romgfxGallery;
 /** Rows drawn above and below the visible ones, so a fast scroll does not show blanks. */
 const overscanRows = 1;
-/** Tiles a candidate's thumbnail shows at most. */
-const thumbnailTiles = 64;
 
 const gallery = document.getElementById('gallery');
 const spacer = document.getElementById('gallery-spacer');
@@ -27,13 +25,12 @@ let shown = [];
 const picked = new Set();
 const cells = new Map();
 let events = null;
-/** A scan result asked for before the page finished starting (see prefetchScan). */
-let prefetched = null;
 
-/** Starts loading a scan's result now, in parallel with the page's other start-up requests. */
-export function prefetchScan(id) {
-  prefetched = { id, promise: getJson(`/api/scans/${encodeURIComponent(id)}`) };
-  prefetched.promise.catch(() => {});
+/** A scan's state and candidates, from the compact answer (`?layout=rows`: rows of numbers, names by index). */
+async function fetchScan(id) {
+  const result = await (takeBootScan(id) ?? getJson(`/api/scans/${encodeURIComponent(id)}?layout=rows`));
+  result.candidates = fromRows(result);
+  return result;
 }
 
 export function initScanView(formatList, scanCodecs) {
@@ -92,9 +89,9 @@ async function follow(id) {
   candidates = [];
   picked.clear();
   try {
-    const result = await (prefetched?.id === id ? prefetched.promise : getJson(`/api/scans/${encodeURIComponent(id)}`));
-    prefetched = null;
+    const result = await fetchScan(id);
     if (result.state === 'done') {
+      performance.mark('romgfx:candidates');
       candidates = result.candidates;
       progress.max = 1;
       progress.value = 1;
@@ -127,7 +124,7 @@ async function follow(id) {
     });
     events.addEventListener('done', async () => {
       try {
-        const result = await getJson(`/api/scans/${encodeURIComponent(id)}`);
+        const result = await fetchScan(id);
         candidates = result.candidates;
         progress.max = 1;
         progress.value = 1;
@@ -145,16 +142,10 @@ async function follow(id) {
 }
 
 function applyFilters() {
-  const codec = filters.codec.value;
-  const format = filters.format.value;
-  const kind = filters.kind.value;
+  const wanted = { codec: filters.codec.value, format: filters.format.value, kind: filters.kind.value };
   shown = [];
   candidates.forEach((c, index) => {
-    if (codec && c.codec !== codec) return;
-    if (format && c.format !== format) return;
-    if (kind === 'raw' && c.codec !== 'raw') return;
-    if (kind === 'compressed' && c.codec === 'raw') return;
-    shown.push(index);
+    if (passes(c, wanted)) shown.push(index);
   });
   for (const cell of cells.values()) cell.remove();
   cells.clear();
@@ -171,61 +162,117 @@ function layout() {
   spacer.style.height = `${Math.ceil(shown.length / columns()) * cellHeight}px`;
 }
 
-/** Draws only the rows in view (plus a margin); cells leaving the view are removed. */
+/**
+ * Draws only the rows in view (plus a margin); cells leaving the view are removed. New cells are
+ * built off the document and added at once (one layout), and their thumbnails are asked for in
+ * view first: the cells on screen in one batch request, the margin's in another after it, so the
+ * margin never delays the first screen (a cold one waits on the worker pool).
+ */
 function draw() {
   const cols = columns();
-  const first = Math.max(0, Math.floor(gallery.scrollTop / cellHeight) - overscanRows);
-  const last = Math.ceil((gallery.scrollTop + gallery.clientHeight) / cellHeight) + overscanRows;
+  const top = gallery.scrollTop;
+  const bottom = top + gallery.clientHeight;
+  const first = Math.max(0, Math.floor(top / cellHeight) - overscanRows);
+  const last = Math.ceil(bottom / cellHeight) + overscanRows;
   const from = first * cols;
   const to = Math.min(shown.length, last * cols);
+  const visibleFrom = Math.floor(top / cellHeight) * cols;
+  const visibleTo = Math.ceil(bottom / cellHeight) * cols;
   for (const [position, cell] of cells) {
     if (position < from || position >= to) {
-      const img = cell.querySelector('img');
-      if (img?.src.startsWith('blob:')) URL.revokeObjectURL(img.src);
       cell.remove();
       cells.delete(position);
     }
   }
-  const fresh = [];
+  const added = document.createDocumentFragment();
+  const inView = [];
+  const margin = [];
   for (let position = from; position < to; position++) {
-    let cell = cells.get(position);
-    if (!cell) {
-      cell = makeCell(shown[position]);
-      cells.set(position, cell);
-      gallery.append(cell);
-      fresh.push(cell);
-    }
-    cell.style.left = `${(position % cols) * cellWidth}px`;
-    cell.style.top = `${Math.floor(position / cols) * cellHeight}px`;
+    if (cells.has(position)) continue;
+    const cell = makeCell(shown[position]);
+    cells.set(position, cell);
+    cell.style.transform = `translate(${(position % cols) * cellWidth}px, ${Math.floor(position / cols) * cellHeight}px)`;
+    added.append(cell);
+    (position >= visibleFrom && position < visibleTo ? inView : margin).push(cell);
   }
-  for (let i = 0; i < fresh.length; i += thumbnailsPerBatch) loadBatch(fresh.slice(i, i + thumbnailsPerBatch));
+  if (inView.length + margin.length === 0) return;
+  gallery.append(added);
+  const batches = [];
+  for (const list of [inView, margin]) for (let i = 0; i < list.length; i += thumbnailsPerBatch) batches.push(list.slice(i, i + thumbnailsPerBatch));
+  batches.reduce((previous, batch) => previous.then(() => loadBatch(batch)), Promise.resolve());
 }
 
 /** Thumbnails asked for in one request (the server allows up to 128). */
 const thumbnailsPerBatch = 64;
 
-/** One request for many cells' thumbnails (GET /api/roms/{id}/thumbnails; docs/serve.md). */
-async function loadBatch(batch) {
-  const query = new URLSearchParams();
-  for (const cell of batch) query.append('item', cell.dataset.thumbnail);
-  const batchRom = rom;
+/** The first screen's batch boot.js asked for: {rom, items: Map(query → index), parsed} once its answer is in, else null. */
+let bootBatch = null;
+
+/** Takes boot.js's first-screen batch (once): the thumbnail queries it asked for and its parsed answer. */
+async function takeBootBatch() {
+  const started = window.romgfxBoot?.thumbnails;
+  if (!started) return null;
+  window.romgfxBoot.thumbnails = null;
+  const [queries, body] = await Promise.all([started.queries, started.body]).catch(() => [null, null]);
+  if (!queries || !body) return null;
+  return { rom: started.rom, items: new Map(queries.map((q, i) => [q, i])), parsed: parseBatch(body) };
+}
+
+/** A batch answer: a 4-byte big-endian header length, the JSON header, then the PNGs back to back. */
+function parseBatch(buffer) {
+  const body = new Uint8Array(buffer);
+  const headerLength = new DataView(body.buffer, body.byteOffset, 4).getUint32(0);
+  const { items } = JSON.parse(new TextDecoder().decode(body.subarray(4, 4 + headerLength)));
+  performance.mark('romgfx:thumbnails');
+  return { items, body, start: 4 + headerLength };
+}
+
+/**
+ * Decodes one thumbnail of a batch with createImageBitmap (off the main thread, no blob: URL
+ * round trip through the browser process) and shows it in the cell's canvas.
+ */
+async function drawItem(cell, item, { body, start }) {
+  if (!cell.isConnected) return;
+  if (item.status !== 200) return markBroken(cell, item.error?.message);
   try {
-    const response = await fetch(`/api/roms/${encodeURIComponent(batchRom)}/thumbnails?${query}`);
-    if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    const body = new Uint8Array(await response.arrayBuffer());
-    const headerLength = new DataView(body.buffer, body.byteOffset, 4).getUint32(0);
-    const { items } = JSON.parse(new TextDecoder().decode(body.subarray(4, 4 + headerLength)));
-    const start = 4 + headerLength;
-    batch.forEach((cell, i) => {
-      const item = items[i];
-      if (!cell.isConnected) return;
-      if (item.status !== 200) return markBroken(cell, item.error?.message);
-      const img = cell.querySelector('img');
-      img.src = URL.createObjectURL(new Blob([body.subarray(start + item.offset, start + item.offset + item.length)], { type: 'image/png' }));
-    });
+    const bitmap = await createImageBitmap(new Blob([body.subarray(start + item.offset, start + item.offset + item.length)], { type: 'image/png' }));
+    const canvas = cell.querySelector('canvas');
+    canvas.width = bitmap.width;
+    canvas.height = bitmap.height;
+    // Handed over, not drawn: a 'bitmaprenderer' context takes the decoded bitmap as it is,
+    // without a 2D context's backing store per cell (a profile of the first screen: 40 2D
+    // contexts and draws were ~0.1 s of the main thread on this box).
+    canvas.getContext('bitmaprenderer').transferFromImageBitmap(bitmap);
+    cell.dataset.state = 'loaded';
   } catch (error) {
-    for (const cell of batch) if (cell.isConnected) markBroken(cell, error.message);
+    markBroken(cell, error.message);
   }
+}
+
+/**
+ * The thumbnails of many cells: those boot.js already asked for from its answer, the others in
+ * one request (GET /api/roms/{id}/thumbnails; docs/serve.md).
+ */
+async function loadBatch(batch) {
+  batch = batch.filter((cell) => cell.isConnected);
+  if (batch.length === 0) return;
+  const boot = window.romgfxBoot?.thumbnails ? (bootBatch = await takeBootBatch()) : bootBatch;
+  const fromBoot = boot && boot.rom === rom ? batch.filter((cell) => boot.items.has(cell.dataset.thumbnail)) : [];
+  const rest = fromBoot.length > 0 ? batch.filter((cell) => !boot.items.has(cell.dataset.thumbnail)) : batch;
+  const drawn = fromBoot.map((cell) => drawItem(cell, boot.parsed.items[boot.items.get(cell.dataset.thumbnail)], boot.parsed));
+  if (rest.length > 0) {
+    const query = new URLSearchParams();
+    for (const cell of rest) query.append('item', cell.dataset.thumbnail);
+    try {
+      const response = await fetch(`/api/roms/${encodeURIComponent(rom)}/thumbnails?${query}`);
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      const parsed = parseBatch(await response.arrayBuffer());
+      drawn.push(...rest.map((cell, i) => drawItem(cell, parsed.items[i], parsed)));
+    } catch (error) {
+      for (const cell of rest) if (cell.isConnected) markBroken(cell, error.message);
+    }
+  }
+  await Promise.all(drawn);
 }
 
 function markBroken(cell, why) {
@@ -233,11 +280,11 @@ function markBroken(cell, why) {
   thumb.textContent = 'does not decode';
   thumb.title = why ?? '';
   thumb.classList.add('broken');
+  cell.dataset.state = 'broken';
 }
 
 function tilesOf(c) {
-  const bpt = formats.get(c.format)?.bytesPerTile ?? 32;
-  return Math.max(1, Math.min(thumbnailTiles, Math.floor(c.unpackedLength / bpt)));
+  return Number(new URLSearchParams(thumbnailQuery(c, formats.get(c.format)?.bytesPerTile)).get('tiles'));
 }
 
 function makeCell(index) {
@@ -247,14 +294,17 @@ function makeCell(index) {
   cell.dataset.index = String(index);
   const thumb = document.createElement('div');
   thumb.className = 'thumb';
-  const img = document.createElement('img');
-  const q = new URLSearchParams({ offset: hex(c.offset), format: c.format, tiles: String(tilesOf(c)), perRow: '8', scale: '2' });
-  if (c.codec !== 'raw') q.set('codec', c.codec);
-  // The source comes from a batch request (loadBatch); a candidate that does not decode (a
+  // A canvas the thumbnail is drawn into (loadBatch); role and label say what it shows.
+  const canvas = document.createElement('canvas');
+  canvas.width = 0;
+  canvas.height = 0;
+  // The pixels come from a batch request (loadBatch); a candidate that does not decode (a
   // false hit) says so instead of showing a broken image.
-  cell.dataset.thumbnail = q.toString();
-  img.alt = `${c.codec} ${hex(c.offset)}`;
-  thumb.append(img);
+  cell.dataset.thumbnail = thumbnailQuery(c, formats.get(c.format)?.bytesPerTile);
+  cell.dataset.state = 'loading';
+  canvas.setAttribute('role', 'img');
+  canvas.setAttribute('aria-label', `${c.codec} ${hex(c.offset)}`);
+  thumb.append(canvas);
   thumb.addEventListener('click', () => openInRomView(c));
   const label = document.createElement('div');
   label.className = 'label';
