@@ -2,9 +2,10 @@
  * Piscina worker for injection (src/jobs/inject-jobs.ts): converts and packs a slice of one
  * transaction's edits (`prepareSpriteEdit`, the same function the synchronous plan runs), so the
  * plan the caller finishes is the one `planInjection` makes. Maps the ROM itself (a mapped Buffer
- * posted from the caller would be copied) and refuses a file that is no longer the ROM the caller
- * opened (SHA-1). Reports each sprite through the task's MessagePort; replies with data, errors
- * included (one edit's failure is that edit's, as in the synchronous plan).
+ * posted from the caller would be copied; src/jobs/worker-roms.ts) and refuses a file that is no
+ * longer the ROM the caller opened (SHA-1). Reports each sprite through the task's MessagePort;
+ * replies with data, errors included (one edit's failure is that edit's, as in the synchronous
+ * plan).
  */
 import type { MessagePort } from 'node:worker_threads';
 import { RomIdentityMismatchError } from '../src/errors.js';
@@ -12,7 +13,8 @@ import type { GameDefinition } from '../src/defs/types.js';
 import { prepareSpriteEdit, type PlanOptions, type PreparedEdit, type SpriteEdit } from '../src/inject/plan.js';
 import { resolveEachSprite, type ResolvedSprite, type SpriteBlock } from '../src/inject/sprites.js';
 import { workerErrorJson, type WorkerErrorJson } from '../src/jobs/worker-reply.js';
-import { openRom, type Rom } from '../src/rom/rom.js';
+import type { Rom } from '../src/rom/rom.js';
+import { WorkerRoms } from '../src/jobs/worker-roms.js';
 
 /** One slice of a transaction: the ROM by path and identity, the definition and variant, and the edits with the blocks they replace. */
 export interface InjectJobTask {
@@ -33,32 +35,7 @@ export type InjectJobItemReply = { ok: true; prepared: PreparedEdit } | { ok: fa
 export type InjectJobReply = { ok: true; items: InjectJobItemReply[] } | { ok: false; error: WorkerErrorJson };
 
 /** ROMs kept open between slices of a batch (a batch uses one; the next save reuses it while the file is unchanged). */
-const maximumOpenRoms = 2;
-const roms = new Map<string, Rom>();
-
-function romFor(task: InjectJobTask): Rom {
-  const key = `${task.romPath}\0${task.sha1}`;
-  const known = roms.get(key);
-  if (known) {
-    // Changed under us since a previous batch: reopen, and let the identity check decide.
-    if (known.source.changed() === null) return known;
-    roms.delete(key);
-    known.close();
-  }
-  const rom = openRom(task.romPath);
-  const sha1 = rom.identity().sha1;
-  if (sha1 !== task.sha1) {
-    rom.close();
-    throw new RomIdentityMismatchError(task.romPath, task.sha1, sha1);
-  }
-  if (roms.size >= maximumOpenRoms) {
-    const [oldestKey, oldest] = roms.entries().next().value!;
-    roms.delete(oldestKey);
-    oldest.close();
-  }
-  roms.set(key, rom);
-  return rom;
-}
+const roms = new WorkerRoms(2);
 
 export default function injectJob(task: InjectJobTask): InjectJobReply {
   const port = task.progress;
@@ -66,7 +43,7 @@ export default function injectJob(task: InjectJobTask): InjectJobReply {
     let rom: Rom;
     let sprites: Map<string, ResolvedSprite>;
     try {
-      rom = romFor(task);
+      rom = roms.open(task.romPath, task.sha1);
       // The same resolution the caller's survey made (same ROM bytes, definition and variant).
       sprites = new Map(resolveEachSprite(rom, task.definition, task.variant).flatMap((r) => (r.ok ? [[r.sprite.name, r.sprite] as const] : [])));
     } catch (error) {
