@@ -19,6 +19,7 @@ import { decodePng, encodeIndexedPng } from '../../src/gfx/png.js';
 import { paletteFromRgb } from '../../src/gfx/palette.js';
 import { crc32, sha1Hex } from '../../src/util/hash.js';
 import { tempDir } from '../helpers/cli.js';
+import { openGame } from '../../src/game/index.js';
 import { buildInjectFixture, noisyArt, spriteArt, type FixturePlatform, type InjectFixture } from '../inject/fixtures.js';
 
 const temps: { cleanup: () => void }[] = [];
@@ -238,5 +239,32 @@ describe('injectFolderAsync', () => {
     expect(comparable(async)).toEqual(comparable(sync));
     expect({ folder: async.folder, sidecars: async.sidecars, identityMismatches: async.identityMismatches }).toEqual({ folder: sync.folder, sidecars: sync.sidecars, identityMismatches: sync.identityMismatches });
     expect(progress.at(-1)).toBe(sync.sidecars);
+  }, 60_000);
+});
+
+describe('Game.save', () => {
+  it('packs in the pool with progress, writes what injectSprites writes, and a cancelled save writes nothing', async () => {
+    const dir = folder();
+    const demo = buildDemoRom();
+    const rom = join(dir, 'demo.sfc');
+    writeFileSync(rom, demo.bytes);
+    const defs = join(dir, 'demo.json');
+    writeFileSync(defs, JSON.stringify(demoDefinition(demo, { crc32: crc32(demo.bytes), sha1: sha1Hex(demo.bytes) })));
+    using game = await openGame(rom, { definitions: defs });
+    const names = game.sprites().map((s) => s.name);
+    for (const name of [names[0]!, names.at(-1)!]) {
+      const current = game.sprite(name);
+      game.setPixels(name, { width: current.width, height: current.height, indices: current.indices.map((v, i) => (v + i) & 15) });
+    }
+    await expect(game.save({ output: join(dir, 'cancelled.sfc'), signal: AbortSignal.abort() })).rejects.toMatchObject({ code: 'ERR_ABORTED' });
+    expect(existsSync(join(dir, 'cancelled.sfc'))).toBe(false);
+    const progress: [number, number][] = [];
+    const saved = await game.save({ output: join(dir, 'saved.sfc'), patch: join(dir, 'saved.bps'), threads: 2, onProgress: (done, total) => progress.push([done, total]) });
+    expect(progress).toEqual([[0, 2], [1, 2], [2, 2]]);
+    const edits = game.edits().map((e) => ({ sprite: e.sprite, image: { width: e.width, height: e.height, pixels: e.indices } }));
+    const sync = injectSprites(rom, game.definition, edits, { output: join(dir, 'sync.sfc'), patch: join(dir, 'sync.bps'), variant: game.variant! });
+    expect(bytesOf(join(dir, 'saved.sfc')).equals(bytesOf(join(dir, 'sync.sfc')))).toBe(true);
+    expect(bytesOf(join(dir, 'saved.bps')).equals(bytesOf(join(dir, 'sync.bps')))).toBe(true);
+    expect(comparable(saved)).toEqual(comparable(sync));
   }, 60_000);
 });
