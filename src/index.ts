@@ -254,3 +254,7 @@ export type { PaletteContext } from './inject/sprites.js';
 export type { BuiltInScanCodec } from './scan/types.js';
 export type { ExplainedStream, ExplainedRawTile, ExplainedCandidate } from './scan/explain.js';
 export { startServer, defaultServePort, maximumRequestBodySizeInBytes, tokenHeaderName, type ServeOptions, type RunningServer } from './serve/index.js';
+
+// --- Injection off the caller's thread (inject-all, Game.save): the same bytes as injectSprites/injectFolder, cancellable ---
+/** `injectSprites`/`injectFolder` with each sprite's conversion and packing in a worker pool; `signal` cancels with nothing written, `onProgress` counts sprites. */
+export { injectSpritesAsync, injectFolderAsync, closeInjectJobs, type InjectJobOptions } from './jobs/inject-jobs.js';

@@ -1,25 +1,30 @@
 /**
  * Piscina worker for `extract-all`: maps the ROM itself (a mapped Buffer posted from the main
- * thread would be copied), extracts its chunk of sprites to PNG + sidecar files, and replies with
- * per-item results (failures included as data, so one bad sprite never fails the chunk).
+ * thread would be copied; src/jobs/worker-roms.ts, which also refuses a file that is no longer
+ * the ROM the batch identified), decodes its slice of sprites to PNG and sidecar bytes, and
+ * replies with them per item (failures included as data, so one bad sprite never fails the
+ * slice). The caller writes every file once, after the whole batch.
  */
-import { openRom, type Rom } from '../src/rom/rom.js';
-import { extractSpritesToFiles, type ExtractChunkTask, type ExtractItemResult } from '../src/inject/extract.js';
+import { extractSpritesToBytes, type ExtractChunkTask, type ExtractedItem, type ExtractItemResult } from '../src/inject/extract.js';
+import { WorkerRoms } from '../src/jobs/worker-roms.js';
+import type { Rom } from '../src/rom/rom.js';
+import { workerErrorJson } from '../src/jobs/worker-reply.js';
 
-// One batch maps one ROM; a worker keeps it for the pool's life (the pool is destroyed after the batch).
-const roms = new Map<string, Rom>();
+// A batch maps one ROM; the next batch of an editor session reuses it while the file is unchanged.
+const roms = new WorkerRoms(2);
 
-export default function extractChunk(task: ExtractChunkTask): ExtractItemResult[] {
-  let rom = roms.get(task.romPath);
-  if (!rom) {
+export default function extractChunk(task: ExtractChunkTask): ExtractedItem[] {
+  const port = task.progress;
+  try {
+    let rom: Rom;
     try {
-      rom = openRom(task.romPath);
+      rom = roms.open(task.romPath, task.identity.sha1);
     } catch (error) {
-      const e = error as { toJSON?: () => { error: ExtractItemResult['error'] } };
-      const json = e.toJSON?.().error ?? { name: 'Error', code: 'ERR_INTERNAL', category: 'internal' as const, message: String(error), details: {} };
-      return task.items.map((item) => ({ sprite: item.sprite, ok: false, error: json }));
+      const json = workerErrorJson(error, 'an extract worker');
+      return task.items.map((item) => ({ result: { sprite: item.sprite, ok: false, error: json as ExtractItemResult['error'] } }));
     }
-    roms.set(task.romPath, rom);
+    return extractSpritesToBytes(rom, task, undefined, port ? (done) => port.postMessage(done) : undefined);
+  } finally {
+    port?.close();
   }
-  return extractSpritesToFiles(rom, task);
 }

@@ -86,3 +86,9 @@ export function listCodecs(): readonly Codec[] {
 export function codecNames(): string[] {
   return codecs.map((codec) => codec.name);
 }
+
+/** True when `name` is one of romgfx's own codecs (worker threads have those; a `registerCodec` one is only in the thread that added it). */
+export function isBuiltInCodec(name: string): boolean {
+  const codec = byName.get(name.toLowerCase());
+  return codec !== undefined && builtInCodecs.includes(codec);
+}

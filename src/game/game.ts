@@ -2,7 +2,7 @@
  * The sprite-level API for editors: one object for a ROM with its game definition. It lists the
  * sprites, decodes one to `{ width, height, indices, palette, rgba }` in one call (the
  * definition's transparency rule applied), lets pixel edits pile up in memory as values, and
- * saves them through the same checks and writes as `inject-all` (`injectSprites`).
+ * saves them through the same checks and writes as `inject-all` (`injectSpritesAsync`).
  *
  * Edits are values (`GameEdit`): `edits()` returns them, `setEdits()` puts a list back, so undo
  * and redo are the caller's list of lists. Nothing touches the file until `save()`, and `save()`
@@ -16,7 +16,8 @@ import { decodePng, toIndexedImage } from '../gfx/png.js';
 import { loadGameDefinition } from '../defs/parse.js';
 import { matchDefinition, romFacts } from '../defs/match.js';
 import type { GameDefinition } from '../defs/types.js';
-import { injectSprites, type InjectOptions, type InjectResult } from '../inject/inject.js';
+import type { InjectOptions, InjectResult } from '../inject/inject.js';
+import { injectSpritesAsync, type InjectJobOptions } from '../jobs/inject-jobs.js';
 import { imageToTiles, readSpriteBlock, resolveEachSprite, resolveSpritePalette, tilesToImage, type ResolvedSprite } from '../inject/sprites.js';
 import { openRom, type Rom } from '../rom/rom.js';
 import type { RomOpenMode } from '../rom/source.js';
@@ -79,8 +80,12 @@ export type SpritePixels =
   | { width: number; height: number; rgba: Uint8Array; nearest?: boolean }
   | { png: Uint8Array; nearest?: boolean };
 
-/** Where `save` writes: a new file (`output`) or the input (`inPlace`, with a backup), optionally with a patch. */
-export type GameSaveOptions = Pick<InjectOptions, 'output' | 'inPlace' | 'force' | 'patch' | 'definitionOutput' | 'allowResize' | 'strategy' | 'alignment' | 'allowBankCrossing' | 'vramSafe'>;
+/**
+ * Where `save` writes: a new file (`output`) or the input (`inPlace`, with a backup), optionally
+ * with a patch; and, for the packing in worker threads, `signal` (cancel: nothing is written),
+ * `onProgress` (sprites packed of those edited) and `threads`.
+ */
+export type GameSaveOptions = Pick<InjectOptions, 'output' | 'inPlace' | 'force' | 'patch' | 'definitionOutput' | 'allowResize' | 'strategy' | 'alignment' | 'allowBankCrossing' | 'vramSafe'> & Pick<InjectJobOptions, 'signal' | 'onProgress' | 'threads'>;
 
 /**
  * A ROM with its game definition, for editors. Create with `openGame`; close with `close()` or
@@ -217,14 +222,16 @@ export class Game {
   }
 
   /**
-   * Writes the pending edits through `injectSprites`: the same definition checks, best-level
+   * Writes the pending edits through `injectSpritesAsync`: the same definition checks, best-level
    * packing, relocation and repointing, checksum fix, verification and atomic write as
-   * `romgfx inject-all`. Pending edits stay pending (the caller decides when they are done).
+   * `romgfx inject-all`, with the packing (HAL and Nemesis `max`: up to a second a sprite) in
+   * worker threads so the editor stays responsive. Pending edits stay pending (the caller
+   * decides when they are done).
    */
   async save(options: GameSaveOptions): Promise<InjectResult> {
     if (!options.inPlace && options.output === undefined) throw new InvalidArgumentError('save needs an output path, or inPlace (which keeps a backup)');
     const edits = this.edits().map((edit) => ({ sprite: edit.sprite, image: { width: edit.width, height: edit.height, pixels: edit.indices } }));
-    return injectSprites(this.#path, this.definition, edits, { ...options, ...(this.variant !== undefined ? { variant: this.variant } : {}) });
+    return injectSpritesAsync(this.#path, this.definition, edits, { ...options, ...(this.variant !== undefined ? { variant: this.variant } : {}) });
   }
 
   /** Closes the ROM (see `Rom.close`). */

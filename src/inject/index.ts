@@ -34,6 +34,9 @@ export {
 } from './inject.js';
 export {
   extractAll,
+  closeExtractJobs,
+  extractSpritesToBytes,
+  type ExtractedItem,
   extractSprite,
   extractSpritesToFiles,
   assignStems,

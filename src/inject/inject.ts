@@ -19,7 +19,7 @@ import { definitionAfterInjection } from './defs-out.js';
 import { chooseVariant } from './check.js';
 import { paletteFromRgb, type Palette } from '../gfx/palette.js';
 import { maximumPngFileSizeInBytes } from '../gfx/png.js';
-import { injectIntoBytes, type InjectionPlan, type PlanOptions, type PlannedSprite, type SpriteEdit } from './plan.js';
+import { injectIntoBytes, type InjectedBytes, type InjectionPlan, type PlanOptions, type PlannedSprite, type SpriteEdit } from './plan.js';
 import { maximumSidecarSizeInBytes, parseSidecar, sidecarFormat, sidecarPaletteRgb, type SpriteSidecar } from './sidecar.js';
 
 /** Options of `injectSprites` and `injectFolder`: where to write, overwrite or in place, and an optional patch. */
@@ -134,6 +134,29 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
  */
 export function injectSprites(romPath: string, definition: GameDefinition, edits: readonly SpriteEdit[], options: InjectOptions = {}): InjectResult {
   const started = performance.now();
+  const target = checkInjectionOutputs(romPath, definition, options);
+  const rom: Rom = openRom(romPath);
+  const injected = injectIntoBytes(rom, definition, edits, options);
+  // What was planned and verified came from the file as opened: it must still be that file
+  // (truncated under the mapping, the guard gave zeros; rewritten, an in-place write would lose it).
+  rom.assertUnchanged();
+  // The patch is made before anything is written: in place, the input is about to be replaced.
+  let patchBytes: Uint8Array | undefined;
+  if (target.patchFormat) patchBytes = createPatch(target.patchFormat, rom.source.view(0, rom.source.size), injected.output).patch;
+  return writeInjection(romPath, definition, injected, target, patchBytes, options, started);
+}
+
+/** Where a transaction writes, checked before any work: the output (never the input), the patch format. */
+export interface InjectionTarget {
+  output: string;
+  patchFormat: PatchFormat | undefined;
+}
+
+/**
+ * The checks `injectSprites` makes before the work (and `injectSpritesAsync` too): output or
+ * in place, never the input, nothing overwritten without `force`, the patch's format.
+ */
+export function checkInjectionOutputs(romPath: string, definition: GameDefinition, options: InjectOptions): InjectionTarget {
   if (options.inPlace && options.output !== undefined) throw new UsageError('give either an output path or in-place, not both');
   if (!options.inPlace && options.output === undefined) throw new UsageError('an output path is needed (or in-place)');
   const output = options.inPlace ? romPath : options.output!;
@@ -149,9 +172,17 @@ export function injectSprites(romPath: string, definition: GameDefinition, edits
     if (sameFile(options.definitionOutput, definition.source)) throw new UsageError(`the definition output ${options.definitionOutput} is the definition read: write the output ROM's definition to a new file`);
     assertWritable(options.definitionOutput, options.force);
   }
+  return { output, patchFormat };
+}
 
-  const rom: Rom = openRom(romPath);
-  const injected = injectIntoBytes(rom, definition, edits, options);
+/**
+ * Writes a verified transaction (the end of `injectSprites` and `injectSpritesAsync`): the output
+ * ROM once and atomically, re-read and compared (restored from the backup in place when it does
+ * not read back), then the patch and the output's definition. The caller has checked the input
+ * is unchanged and made the patch.
+ */
+export function writeInjection(romPath: string, definition: GameDefinition, injected: InjectedBytes, target: InjectionTarget, patchBytes: Uint8Array | undefined, options: InjectOptions, started: number): InjectResult {
+  const output = target.output;
   const result: InjectResult = {
     rom: romPath,
     output: null,
@@ -166,14 +197,6 @@ export function injectSprites(romPath: string, definition: GameDefinition, edits
     outputCrc32: crc32(injected.output).toString(16).padStart(8, '0'),
     elapsedMs: 0,
   };
-
-  // What was planned and verified came from the file as opened: it must still be that file
-  // (truncated under the mapping, the guard gave zeros; rewritten, an in-place write would lose it).
-  rom.assertUnchanged();
-  // The patch is made before anything is written: in place, the input is about to be replaced.
-  let patchBytes: Uint8Array | undefined;
-  if (patchFormat && options.patch !== undefined) patchBytes = createPatch(patchFormat, rom.source.view(0, rom.source.size), injected.output).patch;
-
   if (!(options.inPlace && !injected.plan.changes)) {
     removeStaleTempFiles(output);
     const written = writeFileAtomic(output, injected.output, options.inPlace ? { backup: true } : { force: options.force === true });
@@ -199,9 +222,9 @@ export function injectSprites(romPath: string, definition: GameDefinition, edits
       throw new VerifyFailedError(`${output} does not read back as the bytes written`, { output });
     }
   }
-  if (patchBytes && options.patch !== undefined && patchFormat) {
+  if (patchBytes && options.patch !== undefined && target.patchFormat) {
     writeFileAtomic(options.patch, patchBytes, { force: options.force === true });
-    result.patch = { path: options.patch, format: patchFormat, size: patchBytes.length };
+    result.patch = { path: options.patch, format: target.patchFormat, size: patchBytes.length };
   }
   if (options.definitionOutput !== undefined) {
     const after = definitionAfterInjection(definition, injected.plan, {
@@ -308,6 +331,25 @@ export interface InjectAllResult extends InjectResult {
  * checksum fix, one verify pass). Only sprites whose tiles changed are written.
  */
 export function injectFolder(romPath: string, definition: GameDefinition, dir: string, options: InjectFolderOptions = {}): InjectAllResult {
+  const batch = readFolderEdits(romPath, definition, dir, options);
+  const result = injectSprites(romPath, definition, batch.edits, batch.injectOptions);
+  return { ...result, folder: dir, sidecars: batch.sidecars, identityMismatches: batch.identityMismatches };
+}
+
+/** An extract-all folder read as one transaction's edits (what `injectFolder` and `injectFolderAsync` inject). */
+export interface FolderEdits {
+  edits: SpriteEdit[];
+  sidecars: number;
+  identityMismatches: string[];
+  /** The transaction's options (the folder-only ones taken out). */
+  injectOptions: InjectOptions;
+}
+
+/**
+ * The first step of `inject-all`: the definition held to the ROM (a definition for another game
+ * stops here, before its sidecars are read), then the folder's sidecars and PNGs as edits.
+ */
+export function readFolderEdits(romPath: string, definition: GameDefinition, dir: string, options: InjectFolderOptions = {}): FolderEdits {
   const rom = openRom(romPath);
   // Whether the definition is for this ROM at all comes first: its sidecars would only repeat it.
   chooseVariant(rom, definition, options, romPath);
@@ -316,8 +358,7 @@ export function injectFolder(romPath: string, definition: GameDefinition, dir: s
   const identityMismatches = folder.filter((f) => f.sidecar.rom.sha1 !== sha1).map((f) => f.sidecar.sprite);
   const { palette, nearest, ...injectOptions } = options;
   const edits = folder.map((f): SpriteEdit => ({ ...f.edit, ...(palette ? { palette } : {}), ...(nearest ? { nearest: true } : {}) }));
-  const result = injectSprites(romPath, definition, edits, injectOptions);
-  return { ...result, folder: dir, sidecars: folder.length, identityMismatches };
+  return { edits, sidecars: folder.length, identityMismatches, injectOptions };
 }
 
 /** Reads a PNG file for an edit (bounded). */

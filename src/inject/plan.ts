@@ -213,6 +213,53 @@ interface Pending {
  * done, or `BatchFailedError` listing every failure when several cannot (all or nothing).
  */
 export function planInjection(rom: Rom, definition: GameDefinition, edits: readonly SpriteEdit[], options: PlanOptions = {}): InjectionPlan {
+  const draft = draftInjection(rom, definition, edits, options);
+  return draft.finish(draft.jobs.map((job) => prepareOrFailure(() => prepareSpriteEdit(rom, definition, job.edit, job.sprite, job.block, options))));
+}
+
+/** Runs one preparation; a RomgfxError becomes that edit's failure, anything else is a bug and is thrown. */
+export function prepareOrFailure(prepare: () => PreparedEdit): PreparedEdit | RomgfxError {
+  try {
+    return prepare();
+  } catch (error) {
+    if (isRomgfxError(error)) return error;
+    throw error;
+  }
+}
+
+/** One edit's CPU-heavy part: its new decoded bytes and, when they differ from the block's, the packed stream (the smallest level). */
+export interface PreparedEdit {
+  unpacked: Uint8Array;
+  tileCount: number;
+  /** The bytes to write at the block (absent when `unpacked` equals the block's bytes). */
+  packed?: Uint8Array;
+  level: string;
+  levelsTried: { level: string; size: number }[];
+  vramSafe: boolean;
+}
+
+/** An edit that needs its pixels converted and packed (`prepareSpriteEdit`), with the sprite and block it replaces. */
+export interface InjectionJob {
+  edit: SpriteEdit;
+  sprite: ResolvedSprite;
+  block: SpriteBlock;
+}
+
+/**
+ * A transaction split where the work is: `jobs` (each edit's conversion and packing, independent
+ * of the others, what a worker pool can run) and `finish` (the rest of `planInjection` over their
+ * results, given in the order of `jobs`). `planInjection` is `finish` over `jobs` run here, so a
+ * pool that runs the same `prepareSpriteEdit` gives the same plan.
+ */
+export interface InjectionDraft {
+  /** The definition variant the plan uses. */
+  variant: string | undefined;
+  jobs: InjectionJob[];
+  finish(prepared: readonly (PreparedEdit | RomgfxError)[]): InjectionPlan;
+}
+
+/** The first half of `planInjection`: the definition checked against the ROM and each edit matched to its sprite and block (see `InjectionDraft`). */
+export function draftInjection(rom: Rom, definition: GameDefinition, edits: readonly SpriteEdit[], options: PlanOptions = {}): InjectionDraft {
   const choice = chooseVariant(rom, definition, options);
   const variant = choice.variant;
   // The definition is held to the ROM first: overlaps and wrong lengths stop everything.
@@ -224,16 +271,13 @@ export function planInjection(rom: Rom, definition: GameDefinition, edits: reado
   const unresolved = resolutions.flatMap((r) => (r.ok ? [] : [r]));
   const spritesByName = new Map(sprites.map((s) => [s.name, s]));
   const unresolvedByName = new Map(unresolved.map((r) => [r.name, r]));
-  const failures: { error: RomgfxError; sprite: string; file: string | null }[] = [];
-  const fail = (error: unknown, edit: SpriteEdit): void => {
-    if (isRomgfxError(error)) failures.push({ error, sprite: edit.sprite, file: edit.file ?? null });
-    else throw error;
-  };
   const seen = new Set<string>();
-  const pending: Pending[] = [];
+  // Per edit, in order: its failure found here, or the index of its job.
+  const steps: ({ edit: SpriteEdit; error: unknown } | { edit: SpriteEdit; job: number })[] = [];
+  const jobs: InjectionJob[] = [];
   for (const edit of edits) {
     if (seen.has(edit.sprite)) {
-      fail(new InjectionConflictError(`sprite "${edit.sprite}" is edited twice in one transaction`, { sprite: edit.sprite }), edit);
+      steps.push({ edit, error: new InjectionConflictError(`sprite "${edit.sprite}" is edited twice in one transaction`, { sprite: edit.sprite }) });
       continue;
     }
     seen.add(edit.sprite);
@@ -243,54 +287,107 @@ export function planInjection(rom: Rom, definition: GameDefinition, edits: reado
       const sprite = spritesByName.get(edit.sprite);
       if (!sprite) throw new SpriteNotFoundError(edit.sprite, `game definition ${definition.id}`);
       const block = survey.blocks.get(sprite.name) ?? readSpriteBlock(rom.data, sprite, definition.source);
-      let unpacked: Uint8Array;
-      let tileCount: number;
-      if (edit.bytes !== undefined) {
-        // Raw bytes replace the decoded block as it is: its size (and so its tile count) is kept.
-        if ([edit.png, edit.image, edit.indices].some((v) => v !== undefined)) {
-          throw new InvalidArgumentError(`edit of sprite "${edit.sprite}" must give exactly one of png, image, indices, bytes`, { sprite: edit.sprite });
-        }
-        if (edit.bytes.length !== block.data.length) {
-          throw new InvalidArgumentError(`edit of sprite "${edit.sprite}": ${edit.bytes.length} bytes given, the block decodes to ${block.data.length}`, { sprite: edit.sprite, expected: block.data.length, actual: edit.bytes.length });
-        }
-        unpacked = edit.bytes;
-        tileCount = block.tileCount;
-      } else {
-        const edited = editIndices(edit, sprite, block, rom, definition, options);
-        tileCount = edited.tileCount;
-        const tileBytes = encodeTiles(sprite.format, edited.indices);
-        unpacked = new Uint8Array(tileBytes.length + block.trailing.length);
-        unpacked.set(tileBytes);
-        unpacked.set(block.trailing, tileBytes.length);
-      }
-      const item: Pending = { edit, sprite, block, unpacked, tileCount, level: '', levelsTried: [], vramSafe: false };
-      if (!bytesEqual(unpacked, block.data)) {
-        const codec = codecFor(sprite);
-        if (codec === null) item.packed = unpacked;
-        else {
-          if (!codec.canCompress) throw new CodecCannotCompressError(sprite.name, sprite.codec);
-          // A VRAM-safe original (no distance-1 copies) may be decoded straight to VRAM by the game: keep it VRAM-safe.
-          const vramSafe = options.vramSafe === true || (sprite.codec === 'lz77' && !lz77UsesDistanceOne(rom.data, sprite.offset));
-          item.vramSafe = vramSafe;
-          // A pinned level (the definition's `level`, e.g. `accurate` for byte-identical decomp rebuilds) is the only one tried.
-          const pinned = sprite.def.level;
-          const packed = compressBest(codec, unpacked, {
-            vramSafe,
-            ...(block.lz4Variant ? { variant: block.lz4Variant } : {}),
-            ...(pinned !== undefined ? { levels: [pinned] } : {}),
-          });
-          // Only the stream itself is written: encoders may pad (GBA BIOS streams to a word), and the slot already counts the padding.
-          const streamLength = codec.decompress(packed.bytes, 0, { outputSizeInBytes: unpacked.length, maximumOutputSizeInBytes: unpacked.length }).packedLength;
-          item.packed = packed.bytes.subarray(0, streamLength);
-          item.level = packed.level;
-          item.levelsTried = packed.tried;
-        }
-      }
-      pending.push(item);
+      steps.push({ edit, job: jobs.length });
+      jobs.push({ edit, sprite, block });
     } catch (error) {
-      fail(error, edit);
+      if (!isRomgfxError(error)) throw error;
+      steps.push({ edit, error });
     }
   }
+  return {
+    variant,
+    jobs,
+    finish(prepared) {
+      if (prepared.length !== jobs.length) throw new InvalidArgumentError(`${prepared.length} prepared edit(s) given for ${jobs.length} job(s)`);
+      const failures: { error: RomgfxError; sprite: string; file: string | null }[] = [];
+      const fail = (error: unknown, edit: SpriteEdit): void => {
+        if (isRomgfxError(error)) failures.push({ error, sprite: edit.sprite, file: edit.file ?? null });
+        else throw error;
+      };
+      const pending: Pending[] = [];
+      for (const step of steps) {
+        if ('error' in step) {
+          fail(step.error, step.edit);
+          continue;
+        }
+        const job = jobs[step.job]!;
+        const result = prepared[step.job]!;
+        if (result instanceof Error) fail(result, step.edit);
+        else pending.push({ ...result, edit: job.edit, sprite: job.sprite, block: job.block });
+      }
+      return arrangeInjection(rom, definition, edits, options, variant, choice.reason, survey, pending, failures);
+    },
+  };
+}
+
+/**
+ * Converts one edit to the block's new decoded bytes and, when they changed, packs them at the
+ * codec's best level (or the definition's pinned one): the CPU-heavy part of a transaction
+ * (HAL and Nemesis `max` take 0.1-1 s a block). Pure over the ROM bytes; throws the edit's error.
+ */
+export function prepareSpriteEdit(rom: Rom, definition: GameDefinition, edit: SpriteEdit, sprite: ResolvedSprite, block: SpriteBlock, options: PlanOptions = {}): PreparedEdit {
+  let unpacked: Uint8Array;
+  let tileCount: number;
+  if (edit.bytes !== undefined) {
+    // Raw bytes replace the decoded block as it is: its size (and so its tile count) is kept.
+    if ([edit.png, edit.image, edit.indices].some((v) => v !== undefined)) {
+      throw new InvalidArgumentError(`edit of sprite "${edit.sprite}" must give exactly one of png, image, indices, bytes`, { sprite: edit.sprite });
+    }
+    if (edit.bytes.length !== block.data.length) {
+      throw new InvalidArgumentError(`edit of sprite "${edit.sprite}": ${edit.bytes.length} bytes given, the block decodes to ${block.data.length}`, { sprite: edit.sprite, expected: block.data.length, actual: edit.bytes.length });
+    }
+    unpacked = edit.bytes;
+    tileCount = block.tileCount;
+  } else {
+    const edited = editIndices(edit, sprite, block, rom, definition, options);
+    tileCount = edited.tileCount;
+    const tileBytes = encodeTiles(sprite.format, edited.indices);
+    unpacked = new Uint8Array(tileBytes.length + block.trailing.length);
+    unpacked.set(tileBytes);
+    unpacked.set(block.trailing, tileBytes.length);
+  }
+  const item: PreparedEdit = { unpacked, tileCount, level: '', levelsTried: [], vramSafe: false };
+  if (!bytesEqual(unpacked, block.data)) {
+    const codec = codecFor(sprite);
+    if (codec === null) item.packed = unpacked;
+    else {
+      if (!codec.canCompress) throw new CodecCannotCompressError(sprite.name, sprite.codec);
+      // A VRAM-safe original (no distance-1 copies) may be decoded straight to VRAM by the game: keep it VRAM-safe.
+      const vramSafe = options.vramSafe === true || (sprite.codec === 'lz77' && !lz77UsesDistanceOne(rom.data, sprite.offset));
+      item.vramSafe = vramSafe;
+      // A pinned level (the definition's `level`, e.g. `accurate` for byte-identical decomp rebuilds) is the only one tried.
+      const pinned = sprite.def.level;
+      const packed = compressBest(codec, unpacked, {
+        vramSafe,
+        ...(block.lz4Variant ? { variant: block.lz4Variant } : {}),
+        ...(pinned !== undefined ? { levels: [pinned] } : {}),
+      });
+      // Only the stream itself is written: encoders may pad (GBA BIOS streams to a word), and the slot already counts the padding.
+      const streamLength = codec.decompress(packed.bytes, 0, { outputSizeInBytes: unpacked.length, maximumOutputSizeInBytes: unpacked.length }).packedLength;
+      item.packed = packed.bytes.subarray(0, streamLength);
+      item.level = packed.level;
+      item.levelsTried = packed.tried;
+    }
+  }
+  return item;
+}
+
+/** The second half of a plan: slots, relocation, pointers, and the checks on the finished writes. */
+function arrangeInjection(
+  rom: Rom,
+  definition: GameDefinition,
+  edits: readonly SpriteEdit[],
+  options: PlanOptions,
+  variant: string | undefined,
+  variantChosenBy: VariantChoiceReason,
+  survey: DefinitionSurvey,
+  pending: Pending[],
+  failures: { error: RomgfxError; sprite: string; file: string | null }[],
+): InjectionPlan {
+  const fail = (error: unknown, edit: SpriteEdit): void => {
+    if (isRomgfxError(error)) failures.push({ error, sprite: edit.sprite, file: edit.file ?? null });
+    else throw error;
+  };
 
   const planned: PlannedSprite[] = [];
   const writes: ByteWrite[] = [];
@@ -405,7 +502,7 @@ export function planInjection(rom: Rom, definition: GameDefinition, edits: reado
   // Report in the order the caller gave the edits.
   const order = new Map(edits.map((e, i) => [e.sprite, i]));
   planned.sort((a, b) => order.get(a.sprite)! - order.get(b.sprite)!);
-  return { variant, variantChosenBy: choice.reason, notes: survey.report.notes, sprites: planned, writes, freedRanges, changes: writes.length > 0 };
+  return { variant, variantChosenBy, notes: survey.report.notes, sprites: planned, writes, freedRanges, changes: writes.length > 0 };
 }
 
 function storedValue(slot: PointerSlot, pieces: readonly { at: number; bytes: Uint8Array }[]): number {
@@ -618,7 +715,11 @@ export interface InjectedBytes {
  * writing the file. Nothing changed → the output is the input file, byte for byte.
  */
 export function injectIntoBytes(rom: Rom, definition: GameDefinition, edits: readonly SpriteEdit[], options: PlanOptions = {}): InjectedBytes {
-  const plan = planInjection(rom, definition, edits, options);
+  return applyPlanToBytes(rom, planInjection(rom, definition, edits, options));
+}
+
+/** `injectIntoBytes` after planning: applies the plan to a copy, fixes the checksum, verifies (the plan may come from a worker pool). */
+export function applyPlanToBytes(rom: Rom, plan: InjectionPlan): InjectedBytes {
   if (!plan.changes) {
     const file = rom.source.copy(0, rom.source.size);
     return { plan, data: rom.copyData(), output: file, checksum: null };

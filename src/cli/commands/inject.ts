@@ -16,7 +16,9 @@ import { getTileFormat } from '../../gfx/formats.js';
 import { maximumPaletteTextSizeInBytes, paletteFromRgb, parsePaletteFile, type Palette } from '../../gfx/palette.js';
 import type { Arrangement } from '../../defs/types.js';
 import { layoutHelp, resolveLayout, type LayoutOptions } from './gfx-options.js';
-import { extractAll, injectFolder, injectScreen, injectSprites, readPngFile, readSidecarBeside, sidecarPaletteRgb, type InjectOptions, type InjectResult, type SpriteSidecar } from '../../inject/index.js';
+import { closeInjectJobs, injectFolderAsync, maximumInjectThreads } from '../../jobs/inject-jobs.js';
+import { closePatchJobs } from '../../jobs/patch-jobs.js';
+import { closeExtractJobs, extractAll, injectScreen, injectSprites, readPngFile, readSidecarBeside, sidecarPaletteRgb, type InjectOptions, type InjectResult, type SpriteSidecar } from '../../inject/index.js';
 
 /** Tile counts accepted on the command line (the definition parser's limit). */
 const maximumCliTileCount = 1 << 20;
@@ -286,13 +288,34 @@ export function register(program: Command, cli: Cli): void {
       .argument('<dir>', 'folder written by extract-all (PNG + sidecar JSON per sprite)')
       .requiredOption('--defs <game.json>', 'game definition')
       .option('--palette <file>', "palette RGB PNGs are mapped onto instead of each sidecar's (JASC, GPL, ACT, CGRAM, BGR555)")
-      .option('--nearest', 'map off-palette colours of RGB PNGs to the nearest palette colour'),
+      .option('--nearest', 'map off-palette colours of RGB PNGs to the nearest palette colour')
+      .option('--threads <n>', 'worker threads that convert and pack the sprites (default: cores, at most 4; 0 = this thread)'),
   ).action(
-    cli.action((romPath: string, dir: string, flags: TransactionFlags & { defs: string; palette?: string; nearest?: boolean }) => {
+    cli.action(async (romPath: string, dir: string, flags: TransactionFlags & { defs: string; palette?: string; nearest?: boolean; threads?: string }) => {
       const options = transactionOptions(flags);
       const definition = loadGameDefinition(flags.defs);
       const palette = readPalette(flags.palette);
-      const result = injectFolder(romPath, definition, dir, { ...options, ...(palette ? { palette } : {}), ...(flags.nearest ? { nearest: true } : {}) });
+      const threads = integerFlag('--threads', flags.threads, 0, maximumInjectThreads);
+      const progress = cli.progressAllowed(flags.json) ? progressBar(cli.streams.stderr, 'inject-all') : noProgress;
+      // Ctrl-C stops the workers at once; nothing is written (the output is written only at the end).
+      const controller = new AbortController();
+      const interrupt = (): void => controller.abort();
+      process.once('SIGINT', interrupt);
+      let result;
+      try {
+        result = await injectFolderAsync(romPath, definition, dir, {
+          ...options,
+          ...(palette ? { palette } : {}),
+          ...(flags.nearest ? { nearest: true } : {}),
+          ...(threads !== undefined ? { threads } : {}),
+          signal: controller.signal,
+          onProgress: (done, total) => progress.update(done, total),
+        });
+      } finally {
+        progress.finish();
+        process.off('SIGINT', interrupt);
+        await Promise.all([closeInjectJobs(), closePatchJobs()]);
+      }
       if (!flags.json) {
         if (result.identityMismatches.length > 0) cli.warn(`${result.identityMismatches.length} sidecar(s) were extracted from a different ROM (${result.identityMismatches.slice(0, 3).join(', ')}…); offsets come from the definition`);
         cli.out(`${result.sidecars} sprite(s) in ${dir}; ${result.sprites.filter((s) => s.outcome !== 'unchanged').length} changed`);
@@ -321,10 +344,15 @@ export function register(program: Command, cli: Cli): void {
         for (const s of skipped) cli.warn(`skipped ${s.file}: ${s.reason}`);
         const threads = integerFlag('--threads', flags.threads, 0, 64);
         const progress = cli.progressAllowed(flags.json) ? progressBar(cli.streams.stderr, 'extract-all') : noProgress;
+        // Ctrl-C stops the workers at once; nothing is written (the files are written only at the end).
+        const controller = new AbortController();
+        const interrupt = (): void => controller.abort();
+        process.once('SIGINT', interrupt);
         let result;
         try {
           result = await extractAll(romPath, definition, flags.output, {
             force: flags.force === true,
+            signal: controller.signal,
             onProgress: (done, total) => progress.update(done, total),
             ...(flags.sprite ? { sprites: flags.sprite } : {}),
             ...(threads !== undefined ? { threads } : {}),
@@ -333,6 +361,8 @@ export function register(program: Command, cli: Cli): void {
           });
         } finally {
           progress.finish();
+          process.off('SIGINT', interrupt);
+          await closeExtractJobs();
         }
         if (flags.json) cli.outJson({ ...result, skipped });
         else {
