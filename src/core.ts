@@ -23,6 +23,7 @@ export * from './gfx/snes-sprites.js';
 export * from './gfx/png-core.js';
 export { typescriptTileKernels, type TileKernels } from './gfx/tile-kernels.js';
 export * from './codecs/registry.js';
+export * from './codecs/catalog.js';
 export type { Codec, CompressOptions, DecodeLimits, DecodeResult, ProbeResult } from './codecs/types.js';
 export * from './patch/index.js';
 export { crc32 } from './util/crc32.js';

@@ -3,6 +3,7 @@
 // (workers included); the registry itself stays pure for `romgfx/core`.
 import '../native/index.js';
 export { getCodec, listCodecs, codecNames, registerCodec, unregisterCodec, hasCodec } from './registry.js';
+export { loadCodec, builtInCodecCatalog, type BuiltInCodecEntry } from './catalog.js';
 export type { Codec, CompressOptions, DecodeLimits, DecodeResult, ProbeResult } from './types.js';
 export { decodeHal, probeHal } from './hal/decode.js';
 export { encodeHal, type HalInhalLevel } from './hal/encode.js';

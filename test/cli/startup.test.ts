@@ -4,7 +4,7 @@
  * at exit), and that the lazy command table agrees with the modules it loads.
  */
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Command } from 'commander';
@@ -15,7 +15,7 @@ import { Cli } from '../../src/cli/context.js';
 import { buildSnesRom } from '../../src/rom/build.js';
 import { encodeIndexedPng } from '../../src/gfx/png.js';
 import { grayscalePalette } from '../../src/gfx/palette.js';
-import { getCodec } from '../../src/codecs/registry.js';
+import { getCodec, listCodecs } from '../../src/codecs/registry.js';
 
 const preload = join(repoRoot, 'test', 'cli', 'loaded-packages.cjs');
 /** Packages a light command must not load: image encoding, the worker pool, the logger, node-pre-gyp. */
@@ -79,6 +79,8 @@ describe('start-up loads only what the command uses', () => {
       expect(run.addons).not.toContain('mmap_io.node');
       expect(run.packages).not.toContain('@riaskov/mmap-io');
     }
+    // A small block decodes in TypeScript: no addon at all.
+    expect(others[1]!.addons).toEqual([]);
     // The check itself works: a command that maps a ROM (version reports the mapping guard) loads both.
     expect(loadedPackages(['version']).addons).toEqual(['mmap_io.node', 'romgfx_native.node']);
   });
@@ -98,6 +100,92 @@ describe('start-up loads only what the command uses', () => {
     const info = loadedPackages(['info', join(work.path, 'game.sfc')]);
     expect(info.builtins).toContain('crypto');
     expect(info.builtins).toContain('zlib');
+  });
+});
+
+const moduleHooks = join(repoRoot, 'test', 'cli', 'loaded-modules.mjs');
+
+/**
+ * A piece of each codec's description as the bundle spells it: its longest run of plain ASCII
+ * (esbuild escapes other characters), which only that codec's module holds (the catalog the
+ * option help reads has names, not descriptions).
+ */
+function codecMarkers(): Map<string, string> {
+  const markers = new Map<string, string>();
+  for (const codec of listCodecs()) {
+    const runs = codec.description.match(/[\x20-\x21\x23-\x5b\x5d-\x7e]+/gu) ?? [];
+    markers.set(codec.name, runs.reduce((longest, run) => (run.length > longest.length ? run : longest), ''));
+  }
+  return markers;
+}
+
+/** Which codecs' modules a run compiled: the codecs whose marker is in an ES module it loaded. */
+function loadedCodecModules(args: string[], folder: string): { code: number; codecs: string[]; stderr: string } {
+  const file = join(folder, `modules-${args[0]}-${Date.now()}.txt`);
+  writeFileSync(file, '');
+  const result = spawnSync(process.execPath, ['--import', moduleHooks, binPath, ...args], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, ROMGFX_LOADED_MODULES_FILE: file },
+  });
+  const urls = readFileSync(file, 'utf8').split('\n').filter((url) => url.startsWith('file:') && !url.includes('/node_modules/'));
+  const text = urls.map((url) => readFileSync(new URL(url), 'utf8')).join('\n');
+  const codecs = [...codecMarkers()].filter(([, marker]) => text.includes(marker)).map(([name]) => name);
+  return { code: result.status ?? -1, codecs, stderr: result.stderr };
+}
+
+describe('the codecs a run compiles', () => {
+  const work = tempDir('romgfx-startup-codecs-');
+  beforeAll(() => {
+    const pixels = new Uint8Array(4096).map((_, i) => (i >> 3) & 15);
+    writeFileSync(join(work.path, 'block.hal'), getCodec('hal').compress(pixels));
+    writeFileSync(join(work.path, 'plain.bin'), pixels);
+  });
+  afterAll(() => work.cleanup());
+
+  it('each codec has a marker of its own, long enough not to match by chance', () => {
+    const markers = [...codecMarkers().values()];
+    for (const marker of markers) expect(marker.length).toBeGreaterThanOrEqual(12);
+    for (const marker of markers) expect(markers.filter((other) => other.includes(marker) || marker.includes(other))).toEqual([marker]);
+  });
+
+  it('decompress --codec hal and compress --codec lz77 compile only that codec (module); codecs (the list) compiles all of them', () => {
+    const decompress = loadedCodecModules(['decompress', join(work.path, 'block.hal'), '--codec', 'hal'], work.path);
+    expect(decompress.code, decompress.stderr).toBe(0);
+    expect(decompress.codecs).toEqual(['hal']);
+    const compress = loadedCodecModules(['compress', join(work.path, 'plain.bin'), '--codec', 'LZ77', '-o', join(work.path, 'plain.lz77'), '--force'], work.path);
+    expect(compress.code, compress.stderr).toBe(0);
+    // lz77 and lz11 are one module (src/codecs/gba/lz.ts).
+    expect(compress.codecs).toEqual(['lz77', 'lz11']);
+    // The check itself works: listing the codecs loads the registry, so every module.
+    const list = loadedCodecModules(['codecs'], work.path);
+    expect(list.code, list.stderr).toBe(0);
+    expect(list.codecs).toEqual(listCodecs().map((codec) => codec.name));
+  });
+
+  it('decompress loads our addon only for a batch of 64 inputs or more, with the same output', () => {
+    const pixels = Buffer.from(new Uint8Array(4096).map((_, i) => (i >> 3) & 15));
+    const batch = join(work.path, 'batch');
+    mkdirSync(batch);
+    const inputs = Array.from({ length: 64 }, (_, i) => join(batch, `block${i}.hal`));
+    for (const input of inputs) writeFileSync(input, readFileSync(join(work.path, 'block.hal')));
+    const one = loadedPackages(['decompress', inputs[0]!, '--codec', 'hal', '-o', join(work.path, 'one.out'), '--force']);
+    const fewer = loadedPackages(['decompress', ...inputs.slice(1), '--codec', 'hal', '-o', join(work.path, 'fewer'), '--force']);
+    const all = loadedPackages(['decompress', ...inputs, '--codec', 'hal', '-o', join(work.path, 'all'), '--force']);
+    for (const run of [one, fewer, all]) expect(run.code, run.stderr).toBe(0);
+    expect(one.addons).toEqual([]);
+    expect(fewer.addons).toEqual([]);
+    expect(all.addons).toEqual(['romgfx_native.node']);
+    expect(readFileSync(join(work.path, 'one.out'))).toEqual(pixels);
+    for (const output of readdirSync(join(work.path, 'all'))) expect(readFileSync(join(work.path, 'all', output)), output).toEqual(pixels);
+    expect(readdirSync(join(work.path, 'all'))).toHaveLength(64);
+  });
+
+  it('an unknown codec name is still refused with the list of codecs', () => {
+    const run = runCli(['decompress', join(work.path, 'block.hal'), '--codec', 'zip']);
+    expect(run.code).toBe(64);
+    expect(run.stderr).toContain('nemesis');
   });
 });
 

@@ -1,7 +1,7 @@
 /** `romgfx decompress`, `romgfx compress`, `romgfx codecs`: the codec registry on the command line. */
 import type { Command } from 'commander';
 import type { Cli } from '../context.js';
-import { getCodec, listCodecs } from '../../codecs/index.js';
+import { builtInCodecCatalog, loadCodec } from '../../codecs/catalog.js';
 import type { CompressOptions, DecodeLimits } from '../../codecs/types.js';
 import { hex, UsageError } from '../../errors.js';
 import { openRom } from '../../rom/rom.js';
@@ -13,6 +13,33 @@ import { formatSize } from '../format.js';
 
 /** Largest file `compress` reads (the largest any codec here accepts). */
 const maximumCompressInputSizeInBytes = 64 * 1024 * 1024;
+
+/** Codecs whose decoder our addon has (src/native/): its kernels give the same bytes and errors. */
+const codecsWithNativeDecoders: ReadonlySet<string> = new Set(['hal', 'nemesis', 'konami1']);
+
+/** Codecs whose encoder our addon has; native encoding pays at any size (the optimal parse). */
+const codecsWithNativeEncoders: ReadonlySet<string> = new Set(['hal']);
+
+/**
+ * Inputs in one decompress run from which loading our addon and its kernels costs less than
+ * decoding in TypeScript saves. One stream of these codecs unpacks to 64 KiB at most (HAL's limit,
+ * Nemesis's and konami1's default limit), which a cold
+ * TypeScript decoder handles in about the time loading the addon takes (measured with
+ * bench/startup's method: a 64 KiB HAL block cost the same CPU either way, within the noise of a
+ * loaded box), so one file never gains. Once warm the TypeScript decoder is a few times slower
+ * than the native one, a fraction of a millisecond a stream; the count here is where that sums to
+ * the addon's load (an estimate from those figures, not a measured batch).
+ */
+const nativeDecodeWorthwhileInputCount = 64;
+
+/**
+ * Swaps our addon's kernels in (importing src/native/, as the library does at import) when the
+ * job is big enough to gain; the output is the same either way (test/native parity tests).
+ */
+async function useNativeKernelsWhenWorthwhile(codecName: string, operation: 'decode' | 'encode', inputCount: number): Promise<void> {
+  const worthwhile = operation === 'encode' ? codecsWithNativeEncoders.has(codecName) : codecsWithNativeDecoders.has(codecName) && inputCount >= nativeDecodeWorthwhileInputCount;
+  if (worthwhile) await import('../../native/index.js');
+}
 
 function sizeOption(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -48,7 +75,7 @@ export function register(program: Command, cli: Cli): void {
     .command('decompress')
     .description('decompress a block from a ROM or any file and print its packed and unpacked sizes')
     .argument('<input...>', 'ROM or file(s); several decompress each at --offset (-o a folder or a {stem} pattern)')
-    .requiredOption('--codec <name>', `codec: ${listCodecs().map((c) => c.name).join(', ')}`)
+    .requiredOption('--codec <name>', `codec: ${builtInCodecCatalog.map((c) => c.name).join(', ')}`)
     .option('--offset <offset>', 'where the block starts: 0x8120, 33056, or a bus address such as $C0:1234', '0')
     .option('--size <bytes>', 'output size, for formats that do not record it (pb16, raw lz4 block)')
     .option('--max-output <bytes>', 'refuse streams that would produce more than this')
@@ -57,8 +84,9 @@ export function register(program: Command, cli: Cli): void {
     .option('--platform <name>', 'skip detection: snes, gb, gbc, gba, nes, md')
     .option('--json', 'print a JSON object')
     .action(
-      cli.action((paths: string[], options: DecompressOptions) => {
-        const codec = getCodec(options.codec);
+      cli.action(async (paths: string[], options: DecompressOptions) => {
+        const codec = await loadCodec(options.codec);
+        await useNativeKernelsWhenWorthwhile(codec.name, 'decode', paths.length);
         const outputs = prepareOutputs(paths, options.output, '.bin');
         for (const out of outputs ?? []) assertWritable(out, options.force);
         const limits: DecodeLimits = {};
@@ -91,7 +119,7 @@ export function register(program: Command, cli: Cli): void {
     .command('compress')
     .description('compress a file with one codec')
     .argument('<file...>', 'file(s) to compress; several write one output each (-o a folder or a {name} pattern)')
-    .requiredOption('--codec <name>', `codec: ${listCodecs().filter((c) => c.canCompress).map((c) => c.name).join(', ')}`)
+    .requiredOption('--codec <name>', `codec: ${builtInCodecCatalog.filter((c) => c.canCompress).map((c) => c.name).join(', ')}`)
     .option('--level <level>', 'compression level (see `romgfx codecs`)')
     .option('--vram-safe', 'lz77/lz11: never use distance 1 (the GBA BIOS VRAM routine writes 16 bits at a time)')
     .option('--variant <variant>', 'lz4: frame (default) or block')
@@ -99,8 +127,9 @@ export function register(program: Command, cli: Cli): void {
     .option('--force', 'overwrite the output file if it exists')
     .option('--json', 'print a JSON object')
     .action(
-      cli.action((paths: string[], options: CompressCommandOptions) => {
-        const codec = getCodec(options.codec);
+      cli.action(async (paths: string[], options: CompressCommandOptions) => {
+        const codec = await loadCodec(options.codec);
+        await useNativeKernelsWhenWorthwhile(codec.name, 'encode', paths.length);
         const outputs = prepareOutputs(paths, options.output!, `.${codec.name}`, 'name')!;
         for (const out of outputs) assertWritable(out, options.force);
         const compressOptions: CompressOptions = {};
@@ -131,7 +160,8 @@ export function register(program: Command, cli: Cli): void {
     .description('list the codecs: levels (accurate = byte-exact with the game maker\'s compressor, where present), default level, platforms')
     .option('--json', 'print a JSON array')
     .action(
-      cli.action((options: { json?: boolean }) => {
+      cli.action(async (options: { json?: boolean }) => {
+        const { listCodecs } = await import('../../codecs/index.js');
         const rows = listCodecs().map((codec) => ({
           name: codec.name,
           description: codec.description,

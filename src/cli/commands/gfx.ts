@@ -177,7 +177,7 @@ export function register(program: Command, cli: Cli): void {
         const size = integerOption(options.size, '--size', 1, maximumTilesPerImage * 64);
         if (size !== undefined && !options.codec) throw new UsageError('--size is the decompressed size for --codec pb16 (or lz4 block); without --codec give --tiles or --length');
         if (!options.codec && tiles === undefined && length === undefined) throw new UsageError('give --tiles <n> or --length <bytes> (or --codec to read a compressed block)');
-        const codec = options.codec ? (await import('../../codecs/index.js')).getCodec(options.codec) : undefined;
+        const codec = options.codec ? await (await import('../../codecs/catalog.js')).loadCodec(options.codec) : undefined;
         const outputs = prepareOutputs(paths, requireOutput(options), '.png')!;
         if (options.paletteOut !== undefined) {
           paletteFileFormatFor(options.paletteOut);
