@@ -9,12 +9,19 @@
 import type { Codec, DecodeLimits, DecodeResult, ProbeResult } from '../types.js';
 import { GrowableOutput, checkStart, fail, isValidStart, outputLimitInBytes, throwWalkFailure, walkCorrupt, walkOutputLimit, walkTruncated } from './common.js';
 import { compressKosinski, kosinskiLevels } from './kosinski-encode.js';
+import { copyMatch } from './copy.js';
 
 /**
  * Default output limit: 64 KiB, all of the 68000's work RAM, where games decompress Kosinski
  * (sega.md §2.5). The stream has no size field; pass `maximumOutputSizeInBytes` for more.
  */
 export const defaultKosinskiOutputLimitInBytes = 0x10000;
+
+/**
+ * Where decodes under the default limit are walked once; only bytes a walk wrote are read back,
+ * so it needs no clearing between calls (calls are synchronous, one per thread).
+ */
+const kosinskiScratch = new GrowableOutput(defaultKosinskiOutputLimitInBytes, defaultKosinskiOutputLimitInBytes);
 
 /** Where the last successful walk ended (absolute input index) and how much it produced. */
 export const kosinskiWalkResult = { end: 0, size: 0 };
@@ -108,10 +115,10 @@ export function walkKosinski(bytes: Uint8Array, offset: number, limit: number, o
     if (buffer !== null) {
       const at = outStart + produced;
       if (at + length > buffer.length) buffer = out!.ensure(at + length);
-      // A copy that does not overlap what it writes moves as a block; an overlapping one goes
-      // byte by byte, so it repeats its pattern.
-      if (distance >= length && length > 16) buffer.copyWithin(at, at - distance, at - distance + length);
-      else for (let k = 0; k < length; k++) buffer[at + k] = buffer[at + k - distance]!;
+      // Short copies byte by byte; long ones as blocks (an overlapping one repeats its pattern
+      // in doubling blocks: copy.ts).
+      if (length < 16) for (let k = 0; k < length; k++) buffer[at + k] = buffer[at + k - distance]!;
+      else copyMatch(buffer, at, distance, length);
     }
     produced += length;
   }
@@ -127,7 +134,13 @@ export function walkKosinski(bytes: Uint8Array, offset: number, limit: number, o
 export function decodeKosinski(bytes: Uint8Array, offset = 0, limits?: DecodeLimits): DecodeResult {
   checkStart(bytes, offset);
   const limit = outputLimitInBytes(limits, defaultKosinskiOutputLimitInBytes);
-  // A first walk validates and sizes the output; the second fills an exact buffer.
+  // Under the default limit: one walk into the scratch (it never grows: the walk stops at the
+  // limit), then an exact copy out.
+  if (limit <= kosinskiScratch.bytes.length) {
+    if (!walkKosinski(bytes, offset, limit, kosinskiScratch, 0)) throwWalkFailure('kosinski');
+    return { data: kosinskiScratch.bytes.slice(0, kosinskiWalkResult.size), packedLength: kosinskiWalkResult.end - offset };
+  }
+  // A larger limit: a first walk validates and sizes the output; the second fills an exact buffer.
   if (!walkKosinski(bytes, offset, limit, null, 0)) throwWalkFailure('kosinski');
   const out = new GrowableOutput(kosinskiWalkResult.size, limit);
   if (!walkKosinski(bytes, offset, limit, out, 0)) throwWalkFailure('kosinski');

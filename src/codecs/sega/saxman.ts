@@ -37,6 +37,12 @@ const minimumCopyInBytes = 3;
 const maximumCopyInBytes = 18;
 const fastChainStepsPerPosition = 16;
 
+/**
+ * Where headed decodes under the default limit are walked once; only bytes a walk wrote are
+ * read back, so it needs no clearing between calls (calls are synchronous, one per thread).
+ */
+const saxmanScratch = new Uint8Array(defaultSaxmanDecodeLimitInBytes);
+
 const statusOk = 0;
 const statusTruncated = 1;
 const statusLimit = 2;
@@ -172,6 +178,14 @@ export function decodeSaxman(bytes: Uint8Array, offset = 0, limits?: DecodeLimit
   const limit = outputLimit(limits);
   const framing = frame(bytes, offset, limits, limit);
   if (framing === null) throwFailure(offset, limit);
+  // Headerless: the output size is known, so one walk into an exact buffer. Headed under the
+  // default limit: one walk into the module's scratch, then an exact copy out. Only a larger
+  // limit pays for a validating walk first (to size the buffer without allocating the limit).
+  if (framing.exactOutput >= 0 || limit <= saxmanScratch.length) {
+    const out = framing.exactOutput >= 0 ? new Uint8Array(framing.exactOutput) : saxmanScratch;
+    if (!walkSaxman(bytes, framing.bodyStart, framing.bodyEnd, limit, framing.exactOutput, out)) throwFailure(offset, limit);
+    return { data: out === saxmanScratch ? out.slice(0, walkOutput) : out, packedLength: walkEnd - offset };
+  }
   if (!walkSaxman(bytes, framing.bodyStart, framing.bodyEnd, limit, framing.exactOutput, null)) throwFailure(offset, limit);
   const out = new Uint8Array(walkOutput);
   walkSaxman(bytes, framing.bodyStart, framing.bodyEnd, limit, framing.exactOutput, out);
