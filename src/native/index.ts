@@ -1,6 +1,6 @@
 /**
  * Native kernels: the engine's swap-in of our N-API addon for the hot kernels (HAL decode,
- * probe and encode at every level; Nemesis and konami1 decode and probe; planar and packed-nibble tile decode/encode; zlib deflate
+ * probe and encode at every level; Nemesis, konami1, Saxman, Kosinski and Kosinski Moduled decode and probe; planar and packed-nibble tile decode/encode; zlib deflate
  * without allocation per call, for PNG writing; whole small files in one call, for the
  * thumbnail disk cache).
  *
@@ -19,6 +19,11 @@ import { nemesisKernels, setNemesisKernels, typescriptNemesisKernels, type Nemes
 import { createNativeNemesisKernels } from './nemesis.js';
 import { konami1Kernels, setKonami1Kernels, typescriptKonami1Kernels, type Konami1Kernels } from '../codecs/nintendo/konami1.js';
 import { createNativeKonami1Kernels } from './konami1.js';
+import { saxmanKernels, setSaxmanKernels, typescriptSaxmanKernels } from '../codecs/sega/saxman.js';
+import { kosinskiKernels, setKosinskiKernels, typescriptKosinskiKernels } from '../codecs/sega/kosinski.js';
+import { kosinskiModuledKernels, setKosinskiModuledKernels, typescriptKosinskiModuledKernels } from '../codecs/sega/kosinski-moduled.js';
+import type { DecodeKernels } from '../codecs/sega/common.js';
+import { createNativeKosinskiKernels, createNativeKosinskiModuledKernels, createNativeSaxmanKernels } from './sega-lz.js';
 
 export { loadNative, nativeStatus, nativeAbiVersion, nativeAddonRelativePath, type NativeAddon, type NativeStatus } from './addon.js';
 export { createNativeHalKernels, nativeStatusCodes } from './hal.js';
@@ -26,6 +31,7 @@ export { createNativeTileKernels, typescriptTileKernels, type TileKernels } from
 export { createNativeZlibDeflate, nodeZlibDeflate, zlibDeflateBound, type ZlibDeflate } from './deflate.js';
 export { createNativeNemesisKernels, nativeNemesisStatusCodes } from './nemesis.js';
 export { createNativeKonami1Kernels, nativeKonami1StatusCodes } from './konami1.js';
+export { createNativeKosinskiKernels, createNativeKosinskiModuledKernels, createNativeSaxmanKernels, nativeSegaLzStatusCodes } from './sega-lz.js';
 export { createNativeSmallFileReader, fileReadStatus, maximumSmallFileSizeInBytes, type SmallFileRead, type SmallFileReader } from './file-read.js';
 
 /** A getter for what `create` makes of the addon: made once per thread, null when the addon is not in use. */
@@ -48,6 +54,15 @@ export const nativeNemesisKernels: () => NemesisKernels | null = fromAddon(creat
 
 /** The native konami1 kernels, or null when the addon is not in use. */
 export const nativeKonami1Kernels: () => Konami1Kernels | null = fromAddon(createNativeKonami1Kernels);
+
+/** The native Saxman kernels, or null when the addon is not in use. */
+export const nativeSaxmanKernels: () => DecodeKernels | null = fromAddon(createNativeSaxmanKernels);
+
+/** The native Kosinski kernels, or null when the addon is not in use. */
+export const nativeKosinskiKernels: () => DecodeKernels | null = fromAddon(createNativeKosinskiKernels);
+
+/** The native Kosinski Moduled kernels, or null when the addon is not in use. */
+export const nativeKosinskiModuledKernels: () => DecodeKernels | null = fromAddon(createNativeKosinskiModuledKernels);
 
 /** The native tile kernels, or null when the addon is not in use. */
 export const nativeTileKernels: () => TileKernels | null = fromAddon(createNativeTileKernels);
@@ -84,6 +99,12 @@ export function useNativeKernels(): boolean {
   if (nemesis && nemesisKernels() === typescriptNemesisKernels) setNemesisKernels(nemesis);
   const konami1 = nativeKonami1Kernels();
   if (konami1 && konami1Kernels() === typescriptKonami1Kernels) setKonami1Kernels(konami1);
+  const saxman = nativeSaxmanKernels();
+  if (saxman && saxmanKernels() === typescriptSaxmanKernels) setSaxmanKernels(saxman);
+  const kosinski = nativeKosinskiKernels();
+  if (kosinski && kosinskiKernels() === typescriptKosinskiKernels) setKosinskiKernels(kosinski);
+  const kosinskiModuled = nativeKosinskiModuledKernels();
+  if (kosinskiModuled && kosinskiModuledKernels() === typescriptKosinskiModuledKernels) setKosinskiModuledKernels(kosinskiModuled);
   return hal !== null;
 }
 
@@ -93,6 +114,9 @@ export function useTypescriptKernels(): void {
   setTileKernels(typescriptTileKernels);
   setNemesisKernels(typescriptNemesisKernels);
   setKonami1Kernels(typescriptKonami1Kernels);
+  setSaxmanKernels(typescriptSaxmanKernels);
+  setKosinskiKernels(typescriptKosinskiKernels);
+  setKosinskiModuledKernels(typescriptKosinskiModuledKernels);
 }
 
 /** Which Nemesis implementation the engine runs now ('native' or 'typescript'). */
@@ -103,6 +127,11 @@ export function activeNemesisImplementation(): string {
 /** Which konami1 implementation the engine runs now ('native' or 'typescript'). */
 export function activeKonami1Implementation(): string {
   return konami1Kernels().implementation;
+}
+
+/** Which implementation each Sega LZ codec with a native kernel runs now ('native' or 'typescript'). */
+export function activeSegaLzImplementations(): { saxman: string; kosinski: string; 'kosinski-moduled': string } {
+  return { saxman: saxmanKernels().implementation, kosinski: kosinskiKernels().implementation, 'kosinski-moduled': kosinskiModuledKernels().implementation };
 }
 
 /** Which HAL implementation the engine runs now ('native' or 'typescript'). */

@@ -8,6 +8,9 @@ import { fuzzCodec, fuzzTargets } from '../fuzz/fuzz-lib.js';
 import { konami1Kernels } from '../../src/codecs/nintendo/konami1.js';
 import { nemesisKernels } from '../../src/codecs/sega/nemesis.js';
 import { halKernels } from '../../src/codecs/hal/kernels.js';
+import { saxmanKernels } from '../../src/codecs/sega/saxman.js';
+import { kosinskiKernels } from '../../src/codecs/sega/kosinski.js';
+import { kosinskiModuledKernels } from '../../src/codecs/sega/kosinski-moduled.js';
 import { requireNative } from './helpers.js';
 import '../../src/native/index.js';
 
@@ -17,6 +20,9 @@ const implementations: Record<string, () => string> = {
   hal: () => halKernels().implementation,
   nemesis: () => nemesisKernels().implementation,
   konami1: () => konami1Kernels().implementation,
+  saxman: () => saxmanKernels().implementation,
+  kosinski: () => kosinskiKernels().implementation,
+  'kosinski-moduled': () => kosinskiModuledKernels().implementation,
 };
 
 describe('decoder fuzzing on the native kernels', () => {

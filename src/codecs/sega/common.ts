@@ -4,7 +4,8 @@
  * the module-level `walkFailure` record instead of throwing, so a scanner probing every offset
  * pays for no exception; `decompress` turns the record into a typed error.
  */
-import { CodecOutputLimitError, CodecStreamCorruptError, CodecStreamTruncatedError, InvalidArgumentError } from '../../errors.js';
+import { CodecOutputLimitError, CodecStreamCorruptError, CodecStreamTruncatedError, InvalidArgumentError, type ErrorDetails } from '../../errors.js';
+import type { DecodeLimits, DecodeResult, ProbeResult } from '../types.js';
 
 /** The stream ends before it is complete. */
 export const walkTruncated = 1;
@@ -13,25 +14,71 @@ export const walkCorrupt = 2;
 /** The stream would produce more output than the caller's limit. */
 export const walkOutputLimit = 3;
 
-/** Why the last walk failed: kind, stream offset and what was wrong (set only on failure). */
-export const walkFailure = { kind: 0, offset: 0, what: '', size: 0, limit: 0 };
+/** Why the last walk failed: kind, stream offset, what was wrong and the error's extra details (set only on failure). */
+export const walkFailure: { kind: number; offset: number; what: string; size: number; limit: number; details: ErrorDetails | undefined } = {
+  kind: 0,
+  offset: 0,
+  what: '',
+  size: 0,
+  limit: 0,
+  details: undefined,
+};
 
-/** Records a failure and returns false, so a walker can `return fail(...)`. */
-export function fail(kind: number, offset: number, what: string, size = 0, limit = 0): false {
+/**
+ * Records a failure and returns false, so a walker can `return fail(...)`. For an output-limit
+ * failure `size` is the size the output would reach and `limit` the caller's limit; `details`
+ * go into a corrupt-stream error's details.
+ */
+export function fail(kind: number, offset: number, what: string, size = 0, limit = 0, details?: ErrorDetails): false {
   walkFailure.kind = kind;
   walkFailure.offset = offset;
   walkFailure.what = what;
   walkFailure.size = size;
   walkFailure.limit = limit;
+  walkFailure.details = details;
   return false;
+}
+
+/** The typed error for the failure the last walk recorded. */
+export function walkFailureError(codec: string): Error {
+  const { kind, offset, what, size, limit, details } = walkFailure;
+  if (kind === walkTruncated) return new CodecStreamTruncatedError(codec, offset, what);
+  if (kind === walkOutputLimit) return new CodecOutputLimitError(codec, offset, size, limit);
+  return new CodecStreamCorruptError(codec, offset, what, details);
 }
 
 /** Throws the typed error for the failure the last walk recorded. */
 export function throwWalkFailure(codec: string): never {
-  const { kind, offset, what, size, limit } = walkFailure;
-  if (kind === walkTruncated) throw new CodecStreamTruncatedError(codec, offset, what);
-  if (kind === walkOutputLimit) throw new CodecOutputLimitError(codec, offset, size, limit);
-  throw new CodecStreamCorruptError(codec, offset, what);
+  throw walkFailureError(codec);
+}
+
+/**
+ * A codec's decode and probe kernels behind one object, so that `src/native/` can swap in the
+ * C++ N-API versions (same results, same typed errors) and a parity test can run both; the
+ * TypeScript functions stay the reference and the fallback.
+ */
+export interface DecodeKernels {
+  /** Which implementation this is ('typescript' or 'native'), for diagnostics and benchmarks. */
+  readonly implementation: string;
+  /** As the codec's `decompress`. */
+  decode(bytes: Uint8Array, offset?: number, limits?: DecodeLimits): DecodeResult;
+  /** As the codec's `probe`. */
+  probe(bytes: Uint8Array, offset?: number, limits?: DecodeLimits): ProbeResult | null;
+}
+
+/** Where a codec keeps the kernels it runs now: the reference until something installs others. */
+export class KernelSlot {
+  /** The kernels the codec calls now. */
+  active: DecodeKernels;
+  constructor(readonly reference: DecodeKernels) {
+    this.active = reference;
+  }
+  /** Installs other kernels; returns the previous ones. */
+  set(kernels: DecodeKernels): DecodeKernels {
+    const previous = this.active;
+    this.active = kernels;
+    return previous;
+  }
 }
 
 /** The caller's output limit in bytes, or `fallback` (the format's documented default). */

@@ -7,7 +7,7 @@
  * The walker here also decodes each Kosinski Moduled module (kosinski-moduled.ts).
  */
 import type { Codec, DecodeLimits, DecodeResult, ProbeResult } from '../types.js';
-import { GrowableOutput, checkStart, fail, isValidStart, outputLimitInBytes, throwWalkFailure, walkCorrupt, walkOutputLimit, walkTruncated } from './common.js';
+import { GrowableOutput, KernelSlot, checkStart, fail, isValidStart, outputLimitInBytes, throwWalkFailure, walkCorrupt, walkOutputLimit, walkTruncated, type DecodeKernels } from './common.js';
 import { compressKosinski, kosinskiLevels } from './kosinski-encode.js';
 import { copyMatch } from './copy.js';
 
@@ -23,6 +23,21 @@ export const defaultKosinskiOutputLimitInBytes = 0x10000;
  */
 const kosinskiScratch = new GrowableOutput(defaultKosinskiOutputLimitInBytes, defaultKosinskiOutputLimitInBytes);
 
+/** Where a Kosinski stream ends too soon, by what it was reading (the truncation messages). */
+export const kosinskiTruncationText = {
+  firstDescriptor: 'input ends inside the first descriptor',
+  descriptor: 'input ends inside a descriptor',
+  literal: 'input ends inside a literal',
+  inlineMatch: 'input ends inside an inline match',
+  fullMatch: 'input ends inside a full match',
+  extendedMatch: 'input ends inside an extended match',
+} as const;
+
+/** The message of a copy that reaches before the start of the output. */
+export function kosinskiBeforeStartText(distance: number, produced: number): string {
+  return `reference before start of output: copy from ${distance} bytes back at output position ${produced}`;
+}
+
 /** Where the last successful walk ended (absolute input index) and how much it produced. */
 export const kosinskiWalkResult = { end: 0, size: 0 };
 
@@ -33,7 +48,7 @@ export const kosinskiWalkResult = { end: 0, size: 0 };
 export function walkKosinski(bytes: Uint8Array, offset: number, limit: number, out: GrowableOutput | null, outStart: number): boolean {
   const end = bytes.length;
   let p = offset;
-  if (end - p < 2) return fail(walkTruncated, p, 'input ends inside the first descriptor');
+  if (end - p < 2) return fail(walkTruncated, p, kosinskiTruncationText.firstDescriptor);
   let descriptor = bytes[p]! | (bytes[p + 1]! << 8);
   p += 2;
   let bitsLeft = 16;
@@ -44,14 +59,14 @@ export function walkKosinski(bytes: Uint8Array, offset: number, limit: number, o
     let bit = descriptor & 1;
     descriptor >>>= 1;
     if (--bitsLeft === 0) {
-      if (end - p < 2) return fail(walkTruncated, p, 'input ends inside a descriptor');
+      if (end - p < 2) return fail(walkTruncated, p, kosinskiTruncationText.descriptor);
       descriptor = bytes[p]! | (bytes[p + 1]! << 8);
       p += 2;
       bitsLeft = 16;
     }
     if (bit === 1) {
-      if (p >= end) return fail(walkTruncated, p, 'input ends inside a literal');
-      if (produced >= limit) return fail(walkOutputLimit, p, 'output over the limit', produced + 1, limit);
+      if (p >= end) return fail(walkTruncated, p, kosinskiTruncationText.literal);
+      if (produced >= limit) return fail(walkOutputLimit, p, '', produced + 1, limit);
       if (buffer !== null) {
         if (outStart + produced >= buffer.length) buffer = out!.ensure(outStart + produced + 1);
         buffer[outStart + produced] = bytes[p]!;
@@ -63,7 +78,7 @@ export function walkKosinski(bytes: Uint8Array, offset: number, limit: number, o
     bit = descriptor & 1;
     descriptor >>>= 1;
     if (--bitsLeft === 0) {
-      if (end - p < 2) return fail(walkTruncated, p, 'input ends inside a descriptor');
+      if (end - p < 2) return fail(walkTruncated, p, kosinskiTruncationText.descriptor);
       descriptor = bytes[p]! | (bytes[p + 1]! << 8);
       p += 2;
       bitsLeft = 16;
@@ -76,7 +91,7 @@ export function walkKosinski(bytes: Uint8Array, offset: number, limit: number, o
       const high = descriptor & 1;
       descriptor >>>= 1;
       if (--bitsLeft === 0) {
-        if (end - p < 2) return fail(walkTruncated, p, 'input ends inside a descriptor');
+        if (end - p < 2) return fail(walkTruncated, p, kosinskiTruncationText.descriptor);
         descriptor = bytes[p]! | (bytes[p + 1]! << 8);
         p += 2;
         bitsLeft = 16;
@@ -84,17 +99,17 @@ export function walkKosinski(bytes: Uint8Array, offset: number, limit: number, o
       const low = descriptor & 1;
       descriptor >>>= 1;
       if (--bitsLeft === 0) {
-        if (end - p < 2) return fail(walkTruncated, p, 'input ends inside a descriptor');
+        if (end - p < 2) return fail(walkTruncated, p, kosinskiTruncationText.descriptor);
         descriptor = bytes[p]! | (bytes[p + 1]! << 8);
         p += 2;
         bitsLeft = 16;
       }
-      if (p >= end) return fail(walkTruncated, p, 'input ends inside an inline match');
+      if (p >= end) return fail(walkTruncated, p, kosinskiTruncationText.inlineMatch);
       length = 2 + high * 2 + low;
       distance = 0x100 - bytes[p]!;
       p++;
     } else {
-      if (end - p < 2) return fail(walkTruncated, p, 'input ends inside a full match');
+      if (end - p < 2) return fail(walkTruncated, p, kosinskiTruncationText.fullMatch);
       const low = bytes[p]!;
       const high = bytes[p + 1]!;
       p += 2;
@@ -102,7 +117,7 @@ export function walkKosinski(bytes: Uint8Array, offset: number, limit: number, o
       if ((high & 7) !== 0) {
         length = (high & 7) + 2;
       } else {
-        if (p >= end) return fail(walkTruncated, p, 'input ends inside an extended match');
+        if (p >= end) return fail(walkTruncated, p, kosinskiTruncationText.extendedMatch);
         const count = bytes[p++]!;
         if (count === 0) break;
         // `N = 1` is Sega's no-op marker (one per 0xA000 input bytes): nothing to copy.
@@ -110,8 +125,8 @@ export function walkKosinski(bytes: Uint8Array, offset: number, limit: number, o
         length = count + 1;
       }
     }
-    if (distance > produced) return fail(walkCorrupt, commandOffset, `reference before start of output: copy from ${distance} bytes back at output position ${produced}`);
-    if (length > limit - produced) return fail(walkOutputLimit, commandOffset, 'output over the limit', produced + length, limit);
+    if (distance > produced) return fail(walkCorrupt, commandOffset, kosinskiBeforeStartText(distance, produced));
+    if (length > limit - produced) return fail(walkOutputLimit, commandOffset, '', produced + length, limit);
     if (buffer !== null) {
       const at = outStart + produced;
       if (at + length > buffer.length) buffer = out!.ensure(at + length);
@@ -154,6 +169,21 @@ export function probeKosinski(bytes: Uint8Array, offset = 0, limits?: DecodeLimi
   return { packedLength: kosinskiWalkResult.end - offset, unpackedLength: kosinskiWalkResult.size };
 }
 
+/** The TypeScript reference kernels. */
+export const typescriptKosinskiKernels: DecodeKernels = { implementation: 'typescript', decode: decodeKosinski, probe: probeKosinski };
+
+const kosinskiKernelSlot = new KernelSlot(typescriptKosinskiKernels);
+
+/** The Kosinski kernels in use now. */
+export function kosinskiKernels(): DecodeKernels {
+  return kosinskiKernelSlot.active;
+}
+
+/** Installs other Kosinski kernels (the native loader does this); returns the previous ones. */
+export function setKosinskiKernels(kernels: DecodeKernels): DecodeKernels {
+  return kosinskiKernelSlot.set(kernels);
+}
+
 /** Kosinski: Mega Drive LZSS (Sonic 1–3 & Knuckles chunks, blocks, art, layouts). */
 export const kosinskiCodec: Codec = {
   name: 'kosinski',
@@ -162,7 +192,7 @@ export const kosinskiCodec: Codec = {
   levels: kosinskiLevels,
   defaultLevel: 'max',
   canCompress: true,
-  decompress: decodeKosinski,
-  probe: probeKosinski,
+  decompress: (bytes, offset, limits) => kosinskiKernelSlot.active.decode(bytes, offset, limits),
+  probe: (bytes, offset, limits) => kosinskiKernelSlot.active.probe(bytes, offset, limits),
   compress: compressKosinski,
 };
