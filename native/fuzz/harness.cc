@@ -12,7 +12,7 @@
 // konami1: generated valid streams (every command kind, copies at every legal distance) decode
 // to the size they were built for; they and mutated, truncated and random streams walk the same
 // with and without output, into a buffer of exactly the limit (<= 64 KiB) or the probed size.
-// Saxman (headed and headerless), Kosinski and Kosinski Moduled: generated valid streams (every
+// Saxman (headed and headerless), Kosinski, Kosinski Moduled, Comper and LZ4W: generated valid streams (every
 // command kind, copies at every legal distance, Saxman's copies from the zero-filled ring) decode
 // to the size they were built for; they and mutated, truncated and random streams walk the same
 // with and without output, into the buffer src/native/sega-lz.ts would give (the limit when at
@@ -364,12 +364,14 @@ void fuzzKonami1(uint8_t* buffer, size_t capacity, uint64_t iteration) {
 }
 
 // The Sega LZ walkers in one shape (the addon's DecoderWalk).
-enum SegaLzKind { kSaxman, kKosinski, kKosinskiModuled };
+enum SegaLzKind { kSaxman, kKosinski, kKosinskiModuled, kComper, kLz4w };
 
 void segaLzWalk(SegaLzKind kind, const uint8_t* b, size_t n, size_t s, uint64_t limit, int64_t parameter, uint8_t* o, size_t c, CodecWalkResult* r) {
   if (kind == kSaxman) saxmanWalk(b, n, s, limit, parameter, o, c, r);
   else if (kind == kKosinski) kosinskiWalk(b, n, s, limit, o, c, r);
-  else kosinskiModuledWalk(b, n, s, limit, o, c, r);
+  else if (kind == kKosinskiModuled) kosinskiModuledWalk(b, n, s, limit, o, c, r);
+  else if (kind == kComper) comperWalk(b, n, s, limit, o, c, r);
+  else lz4wWalk(b, n, s, limit, o, c, r);
 }
 
 // Walks as src/native/sega-lz.ts does: into an exact buffer of the headerless size, of the Kosinski
@@ -531,6 +533,91 @@ void fuzzSegaLzMutations(SegaLzKind kind, const uint8_t* stream, size_t length, 
   }
 }
 
+// A valid Comper stream at buffer[0..) decoding to exactly 2 * `words` bytes; returns its end.
+// Needs about 2.2 * 2 * words + 8 bytes of room.
+size_t writeComper(uint8_t* buffer, uint64_t words) {
+  size_t p = 0;
+  size_t slot = 0;
+  uint32_t used = 16;
+  uint64_t produced = 0;
+  for (bool done = false; !done;) {
+    if (used == 16) {
+      slot = p;
+      buffer[p++] = 0;
+      buffer[p++] = 0;
+      used = 0;
+    }
+    const uint32_t bit = 15 - used;
+    const uint64_t left = words - produced;
+    if (left == 0) {
+      // The terminator: a copy with length byte 0.
+      buffer[slot + (bit >= 8 ? 0 : 1)] |= static_cast<uint8_t>(1u << (bit & 7));
+      buffer[p++] = static_cast<uint8_t>(next());
+      buffer[p++] = 0;
+      done = true;
+    } else if (produced == 0 || left < 2 || below(3) == 0) {
+      buffer[p++] = static_cast<uint8_t>(below(3));
+      buffer[p++] = static_cast<uint8_t>(below(4) == 0 ? next() : below(3));
+      produced++;
+    } else {
+      const uint64_t distance = 1 + below(static_cast<uint32_t>(produced < 256 ? produced : 256));
+      const uint64_t length = 2 + below(static_cast<uint32_t>(left < 256 ? left - 1 : 255));
+      buffer[slot + (bit >= 8 ? 0 : 1)] |= static_cast<uint8_t>(1u << (bit & 7));
+      buffer[p++] = static_cast<uint8_t>(0x100 - distance);
+      buffer[p++] = static_cast<uint8_t>(length - 1);
+      produced += length;
+    }
+    used++;
+  }
+  return p;
+}
+
+// A valid LZ4W stream at buffer[0..) decoding to exactly 2 * `words` (+1 when `odd`) bytes;
+// returns its end. Needs about 2.2 * 2 * words + 8 bytes of room.
+size_t writeLz4w(uint8_t* buffer, uint64_t words, bool odd) {
+  size_t p = 0;
+  uint64_t produced = 0;
+  while (produced < words) {
+    uint64_t left = words - produced;
+    const uint32_t literals = static_cast<uint32_t>(below(static_cast<uint32_t>(left < 15 ? left + 1 : 16)));
+    left -= literals;
+    const size_t headerAt = p;
+    p += 2;
+    for (uint32_t k = 0; k < 2 * literals; k++) buffer[p++] = static_cast<uint8_t>(below(4) == 0 ? next() : below(3));
+    produced += literals;
+    uint32_t header = literals << 12;
+    const uint32_t choice = produced == 0 || left < 2 ? 0 : 1 + below(2);
+    if (choice == 1) {
+      const uint64_t length = 2 + below(static_cast<uint32_t>(left < 16 ? left - 1 : 15));
+      const uint64_t distance = 1 + below(static_cast<uint32_t>(produced < 256 ? produced : 256));
+      header |= static_cast<uint32_t>(((length - 1) << 8) | (distance - 1));
+      produced += length;
+    } else if (choice == 2 && left >= 3) {
+      const uint64_t length = 3 + below(static_cast<uint32_t>(left < 257 ? left - 2 : 255));
+      const uint64_t distance = 1 + below(static_cast<uint32_t>(produced < 0x4000 ? produced : 0x4000));
+      header |= static_cast<uint32_t>(length - 2);
+      const uint32_t word = static_cast<uint32_t>((0x10000 - (distance - 1)) & 0x7fff);
+      buffer[p++] = static_cast<uint8_t>(word >> 8);
+      buffer[p++] = static_cast<uint8_t>(word);
+      produced += length;
+    } else if (literals == 0) {
+      // A block of nothing would be the end block: one literal word instead.
+      header = 1u << 12;
+      buffer[p++] = static_cast<uint8_t>(next());
+      buffer[p++] = static_cast<uint8_t>(next());
+      produced++;
+      if (produced > words) failure("lz4w generator overran", 0);
+    }
+    buffer[headerAt] = static_cast<uint8_t>(header >> 8);
+    buffer[headerAt + 1] = static_cast<uint8_t>(header);
+  }
+  buffer[p++] = 0;
+  buffer[p++] = 0;
+  buffer[p++] = odd ? 0x80 : 0;
+  buffer[p++] = static_cast<uint8_t>(next());
+  return p;
+}
+
 // `buffer` holds at least 2 * capacity + 64 bytes.
 void fuzzSegaLz(uint8_t* buffer, size_t capacity, uint64_t iteration) {
   CodecWalkResult walk;
@@ -570,6 +657,17 @@ void fuzzSegaLz(uint8_t* buffer, size_t capacity, uint64_t iteration) {
     if (walk.status != kStatusOk || walk.outputLength != total || walk.packedLength != end) failure("kosinski moduled generated stream does not decode", iteration);
     fuzzSegaLzMutations(kKosinskiModuled, buffer, end, -1, iteration);
   }
+  // Comper and LZ4W (whole words; LZ4W may end on an odd byte).
+  const uint64_t words = below(static_cast<uint32_t>(capacity / 2 < 0x3000 ? capacity / 2 : 0x3000));
+  end = writeComper(buffer, words);
+  fuzzSegaLzWalk(kComper, buffer, end + below(3), 0, 1u << 22, -1, iteration, &walk);
+  if (walk.status != kStatusOk || walk.outputLength != 2 * words || walk.packedLength != end) failure("comper generated stream does not decode", iteration);
+  fuzzSegaLzMutations(kComper, buffer, end, -1, iteration);
+  const bool odd = below(2) == 0;
+  end = writeLz4w(buffer, words, odd);
+  fuzzSegaLzWalk(kLz4w, buffer, end + below(3), 0, 1u << 22, -1, iteration, &walk);
+  if (walk.status != kStatusOk || walk.outputLength != 2 * words + (odd ? 1 : 0) || walk.packedLength != end) failure("lz4w generated stream does not decode", iteration);
+  fuzzSegaLzMutations(kLz4w, buffer, end, -1, iteration);
   // Random bytes.
   const size_t randomLength = below(400);
   for (size_t i = 0; i < randomLength; i++) buffer[i] = static_cast<uint8_t>(next());
@@ -577,6 +675,8 @@ void fuzzSegaLz(uint8_t* buffer, size_t capacity, uint64_t iteration) {
   fuzzSegaLzWalk(kSaxman, buffer, randomLength, 0, 65536, below(600), iteration, &walk);
   fuzzSegaLzWalk(kKosinski, buffer, randomLength, 0, 65536, -1, iteration, &walk);
   fuzzSegaLzWalk(kKosinskiModuled, buffer, randomLength, 0, 0xffff, -1, iteration, &walk);
+  fuzzSegaLzWalk(kComper, buffer, randomLength, 0, 65536, -1, iteration, &walk);
+  fuzzSegaLzWalk(kLz4w, buffer, randomLength, 0, 65536, -1, iteration, &walk);
 }
 
 // One deflater for the whole run, as a thread keeps one: its blocks are reused by every call.

@@ -12,7 +12,7 @@
 //   HAL:   info[0] status, [1] packed length, [2] output length, [3] failure offset,
 //          [4] failure value, [5] failure count, [6] scratch bytes touched
 //          (for an encoder: [1] = would-be packed size).
-//   Decoder walks (Nemesis, konami1, Saxman, Kosinski, Kosinski Moduled): info[0] status,
+//   Decoder walks (Nemesis, konami1, Saxman, Kosinski, Kosinski Moduled, Comper, LZ4W): info[0] status,
 //          [1] packed length, [2] output length, [3] failure offset, [4]-[6] failure values
 //          (each kernel's header says which is what). One template pair serves them all.
 #include <node_api.h>
@@ -301,6 +301,8 @@ napi_value ProbeKernel(napi_env env, napi_callback_info cbinfo) {
 void NemesisWalk(const uint8_t* b, size_t n, size_t s, uint64_t l, int64_t, uint8_t* o, size_t c, romgfx::CodecWalkResult* r) { romgfx::nemesisWalk(b, n, s, l, o, c, r); }
 void Konami1Walk(const uint8_t* b, size_t n, size_t s, uint64_t l, int64_t, uint8_t* o, size_t c, romgfx::CodecWalkResult* r) { romgfx::konami1Walk(b, n, s, l, o, c, r); }
 void KosinskiWalk(const uint8_t* b, size_t n, size_t s, uint64_t l, int64_t, uint8_t* o, size_t c, romgfx::CodecWalkResult* r) { romgfx::kosinskiWalk(b, n, s, l, o, c, r); }
+void ComperWalk(const uint8_t* b, size_t n, size_t s, uint64_t l, int64_t, uint8_t* o, size_t c, romgfx::CodecWalkResult* r) { romgfx::comperWalk(b, n, s, l, o, c, r); }
+void Lz4wWalk(const uint8_t* b, size_t n, size_t s, uint64_t l, int64_t, uint8_t* o, size_t c, romgfx::CodecWalkResult* r) { romgfx::lz4wWalk(b, n, s, l, o, c, r); }
 void KosinskiModuledWalk(const uint8_t* b, size_t n, size_t s, uint64_t l, int64_t, uint8_t* o, size_t c, romgfx::CodecWalkResult* r) {
   romgfx::kosinskiModuledWalk(b, n, s, l, o, c, r);
 }
@@ -552,7 +554,7 @@ napi_value MappingFaults(napi_env env, napi_callback_info info) {
   return result;
 }
 
-constexpr uint32_t kAbiVersion = 7;
+constexpr uint32_t kAbiVersion = 8;
 
 napi_value Abi(napi_env env, napi_callback_info) {
   napi_value result;
@@ -592,6 +594,10 @@ NAPI_MODULE_INIT() {
       {"kosinskiProbe", nullptr, ProbeKernel<KosinskiWalk>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"kosinskiModuledDecode", nullptr, DecodeKernel<KosinskiModuledWalk>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"kosinskiModuledProbe", nullptr, ProbeKernel<KosinskiModuledWalk>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"comperDecode", nullptr, DecodeKernel<ComperWalk>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"comperProbe", nullptr, ProbeKernel<ComperWalk>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"lz4wDecode", nullptr, DecodeKernel<Lz4wWalk>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"lz4wProbe", nullptr, ProbeKernel<Lz4wWalk>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
   };
   napi_define_properties(env, exports, sizeof(properties) / sizeof(properties[0]), properties);
   return exports;

@@ -61,6 +61,13 @@ enum Status : int32_t {
   kStatusKosinskiModuleMissing = 45,
   kStatusKosinskiModuleTooLong = 46,
   kStatusKosinskiModuleSizeMismatch = 47,
+  kStatusLz4wTruncated = 48,
+  kStatusLz4wOutputLimit = 49,
+  kStatusLz4wBeforeStart = 50,
+  kStatusLz4wRomSource = 51,
+  kStatusComperTruncated = 52,
+  kStatusComperOutputLimit = 53,
+  kStatusComperBeforeStart = 54,
 };
 
 // What a decoder walk reports (every byte-stream kernel but HAL's): status, packed length, output

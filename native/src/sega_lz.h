@@ -1,5 +1,6 @@
-// Saxman, Kosinski and Kosinski Moduled decoders and probes (sega.md §2, §3, §5.1), mirroring
-// src/codecs/sega/saxman.ts, kosinski.ts and kosinski-moduled.ts walk for walk: same output, same
+// Saxman, Kosinski, Kosinski Moduled, Comper and LZ4W decoders and probes (sega.md §2, §3,
+// §5.1-§5.3), mirroring src/codecs/sega/saxman.ts, kosinski.ts, kosinski-moduled.ts, comper.ts
+// and lz4w.ts walk for walk: same output, same
 // packed length, and on a malformed stream the same failure (status plus the offset and values
 // the TypeScript error's message and details carry).
 #ifndef ROMGFX_NATIVE_SEGA_LZ_H
@@ -32,6 +33,11 @@ constexpr int64_t kSaxmanHeadedFraming = -1;
 //   kStatusKosinskiModuleMissing:      value = module, count = modules
 //   kStatusKosinskiModuleTooLong:      value = module, count = its expected size
 //   kStatusKosinskiModuleSizeMismatch: value = module, count = its size, extra = expected size
+//   kStatusLz4wTruncated, kStatusComperTruncated: (offset only)
+//   kStatusLz4wOutputLimit, kStatusComperOutputLimit: value = output size the block or token
+//                               would reach (offset = start)
+//   kStatusLz4wBeforeStart, kStatusComperBeforeStart: value = distance in bytes
+//   kStatusLz4wRomSource:       value = the long copy's word (bit 15: a previous-data block)
 
 // Saxman: `exactOutput` >= 0 is the headerless framing (decode stops at that output size);
 // kSaxmanHeadedFraming reads mdcomp's size header.
@@ -42,6 +48,12 @@ void kosinskiWalk(const uint8_t* bytes, size_t size, size_t start, uint64_t limi
 
 // Kosinski Moduled: the big-endian size header, then one Kosinski stream per 0x1000 output bytes.
 void kosinskiModuledWalk(const uint8_t* bytes, size_t size, size_t start, uint64_t limit, uint8_t* out, size_t outCapacity, CodecWalkResult* result);
+
+// Comper: word LZSS, runs to the terminator (a copy with length byte 0).
+void comperWalk(const uint8_t* bytes, size_t size, size_t start, uint64_t limit, uint8_t* out, size_t outCapacity, CodecWalkResult* result);
+
+// SGDK LZ4W: blocks through the end block and its final word.
+void lz4wWalk(const uint8_t* bytes, size_t size, size_t start, uint64_t limit, uint8_t* out, size_t outCapacity, CodecWalkResult* result);
 
 }  // namespace romgfx
 

@@ -1,4 +1,4 @@
-// Saxman, Kosinski and Kosinski Moduled walkers: one per format for both decode and probe, as in
+// Saxman, Kosinski, Kosinski Moduled, Comper and LZ4W walkers: one per format for both decode and probe, as in
 // src/codecs/sega/. Every read of the input is checked against its end first; every command's
 // output length against the caller's limit and then the output capacity before a byte is
 // written; a copy's source against what exists (output so far, or Saxman's zero-filled ring)
@@ -33,6 +33,16 @@ constexpr size_t kKosinskiModulePaddingInBytes = 16;
 // S3K's loader reads a size of 0xA000 as 0x8000.
 constexpr uint64_t kSegaMisreadSize = 0xa000;
 constexpr uint64_t kSegaMisreadAs = 0x8000;
+
+// Comper (sega.md §5.2).
+constexpr size_t kComperWordSizeInBytes = 2;
+constexpr uint32_t kComperDescriptorBits = 16;
+constexpr uint64_t kComperWindowInWords = 0x100;
+
+// LZ4W (sega.md §5.3).
+constexpr size_t kLz4wWordSizeInBytes = 2;
+constexpr uint32_t kLz4wRomSourceBit = 0x8000;
+constexpr uint32_t kLz4wOddByteBit = 0x8000;
 
 // Copies `length` bytes from `distance` back, byte by byte when they overlap (the pattern
 // repeats), as one block otherwise. 1 <= distance <= bytes written before `to`.
@@ -236,6 +246,117 @@ void kosinskiModuledWalk(const uint8_t* bytes, size_t size, size_t start, uint64
   r->status = kStatusOk;
   r->packedLength = p - start;
   r->outputLength = total;
+}
+
+void comperWalk(const uint8_t* bytes, size_t size, size_t start, uint64_t limit, uint8_t* out, size_t outCapacity, CodecWalkResult* r) {
+  *r = CodecWalkResult();
+  if (start > size) {
+    r->status = kStatusBadArgument;
+    return;
+  }
+  const uint64_t capacity = out != nullptr ? outCapacity : UINT64_MAX;
+  size_t in = start;
+  uint64_t outPos = 0;
+  uint32_t descriptor = 0;
+  uint32_t bitsLeft = 0;
+  for (;;) {
+    if (bitsLeft == 0) {
+      if (size - in < kComperWordSizeInBytes) return failWalk(r, kStatusComperTruncated, in);
+      descriptor = (static_cast<uint32_t>(bytes[in]) << 8) | bytes[in + 1];
+      in += kComperWordSizeInBytes;
+      bitsLeft = kComperDescriptorBits;
+    }
+    bitsLeft--;
+    const bool copy = ((descriptor >> bitsLeft) & 1) != 0;
+    if (size - in < kComperWordSizeInBytes) return failWalk(r, kStatusComperTruncated, in);
+    const size_t tokenOffset = in;
+    const uint32_t first = bytes[in];
+    const uint32_t second = bytes[in + 1];
+    in += kComperWordSizeInBytes;
+    if (!copy) {
+      if (limit - outPos < kComperWordSizeInBytes) return failWalk(r, kStatusComperOutputLimit, start, outPos + kComperWordSizeInBytes);
+      if (capacity - outPos < kComperWordSizeInBytes) return failWalk(r, kStatusBadArgument, tokenOffset);
+      if (out != nullptr) {
+        out[outPos] = static_cast<uint8_t>(first);
+        out[outPos + 1] = static_cast<uint8_t>(second);
+      }
+      outPos += kComperWordSizeInBytes;
+      continue;
+    }
+    if (second == 0) break;
+    const uint64_t distance = (kComperWindowInWords - first) * kComperWordSizeInBytes;
+    const uint64_t length = (static_cast<uint64_t>(second) + 1) * kComperWordSizeInBytes;
+    if (distance > outPos) return failWalk(r, kStatusComperBeforeStart, tokenOffset, distance);
+    if (limit - outPos < length) return failWalk(r, kStatusComperOutputLimit, start, outPos + length);
+    if (capacity - outPos < length) return failWalk(r, kStatusBadArgument, tokenOffset);
+    if (out != nullptr) copyBack(out + outPos, distance, length);
+    outPos += length;
+  }
+  r->status = kStatusOk;
+  r->packedLength = in - start;
+  r->outputLength = outPos;
+}
+
+void lz4wWalk(const uint8_t* bytes, size_t size, size_t start, uint64_t limit, uint8_t* out, size_t outCapacity, CodecWalkResult* r) {
+  *r = CodecWalkResult();
+  if (start > size) {
+    r->status = kStatusBadArgument;
+    return;
+  }
+  const uint64_t capacity = out != nullptr ? outCapacity : UINT64_MAX;
+  size_t in = start;
+  uint64_t outPos = 0;
+  for (;;) {
+    const size_t blockOffset = in;
+    if (size - in < kLz4wWordSizeInBytes) return failWalk(r, kStatusLz4wTruncated, in);
+    const uint32_t header = (static_cast<uint32_t>(bytes[in]) << 8) | bytes[in + 1];
+    in += kLz4wWordSizeInBytes;
+    if (header == 0) {
+      // The end block: one more word, whose low byte is a last odd output byte when bit 15 is set.
+      if (size - in < kLz4wWordSizeInBytes) return failWalk(r, kStatusLz4wTruncated, in);
+      const uint32_t last = (static_cast<uint32_t>(bytes[in]) << 8) | bytes[in + 1];
+      in += kLz4wWordSizeInBytes;
+      if ((last & kLz4wOddByteBit) != 0) {
+        if (limit - outPos < 1) return failWalk(r, kStatusLz4wOutputLimit, start, outPos + 1);
+        if (capacity - outPos < 1) return failWalk(r, kStatusBadArgument, blockOffset);
+        if (out != nullptr) out[outPos] = static_cast<uint8_t>(last);
+        outPos++;
+      }
+      break;
+    }
+    const uint64_t literalBytes = static_cast<uint64_t>(header >> 12) * kLz4wWordSizeInBytes;
+    const uint32_t shortLength = (header >> 8) & 0x0f;
+    const uint32_t operand = header & 0xff;
+    if (size - in < literalBytes) return failWalk(r, kStatusLz4wTruncated, in);
+    if (limit - outPos < literalBytes) return failWalk(r, kStatusLz4wOutputLimit, start, outPos + literalBytes);
+    if (capacity - outPos < literalBytes) return failWalk(r, kStatusBadArgument, blockOffset);
+    if (out != nullptr) std::memcpy(out + outPos, bytes + in, literalBytes);
+    in += literalBytes;
+    outPos += literalBytes;
+    uint64_t length;
+    uint64_t distance;
+    if (shortLength != 0) {
+      length = (static_cast<uint64_t>(shortLength) + 1) * kLz4wWordSizeInBytes;
+      distance = (static_cast<uint64_t>(operand) + 1) * kLz4wWordSizeInBytes;
+    } else if (operand != 0) {
+      if (size - in < kLz4wWordSizeInBytes) return failWalk(r, kStatusLz4wTruncated, in);
+      const uint32_t word = (static_cast<uint32_t>(bytes[in]) << 8) | bytes[in + 1];
+      if ((word & kLz4wRomSourceBit) != 0) return failWalk(r, kStatusLz4wRomSource, in, word);
+      in += kLz4wWordSizeInBytes;
+      length = (static_cast<uint64_t>(operand) + 2) * kLz4wWordSizeInBytes;
+      distance = ((static_cast<uint64_t>(0x10000 - word) & 0x7fff) + 1) * kLz4wWordSizeInBytes;
+    } else {
+      continue;
+    }
+    if (distance > outPos) return failWalk(r, kStatusLz4wBeforeStart, blockOffset, distance);
+    if (limit - outPos < length) return failWalk(r, kStatusLz4wOutputLimit, start, outPos + length);
+    if (capacity - outPos < length) return failWalk(r, kStatusBadArgument, blockOffset);
+    if (out != nullptr) copyBack(out + outPos, distance, length);
+    outPos += length;
+  }
+  r->status = kStatusOk;
+  r->packedLength = in - start;
+  r->outputLength = outPos;
 }
 
 }  // namespace romgfx

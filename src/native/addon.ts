@@ -44,10 +44,18 @@ export interface NativeAddon {
   kosinskiModuledDecode(bytes: Uint8Array, offset: number, limit: number, info: Float64Array, out: Uint8Array): boolean;
   /** Validates the Kosinski Moduled stream at `offset`; lengths or the failure in `info`. */
   kosinskiModuledProbe(bytes: Uint8Array, offset: number, limit: number, info: Float64Array): boolean;
+  /** Decodes the Comper stream at `offset` into `out` (up to its length); lengths or the failure in `info`. */
+  comperDecode(bytes: Uint8Array, offset: number, limit: number, info: Float64Array, out: Uint8Array): boolean;
+  /** Validates the Comper stream at `offset`; lengths or the failure in `info`. */
+  comperProbe(bytes: Uint8Array, offset: number, limit: number, info: Float64Array): boolean;
+  /** Decodes the LZ4W stream at `offset` into `out` (up to its length); lengths or the failure in `info`. */
+  lz4wDecode(bytes: Uint8Array, offset: number, limit: number, info: Float64Array, out: Uint8Array): boolean;
+  /** Validates the LZ4W stream at `offset`; lengths or the failure in `info`. */
+  lz4wProbe(bytes: Uint8Array, offset: number, limit: number, info: Float64Array): boolean;
 }
 
 /** The interface version this glue speaks; native/src/addon.cc kAbiVersion must match. */
-export const nativeAbiVersion = 7;
+export const nativeAbiVersion = 8;
 
 /** Where node-gyp puts the addon, relative to the package root. */
 export const nativeAddonRelativePath = join('native', 'build', 'Release', 'romgfx_native.node');
@@ -75,6 +83,10 @@ const requiredFunctions = [
   'kosinskiProbe',
   'kosinskiModuledDecode',
   'kosinskiModuledProbe',
+  'comperDecode',
+  'comperProbe',
+  'lz4wDecode',
+  'lz4wProbe',
 ] as const;
 
 /** Whether the native addon is in use, and why not when it is not. */

@@ -1,11 +1,11 @@
 /**
  * Native kernels: the engine's swap-in of our N-API addon for the hot kernels (HAL decode,
- * probe and encode at every level; Nemesis, konami1, Saxman, Kosinski and Kosinski Moduled decode and probe; planar and packed-nibble tile decode/encode; zlib deflate
+ * probe and encode at every level; Nemesis, konami1, Saxman, Kosinski, Kosinski Moduled, Comper and LZ4W decode and probe; planar and packed-nibble tile decode/encode; zlib deflate
  * without allocation per call, for PNG writing; whole small files in one call, for the
  * thumbnail disk cache).
  *
  * Importing this module decides once per thread: when the addon loads (and ROMGFX_NATIVE is not
- * 0) the HAL, Nemesis and konami1 codecs' kernels are replaced by the native ones, which give the same bytes and the
+ * 0) the HAL, Nemesis, konami1 and Sega LZ (Saxman, Kosinski, Kosinski Moduled, Comper, LZ4W) codecs' kernels are replaced by the native ones, which give the same bytes and the
  * same typed errors; otherwise the TypeScript kernels stay and one debug line says why.
  */
 import { halKernels, setHalKernels, typescriptHalKernels, type HalKernels } from '../codecs/hal/kernels.js';
@@ -23,7 +23,9 @@ import { saxmanKernels, setSaxmanKernels, typescriptSaxmanKernels } from '../cod
 import { kosinskiKernels, setKosinskiKernels, typescriptKosinskiKernels } from '../codecs/sega/kosinski.js';
 import { kosinskiModuledKernels, setKosinskiModuledKernels, typescriptKosinskiModuledKernels } from '../codecs/sega/kosinski-moduled.js';
 import type { DecodeKernels } from '../codecs/sega/common.js';
-import { createNativeKosinskiKernels, createNativeKosinskiModuledKernels, createNativeSaxmanKernels } from './sega-lz.js';
+import { comperKernels, setComperKernels, typescriptComperKernels } from '../codecs/sega/comper.js';
+import { lz4wKernels, setLz4wKernels, typescriptLz4wKernels } from '../codecs/sega/lz4w.js';
+import { createNativeComperKernels, createNativeKosinskiKernels, createNativeKosinskiModuledKernels, createNativeLz4wKernels, createNativeSaxmanKernels } from './sega-lz.js';
 
 export { loadNative, nativeStatus, nativeAbiVersion, nativeAddonRelativePath, type NativeAddon, type NativeStatus } from './addon.js';
 export { createNativeHalKernels, nativeStatusCodes } from './hal.js';
@@ -31,7 +33,14 @@ export { createNativeTileKernels, typescriptTileKernels, type TileKernels } from
 export { createNativeZlibDeflate, nodeZlibDeflate, zlibDeflateBound, type ZlibDeflate } from './deflate.js';
 export { createNativeNemesisKernels, nativeNemesisStatusCodes } from './nemesis.js';
 export { createNativeKonami1Kernels, nativeKonami1StatusCodes } from './konami1.js';
-export { createNativeKosinskiKernels, createNativeKosinskiModuledKernels, createNativeSaxmanKernels, nativeSegaLzStatusCodes } from './sega-lz.js';
+export {
+  createNativeComperKernels,
+  createNativeKosinskiKernels,
+  createNativeKosinskiModuledKernels,
+  createNativeLz4wKernels,
+  createNativeSaxmanKernels,
+  nativeSegaLzStatusCodes,
+} from './sega-lz.js';
 export { createNativeSmallFileReader, fileReadStatus, maximumSmallFileSizeInBytes, type SmallFileRead, type SmallFileReader } from './file-read.js';
 
 /** A getter for what `create` makes of the addon: made once per thread, null when the addon is not in use. */
@@ -63,6 +72,12 @@ export const nativeKosinskiKernels: () => DecodeKernels | null = fromAddon(creat
 
 /** The native Kosinski Moduled kernels, or null when the addon is not in use. */
 export const nativeKosinskiModuledKernels: () => DecodeKernels | null = fromAddon(createNativeKosinskiModuledKernels);
+
+/** The native Comper kernels, or null when the addon is not in use. */
+export const nativeComperKernels: () => DecodeKernels | null = fromAddon(createNativeComperKernels);
+
+/** The native LZ4W kernels, or null when the addon is not in use. */
+export const nativeLz4wKernels: () => DecodeKernels | null = fromAddon(createNativeLz4wKernels);
 
 /** The native tile kernels, or null when the addon is not in use. */
 export const nativeTileKernels: () => TileKernels | null = fromAddon(createNativeTileKernels);
@@ -105,6 +120,10 @@ export function useNativeKernels(): boolean {
   if (kosinski && kosinskiKernels() === typescriptKosinskiKernels) setKosinskiKernels(kosinski);
   const kosinskiModuled = nativeKosinskiModuledKernels();
   if (kosinskiModuled && kosinskiModuledKernels() === typescriptKosinskiModuledKernels) setKosinskiModuledKernels(kosinskiModuled);
+  const comper = nativeComperKernels();
+  if (comper && comperKernels() === typescriptComperKernels) setComperKernels(comper);
+  const lz4w = nativeLz4wKernels();
+  if (lz4w && lz4wKernels() === typescriptLz4wKernels) setLz4wKernels(lz4w);
   return hal !== null;
 }
 
@@ -117,6 +136,8 @@ export function useTypescriptKernels(): void {
   setSaxmanKernels(typescriptSaxmanKernels);
   setKosinskiKernels(typescriptKosinskiKernels);
   setKosinskiModuledKernels(typescriptKosinskiModuledKernels);
+  setComperKernels(typescriptComperKernels);
+  setLz4wKernels(typescriptLz4wKernels);
 }
 
 /** Which Nemesis implementation the engine runs now ('native' or 'typescript'). */
@@ -130,8 +151,14 @@ export function activeKonami1Implementation(): string {
 }
 
 /** Which implementation each Sega LZ codec with a native kernel runs now ('native' or 'typescript'). */
-export function activeSegaLzImplementations(): { saxman: string; kosinski: string; 'kosinski-moduled': string } {
-  return { saxman: saxmanKernels().implementation, kosinski: kosinskiKernels().implementation, 'kosinski-moduled': kosinskiModuledKernels().implementation };
+export function activeSegaLzImplementations(): { saxman: string; kosinski: string; 'kosinski-moduled': string; comper: string; lz4w: string } {
+  return {
+    saxman: saxmanKernels().implementation,
+    kosinski: kosinskiKernels().implementation,
+    'kosinski-moduled': kosinskiModuledKernels().implementation,
+    comper: comperKernels().implementation,
+    lz4w: lz4wKernels().implementation,
+  };
 }
 
 /** Which HAL implementation the engine runs now ('native' or 'typescript'). */

@@ -1,13 +1,29 @@
 /**
- * The native Saxman, Kosinski and Kosinski Moduled kernels behind the same `DecodeKernels`
- * interface as the TypeScript references (src/codecs/sega/saxman.ts, kosinski.ts,
- * kosinski-moduled.ts): same arguments, same results, same typed errors with the same messages
+ * The native Saxman, Kosinski, Kosinski Moduled, Comper and LZ4W kernels behind the same
+ * `DecodeKernels` interface as the TypeScript references (src/codecs/sega/saxman.ts, kosinski.ts,
+ * kosinski-moduled.ts, comper.ts, lz4w.ts): same arguments, same results, same typed errors with the same messages
  * and details. Argument checks happen here, through the references' own functions; the addon
  * reports a status code plus where it stopped and the numbers involved, and this module records
  * that as the reference's walk failure (sega/common.ts) and throws the error the reference would.
  */
 import { InternalError } from '../errors.js';
-import { checkStart, fail, isValidStart, outputLimitInBytes, walkCorrupt, walkFailureError, walkOutputLimit, walkTruncated, type DecodeKernels } from '../codecs/sega/common.js';
+import {
+  checkStart,
+  copyBeforeStartText,
+  fail,
+  isValidStart,
+  outputLimitInBytes,
+  strictOutputLimitInBytes,
+  strictOutputLimitOrNull,
+  walkCorrupt,
+  walkFailureError,
+  walkOutputLimit,
+  walkTruncated,
+  walkUnsupported,
+  type DecodeKernels,
+} from '../codecs/sega/common.js';
+import { comperTruncatedText, defaultComperDecodeLimitInBytes } from '../codecs/sega/comper.js';
+import { defaultLz4wDecodeLimitInBytes, lz4wRomSourceText, lz4wTruncatedText } from '../codecs/sega/lz4w.js';
 import { saxmanCopyOverrunText, saxmanDecodeArguments, saxmanHeaderPastEndText, saxmanInputEndsInsideCommand, saxmanProbeArguments } from '../codecs/sega/saxman.js';
 import { defaultKosinskiOutputLimitInBytes, kosinskiBeforeStartText, kosinskiTruncationText } from '../codecs/sega/kosinski.js';
 import {
@@ -20,7 +36,7 @@ import {
 import type { DecodeLimits, DecodeResult, ProbeResult } from '../codecs/types.js';
 import type { NativeAddon } from './addon.js';
 
-/** Saxman, Kosinski and Kosinski Moduled status codes of native/src/common.h (enum Status). */
+/** Saxman, Kosinski, Kosinski Moduled, Comper and LZ4W status codes of native/src/common.h (enum Status). */
 export const nativeSegaLzStatusCodes = {
   saxmanTruncated: 32,
   saxmanOutputLimit: 33,
@@ -38,6 +54,13 @@ export const nativeSegaLzStatusCodes = {
   kosinskiModuleMissing: 45,
   kosinskiModuleTooLong: 46,
   kosinskiModuleSizeMismatch: 47,
+  lz4wTruncated: 48,
+  lz4wOutputLimit: 49,
+  lz4wBeforeStart: 50,
+  lz4wRomSource: 51,
+  comperTruncated: 52,
+  comperOutputLimit: 53,
+  comperBeforeStart: 54,
 } as const;
 
 /** Float64 slots the addon fills: status, packed length, output length, failure offset, three values. */
@@ -65,6 +88,8 @@ function walkError(codec: string, info: Float64Array, limit: number): Error {
     case codes.saxmanOutputLimit:
     case codes.kosinskiOutputLimit:
     case codes.kosinskiModuledSizeOverLimit:
+    case codes.lz4wOutputLimit:
+    case codes.comperOutputLimit:
       fail(walkOutputLimit, offset, '', value, limit);
       break;
     case codes.saxmanCopyOverrun:
@@ -102,6 +127,19 @@ function walkError(codec: string, info: Float64Array, limit: number): Error {
       break;
     case codes.kosinskiModuleSizeMismatch:
       fail(walkCorrupt, offset, kosinskiModuleSizeText(value, count, extra));
+      break;
+    case codes.lz4wTruncated:
+      fail(walkTruncated, offset, lz4wTruncatedText);
+      break;
+    case codes.comperTruncated:
+      fail(walkTruncated, offset, comperTruncatedText);
+      break;
+    case codes.lz4wBeforeStart:
+    case codes.comperBeforeStart:
+      fail(walkCorrupt, offset, copyBeforeStartText(value), 0, 0, { distance: value });
+      break;
+    case codes.lz4wRomSource:
+      fail(walkUnsupported, offset, lz4wRomSourceText, 0, 0, { word: value });
       break;
     default:
       return new InternalError(`native ${codec} decoder failed with status ${status}`, { status });
@@ -203,4 +241,31 @@ export function createNativeKosinskiModuledKernels(addon: NativeAddon): DecodeKe
       return decoder.probe(bytes, offset, outputLimitInBytes(limits, maximumKosinskiModuledSizeInBytes), noFraming);
     },
   };
+}
+
+/** Kernels for a codec that runs to its terminator under a strict caller limit (Comper, LZ4W). */
+function terminatedStreamKernels(codec: string, defaultLimitInBytes: number, decodeInto: NativeDecode, probeWalk: NativeProbe): DecodeKernels {
+  const decoder = new NativeDecoder(codec, decodeInto, probeWalk);
+  return {
+    implementation: 'native',
+    decode(bytes: Uint8Array, offset = 0, limits?: DecodeLimits): DecodeResult {
+      checkStart(bytes, offset);
+      return decoder.decode(bytes, offset, strictOutputLimitInBytes(limits, defaultLimitInBytes), noFraming);
+    },
+    probe(bytes: Uint8Array, offset = 0, limits?: DecodeLimits): ProbeResult | null {
+      if (!isValidStart(bytes, offset)) return null;
+      const limit = strictOutputLimitOrNull(limits, defaultLimitInBytes);
+      return limit === null ? null : decoder.probe(bytes, offset, limit, noFraming);
+    },
+  };
+}
+
+/** Comper kernels running in the addon; byte- and error-identical to `typescriptComperKernels`. */
+export function createNativeComperKernels(addon: NativeAddon): DecodeKernels {
+  return terminatedStreamKernels('comper', defaultComperDecodeLimitInBytes, addon.comperDecode.bind(addon), addon.comperProbe.bind(addon));
+}
+
+/** LZ4W kernels running in the addon; byte- and error-identical to `typescriptLz4wKernels`. */
+export function createNativeLz4wKernels(addon: NativeAddon): DecodeKernels {
+  return terminatedStreamKernels('lz4w', defaultLz4wDecodeLimitInBytes, addon.lz4wDecode.bind(addon), addon.lz4wProbe.bind(addon));
 }

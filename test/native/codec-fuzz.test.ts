@@ -11,6 +11,8 @@ import { halKernels } from '../../src/codecs/hal/kernels.js';
 import { saxmanKernels } from '../../src/codecs/sega/saxman.js';
 import { kosinskiKernels } from '../../src/codecs/sega/kosinski.js';
 import { kosinskiModuledKernels } from '../../src/codecs/sega/kosinski-moduled.js';
+import { comperKernels } from '../../src/codecs/sega/comper.js';
+import { lz4wKernels } from '../../src/codecs/sega/lz4w.js';
 import { requireNative } from './helpers.js';
 import '../../src/native/index.js';
 
@@ -23,6 +25,8 @@ const implementations: Record<string, () => string> = {
   saxman: () => saxmanKernels().implementation,
   kosinski: () => kosinskiKernels().implementation,
   'kosinski-moduled': () => kosinskiModuledKernels().implementation,
+  comper: () => comperKernels().implementation,
+  lz4w: () => lz4wKernels().implementation,
 };
 
 describe('decoder fuzzing on the native kernels', () => {

@@ -5,7 +5,7 @@
  * level (round-tripped through the decoder), random tile layouts with short buffers, and the
  * zlib deflater (against compress2, linked with the system zlib) reusing its memory, and the
  * small-file reader with exact and short buffers, and generated, mutated, truncated and random
- * Nemesis, konami1, Saxman, Kosinski and Kosinski Moduled streams at random offsets and limits
+ * Nemesis, konami1, Saxman, Kosinski, Kosinski Moduled, Comper and LZ4W streams at random offsets and limits
  * into exact-size outputs. Any
  * out-of-bounds access or undefined behaviour aborts the harness. Bounded: one build (~5 s) and
  * a few hundred iterations.

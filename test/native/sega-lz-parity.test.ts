@@ -1,5 +1,5 @@
 /**
- * Parity of the native Saxman, Kosinski and Kosinski Moduled kernels with the TypeScript
+ * Parity of the native Saxman, Kosinski, Kosinski Moduled, Comper and LZ4W kernels with the TypeScript
  * references: identical bytes, packed length and unpacked length, and identical errors (class,
  * code, message, details), for every fixture vector and malformed file, streams the TypeScript
  * encoders make from tile-like inputs at every level (Saxman headed and headerless), the same
@@ -16,15 +16,17 @@ import { typescriptKosinskiKernels } from '../../src/codecs/sega/kosinski.js';
 import { compressKosinski } from '../../src/codecs/sega/kosinski-encode.js';
 import { compressKosinskiModuled, typescriptKosinskiModuledKernels } from '../../src/codecs/sega/kosinski-moduled.js';
 import type { DecodeKernels } from '../../src/codecs/sega/common.js';
+import { encodeComper, typescriptComperKernels } from '../../src/codecs/sega/comper.js';
+import { encodeLz4w, typescriptLz4wKernels } from '../../src/codecs/sega/lz4w.js';
 import { getCodec } from '../../src/codecs/registry.js';
 import type { DecodeLimits } from '../../src/codecs/types.js';
-import { activeSegaLzImplementations, nativeKosinskiKernels, nativeKosinskiModuledKernels, nativeSaxmanKernels } from '../../src/native/index.js';
+import { activeSegaLzImplementations, nativeComperKernels, nativeKosinskiKernels, nativeKosinskiModuledKernels, nativeLz4wKernels, nativeSaxmanKernels } from '../../src/native/index.js';
 import { outcome, requireNative, seededBytes } from './helpers.js';
 
 requireNative();
 
 interface Subject {
-  codec: 'saxman' | 'kosinski' | 'kosinski-moduled';
+  codec: 'saxman' | 'kosinski' | 'kosinski-moduled' | 'comper' | 'lz4w';
   folder: string;
   extension: string;
   native: DecodeKernels;
@@ -66,6 +68,29 @@ const subjects: Subject[] = [
     encode: (data) => [
       { label: 'max', packed: compressKosinskiModuled(data, { level: 'max' }) },
       { label: 'accurate', packed: compressKosinskiModuled(data, { level: 'accurate' }) },
+    ],
+  },
+  {
+    codec: 'comper',
+    folder: 'comper',
+    extension: '.comp',
+    native: nativeComperKernels()!,
+    reference: typescriptComperKernels,
+    // Tile sets are whole 32-byte tiles: always an even length, as Comper needs.
+    encode: (data) => [
+      { label: 'max', packed: encodeComper(data, { level: 'max' }) },
+      { label: 'fast', packed: encodeComper(data, { level: 'fast' }) },
+    ],
+  },
+  {
+    codec: 'lz4w',
+    folder: 'lz4w',
+    extension: '.lz4w',
+    native: nativeLz4wKernels()!,
+    reference: typescriptLz4wKernels,
+    encode: (data) => [
+      { label: 'max', packed: encodeLz4w(data, { level: 'max' }) },
+      { label: 'fast', packed: encodeLz4w(data, { level: 'fast' }) },
     ],
   },
 ];

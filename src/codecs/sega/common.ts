@@ -4,7 +4,7 @@
  * the module-level `walkFailure` record instead of throwing, so a scanner probing every offset
  * pays for no exception; `decompress` turns the record into a typed error.
  */
-import { CodecOutputLimitError, CodecStreamCorruptError, CodecStreamTruncatedError, InvalidArgumentError, type ErrorDetails } from '../../errors.js';
+import { CodecFeatureUnsupportedError, CodecOutputLimitError, CodecStreamCorruptError, CodecStreamTruncatedError, InvalidArgumentError, type ErrorDetails } from '../../errors.js';
 import type { DecodeLimits, DecodeResult, ProbeResult } from '../types.js';
 
 /** The stream ends before it is complete. */
@@ -13,6 +13,8 @@ export const walkTruncated = 1;
 export const walkCorrupt = 2;
 /** The stream would produce more output than the caller's limit. */
 export const walkOutputLimit = 3;
+/** The stream uses a feature of the format this decoder cannot honour (LZ4W's ROM-block copies). */
+export const walkUnsupported = 4;
 
 /** Why the last walk failed: kind, stream offset, what was wrong and the error's extra details (set only on failure). */
 export const walkFailure: { kind: number; offset: number; what: string; size: number; limit: number; details: ErrorDetails | undefined } = {
@@ -23,6 +25,11 @@ export const walkFailure: { kind: number; offset: number; what: string; size: nu
   limit: 0,
   details: undefined,
 };
+
+/** The message of a word-LZ copy (Comper, LZ4W) that reaches before the start of the output. */
+export function copyBeforeStartText(distanceInBytes: number): string {
+  return `copy reaches ${distanceInBytes} bytes back, before the start of the output`;
+}
 
 /**
  * Records a failure and returns false, so a walker can `return fail(...)`. For an output-limit
@@ -44,6 +51,7 @@ export function walkFailureError(codec: string): Error {
   const { kind, offset, what, size, limit, details } = walkFailure;
   if (kind === walkTruncated) return new CodecStreamTruncatedError(codec, offset, what);
   if (kind === walkOutputLimit) return new CodecOutputLimitError(codec, offset, size, limit);
+  if (kind === walkUnsupported) return new CodecFeatureUnsupportedError(codec, offset, what, details);
   return new CodecStreamCorruptError(codec, offset, what, details);
 }
 
@@ -85,6 +93,22 @@ export class KernelSlot {
 export function outputLimitInBytes(limits: { maximumOutputSizeInBytes?: number } | undefined, fallback: number): number {
   const requested = limits?.maximumOutputSizeInBytes;
   return requested === undefined || !Number.isFinite(requested) || requested < 0 ? fallback : Math.floor(requested);
+}
+
+/**
+ * The caller's output limit in bytes, or `fallback` when none is given; refuses a limit that is
+ * not a non-negative safe integer (Saxman, Comper, LZ4W: a caller error, not bad data).
+ */
+export function strictOutputLimitInBytes(limits: DecodeLimits | undefined, fallback: number): number {
+  const limit = limits?.maximumOutputSizeInBytes ?? fallback;
+  if (!Number.isSafeInteger(limit) || limit < 0) throw new InvalidArgumentError(`maximumOutputSizeInBytes must be a non-negative integer, not ${limit}`);
+  return limit;
+}
+
+/** As `strictOutputLimitInBytes`, for a probe: null where the decode would refuse the limit. */
+export function strictOutputLimitOrNull(limits: DecodeLimits | undefined, fallback: number): number | null {
+  const limit = limits?.maximumOutputSizeInBytes ?? fallback;
+  return Number.isSafeInteger(limit) && limit >= 0 ? limit : null;
 }
 
 /**

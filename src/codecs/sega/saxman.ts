@@ -19,7 +19,7 @@
  */
 import { CodecInputTooLargeError, CodecOptionError, InvalidArgumentError } from '../../errors.js';
 import type { Codec, CompressOptions, DecodeLimits, DecodeResult, ProbeResult } from '../types.js';
-import { KernelSlot, checkStart, fail, isValidStart, throwWalkFailure, walkCorrupt, walkOutputLimit, walkTruncated, type DecodeKernels } from './common.js';
+import { KernelSlot, checkStart, fail, isValidStart, strictOutputLimitInBytes, strictOutputLimitOrNull, throwWalkFailure, walkCorrupt, walkOutputLimit, walkTruncated, type DecodeKernels } from './common.js';
 import { findLongestMatches } from './unit-matches.js';
 
 /** Default cap on decoded output: the Mega Drive's 64 KiB of work RAM (callers may raise it). */
@@ -129,9 +129,7 @@ export function saxmanDecodeArguments(bytes: Uint8Array, offset: number, limits:
   checkStart(bytes, offset);
   const exact = limits?.outputSizeInBytes;
   if (exact !== undefined && (!Number.isSafeInteger(exact) || exact < 0)) throw new InvalidArgumentError(`outputSizeInBytes must be a non-negative integer, not ${exact}`);
-  const limit = limits?.maximumOutputSizeInBytes ?? defaultSaxmanDecodeLimitInBytes;
-  if (!Number.isSafeInteger(limit) || limit < 0) throw new InvalidArgumentError(`maximumOutputSizeInBytes must be a non-negative integer, not ${limit}`);
-  return { limit, exactOutput: exact ?? -1 };
+  return { limit: strictOutputLimitInBytes(limits, defaultSaxmanDecodeLimitInBytes), exactOutput: exact ?? -1 };
 }
 
 /** A probe's limit and framing choice, or null where the decode would refuse its arguments. */
@@ -139,9 +137,8 @@ export function saxmanProbeArguments(bytes: Uint8Array, offset: number, limits: 
   if (!isValidStart(bytes, offset)) return null;
   const exact = limits?.outputSizeInBytes;
   if (exact !== undefined && (!Number.isSafeInteger(exact) || exact < 0)) return null;
-  const limit = limits?.maximumOutputSizeInBytes ?? defaultSaxmanDecodeLimitInBytes;
-  if (!Number.isSafeInteger(limit) || limit < 0) return null;
-  return { limit, exactOutput: exact ?? -1 };
+  const limit = strictOutputLimitOrNull(limits, defaultSaxmanDecodeLimitInBytes);
+  return limit === null ? null : { limit, exactOutput: exact ?? -1 };
 }
 
 /** The framing at `offset`, or null with the failure recorded. */
