@@ -262,40 +262,31 @@ bool GetDecoderArgs(napi_env env, napi_callback_info cbinfo, bool withOutput, By
   return GetParameter(env, argc, argv, required, parameter);
 }
 
-// xDecode(bytes, offset, limit, info, out[, parameter]) → true when the stream decoded into
-// out[0 .. info[2]). A command that would pass out's length (while within the limit) stops the
-// walk with kStatusBadArgument before writing: the glue gives a buffer of the limit, of the size
-// a header declares or of the size a probe measured.
-template <DecoderWalk walk>
-napi_value DecodeKernel(napi_env env, napi_callback_info cbinfo) {
+// With `withOutput`: xDecode(bytes, offset, limit, info, out[, parameter]) → true when the stream
+// decoded into out[0 .. info[2]). A command that would pass out's length (while within the
+// limit) stops the walk with kStatusBadArgument before writing: the glue gives a buffer of the
+// limit, of the size a header declares or of the size a probe measured.
+// Without: xProbe(bytes, offset, limit, info[, parameter]) → true when a valid stream is there
+// (lengths in info).
+template <DecoderWalk walk, bool withOutput>
+napi_value WalkKernel(napi_env env, napi_callback_info cbinfo) {
   Bytes bytes, out;
   size_t offset = 0, limit = 0;
   double* info = nullptr;
   int64_t parameter = -1;
-  if (!GetDecoderArgs(env, cbinfo, true, &bytes, &offset, &limit, &info, &out, &parameter)) return nullptr;
+  if (!GetDecoderArgs(env, cbinfo, withOutput, &bytes, &offset, &limit, &info, &out, &parameter)) return nullptr;
   romgfx::CodecWalkResult result;
-  walk(bytes.data, bytes.length, offset, limit, parameter, out.data, out.length, &result);
+  walk(bytes.data, bytes.length, offset, limit, parameter, withOutput ? out.data : nullptr, withOutput ? out.length : 0, &result);
   WriteWalkInfo(info, result);
   napi_value value;
   napi_get_boolean(env, result.status == romgfx::kStatusOk, &value);
   return value;
 }
 
-// xProbe(bytes, offset, limit, info[, parameter]) → true when a valid stream is there (lengths in info).
 template <DecoderWalk walk>
-napi_value ProbeKernel(napi_env env, napi_callback_info cbinfo) {
-  Bytes bytes, out;
-  size_t offset = 0, limit = 0;
-  double* info = nullptr;
-  int64_t parameter = -1;
-  if (!GetDecoderArgs(env, cbinfo, false, &bytes, &offset, &limit, &info, &out, &parameter)) return nullptr;
-  romgfx::CodecWalkResult result;
-  walk(bytes.data, bytes.length, offset, limit, parameter, nullptr, 0, &result);
-  WriteWalkInfo(info, result);
-  napi_value value;
-  napi_get_boolean(env, result.status == romgfx::kStatusOk, &value);
-  return value;
-}
+constexpr napi_callback DecodeKernel = WalkKernel<walk, true>;
+template <DecoderWalk walk>
+constexpr napi_callback ProbeKernel = WalkKernel<walk, false>;
 
 // The kernels without a framing parameter, in DecoderWalk's shape.
 void NemesisWalk(const uint8_t* b, size_t n, size_t s, uint64_t l, int64_t, uint8_t* o, size_t c, romgfx::CodecWalkResult* r) { romgfx::nemesisWalk(b, n, s, l, o, c, r); }

@@ -44,6 +44,20 @@ constexpr size_t kLz4wWordSizeInBytes = 2;
 constexpr uint32_t kLz4wRomSourceBit = 0x8000;
 constexpr uint32_t kLz4wOddByteBit = 0x8000;
 
+// Clears `r` and refuses a start past the input (a caller error): false when the walk must stop.
+inline bool beginWalk(CodecWalkResult* r, size_t start, size_t size) {
+  *r = CodecWalkResult();
+  if (start <= size) return true;
+  r->status = kStatusBadArgument;
+  return false;
+}
+
+inline void succeedWalk(CodecWalkResult* r, size_t packedLength, uint64_t outputLength) {
+  r->status = kStatusOk;
+  r->packedLength = packedLength;
+  r->outputLength = outputLength;
+}
+
 // Copies `length` bytes from `distance` back, byte by byte when they overlap (the pattern
 // repeats), as one block otherwise. 1 <= distance <= bytes written before `to`.
 inline void copyBack(uint8_t* to, uint64_t distance, uint64_t length) {
@@ -132,9 +146,7 @@ void kosinskiWalkAt(const uint8_t* bytes, size_t size, size_t start, uint64_t li
     produced += length;
   }
 #undef ROMGFX_KOSINSKI_BIT
-  r->status = kStatusOk;
-  r->packedLength = p - start;
-  r->outputLength = produced;
+  succeedWalk(r, p - start, produced);
 }
 
 }  // namespace
@@ -203,9 +215,7 @@ void saxmanWalk(const uint8_t* bytes, size_t size, size_t start, uint64_t limit,
     }
     outPos += length;
   }
-  r->status = kStatusOk;
-  r->packedLength = in - start;
-  r->outputLength = outPos;
+  succeedWalk(r, in - start, outPos);
 }
 
 void kosinskiWalk(const uint8_t* bytes, size_t size, size_t start, uint64_t limit, uint8_t* out, size_t outCapacity, CodecWalkResult* r) {
@@ -213,11 +223,7 @@ void kosinskiWalk(const uint8_t* bytes, size_t size, size_t start, uint64_t limi
 }
 
 void kosinskiModuledWalk(const uint8_t* bytes, size_t size, size_t start, uint64_t limit, uint8_t* out, size_t outCapacity, CodecWalkResult* r) {
-  *r = CodecWalkResult();
-  if (start > size) {
-    r->status = kStatusBadArgument;
-    return;
-  }
+  if (!beginWalk(r, start, size)) return;
   if (size - start < kKosinskiModuledHeaderSizeInBytes) return failWalk(r, kStatusKosinskiModuledHeaderTruncated, start);
   uint64_t total = (static_cast<uint64_t>(bytes[start]) << 8) | bytes[start + 1];
   if (total == kSegaMisreadSize) total = kSegaMisreadAs;
@@ -243,17 +249,11 @@ void kosinskiModuledWalk(const uint8_t* bytes, size_t size, size_t start, uint64
     const size_t used = module.packedLength;
     p = m == modules - 1 ? p + used : p + (used + kKosinskiModulePaddingInBytes - 1) / kKosinskiModulePaddingInBytes * kKosinskiModulePaddingInBytes;
   }
-  r->status = kStatusOk;
-  r->packedLength = p - start;
-  r->outputLength = total;
+  succeedWalk(r, p - start, total);
 }
 
 void comperWalk(const uint8_t* bytes, size_t size, size_t start, uint64_t limit, uint8_t* out, size_t outCapacity, CodecWalkResult* r) {
-  *r = CodecWalkResult();
-  if (start > size) {
-    r->status = kStatusBadArgument;
-    return;
-  }
+  if (!beginWalk(r, start, size)) return;
   const uint64_t capacity = out != nullptr ? outCapacity : UINT64_MAX;
   size_t in = start;
   uint64_t outPos = 0;
@@ -292,17 +292,11 @@ void comperWalk(const uint8_t* bytes, size_t size, size_t start, uint64_t limit,
     if (out != nullptr) copyBack(out + outPos, distance, length);
     outPos += length;
   }
-  r->status = kStatusOk;
-  r->packedLength = in - start;
-  r->outputLength = outPos;
+  succeedWalk(r, in - start, outPos);
 }
 
 void lz4wWalk(const uint8_t* bytes, size_t size, size_t start, uint64_t limit, uint8_t* out, size_t outCapacity, CodecWalkResult* r) {
-  *r = CodecWalkResult();
-  if (start > size) {
-    r->status = kStatusBadArgument;
-    return;
-  }
+  if (!beginWalk(r, start, size)) return;
   const uint64_t capacity = out != nullptr ? outCapacity : UINT64_MAX;
   size_t in = start;
   uint64_t outPos = 0;
@@ -354,9 +348,7 @@ void lz4wWalk(const uint8_t* bytes, size_t size, size_t start, uint64_t limit, u
     if (out != nullptr) copyBack(out + outPos, distance, length);
     outPos += length;
   }
-  r->status = kStatusOk;
-  r->packedLength = in - start;
-  r->outputLength = outPos;
+  succeedWalk(r, in - start, outPos);
 }
 
 }  // namespace romgfx
