@@ -21,7 +21,7 @@ import { encodeLz4w, typescriptLz4wKernels } from '../../src/codecs/sega/lz4w.js
 import { getCodec } from '../../src/codecs/registry.js';
 import type { DecodeLimits } from '../../src/codecs/types.js';
 import { activeSegaLzImplementations, nativeComperKernels, nativeKosinskiKernels, nativeKosinskiModuledKernels, nativeLz4wKernels, nativeSaxmanKernels } from '../../src/native/index.js';
-import { outcome, requireNative, seededBytes } from './helpers.js';
+import { decoderLimitsAround, expectDecoderParity, outcome, requireNative, seededBytes } from './helpers.js';
 
 requireNative();
 
@@ -109,15 +109,7 @@ const tileSet = fc.array(fc.tuple(tile, fc.integer({ min: -3, max: 20 })), { max
   return out;
 });
 
-/** A caller limit: none, small, around the output size, above 64 KiB, or invalid. */
-const limitsFor = (size: number): fc.Arbitrary<DecodeLimits | undefined> =>
-  fc.oneof(
-    fc.constant(undefined),
-    fc.integer({ min: 0, max: 4096 }).map((maximumOutputSizeInBytes) => ({ maximumOutputSizeInBytes })),
-    fc.integer({ min: -2, max: 2 }).map((delta) => ({ maximumOutputSizeInBytes: Math.max(0, size + delta) })),
-    fc.integer({ min: 65537, max: 1 << 22 }).map((maximumOutputSizeInBytes) => ({ maximumOutputSizeInBytes })),
-    fc.constantFrom(-1, 31.5, Number.NaN, Number.POSITIVE_INFINITY, 1e300).map((maximumOutputSizeInBytes) => ({ maximumOutputSizeInBytes })),
-  );
+const limitsFor = decoderLimitsAround;
 
 for (const subject of subjects) {
   const { codec, native, reference } = subject;
@@ -128,9 +120,7 @@ for (const subject of subjects) {
   const fixtureStreams = streamNames.map(readFixture);
 
   function expectParity(bytes: Uint8Array, offset = 0, limits?: DecodeLimits, label = ''): void {
-    const where = `${codec} ${label} offset ${offset} limits ${JSON.stringify(limits)} (${bytes.length} bytes)`;
-    expect(outcome(() => native.decode(bytes, offset, limits)), `decode ${where}`).toEqual(outcome(() => reference.decode(bytes, offset, limits)));
-    expect(outcome(() => native.probe(bytes, offset, limits)), `probe ${where}`).toEqual(outcome(() => reference.probe(bytes, offset, limits)));
+    expectDecoderParity(native, reference, bytes, offset, limits, `${codec} ${label}`);
   }
 
   describe(`native ${codec} decoder = TypeScript decoder`, () => {
