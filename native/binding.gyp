@@ -12,6 +12,7 @@
         "src/konami1_decode.cc",
         "src/map_guard.cc",
         "src/nemesis_decode.cc",
+        "src/sega_lz_decode.cc",
         "src/tiles.cc"
       ],
       "cflags": ["-O3"],

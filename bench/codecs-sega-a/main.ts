@@ -3,8 +3,10 @@
  * inputs (fixtures/codecs): decode MB/s of uncompressed output beside zlib inflate of the same
  * data in the same run (goal: at least 200 MB/s), and the `max` encoder's size and time per
  * vector beside the smallest reference tool's output from the folder's README table. The codecs
- * run with the engine's kernels (the native Nemesis decoder when the addon loads); a second table
- * puts the TypeScript and native Nemesis decoders side by side with inflate, in wall and CPU time.
+ * run with the engine's kernels (the native decoders when the addon loads); a second table puts
+ * the TypeScript and native decoders of every Sega codec with a native kernel (Nemesis, Kosinski,
+ * Kosinski Moduled, Saxman, Comper, LZ4W) side by side with inflate, in wall and CPU time; the
+ * ratios are of CPU time, which the other builds sharing the machine disturb least.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -14,7 +16,13 @@ import { performance } from 'node:perf_hooks';
 import { header, mbPerSecond, measure, table, wallAndCpuRate } from '../harness.js';
 import { getCodec } from '../../src/codecs/registry.js';
 import { typescriptNemesisKernels } from '../../src/codecs/sega/nemesis.js';
-import { nativeNemesisKernels } from '../../src/native/index.js';
+import { typescriptKosinskiKernels } from '../../src/codecs/sega/kosinski.js';
+import { typescriptKosinskiModuledKernels } from '../../src/codecs/sega/kosinski-moduled.js';
+import { typescriptSaxmanKernels } from '../../src/codecs/sega/saxman.js';
+import { typescriptComperKernels } from '../../src/codecs/sega/comper.js';
+import { typescriptLz4wKernels } from '../../src/codecs/sega/lz4w.js';
+import type { DecodeKernels } from '../../src/codecs/sega/common.js';
+import { nativeComperKernels, nativeKosinskiKernels, nativeKosinskiModuledKernels, nativeLz4wKernels, nativeNemesisKernels, nativeSaxmanKernels } from '../../src/native/index.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 const folderPath = (folder: string): string => join(root, 'fixtures/codecs', folder);
@@ -71,18 +79,32 @@ for (const [name, folder, extension] of codecs) {
 }
 table(rows);
 
-const native = nativeNemesisKernels();
-header(`Nemesis decode: TypeScript vs native (${native ? 'addon loaded' : 'addon NOT loaded'}) beside zlib inflate, MB/s of output (median; wall / per CPU-second)`);
-const nemesisRows: (string | number)[][] = [['input', 'bytes', 'packed', 'inflate wall', 'ts wall', 'native wall', 'inflate cpu', 'ts cpu', 'native cpu', 'ts / inflate', 'native / inflate', 'native / ts']];
-const nemesisFiles = readdirSync(folderPath('nemesis')).filter((f) => f.endsWith('.nem')).sort();
-for (const file of nemesisFiles) {
-  const packed = new Uint8Array(readFileSync(join(folderPath('nemesis'), file)));
-  const data = typescriptNemesisKernels.decode(packed).data;
-  if (data.length < minimumInputForThroughputInBytes) continue;
-  const deflated = deflateSync(data, { level: 6 });
-  const inflate = await wallAndCpuRate(minimumSampleMs, () => inflateSync(deflated), data.length, 9);
-  const ts = await wallAndCpuRate(minimumSampleMs, () => typescriptNemesisKernels.decode(packed), data.length, 9);
-  const nat = native ? await wallAndCpuRate(minimumSampleMs, () => native.decode(packed), data.length, 9) : { wall: Number.NaN, cpu: Number.NaN };
-  nemesisRows.push([file, data.length, packed.length, inflate.wall, ts.wall, nat.wall, inflate.cpu, ts.cpu, nat.cpu, ts.wall / inflate.wall, nat.wall / inflate.wall, nat.wall / ts.wall]);
+/** Every Sega codec with a native kernel: the TypeScript reference and the native kernels, on each vector's inputs. */
+const kernelCodecs: [string, string, string, DecodeKernels, DecodeKernels | null][] = [
+  ['nemesis', 'nemesis', '.nem', typescriptNemesisKernels, nativeNemesisKernels()],
+  ['kosinski', 'kosinski', '.kos', typescriptKosinskiKernels, nativeKosinskiKernels()],
+  ['kosinski-moduled', 'kosm', '.kosm', typescriptKosinskiModuledKernels, nativeKosinskiModuledKernels()],
+  ['saxman', 'saxman', '.sax', typescriptSaxmanKernels, nativeSaxmanKernels()],
+  ['comper', 'comper', '.comp', typescriptComperKernels, nativeComperKernels()],
+  ['lz4w', 'lz4w', '.lz4w', typescriptLz4wKernels, nativeLz4wKernels()],
+];
+header(
+  `Sega decoders: TypeScript vs native (${nativeNemesisKernels() ? 'addon loaded' : 'addon NOT loaded'}) beside zlib inflate, MB/s of output (median; wall / per CPU-second); one stream per input (the smallest reference tool's)`,
+);
+const kernelRows: (string | number)[][] = [['codec', 'input', 'bytes', 'packed', 'inflate wall', 'ts wall', 'native wall', 'inflate cpu', 'ts cpu', 'native cpu', 'ts / inflate', 'native / inflate', 'native / ts']];
+for (const [name, folder, extension, ts, nat] of kernelCodecs) {
+  const files = readdirSync(folderPath(folder)).filter((f) => f.endsWith(extension));
+  const stems = [...new Set(files.map((f) => f.split('.')[0]!))].sort();
+  for (const stem of stems) {
+    const streams = files.filter((f) => f.split('.')[0] === stem).map((f) => new Uint8Array(readFileSync(join(folderPath(folder), f))));
+    const packed = streams.reduce((a, b) => (b.length < a.length ? b : a));
+    const data = ts.decode(packed).data;
+    if (data.length < minimumInputForThroughputInBytes) continue;
+    const deflated = deflateSync(data, { level: 6 });
+    const inflate = await wallAndCpuRate(minimumSampleMs, () => inflateSync(deflated), data.length, 9);
+    const tsRate = await wallAndCpuRate(minimumSampleMs, () => ts.decode(packed), data.length, 9);
+    const natRate = nat ? await wallAndCpuRate(minimumSampleMs, () => nat.decode(packed), data.length, 9) : { wall: Number.NaN, cpu: Number.NaN };
+    kernelRows.push([name, stem, data.length, packed.length, inflate.wall, tsRate.wall, natRate.wall, inflate.cpu, tsRate.cpu, natRate.cpu, tsRate.cpu / inflate.cpu, natRate.cpu / inflate.cpu, natRate.cpu / tsRate.cpu]);
+  }
 }
-table(nemesisRows);
+table(kernelRows);

@@ -12,6 +12,11 @@
 // konami1: generated valid streams (every command kind, copies at every legal distance) decode
 // to the size they were built for; they and mutated, truncated and random streams walk the same
 // with and without output, into a buffer of exactly the limit (<= 64 KiB) or the probed size.
+// Saxman (headed and headerless), Kosinski, Kosinski Moduled, Comper and LZ4W: generated valid streams (every
+// command kind, copies at every legal distance, Saxman's copies from the zero-filled ring) decode
+// to the size they were built for; they and mutated, truncated and random streams walk the same
+// with and without output, into the buffer src/native/sega-lz.ts would give (the limit when at
+// most 64 KiB, the given or stated size, or the probed size).
 // Linked with the system zlib here (in Node the addon uses Node's).
 //
 // Usage: harness ITERATIONS SEED
@@ -30,6 +35,7 @@
 #include "../src/hal.h"
 #include "../src/konami1.h"
 #include "../src/nemesis.h"
+#include "../src/sega_lz.h"
 #include "../src/tiles.h"
 
 namespace {
@@ -338,7 +344,9 @@ void fuzzKonami1(uint8_t* buffer, size_t capacity, uint64_t iteration) {
   if (walk.status != kStatusOk || walk.outputLength != produced || walk.packedLength != p) failure("konami1 generated stream does not decode", iteration);
   for (uint32_t round = 0; round < 4; round++) {
     uint8_t* mutated = exactCopy(buffer, length);
-    for (uint32_t edits = 1 + below(3); edits > 0; edits--) mutated[2 + below(static_cast<uint32_t>(length - 2))] = static_cast<uint8_t>(next());
+    // A stream of no commands is its 2-byte header alone: nothing past it to edit.
+    if (length > 2)
+      for (uint32_t edits = 1 + below(3); edits > 0; edits--) mutated[2 + below(static_cast<uint32_t>(length - 2))] = static_cast<uint8_t>(next());
     if (round == 3) mutated[below(2)] = static_cast<uint8_t>(next());
     const size_t cut = round == 0 ? length : below(static_cast<uint32_t>(length) + 1);
     const uint32_t choice = below(3);
@@ -353,6 +361,322 @@ void fuzzKonami1(uint8_t* buffer, size_t capacity, uint64_t iteration) {
     buffer[1] = static_cast<uint8_t>(randomLength >> 8);
   }
   fuzzKonami1Walk(buffer, randomLength, 0, 65536, iteration, &walk);
+}
+
+// The Sega LZ walkers in one shape (the addon's DecoderWalk).
+enum SegaLzKind { kSaxman, kKosinski, kKosinskiModuled, kComper, kLz4w };
+
+void segaLzWalk(SegaLzKind kind, const uint8_t* b, size_t n, size_t s, uint64_t limit, int64_t parameter, uint8_t* o, size_t c, CodecWalkResult* r) {
+  if (kind == kSaxman) saxmanWalk(b, n, s, limit, parameter, o, c, r);
+  else if (kind == kKosinski) kosinskiWalk(b, n, s, limit, o, c, r);
+  else if (kind == kKosinskiModuled) kosinskiModuledWalk(b, n, s, limit, o, c, r);
+  else if (kind == kComper) comperWalk(b, n, s, limit, o, c, r);
+  else lz4wWalk(b, n, s, limit, o, c, r);
+}
+
+// Walks as src/native/sega-lz.ts does: into an exact buffer of the headerless size, of the Kosinski
+// Moduled stated size, or of the limit when it is at most 64 KiB; else probe, then decode into an
+// exact buffer of the probed size. Decode and probe agree.
+void fuzzSegaLzWalk(SegaLzKind kind, const uint8_t* stream, size_t length, size_t start, uint64_t limit, int64_t parameter, uint64_t iteration, CodecWalkResult* decoded) {
+  uint8_t* exact = exactCopy(stream, length);
+  CodecWalkResult probed;
+  segaLzWalk(kind, exact, length, start, limit, parameter, nullptr, 0, &probed);
+  bool sized = true;
+  size_t capacity = 0;
+  if (kind == kSaxman && parameter >= 0) {
+    capacity = static_cast<uint64_t>(parameter) <= limit ? static_cast<size_t>(parameter) : 0;
+  } else if (kind == kKosinskiModuled) {
+    const size_t stated = length - start >= 2 ? (static_cast<size_t>(exact[start]) << 8) | exact[start + 1] : 0;
+    const size_t size = stated == 0xa000 ? 0x8000 : stated;
+    capacity = size <= limit ? size : 0;
+  } else if (limit <= 65536) {
+    capacity = static_cast<size_t>(limit);
+  } else {
+    sized = false;
+    capacity = probed.status == kStatusOk ? static_cast<size_t>(probed.outputLength) : 0;
+  }
+  uint8_t* out = static_cast<uint8_t*>(std::malloc(capacity == 0 ? 1 : capacity));
+  segaLzWalk(kind, exact, length, start, limit, parameter, out, capacity, decoded);
+  if (!sized && probed.status != kStatusOk) *decoded = probed;
+  if (decoded->status != probed.status || decoded->packedLength != probed.packedLength || decoded->outputLength != probed.outputLength ||
+      decoded->failOffset != probed.failOffset || decoded->failValue != probed.failValue || decoded->failCount != probed.failCount ||
+      decoded->failExtra != probed.failExtra)
+    failure("sega lz probe and decode disagree", iteration);
+  if (decoded->status == kStatusBadArgument) failure("sega lz refused its output buffer", iteration);
+  if (decoded->status == kStatusOk && (decoded->outputLength > limit || start + decoded->packedLength > length)) failure("sega lz lengths out of range", iteration);
+  std::free(out);
+  std::free(exact);
+}
+
+// Kosinski's control bits: 16-bit little-endian descriptors, used from bit 0; the next one's slot
+// is reserved the moment the 16th bit is used, before that command's operand bytes (sega.md §2).
+struct KosinskiWriter {
+  uint8_t* buffer;
+  size_t p;
+  size_t slot;
+  uint32_t descriptor = 0;
+  uint32_t used = 0;
+  KosinskiWriter(uint8_t* b, size_t at) : buffer(b), p(at + 2), slot(at) {}
+  void bit(uint32_t b) {
+    descriptor |= b << used;
+    if (++used == 16) {
+      buffer[slot] = static_cast<uint8_t>(descriptor);
+      buffer[slot + 1] = static_cast<uint8_t>(descriptor >> 8);
+      slot = p;
+      p += 2;
+      descriptor = 0;
+      used = 0;
+    }
+  }
+  void byte(uint32_t v) { buffer[p++] = static_cast<uint8_t>(v); }
+  void finish() {
+    buffer[slot] = static_cast<uint8_t>(descriptor);
+    buffer[slot + 1] = static_cast<uint8_t>(descriptor >> 8);
+  }
+};
+
+// A valid Kosinski stream at buffer[at..) decoding to exactly `target` bytes; returns its end.
+// Needs about 2 * target + 8 bytes of room.
+size_t writeKosinski(uint8_t* buffer, size_t at, uint64_t target) {
+  KosinskiWriter w(buffer, at);
+  uint64_t produced = 0;
+  while (produced < target) {
+    const uint64_t left = target - produced;
+    const uint32_t kind = produced == 0 || left < 2 ? 0 : left < 3 ? 1 : below(4);
+    if (kind == 0) {
+      w.bit(1);
+      w.byte(below(4) == 0 ? next() : below(3));
+      produced++;
+    } else if (kind == 1) {
+      // Inline match: 2-5 bytes from up to 256 back.
+      const uint64_t length = 2 + below(static_cast<uint32_t>(left < 5 ? left - 1 : 4));
+      const uint64_t distance = 1 + below(static_cast<uint32_t>(produced < 256 ? produced : 256));
+      w.bit(0);
+      w.bit(0);
+      w.bit(static_cast<uint32_t>((length - 2) >> 1));
+      w.bit(static_cast<uint32_t>((length - 2) & 1));
+      w.byte(static_cast<uint32_t>(0x100 - distance));
+      produced += length;
+    } else {
+      // Full match (3-9 bytes) or extended (3-256 bytes), from up to 0x2000 back.
+      const uint64_t distance = 1 + below(static_cast<uint32_t>(produced < 0x2000 ? produced : 0x2000));
+      const uint32_t v = static_cast<uint32_t>(0x2000 - distance);
+      w.bit(0);
+      w.bit(1);
+      w.byte(v & 0xff);
+      if (kind == 2) {
+        const uint64_t length = 3 + below(static_cast<uint32_t>(left < 9 ? left - 2 : 7));
+        w.byte(((v >> 5) & 0xf8) | static_cast<uint32_t>(length - 2));
+        produced += length;
+      } else {
+        const uint64_t length = 3 + below(static_cast<uint32_t>(left < 256 ? left - 2 : 254));
+        w.byte((v >> 5) & 0xf8);
+        w.byte(static_cast<uint32_t>(length - 1));
+        produced += length;
+      }
+    }
+  }
+  // The terminator: a full match with count 0.
+  w.bit(0);
+  w.bit(1);
+  w.byte(0x00);
+  w.byte(0xf0);
+  w.byte(0x00);
+  w.finish();
+  return w.p;
+}
+
+// A valid Saxman body at buffer[at..) decoding to exactly `target` bytes (copies may reach the
+// zero-filled ring before the start); returns its end. Needs about 2 * target + 2 bytes of room.
+size_t writeSaxman(uint8_t* buffer, size_t at, uint64_t target) {
+  size_t p = at;
+  size_t slot = 0;
+  uint32_t used = 8;
+  uint64_t produced = 0;
+  while (produced < target) {
+    if (used == 8) {
+      slot = p++;
+      buffer[slot] = 0;
+      used = 0;
+    }
+    const uint64_t left = target - produced;
+    if (left < 3 || below(3) == 0) {
+      buffer[slot] |= static_cast<uint8_t>(1u << used);
+      buffer[p++] = static_cast<uint8_t>(below(4) == 0 ? next() : below(3));
+      produced++;
+    } else {
+      const uint64_t length = 3 + below(static_cast<uint32_t>(left < 18 ? left - 2 : 16));
+      const uint64_t distance = 1 + below(0x1000);
+      const uint32_t ring = static_cast<uint32_t>((produced - distance - 0x12) & 0xfff);
+      buffer[p++] = static_cast<uint8_t>(ring);
+      buffer[p++] = static_cast<uint8_t>(((ring >> 4) & 0xf0) | (length - 3));
+      produced += length;
+    }
+    used++;
+  }
+  return p;
+}
+
+void fuzzSegaLzMutations(SegaLzKind kind, const uint8_t* stream, size_t length, int64_t parameter, uint64_t iteration) {
+  CodecWalkResult walk;
+  for (uint32_t round = 0; round < 4; round++) {
+    uint8_t* mutated = exactCopy(stream, length);
+    if (length > 2)
+      for (uint32_t edits = 1 + below(3); edits > 0; edits--) mutated[2 + below(static_cast<uint32_t>(length - 2))] = static_cast<uint8_t>(next());
+    if (round == 3 && length > 0) mutated[below(length < 2 ? 1 : 2)] = static_cast<uint8_t>(next());
+    const size_t cut = round == 0 ? length : below(static_cast<uint32_t>(length) + 1);
+    const uint32_t choice = below(3);
+    const uint64_t limit = choice == 0 ? below(4096) : choice == 1 ? 65536 : (1u << 22);
+    const int64_t framing = parameter >= 0 && below(2) == 0 ? static_cast<int64_t>(below(static_cast<uint32_t>(parameter) + 64)) : parameter;
+    fuzzSegaLzWalk(kind, mutated, cut, below(4) == 0 ? below(static_cast<uint32_t>(cut) + 1) : 0, limit, framing, iteration, &walk);
+    std::free(mutated);
+  }
+}
+
+// A valid Comper stream at buffer[0..) decoding to exactly 2 * `words` bytes; returns its end.
+// Needs about 2.2 * 2 * words + 8 bytes of room.
+size_t writeComper(uint8_t* buffer, uint64_t words) {
+  size_t p = 0;
+  size_t slot = 0;
+  uint32_t used = 16;
+  uint64_t produced = 0;
+  for (bool done = false; !done;) {
+    if (used == 16) {
+      slot = p;
+      buffer[p++] = 0;
+      buffer[p++] = 0;
+      used = 0;
+    }
+    const uint32_t bit = 15 - used;
+    const uint64_t left = words - produced;
+    if (left == 0) {
+      // The terminator: a copy with length byte 0.
+      buffer[slot + (bit >= 8 ? 0 : 1)] |= static_cast<uint8_t>(1u << (bit & 7));
+      buffer[p++] = static_cast<uint8_t>(next());
+      buffer[p++] = 0;
+      done = true;
+    } else if (produced == 0 || left < 2 || below(3) == 0) {
+      buffer[p++] = static_cast<uint8_t>(below(3));
+      buffer[p++] = static_cast<uint8_t>(below(4) == 0 ? next() : below(3));
+      produced++;
+    } else {
+      const uint64_t distance = 1 + below(static_cast<uint32_t>(produced < 256 ? produced : 256));
+      const uint64_t length = 2 + below(static_cast<uint32_t>(left < 256 ? left - 1 : 255));
+      buffer[slot + (bit >= 8 ? 0 : 1)] |= static_cast<uint8_t>(1u << (bit & 7));
+      buffer[p++] = static_cast<uint8_t>(0x100 - distance);
+      buffer[p++] = static_cast<uint8_t>(length - 1);
+      produced += length;
+    }
+    used++;
+  }
+  return p;
+}
+
+// A valid LZ4W stream at buffer[0..) decoding to exactly 2 * `words` (+1 when `odd`) bytes;
+// returns its end. Needs about 2.2 * 2 * words + 8 bytes of room.
+size_t writeLz4w(uint8_t* buffer, uint64_t words, bool odd) {
+  size_t p = 0;
+  uint64_t produced = 0;
+  while (produced < words) {
+    uint64_t left = words - produced;
+    const uint32_t literals = static_cast<uint32_t>(below(static_cast<uint32_t>(left < 15 ? left + 1 : 16)));
+    left -= literals;
+    const size_t headerAt = p;
+    p += 2;
+    for (uint32_t k = 0; k < 2 * literals; k++) buffer[p++] = static_cast<uint8_t>(below(4) == 0 ? next() : below(3));
+    produced += literals;
+    uint32_t header = literals << 12;
+    const uint32_t choice = produced == 0 || left < 2 ? 0 : 1 + below(2);
+    if (choice == 1) {
+      const uint64_t length = 2 + below(static_cast<uint32_t>(left < 16 ? left - 1 : 15));
+      const uint64_t distance = 1 + below(static_cast<uint32_t>(produced < 256 ? produced : 256));
+      header |= static_cast<uint32_t>(((length - 1) << 8) | (distance - 1));
+      produced += length;
+    } else if (choice == 2 && left >= 3) {
+      const uint64_t length = 3 + below(static_cast<uint32_t>(left < 257 ? left - 2 : 255));
+      const uint64_t distance = 1 + below(static_cast<uint32_t>(produced < 0x4000 ? produced : 0x4000));
+      header |= static_cast<uint32_t>(length - 2);
+      const uint32_t word = static_cast<uint32_t>((0x10000 - (distance - 1)) & 0x7fff);
+      buffer[p++] = static_cast<uint8_t>(word >> 8);
+      buffer[p++] = static_cast<uint8_t>(word);
+      produced += length;
+    } else if (literals == 0) {
+      // A block of nothing would be the end block: one literal word instead.
+      header = 1u << 12;
+      buffer[p++] = static_cast<uint8_t>(next());
+      buffer[p++] = static_cast<uint8_t>(next());
+      produced++;
+      if (produced > words) failure("lz4w generator overran", 0);
+    }
+    buffer[headerAt] = static_cast<uint8_t>(header >> 8);
+    buffer[headerAt + 1] = static_cast<uint8_t>(header);
+  }
+  buffer[p++] = 0;
+  buffer[p++] = 0;
+  buffer[p++] = odd ? 0x80 : 0;
+  buffer[p++] = static_cast<uint8_t>(next());
+  return p;
+}
+
+// `buffer` holds at least 2 * capacity + 64 bytes.
+void fuzzSegaLz(uint8_t* buffer, size_t capacity, uint64_t iteration) {
+  CodecWalkResult walk;
+  // Saxman, headed: the size header counts the body.
+  const uint64_t saxmanTarget = below(static_cast<uint32_t>(capacity < 0x7000 ? capacity : 0x7000));
+  size_t end = writeSaxman(buffer, 2, saxmanTarget);
+  buffer[0] = static_cast<uint8_t>(end - 2);
+  buffer[1] = static_cast<uint8_t>((end - 2) >> 8);
+  fuzzSegaLzWalk(kSaxman, buffer, end + below(3), 0, 1u << 22, kSaxmanHeadedFraming, iteration, &walk);
+  if (walk.status != kStatusOk || walk.outputLength != saxmanTarget || walk.packedLength != end) failure("saxman generated stream does not decode", iteration);
+  fuzzSegaLzMutations(kSaxman, buffer, end, kSaxmanHeadedFraming, iteration);
+  // Saxman, headerless: the caller gives the output size.
+  end = writeSaxman(buffer, 0, saxmanTarget);
+  fuzzSegaLzWalk(kSaxman, buffer, end + below(3), 0, 1u << 22, static_cast<int64_t>(saxmanTarget), iteration, &walk);
+  if (walk.status != kStatusOk || walk.outputLength != saxmanTarget) failure("headerless saxman generated stream does not decode", iteration);
+  fuzzSegaLzMutations(kSaxman, buffer, end, static_cast<int64_t>(saxmanTarget), iteration);
+  // Kosinski.
+  const uint64_t kosinskiTarget = below(static_cast<uint32_t>(capacity));
+  end = writeKosinski(buffer, 0, kosinskiTarget);
+  fuzzSegaLzWalk(kKosinski, buffer, end + below(3), 0, 1u << 22, -1, iteration, &walk);
+  if (walk.status != kStatusOk || walk.outputLength != kosinskiTarget || walk.packedLength != end) failure("kosinski generated stream does not decode", iteration);
+  fuzzSegaLzMutations(kKosinski, buffer, end, -1, iteration);
+  // Kosinski Moduled: a Kosinski stream per 0x1000 bytes, padded to 16 bytes.
+  const uint64_t total = below(static_cast<uint32_t>(capacity < 0xffff ? capacity : 0xffff));
+  if (total != 0xa000) {
+    buffer[0] = static_cast<uint8_t>(total >> 8);
+    buffer[1] = static_cast<uint8_t>(total);
+    end = 2;
+    for (uint64_t done = 0; done < total; done += 0x1000) {
+      const size_t moduleEnd = writeKosinski(buffer, end, total - done < 0x1000 ? total - done : 0x1000);
+      const bool last = done + 0x1000 >= total;
+      size_t padded = last ? moduleEnd : end + (moduleEnd - end + 15) / 16 * 16;
+      for (size_t k = moduleEnd; k < padded; k++) buffer[k] = 0;
+      end = padded;
+    }
+    fuzzSegaLzWalk(kKosinskiModuled, buffer, end, 0, 0xffff, -1, iteration, &walk);
+    if (walk.status != kStatusOk || walk.outputLength != total || walk.packedLength != end) failure("kosinski moduled generated stream does not decode", iteration);
+    fuzzSegaLzMutations(kKosinskiModuled, buffer, end, -1, iteration);
+  }
+  // Comper and LZ4W (whole words; LZ4W may end on an odd byte).
+  const uint64_t words = below(static_cast<uint32_t>(capacity / 2 < 0x3000 ? capacity / 2 : 0x3000));
+  end = writeComper(buffer, words);
+  fuzzSegaLzWalk(kComper, buffer, end + below(3), 0, 1u << 22, -1, iteration, &walk);
+  if (walk.status != kStatusOk || walk.outputLength != 2 * words || walk.packedLength != end) failure("comper generated stream does not decode", iteration);
+  fuzzSegaLzMutations(kComper, buffer, end, -1, iteration);
+  const bool odd = below(2) == 0;
+  end = writeLz4w(buffer, words, odd);
+  fuzzSegaLzWalk(kLz4w, buffer, end + below(3), 0, 1u << 22, -1, iteration, &walk);
+  if (walk.status != kStatusOk || walk.outputLength != 2 * words + (odd ? 1 : 0) || walk.packedLength != end) failure("lz4w generated stream does not decode", iteration);
+  fuzzSegaLzMutations(kLz4w, buffer, end, -1, iteration);
+  // Random bytes.
+  const size_t randomLength = below(400);
+  for (size_t i = 0; i < randomLength; i++) buffer[i] = static_cast<uint8_t>(next());
+  fuzzSegaLzWalk(kSaxman, buffer, randomLength, 0, 65536, kSaxmanHeadedFraming, iteration, &walk);
+  fuzzSegaLzWalk(kSaxman, buffer, randomLength, 0, 65536, below(600), iteration, &walk);
+  fuzzSegaLzWalk(kKosinski, buffer, randomLength, 0, 65536, -1, iteration, &walk);
+  fuzzSegaLzWalk(kKosinskiModuled, buffer, randomLength, 0, 0xffff, -1, iteration, &walk);
+  fuzzSegaLzWalk(kComper, buffer, randomLength, 0, 65536, -1, iteration, &walk);
+  fuzzSegaLzWalk(kLz4w, buffer, randomLength, 0, 65536, -1, iteration, &walk);
 }
 
 // One deflater for the whole run, as a thread keeps one: its blocks are reused by every call.
@@ -437,6 +761,7 @@ int main(int argc, char** argv) {
         fuzzTiles(iteration);
         fuzzNemesis(buffer, 16384, iteration);
         fuzzKonami1(buffer, iteration % 20 == 2 ? 65536 : 4096, iteration);
+        fuzzSegaLz(buffer, iteration % 20 == 2 ? 0x7000 : 4096, iteration);
         break;
     }
   }

@@ -12,9 +12,9 @@
 //   HAL:   info[0] status, [1] packed length, [2] output length, [3] failure offset,
 //          [4] failure value, [5] failure count, [6] scratch bytes touched
 //          (for an encoder: [1] = would-be packed size).
-//   Nemesis: info[0] status, [1] packed length, [2] output length, [3] failure offset,
-//          [4] failure value, [5] failure count (native/src/nemesis.h says which is what).
-//   konami1: the same six slots and [6] a third failure value (native/src/konami1.h).
+//   Decoder walks (Nemesis, konami1, Saxman, Kosinski, Kosinski Moduled, Comper, LZ4W): info[0] status,
+//          [1] packed length, [2] output length, [3] failure offset, [4]-[6] failure values
+//          (each kernel's header says which is what). One template pair serves them all.
 #include <node_api.h>
 
 #include <cmath>
@@ -29,6 +29,7 @@
 #include "konami1.h"
 #include "map_guard.h"
 #include "nemesis.h"
+#include "sega_lz.h"
 #include "tiles.h"
 
 namespace {
@@ -37,8 +38,8 @@ using romgfx::HalEncodeResult;
 using romgfx::HalWalkResult;
 
 constexpr size_t kHalInfoLength = 7;
-constexpr size_t kNemesisInfoLength = 6;
-constexpr size_t kKonami1InfoLength = 7;
+// Float64 slots a decoder walk fills (WriteWalkInfo below).
+constexpr size_t kWalkInfoLength = 7;
 // Layout descriptor: [bytesPerTile, planeCount, lsbFirst, offsets x8, strides x8].
 constexpr size_t kPlanarDescriptorLength = 19;
 // Largest integer a double holds exactly: lengths and counts from JS are at most this.
@@ -203,64 +204,7 @@ napi_value HalProbe(napi_env env, napi_callback_info cbinfo) {
   return result;
 }
 
-void WriteNemesisInfo(double* info, const romgfx::NemesisWalkResult& walk) {
-  info[0] = walk.status;
-  info[1] = static_cast<double>(walk.packedLength);
-  info[2] = walk.outputLength;
-  info[3] = static_cast<double>(walk.failOffset);
-  info[4] = walk.failValue;
-  info[5] = walk.failCount;
-}
-
-// nemesisDecode(bytes, offset, limit, info, out) → true when the stream decoded into
-// out[0 .. info[2]). `out` must hold at least the size the header declares (the glue allocates it
-// exactly from the header); a shorter one is refused with kStatusBadArgument before any write.
-napi_value NemesisDecode(napi_env env, napi_callback_info cbinfo) {
-  napi_value argv[5];
-  if (!GetArgs(env, cbinfo, 5, argv)) return nullptr;
-  Bytes bytes;
-  size_t offset = 0;
-  size_t limit = 0;
-  double* info = nullptr;
-  Bytes out;
-  if (!GetUint8Array(env, argv[0], &bytes) || !GetIndex(env, argv[1], static_cast<double>(bytes.length), &offset) ||
-      !GetIndex(env, argv[2], kMaximumSafeInteger, &limit) || !GetFloat64Array(env, argv[3], kNemesisInfoLength, &info) ||
-      !GetUint8Array(env, argv[4], &out))
-    return nullptr;
-  const uintptr_t outStart = reinterpret_cast<uintptr_t>(out.data);
-  const uintptr_t bytesStart = reinterpret_cast<uintptr_t>(bytes.data);
-  if (out.length > 0 && bytes.length > 0 && outStart < bytesStart + bytes.length && bytesStart < outStart + out.length) {
-    Throw(env, "ERR_NATIVE_ARGUMENT", "the Nemesis output overlaps the input", true);
-    return nullptr;
-  }
-  romgfx::NemesisWalkResult walk;
-  romgfx::nemesisWalk(bytes.data, bytes.length, offset, limit, out.data, out.length, &walk);
-  WriteNemesisInfo(info, walk);
-  napi_value result;
-  napi_get_boolean(env, walk.status == romgfx::kStatusOk, &result);
-  return result;
-}
-
-// nemesisProbe(bytes, offset, limit, info) → true when a valid stream is there (lengths in info).
-napi_value NemesisProbe(napi_env env, napi_callback_info cbinfo) {
-  napi_value argv[4];
-  if (!GetArgs(env, cbinfo, 4, argv)) return nullptr;
-  Bytes bytes;
-  size_t offset = 0;
-  size_t limit = 0;
-  double* info = nullptr;
-  if (!GetUint8Array(env, argv[0], &bytes) || !GetIndex(env, argv[1], static_cast<double>(bytes.length), &offset) ||
-      !GetIndex(env, argv[2], kMaximumSafeInteger, &limit) || !GetFloat64Array(env, argv[3], kNemesisInfoLength, &info))
-    return nullptr;
-  romgfx::NemesisWalkResult walk;
-  romgfx::nemesisWalk(bytes.data, bytes.length, offset, limit, nullptr, 0, &walk);
-  WriteNemesisInfo(info, walk);
-  napi_value result;
-  napi_get_boolean(env, walk.status == romgfx::kStatusOk, &result);
-  return result;
-}
-
-void WriteKonami1Info(double* info, const romgfx::Konami1WalkResult& walk) {
+void WriteWalkInfo(double* info, const romgfx::CodecWalkResult& walk) {
   info[0] = walk.status;
   info[1] = static_cast<double>(walk.packedLength);
   info[2] = static_cast<double>(walk.outputLength);
@@ -270,53 +214,88 @@ void WriteKonami1Info(double* info, const romgfx::Konami1WalkResult& walk) {
   info[6] = static_cast<double>(walk.failExtra);
 }
 
-// konami1Decode(bytes, offset, limit, info, out) → true when the stream decoded into
-// out[0 .. info[2]). A command that would pass out's length (while within the limit) stops the
-// walk with kStatusBadArgument before writing: the glue gives a buffer of the limit or of the
-// size a probe measured.
-napi_value Konami1Decode(napi_env env, napi_callback_info cbinfo) {
-  napi_value argv[5];
-  if (!GetArgs(env, cbinfo, 5, argv)) return nullptr;
-  Bytes bytes;
-  size_t offset = 0;
-  size_t limit = 0;
-  double* info = nullptr;
-  Bytes out;
-  if (!GetUint8Array(env, argv[0], &bytes) || !GetIndex(env, argv[1], static_cast<double>(bytes.length), &offset) ||
-      !GetIndex(env, argv[2], kMaximumSafeInteger, &limit) || !GetFloat64Array(env, argv[3], kKonami1InfoLength, &info) ||
-      !GetUint8Array(env, argv[4], &out))
-    return nullptr;
-  const uintptr_t outStart = reinterpret_cast<uintptr_t>(out.data);
-  const uintptr_t bytesStart = reinterpret_cast<uintptr_t>(bytes.data);
-  if (out.length > 0 && bytes.length > 0 && outStart < bytesStart + bytes.length && bytesStart < outStart + out.length) {
-    Throw(env, "ERR_NATIVE_ARGUMENT", "the konami1 output overlaps the input", true);
-    return nullptr;
-  }
-  romgfx::Konami1WalkResult walk;
-  romgfx::konami1Walk(bytes.data, bytes.length, offset, limit, out.data, out.length, &walk);
-  WriteKonami1Info(info, walk);
-  napi_value result;
-  napi_get_boolean(env, walk.status == romgfx::kStatusOk, &result);
-  return result;
+// A decoder walk (every byte-stream kernel but HAL's): bytes[start..size) under `limit`, with a
+// codec's framing `parameter` (-1 when it has none), into out[0..outCapacity) or, with out null,
+// validating only. Reports through `result`; never reads or writes past the lengths it is given.
+using DecoderWalk = void (*)(const uint8_t* bytes, size_t size, size_t start, uint64_t limit, int64_t parameter, uint8_t* out, size_t outCapacity,
+                             romgfx::CodecWalkResult* result);
+
+// An optional trailing framing parameter: -1 (none) or a non-negative integer.
+bool GetParameter(napi_env env, size_t argc, napi_value* argv, size_t at, int64_t* out) {
+  *out = -1;
+  if (argc <= at) return true;
+  napi_valuetype type;
+  if (napi_typeof(env, argv[at], &type) != napi_ok) return Throw(env, "ERR_NATIVE_ARGUMENT", "cannot read the framing parameter");
+  if (type == napi_undefined) return true;
+  double number = 0;
+  if (napi_get_value_double(env, argv[at], &number) != napi_ok) return Throw(env, "ERR_NATIVE_ARGUMENT", "expected a number");
+  if (number == -1) return true;
+  size_t index = 0;
+  if (!GetIndex(env, argv[at], kMaximumSafeInteger, &index)) return false;
+  *out = static_cast<int64_t>(index);
+  return true;
 }
 
-// konami1Probe(bytes, offset, limit, info) → true when a valid stream is there (lengths in info).
-napi_value Konami1Probe(napi_env env, napi_callback_info cbinfo) {
-  napi_value argv[4];
-  if (!GetArgs(env, cbinfo, 4, argv)) return nullptr;
-  Bytes bytes;
-  size_t offset = 0;
-  size_t limit = 0;
+// The shared argument reading of a decode or probe: (bytes, offset, limit, info[, out][, parameter]).
+// `out` is read when `withOutput`; it must not overlap the input.
+bool GetDecoderArgs(napi_env env, napi_callback_info cbinfo, bool withOutput, Bytes* bytes, size_t* offset, size_t* limit, double** info, Bytes* out,
+                    int64_t* parameter) {
+  constexpr size_t kMostArguments = 6;
+  napi_value argv[kMostArguments];
+  size_t argc = kMostArguments;
+  if (napi_get_cb_info(env, cbinfo, &argc, argv, nullptr, nullptr) != napi_ok) return Throw(env, "ERR_NATIVE_ARGUMENT", "cannot read arguments");
+  const size_t required = withOutput ? 5 : 4;
+  if (argc < required) return Throw(env, "ERR_NATIVE_ARGUMENT", "too few arguments");
+  if (!GetUint8Array(env, argv[0], bytes) || !GetIndex(env, argv[1], static_cast<double>(bytes->length), offset) ||
+      !GetIndex(env, argv[2], kMaximumSafeInteger, limit) || !GetFloat64Array(env, argv[3], kWalkInfoLength, info))
+    return false;
+  if (withOutput) {
+    if (!GetUint8Array(env, argv[4], out)) return false;
+    const uintptr_t outStart = reinterpret_cast<uintptr_t>(out->data);
+    const uintptr_t bytesStart = reinterpret_cast<uintptr_t>(bytes->data);
+    if (out->length > 0 && bytes->length > 0 && outStart < bytesStart + bytes->length && bytesStart < outStart + out->length)
+      return Throw(env, "ERR_NATIVE_ARGUMENT", "the decoder output overlaps the input", true);
+  } else {
+    out->data = nullptr;
+    out->length = 0;
+  }
+  return GetParameter(env, argc, argv, required, parameter);
+}
+
+// With `withOutput`: xDecode(bytes, offset, limit, info, out[, parameter]) → true when the stream
+// decoded into out[0 .. info[2]). A command that would pass out's length (while within the
+// limit) stops the walk with kStatusBadArgument before writing: the glue gives a buffer of the
+// limit, of the size a header declares or of the size a probe measured.
+// Without: xProbe(bytes, offset, limit, info[, parameter]) → true when a valid stream is there
+// (lengths in info).
+template <DecoderWalk walk, bool withOutput>
+napi_value WalkKernel(napi_env env, napi_callback_info cbinfo) {
+  Bytes bytes, out;
+  size_t offset = 0, limit = 0;
   double* info = nullptr;
-  if (!GetUint8Array(env, argv[0], &bytes) || !GetIndex(env, argv[1], static_cast<double>(bytes.length), &offset) ||
-      !GetIndex(env, argv[2], kMaximumSafeInteger, &limit) || !GetFloat64Array(env, argv[3], kKonami1InfoLength, &info))
-    return nullptr;
-  romgfx::Konami1WalkResult walk;
-  romgfx::konami1Walk(bytes.data, bytes.length, offset, limit, nullptr, 0, &walk);
-  WriteKonami1Info(info, walk);
-  napi_value result;
-  napi_get_boolean(env, walk.status == romgfx::kStatusOk, &result);
-  return result;
+  int64_t parameter = -1;
+  if (!GetDecoderArgs(env, cbinfo, withOutput, &bytes, &offset, &limit, &info, &out, &parameter)) return nullptr;
+  romgfx::CodecWalkResult result;
+  walk(bytes.data, bytes.length, offset, limit, parameter, withOutput ? out.data : nullptr, withOutput ? out.length : 0, &result);
+  WriteWalkInfo(info, result);
+  napi_value value;
+  napi_get_boolean(env, result.status == romgfx::kStatusOk, &value);
+  return value;
+}
+
+template <DecoderWalk walk>
+constexpr napi_callback DecodeKernel = WalkKernel<walk, true>;
+template <DecoderWalk walk>
+constexpr napi_callback ProbeKernel = WalkKernel<walk, false>;
+
+// The kernels without a framing parameter, in DecoderWalk's shape.
+void NemesisWalk(const uint8_t* b, size_t n, size_t s, uint64_t l, int64_t, uint8_t* o, size_t c, romgfx::CodecWalkResult* r) { romgfx::nemesisWalk(b, n, s, l, o, c, r); }
+void Konami1Walk(const uint8_t* b, size_t n, size_t s, uint64_t l, int64_t, uint8_t* o, size_t c, romgfx::CodecWalkResult* r) { romgfx::konami1Walk(b, n, s, l, o, c, r); }
+void KosinskiWalk(const uint8_t* b, size_t n, size_t s, uint64_t l, int64_t, uint8_t* o, size_t c, romgfx::CodecWalkResult* r) { romgfx::kosinskiWalk(b, n, s, l, o, c, r); }
+void ComperWalk(const uint8_t* b, size_t n, size_t s, uint64_t l, int64_t, uint8_t* o, size_t c, romgfx::CodecWalkResult* r) { romgfx::comperWalk(b, n, s, l, o, c, r); }
+void Lz4wWalk(const uint8_t* b, size_t n, size_t s, uint64_t l, int64_t, uint8_t* o, size_t c, romgfx::CodecWalkResult* r) { romgfx::lz4wWalk(b, n, s, l, o, c, r); }
+void KosinskiModuledWalk(const uint8_t* b, size_t n, size_t s, uint64_t l, int64_t, uint8_t* o, size_t c, romgfx::CodecWalkResult* r) {
+  romgfx::kosinskiModuledWalk(b, n, s, l, o, c, r);
 }
 
 // halEncode(data, level, info) → Uint8Array, or undefined with the failure in info. Level 1-4 =
@@ -566,7 +545,7 @@ napi_value MappingFaults(napi_env env, napi_callback_info info) {
   return result;
 }
 
-constexpr uint32_t kAbiVersion = 6;
+constexpr uint32_t kAbiVersion = 8;
 
 napi_value Abi(napi_env env, napi_callback_info) {
   napi_value result;
@@ -596,10 +575,20 @@ NAPI_MODULE_INIT() {
       {"readSmallFile", nullptr, ReadSmallFile, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"guardMapping", nullptr, GuardMapping, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"mappingFaults", nullptr, MappingFaults, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-      {"nemesisDecode", nullptr, NemesisDecode, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-      {"nemesisProbe", nullptr, NemesisProbe, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-      {"konami1Decode", nullptr, Konami1Decode, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-      {"konami1Probe", nullptr, Konami1Probe, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"nemesisDecode", nullptr, DecodeKernel<NemesisWalk>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"nemesisProbe", nullptr, ProbeKernel<NemesisWalk>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"konami1Decode", nullptr, DecodeKernel<Konami1Walk>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"konami1Probe", nullptr, ProbeKernel<Konami1Walk>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"saxmanDecode", nullptr, DecodeKernel<romgfx::saxmanWalk>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"saxmanProbe", nullptr, ProbeKernel<romgfx::saxmanWalk>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"kosinskiDecode", nullptr, DecodeKernel<KosinskiWalk>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"kosinskiProbe", nullptr, ProbeKernel<KosinskiWalk>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"kosinskiModuledDecode", nullptr, DecodeKernel<KosinskiModuledWalk>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"kosinskiModuledProbe", nullptr, ProbeKernel<KosinskiModuledWalk>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"comperDecode", nullptr, DecodeKernel<ComperWalk>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"comperProbe", nullptr, ProbeKernel<ComperWalk>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"lz4wDecode", nullptr, DecodeKernel<Lz4wWalk>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"lz4wProbe", nullptr, ProbeKernel<Lz4wWalk>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
   };
   napi_define_properties(env, exports, sizeof(properties) / sizeof(properties[0]), properties);
   return exports;

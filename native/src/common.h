@@ -45,7 +45,53 @@ enum Status : int32_t {
   kStatusKonami1LiteralPastEnd = 29,
   kStatusKonami1InterleavePastEnd = 30,
   kStatusKonami1RunValuePastEnd = 31,
+  kStatusSaxmanTruncated = 32,
+  kStatusSaxmanOutputLimit = 33,
+  kStatusSaxmanCopyOverrun = 34,
+  kStatusKosinskiFirstDescriptorTruncated = 35,
+  kStatusKosinskiDescriptorTruncated = 36,
+  kStatusKosinskiLiteralTruncated = 37,
+  kStatusKosinskiInlineMatchTruncated = 38,
+  kStatusKosinskiFullMatchTruncated = 39,
+  kStatusKosinskiExtendedMatchTruncated = 40,
+  kStatusKosinskiOutputLimit = 41,
+  kStatusKosinskiBeforeStart = 42,
+  kStatusKosinskiModuledHeaderTruncated = 43,
+  kStatusKosinskiModuledSizeOverLimit = 44,
+  kStatusKosinskiModuleMissing = 45,
+  kStatusKosinskiModuleTooLong = 46,
+  kStatusKosinskiModuleSizeMismatch = 47,
+  kStatusLz4wTruncated = 48,
+  kStatusLz4wOutputLimit = 49,
+  kStatusLz4wBeforeStart = 50,
+  kStatusLz4wRomSource = 51,
+  kStatusComperTruncated = 52,
+  kStatusComperOutputLimit = 53,
+  kStatusComperBeforeStart = 54,
 };
+
+// What a decoder walk reports (every byte-stream kernel but HAL's): status, packed length, output
+// length, and on failure the stream offset the TypeScript error names plus up to three numbers its
+// message and details carry (each kernel's header says which is which). The Node-API layer copies
+// it into the caller's Float64Array in this order.
+struct CodecWalkResult {
+  int32_t status = kStatusOk;
+  size_t packedLength = 0;
+  uint64_t outputLength = 0;
+  size_t failOffset = 0;
+  uint64_t failValue = 0;
+  uint64_t failCount = 0;
+  uint64_t failExtra = 0;
+};
+
+// Records a failure in `r` (returns nothing, so a walker can `return failWalk(...)`).
+inline void failWalk(CodecWalkResult* r, int32_t status, size_t offset, uint64_t value = 0, uint64_t count = 0, uint64_t extra = 0) {
+  r->status = status;
+  r->failOffset = offset;
+  r->failValue = value;
+  r->failCount = count;
+  r->failExtra = extra;
+}
 
 // A zero-initialised heap array that frees itself. Allocation failure leaves data() null; callers
 // check ok() and report kStatusOutOfMemory instead of crashing (no exceptions in this addon).

@@ -19,15 +19,7 @@ namespace romgfx {
 //   kStatusKonami1OutputLimit:      value = output size the command would reach
 //   kStatusKonami1LiteralPastEnd:   value = literal length
 //   kStatusKonami1InterleavePastEnd: value = pairs
-struct Konami1WalkResult {
-  int32_t status = kStatusOk;
-  size_t packedLength = 0;
-  uint64_t outputLength = 0;
-  size_t failOffset = 0;
-  uint64_t failValue = 0;
-  uint64_t failCount = 0;
-  uint64_t failExtra = 0;
-};
+using Konami1WalkResult = CodecWalkResult;
 
 // Walks the stream at bytes[start..size) with an output limit in bytes. With `out`
 // (`outCapacity` bytes) it writes there, and a command that would pass the capacity while within

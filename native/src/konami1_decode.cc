@@ -20,13 +20,6 @@ constexpr uint32_t kCopyMinimumLength = 2;
 constexpr uint32_t kInterleaveMinimumPairs = 2;
 constexpr uint32_t kRunMinimumLength = 2;
 
-inline void fail(Konami1WalkResult* r, int32_t status, size_t offset, uint64_t value = 0, uint64_t count = 0, uint64_t extra = 0) {
-  r->status = status;
-  r->failOffset = offset;
-  r->failValue = value;
-  r->failCount = count;
-  r->failExtra = extra;
-}
 
 }  // namespace
 
@@ -36,10 +29,10 @@ void konami1Walk(const uint8_t* bytes, size_t size, size_t start, uint64_t limit
     r->status = kStatusBadArgument;
     return;
   }
-  if (size - start < kHeaderSizeInBytes) return fail(r, kStatusKonami1HeaderTruncated, start);
+  if (size - start < kHeaderSizeInBytes) return failWalk(r, kStatusKonami1HeaderTruncated, start);
   const size_t stated = bytes[start] | (static_cast<size_t>(bytes[start + 1]) << 8);
-  if (stated < kHeaderSizeInBytes) return fail(r, kStatusKonami1StatedTooSmall, start, stated);
-  if (stated > size - start) return fail(r, kStatusKonami1StatedPastInput, start, stated, size - start);
+  if (stated < kHeaderSizeInBytes) return failWalk(r, kStatusKonami1StatedTooSmall, start, stated);
+  if (stated > size - start) return failWalk(r, kStatusKonami1StatedPastInput, start, stated, size - start);
   const size_t end = start + stated;
   const uint64_t capacity = out != nullptr ? outCapacity : UINT64_MAX;
   size_t in = start + kHeaderSizeInBytes;
@@ -49,15 +42,15 @@ void konami1Walk(const uint8_t* bytes, size_t size, size_t start, uint64_t limit
     const uint32_t b = bytes[in++];
     uint64_t length;
     if (b < 0x80) {
-      if (in >= end) return fail(r, kStatusKonami1CopySecondBytePastEnd, commandOffset);
+      if (in >= end) return failWalk(r, kStatusKonami1CopySecondBytePastEnd, commandOffset);
       const uint32_t word = (b << 8) | bytes[in++];
       length = (word >> 10) + kCopyMinimumLength;
       const uint32_t slot = word & 0x3ff;
       uint64_t distance = (outPos + kRingStartSlot - slot) & 0x3ff;
       if (distance == 0) distance = kRingSizeInBytes;
-      if (distance > outPos + kZeroSlotsBeforeStart) return fail(r, kStatusKonami1CopyTooFarBack, commandOffset, slot, distance, outPos);
-      if (length > limit - outPos) return fail(r, kStatusKonami1OutputLimit, commandOffset, outPos + length);
-      if (length > capacity - outPos) return fail(r, kStatusBadArgument, commandOffset);
+      if (distance > outPos + kZeroSlotsBeforeStart) return failWalk(r, kStatusKonami1CopyTooFarBack, commandOffset, slot, distance, outPos);
+      if (length > limit - outPos) return failWalk(r, kStatusKonami1OutputLimit, commandOffset, outPos + length);
+      if (length > capacity - outPos) return failWalk(r, kStatusBadArgument, commandOffset);
       if (out != nullptr) {
         uint8_t* o = out + outPos;
         uint64_t k = 0;
@@ -71,20 +64,20 @@ void konami1Walk(const uint8_t* bytes, size_t size, size_t start, uint64_t limit
         }
       }
     } else if (b == 0x80) {
-      return fail(r, kStatusKonami1LiteralZero, commandOffset);
+      return failWalk(r, kStatusKonami1LiteralZero, commandOffset);
     } else if (b < 0xa0) {
       length = b - 0x80;
-      if (end - in < length) return fail(r, kStatusKonami1LiteralPastEnd, commandOffset, length);
-      if (length > limit - outPos) return fail(r, kStatusKonami1OutputLimit, commandOffset, outPos + length);
-      if (length > capacity - outPos) return fail(r, kStatusBadArgument, commandOffset);
+      if (end - in < length) return failWalk(r, kStatusKonami1LiteralPastEnd, commandOffset, length);
+      if (length > limit - outPos) return failWalk(r, kStatusKonami1OutputLimit, commandOffset, outPos + length);
+      if (length > capacity - outPos) return failWalk(r, kStatusBadArgument, commandOffset);
       if (out != nullptr) std::memcpy(out + outPos, bytes + in, length);
       in += length;
     } else if (b < 0xc0) {
       const uint32_t pairs = b - 0xa0 + kInterleaveMinimumPairs;
       length = 2 * static_cast<uint64_t>(pairs);
-      if (end - in < pairs) return fail(r, kStatusKonami1InterleavePastEnd, commandOffset, pairs);
-      if (length > limit - outPos) return fail(r, kStatusKonami1OutputLimit, commandOffset, outPos + length);
-      if (length > capacity - outPos) return fail(r, kStatusBadArgument, commandOffset);
+      if (end - in < pairs) return failWalk(r, kStatusKonami1InterleavePastEnd, commandOffset, pairs);
+      if (length > limit - outPos) return failWalk(r, kStatusKonami1OutputLimit, commandOffset, outPos + length);
+      if (length > capacity - outPos) return failWalk(r, kStatusBadArgument, commandOffset);
       if (out != nullptr) {
         uint8_t* o = out + outPos;
         for (uint32_t k = 0; k < pairs; k++) {
@@ -95,15 +88,15 @@ void konami1Walk(const uint8_t* bytes, size_t size, size_t start, uint64_t limit
       in += pairs;
     } else if (b < 0xe0) {
       length = b - 0xc0 + kRunMinimumLength;
-      if (in >= end) return fail(r, kStatusKonami1RunValuePastEnd, commandOffset);
-      if (length > limit - outPos) return fail(r, kStatusKonami1OutputLimit, commandOffset, outPos + length);
-      if (length > capacity - outPos) return fail(r, kStatusBadArgument, commandOffset);
+      if (in >= end) return failWalk(r, kStatusKonami1RunValuePastEnd, commandOffset);
+      if (length > limit - outPos) return failWalk(r, kStatusKonami1OutputLimit, commandOffset, outPos + length);
+      if (length > capacity - outPos) return failWalk(r, kStatusBadArgument, commandOffset);
       if (out != nullptr) std::memset(out + outPos, bytes[in], length);
       in++;
     } else {
       length = b - 0xe0 + kRunMinimumLength;
-      if (length > limit - outPos) return fail(r, kStatusKonami1OutputLimit, commandOffset, outPos + length);
-      if (length > capacity - outPos) return fail(r, kStatusBadArgument, commandOffset);
+      if (length > limit - outPos) return failWalk(r, kStatusKonami1OutputLimit, commandOffset, outPos + length);
+      if (length > capacity - outPos) return failWalk(r, kStatusBadArgument, commandOffset);
       if (out != nullptr) std::memset(out + outPos, 0, length);
     }
     outPos += length;

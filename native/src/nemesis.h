@@ -24,14 +24,7 @@ constexpr uint32_t kMaximumNemesisOutputSizeInBytes = 0x7fff * kNemesisTileSizeI
 //                                    value = code, count = code length
 //   kStatusNemesisBitstreamTruncated: value = nybbles produced, count = nybbles declared
 //   kStatusNemesisRunOverrunsSize:   value = run length, count = nybbles left
-struct NemesisWalkResult {
-  int32_t status = kStatusOk;
-  size_t packedLength = 0;
-  uint32_t outputLength = 0;
-  size_t failOffset = 0;
-  uint32_t failValue = 0;
-  uint32_t failCount = 0;
-};
+using NemesisWalkResult = CodecWalkResult;
 
 // The output size the header at bytes[start] declares, or -1 when fewer than 2 bytes remain.
 int64_t nemesisDeclaredSize(const uint8_t* bytes, size_t size, size_t start);

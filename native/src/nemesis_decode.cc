@@ -24,13 +24,6 @@ constexpr uint32_t kPairTableSize = 1u << kPairBits;
 constexpr uint32_t kPairTableMinimumNybbles = 8192;
 constexpr size_t kPairTableMinimumStreamBytes = 1024;
 
-inline void fail(NemesisWalkResult* r, int32_t status, size_t offset, uint32_t value = 0, uint32_t count = 0) {
-  r->status = status;
-  r->failOffset = offset;
-  r->failValue = value;
-  r->failCount = count;
-}
-
 // Nybble `v` repeated `run` (1..8) times, right-aligned.
 inline uint32_t nybbleRun(uint32_t v, uint32_t run) { return (v * 0x11111111u) >> (32 - 4 * run); }
 
@@ -203,7 +196,7 @@ size_t bitstreamWalk(const uint8_t* bytes, size_t end, size_t p, bool xorMode, u
     } else {
       const uint32_t entry = codeByPeek[peek];
       if (entry == 0) {
-        fail(r, kStatusNemesisInvalidCode, static_cast<size_t>((static_cast<uint64_t>(next) * 8 - available) >> 3));
+        failWalk(r, kStatusNemesisInvalidCode, static_cast<size_t>((static_cast<uint64_t>(next) * 8 - available) >> 3));
         return 0;
       }
       runLength = entry >> 4;
@@ -213,11 +206,11 @@ size_t bitstreamWalk(const uint8_t* bytes, size_t end, size_t p, bool xorMode, u
     }
     const uint64_t bit = static_cast<uint64_t>(next) * 8 - available;
     if (bit > endBit) {
-      fail(r, kStatusNemesisBitstreamTruncated, end, produced, totalNybbles);
+      failWalk(r, kStatusNemesisBitstreamTruncated, end, produced, totalNybbles);
       return 0;
     }
     if (produced + runLength > totalNybbles) {
-      fail(r, kStatusNemesisRunOverrunsSize, static_cast<size_t>(bit >> 3), runLength, totalNybbles - produced);
+      failWalk(r, kStatusNemesisRunOverrunsSize, static_cast<size_t>(bit >> 3), runLength, totalNybbles - produced);
       return 0;
     }
     produced += runLength;
@@ -255,11 +248,11 @@ void nemesisWalk(const uint8_t* bytes, size_t size, size_t start, uint64_t limit
     return;
   }
   const size_t end = size;
-  if (end - start < 2) return fail(r, kStatusNemesisHeaderTruncated, start);
+  if (end - start < 2) return failWalk(r, kStatusNemesisHeaderTruncated, start);
   const uint32_t header = (static_cast<uint32_t>(bytes[start]) << 8) | bytes[start + 1];
   const bool xorMode = (header & 0x8000) != 0;
   const uint32_t declared = (header & 0x7fff) * kNemesisTileSizeInBytes;
-  if (declared > limit) return fail(r, kStatusNemesisOutputLimit, start, declared);
+  if (declared > limit) return failWalk(r, kStatusNemesisOutputLimit, start, declared);
   if (out != nullptr && outCapacity < declared) {
     r->status = kStatusBadArgument;
     return;
@@ -273,7 +266,7 @@ void nemesisWalk(const uint8_t* bytes, size_t size, size_t start, uint64_t limit
   // A code entry before any nybble-select byte means nybble 0, as both reference decoders do.
   uint32_t nybble = 0;
   for (;;) {
-    if (p >= end) return fail(r, kStatusNemesisTableUnterminated, p);
+    if (p >= end) return failWalk(r, kStatusNemesisTableUnterminated, p);
     const uint8_t b = bytes[p];
     if (b == kTableEnd) {
       p++;
@@ -284,21 +277,21 @@ void nemesisWalk(const uint8_t* bytes, size_t size, size_t start, uint64_t limit
       p++;
       continue;
     }
-    if (p + 1 >= end) return fail(r, kStatusNemesisEntryTruncated, p);
+    if (p + 1 >= end) return failWalk(r, kStatusNemesisEntryTruncated, p);
     const uint32_t length = b & 0x0f;
     const uint32_t code = bytes[p + 1];
-    if (length == 0 || length > 8) return fail(r, kStatusNemesisBadCodeLength, p, length);
-    if (code >= (1u << length)) return fail(r, kStatusNemesisCodeTooWide, p, code, length);
+    if (length == 0 || length > 8) return failWalk(r, kStatusNemesisBadCodeLength, p, length);
+    if (code >= (1u << length)) return failWalk(r, kStatusNemesisCodeTooWide, p, code, length);
     const uint32_t first = code << (8 - length);
     const uint32_t span = 1u << (8 - length);
     // A code in 111111xx (or an all-ones prefix of it) collides with the escape (§1.4).
-    if (first + span > kEscapePeekStart) return fail(r, kStatusNemesisCodeCollidesWithEscape, p, code, length);
+    if (first + span > kEscapePeekStart) return failWalk(r, kStatusNemesisCodeCollidesWithEscape, p, code, length);
     const uint32_t runLength = ((b >> 4) & 7) + 1;
     const uint32_t pattern = nybbleRun(nybble, runLength);
     for (uint32_t i = first; i < first + span; i++) {
       const uint32_t existing = codeByPeek[i] & 0x0f;
       // Same length overlapping means the same code: an exact repeat, last entry wins (§1.8).
-      if (existing != 0 && existing != length) return fail(r, kStatusNemesisCodeNotPrefixFree, p, code, length);
+      if (existing != 0 && existing != length) return failWalk(r, kStatusNemesisCodeNotPrefixFree, p, code, length);
       codeByPeek[i] = static_cast<uint8_t>((runLength << 4) | length);
       patternByPeek[i] = pattern;
     }

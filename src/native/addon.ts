@@ -32,10 +32,30 @@ export interface NativeAddon {
   konami1Decode(bytes: Uint8Array, offset: number, limit: number, info: Float64Array, out: Uint8Array): boolean;
   /** Validates the konami1 stream at `offset`; lengths or the failure in `info`. */
   konami1Probe(bytes: Uint8Array, offset: number, limit: number, info: Float64Array): boolean;
+  /** Decodes the Saxman stream at `offset` into `out`; `exactOutput` ≥ 0 is the headerless framing, -1 the headed one. */
+  saxmanDecode(bytes: Uint8Array, offset: number, limit: number, info: Float64Array, out: Uint8Array, exactOutput: number): boolean;
+  /** Validates the Saxman stream at `offset` (framing as for saxmanDecode); lengths or the failure in `info`. */
+  saxmanProbe(bytes: Uint8Array, offset: number, limit: number, info: Float64Array, exactOutput: number): boolean;
+  /** Decodes the Kosinski stream at `offset` into `out` (up to its length); lengths or the failure in `info`. */
+  kosinskiDecode(bytes: Uint8Array, offset: number, limit: number, info: Float64Array, out: Uint8Array): boolean;
+  /** Validates the Kosinski stream at `offset`; lengths or the failure in `info`. */
+  kosinskiProbe(bytes: Uint8Array, offset: number, limit: number, info: Float64Array): boolean;
+  /** Decodes the Kosinski Moduled stream at `offset` into `out` (at least the stated size); lengths or the failure in `info`. */
+  kosinskiModuledDecode(bytes: Uint8Array, offset: number, limit: number, info: Float64Array, out: Uint8Array): boolean;
+  /** Validates the Kosinski Moduled stream at `offset`; lengths or the failure in `info`. */
+  kosinskiModuledProbe(bytes: Uint8Array, offset: number, limit: number, info: Float64Array): boolean;
+  /** Decodes the Comper stream at `offset` into `out` (up to its length); lengths or the failure in `info`. */
+  comperDecode(bytes: Uint8Array, offset: number, limit: number, info: Float64Array, out: Uint8Array): boolean;
+  /** Validates the Comper stream at `offset`; lengths or the failure in `info`. */
+  comperProbe(bytes: Uint8Array, offset: number, limit: number, info: Float64Array): boolean;
+  /** Decodes the LZ4W stream at `offset` into `out` (up to its length); lengths or the failure in `info`. */
+  lz4wDecode(bytes: Uint8Array, offset: number, limit: number, info: Float64Array, out: Uint8Array): boolean;
+  /** Validates the LZ4W stream at `offset`; lengths or the failure in `info`. */
+  lz4wProbe(bytes: Uint8Array, offset: number, limit: number, info: Float64Array): boolean;
 }
 
 /** The interface version this glue speaks; native/src/addon.cc kAbiVersion must match. */
-export const nativeAbiVersion = 6;
+export const nativeAbiVersion = 8;
 
 /** Where node-gyp puts the addon, relative to the package root. */
 export const nativeAddonRelativePath = join('native', 'build', 'Release', 'romgfx_native.node');
@@ -57,6 +77,16 @@ const requiredFunctions = [
   'nemesisProbe',
   'konami1Decode',
   'konami1Probe',
+  'saxmanDecode',
+  'saxmanProbe',
+  'kosinskiDecode',
+  'kosinskiProbe',
+  'kosinskiModuledDecode',
+  'kosinskiModuledProbe',
+  'comperDecode',
+  'comperProbe',
+  'lz4wDecode',
+  'lz4wProbe',
 ] as const;
 
 /** Whether the native addon is in use, and why not when it is not. */

@@ -1,11 +1,11 @@
 /**
  * Native kernels: the engine's swap-in of our N-API addon for the hot kernels (HAL decode,
- * probe and encode at every level; Nemesis and konami1 decode and probe; planar and packed-nibble tile decode/encode; zlib deflate
+ * probe and encode at every level; Nemesis, konami1, Saxman, Kosinski, Kosinski Moduled, Comper and LZ4W decode and probe; planar and packed-nibble tile decode/encode; zlib deflate
  * without allocation per call, for PNG writing; whole small files in one call, for the
  * thumbnail disk cache).
  *
  * Importing this module decides once per thread: when the addon loads (and ROMGFX_NATIVE is not
- * 0) the HAL, Nemesis and konami1 codecs' kernels are replaced by the native ones, which give the same bytes and the
+ * 0) the HAL, Nemesis, konami1 and Sega LZ (Saxman, Kosinski, Kosinski Moduled, Comper, LZ4W) codecs' kernels are replaced by the native ones, which give the same bytes and the
  * same typed errors; otherwise the TypeScript kernels stay and one debug line says why.
  */
 import { halKernels, setHalKernels, typescriptHalKernels, type HalKernels } from '../codecs/hal/kernels.js';
@@ -19,6 +19,13 @@ import { nemesisKernels, setNemesisKernels, typescriptNemesisKernels, type Nemes
 import { createNativeNemesisKernels } from './nemesis.js';
 import { konami1Kernels, setKonami1Kernels, typescriptKonami1Kernels, type Konami1Kernels } from '../codecs/nintendo/konami1.js';
 import { createNativeKonami1Kernels } from './konami1.js';
+import { saxmanKernels, setSaxmanKernels, typescriptSaxmanKernels } from '../codecs/sega/saxman.js';
+import { kosinskiKernels, setKosinskiKernels, typescriptKosinskiKernels } from '../codecs/sega/kosinski.js';
+import { kosinskiModuledKernels, setKosinskiModuledKernels, typescriptKosinskiModuledKernels } from '../codecs/sega/kosinski-moduled.js';
+import type { DecodeKernels } from '../codecs/sega/common.js';
+import { comperKernels, setComperKernels, typescriptComperKernels } from '../codecs/sega/comper.js';
+import { lz4wKernels, setLz4wKernels, typescriptLz4wKernels } from '../codecs/sega/lz4w.js';
+import { createNativeComperKernels, createNativeKosinskiKernels, createNativeKosinskiModuledKernels, createNativeLz4wKernels, createNativeSaxmanKernels } from './sega-lz.js';
 
 export { loadNative, nativeStatus, nativeAbiVersion, nativeAddonRelativePath, type NativeAddon, type NativeStatus } from './addon.js';
 export { createNativeHalKernels, nativeStatusCodes } from './hal.js';
@@ -26,6 +33,14 @@ export { createNativeTileKernels, typescriptTileKernels, type TileKernels } from
 export { createNativeZlibDeflate, nodeZlibDeflate, zlibDeflateBound, type ZlibDeflate } from './deflate.js';
 export { createNativeNemesisKernels, nativeNemesisStatusCodes } from './nemesis.js';
 export { createNativeKonami1Kernels, nativeKonami1StatusCodes } from './konami1.js';
+export {
+  createNativeComperKernels,
+  createNativeKosinskiKernels,
+  createNativeKosinskiModuledKernels,
+  createNativeLz4wKernels,
+  createNativeSaxmanKernels,
+  nativeSegaLzStatusCodes,
+} from './sega-lz.js';
 export { createNativeSmallFileReader, fileReadStatus, maximumSmallFileSizeInBytes, type SmallFileRead, type SmallFileReader } from './file-read.js';
 
 /** A getter for what `create` makes of the addon: made once per thread, null when the addon is not in use. */
@@ -48,6 +63,21 @@ export const nativeNemesisKernels: () => NemesisKernels | null = fromAddon(creat
 
 /** The native konami1 kernels, or null when the addon is not in use. */
 export const nativeKonami1Kernels: () => Konami1Kernels | null = fromAddon(createNativeKonami1Kernels);
+
+/** The native Saxman kernels, or null when the addon is not in use. */
+export const nativeSaxmanKernels: () => DecodeKernels | null = fromAddon(createNativeSaxmanKernels);
+
+/** The native Kosinski kernels, or null when the addon is not in use. */
+export const nativeKosinskiKernels: () => DecodeKernels | null = fromAddon(createNativeKosinskiKernels);
+
+/** The native Kosinski Moduled kernels, or null when the addon is not in use. */
+export const nativeKosinskiModuledKernels: () => DecodeKernels | null = fromAddon(createNativeKosinskiModuledKernels);
+
+/** The native Comper kernels, or null when the addon is not in use. */
+export const nativeComperKernels: () => DecodeKernels | null = fromAddon(createNativeComperKernels);
+
+/** The native LZ4W kernels, or null when the addon is not in use. */
+export const nativeLz4wKernels: () => DecodeKernels | null = fromAddon(createNativeLz4wKernels);
 
 /** The native tile kernels, or null when the addon is not in use. */
 export const nativeTileKernels: () => TileKernels | null = fromAddon(createNativeTileKernels);
@@ -84,6 +114,16 @@ export function useNativeKernels(): boolean {
   if (nemesis && nemesisKernels() === typescriptNemesisKernels) setNemesisKernels(nemesis);
   const konami1 = nativeKonami1Kernels();
   if (konami1 && konami1Kernels() === typescriptKonami1Kernels) setKonami1Kernels(konami1);
+  const saxman = nativeSaxmanKernels();
+  if (saxman && saxmanKernels() === typescriptSaxmanKernels) setSaxmanKernels(saxman);
+  const kosinski = nativeKosinskiKernels();
+  if (kosinski && kosinskiKernels() === typescriptKosinskiKernels) setKosinskiKernels(kosinski);
+  const kosinskiModuled = nativeKosinskiModuledKernels();
+  if (kosinskiModuled && kosinskiModuledKernels() === typescriptKosinskiModuledKernels) setKosinskiModuledKernels(kosinskiModuled);
+  const comper = nativeComperKernels();
+  if (comper && comperKernels() === typescriptComperKernels) setComperKernels(comper);
+  const lz4w = nativeLz4wKernels();
+  if (lz4w && lz4wKernels() === typescriptLz4wKernels) setLz4wKernels(lz4w);
   return hal !== null;
 }
 
@@ -93,6 +133,11 @@ export function useTypescriptKernels(): void {
   setTileKernels(typescriptTileKernels);
   setNemesisKernels(typescriptNemesisKernels);
   setKonami1Kernels(typescriptKonami1Kernels);
+  setSaxmanKernels(typescriptSaxmanKernels);
+  setKosinskiKernels(typescriptKosinskiKernels);
+  setKosinskiModuledKernels(typescriptKosinskiModuledKernels);
+  setComperKernels(typescriptComperKernels);
+  setLz4wKernels(typescriptLz4wKernels);
 }
 
 /** Which Nemesis implementation the engine runs now ('native' or 'typescript'). */
@@ -103,6 +148,17 @@ export function activeNemesisImplementation(): string {
 /** Which konami1 implementation the engine runs now ('native' or 'typescript'). */
 export function activeKonami1Implementation(): string {
   return konami1Kernels().implementation;
+}
+
+/** Which implementation each Sega LZ codec with a native kernel runs now ('native' or 'typescript'). */
+export function activeSegaLzImplementations(): { saxman: string; kosinski: string; 'kosinski-moduled': string; comper: string; lz4w: string } {
+  return {
+    saxman: saxmanKernels().implementation,
+    kosinski: kosinskiKernels().implementation,
+    'kosinski-moduled': kosinskiModuledKernels().implementation,
+    comper: comperKernels().implementation,
+    lz4w: lz4wKernels().implementation,
+  };
 }
 
 /** Which HAL implementation the engine runs now ('native' or 'typescript'). */

@@ -26,8 +26,8 @@ export const nativeNemesisStatusCodes = {
   runOverrunsSize: 21,
 } as const;
 
-/** Float64 slots the addon fills: status, packed length, output length, failure offset, value, count. */
-const nemesisInfoLength = 6;
+/** Float64 slots the addon fills: status, packed length, output length, failure offset, three values. */
+const nemesisInfoLength = 7;
 /** The largest size a header can declare; a larger caller limit behaves exactly like this one. */
 const largestDeclaredSizeInBytes = maximumNemesisTileCount * nemesisTileSizeInBytes;
 const codecName = 'nemesis';

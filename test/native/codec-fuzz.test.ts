@@ -8,6 +8,11 @@ import { fuzzCodec, fuzzTargets } from '../fuzz/fuzz-lib.js';
 import { konami1Kernels } from '../../src/codecs/nintendo/konami1.js';
 import { nemesisKernels } from '../../src/codecs/sega/nemesis.js';
 import { halKernels } from '../../src/codecs/hal/kernels.js';
+import { saxmanKernels } from '../../src/codecs/sega/saxman.js';
+import { kosinskiKernels } from '../../src/codecs/sega/kosinski.js';
+import { kosinskiModuledKernels } from '../../src/codecs/sega/kosinski-moduled.js';
+import { comperKernels } from '../../src/codecs/sega/comper.js';
+import { lz4wKernels } from '../../src/codecs/sega/lz4w.js';
 import { requireNative } from './helpers.js';
 import '../../src/native/index.js';
 
@@ -17,6 +22,11 @@ const implementations: Record<string, () => string> = {
   hal: () => halKernels().implementation,
   nemesis: () => nemesisKernels().implementation,
   konami1: () => konami1Kernels().implementation,
+  saxman: () => saxmanKernels().implementation,
+  kosinski: () => kosinskiKernels().implementation,
+  'kosinski-moduled': () => kosinskiModuledKernels().implementation,
+  comper: () => comperKernels().implementation,
+  lz4w: () => lz4wKernels().implementation,
 };
 
 describe('decoder fuzzing on the native kernels', () => {

@@ -23,7 +23,7 @@ describe('the engine runs the addon, not just the tests', () => {
     }
   });
 
-  it('a worker thread that only loads the codec registry gets native HAL, Nemesis and konami1 kernels', async () => {
+  it('a worker thread that only loads the codec registry gets native HAL, Nemesis, konami1, Saxman, Kosinski, Kosinski Moduled, Comper and LZ4W kernels', async () => {
     const dist = join(repoRoot, 'dist', 'src');
     const source = `
       const { parentPort } = require('node:worker_threads');
@@ -32,7 +32,12 @@ describe('the engine runs the addon, not just the tests', () => {
         const { halKernels } = await import(${JSON.stringify(join(dist, 'codecs', 'hal', 'kernels.js'))});
         const { nemesisKernels } = await import(${JSON.stringify(join(dist, 'codecs', 'sega', 'nemesis.js'))});
         const { konami1Kernels } = await import(${JSON.stringify(join(dist, 'codecs', 'nintendo', 'konami1.js'))});
-        parentPort.postMessage([halKernels().implementation, nemesisKernels().implementation, konami1Kernels().implementation]);
+        const { saxmanKernels } = await import(${JSON.stringify(join(dist, 'codecs', 'sega', 'saxman.js'))});
+        const { kosinskiKernels } = await import(${JSON.stringify(join(dist, 'codecs', 'sega', 'kosinski.js'))});
+        const { kosinskiModuledKernels } = await import(${JSON.stringify(join(dist, 'codecs', 'sega', 'kosinski-moduled.js'))});
+        const { comperKernels } = await import(${JSON.stringify(join(dist, 'codecs', 'sega', 'comper.js'))});
+        const { lz4wKernels } = await import(${JSON.stringify(join(dist, 'codecs', 'sega', 'lz4w.js'))});
+        parentPort.postMessage([halKernels().implementation, nemesisKernels().implementation, konami1Kernels().implementation, saxmanKernels().implementation, kosinskiKernels().implementation, kosinskiModuledKernels().implementation, comperKernels().implementation, lz4wKernels().implementation]);
       })();`;
     const worker = new Worker(source, { eval: true });
     const implementation = await new Promise((resolve, reject) => {
@@ -40,6 +45,6 @@ describe('the engine runs the addon, not just the tests', () => {
       worker.once('error', reject);
     });
     await worker.terminate();
-    expect(implementation).toEqual(['native', 'native', 'native']);
+    expect(implementation).toEqual(['native', 'native', 'native', 'native', 'native', 'native', 'native', 'native']);
   });
 });

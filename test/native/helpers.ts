@@ -1,5 +1,8 @@
 /** Shared helpers for the native-vs-TypeScript parity tests. */
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { expect } from 'vitest';
+import type { DecodeLimits, DecodeResult, ProbeResult } from '../../src/codecs/types.js';
 import { join } from 'node:path';
 import { isRomgfxError } from '../../src/errors.js';
 import { loadNative, type NativeAddon } from '../../src/native/index.js';
@@ -51,3 +54,26 @@ export function seededBytes(length: number, seed: number, alphabet = 256): Uint8
   }
   return out;
 }
+
+/** A decoder's decode and probe, as every kernel set (native or TypeScript) has them. */
+export interface DecoderPair {
+  decode(bytes: Uint8Array, offset?: number, limits?: DecodeLimits): DecodeResult;
+  probe(bytes: Uint8Array, offset?: number, limits?: DecodeLimits): ProbeResult | null;
+}
+
+/** Native and reference agree on decode and probe of `bytes` at `offset` under `limits`: value, or error class, code, message and details. */
+export function expectDecoderParity(native: DecoderPair, reference: DecoderPair, bytes: Uint8Array, offset = 0, limits?: DecodeLimits, label = ''): void {
+  const where = `${label} offset ${offset} limits ${JSON.stringify(limits)} (${bytes.length} bytes)`;
+  expect(outcome(() => native.decode(bytes, offset, limits)), `decode ${where}`).toEqual(outcome(() => reference.decode(bytes, offset, limits)));
+  expect(outcome(() => native.probe(bytes, offset, limits)), `probe ${where}`).toEqual(outcome(() => reference.probe(bytes, offset, limits)));
+}
+
+/** A caller limit: none, small, around `size`, above the 64 KiB one-pass scratch, or invalid (negative, fractional, NaN, infinite, unsafe). */
+export const decoderLimitsAround = (size: number): fc.Arbitrary<DecodeLimits | undefined> =>
+  fc.oneof(
+    fc.constant(undefined),
+    fc.integer({ min: 0, max: 4096 }).map((maximumOutputSizeInBytes) => ({ maximumOutputSizeInBytes })),
+    fc.integer({ min: -2, max: 2 }).map((delta) => ({ maximumOutputSizeInBytes: Math.max(0, size + delta) })),
+    fc.integer({ min: 65537, max: 1 << 22 }).map((maximumOutputSizeInBytes) => ({ maximumOutputSizeInBytes })),
+    fc.constantFrom(-1, 31.5, Number.NaN, Number.POSITIVE_INFINITY, 1e300).map((maximumOutputSizeInBytes) => ({ maximumOutputSizeInBytes })),
+  );

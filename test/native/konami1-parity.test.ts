@@ -14,7 +14,7 @@ import { encodeKonami1, typescriptKonami1Kernels, type Konami1Kernels } from '..
 import { getCodec } from '../../src/codecs/registry.js';
 import type { DecodeLimits } from '../../src/codecs/types.js';
 import { activeKonami1Implementation, nativeKonami1Kernels } from '../../src/native/index.js';
-import { outcome, requireNative, seededBytes } from './helpers.js';
+import { decoderLimitsAround, expectDecoderParity, outcome, requireNative, seededBytes } from './helpers.js';
 
 requireNative();
 const native: Konami1Kernels = nativeKonami1Kernels()!;
@@ -30,9 +30,7 @@ const readFixture = (name: string): Uint8Array => new Uint8Array(readFileSync(jo
 const fixtureStreams = streamPaths.map(readFixture);
 
 function expectParity(bytes: Uint8Array, offset = 0, limits?: DecodeLimits, label = ''): void {
-  const where = `${label} offset ${offset} limit ${limits?.maximumOutputSizeInBytes} (${bytes.length} bytes)`;
-  expect(outcome(() => native.decode(bytes, offset, limits)), `decode ${where}`).toEqual(outcome(() => reference.decode(bytes, offset, limits)));
-  expect(outcome(() => native.probe(bytes, offset, limits)), `probe ${where}`).toEqual(outcome(() => reference.probe(bytes, offset, limits)));
+  expectDecoderParity(native, reference, bytes, offset, limits, label);
 }
 
 /** SNES 2bpp/4bpp-like tiles: solid, striped, few-colour noise, and repeats of earlier tiles. */
@@ -51,15 +49,7 @@ const tileSet = fc.array(fc.tuple(tile, fc.integer({ min: -3, max: 20 })), { max
 });
 const encodedTileSet = fc.tuple(tileSet, fc.constantFrom('fast', 'max')).map(([data, level]) => ({ data, level, packed: encodeKonami1(data, level) }));
 
-/** A caller limit: none, small, around the output size, above 64 KiB, or invalid. */
-const limitsFor = (size: number): fc.Arbitrary<DecodeLimits | undefined> =>
-  fc.oneof(
-    fc.constant(undefined),
-    fc.integer({ min: 0, max: 4096 }).map((maximumOutputSizeInBytes) => ({ maximumOutputSizeInBytes })),
-    fc.integer({ min: -2, max: 2 }).map((delta) => ({ maximumOutputSizeInBytes: Math.max(0, size + delta) })),
-    fc.integer({ min: 65537, max: 1 << 22 }).map((maximumOutputSizeInBytes) => ({ maximumOutputSizeInBytes })),
-    fc.constantFrom(-1, 31.5, Number.NaN, Number.POSITIVE_INFINITY).map((maximumOutputSizeInBytes) => ({ maximumOutputSizeInBytes })),
-  );
+const limitsFor = decoderLimitsAround;
 
 describe('native konami1 decoder = TypeScript decoder', () => {
   it('is the engine’s konami1 decoder when the addon loads', () => {

@@ -15,7 +15,7 @@ import { compressNemesis } from '../../src/codecs/sega/nemesis-encode.js';
 import { getCodec } from '../../src/codecs/registry.js';
 import type { DecodeLimits } from '../../src/codecs/types.js';
 import { activeNemesisImplementation, nativeNemesisKernels } from '../../src/native/index.js';
-import { outcome, requireNative, seededBytes } from './helpers.js';
+import { decoderLimitsAround, expectDecoderParity, outcome, requireNative, seededBytes } from './helpers.js';
 
 requireNative();
 const native: NemesisKernels = nativeNemesisKernels()!;
@@ -28,9 +28,7 @@ const readFixture = (name: string): Uint8Array => new Uint8Array(readFileSync(jo
 const fixtureStreams = streamNames.map(readFixture);
 
 function expectParity(bytes: Uint8Array, offset = 0, limits?: DecodeLimits, label = ''): void {
-  const where = `${label} offset ${offset} limit ${limits?.maximumOutputSizeInBytes} (${bytes.length} bytes)`;
-  expect(outcome(() => native.decode(bytes, offset, limits)), `decode ${where}`).toEqual(outcome(() => reference.decode(bytes, offset, limits)));
-  expect(outcome(() => native.probe(bytes, offset, limits)), `probe ${where}`).toEqual(outcome(() => reference.probe(bytes, offset, limits)));
+  expectDecoderParity(native, reference, bytes, offset, limits, label);
 }
 
 /** Mega Drive 4bpp tiles as art holds them: solid, striped, few-colour noise, colour runs. */
@@ -69,14 +67,7 @@ const tileSet = fc.array(fc.tuple(tile, fc.integer({ min: -3, max: 20 })), { max
 /** A valid stream of a tile set, at `max` or `accurate`, with the input it decodes to. */
 const encodedTileSet = fc.tuple(tileSet, fc.constantFrom('max', 'accurate')).map(([data, level]) => ({ data, level, packed: compressNemesis(data, { level }) }));
 
-/** A caller limit: none, a small one, around the declared size, or a non-integer or negative one. */
-const limitsFor = (declared: number): fc.Arbitrary<DecodeLimits | undefined> =>
-  fc.oneof(
-    fc.constant(undefined),
-    fc.integer({ min: 0, max: 4096 }).map((maximumOutputSizeInBytes) => ({ maximumOutputSizeInBytes })),
-    fc.integer({ min: -2, max: 2 }).map((delta) => ({ maximumOutputSizeInBytes: declared + delta })),
-    fc.constantFrom(-1, 1e300, Number.POSITIVE_INFINITY, Number.NaN, 31.5).map((maximumOutputSizeInBytes) => ({ maximumOutputSizeInBytes })),
-  );
+const limitsFor = decoderLimitsAround;
 
 describe('native Nemesis decoder = TypeScript decoder', () => {
   it('is the engine’s Nemesis decoder when the addon loads', () => {

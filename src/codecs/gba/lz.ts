@@ -8,7 +8,8 @@
  * literal or match length by exact token cost in bits (LZ77: 9 / 17; LZ11: 9 / 17 / 25 / 33).
  * Only the final flag byte's rounding is outside the model.
  */
-import { CodecOptionError, CodecStreamCorruptError, CodecStreamTruncatedError } from '../../errors.js';
+import { CodecOptionError } from '../../errors.js';
+import { copyBeforeStartText, fail, throwWalkFailure, walkCorrupt, walkTruncated } from '../walk-failure.js';
 import type { Codec, CompressOptions, DecodeLimits, DecodeResult, ProbeResult } from '../types.js';
 import {
   checkGbaCompressInput,
@@ -28,40 +29,28 @@ const lz11MaximumMatch = 0x10110; // 65,808: the 4-byte form's 16-bit count + 0x
 const lz11TwoByteLimit = 16;
 const lz11ThreeByteLimit = 272;
 
-const statusOk = 0;
-const statusTruncated = 1;
-const statusDistance = 2;
-const statusOverrun = 3;
-let failureStatus = statusOk;
-let failureOffset = 0;
-let failureValue = 0;
 let walkEnd = 0;
 
-function fail(status: number, offset: number, value: number): boolean {
-  failureStatus = status;
-  failureOffset = offset;
-  failureValue = value;
-  return false;
-}
+const truncatedText = 'input ends before the declared output size is reached';
 
-/** Decodes (out non-null) or validates the token stream after the header. */
+/** Decodes (out non-null) or validates the token stream after the header; a failure is recorded in ../walk-failure.ts. */
 function walkLz(bytes: Uint8Array, start: number, size: number, extended: boolean, out: Uint8Array | null): boolean {
   const end = bytes.length;
   let inPos = start;
   let outPos = 0;
   while (outPos < size) {
-    if (inPos >= end) return fail(statusTruncated, inPos, 0);
+    if (inPos >= end) return fail(walkTruncated, inPos, truncatedText);
     const flags = bytes[inPos++]!;
     for (let bit = 7; bit >= 0 && outPos < size; bit--) {
       if ((flags & (1 << bit)) === 0) {
-        if (inPos >= end) return fail(statusTruncated, inPos, 0);
+        if (inPos >= end) return fail(walkTruncated, inPos, truncatedText);
         if (out !== null) out[outPos] = bytes[inPos]!;
         inPos++;
         outPos++;
         continue;
       }
       const tokenOffset = inPos;
-      if (end - inPos < 2) return fail(statusTruncated, inPos, 0);
+      if (end - inPos < 2) return fail(walkTruncated, inPos, truncatedText);
       const b0 = bytes[inPos]!;
       let length: number;
       let distance: number;
@@ -72,13 +61,13 @@ function walkLz(bytes: Uint8Array, start: number, size: number, extended: boolea
       } else {
         const form = b0 >> 4;
         if (form === 0) {
-          if (end - inPos < 3) return fail(statusTruncated, inPos, 0);
+          if (end - inPos < 3) return fail(walkTruncated, inPos, truncatedText);
           const b1 = bytes[inPos + 1]!;
           length = (((b0 & 0xf) << 4) | (b1 >> 4)) + 0x11;
           distance = (((b1 & 0xf) << 8) | bytes[inPos + 2]!) + 1;
           inPos += 3;
         } else if (form === 1) {
-          if (end - inPos < 4) return fail(statusTruncated, inPos, 0);
+          if (end - inPos < 4) return fail(walkTruncated, inPos, truncatedText);
           const b1 = bytes[inPos + 1]!;
           const b2 = bytes[inPos + 2]!;
           length = (((b0 & 0xf) << 12) | (b1 << 4) | (b2 >> 4)) + 0x111;
@@ -90,8 +79,8 @@ function walkLz(bytes: Uint8Array, start: number, size: number, extended: boolea
           inPos += 2;
         }
       }
-      if (distance > outPos) return fail(statusDistance, tokenOffset, distance);
-      if (length > size - outPos) return fail(statusOverrun, tokenOffset, length);
+      if (distance > outPos) return fail(walkCorrupt, tokenOffset, copyBeforeStartText(distance), 0, 0, { distance });
+      if (length > size - outPos) return fail(walkCorrupt, tokenOffset, `copy of ${length} bytes runs past the declared output size`, 0, 0, { length, outputPosition: outPos });
       if (out !== null) {
         // Byte at a time: a copy may overlap what it writes.
         for (let k = 0; k < length; k++) out[outPos + k] = out[outPos + k - distance]!;
@@ -100,25 +89,13 @@ function walkLz(bytes: Uint8Array, start: number, size: number, extended: boolea
     }
   }
   walkEnd = inPos;
-  failureStatus = statusOk;
   return true;
-}
-
-function throwFailure(codec: string, outputPosition: number): never {
-  if (failureStatus === statusTruncated) throw new CodecStreamTruncatedError(codec, failureOffset, 'input ends before the declared output size is reached');
-  if (failureStatus === statusDistance) {
-    throw new CodecStreamCorruptError(codec, failureOffset, `copy reaches ${failureValue} bytes back, before the start of the output`, { distance: failureValue });
-  }
-  throw new CodecStreamCorruptError(codec, failureOffset, `copy of ${failureValue} bytes runs past the declared output size`, {
-    length: failureValue,
-    outputPosition,
-  });
 }
 
 function decodeLzFamily(codec: string, type: number, bytes: Uint8Array, offset: number, limits?: DecodeLimits): DecodeResult {
   const header = readGbaBiosHeader(codec, bytes, offset, [type], limits);
   const out = new Uint8Array(header.outputSize);
-  if (!walkLz(bytes, offset + gbaBiosHeaderSizeInBytes, header.outputSize, type === gbaTypeLz11, out)) throwFailure(codec, 0);
+  if (!walkLz(bytes, offset + gbaBiosHeaderSizeInBytes, header.outputSize, type === gbaTypeLz11, out)) throwWalkFailure(codec);
   return { data: out, packedLength: walkEnd - offset };
 }
 

@@ -1,43 +1,64 @@
 /**
- * Shared by the Sega decoders (sega.md §1–§4): each format has one walker that both decodes
+ * Shared by the Sega decoders (sega.md §1–§5): each format has one walker that both decodes
  * (output buffer given) and validates for `probe` (no output). A walker reports failure through
- * the module-level `walkFailure` record instead of throwing, so a scanner probing every offset
- * pays for no exception; `decompress` turns the record into a typed error.
+ * the module-level `walkFailure` record (../walk-failure.ts) instead of throwing, so a scanner
+ * probing every offset pays for no exception; `decompress` turns the record into a typed error.
  */
-import { CodecOutputLimitError, CodecStreamCorruptError, CodecStreamTruncatedError, InvalidArgumentError } from '../../errors.js';
+import { InvalidArgumentError } from '../../errors.js';
+import type { DecodeLimits, DecodeResult, ProbeResult } from '../types.js';
 
-/** The stream ends before it is complete. */
-export const walkTruncated = 1;
-/** The stream holds a value the format does not allow. */
-export const walkCorrupt = 2;
-/** The stream would produce more output than the caller's limit. */
-export const walkOutputLimit = 3;
+// The walk-failure record is shared with the GBA LZ family: it lives in ../walk-failure.ts.
+export { copyBeforeStartText, fail, throwWalkFailure, walkCorrupt, walkFailure, walkFailureError, walkOutputLimit, walkTruncated, walkUnsupported } from '../walk-failure.js';
 
-/** Why the last walk failed: kind, stream offset and what was wrong (set only on failure). */
-export const walkFailure = { kind: 0, offset: 0, what: '', size: 0, limit: 0 };
-
-/** Records a failure and returns false, so a walker can `return fail(...)`. */
-export function fail(kind: number, offset: number, what: string, size = 0, limit = 0): false {
-  walkFailure.kind = kind;
-  walkFailure.offset = offset;
-  walkFailure.what = what;
-  walkFailure.size = size;
-  walkFailure.limit = limit;
-  return false;
+/**
+ * A codec's decode and probe kernels behind one object, so that `src/native/` can swap in the
+ * C++ N-API versions (same results, same typed errors) and a parity test can run both; the
+ * TypeScript functions stay the reference and the fallback.
+ */
+export interface DecodeKernels {
+  /** Which implementation this is ('typescript' or 'native'), for diagnostics and benchmarks. */
+  readonly implementation: string;
+  /** As the codec's `decompress`. */
+  decode(bytes: Uint8Array, offset?: number, limits?: DecodeLimits): DecodeResult;
+  /** As the codec's `probe`. */
+  probe(bytes: Uint8Array, offset?: number, limits?: DecodeLimits): ProbeResult | null;
 }
 
-/** Throws the typed error for the failure the last walk recorded. */
-export function throwWalkFailure(codec: string): never {
-  const { kind, offset, what, size, limit } = walkFailure;
-  if (kind === walkTruncated) throw new CodecStreamTruncatedError(codec, offset, what);
-  if (kind === walkOutputLimit) throw new CodecOutputLimitError(codec, offset, size, limit);
-  throw new CodecStreamCorruptError(codec, offset, what);
+/** Where a codec keeps the kernels it runs now: the reference until something installs others. */
+export class KernelSlot {
+  /** The kernels the codec calls now. */
+  active: DecodeKernels;
+  constructor(readonly reference: DecodeKernels) {
+    this.active = reference;
+  }
+  /** Installs other kernels; returns the previous ones. */
+  set(kernels: DecodeKernels): DecodeKernels {
+    const previous = this.active;
+    this.active = kernels;
+    return previous;
+  }
 }
 
 /** The caller's output limit in bytes, or `fallback` (the format's documented default). */
 export function outputLimitInBytes(limits: { maximumOutputSizeInBytes?: number } | undefined, fallback: number): number {
   const requested = limits?.maximumOutputSizeInBytes;
   return requested === undefined || !Number.isFinite(requested) || requested < 0 ? fallback : Math.floor(requested);
+}
+
+/**
+ * The caller's output limit in bytes, or `fallback` when none is given; refuses a limit that is
+ * not a non-negative safe integer (Saxman, Comper, LZ4W: a caller error, not bad data).
+ */
+export function strictOutputLimitInBytes(limits: DecodeLimits | undefined, fallback: number): number {
+  const limit = limits?.maximumOutputSizeInBytes ?? fallback;
+  if (!Number.isSafeInteger(limit) || limit < 0) throw new InvalidArgumentError(`maximumOutputSizeInBytes must be a non-negative integer, not ${limit}`);
+  return limit;
+}
+
+/** As `strictOutputLimitInBytes`, for a probe: null where the decode would refuse the limit. */
+export function strictOutputLimitOrNull(limits: DecodeLimits | undefined, fallback: number): number | null {
+  const limit = limits?.maximumOutputSizeInBytes ?? fallback;
+  return Number.isSafeInteger(limit) && limit >= 0 ? limit : null;
 }
 
 /**

@@ -12,9 +12,22 @@
  * pads it: a compressor that changed its input would break the round trip an injection relies
  * on. Callers that want mdcomp's behaviour append the 0x00 themselves.
  */
-import { CodecInputShapeError, CodecInputTooLargeError, CodecOptionError, CodecOutputLimitError, CodecStreamCorruptError, CodecStreamTruncatedError, InvalidArgumentError } from '../../errors.js';
+import { CodecInputShapeError, CodecInputTooLargeError, CodecOptionError } from '../../errors.js';
 import type { Codec, CompressOptions, DecodeLimits, DecodeResult, ProbeResult } from '../types.js';
-import { checkStart, isValidStart } from './common.js';
+import {
+  KernelSlot,
+  checkStart,
+  copyBeforeStartText,
+  fail,
+  isValidStart,
+  strictOutputLimitInBytes,
+  strictOutputLimitOrNull,
+  throwWalkFailure,
+  walkCorrupt,
+  walkOutputLimit,
+  walkTruncated,
+  type DecodeKernels,
+} from './common.js';
 import { copyMatch } from './copy.js';
 import { bigEndianWords, findLongestMatches } from './unit-matches.js';
 
@@ -28,24 +41,22 @@ const minimumCopyInWords = 2;
 const maximumCopyInWords = 256;
 const fastChainStepsPerPosition = 16;
 
-const statusOk = 0;
-const statusTruncated = 1;
-const statusLimit = 2;
-const statusBeforeStart = 3;
-let failureStatus = statusOk;
-let failureOffset = 0;
-let failureValue = 0;
+/**
+ * Where decodes under the default limit are walked once; only bytes a walk wrote are read back,
+ * so it needs no clearing between calls (calls are synchronous, one per thread).
+ */
+const comperScratch = new Uint8Array(defaultComperDecodeLimitInBytes);
+
 let walkOutput = 0;
 let walkEnd = 0;
 
-function fail(status: number, offset: number, value: number): boolean {
-  failureStatus = status;
-  failureOffset = offset;
-  failureValue = value;
-  return false;
-}
+/** Why a Comper stream is refused where it ends too soon. */
+export const comperTruncatedText = 'input ends before the terminator (a copy with length byte 0)';
 
-/** Decodes (out non-null) or validates the stream from `start` to its terminator. */
+/**
+ * Decodes (out non-null) or validates the stream from `start` to its terminator. A failure is
+ * recorded in common.ts's `walkFailure` (an output-limit failure at `start`, the stream offset).
+ */
 function walkComper(bytes: Uint8Array, start: number, limit: number, out: Uint8Array | null): boolean {
   const end = bytes.length;
   let inPos = start;
@@ -54,20 +65,20 @@ function walkComper(bytes: Uint8Array, start: number, limit: number, out: Uint8A
   let bitsLeft = 0;
   for (;;) {
     if (bitsLeft === 0) {
-      if (end - inPos < 2) return fail(statusTruncated, inPos, 0);
+      if (end - inPos < 2) return fail(walkTruncated, inPos, comperTruncatedText);
       descriptor = (bytes[inPos]! << 8) | bytes[inPos + 1]!;
       inPos += 2;
       bitsLeft = 16;
     }
     bitsLeft--;
     const isCopy = ((descriptor >> bitsLeft) & 1) !== 0;
+    if (end - inPos < 2) return fail(walkTruncated, inPos, comperTruncatedText);
     const tokenOffset = inPos;
-    if (end - inPos < 2) return fail(statusTruncated, inPos, 0);
     const first = bytes[inPos]!;
     const second = bytes[inPos + 1]!;
     inPos += 2;
     if (!isCopy) {
-      if (limit - outPos < 2) return fail(statusLimit, tokenOffset, outPos + 2);
+      if (limit - outPos < 2) return fail(walkOutputLimit, start, '', outPos + 2, limit);
       if (out !== null) {
         out[outPos] = first;
         out[outPos + 1] = second;
@@ -78,35 +89,30 @@ function walkComper(bytes: Uint8Array, start: number, limit: number, out: Uint8A
     if (second === 0) break;
     const distanceInBytes = (0x100 - first) * 2;
     const lengthInBytes = (second + 1) * 2;
-    if (distanceInBytes > outPos) return fail(statusBeforeStart, tokenOffset, distanceInBytes);
-    if (limit - outPos < lengthInBytes) return fail(statusLimit, tokenOffset, outPos + lengthInBytes);
-    if (out !== null) {
-      copyMatch(out, outPos, distanceInBytes, lengthInBytes);
-    }
+    if (distanceInBytes > outPos) return fail(walkCorrupt, tokenOffset, copyBeforeStartText(distanceInBytes), 0, 0, { distance: distanceInBytes });
+    if (limit - outPos < lengthInBytes) return fail(walkOutputLimit, start, '', outPos + lengthInBytes, limit);
+    if (out !== null) copyMatch(out, outPos, distanceInBytes, lengthInBytes);
     outPos += lengthInBytes;
   }
   walkOutput = outPos;
   walkEnd = inPos;
-  failureStatus = statusOk;
   return true;
-}
-
-function throwFailure(offset: number, limit: number): never {
-  if (failureStatus === statusTruncated) throw new CodecStreamTruncatedError('comper', failureOffset, 'input ends before the terminator (a copy with length byte 0)');
-  if (failureStatus === statusLimit) throw new CodecOutputLimitError('comper', offset, failureValue, limit);
-  throw new CodecStreamCorruptError('comper', failureOffset, `copy reaches ${failureValue} bytes back, before the start of the output`, { distance: failureValue });
 }
 
 /**
  * Decodes the Comper stream at `offset` up to its terminator. Output is capped at
- * `limits.maximumOutputSizeInBytes` (default `defaultComperDecodeLimitInBytes`), checked by a
- * validating pass before anything is allocated.
+ * `limits.maximumOutputSizeInBytes` (default `defaultComperDecodeLimitInBytes`): under the
+ * default, one walk into a scratch and an exact copy out; above it a validating walk sizes the
+ * output before anything is allocated.
  */
 export function decodeComper(bytes: Uint8Array, offset = 0, limits?: DecodeLimits): DecodeResult {
   checkStart(bytes, offset);
-  const limit = limits?.maximumOutputSizeInBytes ?? defaultComperDecodeLimitInBytes;
-  if (!Number.isSafeInteger(limit) || limit < 0) throw new InvalidArgumentError(`maximumOutputSizeInBytes must be a non-negative integer, not ${limit}`);
-  if (!walkComper(bytes, offset, limit, null)) throwFailure(offset, limit);
+  const limit = strictOutputLimitInBytes(limits, defaultComperDecodeLimitInBytes);
+  if (limit <= comperScratch.length) {
+    if (!walkComper(bytes, offset, limit, comperScratch)) throwWalkFailure('comper');
+    return { data: comperScratch.slice(0, walkOutput), packedLength: walkEnd - offset };
+  }
+  if (!walkComper(bytes, offset, limit, null)) throwWalkFailure('comper');
   const out = new Uint8Array(walkOutput);
   walkComper(bytes, offset, limit, out);
   return { data: out, packedLength: walkEnd - offset };
@@ -115,10 +121,24 @@ export function decodeComper(bytes: Uint8Array, offset = 0, limits?: DecodeLimit
 /** Validates the Comper stream at `offset` without building output; null when it is not one. */
 export function probeComper(bytes: Uint8Array, offset = 0, limits?: DecodeLimits): ProbeResult | null {
   if (!isValidStart(bytes, offset)) return null;
-  const limit = limits?.maximumOutputSizeInBytes ?? defaultComperDecodeLimitInBytes;
-  if (!Number.isSafeInteger(limit) || limit < 0) return null;
-  if (!walkComper(bytes, offset, limit, null)) return null;
+  const limit = strictOutputLimitOrNull(limits, defaultComperDecodeLimitInBytes);
+  if (limit === null || !walkComper(bytes, offset, limit, null)) return null;
   return { packedLength: walkEnd - offset, unpackedLength: walkOutput };
+}
+
+/** The TypeScript reference kernels. */
+export const typescriptComperKernels: DecodeKernels = { implementation: 'typescript', decode: decodeComper, probe: probeComper };
+
+const comperKernelSlot = new KernelSlot(typescriptComperKernels);
+
+/** The Comper kernels in use now. */
+export function comperKernels(): DecodeKernels {
+  return comperKernelSlot.active;
+}
+
+/** Installs other Comper kernels (the native loader does this); returns the previous ones. */
+export function setComperKernels(kernels: DecodeKernels): DecodeKernels {
+  return comperKernelSlot.set(kernels);
 }
 
 /** Compresses `data` (an even number of bytes) as Comper. */
@@ -198,7 +218,7 @@ export const comperCodec: Codec = {
   defaultLevel: 'max',
   platforms: ['md'],
   canCompress: true,
-  decompress: decodeComper,
-  probe: probeComper,
+  decompress: (bytes, offset, limits) => comperKernelSlot.active.decode(bytes, offset, limits),
+  probe: (bytes, offset, limits) => comperKernelSlot.active.probe(bytes, offset, limits),
   compress: compressComper,
 };

@@ -6,7 +6,7 @@
  */
 import { CodecInputSizeError, CodecInputTooLargeError, CodecOptionError } from '../../errors.js';
 import type { Codec, CompressOptions, DecodeLimits, DecodeResult, ProbeResult } from '../types.js';
-import { GrowableOutput, checkStart, fail, isValidStart, outputLimitInBytes, throwWalkFailure, walkCorrupt, walkFailure, walkOutputLimit, walkTruncated } from './common.js';
+import { GrowableOutput, KernelSlot, checkStart, fail, isValidStart, outputLimitInBytes, throwWalkFailure, walkCorrupt, walkFailure, walkOutputLimit, walkTruncated, type DecodeKernels } from './common.js';
 import { kosinskiWalkResult, walkKosinski } from './kosinski.js';
 import { encodeKosinskiAccurate, encodeKosinskiMax, kosinskiLevels } from './kosinski-encode.js';
 
@@ -20,26 +20,44 @@ const modulePaddingInBytes = 16;
 const segaMisreadSize = 0xa000;
 const segaMisreadAs = 0x8000;
 
+/** Where a Kosinski Moduled stream ends before its size header is complete. */
+export const kosinskiModuledHeaderTruncatedText = 'input ends inside the 2-byte size header';
+
+/** The message of an input that ends before module `m` of `modules`. */
+export function kosinskiModuleMissingText(m: number, modules: number): string {
+  return `input ends before module ${m} of ${modules}`;
+}
+
+/** The message of a module that decodes to more than its share of the output. */
+export function kosinskiModuleTooLongText(m: number, expected: number): string {
+  return `module size mismatch: module ${m} decodes to more than ${expected} bytes`;
+}
+
+/** The message of a module that decodes to another size than its share of the output. */
+export function kosinskiModuleSizeText(m: number, size: number, expected: number): string {
+  return `module size mismatch: module ${m} decodes to ${size} bytes, not ${expected}`;
+}
+
 let walkEnd = 0;
 let walkSize = 0;
 
 function walkKosinskiModuled(bytes: Uint8Array, offset: number, limit: number, out: GrowableOutput | null): boolean {
   const end = bytes.length;
-  if (end - offset < 2) return fail(walkTruncated, offset, 'input ends inside the 2-byte size header');
+  if (end - offset < 2) return fail(walkTruncated, offset, kosinskiModuledHeaderTruncatedText);
   let size = (bytes[offset]! << 8) | bytes[offset + 1]!;
   if (size === segaMisreadSize) size = segaMisreadAs;
-  if (size > limit) return fail(walkOutputLimit, offset, 'size over the limit', size, limit);
+  if (size > limit) return fail(walkOutputLimit, offset, '', size, limit);
   const modules = Math.ceil(size / kosinskiModuleSizeInBytes);
   let p = offset + 2;
   for (let m = 0; m < modules; m++) {
     const expected = m === modules - 1 ? size - m * kosinskiModuleSizeInBytes : kosinskiModuleSizeInBytes;
-    if (p >= end) return fail(walkTruncated, p, `input ends before module ${m} of ${modules}`);
+    if (p >= end) return fail(walkTruncated, p, kosinskiModuleMissingText(m, modules));
     // Each module is its own stream: its window starts empty at its first output byte.
     if (!walkKosinski(bytes, p, expected, out, m * kosinskiModuleSizeInBytes)) {
-      if (walkFailure.kind === walkOutputLimit) return fail(walkCorrupt, walkFailure.offset, `module size mismatch: module ${m} decodes to more than ${expected} bytes`);
+      if (walkFailure.kind === walkOutputLimit) return fail(walkCorrupt, walkFailure.offset, kosinskiModuleTooLongText(m, expected));
       return false;
     }
-    if (kosinskiWalkResult.size !== expected) return fail(walkCorrupt, p, `module size mismatch: module ${m} decodes to ${kosinskiWalkResult.size} bytes, not ${expected}`);
+    if (kosinskiWalkResult.size !== expected) return fail(walkCorrupt, p, kosinskiModuleSizeText(m, kosinskiWalkResult.size, expected));
     const used = kosinskiWalkResult.end - p;
     p = m === modules - 1 ? kosinskiWalkResult.end : p + Math.ceil(used / modulePaddingInBytes) * modulePaddingInBytes;
   }
@@ -103,6 +121,21 @@ export function compressKosinskiModuled(data: Uint8Array, options: CompressOptio
   return out;
 }
 
+/** The TypeScript reference kernels. */
+export const typescriptKosinskiModuledKernels: DecodeKernels = { implementation: 'typescript', decode: decodeKosinskiModuled, probe: probeKosinskiModuled };
+
+const kosinskiModuledKernelSlot = new KernelSlot(typescriptKosinskiModuledKernels);
+
+/** The Kosinski Moduled kernels in use now. */
+export function kosinskiModuledKernels(): DecodeKernels {
+  return kosinskiModuledKernelSlot.active;
+}
+
+/** Installs other Kosinski Moduled kernels (the native loader does this); returns the previous ones. */
+export function setKosinskiModuledKernels(kernels: DecodeKernels): DecodeKernels {
+  return kosinskiModuledKernelSlot.set(kernels);
+}
+
 /** Kosinski Moduled: Sonic 3 & Knuckles level and boss art, loaded a 4 KiB module at a time. */
 export const kosinskiModuledCodec: Codec = {
   name: 'kosinski-moduled',
@@ -111,7 +144,7 @@ export const kosinskiModuledCodec: Codec = {
   levels: kosinskiLevels,
   defaultLevel: 'max',
   canCompress: true,
-  decompress: decodeKosinskiModuled,
-  probe: probeKosinskiModuled,
+  decompress: (bytes, offset, limits) => kosinskiModuledKernelSlot.active.decode(bytes, offset, limits),
+  probe: (bytes, offset, limits) => kosinskiModuledKernelSlot.active.probe(bytes, offset, limits),
   compress: compressKosinskiModuled,
 };

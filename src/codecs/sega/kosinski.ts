@@ -7,14 +7,36 @@
  * The walker here also decodes each Kosinski Moduled module (kosinski-moduled.ts).
  */
 import type { Codec, DecodeLimits, DecodeResult, ProbeResult } from '../types.js';
-import { GrowableOutput, checkStart, fail, isValidStart, outputLimitInBytes, throwWalkFailure, walkCorrupt, walkOutputLimit, walkTruncated } from './common.js';
+import { GrowableOutput, KernelSlot, checkStart, fail, isValidStart, outputLimitInBytes, throwWalkFailure, walkCorrupt, walkOutputLimit, walkTruncated, type DecodeKernels } from './common.js';
 import { compressKosinski, kosinskiLevels } from './kosinski-encode.js';
+import { copyMatch } from './copy.js';
 
 /**
  * Default output limit: 64 KiB, all of the 68000's work RAM, where games decompress Kosinski
  * (sega.md §2.5). The stream has no size field; pass `maximumOutputSizeInBytes` for more.
  */
 export const defaultKosinskiOutputLimitInBytes = 0x10000;
+
+/**
+ * Where decodes under the default limit are walked once; only bytes a walk wrote are read back,
+ * so it needs no clearing between calls (calls are synchronous, one per thread).
+ */
+const kosinskiScratch = new GrowableOutput(defaultKosinskiOutputLimitInBytes, defaultKosinskiOutputLimitInBytes);
+
+/** Where a Kosinski stream ends too soon, by what it was reading (the truncation messages). */
+export const kosinskiTruncationText = {
+  firstDescriptor: 'input ends inside the first descriptor',
+  descriptor: 'input ends inside a descriptor',
+  literal: 'input ends inside a literal',
+  inlineMatch: 'input ends inside an inline match',
+  fullMatch: 'input ends inside a full match',
+  extendedMatch: 'input ends inside an extended match',
+} as const;
+
+/** The message of a copy that reaches before the start of the output. */
+export function kosinskiBeforeStartText(distance: number, produced: number): string {
+  return `reference before start of output: copy from ${distance} bytes back at output position ${produced}`;
+}
 
 /** Where the last successful walk ended (absolute input index) and how much it produced. */
 export const kosinskiWalkResult = { end: 0, size: 0 };
@@ -26,7 +48,7 @@ export const kosinskiWalkResult = { end: 0, size: 0 };
 export function walkKosinski(bytes: Uint8Array, offset: number, limit: number, out: GrowableOutput | null, outStart: number): boolean {
   const end = bytes.length;
   let p = offset;
-  if (end - p < 2) return fail(walkTruncated, p, 'input ends inside the first descriptor');
+  if (end - p < 2) return fail(walkTruncated, p, kosinskiTruncationText.firstDescriptor);
   let descriptor = bytes[p]! | (bytes[p + 1]! << 8);
   p += 2;
   let bitsLeft = 16;
@@ -37,14 +59,14 @@ export function walkKosinski(bytes: Uint8Array, offset: number, limit: number, o
     let bit = descriptor & 1;
     descriptor >>>= 1;
     if (--bitsLeft === 0) {
-      if (end - p < 2) return fail(walkTruncated, p, 'input ends inside a descriptor');
+      if (end - p < 2) return fail(walkTruncated, p, kosinskiTruncationText.descriptor);
       descriptor = bytes[p]! | (bytes[p + 1]! << 8);
       p += 2;
       bitsLeft = 16;
     }
     if (bit === 1) {
-      if (p >= end) return fail(walkTruncated, p, 'input ends inside a literal');
-      if (produced >= limit) return fail(walkOutputLimit, p, 'output over the limit', produced + 1, limit);
+      if (p >= end) return fail(walkTruncated, p, kosinskiTruncationText.literal);
+      if (produced >= limit) return fail(walkOutputLimit, p, '', produced + 1, limit);
       if (buffer !== null) {
         if (outStart + produced >= buffer.length) buffer = out!.ensure(outStart + produced + 1);
         buffer[outStart + produced] = bytes[p]!;
@@ -56,7 +78,7 @@ export function walkKosinski(bytes: Uint8Array, offset: number, limit: number, o
     bit = descriptor & 1;
     descriptor >>>= 1;
     if (--bitsLeft === 0) {
-      if (end - p < 2) return fail(walkTruncated, p, 'input ends inside a descriptor');
+      if (end - p < 2) return fail(walkTruncated, p, kosinskiTruncationText.descriptor);
       descriptor = bytes[p]! | (bytes[p + 1]! << 8);
       p += 2;
       bitsLeft = 16;
@@ -69,7 +91,7 @@ export function walkKosinski(bytes: Uint8Array, offset: number, limit: number, o
       const high = descriptor & 1;
       descriptor >>>= 1;
       if (--bitsLeft === 0) {
-        if (end - p < 2) return fail(walkTruncated, p, 'input ends inside a descriptor');
+        if (end - p < 2) return fail(walkTruncated, p, kosinskiTruncationText.descriptor);
         descriptor = bytes[p]! | (bytes[p + 1]! << 8);
         p += 2;
         bitsLeft = 16;
@@ -77,17 +99,17 @@ export function walkKosinski(bytes: Uint8Array, offset: number, limit: number, o
       const low = descriptor & 1;
       descriptor >>>= 1;
       if (--bitsLeft === 0) {
-        if (end - p < 2) return fail(walkTruncated, p, 'input ends inside a descriptor');
+        if (end - p < 2) return fail(walkTruncated, p, kosinskiTruncationText.descriptor);
         descriptor = bytes[p]! | (bytes[p + 1]! << 8);
         p += 2;
         bitsLeft = 16;
       }
-      if (p >= end) return fail(walkTruncated, p, 'input ends inside an inline match');
+      if (p >= end) return fail(walkTruncated, p, kosinskiTruncationText.inlineMatch);
       length = 2 + high * 2 + low;
       distance = 0x100 - bytes[p]!;
       p++;
     } else {
-      if (end - p < 2) return fail(walkTruncated, p, 'input ends inside a full match');
+      if (end - p < 2) return fail(walkTruncated, p, kosinskiTruncationText.fullMatch);
       const low = bytes[p]!;
       const high = bytes[p + 1]!;
       p += 2;
@@ -95,7 +117,7 @@ export function walkKosinski(bytes: Uint8Array, offset: number, limit: number, o
       if ((high & 7) !== 0) {
         length = (high & 7) + 2;
       } else {
-        if (p >= end) return fail(walkTruncated, p, 'input ends inside an extended match');
+        if (p >= end) return fail(walkTruncated, p, kosinskiTruncationText.extendedMatch);
         const count = bytes[p++]!;
         if (count === 0) break;
         // `N = 1` is Sega's no-op marker (one per 0xA000 input bytes): nothing to copy.
@@ -103,15 +125,15 @@ export function walkKosinski(bytes: Uint8Array, offset: number, limit: number, o
         length = count + 1;
       }
     }
-    if (distance > produced) return fail(walkCorrupt, commandOffset, `reference before start of output: copy from ${distance} bytes back at output position ${produced}`);
-    if (length > limit - produced) return fail(walkOutputLimit, commandOffset, 'output over the limit', produced + length, limit);
+    if (distance > produced) return fail(walkCorrupt, commandOffset, kosinskiBeforeStartText(distance, produced));
+    if (length > limit - produced) return fail(walkOutputLimit, commandOffset, '', produced + length, limit);
     if (buffer !== null) {
       const at = outStart + produced;
       if (at + length > buffer.length) buffer = out!.ensure(at + length);
-      // A copy that does not overlap what it writes moves as a block; an overlapping one goes
-      // byte by byte, so it repeats its pattern.
-      if (distance >= length && length > 16) buffer.copyWithin(at, at - distance, at - distance + length);
-      else for (let k = 0; k < length; k++) buffer[at + k] = buffer[at + k - distance]!;
+      // Short copies byte by byte; long ones as blocks (an overlapping one repeats its pattern
+      // in doubling blocks: copy.ts).
+      if (length < 16) for (let k = 0; k < length; k++) buffer[at + k] = buffer[at + k - distance]!;
+      else copyMatch(buffer, at, distance, length);
     }
     produced += length;
   }
@@ -127,7 +149,13 @@ export function walkKosinski(bytes: Uint8Array, offset: number, limit: number, o
 export function decodeKosinski(bytes: Uint8Array, offset = 0, limits?: DecodeLimits): DecodeResult {
   checkStart(bytes, offset);
   const limit = outputLimitInBytes(limits, defaultKosinskiOutputLimitInBytes);
-  // A first walk validates and sizes the output; the second fills an exact buffer.
+  // Under the default limit: one walk into the scratch (it never grows: the walk stops at the
+  // limit), then an exact copy out.
+  if (limit <= kosinskiScratch.bytes.length) {
+    if (!walkKosinski(bytes, offset, limit, kosinskiScratch, 0)) throwWalkFailure('kosinski');
+    return { data: kosinskiScratch.bytes.slice(0, kosinskiWalkResult.size), packedLength: kosinskiWalkResult.end - offset };
+  }
+  // A larger limit: a first walk validates and sizes the output; the second fills an exact buffer.
   if (!walkKosinski(bytes, offset, limit, null, 0)) throwWalkFailure('kosinski');
   const out = new GrowableOutput(kosinskiWalkResult.size, limit);
   if (!walkKosinski(bytes, offset, limit, out, 0)) throwWalkFailure('kosinski');
@@ -141,6 +169,21 @@ export function probeKosinski(bytes: Uint8Array, offset = 0, limits?: DecodeLimi
   return { packedLength: kosinskiWalkResult.end - offset, unpackedLength: kosinskiWalkResult.size };
 }
 
+/** The TypeScript reference kernels. */
+export const typescriptKosinskiKernels: DecodeKernels = { implementation: 'typescript', decode: decodeKosinski, probe: probeKosinski };
+
+const kosinskiKernelSlot = new KernelSlot(typescriptKosinskiKernels);
+
+/** The Kosinski kernels in use now. */
+export function kosinskiKernels(): DecodeKernels {
+  return kosinskiKernelSlot.active;
+}
+
+/** Installs other Kosinski kernels (the native loader does this); returns the previous ones. */
+export function setKosinskiKernels(kernels: DecodeKernels): DecodeKernels {
+  return kosinskiKernelSlot.set(kernels);
+}
+
 /** Kosinski: Mega Drive LZSS (Sonic 1–3 & Knuckles chunks, blocks, art, layouts). */
 export const kosinskiCodec: Codec = {
   name: 'kosinski',
@@ -149,7 +192,7 @@ export const kosinskiCodec: Codec = {
   levels: kosinskiLevels,
   defaultLevel: 'max',
   canCompress: true,
-  decompress: decodeKosinski,
-  probe: probeKosinski,
+  decompress: (bytes, offset, limits) => kosinskiKernelSlot.active.decode(bytes, offset, limits),
+  probe: (bytes, offset, limits) => kosinskiKernelSlot.active.probe(bytes, offset, limits),
   compress: compressKosinski,
 };

@@ -14,9 +14,23 @@
  * (one extra word; distances kept within 0x4000 words as SGDK's packer and 68000 decoder
  * need), or nothing. `fast` runs the same parse over a 16-step chain search.
  */
-import { CodecFeatureUnsupportedError, CodecInputTooLargeError, CodecOptionError, CodecOutputLimitError, CodecStreamCorruptError, CodecStreamTruncatedError, InvalidArgumentError } from '../../errors.js';
+import { CodecInputTooLargeError, CodecOptionError } from '../../errors.js';
 import type { Codec, CompressOptions, DecodeLimits, DecodeResult, ProbeResult } from '../types.js';
-import { checkStart, isValidStart } from './common.js';
+import {
+  KernelSlot,
+  checkStart,
+  copyBeforeStartText,
+  fail,
+  isValidStart,
+  strictOutputLimitInBytes,
+  strictOutputLimitOrNull,
+  throwWalkFailure,
+  walkCorrupt,
+  walkOutputLimit,
+  walkTruncated,
+  walkUnsupported,
+  type DecodeKernels,
+} from './common.js';
 import { copyMatch } from './copy.js';
 import { bigEndianWords, findLongestMatches } from './unit-matches.js';
 
@@ -35,40 +49,39 @@ const minimumLongCopyInWords = 3;
 const maximumLongCopyInWords = 257;
 const fastChainStepsPerPosition = 16;
 
-const statusOk = 0;
-const statusTruncated = 1;
-const statusLimit = 2;
-const statusBeforeStart = 3;
-const statusRomSource = 4;
-let failureStatus = statusOk;
-let failureOffset = 0;
-let failureValue = 0;
+/**
+ * Where decodes under the default limit are walked once; only bytes a walk wrote are read back,
+ * so it needs no clearing between calls (calls are synchronous, one per thread).
+ */
+const lz4wScratch = new Uint8Array(defaultLz4wDecodeLimitInBytes);
+
 let walkOutput = 0;
 let walkEnd = 0;
 
-function fail(status: number, offset: number, value: number): boolean {
-  failureStatus = status;
-  failureOffset = offset;
-  failureValue = value;
-  return false;
-}
+/** Why an LZ4W stream is refused where it ends too soon. */
+export const lz4wTruncatedText = 'input ends before the end block and its final word';
+/** Why an LZ4W stream with a copy from a previous-data (ROM) block is refused. */
+export const lz4wRomSourceText = 'long copy from a previous-data (ROM) block, which only a packer given that block can use';
 
-/** Decodes (out non-null) or validates the blocks from `start` through the end block and final word. */
+/**
+ * Decodes (out non-null) or validates the blocks from `start` through the end block and final
+ * word. A failure is recorded in common.ts's `walkFailure` (an output-limit failure at `start`).
+ */
 function walkLz4w(bytes: Uint8Array, start: number, limit: number, out: Uint8Array | null): boolean {
   const end = bytes.length;
   let inPos = start;
   let outPos = 0;
   for (;;) {
     const blockOffset = inPos;
-    if (end - inPos < 2) return fail(statusTruncated, inPos, 0);
+    if (end - inPos < 2) return fail(walkTruncated, inPos, lz4wTruncatedText);
     const header = (bytes[inPos]! << 8) | bytes[inPos + 1]!;
     inPos += 2;
     if (header === 0) {
-      if (end - inPos < 2) return fail(statusTruncated, inPos, 0);
+      if (end - inPos < 2) return fail(walkTruncated, inPos, lz4wTruncatedText);
       const last = (bytes[inPos]! << 8) | bytes[inPos + 1]!;
       inPos += 2;
       if ((last & 0x8000) !== 0) {
-        if (limit - outPos < 1) return fail(statusLimit, blockOffset, outPos + 1);
+        if (limit - outPos < 1) return fail(walkOutputLimit, start, '', outPos + 1, limit);
         if (out !== null) out[outPos] = last & 0xff;
         outPos++;
       }
@@ -77,9 +90,9 @@ function walkLz4w(bytes: Uint8Array, start: number, limit: number, out: Uint8Arr
     const literalBytes = (header >> 12) * 2;
     const shortLength = (header >> 8) & 0x0f;
     const operand = header & 0xff;
-    if (end - inPos < literalBytes) return fail(statusTruncated, inPos, 0);
-    if (limit - outPos < literalBytes) return fail(statusLimit, blockOffset, outPos + literalBytes);
-    if (out !== null) out.set(bytes.subarray(inPos, inPos + literalBytes), outPos);
+    if (end - inPos < literalBytes) return fail(walkTruncated, inPos, lz4wTruncatedText);
+    if (limit - outPos < literalBytes) return fail(walkOutputLimit, start, '', outPos + literalBytes, limit);
+    if (out !== null) for (let k = 0; k < literalBytes; k++) out[outPos + k] = bytes[inPos + k]!;
     inPos += literalBytes;
     outPos += literalBytes;
     let lengthInBytes: number;
@@ -88,49 +101,39 @@ function walkLz4w(bytes: Uint8Array, start: number, limit: number, out: Uint8Arr
       lengthInBytes = (shortLength + 1) * 2;
       distanceInBytes = (operand + 1) * 2;
     } else if (operand !== 0) {
-      if (end - inPos < 2) return fail(statusTruncated, inPos, 0);
+      if (end - inPos < 2) return fail(walkTruncated, inPos, lz4wTruncatedText);
       const word = (bytes[inPos]! << 8) | bytes[inPos + 1]!;
-      if ((word & 0x8000) !== 0) return fail(statusRomSource, inPos, word);
+      if ((word & 0x8000) !== 0) return fail(walkUnsupported, inPos, lz4wRomSourceText, 0, 0, { word });
       inPos += 2;
       lengthInBytes = (operand + 2) * 2;
       distanceInBytes = ((-word & 0x7fff) + 1) * 2;
     } else {
       continue;
     }
-    if (distanceInBytes > outPos) return fail(statusBeforeStart, blockOffset, distanceInBytes);
-    if (limit - outPos < lengthInBytes) return fail(statusLimit, blockOffset, outPos + lengthInBytes);
-    if (out !== null) {
-      copyMatch(out, outPos, distanceInBytes, lengthInBytes);
-    }
+    if (distanceInBytes > outPos) return fail(walkCorrupt, blockOffset, copyBeforeStartText(distanceInBytes), 0, 0, { distance: distanceInBytes });
+    if (limit - outPos < lengthInBytes) return fail(walkOutputLimit, start, '', outPos + lengthInBytes, limit);
+    if (out !== null) copyMatch(out, outPos, distanceInBytes, lengthInBytes);
     outPos += lengthInBytes;
   }
   walkOutput = outPos;
   walkEnd = inPos;
-  failureStatus = statusOk;
   return true;
-}
-
-function throwFailure(offset: number, limit: number): never {
-  if (failureStatus === statusTruncated) throw new CodecStreamTruncatedError('lz4w', failureOffset, 'input ends before the end block and its final word');
-  if (failureStatus === statusLimit) throw new CodecOutputLimitError('lz4w', offset, failureValue, limit);
-  if (failureStatus === statusRomSource) {
-    throw new CodecFeatureUnsupportedError('lz4w', failureOffset, 'long copy from a previous-data (ROM) block, which only a packer given that block can use', {
-      word: failureValue,
-    });
-  }
-  throw new CodecStreamCorruptError('lz4w', failureOffset, `copy reaches ${failureValue} bytes back, before the start of the output`, { distance: failureValue });
 }
 
 /**
  * Decodes the LZ4W stream at `offset` through its end block. Output is capped at
- * `limits.maximumOutputSizeInBytes` (default `defaultLz4wDecodeLimitInBytes`), checked by a
- * validating pass before anything is allocated.
+ * `limits.maximumOutputSizeInBytes` (default `defaultLz4wDecodeLimitInBytes`): under the
+ * default, one walk into a scratch and an exact copy out; above it a validating walk sizes the
+ * output before anything is allocated.
  */
 export function decodeLz4w(bytes: Uint8Array, offset = 0, limits?: DecodeLimits): DecodeResult {
   checkStart(bytes, offset);
-  const limit = limits?.maximumOutputSizeInBytes ?? defaultLz4wDecodeLimitInBytes;
-  if (!Number.isSafeInteger(limit) || limit < 0) throw new InvalidArgumentError(`maximumOutputSizeInBytes must be a non-negative integer, not ${limit}`);
-  if (!walkLz4w(bytes, offset, limit, null)) throwFailure(offset, limit);
+  const limit = strictOutputLimitInBytes(limits, defaultLz4wDecodeLimitInBytes);
+  if (limit <= lz4wScratch.length) {
+    if (!walkLz4w(bytes, offset, limit, lz4wScratch)) throwWalkFailure('lz4w');
+    return { data: lz4wScratch.slice(0, walkOutput), packedLength: walkEnd - offset };
+  }
+  if (!walkLz4w(bytes, offset, limit, null)) throwWalkFailure('lz4w');
   const out = new Uint8Array(walkOutput);
   walkLz4w(bytes, offset, limit, out);
   return { data: out, packedLength: walkEnd - offset };
@@ -139,10 +142,24 @@ export function decodeLz4w(bytes: Uint8Array, offset = 0, limits?: DecodeLimits)
 /** Validates the LZ4W stream at `offset` without building output; null when it is not one. */
 export function probeLz4w(bytes: Uint8Array, offset = 0, limits?: DecodeLimits): ProbeResult | null {
   if (!isValidStart(bytes, offset)) return null;
-  const limit = limits?.maximumOutputSizeInBytes ?? defaultLz4wDecodeLimitInBytes;
-  if (!Number.isSafeInteger(limit) || limit < 0) return null;
-  if (!walkLz4w(bytes, offset, limit, null)) return null;
+  const limit = strictOutputLimitOrNull(limits, defaultLz4wDecodeLimitInBytes);
+  if (limit === null || !walkLz4w(bytes, offset, limit, null)) return null;
   return { packedLength: walkEnd - offset, unpackedLength: walkOutput };
+}
+
+/** The TypeScript reference kernels. */
+export const typescriptLz4wKernels: DecodeKernels = { implementation: 'typescript', decode: decodeLz4w, probe: probeLz4w };
+
+const lz4wKernelSlot = new KernelSlot(typescriptLz4wKernels);
+
+/** The LZ4W kernels in use now. */
+export function lz4wKernels(): DecodeKernels {
+  return lz4wKernelSlot.active;
+}
+
+/** Installs other LZ4W kernels (the native loader does this); returns the previous ones. */
+export function setLz4wKernels(kernels: DecodeKernels): DecodeKernels {
+  return lz4wKernelSlot.set(kernels);
 }
 
 const noCopy = 0;
@@ -259,7 +276,7 @@ export const lz4wCodec: Codec = {
   defaultLevel: 'max',
   platforms: ['md'],
   canCompress: true,
-  decompress: decodeLz4w,
-  probe: probeLz4w,
+  decompress: (bytes, offset, limits) => lz4wKernelSlot.active.decode(bytes, offset, limits),
+  probe: (bytes, offset, limits) => lz4wKernelSlot.active.probe(bytes, offset, limits),
   compress: compressLz4w,
 };

@@ -17,10 +17,9 @@
  * copies of zeros from before the start, as mdcomp uses them. `fast` is greedy over a short
  * chain search.
  */
-import { CodecInputTooLargeError, CodecOptionError, CodecOutputLimitError, CodecStreamCorruptError, CodecStreamTruncatedError, InvalidArgumentError } from '../../errors.js';
+import { CodecInputTooLargeError, CodecOptionError, InvalidArgumentError } from '../../errors.js';
 import type { Codec, CompressOptions, DecodeLimits, DecodeResult, ProbeResult } from '../types.js';
-import { checkStart, isValidStart } from './common.js';
-import { copyMatch } from './copy.js';
+import { KernelSlot, checkStart, fail, isValidStart, strictOutputLimitInBytes, strictOutputLimitOrNull, throwWalkFailure, walkCorrupt, walkOutputLimit, walkTruncated, type DecodeKernels } from './common.js';
 import { findLongestMatches } from './unit-matches.js';
 
 /** Default cap on decoded output: the Mega Drive's 64 KiB of work RAM (callers may raise it). */
@@ -37,28 +36,24 @@ const minimumCopyInBytes = 3;
 const maximumCopyInBytes = 18;
 const fastChainStepsPerPosition = 16;
 
-const statusOk = 0;
-const statusTruncated = 1;
-const statusLimit = 2;
-const statusOverrun = 3;
-let failureStatus = statusOk;
-let failureOffset = 0;
-let failureValue = 0;
+/**
+ * Where headed decodes under the default limit are walked once; only bytes a walk wrote are
+ * read back, so it needs no clearing between calls (calls are synchronous, one per thread).
+ */
+const saxmanScratch = new Uint8Array(defaultSaxmanDecodeLimitInBytes);
+
 let walkOutput = 0;
 let walkEnd = 0;
 
-function fail(status: number, offset: number, value: number): boolean {
-  failureStatus = status;
-  failureOffset = offset;
-  failureValue = value;
-  return false;
-}
+/** Why a Saxman stream is refused where it ends too soon (the walk's truncation failures). */
+export const saxmanInputEndsInsideCommand = 'input ends inside a command';
 
 /**
- * Decodes (out non-null) or validates the commands in `bytes[start, end)`. With `exactOutput`
- * ≥ 0 (headerless) it stops once that many bytes are out; otherwise when the input is consumed.
+ * Decodes (out non-null) or validates the commands in `bytes[start, end)` of the stream at
+ * `streamOffset`. With `exactOutput` ≥ 0 (headerless) it stops once that many bytes are out;
+ * otherwise when the input is consumed. A failure is recorded in common.ts's `walkFailure`.
  */
-function walkSaxman(bytes: Uint8Array, start: number, end: number, limit: number, exactOutput: number, out: Uint8Array | null): boolean {
+function walkSaxman(bytes: Uint8Array, streamOffset: number, start: number, end: number, limit: number, exactOutput: number, out: Uint8Array | null): boolean {
   let inPos = start;
   let outPos = 0;
   let descriptor = 0;
@@ -66,7 +61,7 @@ function walkSaxman(bytes: Uint8Array, start: number, end: number, limit: number
   for (;;) {
     if (exactOutput >= 0 ? outPos >= exactOutput : inPos >= end) break;
     if (bitsLeft === 0) {
-      if (inPos >= end) return fail(statusTruncated, inPos, 0);
+      if (inPos >= end) return fail(walkTruncated, inPos, saxmanInputEndsInsideCommand);
       descriptor = bytes[inPos++]!;
       bitsLeft = 8;
       // A descriptor byte may be the last counted byte: nothing follows it (sega.md §5.1).
@@ -76,26 +71,26 @@ function walkSaxman(bytes: Uint8Array, start: number, end: number, limit: number
     descriptor >>= 1;
     bitsLeft--;
     if (isLiteral) {
-      if (inPos >= end) return fail(statusTruncated, inPos, 0);
-      if (outPos >= limit) return fail(statusLimit, inPos, outPos + 1);
+      if (inPos >= end) return fail(walkTruncated, inPos, saxmanInputEndsInsideCommand);
+      if (outPos >= limit) return fail(walkOutputLimit, streamOffset, '', outPos + 1, limit);
       if (out !== null) out[outPos] = bytes[inPos]!;
       inPos++;
       outPos++;
       continue;
     }
     const tokenOffset = inPos;
-    if (end - inPos < 2) return fail(statusTruncated, inPos, 0);
+    if (end - inPos < 2) return fail(walkTruncated, inPos, saxmanInputEndsInsideCommand);
     const lo = bytes[inPos]!;
     const hi = bytes[inPos + 1]!;
     inPos += 2;
     const length = (hi & 0x0f) + minimumCopyInBytes;
-    if (exactOutput >= 0 && length > exactOutput - outPos) return fail(statusOverrun, tokenOffset, length);
-    if (length > limit - outPos) return fail(statusLimit, tokenOffset, outPos + length);
+    if (exactOutput >= 0 && length > exactOutput - outPos) return fail(walkCorrupt, tokenOffset, saxmanCopyOverrunText(length), 0, 0, { length });
+    if (length > limit - outPos) return fail(walkOutputLimit, streamOffset, '', outPos + length, limit);
     if (out !== null) {
       const ringPosition = lo | ((hi & 0xf0) << 4);
       const back = (outPos - ringPosition - ringStartOffset) & (ringSizeInBytes - 1);
       const source = outPos - (back === 0 ? ringSizeInBytes : back);
-      if (source >= 0) copyMatch(out, outPos, outPos - source, length);
+      if (source >= 0) for (let k = 0; k < length; k++) out[outPos + k] = out[source + k]!;
       // Before the start reads as zero (the ring starts zero-filled); byte at a time, as the copy
       // may run on into what it writes.
       else for (let k = 0; k < length; k++) out[outPos + k] = source + k < 0 ? 0 : out[source + k]!;
@@ -104,90 +99,107 @@ function walkSaxman(bytes: Uint8Array, start: number, end: number, limit: number
   }
   walkOutput = outPos;
   walkEnd = inPos;
-  failureStatus = statusOk;
   return true;
+}
+
+/** The message of a headerless copy that runs past the given output size. */
+export function saxmanCopyOverrunText(length: number): string {
+  return `copy of ${length} bytes runs past the given output size`;
+}
+
+/** The message of a size header that counts more bytes than the input holds. */
+export function saxmanHeaderPastEndText(bodySize: number): string {
+  return `the size header counts ${bodySize} bytes, past the end of the input`;
 }
 
 interface SaxmanFraming {
   bodyStart: number;
   bodyEnd: number;
   exactOutput: number;
+}
+
+/** The output limit and exact output size (-1: headed) a decode runs with, after the argument checks. */
+export interface SaxmanDecodeArguments {
   limit: number;
+  exactOutput: number;
 }
 
-function checkOffset(bytes: Uint8Array, offset: number): void {
+/** Checks a decode's arguments in the reference's order (typed errors) and returns its limit and framing choice. */
+export function saxmanDecodeArguments(bytes: Uint8Array, offset: number, limits: DecodeLimits | undefined): SaxmanDecodeArguments {
   checkStart(bytes, offset);
-}
-
-function outputLimit(limits: DecodeLimits | undefined): number {
-  const limit = limits?.maximumOutputSizeInBytes ?? defaultSaxmanDecodeLimitInBytes;
-  if (!Number.isSafeInteger(limit) || limit < 0) throw new InvalidArgumentError(`maximumOutputSizeInBytes must be a non-negative integer, not ${limit}`);
-  return limit;
-}
-
-/** The framing at `offset`, or a failure status set (and null returned). */
-function frame(bytes: Uint8Array, offset: number, limits: DecodeLimits | undefined, limit: number): SaxmanFraming | null {
-  const exact = limits?.outputSizeInBytes;
-  if (exact !== undefined) {
-    if (exact > limit) {
-      fail(statusLimit, offset, exact);
-      return null;
-    }
-    return { bodyStart: offset, bodyEnd: bytes.length, exactOutput: exact, limit };
-  }
-  if (bytes.length - offset < sizeHeaderSizeInBytes) {
-    fail(statusTruncated, bytes.length, 0);
-    return null;
-  }
-  const bodySize = bytes[offset]! | (bytes[offset + 1]! << 8);
-  const bodyStart = offset + sizeHeaderSizeInBytes;
-  if (bytes.length - bodyStart < bodySize) {
-    fail(statusTruncated, bytes.length, bodySize);
-    return null;
-  }
-  return { bodyStart, bodyEnd: bodyStart + bodySize, exactOutput: -1, limit };
-}
-
-function throwFailure(offset: number, limit: number): never {
-  if (failureStatus === statusTruncated) {
-    throw new CodecStreamTruncatedError('saxman', failureOffset, failureValue > 0 ? `the size header counts ${failureValue} bytes, past the end of the input` : 'input ends inside a command');
-  }
-  if (failureStatus === statusLimit) throw new CodecOutputLimitError('saxman', offset, failureValue, limit);
-  throw new CodecStreamCorruptError('saxman', failureOffset, `copy of ${failureValue} bytes runs past the given output size`, { length: failureValue });
-}
-
-function validateSizeOption(limits: DecodeLimits | undefined): void {
   const exact = limits?.outputSizeInBytes;
   if (exact !== undefined && (!Number.isSafeInteger(exact) || exact < 0)) throw new InvalidArgumentError(`outputSizeInBytes must be a non-negative integer, not ${exact}`);
+  return { limit: strictOutputLimitInBytes(limits, defaultSaxmanDecodeLimitInBytes), exactOutput: exact ?? -1 };
+}
+
+/** A probe's limit and framing choice, or null where the decode would refuse its arguments. */
+export function saxmanProbeArguments(bytes: Uint8Array, offset: number, limits: DecodeLimits | undefined): SaxmanDecodeArguments | null {
+  if (!isValidStart(bytes, offset)) return null;
+  const exact = limits?.outputSizeInBytes;
+  if (exact !== undefined && (!Number.isSafeInteger(exact) || exact < 0)) return null;
+  const limit = strictOutputLimitOrNull(limits, defaultSaxmanDecodeLimitInBytes);
+  return limit === null ? null : { limit, exactOutput: exact ?? -1 };
+}
+
+/** The framing at `offset`, or null with the failure recorded. */
+function frame(bytes: Uint8Array, offset: number, { limit, exactOutput }: SaxmanDecodeArguments): SaxmanFraming | null {
+  if (exactOutput >= 0) {
+    if (exactOutput > limit) return fail(walkOutputLimit, offset, '', exactOutput, limit) || null;
+    return { bodyStart: offset, bodyEnd: bytes.length, exactOutput };
+  }
+  if (bytes.length - offset < sizeHeaderSizeInBytes) return fail(walkTruncated, bytes.length, saxmanInputEndsInsideCommand) || null;
+  const bodySize = bytes[offset]! | (bytes[offset + 1]! << 8);
+  const bodyStart = offset + sizeHeaderSizeInBytes;
+  if (bytes.length - bodyStart < bodySize) return fail(walkTruncated, bytes.length, saxmanHeaderPastEndText(bodySize)) || null;
+  return { bodyStart, bodyEnd: bodyStart + bodySize, exactOutput: -1 };
 }
 
 /**
  * Decodes the Saxman stream at `offset`: headed (mdcomp's 2-byte size) by default, headerless
  * when `limits.outputSizeInBytes` is given. Output is capped at `limits.maximumOutputSizeInBytes`
- * (default `defaultSaxmanDecodeLimitInBytes`), checked by a validating pass before allocating.
+ * (default `defaultSaxmanDecodeLimitInBytes`).
  */
 export function decodeSaxman(bytes: Uint8Array, offset = 0, limits?: DecodeLimits): DecodeResult {
-  checkOffset(bytes, offset);
-  validateSizeOption(limits);
-  const limit = outputLimit(limits);
-  const framing = frame(bytes, offset, limits, limit);
-  if (framing === null) throwFailure(offset, limit);
-  if (!walkSaxman(bytes, framing.bodyStart, framing.bodyEnd, limit, framing.exactOutput, null)) throwFailure(offset, limit);
+  const args = saxmanDecodeArguments(bytes, offset, limits);
+  const { limit } = args;
+  const framing = frame(bytes, offset, args);
+  if (framing === null) throwWalkFailure('saxman');
+  // Headerless: the output size is known, so one walk into an exact buffer. Headed under the
+  // default limit: one walk into the module's scratch, then an exact copy out. Only a larger
+  // limit pays for a validating walk first (to size the buffer without allocating the limit).
+  if (framing.exactOutput >= 0 || limit <= saxmanScratch.length) {
+    const out = framing.exactOutput >= 0 ? new Uint8Array(framing.exactOutput) : saxmanScratch;
+    if (!walkSaxman(bytes, offset, framing.bodyStart, framing.bodyEnd, limit, framing.exactOutput, out)) throwWalkFailure('saxman');
+    return { data: out === saxmanScratch ? out.slice(0, walkOutput) : out, packedLength: walkEnd - offset };
+  }
+  if (!walkSaxman(bytes, offset, framing.bodyStart, framing.bodyEnd, limit, framing.exactOutput, null)) throwWalkFailure('saxman');
   const out = new Uint8Array(walkOutput);
-  walkSaxman(bytes, framing.bodyStart, framing.bodyEnd, limit, framing.exactOutput, out);
+  walkSaxman(bytes, offset, framing.bodyStart, framing.bodyEnd, limit, framing.exactOutput, out);
   return { data: out, packedLength: walkEnd - offset };
 }
 
 /** Validates the Saxman stream at `offset` without building output; null when it is not one. */
 export function probeSaxman(bytes: Uint8Array, offset = 0, limits?: DecodeLimits): ProbeResult | null {
-  if (!isValidStart(bytes, offset)) return null;
-  const exact = limits?.outputSizeInBytes;
-  if (exact !== undefined && (!Number.isSafeInteger(exact) || exact < 0)) return null;
-  const limit = limits?.maximumOutputSizeInBytes ?? defaultSaxmanDecodeLimitInBytes;
-  if (!Number.isSafeInteger(limit) || limit < 0) return null;
-  const framing = frame(bytes, offset, limits, limit);
-  if (framing === null || !walkSaxman(bytes, framing.bodyStart, framing.bodyEnd, limit, framing.exactOutput, null)) return null;
+  const args = saxmanProbeArguments(bytes, offset, limits);
+  if (args === null) return null;
+  const framing = frame(bytes, offset, args);
+  if (framing === null || !walkSaxman(bytes, offset, framing.bodyStart, framing.bodyEnd, args.limit, framing.exactOutput, null)) return null;
   return { packedLength: walkEnd - offset, unpackedLength: walkOutput };
+}
+
+/** The TypeScript reference kernels. */
+export const typescriptSaxmanKernels: DecodeKernels = { implementation: 'typescript', decode: decodeSaxman, probe: probeSaxman };
+
+const saxmanKernelSlot = new KernelSlot(typescriptSaxmanKernels);
+
+/** The Saxman kernels in use now. */
+export function saxmanKernels(): DecodeKernels {
+  return saxmanKernelSlot.active;
+}
+
+/** Installs other Saxman kernels (the native loader does this); returns the previous ones. */
+export function setSaxmanKernels(kernels: DecodeKernels): DecodeKernels {
+  return saxmanKernelSlot.set(kernels);
 }
 
 /** Longest run of zero bytes from each position (for copies from the zero-filled ring). */
@@ -308,7 +320,7 @@ export const saxmanCodec: Codec = {
   defaultLevel: 'max',
   platforms: ['md'],
   canCompress: true,
-  decompress: decodeSaxman,
-  probe: probeSaxman,
+  decompress: (bytes, offset, limits) => saxmanKernelSlot.active.decode(bytes, offset, limits),
+  probe: (bytes, offset, limits) => saxmanKernelSlot.active.probe(bytes, offset, limits),
   compress: compressSaxman,
 };
