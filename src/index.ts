@@ -103,7 +103,20 @@ export {
   type ContactSheet,
   type ContactSheetCell,
   type ContactSheetOptions,
+  type LegacyArrangementSpec,
+  type LegacyRomPaletteSpec,
+  type RequestPaletteSpec,
+  thumbnailRequestsForDefinition,
+  thumbnailRequestForCandidate,
+  type DefinitionThumbnailOptions,
+  type DefinitionThumbnailRequests,
+  type SpriteThumbnailRequest,
+  type SpriteThumbnailProblem,
+  type CandidateThumbnailOptions,
 } from './thumbs/index.js';
+
+// --- The shared vocabulary of arrangements and palettes (docs/vocabulary.md) ----------------
+export { arrangementKinds, snesObjSizesInPixels, maximumBlockSideInTiles, maximumSheetTilesPerRow, isPaletteFormat, platformPaletteFormat, arrangementToText, arrangementFromText, arrangementLayout, arrangementSheetOptions, type ArrangementKind } from './vocabulary.js';
 
 // --- Graphics (tile formats, palettes, indexed PNG, arrangements, tilemaps, sprite dumps) ---
 export * from './gfx/index.js';

@@ -20,6 +20,7 @@ import { injectSprites, type InjectOptions, type InjectResult } from '../inject/
 import { imageToTiles, readSpriteBlock, resolveEachSprite, resolveSpritePalette, tilesToImage, type ResolvedSprite } from '../inject/sprites.js';
 import { openRom, type Rom } from '../rom/rom.js';
 import type { RomOpenMode } from '../rom/source.js';
+import { thumbnailRequestsForDefinition, type DefinitionThumbnailOptions, type DefinitionThumbnailRequests } from '../thumbs/requests-from.js';
 
 /** How `openGame` finds the ROM's definition and opens the file. */
 export interface OpenGameOptions {
@@ -225,6 +226,15 @@ export class Game {
     if (!options.inPlace && options.output === undefined) throw new InvalidArgumentError('save needs an output path, or inPlace (which keeps a backup)');
     const edits = this.edits().map((edit) => ({ sprite: edit.sprite, image: { width: edit.width, height: edit.height, pixels: edit.indices } }));
     return injectSprites(this.#path, this.definition, edits, { ...options, ...(this.variant !== undefined ? { variant: this.variant } : {}) });
+  }
+
+  /**
+   * Every sprite as a thumbnail request for `ThumbnailService` (the pictures `sprite(name)` and
+   * `extract-all` give, original pixels), through `thumbnailRequestsForDefinition` with this
+   * game's variant. Pending edits are not in the ROM yet, so they are not in the thumbnails.
+   */
+  thumbnailRequests(options: Omit<DefinitionThumbnailOptions, 'variant'> = {}): DefinitionThumbnailRequests {
+    return thumbnailRequestsForDefinition(this.rom, this.definition, { ...options, ...(this.variant !== undefined ? { variant: this.variant } : {}) });
   }
 
   /** Closes the ROM (see `Rom.close`). */
