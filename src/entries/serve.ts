@@ -4,3 +4,6 @@
  * @module romgfx/serve
  */
 export { startServer, defaultServePort, maximumRequestBodySizeInBytes, tokenHeaderName, type ServeOptions, type RunningServer } from '../serve/index.js';
+// The types `RunningServer` exposes, so the reference and callers can name them.
+export type { Library as ServeLibrary, ServedRom, ServedDefinition } from '../serve/library.js';
+export type { ServeMetrics, ThumbnailOutcome as ServeThumbnailOutcome } from '../serve/metrics.js';
