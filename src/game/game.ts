@@ -16,6 +16,7 @@ import { decodePng, toIndexedImage } from '../gfx/png.js';
 import { loadGameDefinition } from '../defs/parse.js';
 import { matchDefinition, romFacts } from '../defs/match.js';
 import type { GameDefinition } from '../defs/types.js';
+import type { Arrangement } from '../vocabulary.js';
 import { injectSprites, type InjectOptions, type InjectResult } from '../inject/inject.js';
 import { imageToTiles, readSpriteBlock, resolveEachSprite, resolveSpritePalette, tilesToImage, type ResolvedSprite } from '../inject/sprites.js';
 import { openRom, type Rom } from '../rom/rom.js';
@@ -40,6 +41,8 @@ export interface GameSpriteInfo {
   kind: 'sprite' | 'graphics';
   codec: string;
   tileFormat: string;
+  /** How its tiles are laid out, in the shared vocabulary (docs/vocabulary.md); a 16-wide sheet when the definition says nothing. */
+  arrangement: Arrangement;
   /** ROM offset of the stored block (through its pointers, so relocated blocks are found). */
   offset: number;
   /** True when an edit of this sprite is pending. */
@@ -126,7 +129,7 @@ export class Game {
   sprites(): GameSpriteInfo[] {
     return this.definition.sprites.map((def) => {
       const resolved = this.#resolve().get(def.name);
-      const base = { name: def.name, kind: def.kind, codec: def.codec, edited: this.#edits.has(def.name) };
+      const base = { name: def.name, kind: def.kind, codec: def.codec, arrangement: def.arrangement ?? { kind: 'sheet' as const }, edited: this.#edits.has(def.name) };
       if (resolved instanceof Error || resolved === undefined) return { ...base, tileFormat: def.tileFormat ?? '', offset: -1, error: resolved?.message ?? 'not resolved' };
       return { ...base, tileFormat: resolved.format.name, offset: resolved.offset };
     });

@@ -168,6 +168,8 @@ describe('Game.thumbnailRequests', () => {
   it('an editor\'s game gives one request per sprite, drawing what game.sprite(name) decodes', async () => {
     const { rom: romPath, definition } = demoFiles();
     using game = await openGame(romPath, { definitions: definition });
+    // The game lists each sprite's arrangement in the same words its thumbnail request uses.
+    expect(game.sprites().map((s) => s.arrangement)).toEqual(definition.sprites.map((s) => s.arrangement ?? { kind: 'sheet' }));
     const converted = game.thumbnailRequests();
     expect(converted.variant).toBe(game.variant);
     expect(converted.requests).toHaveLength(game.sprites().length);
@@ -175,6 +177,7 @@ describe('Game.thumbnailRequests', () => {
       const decoded = game.sprite(sprite);
       const thumbnail = rgbOf(renderThumbnail(game.rom.data, normalizeRequest(request), 'png', decompress, null).bytes);
       expect([thumbnail.width, thumbnail.height]).toEqual([decoded.width, decoded.height]);
+      expect(request.block.arrangement).toEqual(game.sprites().find((s) => s.name === sprite)!.arrangement);
       expect(Buffer.from(thumbnail.indices).equals(Buffer.from(decoded.indices))).toBe(true);
     }
   });
