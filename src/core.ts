@@ -38,3 +38,25 @@ const fflateDeflate = (data: Uint8Array, level: number): Uint8Array => zlibSync(
 export function encodeIndexedPng(image: IndexedImage, palette: Palette, options: PngWriteOptions = {}): Uint8Array {
   return encodeIndexedPngWith(fflateDeflate, image, palette, options);
 }
+
+// The shared vocabulary of arrangements and palettes (src/vocabulary.ts). Its `SheetOrder`
+// (`row-major` / `column-major`) is not re-exported here: src/gfx's `SheetOrder` (`row` / `column`,
+// what `arrangeSheet` takes) keeps the name in this module; `Arrangement['order']` names the other.
+export {
+  sheetOrders,
+  arrangementKinds,
+  snesObjSizesInPixels,
+  maximumBlockSideInTiles,
+  maximumSheetTilesPerRow,
+  paletteFormats,
+  isPaletteFormat,
+  platformPaletteFormat,
+  arrangementToText,
+  arrangementFromText,
+  arrangementLayout,
+  arrangementSheetOptions,
+  type Arrangement,
+  type ArrangementKind,
+  type PaletteFormat,
+  type PaletteSpec,
+} from './vocabulary.js';

@@ -3,6 +3,7 @@
  * docs/game-definition.schema.json rule for rule (a test keeps the two in step), so a bad file
  * fails with a `DefinitionError` naming the field (`/sprites/3/offset`) and what was expected.
  */
+import { arrangementKinds, maximumBlockSideInTiles, maximumSheetTilesPerRow } from '../vocabulary.js';
 import { getCodec } from '../codecs/registry.js';
 import { convertTargets } from '../convert/targets.js';
 import { DefinitionError, DefinitionPathError } from '../errors.js';
@@ -196,12 +197,12 @@ function parseVariant(c: FieldChecker, value: Json, path: string): Variant {
 
 function parseArrangement(c: FieldChecker, value: Json, path: string): Arrangement {
   const o = c.object(value, path);
-  const kind = c.oneOf(o.kind, `${path}/kind`, ['sheet', 'snes-obj', 'gb-8x16', 'block'] as const, 'arrangement kind');
+  const kind = c.oneOf(o.kind, `${path}/kind`, arrangementKinds, 'arrangement kind');
   switch (kind) {
     case 'sheet': {
       c.onlyKnownKeys(o, path, ['kind', 'tilesPerRow', 'order']);
       const arrangement: Arrangement = { kind };
-      if (o.tilesPerRow !== undefined) arrangement.tilesPerRow = c.integer(o.tilesPerRow, `${path}/tilesPerRow`, 1, 256);
+      if (o.tilesPerRow !== undefined) arrangement.tilesPerRow = c.integer(o.tilesPerRow, `${path}/tilesPerRow`, 1, maximumSheetTilesPerRow);
       if (o.order !== undefined) arrangement.order = c.oneOf(o.order, `${path}/order`, sheetOrders, 'tile order');
       return arrangement;
     }
@@ -215,7 +216,7 @@ function parseArrangement(c: FieldChecker, value: Json, path: string): Arrangeme
       return { kind };
     case 'block':
       c.onlyKnownKeys(o, path, ['kind', 'width', 'height']);
-      return { kind, width: c.integer(o.width, `${path}/width`, 1, 64), height: c.integer(o.height, `${path}/height`, 1, 64) };
+      return { kind, width: c.integer(o.width, `${path}/width`, 1, maximumBlockSideInTiles), height: c.integer(o.height, `${path}/height`, 1, maximumBlockSideInTiles) };
   }
 }
 

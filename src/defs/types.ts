@@ -7,6 +7,7 @@
  */
 import { codecNames as registeredCodecNames } from '../codecs/registry.js';
 import type { Platform } from '../rom/platform.js';
+import type { Arrangement, PaletteFormat } from '../vocabulary.js';
 
 /** The one version of the file format this code reads and writes. */
 export const gameDefinitionFormatVersion = 1;
@@ -54,22 +55,9 @@ export type TileFormatName = keyof typeof tileFormatBytesPerTile;
 /** Every tile format name a game definition may use. */
 export const tileFormatNames = Object.keys(tileFormatBytesPerTile) as TileFormatName[];
 
-/** The orders in which a `sheet` arrangement lays tiles out. */
-export const sheetOrders = ['row-major', 'column-major'] as const;
-/** How a `sheet` arrangement lays tiles out: rows first or columns first. */
-export type SheetOrder = (typeof sheetOrders)[number];
-
-/** How tiles are laid out into an image. */
-export type Arrangement =
-  | { kind: 'sheet'; tilesPerRow?: number; order?: SheetOrder }
-  | { kind: 'snes-obj'; size: 16 | 32 | 64 }
-  | { kind: 'gb-8x16' }
-  | { kind: 'block'; width: number; height: number };
-
-/** The ROM palette encodings a game definition may name. */
-export const paletteFormats = ['bgr555', 'md9', 'nes-index', 'gb-bgp'] as const;
-/** How a palette is stored in a ROM: SNES/GBA BGR555, Mega Drive 9-bit, NES master-palette indices, or the GB BGP register. */
-export type PaletteFormat = (typeof paletteFormats)[number];
+// Arrangements and palette formats are the shared vocabulary (src/vocabulary.ts): the
+// definition file's spelling is the canonical one, and thumbnails and the CLI use it too.
+export { sheetOrders, paletteFormats, type SheetOrder, type Arrangement, type PaletteFormat } from '../vocabulary.js';
 
 /** Where a sprite's colours come from. */
 export type PaletteSource =

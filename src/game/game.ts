@@ -16,11 +16,13 @@ import { decodePng, toIndexedImage } from '../gfx/png.js';
 import { loadGameDefinition } from '../defs/parse.js';
 import { matchDefinition, romFacts } from '../defs/match.js';
 import type { GameDefinition } from '../defs/types.js';
+import type { Arrangement } from '../vocabulary.js';
 import type { InjectOptions, InjectResult } from '../inject/inject.js';
 import { injectSpritesAsync, type InjectJobOptions } from '../jobs/inject-jobs.js';
 import { imageToTiles, readSpriteBlock, resolveEachSprite, resolveSpritePalette, tilesToImage, type ResolvedSprite } from '../inject/sprites.js';
 import { openRom, type Rom } from '../rom/rom.js';
 import type { RomOpenMode } from '../rom/source.js';
+import { thumbnailRequestsForDefinition, type DefinitionThumbnailOptions, type DefinitionThumbnailRequests } from '../thumbs/requests-from.js';
 
 /** How `openGame` finds the ROM's definition and opens the file. */
 export interface OpenGameOptions {
@@ -40,6 +42,8 @@ export interface GameSpriteInfo {
   kind: 'sprite' | 'graphics';
   codec: string;
   tileFormat: string;
+  /** How its tiles are laid out, in the shared vocabulary (docs/vocabulary.md); a 16-wide sheet when the definition says nothing. */
+  arrangement: Arrangement;
   /** ROM offset of the stored block (through its pointers, so relocated blocks are found). */
   offset: number;
   /** True when an edit of this sprite is pending. */
@@ -130,7 +134,7 @@ export class Game {
   sprites(): GameSpriteInfo[] {
     return this.definition.sprites.map((def) => {
       const resolved = this.#resolve().get(def.name);
-      const base = { name: def.name, kind: def.kind, codec: def.codec, edited: this.#edits.has(def.name) };
+      const base = { name: def.name, kind: def.kind, codec: def.codec, arrangement: def.arrangement ?? { kind: 'sheet' as const }, edited: this.#edits.has(def.name) };
       if (resolved instanceof Error || resolved === undefined) return { ...base, tileFormat: def.tileFormat ?? '', offset: -1, error: resolved?.message ?? 'not resolved' };
       return { ...base, tileFormat: resolved.format.name, offset: resolved.offset };
     });
@@ -232,6 +236,15 @@ export class Game {
     if (!options.inPlace && options.output === undefined) throw new InvalidArgumentError('save needs an output path, or inPlace (which keeps a backup)');
     const edits = this.edits().map((edit) => ({ sprite: edit.sprite, image: { width: edit.width, height: edit.height, pixels: edit.indices } }));
     return injectSpritesAsync(this.#path, this.definition, edits, { ...options, ...(this.variant !== undefined ? { variant: this.variant } : {}) });
+  }
+
+  /**
+   * Every sprite as a thumbnail request for `ThumbnailService` (the pictures `sprite(name)` and
+   * `extract-all` give, original pixels), through `thumbnailRequestsForDefinition` with this
+   * game's variant. Pending edits are not in the ROM yet, so they are not in the thumbnails.
+   */
+  thumbnailRequests(options: Omit<DefinitionThumbnailOptions, 'variant'> = {}): DefinitionThumbnailRequests {
+    return thumbnailRequestsForDefinition(this.rom, this.definition, { ...options, ...(this.variant !== undefined ? { variant: this.variant } : {}) });
   }
 
   /** Closes the ROM (see `Rom.close`). */

@@ -19,6 +19,7 @@ import type { Arrangement, CodecName, FreeRange, GameDefinition, PaletteSource, 
 import type { Rom } from '../rom/rom.js';
 import { readFileBytes } from '../rom/source.js';
 import { maximumPaletteTextSizeInBytes } from '../gfx/palette.js';
+import { arrangementLayout, arrangementSheetOptions } from '../vocabulary.js';
 
 /** A decoded block larger than this is not one sprite's graphics (a whole 64 KiB HAL window is the largest real case). */
 export const maximumSpriteUnpackedSizeInBytes = 4 * 1024 * 1024;
@@ -225,20 +226,10 @@ function paddedSlotLength(sprite: ResolvedSprite, packedLength: number, romSize:
 
 // ---- Arrangements ------------------------------------------------------------------------
 
-function layoutOf(arrangement: Arrangement | undefined): MetatileLayout | undefined {
-  if (!arrangement || arrangement.kind === 'sheet') return undefined;
-  if (arrangement.kind === 'snes-obj') return { kind: 'snes-obj', widthInTiles: arrangement.size / 8, heightInTiles: arrangement.size / 8 };
-  if (arrangement.kind === 'gb-8x16') return { kind: 'block', widthInTiles: 1, heightInTiles: 2 };
-  return { kind: 'block', widthInTiles: arrangement.width, heightInTiles: arrangement.height };
-}
-
-function sheetOptions(arrangement: Arrangement | undefined): { tilesPerRow?: number; order?: 'row' | 'column' } {
-  if (!arrangement || arrangement.kind !== 'sheet') return {};
-  const options: { tilesPerRow?: number; order?: 'row' | 'column' } = {};
-  if (arrangement.tilesPerRow !== undefined) options.tilesPerRow = arrangement.tilesPerRow;
-  if (arrangement.order !== undefined) options.order = arrangement.order === 'column-major' ? 'column' : 'row';
-  return options;
-}
+// The arrangement → src/gfx mapping is the shared vocabulary's (src/vocabulary.ts), so
+// extraction, injection and thumbnails draw a definition's sprites alike.
+const layoutOf = arrangementLayout;
+const sheetOptions = arrangementSheetOptions;
 
 /** The tiles (indices plane) as the image extract writes: a sheet or assembled metatiles. */
 export function tilesToImage(indices: Uint8Array, tileCount: number, arrangement: Arrangement | undefined): IndexedImage {

@@ -7,7 +7,8 @@
 import { IoError, ScanOptionError, isRomgfxError } from '../errors.js';
 import { getTileFormat } from '../gfx/index.js';
 import { ThumbnailService } from '../thumbs/service.js';
-import { maximumTilesPerThumbnail, type ThumbnailRequest } from '../thumbs/request.js';
+import type { ThumbnailRequest } from '../thumbs/request.js';
+import { thumbnailRequestForCandidate } from '../thumbs/requests-from.js';
 import type { Platform } from '../rom/platform.js';
 import type { ScanCandidate } from './types.js';
 
@@ -44,14 +45,10 @@ export async function renderContactSheet(romPath: string, candidates: readonly S
   const service = new ThumbnailService({ diskCache: false, instrumentation: false, threads: 2 });
   try {
     const rom = service.rom(romPath, options.platform === undefined ? {} : { platform: options.platform });
-    const requests: ThumbnailRequest[] = shown.map((c) => {
-      const tiles = Math.max(1, Math.min(maximumTilesPerThumbnail, Math.floor(c.unpackedLength / getTileFormat(c.format).bytesPerTile)));
-      return {
-        rom,
-        block: c.codec === 'raw' ? { offset: c.offset, format: c.format, tiles } : { offset: c.offset, format: c.format, tiles, codec: c.codec },
-        output: { fit: { width: cellImageSideInPixels, height: cellImageSideInPixels } },
-      };
-    });
+    // A candidate smaller than one tile (a scan with a tiny minimum size) still gets its cell: one tile.
+    const requests: ThumbnailRequest[] = shown.map((c) =>
+      thumbnailRequestForCandidate({ ...c, unpackedLength: Math.max(c.unpackedLength, getTileFormat(c.format).bytesPerTile) }, rom, { output: { fit: { width: cellImageSideInPixels, height: cellImageSideInPixels } } }),
+    );
     const outcomes = await service.renderMany(requests, options.signal ? { signal: options.signal } : {});
     const sharp = (await import('sharp')).default;
     const columns = Math.min(sheetColumns, shown.length);

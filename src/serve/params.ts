@@ -6,7 +6,7 @@
 import { ServeParameterError } from '../errors.js';
 import { getTileFormat } from '../gfx/formats.js';
 import { getCodec } from '../codecs/registry.js';
-import { maximumScaleFactor, maximumTilesPerRow, maximumTilesPerThumbnail, defaultTilesPerRow, type PaletteSpec, type ThumbnailRequest, type RomRef } from '../thumbs/request.js';
+import { maximumScaleFactor, maximumTilesPerRow, maximumTilesPerThumbnail, type PaletteSpec, type ThumbnailRequest, type RomRef } from '../thumbs/request.js';
 import { parsePaletteSpec } from '../thumbs/sources.js';
 import type { Rom } from '../rom/rom.js';
 import { scanCodecNames, scanKinds, type ScanCandidate, type ScanCodec, type ScanOptions } from '../scan/types.js';
@@ -51,10 +51,11 @@ export function thumbnailRequestFromQuery(query: URLSearchParams, rom: Rom, ref:
   const scaleText = optionalParameter(query, 'scale');
   const scale = scaleText === undefined ? 1 : wholeNumber('scale', scaleText, 1, maximumScaleFactor);
   const perRowText = optionalParameter(query, 'perRow');
-  const tilesPerRow = perRowText === undefined ? defaultTilesPerRow : wholeNumber('perRow', perRowText, 1, maximumTilesPerRow);
+  // No perRow: the thumbnail's own default (16 per row, never wider than the tiles).
+  const tilesPerRow = perRowText === undefined ? undefined : wholeNumber('perRow', perRowText, 1, maximumTilesPerRow);
   return {
     rom: ref,
-    block: { offset, format, tiles, ...(codec !== undefined ? { codec } : {}), arrangement: { kind: 'sheet', tilesPerRow } },
+    block: { offset, format, tiles, ...(codec !== undefined ? { codec } : {}), arrangement: tilesPerRow === undefined ? { kind: 'sheet' } : { kind: 'sheet', tilesPerRow } },
     palette,
     output: { scale, format: 'png' },
   };

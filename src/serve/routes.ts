@@ -8,6 +8,7 @@ import { colourHex, detectPaletteFileFormat, maximumPaletteColourCount, paletteC
 import { getTileFormat, tileFormatNames } from '../gfx/formats.js';
 import { codecNames } from '../codecs/registry.js';
 import { paletteEncodings } from '../thumbs/request.js';
+import { arrangementKinds, paletteFormats } from '../vocabulary.js';
 import { scanCodecNames } from '../scan/types.js';
 import { scanCandidatesToDefinition } from '../scan/defs.js';
 import { assertWritable } from '../util/files.js';
@@ -101,6 +102,9 @@ export function buildRoutes(deps: RouteDependencies): Route[] {
           codecs: codecNames(),
           scanCodecs: scanCodecNames,
           paletteEncodings,
+          // The shared vocabulary's names (docs/vocabulary.md); paletteEncodings is the same list, kept for old pages.
+          paletteFormats,
+          arrangementKinds,
         }),
     },
     { method: 'GET', path: '/api/roms', name: '/api/roms', changesState: false, handle: ({ response }) => sendJson(response, 200, { roms: library.describe() }) },

@@ -15,6 +15,9 @@ export {
   type ArrangementSpec,
   type PaletteSpec,
   type PaletteEncoding,
+  type LegacyArrangementSpec,
+  type LegacyRomPaletteSpec,
+  type RequestPaletteSpec,
   type OutputSpec,
   type ThumbnailFormat,
 } from './request.js';
@@ -25,3 +28,12 @@ export { ThumbnailPool, defaultWorkerFile, type PoolOptions } from './pool.js';
 export { renderThumbnail, renderBlockIndexed, encodeIndexedPng, type RenderResult, type Decompressor } from './render.js';
 export { planScale, planFit, resampleIndexed, type ScalePlan } from './scale.js';
 export { composeContactSheet, type ContactSheet, type ContactSheetCell, type ContactSheetOptions } from './contact-sheet.js';
+export {
+  thumbnailRequestsForDefinition,
+  thumbnailRequestForCandidate,
+  type DefinitionThumbnailOptions,
+  type DefinitionThumbnailRequests,
+  type SpriteThumbnailRequest,
+  type SpriteThumbnailProblem,
+  type CandidateThumbnailOptions,
+} from './requests-from.js';

@@ -76,8 +76,8 @@ export function resolvePalette(romData: Uint8Array, spec: PaletteSpec, format: {
       return paletteFromRgb(rgb, 'palette.colors');
     }
     case 'rom': {
-      const { offset, count, encoding } = spec;
-      switch (encoding) {
+      const { offset, count, format } = spec;
+      switch (format) {
         case 'bgr555':
           checkRange(`palette at ${hex(offset)}`, offset, count * 2, romData.length);
           return decodeBgr555(romData.subarray(offset, offset + count * 2), count);

@@ -9,6 +9,10 @@ import { ThumbnailRequestError } from '../errors.js';
 import { sha256Hex } from '../util/hash.js';
 import { ENGINE_VERSION } from '../version.js';
 import { isPlatform, type Platform } from '../rom/platform.js';
+import { arrangementToText, isPaletteFormat, maximumSheetTilesPerRow, paletteFormats, snesObjSizesInPixels, type Arrangement, type PaletteFormat, type PaletteSpec } from '../vocabulary.js';
+import { maximumMetatileSideInTiles } from '../gfx/image.js';
+
+export type { PaletteSpec } from '../vocabulary.js';
 
 /** The most tiles one thumbnail shows (64 KiB of 4bpp data, a 128×1024 sheet at 16 per row). */
 export const maximumTilesPerThumbnail = 4096;
@@ -21,7 +25,7 @@ export const maximumOutputPixelCount = 16 * 1024 * 1024;
 /** The most colours in an explicit palette (8bpp). */
 export const maximumPaletteColorCount = 256;
 /** The widest sheet, in tiles per row. */
-export const maximumTilesPerRow = 256;
+export const maximumTilesPerRow = maximumSheetTilesPerRow;
 /** Tiles per row when the request does not say (a 128-pixel-wide sheet, the tile-editor convention). */
 export const defaultTilesPerRow = 16;
 
@@ -36,13 +40,21 @@ export interface RomRef {
 }
 
 /**
- * How the tiles of a block are laid out into an image: a sheet (tiles left→right, top→bottom, or
- * top→bottom first with `order: 'column'`), or a sprite layout as src/gfx names them
- * (`snes-obj:16x16`, `snes-obj:32x32`, `gb-8x16`, `block:WxH` in tiles).
+ * The spellings of an arrangement older requests used: sheet orders `row` / `column`, and
+ * metatile layouts as text (`{ kind: 'layout', layout: 'block:2x2' }`, also `snes-obj:16x32`).
+ * @deprecated Use `Arrangement` (src/vocabulary.ts), the game definitions' spelling:
+ * `{ kind: 'block', width: 2, height: 2 }`, `{ kind: 'snes-obj', size: 16 }`, `{ kind: 'gb-8x16' }`,
+ * `order: 'row-major' | 'column-major'`. Still read, and drawn the same.
  */
-export type ArrangementSpec =
+export type LegacyArrangementSpec =
   | { readonly kind: 'sheet'; readonly tilesPerRow?: number; readonly order?: 'row' | 'column' }
   | { readonly kind: 'layout'; readonly layout: string };
+
+/**
+ * How the tiles of a block are laid out: an `Arrangement` (the shared vocabulary), or a
+ * deprecated `LegacyArrangementSpec` spelling.
+ */
+export type ArrangementSpec = Arrangement | LegacyArrangementSpec;
 
 /** The tiles a thumbnail shows: where they are, their format and codec, and how many. */
 export interface BlockSpec {
@@ -58,19 +70,32 @@ export interface BlockSpec {
 }
 
 /**
- * The colours. `grayscale` spreads the format's index range over a gray ramp, as `extract` does
- * with no palette (black to white; white to black for Game Boy tiles, index 0 lightest as on the
- * hardware); `colors` gives
- * 0xRRGGBB values (index i gets colours[i]); `rom` reads `count` colours stored in the ROM.
+ * A ROM palette as older requests spelled it, with `encoding` for `format`.
+ * @deprecated Use `{ kind: 'rom', offset, format, count }` (`PaletteSpec`); still read.
  */
-export type PaletteSpec =
-  | { readonly kind: 'grayscale' }
-  | { readonly kind: 'colors'; readonly colors: readonly number[] }
-  | { readonly kind: 'rom'; readonly offset: number; readonly encoding: PaletteEncoding; readonly count: number };
+export interface LegacyRomPaletteSpec {
+  readonly kind: 'rom';
+  readonly offset: number;
+  readonly encoding: PaletteFormat;
+  readonly count: number;
+}
 
-/** How colours are stored in the ROM (game-definition names): SNES/GBA/GBC BGR555, Mega Drive 9-bit, NES master-palette indices, a DMG BGP register byte. */
-export type PaletteEncoding = 'bgr555' | 'md9' | 'nes-index' | 'gb-bgp';
-export const paletteEncodings: readonly PaletteEncoding[] = ['bgr555', 'md9', 'nes-index', 'gb-bgp'];
+/**
+ * The colours a request may give: a `PaletteSpec` (the shared vocabulary) or the deprecated
+ * `LegacyRomPaletteSpec` spelling.
+ */
+export type RequestPaletteSpec = PaletteSpec | LegacyRomPaletteSpec;
+
+/**
+ * How colours are stored in the ROM.
+ * @deprecated The same list as `PaletteFormat` (src/vocabulary.ts); use that name.
+ */
+export type PaletteEncoding = PaletteFormat;
+/**
+ * Every palette format.
+ * @deprecated The same list as `paletteFormats` (src/vocabulary.ts); use that name.
+ */
+export const paletteEncodings: readonly PaletteEncoding[] = paletteFormats;
 
 /** The image formats a thumbnail can be encoded as. */
 export type ThumbnailFormat = 'png' | 'webp';
@@ -88,7 +113,7 @@ export interface OutputSpec {
 export interface ThumbnailRequest {
   readonly rom: RomRef;
   readonly block: BlockSpec;
-  readonly palette?: PaletteSpec;
+  readonly palette?: RequestPaletteSpec;
   readonly output?: OutputSpec;
 }
 
@@ -112,11 +137,9 @@ function checkInteger(field: string, value: unknown, minimum: number, maximum: n
   return value;
 }
 
-function checkEncoding(value: unknown): PaletteEncoding {
-  if (typeof value !== 'string' || !(paletteEncodings as readonly string[]).includes(value)) {
-    throw new ThumbnailRequestError('palette.encoding', `must be one of ${paletteEncodings.join(', ')} (got ${JSON.stringify(value)})`);
-  }
-  return value as PaletteEncoding;
+function checkFormat(field: string, value: unknown): PaletteFormat {
+  if (!isPaletteFormat(value)) throw new ThumbnailRequestError(field, `must be one of ${paletteFormats.join(', ')} (got ${JSON.stringify(value)})`);
+  return value;
 }
 
 function checkName(field: string, value: unknown): string {
@@ -188,21 +211,43 @@ const layoutPattern = /^(snes-obj:\d{1,3}x\d{1,3}|block:\d{1,2}x\d{1,2}|gb-8x16)
 
 function normalizeArrangement(arrangement: ArrangementSpec | undefined, tiles: number): NormalizedArrangement {
   if (arrangement === undefined) return { kind: 'sheet', tilesPerRow: Math.min(defaultTilesPerRow, tiles), order: 'row' };
-  if (arrangement.kind === 'sheet') {
-    const order = arrangement.order ?? 'row';
-    if (order !== 'row' && order !== 'column') throw new ThumbnailRequestError('block.arrangement.order', `must be row or column (got ${JSON.stringify(order)})`);
-    // A sheet never needs more columns than tiles: 3 tiles at 16 per row is a 3-tile-wide image.
-    const tilesPerRow = Math.min(checkInteger('block.arrangement.tilesPerRow', arrangement.tilesPerRow ?? defaultTilesPerRow, 1, maximumTilesPerRow), tiles);
-    return { kind: 'sheet', tilesPerRow, order };
-  }
-  if (arrangement.kind === 'layout') {
-    // The layout's own limits are checked by src/gfx (parseMetatileLayout) where it is used.
-    if (typeof arrangement.layout !== 'string' || !layoutPattern.test(arrangement.layout)) {
-      throw new ThumbnailRequestError('block.arrangement.layout', `must be snes-obj:WxH (pixels), gb-8x16 or block:WxH (tiles) (got ${JSON.stringify(arrangement.layout)})`);
+  if (arrangement === null || typeof arrangement !== 'object') throw new ThumbnailRequestError('block.arrangement', 'must be an object');
+  switch (arrangement.kind) {
+    case 'sheet': {
+      // `row-major` / `column-major` (the vocabulary); `row` / `column` (deprecated) are read too.
+      const order = arrangement.order ?? 'row-major';
+      if (order !== 'row-major' && order !== 'column-major' && order !== 'row' && order !== 'column') {
+        throw new ThumbnailRequestError('block.arrangement.order', `must be row-major or column-major (got ${JSON.stringify(order)})`);
+      }
+      // Without a width, a sheet never gets more columns than tiles: 3 tiles are a 3-tile-wide
+      // image. A width the request gives is kept, padding and all, as extract draws the same
+      // arrangement (a definition's sprite thumbnail is its extracted PNG).
+      const tilesPerRow =
+        arrangement.tilesPerRow === undefined ? Math.min(defaultTilesPerRow, tiles) : checkInteger('block.arrangement.tilesPerRow', arrangement.tilesPerRow, 1, maximumTilesPerRow);
+      return { kind: 'sheet', tilesPerRow, order: order === 'column-major' || order === 'column' ? 'column' : 'row' };
     }
-    return { kind: 'layout', layout: arrangement.layout };
+    // The canonical kinds become the layout text src/gfx draws (and the cache key has always
+    // held), so a request and its deprecated spelling share cache entries.
+    case 'snes-obj':
+      if (!(snesObjSizesInPixels as readonly unknown[]).includes(arrangement.size)) {
+        throw new ThumbnailRequestError('block.arrangement.size', `must be 16, 32 or 64 (pixels) (got ${JSON.stringify(arrangement.size)})`);
+      }
+      return { kind: 'layout', layout: arrangementToText(arrangement) };
+    case 'gb-8x16':
+      return { kind: 'layout', layout: 'gb-8x16' };
+    case 'block':
+      checkInteger('block.arrangement.width', arrangement.width, 1, maximumMetatileSideInTiles);
+      checkInteger('block.arrangement.height', arrangement.height, 1, maximumMetatileSideInTiles);
+      return { kind: 'layout', layout: arrangementToText(arrangement) };
+    case 'layout':
+      // Deprecated spelling. The layout's own limits are checked by src/gfx (parseMetatileLayout) where it is used.
+      if (typeof arrangement.layout !== 'string' || !layoutPattern.test(arrangement.layout)) {
+        throw new ThumbnailRequestError('block.arrangement.layout', `must be snes-obj:WxH (pixels), gb-8x16 or block:WxH (tiles) (got ${JSON.stringify(arrangement.layout)})`);
+      }
+      return { kind: 'layout', layout: arrangement.layout };
+    default:
+      throw new ThumbnailRequestError('block.arrangement.kind', `unknown arrangement ${JSON.stringify((arrangement as { kind?: unknown }).kind)}; known: sheet, snes-obj, gb-8x16, block`);
   }
-  throw new ThumbnailRequestError('block.arrangement.kind', `unknown arrangement ${JSON.stringify((arrangement as { kind?: unknown }).kind)}; known: sheet, layout`);
 }
 
 /** The last caller's colour array normalized, and the palette it gave (see normalizePalette). */
@@ -215,7 +260,7 @@ function sameColors(a: readonly number[], b: readonly number[]): boolean {
   return true;
 }
 
-function normalizePalette(palette: PaletteSpec | undefined): PaletteSpec {
+function normalizePalette(palette: RequestPaletteSpec | undefined): PaletteSpec {
   if (palette === undefined) return { kind: 'grayscale' };
   switch (palette.kind) {
     case 'grayscale':
@@ -238,13 +283,17 @@ function normalizePalette(palette: PaletteSpec | undefined): PaletteSpec {
       lastColorsPalette = normalized;
       return normalized;
     }
-    case 'rom':
+    case 'rom': {
+      // `format` (the vocabulary) or `encoding` (deprecated): one of them.
+      const legacy = 'encoding' in palette && palette.encoding !== undefined;
+      if (legacy && 'format' in palette && (palette as { format?: unknown }).format !== undefined) throw new ThumbnailRequestError('palette.format', 'give format, not both format and encoding (deprecated)');
       return {
         kind: 'rom',
         offset: checkInteger('palette.offset', palette.offset, 0, Number.MAX_SAFE_INTEGER),
-        encoding: checkEncoding(palette.encoding),
+        format: legacy ? checkFormat('palette.encoding', (palette as LegacyRomPaletteSpec).encoding) : checkFormat('palette.format', (palette as { format?: unknown }).format),
         count: checkInteger('palette.count', palette.count, 1, maximumPaletteColorCount),
       };
+    }
     default:
       throw new ThumbnailRequestError('palette.kind', `unknown palette kind ${JSON.stringify((palette as { kind?: unknown }).kind)}; known: grayscale, colors, rom`);
   }
@@ -285,7 +334,7 @@ function canonicalHalves(request: NormalizedRequest): { head: string; tail: stri
   const arrangement = block.arrangement;
   const arrangementText = arrangement.kind === 'sheet' ? `["sheet",${arrangement.tilesPerRow},${JSON.stringify(arrangement.order)}]` : `["layout",${JSON.stringify(arrangement.layout)}]`;
   const paletteText =
-    palette.kind === 'grayscale' ? '["grayscale"]' : palette.kind === 'colors' ? `["colors",[${palette.colors.join(',')}]]` : `["rom",${palette.offset},${JSON.stringify(palette.encoding)},${palette.count}]`;
+    palette.kind === 'grayscale' ? '["grayscale"]' : palette.kind === 'colors' ? `["colors",[${palette.colors.join(',')}]]` : `["rom",${palette.offset},${JSON.stringify(palette.format)},${palette.count}]`;
   const outputText = `[${output.scale === null ? 'null' : output.scale},${output.fit ? `[${output.fit.width},${output.fit.height}]` : 'null'},${JSON.stringify(output.format)}]`;
   return {
     head: `${canonicalPrefix}${JSON.stringify(request.rom.sha1)},[`,
@@ -310,7 +359,7 @@ export function canonicalRequestReference(request: NormalizedRequest): string {
     thumbnailRenderRevision,
     request.rom.sha1,
     [block.offset, block.format, block.tiles, block.codec, block.arrangement.kind === 'sheet' ? ['sheet', block.arrangement.tilesPerRow, block.arrangement.order] : ['layout', block.arrangement.layout]],
-    palette.kind === 'grayscale' ? ['grayscale'] : palette.kind === 'colors' ? ['colors', palette.colors] : ['rom', palette.offset, palette.encoding, palette.count],
+    palette.kind === 'grayscale' ? ['grayscale'] : palette.kind === 'colors' ? ['colors', palette.colors] : ['rom', palette.offset, palette.format, palette.count],
     [output.scale, output.fit ? [output.fit.width, output.fit.height] : null, output.format],
   ]);
 }
@@ -341,7 +390,7 @@ export function sameVariant(a: NormalizedRequest, b: NormalizedRequest): boolean
     case 'grayscale':
       return bp.kind === 'grayscale';
     case 'rom':
-      return bp.kind === 'rom' && ap.offset === bp.offset && ap.encoding === bp.encoding && ap.count === bp.count;
+      return bp.kind === 'rom' && ap.offset === bp.offset && ap.format === bp.format && ap.count === bp.count;
     case 'colors':
       return bp.kind === 'colors' && sameColors(ap.colors, bp.colors);
   }

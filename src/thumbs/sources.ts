@@ -3,17 +3,16 @@
  * definition. Each item gets a stable file name; items that cannot become a request (a sprite
  * with no tile count, a CGRAM palette) are returned as problems, not thrown, so the rest still run.
  */
-import { locateSprite } from '../defs/locate.js';
-import { resolveDefinitionFile } from '../defs/paths.js';
-import { InvalidArgumentError, ThumbnailRequestError, UsageError } from '../errors.js';
+import { InvalidArgumentError, UsageError } from '../errors.js';
 import { getTileFormat } from '../gfx/formats.js';
 import { parsePaletteFile } from '../gfx/palette.js';
 import { readFileBytes } from '../rom/source.js';
 import type { Rom } from '../rom/rom.js';
-import type { GameDefinition, SpriteDef } from '../defs/types.js';
-import { matchDefinition, resolveDefLocation, romFacts } from '../defs/match.js';
+import type { GameDefinition } from '../defs/types.js';
+import { isPaletteFormat, paletteFormats, type PaletteFormat } from '../vocabulary.js';
+import { thumbnailRequestForCandidate, thumbnailRequestsForDefinition } from './requests-from.js';
 import { hex } from '../errors.js';
-import { maximumTilesPerThumbnail, paletteEncodings, type ArrangementSpec, type PaletteEncoding, type PaletteSpec, type RomRef, type ThumbnailRequest } from './request.js';
+import { maximumTilesPerThumbnail, type ArrangementSpec, type PaletteSpec, type RomRef, type ThumbnailRequest } from './request.js';
 
 /** The largest scan-results file read: 64 MiB of JSON (a million findings). */
 export const maximumScanResultsSizeInBytes = 64 * 1024 * 1024;
@@ -89,11 +88,11 @@ export function parsePaletteSpec(text: string, rom: Rom): PaletteSpec {
   }
   if (text.startsWith('rom:')) {
     const parts = text.slice('rom:'.length).split(':');
-    const encodingIndex = parts.findIndex((p, i) => i > 0 && (paletteEncodings as readonly string[]).includes(p));
-    if (encodingIndex < 1) throw new UsageError(`--palette "${text}": expected rom:<offset>:<encoding>[:<count>] with encoding one of ${paletteEncodings.join(', ')}`);
+    const encodingIndex = parts.findIndex((p, i) => i > 0 && isPaletteFormat(p));
+    if (encodingIndex < 1) throw new UsageError(`--palette "${text}": expected rom:<offset>:<encoding>[:<count>] with format one of ${paletteFormats.join(', ')}`);
     const countText = parts[encodingIndex + 1] ?? '16';
     if (!/^\d{1,3}$/u.test(countText)) throw new UsageError(`--palette "${text}": colour count "${countText}" is not a whole number`);
-    return { kind: 'rom', offset: rom.resolveLocation(parts.slice(0, encodingIndex).join(':')), encoding: parts[encodingIndex] as PaletteEncoding, count: Number(countText) };
+    return { kind: 'rom', offset: rom.resolveLocation(parts.slice(0, encodingIndex).join(':')), format: parts[encodingIndex] as PaletteFormat, count: Number(countText) };
   }
   throw new UsageError(`--palette "${text}": expected gray, colors:RRGGBB,… or rom:<offset>:<encoding>[:<count>]`);
 }
@@ -142,75 +141,31 @@ export function itemsFromScanResults(path: string, ref: RomRef, palette: Palette
     if (typeof format !== 'string' || !isTileFormat(format)) return problems.push({ name: where, message: `format ${JSON.stringify(format)} is not a tile format` });
     if (typeof unpacked !== 'number' || !Number.isSafeInteger(unpacked) || unpacked < 1) return problems.push({ name: where, message: 'unpackedLength is not a positive integer' });
     if (codec !== undefined && typeof codec !== 'string') return problems.push({ name: where, message: 'codec is not a string' });
-    const tiles = Math.min(maximumTilesPerThumbnail, Math.floor(unpacked / getTileFormat(format).bytesPerTile));
-    if (tiles < 1) return problems.push({ name: where, message: `${unpacked} bytes is less than one ${format} tile` });
-    const block = codec === undefined ? { offset, format, tiles } : { offset, format, tiles, codec };
-    items.push({ name: blockName(offset, format, codec), request: { rom: ref, block: arrangement ? { ...block, arrangement } : block, palette } });
+    if (unpacked < getTileFormat(format).bytesPerTile) return problems.push({ name: where, message: `${unpacked} bytes is less than one ${format} tile` });
+    const request = thumbnailRequestForCandidate({ offset, format, unpackedLength: unpacked, codec: codec ?? 'raw' }, ref, { palette });
+    items.push({ name: blockName(offset, format, codec), request: arrangement ? { ...request, block: { ...request.block, arrangement } } : request });
     return undefined;
   });
   return { items, problems };
 }
 
-function arrangementOf(sprite: SpriteDef): ArrangementSpec | undefined {
-  const a = sprite.arrangement;
-  if (!a) return undefined;
-  switch (a.kind) {
-    case 'sheet':
-      return { kind: 'sheet', ...(a.tilesPerRow !== undefined ? { tilesPerRow: a.tilesPerRow } : {}), ...(a.order ? { order: a.order === 'column-major' ? 'column' : 'row' } : {}) };
-    case 'snes-obj':
-      return { kind: 'layout', layout: `snes-obj:${a.size}x${a.size}` };
-    case 'gb-8x16':
-      return { kind: 'layout', layout: 'gb-8x16' };
-    case 'block':
-      return { kind: 'layout', layout: `block:${a.width}x${a.height}` };
-  }
-}
-
-/** The encoding a definition's ROM palette uses when it does not say: the platform's own. */
-function defaultPaletteEncoding(platform: string): PaletteEncoding {
-  if (platform === 'md') return 'md9';
-  if (platform === 'nes') return 'nes-index';
-  if (platform === 'gb') return 'gb-bgp';
-  return 'bgr555';
-}
-
 /**
  * Every sprite of a game definition, at the offsets of the variant the ROM matches (the
- * definition's defaults when none matches). `paletteOverride` (from --palette) wins over the
- * definition's palettes.
+ * definition's defaults when none matches), through `thumbnailRequestsForDefinition` (the same
+ * pictures `extract-all` writes). `paletteOverride` (from --palette) wins over the definition's palettes.
  */
 export function itemsFromDefinition(definition: GameDefinition, rom: Rom, ref: RomRef, paletteOverride: PaletteSpec | undefined): ItemList & { variant: string | null } {
-  const match = matchDefinition([definition], romFacts(rom));
-  const variantId = match?.variant.id;
-  const items: ThumbnailItem[] = [];
-  const problems: ItemProblem[] = [];
+  const converted = thumbnailRequestsForDefinition(rom, definition, { romRef: ref, ...(paletteOverride ? { palette: paletteOverride } : {}) });
   const used = new Set<string>();
-  for (const sprite of definition.sprites) {
-    try {
-      // Follows the sprite's pointers when it has any: after a relocation the definition offset is stale.
-      const offset = locateSprite(rom, definition, sprite, variantId).offset;
-      const format = sprite.tileFormat;
-      if (!format) throw new ThumbnailRequestError('tileFormat', 'the definition gives no tile format');
-      const bytesPerTile = getTileFormat(format).bytesPerTile;
-      const tiles = sprite.tileCount ?? (sprite.byteLength !== undefined ? Math.floor(sprite.byteLength / bytesPerTile) : undefined);
-      if (tiles === undefined || tiles < 1) throw new ThumbnailRequestError('tileCount', 'the definition gives neither a tile count nor a byte length');
-      let palette: PaletteSpec = paletteOverride ?? { kind: 'grayscale' };
-      if (!paletteOverride && sprite.palette) {
-        const p = sprite.palette;
-        if ('rom' in p) palette = { kind: 'rom', offset: resolveDefLocation(p.rom, rom), encoding: p.format ?? defaultPaletteEncoding(definition.platform), count: p.count ?? 16 };
-        else if ('file' in p) palette = paletteFromFile(resolveDefinitionFile(definition, p.file));
-        else throw new ThumbnailRequestError('palette', `CGRAM palette row ${p.cgram} needs a CGRAM dump; pass --palette to choose colours`);
-      }
-      const codec = sprite.codec === 'none' ? undefined : sprite.codec;
-      const arrangement = arrangementOf(sprite);
-      const block = { offset, format, tiles: Math.min(tiles, maximumTilesPerThumbnail), ...(codec ? { codec } : {}), ...(arrangement ? { arrangement } : {}) };
-      let name = safeName(sprite.name);
-      for (let n = 2; used.has(name); n++) name = `${safeName(sprite.name)}-${n}`;
-      used.add(name);
-      items.push({ name, request: { rom: ref, block, palette } });
-    } catch (error) {
-      problems.push({ name: sprite.name, message: `${error instanceof Error ? error.message : String(error)} (sprite at ${hex(sprite.offset.value)})` });
-    }
-  }
-  return { items, problems, variant: variantId ?? null };
+  const items = converted.requests.map(({ sprite, request }): ThumbnailItem => {
+    let name = safeName(sprite);
+    for (let n = 2; used.has(name); n++) name = `${safeName(sprite)}-${n}`;
+    used.add(name);
+    return { name, request };
+  });
+  const problems = converted.problems.map(({ sprite, error }): ItemProblem => {
+    const def = definition.sprites.find((s) => s.name === sprite);
+    return { name: sprite, message: `${error.message}${def ? ` (sprite at ${hex(def.offset.value)})` : ''}` };
+  });
+  return { items, problems, variant: converted.variant };
 }

@@ -9,13 +9,11 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodePng } from '../../src/gfx/png.js';
 import {
-  buildSnesRom,
   decodeTiles,
   encodeTiles,
   extractAll,
   getCodec,
   getTileFormat,
-  injectIntoBytes,
   parseGameDefinition,
   registerCodec,
   romFromBytes,
@@ -23,6 +21,8 @@ import {
   unregisterCodec,
   type Codec,
 } from '../../src/index.js';
+import { buildSnesRom } from '../../src/entries/rom.js';
+import { injectIntoBytes } from '../../src/entries/inject.js';
 import { CodecStreamCorruptError, CodecStreamTruncatedError } from '../../src/errors.js';
 import { spriteArt } from '../inject/fixtures.js';
 

@@ -7,7 +7,9 @@
 import { build } from 'esbuild';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as engine from '../../src/index.js';
+import * as root from '../../src/index.js';
+import * as gfxEntry from '../../src/entries/gfx.js';
+import * as patchEntry from '../../src/entries/patch.js';
 import { getCodec, readIndexedPng } from '../../src/index.js';
 import { launchChromium } from '../helpers/browser.js';
 import { repoRoot } from '../helpers/cli.js';
@@ -71,6 +73,8 @@ describe('romgfx/core in headless Chromium', () => {
     await page.close();
     expect(errors).toEqual([]);
 
+    // The Node package: its root, romgfx/gfx and romgfx/patch (what a Node editor imports).
+    const engine = { ...root, ...gfxEntry, ...patchEntry };
     const node = editorRoundTrip(engine, rom, 0x1000);
     expect(fromBrowser.edited).toEqual(node.edited);
     expect(fromBrowser.bps).toEqual(node.bps);

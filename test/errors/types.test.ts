@@ -4,25 +4,10 @@
  * runs it); the runtime assertions check that the codes and JSON round trip did not change.
  */
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import {
-  BpsChecksumError,
-  CodecOutputLimitError,
-  FileNotFoundError,
-  InjectionDoesNotFitError,
-  RomChangedError,
-  RomgfxError,
-  ServiceClosedError,
-  UsageError,
-  applyBps,
-  createBps,
-  isRomgfxError,
-  type AnyRomgfxError,
-  type ErrorDetails,
-  type RomgfxErrorCode,
-  type RomgfxErrorDetails,
-  type RomgfxErrorJson,
-  BatchFailedError,
-} from '../../src/index.js';
+import { RomgfxError, UsageError, isRomgfxError, type AnyRomgfxError, type ErrorDetails, type RomgfxErrorCode, type RomgfxErrorDetails, type RomgfxErrorJson } from '../../src/index.js';
+// Every class is in romgfx/errors (the root keeps the base class, the guard and the code types).
+import { BatchFailedError, BpsChecksumError, CodecOutputLimitError, FileNotFoundError, InjectionDoesNotFitError, RomChangedError, ServiceClosedError } from '../../src/entries/errors.js';
+import { applyBps, createBps } from '../../src/entries/patch.js';
 
 /** What an editor does with a failure: switch on the code, read that code's details. */
 function describeFailure(error: unknown): string {

@@ -10,6 +10,7 @@ import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { repoRoot, tempDir } from '../helpers/cli.js';
+import { documentedImports, publishedSpecifiers, runtimeCheckScript, typeCheckSource } from '../helpers/doc-imports.js';
 
 const scratch = tempDir('romgfx-pack-');
 afterAll(() => scratch.cleanup());
@@ -59,7 +60,8 @@ describe('the npm package', () => {
       [
         '--input-type=module',
         '-e',
-        `import { getCodec, decodeTiles, romFromBytes, buildSnesRom } from 'romgfx';
+        `import { getCodec, decodeTiles, romFromBytes } from 'romgfx';
+         import { buildSnesRom } from 'romgfx/rom';
          const packed = getCodec('hal').compress(new Uint8Array(4096).fill(7));
          const tiles = decodeTiles('snes4bpp', getCodec('hal').decompress(packed).data);
          const rom = romFromBytes(buildSnesRom());
@@ -69,6 +71,19 @@ describe('the npm package', () => {
     );
     expect(library.status, library.stderr).toBe(0);
     expect(JSON.parse(library.stdout)).toEqual({ pixels: 8192, platform: 'snes' });
+
+    // Every sub-path and every import the README, docs and examples show, through the installed
+    // package's exports: run by Node, and type-checked against its declarations.
+    const imports = documentedImports(repoRoot);
+    const specifiers = publishedSpecifiers(repoRoot);
+    writeFileSync(join(project, 'doc-imports.mjs'), runtimeCheckScript(imports, specifiers));
+    const loaded = run(process.execPath, ['doc-imports.mjs'], project);
+    expect(loaded.status, loaded.stderr).toBe(0);
+    expect(JSON.parse(loaded.stdout)).toEqual({ ok: true, missing: [] });
+    writeFileSync(join(project, 'doc-imports.mts'), typeCheckSource(imports, specifiers));
+    const typeRoots = join(repoRoot, 'node_modules', '@types');
+    const tsc = run(process.execPath, [join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '--strict', '--skipLibCheck', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--typeRoots', typeRoots, '--types', 'node', 'doc-imports.mts'], project);
+    expect(tsc.status, tsc.stdout + tsc.stderr).toBe(0);
 
     const demo = run('npx', ['--no-install', 'romgfx', 'demo'], project);
     expect(demo.status, demo.stdout + demo.stderr).toBe(0);

@@ -148,9 +148,12 @@ describe('health, metrics, ROMs', () => {
   });
 
   it('GET /api/formats lists tile formats with their tile sizes, and codecs', async () => {
-    const formats = (await (await get('/api/formats')).json()) as { tileFormats: { name: string; bytesPerTile: number }[]; codecs: string[] };
+    const formats = (await (await get('/api/formats')).json()) as { tileFormats: { name: string; bytesPerTile: number }[]; codecs: string[]; paletteFormats: string[]; arrangementKinds: string[] };
     expect(formats.tileFormats).toContainEqual(expect.objectContaining({ name: 'snes4bpp', bytesPerTile: 32 }));
     expect(formats.codecs).toContain('hal');
+    // The shared vocabulary's names (docs/vocabulary.md).
+    expect(formats.paletteFormats).toEqual(['bgr555', 'md9', 'nes-index', 'gb-bgp']);
+    expect(formats.arrangementKinds).toEqual(['sheet', 'snes-obj', 'gb-8x16', 'block']);
   });
 
   it('unknown paths are 404 and wrong methods 405, as typed JSON', async () => {

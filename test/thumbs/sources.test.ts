@@ -22,8 +22,8 @@ describe('thumbnail sources', () => {
     const rom = openRom(sfc);
     expect(parsePaletteSpec('gray', rom)).toEqual({ kind: 'grayscale' });
     expect(parsePaletteSpec('colors:000000,#FF8000', rom)).toEqual({ kind: 'colors', colors: [0, 0xff8000] });
-    expect(parsePaletteSpec('rom:0x8100:bgr555', rom)).toEqual({ kind: 'rom', offset: 0x8100, encoding: 'bgr555', count: 16 });
-    expect(parsePaletteSpec('rom:$01:8100:bgr555:8', rom)).toEqual({ kind: 'rom', offset: 0x8100, encoding: 'bgr555', count: 8 });
+    expect(parsePaletteSpec('rom:0x8100:bgr555', rom)).toEqual({ kind: 'rom', offset: 0x8100, format: 'bgr555', count: 16 });
+    expect(parsePaletteSpec('rom:$01:8100:bgr555:8', rom)).toEqual({ kind: 'rom', offset: 0x8100, format: 'bgr555', count: 8 });
     expect(() => parsePaletteSpec('colors:12345', rom)).toThrow(UsageError);
     expect(() => parsePaletteSpec('rom:0x8100:rgb', rom)).toThrow(UsageError);
   });
@@ -39,10 +39,19 @@ describe('thumbnail sources', () => {
         request: {
           rom: ref,
           block: { offset: 0x8120, format: 'snes4bpp', tiles: 256, arrangement: { kind: 'sheet', tilesPerRow: 16 } },
-          palette: { kind: 'rom', offset: 0x8100, encoding: 'bgr555', count: 16 },
+          palette: { kind: 'rom', offset: 0x8100, format: 'bgr555', count: 16 },
+        },
+      },
+      {
+        // No tile format in the definition: the platform's, as extract-all draws it; no palette: extract's grayscale ramp.
+        name: 'sprite-palette',
+        request: {
+          rom: ref,
+          block: { offset: 0x8100, format: 'snes4bpp', tiles: 1, arrangement: { kind: 'sheet', tilesPerRow: 16 } },
+          palette: { kind: 'colors', colors: Array.from({ length: 16 }, (_, i) => (i * 17) * 0x10101) },
         },
       },
     ]);
-    expect(list.problems.map((p) => p.name)).toEqual(['sprite-palette']);
+    expect(list.problems).toEqual([]);
   });
 });

@@ -15,6 +15,7 @@ import { readFileBytes } from '../../rom/source.js';
 import { getTileFormat } from '../../gfx/formats.js';
 import { maximumPaletteTextSizeInBytes, paletteFromRgb, parsePaletteFile, type Palette } from '../../gfx/palette.js';
 import type { Arrangement } from '../../defs/types.js';
+import { arrangementFromText, snesObjSizesInPixels } from '../../vocabulary.js';
 import { layoutHelp, resolveLayout, type LayoutOptions } from './gfx-options.js';
 import { closeInjectJobs, injectFolderAsync, maximumInjectThreads } from '../../jobs/inject-jobs.js';
 import { closePatchJobs } from '../../jobs/patch-jobs.js';
@@ -182,11 +183,12 @@ function arrangementFromFlags(flags: LayoutOptions): Arrangement | undefined {
     if (layout.sheet.order === 'column') sheet.order = 'column-major';
     return sheet;
   }
-  if (flags.layout === 'gb-8x16') return { kind: 'gb-8x16' };
-  if (m.kind === 'block') return { kind: 'block', width: m.widthInTiles, height: m.heightInTiles };
-  const size = m.widthInTiles * 8;
-  if (m.widthInTiles !== m.heightInTiles || (size !== 16 && size !== 32 && size !== 64)) throw new UsageError(`inject takes square snes-obj layouts (16x16, 32x32, 64x64), got ${flags.layout}`);
-  return { kind: 'snes-obj', size };
+  // The layout text is the shared vocabulary's (src/vocabulary.ts); gfx also draws non-square
+  // snes-obj sprites, which no definition arrangement can name.
+  if (m.kind === 'snes-obj' && (m.widthInTiles !== m.heightInTiles || !(snesObjSizesInPixels as readonly number[]).includes(m.widthInTiles * 8))) {
+    throw new UsageError(`inject takes square snes-obj layouts (16x16, 32x32, 64x64), got ${flags.layout}`);
+  }
+  return arrangementFromText(flags.layout!);
 }
 
 function sidecarBlock(sidecar: SpriteSidecar): BlockSpec {

@@ -15,7 +15,8 @@ import { loadGameDefinition } from '../../defs/parse.js';
 import { ThumbnailService } from '../../thumbs/service.js';
 import { DiskCache, defaultCacheDirectory, defaultDiskCacheSizeInBytes } from '../../thumbs/disk-cache.js';
 import { itemsFromBlocks, itemsFromDefinition, itemsFromScanResults, paletteFromFile, parsePaletteSpec, type ItemList } from '../../thumbs/sources.js';
-import { paletteEncodings, type ArrangementSpec, type OutputSpec, type PaletteEncoding, type PaletteSpec } from '../../thumbs/request.js';
+import { type ArrangementSpec, type OutputSpec, type PaletteSpec } from '../../thumbs/request.js';
+import { isPaletteFormat, platformPaletteFormat } from '../../vocabulary.js';
 
 interface ThumbsOptions {
   defs?: string;
@@ -82,19 +83,12 @@ function outputSpec(options: ThumbsOptions): OutputSpec {
 function thumbsPalette(spec: string, rom: Rom): PaletteSpec {
   if (spec === 'gray' || spec === 'grey' || spec === 'grayscale' || spec.startsWith('colors:')) return parsePaletteSpec(spec, rom);
   if (spec.startsWith('rom:')) {
-    const hasEncoding = spec.split(':').some((part, i) => i > 1 && (paletteEncodings as readonly string[]).includes(part));
+    const hasEncoding = spec.split(':').some((part, i) => i > 1 && isPaletteFormat(part));
     if (hasEncoding) return parsePaletteSpec(spec, rom);
     const { location, count } = parseRomPaletteSpec(spec);
-    return parsePaletteSpec(`rom:${location}:${platformPaletteEncoding(rom.platform)}${count === undefined ? '' : `:${count}`}`, rom);
+    return parsePaletteSpec(`rom:${location}:${platformPaletteFormat(rom.platform)}${count === undefined ? '' : `:${count}`}`, rom);
   }
   return paletteFromFile(spec);
-}
-
-/** The colour format of a platform's palette memory, as thumbs' rom: palettes name it. */
-function platformPaletteEncoding(platform: string): PaletteEncoding {
-  if (platform === 'md') return 'md9';
-  if (platform === 'nes') return 'nes-index';
-  return 'bgr555';
 }
 
 function cacheDirectory(option: string | undefined): string {
