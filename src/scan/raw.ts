@@ -136,6 +136,7 @@ export function scanRaw(data: Uint8Array, task: ChunkTask, scorer: GraphicsScore
   }
   const alignment = rawDataAlignmentByPlatform[task.platform];
   const references = codeReferences(data, task.platform);
+  const planePairs = new PlanePairScores(data, task, scorer);
   for (const format of task.formats) {
     // A byte-per-pixel reading is coherent wherever bytes repeat (tables, fill, text), so raw
     // regions are not judged in it when the platform has planar formats to judge them in; a
@@ -210,18 +211,29 @@ export function scanRaw(data: Uint8Array, task: ChunkTask, scorer: GraphicsScore
           }
         }
       };
+      const pairs = planePairs.blocks(format);
       while (position + size <= data.length) {
+        // Outside a run, tiles that cannot start one are passed over unscored (planePairs).
+        if (runStart < 0 && pairs !== null) while (position < task.end && planePairs.cannotStart(position, pairs, format)) position += size;
+        if (position + size > data.length) break;
         // Past the chunk's end only to finish a run.
         if (position >= task.end && runStart < 0) break;
         const n = Math.min(maximumScoredTilesPerBlock, Math.floor((data.length - position) / size));
-        scorer.tileScores(data.subarray(position, position + n * size), format, n, scores);
+        if (!planePairs.copyGb2bppScores(format, position, n, scores)) scorer.tileScores(data.subarray(position, position + n * size), format, n, scores);
         let stop = false;
         for (let k = 0; k < n; k++, position += size) {
           if (position >= task.end && runStart < 0) {
             stop = true;
             break;
           }
-          const s = smallNumberTable(data, position, size) ? 0 : scores[k]!;
+          if (runStart < 0 && pairs !== null && planePairs.cannotStart(position, pairs, format)) continue;
+          if (scores[k]! >= 0 && task.platform === 'md' && mdColourTile(data, position, size)) {
+            // Colours are not art and never inside art: a converted image is one file, its palette
+            // another, so a colour table ends the run (a weak tile would only be tolerated).
+            flush();
+            continue;
+          }
+          const s = smallNumberTable(data, position, size, format.family === 'packed-nibble') ? 0 : scores[k]!;
           if (s >= 0) blankRun = 0;
           if (s >= minimumTileScore && (runStart >= 0 || s >= minimumEdgeTileScore)) {
             if (runStart < 0) runStart = position;
@@ -245,32 +257,147 @@ export function scanRaw(data: Uint8Array, task: ChunkTask, scorer: GraphicsScore
   return { candidates, decoded };
 }
 
+/** Where SNES planar formats keep GB-style 2bpp plane pairs in a tile (byte offsets of 16-byte blocks). */
+const gb2bppPlanePairBlocks: Readonly<Record<string, readonly number[]>> = { gb2bpp: [0], snes3bpp: [0], snes4bpp: [0, 16], snes8bpp: [0, 16, 32, 48] };
+
 /**
- * A tile whose every byte is below 16 and not all zero: a table of small numbers (glyph widths,
- * lengths, indices, loop counts), which as pixels draws only the rightmost 4 columns of every
- * row of every plane. A sprite's left edge tile can look like that too, so one alone is art;
- * a tile that is one of smallNumberTableTiles such tiles in a row is a table (smallNumberTable).
+ * The raw scan's prefilter for SNES planar formats. A 3, 4 or 8bpp SNES tile stores its planes in
+ * pairs, each pair laid out as a GB-style 2bpp tile (gfx formats: `snes4bpp` = planes 0/1 then
+ * 2/3). A pair's 2-bit value is a function of the pixel's full index, so wherever two neighbouring
+ * pixels are equal in the full tile they are equal in every pair: a pair's equal-neighbour count
+ * is at least the tile's. A tile can start a run only at minimumEdgeTileScore, i.e. with at least
+ * e = edge·(1 − 2^−bpp) + 2^−bpp of its 112 neighbour pairs equal (score.ts tileScores), so each
+ * of its plane pairs scores at least (e − 1/4)/(3/4) as gb2bpp. A pair scoring above 0 (not
+ * clamped, not blank, not zeroed for equal rows) but below that bound proves the tile cannot
+ * start a run, without decoding it. The gb2bpp scores at every 8-byte offset of the chunk are
+ * computed once (two phases) and serve the gb2bpp pass itself too: the 2bpp scoring the SNES scan
+ * did anyway, and most code and data tiles are passed over in the deeper formats.
  */
-export function smallNumberTile(data: Uint8Array, offset: number, size: number): boolean {
-  let any = 0;
-  for (let i = offset; i < offset + size; i++) {
-    const v = data[i]!;
-    if (v >= 16) return false;
-    any |= v;
+class PlanePairScores {
+  readonly #from: number;
+  readonly #to: number;
+  readonly #scores: Float32Array | null;
+
+  constructor(data: Uint8Array, task: ChunkTask, scorer: GraphicsScorer) {
+    this.#from = Math.max(0, Math.floor(task.start / 8) * 8);
+    this.#to = Math.min(data.length, task.end + 64);
+    const useful = task.formats.some((f) => f.name !== 'gb2bpp' && gb2bppPlanePairBlocks[f.name] !== undefined);
+    if (!useful || task.platform === 'nes' || this.#to - this.#from < 16) {
+      this.#scores = null;
+      return;
+    }
+    const gb2bpp = getTileFormat('gb2bpp');
+    const units = Math.floor((this.#to - this.#from) / 8);
+    const out = new Float32Array(units).fill(Number.NaN);
+    const batch = new Float32Array(maximumScoredTilesPerBlock);
+    for (let phase = 0; phase < 16; phase += 8) {
+      for (let p = this.#from + phase; p + 16 <= this.#to; ) {
+        const n = Math.min(maximumScoredTilesPerBlock, Math.floor((this.#to - p) / 16));
+        scorer.tileScores(data.subarray(p, p + n * 16), gb2bpp, n, batch);
+        for (let k = 0; k < n; k++) out[(p - this.#from) / 8 + 2 * k] = batch[k]!;
+        p += n * 16;
+      }
+    }
+    this.#scores = out;
   }
-  return any !== 0;
+
+  /** The plane-pair block offsets of `format`, or null when the prefilter does not apply to it. */
+  blocks(format: TileFormat): readonly number[] | null {
+    if (this.#scores === null || format.name === 'gb2bpp') return null;
+    return gb2bppPlanePairBlocks[format.name] ?? null;
+  }
+
+  /** Whether the tile of `format` at `position` cannot reach minimumEdgeTileScore (see the class comment). */
+  cannotStart(position: number, blocks: readonly number[], format: TileFormat): boolean {
+    const scores = this.#scores!;
+    const chance = 1 / (1 << format.bpp);
+    const equal = minimumEdgeTileScore * (1 - chance) + chance;
+    const bound = (equal - 0.25) / 0.75 - planePairBoundSlack;
+    for (const block of blocks) {
+      const p = position + block;
+      if (p < this.#from || p + 16 > this.#to) return false;
+      const g = scores[(p - this.#from) / 8]!;
+      if (g > 0 && g < bound) return true;
+    }
+    return false;
+  }
+
+  /** Fills `out` with the gb2bpp scores of `n` tiles from `position` when they were all computed; false otherwise. */
+  copyGb2bppScores(format: TileFormat, position: number, n: number, out: Float32Array): boolean {
+    if (this.#scores === null || format.name !== 'gb2bpp' || position < this.#from || position + n * 16 > this.#to || (position - this.#from) % 8 !== 0) return false;
+    const scores = this.#scores;
+    const base = (position - this.#from) / 8;
+    for (let k = 0; k < n; k++) {
+      const g = scores[base + 2 * k]!;
+      if (Number.isNaN(g)) return false;
+      out[k] = g;
+    }
+    return true;
+  }
 }
 
-/** Small-number tiles in a row that make a table (libbet's VWF glyph-width table: 13). */
-export const smallNumberTableTiles = 4;
+/** Float rounding allowance on the plane-pair bound (scores are float32). */
+const planePairBoundSlack = 1e-4;
 
-/** Whether the tile at `offset` lies in a stretch of smallNumberTableTiles or more small-number tiles. */
-export function smallNumberTable(data: Uint8Array, offset: number, size: number): boolean {
-  if (!smallNumberTile(data, offset, size)) return false;
+/**
+ * A tile whose every byte is a small number: below 16 and not all zero, or a small signed number
+ * (−16 to 15: $F0–$FF and $00–$0F) with some value other than 0 and −1 in its low nibble. Tables
+ * of such numbers (glyph widths, lengths, indices, loop counts; velocities, offsets, sine and
+ * delta tables) draw, as pixels, only the rightmost 4 columns of every row of every plane, or
+ * in packed 4bpp only colours 0 and 15 in every other column. A sprite's left edge tile can look
+ * like that too, so one alone is art; a tile in a stretch of such tiles at least
+ * smallNumberTableBytes long is a table (smallNumberTable). A 4bpp font drawn in colour 15 on 0 has bytes $00, $0F,
+ * $F0 and $FF only, whose low nibbles are 0 and 15: not a table. The signed reading is for packed
+ * formats only (`packed`): in planar ones $Fx is a row whose left half is set in that plane, which
+ * outlined and shaded art has all the time.
+ */
+export function smallNumberTile(data: Uint8Array, offset: number, size: number, packed = false): boolean {
+  let any = 0;
+  let signed = false;
+  let lowNibbleValue = false;
+  for (let i = offset; i < offset + size; i++) {
+    const v = data[i]!;
+    if (v >= 16 && v < 0xf0) return false;
+    any |= v;
+    if (v >= 0xf0) signed = true;
+    const low = v & 0x0f;
+    if (low !== 0 && low !== 0x0f) lowNibbleValue = true;
+  }
+  if (signed && !packed) return false;
+  return signed ? lowNibbleValue : any !== 0;
+}
+
+/**
+ * Bytes of small-number tiles in a row that make a table: 4 2bpp tiles (libbet's VWF glyph-width
+ * table is 13), 2 4bpp tiles (a 4bpp tile of small numbers is already a left half left blank in
+ * all four planes), 8 1bpp glyphs.
+ */
+export const smallNumberTableBytes = 64;
+
+/** Whether the tile at `offset` lies in a stretch of small-number tiles at least smallNumberTableBytes long. */
+export function smallNumberTable(data: Uint8Array, offset: number, size: number, packed = false): boolean {
+  if (!smallNumberTile(data, offset, size, packed)) return false;
+  const tiles = Math.max(1, Math.ceil(smallNumberTableBytes / size));
   let count = 1;
-  for (let p = offset - size; p >= 0 && count < smallNumberTableTiles && smallNumberTile(data, p, size); p -= size) count++;
-  for (let p = offset + size; p + size <= data.length && count < smallNumberTableTiles && smallNumberTile(data, p, size); p += size) count++;
-  return count >= smallNumberTableTiles;
+  for (let p = offset - size; p >= 0 && count < tiles && smallNumberTile(data, p, size, packed); p -= size) count++;
+  for (let p = offset + size; p + size <= data.length && count < tiles && smallNumberTile(data, p, size, packed); p += size) count++;
+  return count >= tiles;
+}
+
+/**
+ * A Mega Drive tile whose every 16-bit word is a CRAM colour (0000 BBB0 GGG0 RRR0: bits 0, 4, 8
+ * and 12–15 clear), not all zero: a palette or a fade table of colours. As 4bpp pixels that is
+ * only even colour indices with every fourth pixel 0, which drawn art does not keep up for a
+ * whole tile.
+ */
+export function mdColourTile(data: Uint8Array, offset: number, size: number): boolean {
+  let any = 0;
+  for (let i = offset; i + 1 < offset + size; i += 2) {
+    const word = (data[i]! << 8) | data[i + 1]!;
+    if ((word & 0xf111) !== 0) return false;
+    any |= word;
+  }
+  return any !== 0;
 }
 
 const edgeScores = new Float32Array(maximumScoredTilesPerBlock);
