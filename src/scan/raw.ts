@@ -519,11 +519,13 @@ export function startInBlankStretch(data: Uint8Array, start: number, format: Til
  * Where a run that is followed by blank tiles ends: at the next offset the program calls or jumps
  * to (the code after the art), when only blank tiles (at most
  * maximumLeadingBlankTiles) lie between; they are the block's own trailing empty tiles (a font's
- * or sheet's last cells), since nothing else claims them. Otherwise at the last drawn tile.
+ * or sheet's last cells), since nothing else claims them. Likewise when the blank tiles reach the
+ * end of the file: a build that is not padded ends with its last object (tonc's font, last in
+ * gba-arm, ends with a blank glyph). Otherwise at the last drawn tile.
  */
 export function endInBlankStretch(data: Uint8Array, end: number, format: TileFormat, scorer: GraphicsScorer, references: ReferenceIndex, runStart: number): number {
   const size = format.bytesPerTile;
-    if (hasReference(references, end, codeReference, runStart, end)) return end;
+  if (hasReference(references, end, codeReference, runStart, end)) return end;
   const tile = oneTileScore;
   for (let k = 0; k < maximumLeadingBlankTiles; k++) {
     const p = end + k * size;
@@ -531,6 +533,8 @@ export function endInBlankStretch(data: Uint8Array, end: number, format: TileFor
     scorer.tileScores(data.subarray(p, p + size), format, 1, tile);
     if (tile[0]! >= 0) break;
     if (p + size < data.length && hasReference(references, p + size, codeReference, runStart, p + size)) return p + size;
+    // The file ends here: an unpadded build ends where its last object does.
+    if (p + size === data.length) return data.length;
   }
   return end;
 }
