@@ -17,7 +17,7 @@
  *   between it and the rest is not part of the block (`trimIslands`);
  * - a block that begins with blank tiles (tile 0 of a tile set is usually the empty background
  *   tile) begins where the linker placed it: of the blank stretch before the first drawn tile,
- *   at the most aligned offset on the format's grid (`alignedStartInBlankStretch`);
+ *   at the most aligned offset on the format's grid (`startInBlankStretch`);
  * - the grid is found to the platform's data alignment (`rawDataAlignmentByPlatform`): a run
  *   found at a coarse phase is moved by whole alignment units to where its tiles score best
  *   (`refinePhase`) — a Mega Drive font 10 bytes off the 16-byte phases is read on its own grid;
@@ -32,7 +32,8 @@ import type { Platform } from '../rom/platform.js';
 import { hasInesMagic, parseNesHeader } from '../rom/nes.js';
 import type { ChunkResult, ChunkTask, CancelCheck } from './chunk.js';
 import { roundScore } from './chunk.js';
-import { GraphicsScorer, maximumScoredTilesPerBlock } from './score.js';
+import { GraphicsScorer, maximumScoredTilesPerBlock, minimumDistinctTilesPerBlock } from './score.js';
+import { blockReference, codeReference, codeReferences, dataReference, hasReference, referenceAt, type ReferenceIndex } from './references.js';
 import { tileSeamsAligned } from './seams.js';
 import type { ScanCandidate } from './types.js';
 
@@ -99,7 +100,7 @@ export const nesPatternTableSizeInBytes = 4096;
 export const maximumIslandDrawnTiles = 1;
 /** Blank tiles in a row that separate an island from a block. */
 export const minimumIslandGapInTiles = 2;
-/** How far before its first drawn tile a run may start, in blank tiles (alignedStartInBlankStretch). */
+/** How far before its first drawn tile a run may start, in blank tiles (startInBlankStretch). */
 export const maximumLeadingBlankTiles = 16;
 
 /** A tile at least this coherent (normalised) counts as drawn inside a run. */
@@ -134,6 +135,8 @@ export function scanRaw(data: Uint8Array, task: ChunkTask, scorer: GraphicsScore
     return { candidates, decoded };
   }
   const alignment = rawDataAlignmentByPlatform[task.platform];
+  const references = codeReferences(data, task.platform);
+  const planePairs = new PlanePairScores(data, task, scorer);
   for (const format of task.formats) {
     // A byte-per-pixel reading is coherent wherever bytes repeat (tables, fill, text), so raw
     // regions are not judged in it when the platform has planar formats to judge them in; a
@@ -175,40 +178,62 @@ export function scanRaw(data: Uint8Array, task: ChunkTask, scorer: GraphicsScore
         blankRun = 0;
       };
       const flushPiece = (pieceStart: number, pieceEnd: number): void => {
-        {
-          const edges = trimIslands(data, pieceStart, pieceEnd, format, scorer);
-          let start = edges.start;
-          let end = edges.end;
-          if (end - start >= task.minimumUnpackedSize) {
-            decoded++;
-            const moved = refinePhase(data, start, end, format, alignment, step, scorer);
-            start = alignedStartInBlankStretch(data, moved.start, format, scorer);
-            end = moved.end;
-            const length = end - start;
-            const run = data.subarray(start, end);
-            const best = scorer.best(run, task.formats, maximumScoredTilesPerBlock, true);
-            // A run whose bytes read better in another format is a fragment of that format's run
-            // (its edges are on this format's grid); that format's own run reports the block.
-            // A run off the art's tile grid by part of a tile (4 rows of a 4bpp packed tile read
-            // a phase late) is that block misread; the phase on the grid reports it.
-            if (best !== null && best.format === format.name && best.score >= task.minimumScore && (size <= step || tileSeamsAligned(format, run))) {
-              candidates.push({ offset: start, packedLength: length, unpackedLength: length, codec: 'raw', kind: 'tiles', format: best.format, score: roundScore(best.score) });
-            }
+        const edges = trimArmCode(data, trimIslands(data, pieceStart, pieceEnd, format, scorer), size, task.platform);
+        if (edges.end - edges.start < task.minimumUnpackedSize) return;
+        decoded++;
+        const moved = refinePhase(data, edges.start, edges.end, format, alignment, step, scorer);
+        const gridded = referencedGrid(references, moved.start, moved.end, size, alignment, data.length);
+        const start = startInBlankStretch(data, gridded.start, format, scorer, references, gridded.end);
+        const end = endInBlankStretch(data, gridded.end, format, scorer, references, start);
+        // Blocks placed back to back, each found by the program through its own address and length.
+        for (const piece of referencedPieces(references, start, end, size, data.length, (from, to) => blankTiles(data, from, to, format, scorer))) {
+          const a = piece.start;
+          const b = piece.end;
+          // The run met the minimum size; a block in it that the code declares is a block however
+          // small (the minimum guards against chance runs, and this one is not chance).
+          if (piece.declared ? b - a < size * minimumDistinctTilesPerBlock : b - a < task.minimumUnpackedSize) continue;
+          // A declared block is judged by the drawn run it holds: past the run it may hold empty
+          // cells (a sprite sheet uploaded whole), which say nothing about the art.
+          const run = piece.declared ? data.subarray(Math.max(a, start), Math.min(b, end)) : data.subarray(a, b);
+          if (run.length < size * minimumDistinctTilesPerBlock) continue;
+          const best = scorer.best(run, task.formats, maximumScoredTilesPerBlock, true);
+          // A run whose bytes read better in another format is a fragment of that format's run
+          // (its edges are on this format's grid); that format's own run reports the block.
+          // A run off the art's tile grid by part of a tile (4 rows of a 4bpp packed tile read
+          // a phase late) is that block misread; the phase on the grid reports it.
+          if (best === null || best.format !== format.name) continue;
+          let score = format.bpp === 1 ? Math.max(best.score, glyphFontScore(run, size)) : best.score;
+          // A declared block too small for the block rules (fewer than minimumDistinctTilesPerBlock
+          // distinct tiles: a 4-tile border) is judged by how coherent its drawn tiles are.
+          if (piece.declared && best.statistics.distinctTiles < minimumDistinctTilesPerBlock) score = Math.max(score, best.statistics.coherence);
+          if (score >= task.minimumScore && (size <= step || tileSeamsAligned(format, run))) {
+            candidates.push({ offset: a, packedLength: b - a, unpackedLength: b - a, codec: 'raw', kind: 'tiles', format: best.format, score: roundScore(score) });
           }
         }
       };
+      const pairs = planePairs.blocks(format);
       while (position + size <= data.length) {
+        // Outside a run, tiles that cannot start one are passed over unscored (planePairs).
+        if (runStart < 0 && pairs !== null) while (position < task.end && planePairs.cannotStart(position, pairs, format)) position += size;
+        if (position + size > data.length) break;
         // Past the chunk's end only to finish a run.
         if (position >= task.end && runStart < 0) break;
         const n = Math.min(maximumScoredTilesPerBlock, Math.floor((data.length - position) / size));
-        scorer.tileScores(data.subarray(position, position + n * size), format, n, scores);
+        if (!planePairs.copyGb2bppScores(format, position, n, scores)) scorer.tileScores(data.subarray(position, position + n * size), format, n, scores);
         let stop = false;
         for (let k = 0; k < n; k++, position += size) {
           if (position >= task.end && runStart < 0) {
             stop = true;
             break;
           }
-          const s = smallNumberTable(data, position, size) ? 0 : scores[k]!;
+          if (runStart < 0 && pairs !== null && planePairs.cannotStart(position, pairs, format)) continue;
+          if (scores[k]! >= 0 && task.platform === 'md' && mdColourTile(data, position, size)) {
+            // Colours are not art and never inside art: a converted image is one file, its palette
+            // another, so a colour table ends the run (a weak tile would only be tolerated).
+            flush();
+            continue;
+          }
+          const s = smallNumberTable(data, position, size, format.family === 'packed-nibble') ? 0 : scores[k]!;
           if (s >= 0) blankRun = 0;
           if (s >= minimumTileScore && (runStart >= 0 || s >= minimumEdgeTileScore)) {
             if (runStart < 0) runStart = position;
@@ -232,32 +257,147 @@ export function scanRaw(data: Uint8Array, task: ChunkTask, scorer: GraphicsScore
   return { candidates, decoded };
 }
 
+/** Where SNES planar formats keep GB-style 2bpp plane pairs in a tile (byte offsets of 16-byte blocks). */
+const gb2bppPlanePairBlocks: Readonly<Record<string, readonly number[]>> = { gb2bpp: [0], snes3bpp: [0], snes4bpp: [0, 16], snes8bpp: [0, 16, 32, 48] };
+
 /**
- * A tile whose every byte is below 16 and not all zero: a table of small numbers (glyph widths,
- * lengths, indices, loop counts), which as pixels draws only the rightmost 4 columns of every
- * row of every plane. A sprite's left edge tile can look like that too, so one alone is art;
- * a tile that is one of smallNumberTableTiles such tiles in a row is a table (smallNumberTable).
+ * The raw scan's prefilter for SNES planar formats. A 3, 4 or 8bpp SNES tile stores its planes in
+ * pairs, each pair laid out as a GB-style 2bpp tile (gfx formats: `snes4bpp` = planes 0/1 then
+ * 2/3). A pair's 2-bit value is a function of the pixel's full index, so wherever two neighbouring
+ * pixels are equal in the full tile they are equal in every pair: a pair's equal-neighbour count
+ * is at least the tile's. A tile can start a run only at minimumEdgeTileScore, i.e. with at least
+ * e = edge·(1 − 2^−bpp) + 2^−bpp of its 112 neighbour pairs equal (score.ts tileScores), so each
+ * of its plane pairs scores at least (e − 1/4)/(3/4) as gb2bpp. A pair scoring above 0 (not
+ * clamped, not blank, not zeroed for equal rows) but below that bound proves the tile cannot
+ * start a run, without decoding it. The gb2bpp scores at every 8-byte offset of the chunk are
+ * computed once (two phases) and serve the gb2bpp pass itself too: the 2bpp scoring the SNES scan
+ * did anyway, and most code and data tiles are passed over in the deeper formats.
  */
-export function smallNumberTile(data: Uint8Array, offset: number, size: number): boolean {
-  let any = 0;
-  for (let i = offset; i < offset + size; i++) {
-    const v = data[i]!;
-    if (v >= 16) return false;
-    any |= v;
+class PlanePairScores {
+  readonly #from: number;
+  readonly #to: number;
+  readonly #scores: Float32Array | null;
+
+  constructor(data: Uint8Array, task: ChunkTask, scorer: GraphicsScorer) {
+    this.#from = Math.max(0, Math.floor(task.start / 8) * 8);
+    this.#to = Math.min(data.length, task.end + 64);
+    const useful = task.formats.some((f) => f.name !== 'gb2bpp' && gb2bppPlanePairBlocks[f.name] !== undefined);
+    if (!useful || task.platform === 'nes' || this.#to - this.#from < 16) {
+      this.#scores = null;
+      return;
+    }
+    const gb2bpp = getTileFormat('gb2bpp');
+    const units = Math.floor((this.#to - this.#from) / 8);
+    const out = new Float32Array(units).fill(Number.NaN);
+    const batch = new Float32Array(maximumScoredTilesPerBlock);
+    for (let phase = 0; phase < 16; phase += 8) {
+      for (let p = this.#from + phase; p + 16 <= this.#to; ) {
+        const n = Math.min(maximumScoredTilesPerBlock, Math.floor((this.#to - p) / 16));
+        scorer.tileScores(data.subarray(p, p + n * 16), gb2bpp, n, batch);
+        for (let k = 0; k < n; k++) out[(p - this.#from) / 8 + 2 * k] = batch[k]!;
+        p += n * 16;
+      }
+    }
+    this.#scores = out;
   }
-  return any !== 0;
+
+  /** The plane-pair block offsets of `format`, or null when the prefilter does not apply to it. */
+  blocks(format: TileFormat): readonly number[] | null {
+    if (this.#scores === null || format.name === 'gb2bpp') return null;
+    return gb2bppPlanePairBlocks[format.name] ?? null;
+  }
+
+  /** Whether the tile of `format` at `position` cannot reach minimumEdgeTileScore (see the class comment). */
+  cannotStart(position: number, blocks: readonly number[], format: TileFormat): boolean {
+    const scores = this.#scores!;
+    const chance = 1 / (1 << format.bpp);
+    const equal = minimumEdgeTileScore * (1 - chance) + chance;
+    const bound = (equal - 0.25) / 0.75 - planePairBoundSlack;
+    for (const block of blocks) {
+      const p = position + block;
+      if (p < this.#from || p + 16 > this.#to) return false;
+      const g = scores[(p - this.#from) / 8]!;
+      if (g > 0 && g < bound) return true;
+    }
+    return false;
+  }
+
+  /** Fills `out` with the gb2bpp scores of `n` tiles from `position` when they were all computed; false otherwise. */
+  copyGb2bppScores(format: TileFormat, position: number, n: number, out: Float32Array): boolean {
+    if (this.#scores === null || format.name !== 'gb2bpp' || position < this.#from || position + n * 16 > this.#to || (position - this.#from) % 8 !== 0) return false;
+    const scores = this.#scores;
+    const base = (position - this.#from) / 8;
+    for (let k = 0; k < n; k++) {
+      const g = scores[base + 2 * k]!;
+      if (Number.isNaN(g)) return false;
+      out[k] = g;
+    }
+    return true;
+  }
 }
 
-/** Small-number tiles in a row that make a table (libbet's VWF glyph-width table: 13). */
-export const smallNumberTableTiles = 4;
+/** Float rounding allowance on the plane-pair bound (scores are float32). */
+const planePairBoundSlack = 1e-4;
 
-/** Whether the tile at `offset` lies in a stretch of smallNumberTableTiles or more small-number tiles. */
-export function smallNumberTable(data: Uint8Array, offset: number, size: number): boolean {
-  if (!smallNumberTile(data, offset, size)) return false;
+/**
+ * A tile whose every byte is a small number: below 16 and not all zero, or a small signed number
+ * (−16 to 15: $F0–$FF and $00–$0F) with some value other than 0 and −1 in its low nibble. Tables
+ * of such numbers (glyph widths, lengths, indices, loop counts; velocities, offsets, sine and
+ * delta tables) draw, as pixels, only the rightmost 4 columns of every row of every plane, or
+ * in packed 4bpp only colours 0 and 15 in every other column. A sprite's left edge tile can look
+ * like that too, so one alone is art; a tile in a stretch of such tiles at least
+ * smallNumberTableBytes long is a table (smallNumberTable). A 4bpp font drawn in colour 15 on 0 has bytes $00, $0F,
+ * $F0 and $FF only, whose low nibbles are 0 and 15: not a table. The signed reading is for packed
+ * formats only (`packed`): in planar ones $Fx is a row whose left half is set in that plane, which
+ * outlined and shaded art has all the time.
+ */
+export function smallNumberTile(data: Uint8Array, offset: number, size: number, packed = false): boolean {
+  let any = 0;
+  let signed = false;
+  let lowNibbleValue = false;
+  for (let i = offset; i < offset + size; i++) {
+    const v = data[i]!;
+    if (v >= 16 && v < 0xf0) return false;
+    any |= v;
+    if (v >= 0xf0) signed = true;
+    const low = v & 0x0f;
+    if (low !== 0 && low !== 0x0f) lowNibbleValue = true;
+  }
+  if (signed && !packed) return false;
+  return signed ? lowNibbleValue : any !== 0;
+}
+
+/**
+ * Bytes of small-number tiles in a row that make a table: 4 2bpp tiles (libbet's VWF glyph-width
+ * table is 13), 2 4bpp tiles (a 4bpp tile of small numbers is already a left half left blank in
+ * all four planes), 8 1bpp glyphs.
+ */
+export const smallNumberTableBytes = 64;
+
+/** Whether the tile at `offset` lies in a stretch of small-number tiles at least smallNumberTableBytes long. */
+export function smallNumberTable(data: Uint8Array, offset: number, size: number, packed = false): boolean {
+  if (!smallNumberTile(data, offset, size, packed)) return false;
+  const tiles = Math.max(1, Math.ceil(smallNumberTableBytes / size));
   let count = 1;
-  for (let p = offset - size; p >= 0 && count < smallNumberTableTiles && smallNumberTile(data, p, size); p -= size) count++;
-  for (let p = offset + size; p + size <= data.length && count < smallNumberTableTiles && smallNumberTile(data, p, size); p += size) count++;
-  return count >= smallNumberTableTiles;
+  for (let p = offset - size; p >= 0 && count < tiles && smallNumberTile(data, p, size, packed); p -= size) count++;
+  for (let p = offset + size; p + size <= data.length && count < tiles && smallNumberTile(data, p, size, packed); p += size) count++;
+  return count >= tiles;
+}
+
+/**
+ * A Mega Drive tile whose every 16-bit word is a CRAM colour (0000 BBB0 GGG0 RRR0: bits 0, 4, 8
+ * and 12–15 clear), not all zero: a palette or a fade table of colours. As 4bpp pixels that is
+ * only even colour indices with every fourth pixel 0, which drawn art does not keep up for a
+ * whole tile.
+ */
+export function mdColourTile(data: Uint8Array, offset: number, size: number): boolean {
+  let any = 0;
+  for (let i = offset; i + 1 < offset + size; i += 2) {
+    const word = (data[i]! << 8) | data[i + 1]!;
+    if ((word & 0xf111) !== 0) return false;
+    any |= word;
+  }
+  return any !== 0;
 }
 
 const edgeScores = new Float32Array(maximumScoredTilesPerBlock);
@@ -352,14 +492,17 @@ function alignmentOf(offset: number): number {
 /**
  * Where a run that follows blank tiles really starts. Tile sets usually begin with blank tiles
  * (tile 0 is the empty background), and the fill before a block is blank too, so the bytes
- * cannot tell where one ends and the other begins; the linker can. Sections and aligned
- * `.incbin`s start at round addresses, padding runs up to them: the start is the most aligned
+ * cannot tell where one ends and the other begins; the program and the linker can. When code
+ * loads the address of the run's first drawn tile or of a blank tile before it (references.ts),
+ * the block starts there (the earliest such, its label). Otherwise: sections and aligned
+ * `.incbin`s start at round addresses, padding runs up to them, so the start is the most aligned
  * offset on the format's grid among the blank tiles before the first drawn one (up to
  * maximumLeadingBlankTiles), when that is rounder than the first drawn tile's own offset.
  */
-export function alignedStartInBlankStretch(data: Uint8Array, start: number, format: TileFormat, scorer: GraphicsScorer): number {
+export function startInBlankStretch(data: Uint8Array, start: number, format: TileFormat, scorer: GraphicsScorer, references?: ReferenceIndex, runEnd = start): number {
   const size = format.bytesPerTile;
   let best = start;
+  let referenced = references !== undefined && hasReference(references, start, dataReference, start, runEnd) ? start : -1;
   const tile = oneTileScore;
   for (let k = 1; k <= maximumLeadingBlankTiles; k++) {
     const p = start - k * size;
@@ -367,9 +510,165 @@ export function alignedStartInBlankStretch(data: Uint8Array, start: number, form
     scorer.tileScores(data.subarray(p, p + size), format, 1, tile);
     if (tile[0]! >= 0) break;
     if (alignmentOf(p) > alignmentOf(best)) best = p;
+    if (references !== undefined && hasReference(references, p, dataReference, p, runEnd)) referenced = p;
   }
-  return best;
+  return referenced >= 0 ? referenced : best;
 }
+
+/**
+ * Where a run that is followed by blank tiles ends: at the next offset the program calls or jumps
+ * to (the code after the art), when only blank tiles (at most
+ * maximumLeadingBlankTiles) lie between; they are the block's own trailing empty tiles (a font's
+ * or sheet's last cells), since nothing else claims them. Likewise when the blank tiles reach the
+ * end of the file: a build that is not padded ends with its last object (tonc's font, last in
+ * gba-arm, ends with a blank glyph). Otherwise at the last drawn tile.
+ */
+export function endInBlankStretch(data: Uint8Array, end: number, format: TileFormat, scorer: GraphicsScorer, references: ReferenceIndex, runStart: number): number {
+  const size = format.bytesPerTile;
+  if (hasReference(references, end, codeReference, runStart, end)) return end;
+  const tile = oneTileScore;
+  for (let k = 0; k < maximumLeadingBlankTiles; k++) {
+    const p = end + k * size;
+    if (p + size > data.length) break;
+    scorer.tileScores(data.subarray(p, p + size), format, 1, tile);
+    if (tile[0]! >= 0) break;
+    if (p + size < data.length && hasReference(references, p + size, codeReference, runStart, p + size)) return p + size;
+    // The file ends here: an unpadded build ends where its last object does.
+    if (p + size === data.length) return data.length;
+  }
+  return end;
+}
+
+/**
+ * A run cut into the blocks the program declares in it (references.ts: a pointer with the length
+ * of what it points at — a DMA source and count, a GB copy to VRAM, a resource-table entry) and
+ * what lies between them. A declared block may start in the blank tiles before the run (up to
+ * maximumLeadingBlankTiles) and end past it (its own trailing empty cells). A declared block
+ * inside a larger one is part of it (a program copying the second half of a tile set apart).
+ */
+export function referencedPieces(references: ReferenceIndex, start: number, end: number, size: number, length: number, blank: (from: number, to: number) => boolean = () => true): { start: number; end: number; declared: boolean }[] {
+  const declared: { start: number; end: number }[] = [];
+  for (let p = Math.max(0, start - maximumLeadingBlankTiles * size); p < end; p += size) {
+    for (let i = referenceAt(references, p, blockReference, start, end); i >= 0 && i < references.targets.length && references.targets[i] === p; i++) {
+      const bytes = references.lengths[i]!;
+      if ((references.kinds[i]! & blockReference) === 0 || bytes <= 0 || bytes % size !== 0 || p + bytes <= start || p + bytes > length) continue;
+      const source = references.sources[i]!;
+      if (source >= start && source < end) continue;
+      // What it claims beyond the run must be blank tiles (its empty cells): a pointer and count
+      // spelt by chance claim code or other data there.
+      if ((p < start && !blank(p, start)) || (p + bytes > end && !blank(end, p + bytes))) continue;
+      declared.push({ start: p, end: p + bytes });
+    }
+  }
+  const outer = declared.filter((d) => !declared.some((o) => o !== d && o.start <= d.start && d.end <= o.end && (o.start < d.start || o.end > d.end)));
+  outer.sort((x, y) => x.start - y.start || y.end - x.end);
+  const pieces: { start: number; end: number; declared: boolean }[] = [];
+  let cursor = start;
+  for (const d of outer) {
+    if (d.start < cursor && pieces.length > 0) continue;
+    if (d.start > cursor) pieces.push({ start: cursor, end: d.start, declared: false });
+    pieces.push({ start: d.start, end: d.end, declared: true });
+    cursor = d.end;
+  }
+  if (cursor < end) pieces.push({ start: cursor, end, declared: false });
+  return pieces;
+}
+
+/** Whether every tile of [from, to) (on the format's grid from `from`) is blank. */
+function blankTiles(data: Uint8Array, from: number, to: number, format: TileFormat, scorer: GraphicsScorer): boolean {
+  for (let p = from; p < to; ) {
+    const n = scoreTiles(data, p, Math.ceil((to - p) / format.bytesPerTile), format, scorer);
+    if (n <= 0) return false;
+    for (let k = 0; k < n; k++) if (edgeScores[k]! >= 0) return false;
+    p += n * format.bytesPerTile;
+  }
+  return true;
+}
+
+/**
+ * A run whose data the program declares (a pointer with a length, references.ts) at an offset off
+ * its grid is on the wrong grid: the address is where the block's first tile is. Bare pointers
+ * do not move a grid: one spelt by chance in code or data lands anywhere. When no referenced offset inside the run is on its
+ * grid and one is off it by a whole number of alignment units, the run moves by the smallest
+ * shift that puts it on the grid (refinePhase can prefer a neighbouring phase on art whose rows
+ * read alike at both).
+ */
+export function referencedGrid(references: ReferenceIndex, start: number, end: number, size: number, alignment: number, length: number): { start: number; end: number } {
+  let shift = 0;
+  for (let p = start; p < end; p += alignment) {
+    if (!hasReference(references, p, blockReference, start, end)) continue;
+    const off = (p - start) % size;
+    if (off === 0) return { start, end };
+    const nearest = off <= size / 2 ? off : off - size;
+    if (shift === 0) shift = nearest;
+  }
+  if (shift === 0 || start + shift < 0 || end + shift > length) return { start, end };
+  return { start: start + shift, end: end + shift };
+}
+
+/**
+ * ARM code at a raw run's ends is not art: nearly every ARM instruction carries the condition
+ * "always" (top nibble $E of its little-endian word), so code's every fourth byte is $E0–$EF, which
+ * read as pixels draws a regular column pattern that neighbour coherence can take for art. GBA
+ * tiles are cut from the run's ends while at least minimumArmConditionWordFraction of their words
+ * look so.
+ */
+export function trimArmCode(data: Uint8Array, run: { start: number; end: number }, size: number, platform: Platform): { start: number; end: number } {
+  if (platform !== 'gba' || size % 4 !== 0) return run;
+  let { start, end } = run;
+  while (start < end && armCodeTile(data, start, size)) start += size;
+  while (end > start && armCodeTile(data, end - size, size)) end -= size;
+  return { start, end };
+}
+
+/**
+ * Words with the "always" condition nibble that make ARM code (trimArmCode), over the tile, or
+ * for 8-byte (1bpp) tiles over the tile and the next (4 words: 2 tiles of code hold a conditional
+ * branch or a literal often enough that half is the bar; glyph rows 3 and 7 rarely read $Ex).
+ */
+export const minimumArmConditionWordFraction = 0.75;
+/** The same for the 4-word window of 8-byte tiles. */
+export const minimumArmConditionWordFractionOfGlyphPair = 0.5;
+
+function armCodeTile(data: Uint8Array, offset: number, size: number): boolean {
+  const window = Math.max(size, 16);
+  if (offset + window > data.length) return false;
+  let always = 0;
+  for (let p = offset; p + 4 <= offset + window; p += 4) if ((data[p + 3]! & 0xf0) === 0xe0) always++;
+  return always >= (size < 16 ? minimumArmConditionWordFractionOfGlyphPair : minimumArmConditionWordFraction) * (window / 4);
+}
+
+/**
+ * A 1bpp glyph font's own evidence: glyphs are drawn with the spacing between characters inside
+ * the cell, so nearly every glyph leaves its bottom row, or its top row, and its rightmost or
+ * leftmost column empty (tonc's and libbet's fonts, and every 8×8 text font made to be printed
+ * cell by cell). Neighbour coherence undersells such art (two colours: chance agreement is 1/2),
+ * so a 1bpp run where at least minimumSpacedGlyphFraction of the drawn tiles keep that spacing
+ * scores that fraction (scaled to the score range: glyphFontScoreAtFullSpacing when all do).
+ */
+export function glyphFontScore(run: Uint8Array, bytesPerTile: number): number {
+  const tiles = Math.floor(run.length / bytesPerTile);
+  let drawn = 0;
+  let spaced = 0;
+  for (let t = 0; t < tiles; t++) {
+    const o = t * bytesPerTile;
+    let any = 0;
+    for (let y = 0; y < 8; y++) any |= run[o + y]!;
+    if (any === 0) continue;
+    drawn++;
+    const rowSpace = run[o] === 0 || run[o + 7] === 0;
+    const columnSpace = (any & 0x01) === 0 || (any & 0x80) === 0;
+    if (rowSpace && columnSpace) spaced++;
+  }
+  if (drawn < minimumDistinctTilesPerBlock) return 0;
+  const fraction = spaced / drawn;
+  return fraction >= minimumSpacedGlyphFraction ? fraction * glyphFontScoreAtFullSpacing : 0;
+}
+
+/** Glyphs keeping the inter-character spacing that make a run a font (glyphFontScore). */
+export const minimumSpacedGlyphFraction = 0.8;
+/** The score of a 1bpp run all of whose glyphs keep the spacing. */
+export const glyphFontScoreAtFullSpacing = 0.7;
 
 /**
  * Moves a run found at a coarse phase onto the art's own grid: every shift by whole units of
