@@ -7,7 +7,8 @@
  * - lz4: every offset with the frame magic is probed (raw LZ4 blocks carry no length and no
  *   magic, so nothing marks where one starts);
  * - pb16: see pb16.ts;
- * - raw: runs of tile-like tiles (raw.ts).
+ * - raw: runs of tile-like tiles (raw.ts);
+ * - the Nintendo LZ and Sega families: first-byte tests, probe, plausibility (codec-streams.ts).
  *
  * Streams that probe cleanly and are large enough are decoded and scored; what scores at least
  * the threshold is returned. Collapsing overlapping candidates happens once, over all chunks
@@ -16,6 +17,7 @@
 import { getCodec, maximumHalOutputSizeInBytes } from '../codecs/index.js';
 import { getTileFormat, type TileFormat } from '../gfx/index.js';
 import type { Platform } from '../rom/platform.js';
+import { isStreamScanCodec, scanCodecStreams } from './codec-streams.js';
 import { computeHalChains } from './hal-chain.js';
 import { nonEncoderHalCommands } from './hal-commands.js';
 import { scanPb16 } from './pb16.js';
@@ -68,6 +70,7 @@ export function scanChunk(data: Uint8Array, task: ChunkTask, scorer: GraphicsSco
     case 'raw':
       return scanRaw(data, task, scorer, checkCancel);
     default:
+      if (isStreamScanCodec(task.codec)) return scanCodecStreams(data, task, scorer, checkCancel);
       // A registered plug-in codec: its probe at every offset.
       return scanByProbe(data, task, scorer, checkCancel);
   }
@@ -243,6 +246,35 @@ export const plausibleHalSpanInBytes = maximumHalOutputSizeInBytes + Math.ceil(m
 export function plausibleRatio(codec: ScanCodec, packed: number, unpacked: number): boolean {
   if (unpacked > packed * maximumCompressionRatio) return false;
   switch (codec) {
+    // Incompressible data's cost per format (nintendo-lz.md, sega.md): LC_LZ a 1-byte header per
+    // 32 literals and the terminator; konami1 1 per 31 and its size word; Kosinski and Comper a
+    // descriptor bit per literal byte or word (17/16) and the terminator; Kosinski Moduled the same
+    // per 4 KiB module plus up to 15 padding bytes each; LZ4W a header word per 15 literal words;
+    // Saxman a descriptor bit per literal (9/8) and its size word; Nemesis's escape codes, 13 bits
+    // per nybble, and its code table; a Gen-1 picture's worst packets, 2 bits per pixel pair plus
+    // a bit each; Enigma's literal groups, up to 7 + 16 bits per 16-bit entry, and its header.
+    case 'lc-lz1':
+    case 'lc-lz2':
+    case 'lc-lz3':
+    case 'lc-lz5':
+      return packed <= unpacked + Math.ceil(unpacked / 32) + 1;
+    case 'konami1':
+      return packed <= unpacked + Math.ceil(unpacked / 31) + 2;
+    case 'kosinski':
+    case 'comper':
+      return packed <= unpacked + Math.ceil(unpacked / 16) + 4;
+    case 'kosinski-moduled':
+      return packed <= unpacked + Math.ceil(unpacked / 16) + 20 * Math.ceil(unpacked / 4096) + 2;
+    case 'lz4w':
+      return packed <= unpacked + 2 * Math.ceil(unpacked / 30) + 4;
+    case 'saxman':
+      return packed <= unpacked + Math.ceil(unpacked / 8) + 3;
+    case 'nemesis':
+      return packed <= Math.ceil((unpacked * 13) / 4) + 512;
+    case 'gen1-pic':
+      return packed <= 2 * unpacked + 16;
+    case 'enigma':
+      return packed <= 2 * unpacked + 8;
     case 'hal':
       return packed <= unpacked + Math.ceil(unpacked / 512) + 1;
     case 'rle':
