@@ -76,8 +76,8 @@ export function scanChunk(data: Uint8Array, task: ChunkTask, scorer: GraphicsSco
   }
 }
 
-function scoreStream(data: Uint8Array, codec: ScanCodec, offset: number, packedLength: number, unpacked: Uint8Array, task: ChunkTask, scorer: GraphicsScorer, out: ScanCandidate[]): void {
-  const best = scorer.best(unpacked, task.formats);
+function scoreStream(data: Uint8Array, codec: ScanCodec, offset: number, packedLength: number, unpacked: Uint8Array, task: ChunkTask, scorer: GraphicsScorer, out: ScanCandidate[], sparse = false): void {
+  const best = scorer.best(unpacked, task.formats, undefined, sparse);
   if (best === null || best.score < task.minimumScore) return;
   out.push({ offset, packedLength, unpackedLength: unpacked.length, codec, kind: 'tiles', format: best.format, score: roundScore(best.score) });
 }
@@ -115,14 +115,18 @@ function scanHal(data: Uint8Array, task: ChunkTask, scorer: GraphicsScorer, chec
   }
   checkCancel();
   const margin = (p: number): number => total[p - chains.windowStart]! - need[p - chains.windowStart]!;
+  // Converters write whole tiles: starts whose output is a whole number of tiles come first (a
+  // run of padding before a stream gives dozens of tighter-margin prefixes, few of them whole).
+  const ragged = (p: number): number => (task.formats.some((f) => total[p - chains.windowStart]! % f.bytesPerTile === 0) ? 0 : 1);
   for (const [streamEnd, starts] of groups) {
-    if (starts.length > startsLookedAtPerStreamEnd) starts.sort((a, b) => margin(a) - margin(b) || a - b).length = startsLookedAtPerStreamEnd;
+    if (starts.length > startsLookedAtPerStreamEnd) starts.sort((a, b) => ragged(a) - ragged(b) || margin(a) - margin(b) || a - b).length = startsLookedAtPerStreamEnd;
     // A quick look at each of those starts; then the choice below.
     const looks: { p: number; quick: number; drawnTiles: number; wholeTiles: boolean; nonEncoder: number; data: Uint8Array }[] = [];
     for (const p of starts) {
       if ((++decoded & 255) === 0) checkCancel();
       const result = hal.decompress(data, p);
-      const look = scorer.best(result.data, task.formats, quickLookTiles);
+      // Blank-tolerant (sparse): a suffix that skips the stream's empty first cells must not look better for it.
+      const look = scorer.best(result.data, task.formats, quickLookTiles, true);
       looks.push({
         p,
         quick: look?.score ?? 0,
@@ -139,9 +143,13 @@ function scanHal(data: Uint8Array, task: ChunkTask, scorer: GraphicsScorer, chec
     //    (a prefix's extra output rarely is a whole number of tiles).
     // 3. Of those the best look; on a tie the earliest start (a suffix that keeps the tiles
     //    aligned looks as good as the real start, which comes before it).
+    // 0. Readings of whole tiles, when there are any: a suffix that skips part of a tile can look
+    //    better than the stream (its first, mostly empty cells skipped) but is no encoder's output.
+    const wholeLooks = looks.filter((look) => look.wholeTiles);
+    const candidatesLooks = wholeLooks.length > 0 ? wholeLooks : looks;
     let bestQuick = 0;
-    for (const look of looks) if (look.quick > bestQuick) bestQuick = look.quick;
-    const artLike = looks.filter((look) => look.quick >= bestQuick - artLikeLookTolerance);
+    for (const look of candidatesLooks) if (look.quick > bestQuick) bestQuick = look.quick;
+    const artLike = candidatesLooks.filter((look) => look.quick >= bestQuick - artLikeLookTolerance);
     let fewest = Number.POSITIVE_INFINITY;
     for (const look of artLike) if (look.nonEncoder < fewest) fewest = look.nonEncoder;
     const maximal = artLike.filter((look) => look.nonEncoder <= fewest + nonEncoderCommandsTolerated);
@@ -168,7 +176,10 @@ function scanHal(data: Uint8Array, task: ChunkTask, scorer: GraphicsScorer, chec
     if (chosen.drawnTiles >= quickLookJudgeableTiles && chosen.quick < task.minimumScore * quickLookRejectFraction) continue;
     const bestStart = chosen.p;
     const bestData = chosen.data;
-    scoreStream(data, 'hal', bestStart, streamEnd - bestStart, bestData, task, scorer, candidates);
+    // A reading with no command an encoder would not write, decoding to whole tiles, is an
+    // encoder's stream; its blank tiles are the art's own empty cells (a sprite sheet packed as
+    // laid out in VRAM is mostly empty), so it may be as sparse as a raw sheet (score.ts).
+    scoreStream(data, 'hal', bestStart, streamEnd - bestStart, bestData, task, scorer, candidates, chosen.nonEncoder === 0 && chosen.wholeTiles);
   }
   return { candidates, decoded };
 }

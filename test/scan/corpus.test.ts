@@ -84,8 +84,9 @@ describe('the homebrew corpus', () => {
     const found = new Set(report.candidates.map(key));
     const large = fixture.planted.filter((p) => p.unpackedLength >= 512);
     expect(large.length).toBe(24);
-    // Reached: 18 of 24 (the goal is 95%: mostly blank sprite-sheet slices are still missed).
-    expect(large.filter((p) => found.has(key(p))).length).toBeGreaterThanOrEqual(18);
+    // Reached: 23 of 24 (18 before whole-tile readings came first and quick looks tolerated
+    // empty cells; the one missed is mgblib font art that scores 0.47).
+    expect(large.filter((p) => found.has(key(p))).length).toBeGreaterThanOrEqual(23);
     const stray = report.candidates.filter((c) => !fixture.planted.some((p) => c.offset < p.offset + p.packedLength && p.offset < c.offset + c.packedLength));
     // Reached: 7 (5 before LC_LZ1 and konami1 joined the SNES defaults; the 2 more are LC_LZ1
     // readings of libSFX's SPC data in the filler, whose commands are all ones an encoder writes).
