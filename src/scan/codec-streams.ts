@@ -268,7 +268,8 @@ export function scanCodecStreams(data: Uint8Array, task: ChunkTask, scorer: Grap
     if (!plausibleRatio(name, packedLength, unpackedLength)) continue;
     const end = p + packedLength;
     // Commands no encoder writes (lz-commands.ts): code and tile data read as a stream.
-    if (variant !== undefined ? nonEncoderLcLzCommands(variant, data, p, end) > nonEncoderLzCommandsTolerated : name === 'konami1' && nonEncoderKonami1Commands(data, p) > nonEncoderLzCommandsTolerated) continue;
+    const tolerated = nonEncoderLzCommandsTolerated;
+    if (variant !== undefined ? nonEncoderLcLzCommands(variant, data, p, end, tolerated) > tolerated : name === 'konami1' && nonEncoderKonami1Commands(data, p, tolerated) > tolerated) continue;
     const group = groups.get(end);
     if (group === undefined) groups.set(end, [p]);
     else group.push(p);

@@ -18,13 +18,17 @@ import type { LcLzVariant } from '../codecs/nintendo/lc-lz-common.js';
 /** Non-encoder commands a reading may have and still be taken for a stream. */
 export const nonEncoderLzCommandsTolerated = 1;
 
-/** Commands of the LC_LZ`variant` stream from `start` to `end` that no encoder writes (see the module comment). */
-export function nonEncoderLcLzCommands(variant: LcLzVariant, data: Uint8Array, start: number, end: number): number {
+/**
+ * Commands of the LC_LZ`variant` stream from `start` to `end` that no encoder writes (see the
+ * module comment); the count stops early once it exceeds `stopAbove` (the scanner only needs to
+ * know that).
+ */
+export function nonEncoderLcLzCommands(variant: LcLzVariant, data: Uint8Array, start: number, end: number, stopAbove = Number.POSITIVE_INFINITY): number {
   let p = start;
   let found = 0;
   let previousLiteral = 0;
   // Each command consumes its header byte at least, so the walk advances.
-  while (p < end) {
+  while (p < end && found <= stopAbove) {
     const h = data[p++]!;
     if (h === 0xff) break;
     let command: number;
@@ -74,13 +78,13 @@ export function nonEncoderLcLzCommands(variant: LcLzVariant, data: Uint8Array, s
   return found;
 }
 
-/** Commands of the konami1 stream at `start` (its size word included) that no encoder writes. */
-export function nonEncoderKonami1Commands(data: Uint8Array, start: number): number {
+/** Commands of the konami1 stream at `start` (its size word included) that no encoder writes (stopping once over `stopAbove`). */
+export function nonEncoderKonami1Commands(data: Uint8Array, start: number, stopAbove = Number.POSITIVE_INFINITY): number {
   const end = Math.min(data.length, start + (data[start]! | (data[start + 1]! << 8)));
   let p = start + 2;
   let found = 0;
   let previousLiteral = 0;
-  while (p < end) {
+  while (p < end && found <= stopAbove) {
     const b = data[p]!;
     if (b >= 0x81 && b <= 0x9f) {
       const count = b - 0x80;
