@@ -351,9 +351,21 @@ void lz4wWalk(const uint8_t* bytes, size_t size, size_t start, uint64_t limit, u
     } else if (operand != 0) {
       if (size - in < kLz4wWordSizeInBytes) return failWalk(r, kStatusLz4wTruncated, in);
       const uint32_t word = (static_cast<uint32_t>(bytes[in]) << 8) | bytes[in + 1];
-      if ((word & kLz4wRomSourceBit) != 0) return failWalk(r, kStatusLz4wRomSource, in, word);
+      const size_t wordOffset = in;
       in += kLz4wWordSizeInBytes;
       length = (static_cast<uint64_t>(operand) + 2) * kLz4wWordSizeInBytes;
+      if ((word & kLz4wRomSourceBit) != 0) {
+        // A ROM source, as lz4w.ts reads it (SGDK's 68000 unpacker doubles W as a signed 16-bit
+        // byte offset from W's own address); valid only when it lies wholly before the stream.
+        const int64_t romOffset = static_cast<int16_t>(static_cast<uint16_t>(word << 1));
+        const int64_t source = static_cast<int64_t>(wordOffset) + romOffset;
+        if (source < 0 || static_cast<uint64_t>(source) + length > start) return failWalk(r, kStatusLz4wRomSource, wordOffset, word);
+        if (limit - outPos < length) return failWalk(r, kStatusLz4wOutputLimit, start, outPos + length);
+        if (capacity - outPos < length) return failWalk(r, kStatusBadArgument, blockOffset);
+        if (out != nullptr) std::memcpy(out + outPos, bytes + source, length);
+        outPos += length;
+        continue;
+      }
       distance = ((static_cast<uint64_t>(0x10000 - word) & 0x7fff) + 1) * kLz4wWordSizeInBytes;
     } else {
       continue;

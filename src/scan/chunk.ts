@@ -7,7 +7,8 @@
  * - lz4: every offset with the frame magic is probed (raw LZ4 blocks carry no length and no
  *   magic, so nothing marks where one starts);
  * - pb16: see pb16.ts;
- * - raw: runs of tile-like tiles (raw.ts).
+ * - raw: runs of tile-like tiles (raw.ts);
+ * - the Nintendo LZ and Sega families: first-byte tests, probe, plausibility (codec-streams.ts).
  *
  * Streams that probe cleanly and are large enough are decoded and scored; what scores at least
  * the threshold is returned. Collapsing overlapping candidates happens once, over all chunks
@@ -16,6 +17,7 @@
 import { getCodec, maximumHalOutputSizeInBytes } from '../codecs/index.js';
 import { getTileFormat, type TileFormat } from '../gfx/index.js';
 import type { Platform } from '../rom/platform.js';
+import { isStreamScanCodec, scanCodecStreams } from './codec-streams.js';
 import { computeHalChains } from './hal-chain.js';
 import { nonEncoderHalCommands } from './hal-commands.js';
 import { scanPb16 } from './pb16.js';
@@ -68,13 +70,14 @@ export function scanChunk(data: Uint8Array, task: ChunkTask, scorer: GraphicsSco
     case 'raw':
       return scanRaw(data, task, scorer, checkCancel);
     default:
+      if (isStreamScanCodec(task.codec)) return scanCodecStreams(data, task, scorer, checkCancel);
       // A registered plug-in codec: its probe at every offset.
       return scanByProbe(data, task, scorer, checkCancel);
   }
 }
 
-function scoreStream(data: Uint8Array, codec: ScanCodec, offset: number, packedLength: number, unpacked: Uint8Array, task: ChunkTask, scorer: GraphicsScorer, out: ScanCandidate[]): void {
-  const best = scorer.best(unpacked, task.formats);
+function scoreStream(data: Uint8Array, codec: ScanCodec, offset: number, packedLength: number, unpacked: Uint8Array, task: ChunkTask, scorer: GraphicsScorer, out: ScanCandidate[], sparse = false): void {
+  const best = scorer.best(unpacked, task.formats, undefined, sparse);
   if (best === null || best.score < task.minimumScore) return;
   out.push({ offset, packedLength, unpackedLength: unpacked.length, codec, kind: 'tiles', format: best.format, score: roundScore(best.score) });
 }
@@ -112,14 +115,18 @@ function scanHal(data: Uint8Array, task: ChunkTask, scorer: GraphicsScorer, chec
   }
   checkCancel();
   const margin = (p: number): number => total[p - chains.windowStart]! - need[p - chains.windowStart]!;
+  // Converters write whole tiles: starts whose output is a whole number of tiles come first (a
+  // run of padding before a stream gives dozens of tighter-margin prefixes, few of them whole).
+  const ragged = (p: number): number => (task.formats.some((f) => total[p - chains.windowStart]! % f.bytesPerTile === 0) ? 0 : 1);
   for (const [streamEnd, starts] of groups) {
-    if (starts.length > startsLookedAtPerStreamEnd) starts.sort((a, b) => margin(a) - margin(b) || a - b).length = startsLookedAtPerStreamEnd;
+    if (starts.length > startsLookedAtPerStreamEnd) starts.sort((a, b) => ragged(a) - ragged(b) || margin(a) - margin(b) || a - b).length = startsLookedAtPerStreamEnd;
     // A quick look at each of those starts; then the choice below.
     const looks: { p: number; quick: number; drawnTiles: number; wholeTiles: boolean; nonEncoder: number; data: Uint8Array }[] = [];
     for (const p of starts) {
       if ((++decoded & 255) === 0) checkCancel();
       const result = hal.decompress(data, p);
-      const look = scorer.best(result.data, task.formats, quickLookTiles);
+      // Blank-tolerant (sparse): a suffix that skips the stream's empty first cells must not look better for it.
+      const look = scorer.best(result.data, task.formats, quickLookTiles, true);
       looks.push({
         p,
         quick: look?.score ?? 0,
@@ -136,9 +143,13 @@ function scanHal(data: Uint8Array, task: ChunkTask, scorer: GraphicsScorer, chec
     //    (a prefix's extra output rarely is a whole number of tiles).
     // 3. Of those the best look; on a tie the earliest start (a suffix that keeps the tiles
     //    aligned looks as good as the real start, which comes before it).
+    // 0. Readings of whole tiles, when there are any: a suffix that skips part of a tile can look
+    //    better than the stream (its first, mostly empty cells skipped) but is no encoder's output.
+    const wholeLooks = looks.filter((look) => look.wholeTiles);
+    const candidatesLooks = wholeLooks.length > 0 ? wholeLooks : looks;
     let bestQuick = 0;
-    for (const look of looks) if (look.quick > bestQuick) bestQuick = look.quick;
-    const artLike = looks.filter((look) => look.quick >= bestQuick - artLikeLookTolerance);
+    for (const look of candidatesLooks) if (look.quick > bestQuick) bestQuick = look.quick;
+    const artLike = candidatesLooks.filter((look) => look.quick >= bestQuick - artLikeLookTolerance);
     let fewest = Number.POSITIVE_INFINITY;
     for (const look of artLike) if (look.nonEncoder < fewest) fewest = look.nonEncoder;
     const maximal = artLike.filter((look) => look.nonEncoder <= fewest + nonEncoderCommandsTolerated);
@@ -165,7 +176,10 @@ function scanHal(data: Uint8Array, task: ChunkTask, scorer: GraphicsScorer, chec
     if (chosen.drawnTiles >= quickLookJudgeableTiles && chosen.quick < task.minimumScore * quickLookRejectFraction) continue;
     const bestStart = chosen.p;
     const bestData = chosen.data;
-    scoreStream(data, 'hal', bestStart, streamEnd - bestStart, bestData, task, scorer, candidates);
+    // A reading with no command an encoder would not write, decoding to whole tiles, is an
+    // encoder's stream; its blank tiles are the art's own empty cells (a sprite sheet packed as
+    // laid out in VRAM is mostly empty), so it may be as sparse as a raw sheet (score.ts).
+    scoreStream(data, 'hal', bestStart, streamEnd - bestStart, bestData, task, scorer, candidates, chosen.nonEncoder === 0 && chosen.wholeTiles);
   }
   return { candidates, decoded };
 }
@@ -243,6 +257,35 @@ export const plausibleHalSpanInBytes = maximumHalOutputSizeInBytes + Math.ceil(m
 export function plausibleRatio(codec: ScanCodec, packed: number, unpacked: number): boolean {
   if (unpacked > packed * maximumCompressionRatio) return false;
   switch (codec) {
+    // Incompressible data's cost per format (nintendo-lz.md, sega.md): LC_LZ a 1-byte header per
+    // 32 literals and the terminator; konami1 1 per 31 and its size word; Kosinski and Comper a
+    // descriptor bit per literal byte or word (17/16) and the terminator; Kosinski Moduled the same
+    // per 4 KiB module plus up to 15 padding bytes each; LZ4W a header word per 15 literal words;
+    // Saxman a descriptor bit per literal (9/8) and its size word; Nemesis's escape codes, 13 bits
+    // per nybble, and its code table; a Gen-1 picture's worst packets, 2 bits per pixel pair plus
+    // a bit each; Enigma's literal groups, up to 7 + 16 bits per 16-bit entry, and its header.
+    case 'lc-lz1':
+    case 'lc-lz2':
+    case 'lc-lz3':
+    case 'lc-lz5':
+      return packed <= unpacked + Math.ceil(unpacked / 32) + 1;
+    case 'konami1':
+      return packed <= unpacked + Math.ceil(unpacked / 31) + 2;
+    case 'kosinski':
+    case 'comper':
+      return packed <= unpacked + Math.ceil(unpacked / 16) + 4;
+    case 'kosinski-moduled':
+      return packed <= unpacked + Math.ceil(unpacked / 16) + 20 * Math.ceil(unpacked / 4096) + 2;
+    case 'lz4w':
+      return packed <= unpacked + 2 * Math.ceil(unpacked / 30) + 4;
+    case 'saxman':
+      return packed <= unpacked + Math.ceil(unpacked / 8) + 3;
+    case 'nemesis':
+      return packed <= Math.ceil((unpacked * 13) / 4) + 512;
+    case 'gen1-pic':
+      return packed <= 2 * unpacked + 16;
+    case 'enigma':
+      return packed <= 2 * unpacked + 8;
     case 'hal':
       return packed <= unpacked + Math.ceil(unpacked / 512) + 1;
     case 'rle':

@@ -16,6 +16,7 @@ import type { Platform } from '../rom/platform.js';
 import { openRom, type Rom } from '../rom/rom.js';
 import { defaultScanCacheDirectory, readScanCache, writeScanCache } from './cache.js';
 import { scanChunk, type ChunkTask } from './chunk.js';
+import { keepIndexedMaps } from './codec-streams.js';
 import { collapseCandidates } from './collapse.js';
 import { classifyCandidateKinds, findAdjacentPalettes } from './kind.js';
 import { maximumScanWorkers, sharedScanPool } from './pool.js';
@@ -50,16 +51,24 @@ export const maximumDefaultScanWorkers = 4;
  * on that console used, plus raw tiles. Names not registered yet (or that the scan cannot look
  * for yet) are skipped at scan time (`defaultScanCodecs`), so a codec joins its platforms'
  * defaults the day it lands in the registry: SNES's Nintendo/HAL-style `lc-lz1/2/5` (Lunar
- * Compress numbering), GB's `lc-lz3` and Pokémon's `gen1-pic`, the Mega Drive's `nemesis`,
+ * Compress numbering), GB's `lc-lz3`, the Mega Drive's `nemesis`,
  * `kosinski` and SGDK's `lz4w`, neslib's `rle-neslib` nametables.
  */
 export const defaultCodecsByPlatform: Readonly<Record<Platform, readonly string[]>> = {
-  snes: ['hal', 'lz4', 'lc-lz1', 'lc-lz2', 'lc-lz5', 'raw'],
-  gb: ['hal', 'pb16', 'lz4', 'lc-lz3', 'gen1-pic', 'raw'],
-  gbc: ['hal', 'pb16', 'lz4', 'lc-lz3', 'gen1-pic', 'raw'],
+  // Codec-stream defaults (issue 15; codec-streams.ts): SNES adds konami1 (Gradius III, Contra
+  // III, Axelay); the Mega Drive adds Kosinski Moduled (S3K) and Comper (hacks). Saxman and
+  // Enigma are scanned on request only (`--codec saxman`, `--codec enigma`): every byte pair
+  // reads as a Saxman size and its zero-filled ring makes almost any body decode, and Enigma's
+  // runs make almost any bitstream a plausible map, so at every offset of code they report
+  // noise (tictactoe-md: 28 Saxman and 14 Enigma candidates, all false). Gen-1 pictures
+  // (`gen1-pic`, Pokémon only) likewise: their packets accept any bits and the delta coding
+  // turns noise into stripes that score as art (9 false candidates in the synthetic GB fixture).
+  snes: ['hal', 'lz4', 'lc-lz1', 'lc-lz2', 'lc-lz5', 'konami1', 'raw'],
+  gb: ['hal', 'pb16', 'lz4', 'lc-lz3', 'raw'],
+  gbc: ['hal', 'pb16', 'lz4', 'lc-lz3', 'raw'],
   gba: ['lz77', 'lz11', 'rle', 'lz4', 'raw'],
   nes: ['hal', 'lz4', 'rle-neslib', 'raw'],
-  md: ['lz4', 'lz4w', 'nemesis', 'kosinski', 'raw'],
+  md: ['lz4', 'lz4w', 'nemesis', 'kosinski', 'kosinski-moduled', 'comper', 'raw'],
   unknown: ['hal', 'lz77', 'lz11', 'rle', 'lz4', 'pb16', 'raw'],
 };
 
@@ -231,7 +240,7 @@ export async function scanRomReport(input: string | Rom, options: ScanOptions = 
   // Workers read the file too: whatever they saw, the file must still be the one identified above.
   rom.assertUnchanged();
   // Ranked by score (best first), ties by offset.
-  const classified = classifyCandidateKinds(rom.data, rom.platform, collapseCandidates(found));
+  const classified = keepIndexedMaps(rom.data, classifyCandidateKinds(rom.data, rom.platform, collapseCandidates(found)), (format) => getTileFormat(format).bytesPerTile);
   const candidates = [...classified, ...findAdjacentPalettes(rom.data, rom.platform, classified)].sort((a, b) => b.score - a.score || a.offset - b.offset);
   if (useCache) writeScanCache(cacheDirectory, identity.sha1, normalized, { candidates, decodedCandidates: decoded, offsetsTried });
   return { candidates, cached: false, offsetsTried, decodedCandidates: decoded, elapsedMs: performance.now() - started, options: normalized, rom: romSummary };

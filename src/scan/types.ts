@@ -6,7 +6,11 @@
  * `probe`. A worker-pool scan needs that codec registered in the worker threads too, so scans
  * naming one run in-process unless `workers` is given.
  */
-export const scanCodecNames = ['hal', 'lz77', 'lz11', 'rle', 'lz4', 'pb16', 'raw'] as const;
+export const scanCodecNames = [
+  'hal', 'lz77', 'lz11', 'rle', 'lz4', 'pb16', 'raw',
+  // The Nintendo LZ and Sega families (codec-streams.ts).
+  'lc-lz1', 'lc-lz2', 'lc-lz3', 'lc-lz5', 'konami1', 'gen1-pic', 'nemesis', 'kosinski', 'kosinski-moduled', 'lz4w', 'comper', 'saxman', 'enigma',
+] as const;
 /** A built-in scan codec name. */
 export type BuiltInScanCodec = (typeof scanCodecNames)[number];
 /** A built-in scan codec, or the name of another registered codec with a `probe`. */

@@ -128,6 +128,22 @@ describe('worked examples of sega.md §5', () => {
     expect(decodeLz4w(bytes('10 FF 00 00 00 00 00 FC 00 00 00 00 00 00')).data).toEqual(new Uint8Array(1024));
   });
 
+  it('LZ4W: a long copy with the ROM-source bit reads the ROM bytes before the stream, as SGDK-built ROMs use it', () => {
+    // Eight ROM bytes, then the stream at 8: a long copy of 3 words whose W = 0xFFFB doubles to
+    // -10, from (8 + 4) - 2 - 10 = 0; then the end block and the final word.
+    const rom = bytes('11 22 33 44 55 66 77 88 00 01 FF FB 00 00 00 00');
+    const result = decodeLz4w(rom, 8);
+    expect([...result.data]).toEqual([0x11, 0x22, 0x33, 0x44, 0x55, 0x66]);
+    expect(result.packedLength).toBe(8);
+    expect(getCodec('lz4w').probe(rom, 8)).toEqual({ packedLength: 8, unpackedLength: 6 });
+    // The same stream alone (no bytes before it), or a source running into the stream itself
+    // (W = 0xFFFE: from 6, 6 bytes), is not one the packer makes: unsupported, and probe says no.
+    for (const [input, offset] of [[rom.subarray(8), 0], [bytes('11 22 33 44 55 66 77 88 00 01 FF FE 00 00 00 00'), 8]] as const) {
+      expect(() => decodeLz4w(input, offset)).toThrowError(expect.objectContaining({ code: 'ERR_CODEC_UNSUPPORTED' }));
+      expect(getCodec('lz4w').probe(input, offset)).toBeNull();
+    }
+  });
+
   it('encoders reproduce the worked examples at least as small', () => {
     const text = ascii('ABCABCABCABD');
     expect(getCodec('saxman').compress(text).length).toBeLessThanOrEqual(9);

@@ -218,3 +218,34 @@ for (const subject of subjects) {
     });
   });
 }
+
+describe('native lz4w = TypeScript on long copies from the ROM bytes before the stream (SGDK rescomp)', () => {
+  const native = nativeLz4wKernels()!;
+  const reference = typescriptLz4wKernels;
+  /** `prefix` bytes of ROM, then a stream: 2 literal words, a long copy of (operand + 2) words whose W has bit 15 set and a signed doubled offset `wordOffsetInBytes` from W's own address, then the end block. */
+  function streamAfterPrefix(prefix: Uint8Array, operand: number, wordOffsetInBytes: number): { bytes: Uint8Array; start: number } {
+    const start = prefix.length;
+    const w = 0x8000 | ((wordOffsetInBytes >> 1) & 0x7fff);
+    const stream = [0x20, operand, 0x12, 0x34, 0x56, 0x78, w >> 8, w & 0xff, 0x00, 0x00, 0x00, 0x00];
+    const bytes = new Uint8Array(start + stream.length);
+    bytes.set(prefix);
+    bytes.set(stream, start);
+    return { bytes, start };
+  }
+  it('copies from inside the prefix, and refuses a source that reaches into the stream or before byte 0, with identical results and errors', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 2, maxLength: 600 }), fc.integer({ min: 1, max: 40 }), fc.integer({ min: -700, max: 40 }), (prefix, operand, offset) => {
+        const { bytes, start } = streamAfterPrefix(prefix, operand, offset * 2);
+        expectDecoderParity(native, reference, bytes, start, undefined, `lz4w rom source ${offset * 2}`);
+      }),
+      { numRuns: 400 },
+    );
+    // A source wholly inside the prefix decodes to the prefix's bytes: W stands 6 bytes into the
+    // stream (header, 2 literal words), so an offset of 8 − (64 + 6) copies prefix[8..16).
+    const prefix = Uint8Array.from({ length: 64 }, (_, i) => i);
+    const { bytes, start } = streamAfterPrefix(prefix, 2, 8 - (prefix.length + 6));
+    const decoded = native.decode(bytes, start);
+    expect(Array.from(decoded.data.subarray(4))).toEqual(Array.from(prefix.subarray(8, 16)));
+    expect(decoded).toEqual(reference.decode(bytes, start));
+  });
+});

@@ -22,7 +22,7 @@ afterEach(() => dir.cleanup());
 describe('options', () => {
   test('defaults follow the platform; names are checked', () => {
     const o = normalizeScanOptions(rom);
-    expect(o.codecs).toEqual(['hal', 'lz4', 'raw']);
+    expect(o.codecs).toEqual(['hal', 'lz4', 'raw', 'lc-lz1', 'lc-lz2', 'lc-lz5', 'konami1']);
     expect(o.formats).toContain('snes4bpp');
     expect(o.start).toBe(0);
     expect(o.end).toBe(rom.size);

@@ -3,9 +3,11 @@
  * `LLLL MMMM OOOOOOOO`: L literal words, then a short copy (M ≠ 0: M + 1 words from O + 1
  * back) or a long one (M = 0, O ≠ 0: O + 2 words; a word W after the literals gives the
  * distance `((-W) & 0x7FFF) + 1`). All zero ends the stream; one more word follows, whose low
- * byte is a last odd output byte when its bit 15 is set. W's bit 15 marks a source in a
- * previous-data block, which a standalone stream cannot have: it gets
- * CodecFeatureUnsupportedError. The stream stores no size, so decoding runs to the end block
+ * byte is a last odd output byte when its bit 15 is set. W's bit 15 marks a source in the ROM
+ * bytes before the stream (SGDK's rescomp packs against the data already emitted, as the
+ * tictactoe-md corpus ROM's tile sets do): decoded from `bytes` when the source lies wholly
+ * between 0 and the stream's start, CodecFeatureUnsupportedError otherwise (a standalone
+ * stream cannot have one). The stream stores no size, so decoding runs to the end block
  * under the caller's limit (`limits.maximumOutputSizeInBytes`, default
  * `defaultLz4wDecodeLimitInBytes`).
  *
@@ -61,7 +63,7 @@ let walkEnd = 0;
 /** Why an LZ4W stream is refused where it ends too soon. */
 export const lz4wTruncatedText = 'input ends before the end block and its final word';
 /** Why an LZ4W stream with a copy from a previous-data (ROM) block is refused. */
-export const lz4wRomSourceText = 'long copy from a previous-data (ROM) block, which only a packer given that block can use';
+export const lz4wRomSourceText = 'long copy from ROM data that does not lie wholly before the stream in the input (a previous-data block the input does not hold)';
 
 /**
  * Decodes (out non-null) or validates the blocks from `start` through the end block and final
@@ -103,9 +105,22 @@ function walkLz4w(bytes: Uint8Array, start: number, limit: number, out: Uint8Arr
     } else if (operand !== 0) {
       if (end - inPos < 2) return fail(walkTruncated, inPos, lz4wTruncatedText);
       const word = (bytes[inPos]! << 8) | bytes[inPos + 1]!;
-      if ((word & 0x8000) !== 0) return fail(walkUnsupported, inPos, lz4wRomSourceText, 0, 0, { word });
       inPos += 2;
       lengthInBytes = (operand + 2) * 2;
+      if ((word & 0x8000) !== 0) {
+        // A ROM source: SGDK's 68000 unpacker (tools_a.s, `.lm_rom`) doubles W as a signed
+        // 16-bit word (bit 15 shifts out as the flag) and copies from the packed data's own
+        // address space: source = (address after W) − 2 + that offset. rescomp packs against
+        // the ROM bytes already emitted before the stream (LZ4W.java: a match source below the
+        // origin is capped to end there), so a valid source lies wholly before the stream.
+        const romOffset = ((word << 17) >> 16) | 0;
+        const source = inPos - 2 + romOffset;
+        if (source < 0 || source + lengthInBytes > start) return fail(walkUnsupported, inPos - 2, lz4wRomSourceText, 0, 0, { word });
+        if (limit - outPos < lengthInBytes) return fail(walkOutputLimit, start, '', outPos + lengthInBytes, limit);
+        if (out !== null) out.set(bytes.subarray(source, source + lengthInBytes), outPos);
+        outPos += lengthInBytes;
+        continue;
+      }
       distanceInBytes = ((-word & 0x7fff) + 1) * 2;
     } else {
       continue;

@@ -99,3 +99,110 @@ export function realArtSnesRom(seed = 1, size = 1024 * 1024): PlantedRom {
   });
   return { bytes: buildSnesRom({ size, payloads, title: 'REAL ART FIXTURE' }), planted };
 }
+
+/** Corpus ROMs whose code and data are the filler, and whose tile blocks are the art, per platform. */
+const codecFixtureSources = {
+  snes: { roms: snesRoms, formats: ['snes4bpp', 'gb2bpp'] },
+  md: { roms: ['tictactoe-md.bin'], formats: ['md4bpp'] },
+  gb: { roms: ['libbet.gb', 'dmg-acid2.gb'], formats: ['gb2bpp'] },
+} as const;
+
+/** The codec-stream codecs planted per platform, each at every encoder level it has. */
+export const realArtCodecsByPlatform = {
+  snes: ['lc-lz1', 'lc-lz2', 'lc-lz5', 'konami1'],
+  md: ['nemesis', 'kosinski', 'kosinski-moduled', 'lz4w', 'comper'],
+  gb: ['lc-lz3', 'gen1-pic'],
+} as const;
+
+/** A platform with a real-art codec fixture. */
+export type RealArtPlatform = keyof typeof realArtCodecsByPlatform;
+
+/** The decoded tile art of the platform's corpus ROMs (raw blocks and decodable streams of truth.json), per format. */
+function platformArt(platform: RealArtPlatform): { bytes: Uint8Array; format: string; bytesPerTile: number }[] {
+  const truth = readCorpusTruth();
+  const art: { bytes: Uint8Array; format: string; bytesPerTile: number }[] = [];
+  for (const name of codecFixtureSources[platform].roms) {
+    const rom = new Uint8Array(readFileSync(join(corpusDirectory, name)));
+    for (const block of truth[name]!.blocks) {
+      if (block.kind !== 'tiles' || !(codecFixtureSources[platform].formats as readonly string[]).includes(block.format)) continue;
+      const bytes = block.codec === 'none' ? rom.slice(block.offset, block.offset + block.packedLength) : getCodec(block.codec).decompress(rom, block.offset, { outputSizeInBytes: block.unpackedLength }).data;
+      const bytesPerTile = block.format === 'gb2bpp' ? 16 : 32;
+      if (bytes.length >= 8 * bytesPerTile) art.push({ bytes, format: block.format, bytesPerTile });
+    }
+  }
+  return art;
+}
+
+/** The platform's corpus ROMs' bytes outside every truth block. */
+function platformFiller(platform: RealArtPlatform): Uint8Array {
+  const truth = readCorpusTruth();
+  const parts: Uint8Array[] = [];
+  for (const name of codecFixtureSources[platform].roms) {
+    const rom = new Uint8Array(readFileSync(join(corpusDirectory, name)));
+    const blocks = [...truth[name]!.blocks].sort((a, b) => a.offset - b.offset);
+    let at = 0;
+    for (const block of blocks) {
+      if (block.offset > at) parts.push(rom.subarray(at, block.offset));
+      at = Math.max(at, block.offset + block.packedLength);
+    }
+    parts.push(rom.subarray(at));
+  }
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+/**
+ * Streams of every codec-stream codec of `platform` at every encoder level, made from slices
+ * (8–64 tiles: a Gen-1 picture is one 4×4 to 7×7 square) of the corpus's real tile art and
+ * planted in that platform's corpus code and data (the first ROM's header bytes kept, so the
+ * image is identified as that platform). `rounds` streams per codec and level. Seeded.
+ */
+export function realArtCodecRom(platform: RealArtPlatform, seed = 1, size = 512 * 1024, rounds = 2): PlantedRom & { platform: RealArtPlatform } {
+  const random = rng(seed);
+  const art = platformArt(platform);
+  const filler = platformFiller(platform);
+  const image = new Uint8Array(size);
+  for (let at = 0; at < size; at += 0x4000) {
+    const from = Math.floor(random() * (filler.length - 0x4000));
+    image.set(filler.subarray(from, from + 0x4000), at);
+  }
+  // The header of the platform's first ROM (MD vectors and header; GB header with the logo).
+  const headerSize = platform === 'md' ? 0x200 : platform === 'gb' ? 0x150 : 0;
+  const first = new Uint8Array(readFileSync(join(corpusDirectory, codecFixtureSources[platform].roms[0]!)));
+  image.set(first.subarray(0, headerSize), 0);
+  const specs: { codec: string; level: string }[] = [];
+  for (let round = 0; round < rounds; round++) for (const codec of realArtCodecsByPlatform[platform]) for (const level of getCodec(codec).levels) specs.push({ codec, level });
+  const planted: PlantedBlock[] = [];
+  const span = Math.floor((size - 0x1000) / specs.length);
+  let cursor = 0x400;
+  specs.forEach((spec, i) => {
+    const source = art[i % art.length]!;
+    const tiles = Math.floor(source.bytes.length / source.bytesPerTile);
+    let wanted: number;
+    if (spec.codec === 'gen1-pic') {
+      const side = 4 + Math.floor(random() * 4);
+      wanted = Math.min(side * side, tiles);
+      wanted = Math.floor(Math.sqrt(wanted)) ** 2;
+    } else wanted = Math.min(tiles, 8 + Math.floor(random() * 57));
+    const firstTile = Math.floor(random() * (tiles - wanted + 1));
+    const data = source.bytes.slice(firstTile * source.bytesPerTile, (firstTile + wanted) * source.bytesPerTile);
+    const codec = getCodec(spec.codec);
+    const bytes = codec.compress(data, { level: spec.level });
+    const packedLength = codec.decompress(bytes, 0).packedLength;
+    // 68000 word reads: Mega Drive streams sit at even addresses, as assemblers and SGDK align them.
+    let offset = cursor + 0x80 + Math.floor(random() * Math.max(0x100, span - bytes.length - 0x100));
+    if (platform === 'md') offset &= ~1;
+    // Keep clear of the SNES internal header at 0x7FB0.
+    if (platform === 'snes' && offset < 0x8000 && offset + bytes.length > 0x7f00) offset = 0x8040;
+    image.set(bytes, offset);
+    planted.push({ offset, packedLength, unpackedLength: data.length, codec: spec.codec, format: source.format });
+    cursor = offset + bytes.length;
+  });
+  if (platform === 'snes') return { bytes: buildSnesRom({ size, payloads: [{ offset: 0, bytes: image }, ...planted.map((p) => ({ offset: p.offset, bytes: image.slice(p.offset, p.offset + p.packedLength) }))], title: 'REAL CODEC FIXTURE' }), planted, platform };
+  return { bytes: image, planted, platform };
+}

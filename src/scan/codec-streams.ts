@@ -1,0 +1,421 @@
+/**
+ * Scanning for the streams of the Nintendo LZ family (LC_LZ1/2/3/5, konami1, Gen-1 pictures)
+ * and the Sega family (Nemesis, Kosinski, Kosinski Moduled, LZ4W, Comper, Saxman, Enigma).
+ *
+ * Every offset is a possible start, and most of these formats have no magic number, so the
+ * rules below decide what counts as a stream; each follows from how the format, the hardware
+ * that decodes it or the tools that write it lay the bytes out (see the comment of each):
+ *
+ * 1. Cheap tests on the first bytes, before the codec's `probe` is called (`startsHere`): a
+ *    header's fields in range (Nemesis's tile count and the first byte of its code table,
+ *    Kosinski Moduled's size, konami1's and Saxman's stream size), a first command that could
+ *    come first (no copy before any output exists), the alignment of 68000 word reads.
+ * 2. The codec's `probe` (no output built): the stream must end on its terminator or at its
+ *    stated size, with every copy reading bytes already written.
+ * 3. Plausibility from the probe's two lengths: at least the minimum size, a whole number of
+ *    tiles of one of the platform's formats (converters write tile sets of whole tiles; a
+ *    plane map of whole 16-bit entries), and a packed size no encoder exceeds for that much
+ *    output (plausibleRatio in chunk.ts).
+ * 4. Of the starts that reach the same stream end, one is chosen (chooseStart): starts inside
+ *    a stream that fall in step with its commands decode its tail, and starts before it that
+ *    fall in step decode junk before it.
+ * 5. The chosen reading must look like art (a quick look at its first tiles rejects noise),
+ *    then it is scored in full against the threshold.
+ */
+import { getCodec, type Codec } from '../codecs/index.js';
+import { maximumPicSideInTiles } from '../codecs/nintendo/gen1-pic.js';
+import type { LcLzVariant } from '../codecs/nintendo/lc-lz-common.js';
+import { getTileFormat, type TileFormat } from '../gfx/index.js';
+import { comparePrefixTiles, plausibleRatio, roundScore, type CancelCheck, type ChunkResult, type ChunkTask } from './chunk.js';
+import { fitsTilemap, tilemapLayoutByPlatform } from './kind.js';
+import { computeLcLzChains } from './lc-lz-chain.js';
+import { nonEncoderKonami1Commands, nonEncoderLcLzCommands, nonEncoderLzCommandsTolerated } from './lz-commands.js';
+import { GraphicsScorer } from './score.js';
+import type { ScanCandidate } from './types.js';
+
+/** The codecs this module scans, in the order the scanner lists them. */
+export const streamScanCodecNames = ['lc-lz1', 'lc-lz2', 'lc-lz3', 'lc-lz5', 'konami1', 'gen1-pic', 'nemesis', 'kosinski', 'kosinski-moduled', 'lz4w', 'comper', 'saxman', 'enigma'] as const;
+/** One of streamScanCodecNames. */
+export type StreamScanCodec = (typeof streamScanCodecNames)[number];
+
+/** What a format's output holds: tiles are scored as art, plane maps as map entries. */
+type StreamOutput = 'tiles' | 'map';
+
+interface StreamRule {
+  /** Stream starts must be a multiple of this (2: the 68000 reads the stream in words). */
+  readonly alignment: 1 | 2;
+  /** False when no stream of the format can start at `p` (first-byte tests, see each rule). */
+  startsHere(data: Uint8Array, p: number): boolean;
+  readonly output: StreamOutput;
+  /** The tile format the format's output always is (Nemesis: 4bpp MD tiles; Gen-1 pictures: 2bpp), scored alone. */
+  readonly format?: string;
+}
+
+/** Gen-1 back sprites are 4×4 tiles, the smallest pictures the games store (see the gen1-pic rule). */
+export const minimumGen1PicSideInTiles = 4;
+/** Gen-1 pictures decode into 7×7-tile sprite buffers (see the gen1-pic rule). */
+export const maximumGen1PicSideInTiles = Math.min(7, maximumPicSideInTiles);
+
+/**
+ * Mega Drive VRAM holds 2,048 tiles (64 KiB): Nemesis art is decoded into VRAM or a RAM buffer
+ * of at most that, so a larger tile count in the header is not art.
+ */
+export const maximumScannedNemesisTileCount = 2048;
+/**
+ * Saxman is decoded by Sonic 2's Z80 sound driver into the Z80's 8 KiB of RAM (sega.md §5.1),
+ * so a stated body larger than that is not a Saxman stream. Every other byte pair reads as a
+ * size and Saxman's ring buffer makes almost any body decode, so without the bound every offset
+ * would cost a walk of up to 64 KiB.
+ */
+export const maximumScannedSaxmanBodyInBytes = 0x2000;
+/** Starts per stream end decoded to choose from (earliest first: the real start comes before its in-step suffixes). */
+export const startsDecodedPerStreamEnd = 24;
+/** A chosen reading whose quick look has this many drawn tiles can be rejected at a glance... */
+const quickLookJudgeableTiles = 8;
+/** ...when it scores below this fraction of the threshold. */
+const quickLookRejectFraction = 0.5;
+/** Tiles of the quick look. */
+const quickLookTiles = 32;
+/** Quick looks this close to the best count as equal (then the earliest start wins). */
+const closeLookTolerance = 0.05;
+/** Leading tiles a prefix adds that score below this (blank tiles count as 1) are junk, not the stream's first tiles. */
+const artLikeLeadingTileScore = 0.3;
+
+const low = (data: Uint8Array, p: number): number => data[p]! | (data[p + 1]! << 8);
+const high = (data: Uint8Array, p: number): number => (data[p]! << 8) | data[p + 1]!;
+
+/**
+ * LC_LZ command headers (nintendo-lz.md §0): a stream starts with a command that makes output
+ * from its own bytes. A copy first would read output not yet written (every LZ1/2/5 absolute
+ * source and every LZ3/LZ5 relative distance fails at output 0), `FF` is an empty stream, and
+ * LZ1/LZ2 commands 5 and 6 and long-form 7 are never written by a compressor.
+ */
+function lcLzStartsHere(data: Uint8Array, p: number): boolean {
+  const h = data[p]!;
+  if (h === 0xff) return false;
+  const command = (h & 0xe0) === 0xe0 ? (h >> 2) & 7 : h >> 5;
+  return command <= 3;
+}
+
+/** Commands of a konami1 stream's opening checked before its probe is called. */
+const konami1OpeningCommands = 8;
+
+/**
+ * konami1 (nintendo-lz.md §5): a little-endian stream size that counts its own 2 bytes and fits
+ * the ROM, then commands that stay inside it, none the undefined 0x80, and copies that read at
+ * most 0x21 bytes before the output (the zeroed ring slots an encoder may use). The first
+ * commands are where data read as a stream fails: a copy of random bytes reads up to 1,024 back.
+ */
+function konami1OpensHere(data: Uint8Array, p: number): boolean {
+  const size = low(data, p);
+  if (size <= 2 || p + size > data.length) return false;
+  const end = p + size;
+  let q = p + 2;
+  let written = 0;
+  for (let k = 0; k < konami1OpeningCommands && q < end; k++) {
+    const b = data[q]!;
+    if (b < 0x80) {
+      if (q + 1 >= end) return false;
+      const w = (b << 8) | data[q + 1]!;
+      const distance = ((((written + 0x3df) & 0x3ff) - (w & 0x3ff)) & 0x3ff) || 1024;
+      if (distance > written + 0x21) return false;
+      written += (w >> 10) + 2;
+      q += 2;
+    } else if (b === 0x80) return false;
+    else if (b < 0xa0) {
+      written += b - 0x80;
+      q += 1 + b - 0x80;
+    } else if (b < 0xc0) {
+      written += 2 * (b - 0xa0 + 2);
+      q += 1 + b - 0xa0 + 2;
+    } else if (b < 0xe0) {
+      written += b - 0xc0 + 2;
+      q += 2;
+    } else {
+      written += b - 0xe0 + 2;
+      q += 1;
+    }
+  }
+  return q <= end;
+}
+
+const streamRules: Readonly<Record<StreamScanCodec, StreamRule>> = {
+  'lc-lz1': { alignment: 1, output: 'tiles', startsHere: lcLzStartsHere },
+  'lc-lz2': { alignment: 1, output: 'tiles', startsHere: lcLzStartsHere },
+  'lc-lz3': { alignment: 1, output: 'tiles', startsHere: lcLzStartsHere },
+  'lc-lz5': { alignment: 1, output: 'tiles', startsHere: lcLzStartsHere },
+  konami1: { alignment: 1, output: 'tiles', startsHere: konami1OpensHere },
+  // A Gen-1 picture's first byte is its width and height in tiles (nibbles); pictures are
+  // square, at most 7×7 tiles (the games decompress into sprite buffers of 7×7 tiles per
+  // bit-plane: pokered's sSpriteBuffer0–2, 0x188 bytes each) and at least 4×4 (back sprites are
+  // 4×4, front sprites 5×5 to 7×7). The output is 2bpp tiles.
+  'gen1-pic': {
+    alignment: 1,
+    output: 'tiles',
+    format: 'gb2bpp',
+    startsHere: (data, p) => {
+      const side = data[p]! >> 4;
+      return side >= minimumGen1PicSideInTiles && side <= maximumGen1PicSideInTiles && (data[p]! & 15) === side;
+    },
+  },
+  // Nemesis (sega.md §1.2): a tile count of 1 to what VRAM holds, then the code table, which
+  // opens with a nybble-select byte (bit 7 set; 0xFF would end an empty table).
+  nemesis: {
+    alignment: 1,
+    output: 'tiles',
+    format: 'md4bpp',
+    startsHere: (data, p) => {
+      const tiles = high(data, p) & 0x7fff;
+      const first = data[p + 2]!;
+      return tiles >= 1 && tiles <= maximumScannedNemesisTileCount && (first & 0x80) !== 0 && first !== 0xff;
+    },
+  },
+  // Kosinski (sega.md §2.2): the first descriptor's first bit (bit 0 of its low byte) must be 1,
+  // a literal: a copy first would read before the output.
+  kosinski: { alignment: 1, output: 'tiles', startsHere: (data, p) => (data[p]! & 1) === 1 },
+  // Kosinski Moduled (sega.md §3): a nonzero big-endian size, then a Kosinski module that starts with a literal.
+  'kosinski-moduled': { alignment: 1, output: 'tiles', startsHere: (data, p) => high(data, p) !== 0 && (data[p + 2]! & 1) === 1 },
+  // LZ4W and Comper are read by the 68000 a word at a time (SGDK's lz4w_unpack, Comper's
+  // decoder): a stream at an odd address would raise an address error. An LZ4W stream whose
+  // first block is the end block is empty; a Comper stream whose first token is a copy
+  // (descriptor MSB set) would read before the output.
+  lz4w: { alignment: 2, output: 'tiles', startsHere: (data, p) => high(data, p) !== 0 },
+  comper: { alignment: 2, output: 'tiles', startsHere: (data, p) => (data[p]! & 0x80) === 0 },
+  // Saxman (sega.md §5.1, mdcomp framing): a little-endian body size within the ROM and the Z80's RAM.
+  saxman: {
+    alignment: 1,
+    output: 'tiles',
+    startsHere: (data, p) => {
+      const size = low(data, p);
+      return size > 0 && size <= maximumScannedSaxmanBodyInBytes && p + 2 + size <= data.length;
+    },
+  },
+  // Enigma (sega.md §4): the inline value width is 1–11 bits (an MD map entry's tile index has
+  // 11) and the flag mask names only the 5 flag bits (priority, palette, flips).
+  enigma: {
+    alignment: 1,
+    output: 'map',
+    startsHere: (data, p) => {
+      const width = data[p]!;
+      return width >= 1 && width <= 11 && data[p + 1]! <= 0x1f;
+    },
+  },
+};
+
+/** Whether `name` is scanned by this module. */
+export function isStreamScanCodec(name: string): name is StreamScanCodec {
+  return Object.prototype.hasOwnProperty.call(streamRules, name);
+}
+
+/** True when `unpacked` bytes are a whole number of tiles of one of `formats`. */
+function wholeTiles(unpacked: number, formats: readonly TileFormat[]): boolean {
+  for (const format of formats) if (unpacked % format.bytesPerTile === 0) return true;
+  return false;
+}
+
+interface Look {
+  p: number;
+  data: Uint8Array;
+  quick: number;
+  drawnTiles: number;
+}
+
+/** The stream candidates of one chunk for one of streamScanCodecNames. */
+export function scanCodecStreams(data: Uint8Array, task: ChunkTask, scorer: GraphicsScorer, checkCancel: CancelCheck): ChunkResult {
+  const name = task.codec as StreamScanCodec;
+  const rule = streamRules[name];
+  const codec = getCodec(name);
+  // Each codec's own default output cap: the buffers the format's games decode into (64 KiB for
+  // LC_LZ's 16-bit addresses, konami1, Kosinski, LZ4W, Comper; 2,048 tiles for Nemesis).
+  const limits = undefined;
+  const minimum = task.minimumUnpackedSize;
+  const isMap = rule.output === 'map';
+  const last = Math.min(task.end, data.length);
+  // A format whose output is one tile format is scored as that format only.
+  const formats = rule.format === undefined ? task.formats : [getTileFormat(rule.format)];
+  // LC_LZ streams are validated at every offset in one pass, as HAL's are: probing each offset
+  // alone walks hundreds of commands per offset in code and data.
+  const variant = lcLzVariants[name];
+  const chains = variant === undefined ? null : computeLcLzChains(variant, data, task.start, last);
+  // Starts by the stream end they reach (the terminator, or the stated size).
+  const groups = new Map<number, number[]>();
+  // Headers are read up to 3 bytes in; the codec's probe checks the rest.
+  const firstBytesEnd = data.length - 3;
+  let p = task.start + ((rule.alignment - (task.start % rule.alignment)) % rule.alignment);
+  let nextCheck = p + offsetsPerCancelCheck;
+  for (; p < last; p += rule.alignment) {
+    if (p >= nextCheck) {
+      checkCancel();
+      nextCheck = p + offsetsPerCancelCheck;
+    }
+    if (p > firstBytesEnd || !rule.startsHere(data, p) || opensWithRun(data, p)) continue;
+    let packedLength: number;
+    let unpackedLength: number;
+    if (chains !== null) {
+      // The chain pass has probed every offset at once (lc-lz-chain.ts).
+      const i = p - chains.windowStart;
+      unpackedLength = chains.total[i]!;
+      if (unpackedLength < chains.need[i]!) continue;
+      packedLength = chains.end[i]! - p;
+    } else {
+      const probe = codec.probe(data, p, limits);
+      if (probe === null) continue;
+      packedLength = probe.packedLength;
+      unpackedLength = probe.unpackedLength;
+    }
+    if (unpackedLength < minimum) continue;
+    if (isMap ? unpackedLength % 2 !== 0 : !wholeTiles(unpackedLength, formats)) continue;
+    if (!plausibleRatio(name, packedLength, unpackedLength)) continue;
+    const end = p + packedLength;
+    // Commands no encoder writes (lz-commands.ts): code and tile data read as a stream.
+    const tolerated = nonEncoderLzCommandsTolerated;
+    if (variant !== undefined ? nonEncoderLcLzCommands(variant, data, p, end, tolerated) > tolerated : name === 'konami1' && nonEncoderKonami1Commands(data, p, tolerated) > tolerated) continue;
+    const group = groups.get(end);
+    if (group === undefined) groups.set(end, [p]);
+    else group.push(p);
+  }
+  checkCancel();
+  const candidates: ScanCandidate[] = [];
+  let decoded = 0;
+  for (const [end, starts] of groups) {
+    if (starts.length > startsDecodedPerStreamEnd) starts.length = startsDecodedPerStreamEnd;
+    if (isMap) {
+      decoded += scoreMapStream(data, codec, starts, end, task, candidates);
+      continue;
+    }
+    const looks: Look[] = [];
+    for (const start of starts) {
+      if ((++decoded & 63) === 0) checkCancel();
+      const bytes = codec.decompress(data, start, limits).data;
+      const look = scorer.best(bytes, formats, quickLookTiles);
+      looks.push({ p: start, data: bytes, quick: look?.score ?? 0, drawnTiles: look === null ? 0 : look.statistics.tiles - look.statistics.blankTiles });
+    }
+    const chosen = chooseStart(looks, scorer, formats);
+    if (chosen.drawnTiles >= quickLookJudgeableTiles && chosen.quick < task.minimumScore * quickLookRejectFraction) continue;
+    const best = scorer.best(chosen.data, formats);
+    if (best === null || best.score < task.minimumScore) continue;
+    candidates.push({ offset: chosen.p, packedLength: end - chosen.p, unpackedLength: chosen.data.length, codec: name, kind: 'tiles', format: best.format, score: roundScore(best.score) });
+  }
+  return { candidates, decoded };
+}
+
+/**
+ * Equal bytes at a start that mark padding or a table, not a stream: an encoder writes a run in
+ * its input as one fill or copy command, never as the same command byte again and again, and no
+ * header of these formats is one byte repeated this often. Without this rule every start inside
+ * `$00`/`$FF` padding walks to the padding's end (LC_LZ reads `00 00` as a 1-byte literal, konami1
+ * reads `FF` as a zero run), which made the scan quadratic in the padding's length.
+ */
+export const paddingRunInBytes = 8;
+
+function opensWithRun(data: Uint8Array, p: number): boolean {
+  if (p + paddingRunInBytes > data.length) return false;
+  const b = data[p]!;
+  for (let i = 1; i < paddingRunInBytes; i++) if (data[p + i] !== b) return false;
+  return true;
+}
+
+const lcLzVariants: Partial<Record<StreamScanCodec, LcLzVariant>> = { 'lc-lz1': 1, 'lc-lz2': 2, 'lc-lz3': 3, 'lc-lz5': 5 };
+
+/** Offsets between cancellation checks. */
+const offsetsPerCancelCheck = 65536;
+
+/**
+ * One start of those reaching one stream end (`looks`, earliest first). Readings whose quick
+ * look is close to the best are the stream, an in-step suffix of it (its tail: it looks as good)
+ * or an in-step prefix (junk tiles, then the stream, when its copies are relative). The earliest
+ * of them is taken, unless the tiles it adds before a later close reading look like junk (a
+ * prefix), or it differs from an equal-length rival only in tiles that look worse (a prefix whose
+ * literal stands in for the stream's first one).
+ */
+function chooseStart(looks: Look[], scorer: GraphicsScorer, formats: readonly TileFormat[]): Look {
+  let bestQuick = 0;
+  for (const look of looks) if (look.quick > bestQuick) bestQuick = look.quick;
+  const close = looks.filter((look) => look.quick >= bestQuick - closeLookTolerance);
+  let chosen = close[0]!;
+  for (let i = 1; i < close.length; i++) {
+    const later = close[i]!;
+    if (later.data.length === chosen.data.length) {
+      if (comparePrefixTiles(later.data, chosen.data, scorer, formats) > 0) chosen = later;
+      continue;
+    }
+    if (later.data.length < chosen.data.length && leadingTilesAreJunk(chosen.data, chosen.data.length - later.data.length, scorer, formats)) chosen = later;
+  }
+  return chosen;
+}
+
+const leadingScores = new Float32Array(8);
+
+/** Whether the first `extra` bytes of `bytes` (what a prefix adds) read as noise rather than art. */
+function leadingTilesAreJunk(bytes: Uint8Array, extra: number, scorer: GraphicsScorer, formats: readonly TileFormat[]): boolean {
+  const format = formats[0]!;
+  const tiles = Math.min(leadingScores.length, Math.ceil(extra / format.bytesPerTile), Math.floor(bytes.length / format.bytesPerTile));
+  if (tiles === 0) return false;
+  scorer.tileScores(bytes, format, tiles, leadingScores);
+  let sum = 0;
+  for (let t = 0; t < tiles; t++) sum += leadingScores[t]! < 0 ? 1 : leadingScores[t]!;
+  return sum / tiles < artLikeLeadingTileScore;
+}
+
+/**
+ * Enigma streams decode to Mega Drive plane maps. A map is reported when its entries fit the
+ * MD entry layout (kind.ts): few attribute combinations, several distinct tiles. The earliest
+ * start that fits is the stream (an Enigma stream opens with a 6-byte header; an in-step start
+ * inside the bitstream has none). Whether the map names tiles of a block the scan found is
+ * checked over the whole scan (keepIndexedMaps).
+ */
+function scoreMapStream(data: Uint8Array, codec: Codec, starts: readonly number[], end: number, task: ChunkTask, out: ScanCandidate[]): number {
+  const layout = tilemapLayoutByPlatform[task.platform] ?? tilemapLayoutByPlatform.md!;
+  let decoded = 0;
+  for (const start of starts) {
+    decoded++;
+    const bytes = codec.decompress(data, start).data;
+    if (!fitsTilemap(bytes, layout, 1 << layout.indexBits)) continue;
+    const score = mapScore(bytes, layout.littleEndian, layout.indexBits);
+    if (score < task.minimumScore) continue;
+    out.push({ offset: start, packedLength: end - start, unpackedLength: bytes.length, codec: task.codec, kind: 'tilemap', format: layout.format, score: roundScore(score) });
+    break;
+  }
+  return decoded;
+}
+
+/**
+ * How much entries read as a plane map: the share of entries that repeat the previous entry or
+ * name the next tile (a picture's map numbers its tiles in order and repeats its blank tile;
+ * entries read from other data do neither).
+ */
+export function mapScore(bytes: Uint8Array, littleEndian: boolean, indexBits: number): number {
+  const entries = bytes.length >> 1;
+  if (entries < 2) return 0;
+  let previous = littleEndian ? low(bytes, 0) : high(bytes, 0);
+  let ordered = 0;
+  for (let i = 1; i < entries; i++) {
+    const entry = littleEndian ? low(bytes, 2 * i) : high(bytes, 2 * i);
+    if (entry === previous || ((entry >>> indexBits) === (previous >>> indexBits) && entry === previous + 1)) ordered++;
+    previous = entry;
+  }
+  return ordered / (entries - 1);
+}
+
+/**
+ * Drops map candidates (Enigma) whose largest tile index is not below the tile count of some
+ * tile block the scan found: a map is made for a tile set, and the game loads both (kind.ts
+ * applies the same test to maps found as tiles).
+ */
+export function keepIndexedMaps(data: Uint8Array, candidates: ScanCandidate[], bytesPerTileOf: (format: string) => number): ScanCandidate[] {
+  const isCodecMap = (c: ScanCandidate) => c.kind === 'tilemap' && isStreamScanCodec(c.codec) && streamRules[c.codec].output === 'map';
+  if (!candidates.some(isCodecMap)) return candidates;
+  let tileCount = 0;
+  for (const c of candidates) if (c.kind === 'tiles') tileCount = Math.max(tileCount, Math.floor(c.unpackedLength / bytesPerTileOf(c.format)));
+  return candidates.filter((c) => {
+    if (!isCodecMap(c)) return true;
+    if (tileCount === 0) return false;
+    const layout = c.format === 'md-tilemap' ? tilemapLayoutByPlatform.md! : (Object.values(tilemapLayoutByPlatform).find((l) => l!.format === c.format) ?? tilemapLayoutByPlatform.md!);
+    try {
+      const bytes = getCodec(c.codec).decompress(data, c.offset).data;
+      return fitsTilemap(bytes, layout, tileCount);
+    } catch {
+      return false;
+    }
+  });
+}
