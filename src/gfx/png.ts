@@ -1,11 +1,12 @@
 /**
  * PNG in Node: the pure reader and writer of png-core.ts, writing with the zlib inside Node,
- * through the addon (no allocation per call) when it is loaded (src/native/deflate.ts). Measured
+ * through the addon (no allocation per call) once src/native/index.ts has loaded it and set it
+ * in src/gfx/png-deflate.ts; importing this module loads no addon. Measured
  * (2 threads, 1,000 256×64 4-bit images): fast-png's pure-JS deflate took 606 ms on one thread
  * and did not scale across two (≈960 ms each), zlib took 441 ms and ran two threads side by side
  * at the same speed — this encode is most of a thumbnail's cost.
  */
-import { zlibDeflate } from '../native/index.js';
+import { pngDeflate } from './png-deflate.js';
 import { encodeIndexedPngWith, type PngWriteOptions } from './png-core.js';
 import type { IndexedImage } from './image.js';
 import type { Palette } from './palette.js';
@@ -13,7 +14,7 @@ import type { Palette } from './palette.js';
 export * from './png-core.js';
 
 /** Node's zlib through the addon when it is loaded, else node:zlib (the same bytes). */
-const nodeDeflate = (data: Uint8Array, level: number): Uint8Array => zlibDeflate().deflate(data, level);
+const nodeDeflate = (data: Uint8Array, level: number): Uint8Array => pngDeflate().deflate(data, level);
 
 /**
  * Encodes an indexed image as an indexed PNG whose PLTE is `palette` in its exact order, at the

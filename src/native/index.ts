@@ -15,6 +15,7 @@ import { createNativeTileKernels, typescriptTileKernels, type TileKernels } from
 import { activeTileKernels, setTileKernels } from '../gfx/tile-kernels.js';
 import { createNativeZlibDeflate, nodeZlibDeflate, type ZlibDeflate } from './deflate.js';
 import { createNativeSmallFileReader, type SmallFileReader } from './file-read.js';
+import { pngDeflate, setPngDeflate } from '../gfx/png-deflate.js';
 import { nemesisKernels, setNemesisKernels, typescriptNemesisKernels, type NemesisKernels } from '../codecs/sega/nemesis.js';
 import { createNativeNemesisKernels } from './nemesis.js';
 import { konami1Kernels, setKonami1Kernels, typescriptKonami1Kernels, type Konami1Kernels } from '../codecs/nintendo/konami1.js';
@@ -124,6 +125,8 @@ export function useNativeKernels(): boolean {
   if (comper && comperKernels() === typescriptComperKernels) setComperKernels(comper);
   const lz4w = nativeLz4wKernels();
   if (lz4w && lz4wKernels() === typescriptLz4wKernels) setLz4wKernels(lz4w);
+  const deflate = nativeZlibDeflate();
+  if (deflate && pngDeflate() === nodeZlibDeflate) setPngDeflate(deflate);
   return hal !== null;
 }
 

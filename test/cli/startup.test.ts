@@ -79,10 +79,29 @@ describe('start-up loads only what the command uses', () => {
       expect(run.addons).not.toContain('mmap_io.node');
       expect(run.packages).not.toContain('@riaskov/mmap-io');
     }
-    // A small block decodes in TypeScript: no addon at all.
+    // A small block decodes in TypeScript, and one PNG's tiles encode in TypeScript: no addon at all.
     expect(others[1]!.addons).toEqual([]);
+    expect(others[0]!.addons).toEqual([]);
     // The check itself works: a command that maps a ROM (version reports the mapping guard) loads both.
     expect(loadedPackages(['version']).addons).toEqual(['mmap_io.node', 'romgfx_native.node']);
+  });
+
+  it('import of one PNG loads no addon; a batch of 8 or more loads ours for its tile encoder, with the same bytes', () => {
+    const one = loadedPackages(['import', join(work.path, 'sheet.png'), '--format', 'snes4bpp', '-o', join(work.path, 'one.bin'), '--force']);
+    expect(one.code, one.stderr).toBe(0);
+    expect(one.addons).toEqual([]);
+    const folder = join(work.path, 'batch');
+    mkdirSync(folder, { recursive: true });
+    const inputs = Array.from({ length: 8 }, (_, i) => join(work.path, 'sheet.png')).map((path, i) => {
+      const copy = join(folder, `sheet${i}.png`);
+      writeFileSync(copy, readFileSync(path));
+      return copy;
+    });
+    const batch = loadedPackages(['import', ...inputs, '--format', 'snes4bpp', '-o', join(work.path, 'batch-out'), '--force']);
+    expect(batch.code, batch.stderr).toBe(0);
+    expect(batch.addons).toEqual(['romgfx_native.node']);
+    const expected = readFileSync(join(work.path, 'one.bin'));
+    for (let i = 0; i < 8; i++) expect(readFileSync(join(work.path, 'batch-out', `sheet${i}.bin`)).equals(expected)).toBe(true);
   });
 
   it('version, import and decompress load none of the costly Node built-ins (crypto, child_process, worker_threads, http, net), and version not zlib', () => {
@@ -96,6 +115,8 @@ describe('start-up loads only what the command uses', () => {
       for (const builtin of heavyBuiltins) expect(run.builtins, `${name} loaded node:${builtin}`).not.toContain(builtin);
     }
     expect(runs.version.builtins).not.toContain('zlib');
+    // import reads a PNG (fast-png's own inflate) and writes tiles: no deflate, so no zlib.
+    expect(runs.import.builtins).not.toContain('zlib');
     // info needs node:crypto and node:zlib (SHA-1 and CRC-32 of the ROM), and loads them.
     const info = loadedPackages(['info', join(work.path, 'game.sfc')]);
     expect(info.builtins).toContain('crypto');

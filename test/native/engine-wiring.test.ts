@@ -2,7 +2,10 @@ import { describe, expect, it, vi } from 'vitest';
 import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import { decodeTiles, encodeTiles } from '../../src/gfx/formats.js';
-import { tileKernels, nativeTileKernels } from '../../src/native/index.js';
+import { tileKernels, nativeTileKernels, nativeZlibDeflate } from '../../src/native/index.js';
+import { pngDeflate } from '../../src/gfx/png-deflate.js';
+import { encodeIndexedPng } from '../../src/gfx/png.js';
+import { grayscalePalette } from '../../src/gfx/palette.js';
 import { repoRoot } from '../helpers/cli.js';
 
 describe('the engine runs the addon, not just the tests', () => {
@@ -46,5 +49,37 @@ describe('the engine runs the addon, not just the tests', () => {
     });
     await worker.terminate();
     expect(implementation).toEqual(['native', 'native', 'native', 'native', 'native', 'native', 'native', 'native']);
+  });
+
+  it('PNG writing deflates through the addon once the native module is loaded, and a thread that only loads the PNG code loads no addon and deflates through node:zlib (same bytes)', async () => {
+    expect(pngDeflate().implementation).toBe('native');
+    expect(pngDeflate()).toBe(nativeZlibDeflate());
+    const dist = join(repoRoot, 'dist', 'src');
+    const source = `
+      const { parentPort } = require('node:worker_threads');
+      (async () => {
+        const { encodeIndexedPng } = await import(${JSON.stringify(join(dist, 'gfx', 'png.js'))});
+        const { pngDeflate } = await import(${JSON.stringify(join(dist, 'gfx', 'png-deflate.js'))});
+        const { grayscalePalette } = await import(${JSON.stringify(join(dist, 'gfx', 'palette.js'))});
+        const pixels = new Uint8Array(64 * 32).map((_, i) => (i >> 2) & 15);
+        const png = encodeIndexedPng({ width: 64, height: 32, pixels }, grayscalePalette(4));
+        const before = { implementation: pngDeflate().implementation, addonLoaded: Object.keys(require.cache).some((key) => key.endsWith('.node')) };
+        // The check itself works: loading the native module loads the addon and sets its deflate.
+        await import(${JSON.stringify(join(dist, 'native', 'index.js'))});
+        const after = { implementation: pngDeflate().implementation, addonLoaded: Object.keys(require.cache).some((key) => key.endsWith('.node')) };
+        parentPort.postMessage({ before, after, png });
+      })();`;
+    const worker = new Worker(source, { eval: true });
+    type Wiring = { implementation: string; addonLoaded: boolean };
+    const result = await new Promise<{ before: Wiring; after: Wiring; png: Uint8Array }>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+    await worker.terminate();
+    expect(result.before).toEqual({ implementation: 'node:zlib', addonLoaded: false });
+    expect(result.after).toEqual({ implementation: 'native', addonLoaded: true });
+    // The same image written here, through the addon's deflate: the same bytes.
+    const pixels = new Uint8Array(64 * 32).map((_, i) => (i >> 2) & 15);
+    expect(Buffer.from(encodeIndexedPng({ width: 64, height: 32, pixels }, grayscalePalette(4))).equals(Buffer.from(result.png))).toBe(true);
   });
 });
