@@ -62,8 +62,9 @@ export const defaultCodecsByPlatform: Readonly<Record<Platform, readonly string[
   // plane-shaped map and be zero-padded after their terminator. Without those rules the two
   // reported 28 and 17 false candidates on tictactoe-md; with them, none. Gen-1 pictures
   // (`gen1-pic`, Pokémon only) are scanned on request only (`--codec gen1-pic`): their packets
-  // accept any bits and the delta coding turns noise into stripes that score as art (9 false
-  // candidates in the synthetic GB fixture's default scan).
+  // accept any bits and the delta coding turns noise into stripes that score as art (beside the
+  // GB defaults on the synthetic GB fixture: 1 candidate, false, and neither planted 4×4
+  // picture found exactly).
   snes: ['hal', 'lz4', 'lc-lz1', 'lc-lz2', 'lc-lz5', 'konami1', 'raw'],
   gb: ['hal', 'pb16', 'lz4', 'lc-lz3', 'raw'],
   gbc: ['hal', 'pb16', 'lz4', 'lc-lz3', 'raw'],
