@@ -264,6 +264,9 @@ export function scanCodecStreams(data: Uint8Array, task: ChunkTask, scorer: Grap
       if (unpackedLength < chains.need[i]!) continue;
       packedLength = chains.end[i]! - p;
     } else {
+      // Saxman copies from before the output that no encoder writes (saxman-copies.ts), before
+      // the probe: code fails at its first such copy, where the probe would walk the whole body.
+      if (name === 'saxman' && !saxmanCopiesAsEncodersWrite(data, p + 2, p + 2 + low(data, p))) continue;
       const probe = codec.probe(data, p, limits);
       if (probe === null) continue;
       packedLength = probe.packedLength;
@@ -280,8 +283,6 @@ export function scanCodecStreams(data: Uint8Array, task: ChunkTask, scorer: Grap
     // Commands no encoder writes (lz-commands.ts): code and tile data read as a stream.
     const tolerated = nonEncoderLzCommandsTolerated;
     if (variant !== undefined ? nonEncoderLcLzCommands(variant, data, p, end, tolerated) > tolerated : name === 'konami1' && nonEncoderKonami1Commands(data, p, tolerated) > tolerated) continue;
-    // Saxman copies from before the output that no encoder writes (saxman-copies.ts).
-    if (name === 'saxman' && !saxmanCopiesAsEncodersWrite(data, p + 2, end)) continue;
     const group = groups.get(end);
     if (group === undefined) groups.set(end, [p]);
     else group.push(p);
