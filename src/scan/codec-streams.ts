@@ -23,6 +23,7 @@
  *    then it is scored in full against the threshold.
  */
 import { getCodec, type Codec } from '../codecs/index.js';
+import { lastEnigmaTerminatorEndInBits } from '../codecs/sega/enigma.js';
 import { maximumPicSideInTiles } from '../codecs/nintendo/gen1-pic.js';
 import type { LcLzVariant } from '../codecs/nintendo/lc-lz-common.js';
 import { getTileFormat, type TileFormat } from '../gfx/index.js';
@@ -30,6 +31,7 @@ import { comparePrefixTiles, plausibleRatio, roundScore, type CancelCheck, type 
 import { fitsTilemap, tilemapLayoutByPlatform } from './kind.js';
 import { computeLcLzChains } from './lc-lz-chain.js';
 import { nonEncoderKonami1Commands, nonEncoderLcLzCommands, nonEncoderLzCommandsTolerated } from './lz-commands.js';
+import { saxmanCopiesAsEncodersWrite } from './saxman-copies.js';
 import { GraphicsScorer } from './score.js';
 import type { ScanCandidate } from './types.js';
 
@@ -191,9 +193,13 @@ const streamRules: Readonly<Record<StreamScanCodec, StreamRule>> = {
     },
   },
   // Enigma (sega.md §4): the inline value width is 1–11 bits (an MD map entry's tile index has
-  // 11) and the flag mask names only the 5 flag bits (priority, palette, flips).
+  // 11) and the flag mask names only the 5 flag bits (priority, palette, flips). The 68000
+  // routine reads the header's INC and COM words with word moves (Sonic 1's EniDec:
+  // `movea.w (a0)+,a2` at the stream's third byte), so a stream at an odd address would raise an
+  // address error; and the routine leaves its pointer on an even address, so streams follow one
+  // another at even addresses (§4.3).
   enigma: {
-    alignment: 1,
+    alignment: 2,
     output: 'map',
     startsHere: (data, p) => {
       const width = data[p]!;
@@ -258,11 +264,18 @@ export function scanCodecStreams(data: Uint8Array, task: ChunkTask, scorer: Grap
       if (unpackedLength < chains.need[i]!) continue;
       packedLength = chains.end[i]! - p;
     } else {
+      // Saxman copies from before the output that no encoder writes (saxman-copies.ts), before
+      // the probe: code fails at its first such copy, where the probe would walk the whole body.
+      if (name === 'saxman' && !saxmanCopiesAsEncodersWrite(data, p + 2, p + 2 + low(data, p))) continue;
       const probe = codec.probe(data, p, limits);
       if (probe === null) continue;
       packedLength = probe.packedLength;
       unpackedLength = probe.unpackedLength;
     }
+    // Encoders pad an Enigma stream after its terminator with zero bits, to a byte and then to
+    // an even length (sega.md §4.3: mdcomp writes 16-bit units; our encoder a zero byte): read
+    // right after this offset's probe, before any other Enigma walk.
+    if (name === 'enigma' && !zeroPaddedAfterTerminator(data, p, packedLength, lastEnigmaTerminatorEndInBits())) continue;
     if (unpackedLength < minimum) continue;
     if (isMap ? unpackedLength % 2 !== 0 : !wholeTiles(unpackedLength, formats)) continue;
     if (!plausibleRatio(name, packedLength, unpackedLength)) continue;
@@ -370,13 +383,44 @@ function scoreMapStream(data: Uint8Array, codec: Codec, starts: readonly number[
   for (const start of starts) {
     decoded++;
     const bytes = codec.decompress(data, start).data;
-    if (!fitsTilemap(bytes, layout, 1 << layout.indexBits)) continue;
+    if (!planeShaped(bytes.length >> 1) || !fitsTilemap(bytes, layout, 1 << layout.indexBits)) continue;
     const score = mapScore(bytes, layout.littleEndian, layout.indexBits);
     if (score < task.minimumScore) continue;
     out.push({ offset: start, packedLength: end - start, unpackedLength: bytes.length, codec: task.codec, kind: 'tilemap', format: layout.format, score: roundScore(score) });
     break;
   }
   return decoded;
+}
+
+/** Whether the bits of `data[p, p + packedLength)` from bit `endBit` (counted from `p`, MSB first) on are all zero. */
+export function zeroPaddedAfterTerminator(data: Uint8Array, p: number, packedLength: number, endBit: number): boolean {
+  let byte = p + (endBit >> 3);
+  const partialBits = endBit & 7;
+  if (partialBits !== 0) {
+    if ((data[byte]! & (0xff >> partialBits)) !== 0) return false;
+    byte++;
+  }
+  for (const end = p + packedLength; byte < end; byte++) if (data[byte] !== 0) return false;
+  return true;
+}
+
+/**
+ * A map is loaded into a plane as a rectangle of cells (Sonic 1's TilemapToVRAM takes its width
+ * and height; the screen is 40×28 cells). Rectangles narrower or shorter than this are strips,
+ * rows or 16×16 block mappings (Sonic 1 also packs those with Enigma, sega.md §4.1), not plane maps.
+ */
+export const minimumEnigmaPlaneSideInCells = 8;
+/** The widest or tallest plane a map is loaded into: the VDP's planes are 32, 64 or 128 cells a side. */
+export const maximumEnigmaPlaneSideInCells = 128;
+
+/** Whether `entries` cells make a w × h rectangle with both sides in the plane bounds above. */
+export function planeShaped(entries: number): boolean {
+  for (let width = minimumEnigmaPlaneSideInCells; width <= maximumEnigmaPlaneSideInCells; width++) {
+    if (entries % width !== 0) continue;
+    const height = entries / width;
+    if (height >= minimumEnigmaPlaneSideInCells && height <= maximumEnigmaPlaneSideInCells) return true;
+  }
+  return false;
 }
 
 /**

@@ -56,19 +56,21 @@ export const maximumDefaultScanWorkers = 4;
  */
 export const defaultCodecsByPlatform: Readonly<Record<Platform, readonly string[]>> = {
   // Codec-stream defaults (issue 15; codec-streams.ts): SNES adds konami1 (Gradius III, Contra
-  // III, Axelay); the Mega Drive adds Kosinski Moduled (S3K) and Comper (hacks). Saxman and
-  // Enigma are scanned on request only (`--codec saxman`, `--codec enigma`): every byte pair
-  // reads as a Saxman size and its zero-filled ring makes almost any body decode, and Enigma's
-  // runs make almost any bitstream a plausible map, so at every offset of code they report
-  // noise (tictactoe-md: 28 Saxman and 14 Enigma candidates, all false). Gen-1 pictures
-  // (`gen1-pic`, Pokémon only) likewise: their packets accept any bits and the delta coding
-  // turns noise into stripes that score as art (9 false candidates in the synthetic GB fixture).
+  // III, Axelay); the Mega Drive adds Kosinski Moduled (S3K), Comper (hacks), Saxman (Sonic 2)
+  // and Enigma (plane maps). Saxman's copies from before the output must come from a slot an
+  // encoder uses (saxman-copies.ts); Enigma streams must sit at even addresses, decode to a
+  // plane-shaped map and be zero-padded after their terminator. Without those rules the two
+  // reported 28 and 17 false candidates on tictactoe-md; with them, none. Gen-1 pictures
+  // (`gen1-pic`, Pokémon only) are scanned on request only (`--codec gen1-pic`): their packets
+  // accept any bits and the delta coding turns noise into stripes that score as art (beside the
+  // GB defaults on the synthetic GB fixture: 1 candidate, false, and neither planted 4×4
+  // picture found exactly).
   snes: ['hal', 'lz4', 'lc-lz1', 'lc-lz2', 'lc-lz5', 'konami1', 'raw'],
   gb: ['hal', 'pb16', 'lz4', 'lc-lz3', 'raw'],
   gbc: ['hal', 'pb16', 'lz4', 'lc-lz3', 'raw'],
   gba: ['lz77', 'lz11', 'rle', 'lz4', 'raw'],
   nes: ['hal', 'lz4', 'rle-neslib', 'raw'],
-  md: ['lz4', 'lz4w', 'nemesis', 'kosinski', 'kosinski-moduled', 'comper', 'raw'],
+  md: ['lz4', 'lz4w', 'nemesis', 'kosinski', 'kosinski-moduled', 'comper', 'saxman', 'enigma', 'raw'],
   unknown: ['hal', 'lz77', 'lz11', 'rle', 'lz4', 'pb16', 'raw'],
 };
 
@@ -240,7 +242,10 @@ export async function scanRomReport(input: string | Rom, options: ScanOptions = 
   // Workers read the file too: whatever they saw, the file must still be the one identified above.
   rom.assertUnchanged();
   // Ranked by score (best first), ties by offset.
-  const classified = keepIndexedMaps(rom.data, classifyCandidateKinds(rom.data, rom.platform, collapseCandidates(found)), (format) => getTileFormat(format).bytesPerTile);
+  // Codec maps no tile block found could index are dropped before the collapse too, so that one
+  // cannot win the bytes of a real stream and then be dropped, taking the stream with it.
+  const bytesPerTileOf = (format: string) => getTileFormat(format).bytesPerTile;
+  const classified = keepIndexedMaps(rom.data, classifyCandidateKinds(rom.data, rom.platform, collapseCandidates(keepIndexedMaps(rom.data, found, bytesPerTileOf))), bytesPerTileOf);
   const candidates = [...classified, ...findAdjacentPalettes(rom.data, rom.platform, classified)].sort((a, b) => b.score - a.score || a.offset - b.offset);
   if (useCache) writeScanCache(cacheDirectory, identity.sha1, normalized, { candidates, decodedCandidates: decoded, offsetsTried });
   return { candidates, cached: false, offsetsTried, decodedCandidates: decoded, elapsedMs: performance.now() - started, options: normalized, rom: romSummary };

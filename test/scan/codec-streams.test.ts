@@ -105,10 +105,10 @@ describe('commands no encoder writes', () => {
 describe('default scans of real art at every encoder level in real code', () => {
   test('every codec-stream codec is in its platform defaults', () => {
     expect(defaultScanCodecs('snes')).toEqual(expect.arrayContaining(['lc-lz1', 'lc-lz2', 'lc-lz5', 'konami1']));
-    expect(defaultScanCodecs('md')).toEqual(expect.arrayContaining(['nemesis', 'kosinski', 'kosinski-moduled', 'lz4w', 'comper']));
+    expect(defaultScanCodecs('md')).toEqual(expect.arrayContaining(['nemesis', 'kosinski', 'kosinski-moduled', 'lz4w', 'comper', 'saxman', 'enigma']));
     expect(defaultScanCodecs('gb')).toEqual(expect.arrayContaining(['lc-lz3']));
     // Scanned on request only (see defaultCodecsByPlatform): formats that decode almost any bytes.
-    for (const platform of ['md', 'gb'] as const) for (const codec of ['saxman', 'enigma', 'gen1-pic']) expect(defaultScanCodecs(platform)).not.toContain(codec);
+    for (const platform of ['md', 'gb'] as const) for (const codec of ['gen1-pic']) expect(defaultScanCodecs(platform)).not.toContain(codec);
   });
 
   // Reached (exact of planted, candidates touching no stream): SNES 13 of 16 (the 3 missed are

@@ -26,6 +26,16 @@ const flagsByField = new Uint16Array(32);
 
 let walkEnd = 0;
 let walkSize = 0;
+let walkEndBit = 0;
+
+/**
+ * Where the terminator of the last Enigma stream walked without failure (by `probeEnigma` or
+ * `decodeEnigma`) ends: bits from the stream's start. Encoders pad what follows with zero bits
+ * up to `packedLength` (§4.3); the scanner checks that the padding is zero.
+ */
+export function lastEnigmaTerminatorEndInBits(): number {
+  return walkEndBit;
+}
 
 function walkEnigma(bytes: Uint8Array, offset: number, limit: number, out: GrowableOutput | null): boolean {
   const end = bytes.length;
@@ -144,6 +154,7 @@ function walkEnigma(bytes: Uint8Array, offset: number, limit: number, out: Growa
   if ((used & 1) !== 0 && offset + used < end) used++;
   walkEnd = offset + used;
   walkSize = produced;
+  walkEndBit = bit - offset * 8;
   return true;
 }
 
