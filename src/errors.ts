@@ -9,6 +9,9 @@
  * Domains add their classes in their own section below; codes are never renamed once shipped.
  */
 import { closestName, didYouMean } from './util/suggest.js';
+// This module's own classes, to rebuild an error as its class in `RomgfxError.fromJSON` (an ES
+// module may import itself; the namespace is complete once the module has run).
+import * as errorClasses from './errors.js';
 
 /** What kind of failure this is; decides the CLI exit code. */
 export type ErrorCategory =
@@ -81,7 +84,18 @@ export class RomgfxError<C extends RomgfxErrorCode = RomgfxErrorCode> extends Er
    */
   static fromJSON(json: { name?: string; code: string; category: ErrorCategory; message: string; details?: ErrorDetails }, options?: { cause?: unknown }): AnyRomgfxError {
     const error = new RomgfxError(json.code as RomgfxErrorCode, json.category, json.message, (json.details ?? {}) as RomgfxErrorDetails, options);
-    if (json.name !== undefined) error.name = json.name;
+    if (json.name !== undefined) {
+      error.name = json.name;
+      // The named class's prototype, so `instanceof TileCountMismatchError` holds for an error
+      // that crossed a thread. Constructors cannot be rerun (each takes its own arguments); the
+      // two classes with fields of their own keep them in `details` too.
+      const errorClass = romgfxErrorClassNamed(json.name);
+      if (errorClass !== undefined) {
+        Object.setPrototypeOf(error, errorClass.prototype);
+        const details = error.details as Record<string, unknown>;
+        for (const field of revivedFieldNames) if (typeof details[field] === 'string') Object.defineProperty(error, field, { value: details[field], enumerable: true });
+      }
+    }
     return error as AnyRomgfxError;
   }
 
@@ -89,6 +103,19 @@ export class RomgfxError<C extends RomgfxErrorCode = RomgfxErrorCode> extends Er
   toJSON(): { error: RomgfxErrorJson<C> } {
     return { error: { name: this.name, code: this.code, category: this.category, message: this.message, details: this.details } };
   }
+}
+
+/** Fields some classes keep beside `details` (DefinitionError.field, BpsChecksumError.which), restored by `fromJSON`. */
+const revivedFieldNames = ['field', 'which'] as const;
+let romgfxErrorClassesByName: Map<string, { prototype: RomgfxError }> | undefined;
+function romgfxErrorClassNamed(name: string): { prototype: RomgfxError } | undefined {
+  if (romgfxErrorClassesByName === undefined) {
+    romgfxErrorClassesByName = new Map();
+    for (const value of Object.values(errorClasses)) {
+      if (typeof value === 'function' && value.prototype instanceof RomgfxError) romgfxErrorClassesByName.set(value.name, value as { prototype: RomgfxError });
+    }
+  }
+  return romgfxErrorClassesByName.get(name);
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
  * How a job worker sends an error back: as data, because a RomgfxError posted across threads
  * arrives as a plain Error without its code. The main thread rebuilds it with
- * `RomgfxError.fromJSON` (same code, category, message and details; the class is RomgfxError).
+ * `RomgfxError.fromJSON` (same code, category, message and details, and the same class).
  */
 import { RomgfxError, type ErrorCategory, type ErrorDetails } from '../errors.js';
 

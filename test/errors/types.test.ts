@@ -81,6 +81,15 @@ describe('typed error codes', () => {
     expect(rebuilt).toBeInstanceOf(RomgfxError);
     expect(rebuilt.toJSON()).toEqual(original.toJSON());
     expect(rebuilt.name).toBe('CodecOutputLimitError');
+    // The class too, so an error that crossed a worker thread still matches `instanceof`.
+    expect(rebuilt).toBeInstanceOf(CodecOutputLimitError);
+    expect(rebuilt.stack).toBeDefined();
+    const bps = new BpsChecksumError('source', 1, 2);
+    const rebuiltBps = RomgfxError.fromJSON(structuredClone(bps.toJSON().error));
+    expect(rebuiltBps).toBeInstanceOf(BpsChecksumError);
+    expect((rebuiltBps as BpsChecksumError).which).toBe('source');
+    // An unknown name stays a plain RomgfxError.
+    expect(Object.getPrototypeOf(RomgfxError.fromJSON({ name: 'NotOurs', code: 'ERR_IO', category: 'io', message: 'm' }))).toBe(RomgfxError.prototype);
     expect(RomgfxError.fromJSON({ code: 'ERR_IO', category: 'io', message: 'm' }).details).toEqual({});
     expectTypeOf(rebuilt).toEqualTypeOf<AnyRomgfxError>();
   });

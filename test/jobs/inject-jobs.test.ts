@@ -8,6 +8,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { TileCountMismatchError } from '../../src/errors.js';
 import { closeInjectJobs, injectFolderAsync, injectSpritesAsync } from '../../src/jobs/inject-jobs.js';
 import { closePatchJobs } from '../../src/jobs/patch-jobs.js';
 import { injectFolder, injectSprites, type InjectResult } from '../../src/inject/inject.js';
@@ -113,7 +114,10 @@ describe('injectSpritesAsync', () => {
     expect(syncError.code).toBe('ERR_BATCH_FAILED');
     await expect(injectSpritesAsync(rom, fixture.definition, bad, { output: join(dir, 'async.bin'), threads: 2 })).rejects.toMatchObject({ code: syncError.code, message: syncError.message });
     const one = [bad[0]!];
-    await expect(injectSpritesAsync(rom, fixture.definition, one, { output: join(dir, 'async.bin'), threads: 2 })).rejects.toMatchObject({ code: 'ERR_TILE_COUNT' });
+    const fromWorker = injectSpritesAsync(rom, fixture.definition, one, { output: join(dir, 'async.bin'), threads: 2 });
+    await expect(fromWorker).rejects.toMatchObject({ code: 'ERR_TILE_COUNT' });
+    // Rebuilt as its own class after crossing the thread (RomgfxError.fromJSON).
+    await expect(fromWorker).rejects.toBeInstanceOf(TileCountMismatchError);
     expect(readdirSync(dir).sort()).toEqual(['game.bin', 'game.json']);
   }, 60_000);
 
