@@ -8,6 +8,7 @@ import { InvalidArgumentError } from '../../errors.js';
 import type { DecodeLimits, DecodeResult, ProbeResult } from '../types.js';
 
 // The walk-failure record is shared with the GBA LZ family: it lives in ../walk-failure.ts.
+import { throwWalkFailure } from '../walk-failure.js';
 export { copyBeforeStartText, fail, throwWalkFailure, walkCorrupt, walkFailure, walkFailureError, walkOutputLimit, walkTruncated, walkUnsupported } from '../walk-failure.js';
 
 /**
@@ -37,6 +38,49 @@ export class KernelSlot {
     this.active = kernels;
     return previous;
   }
+}
+
+/** Where a terminated-stream walker records a successful walk, as `walkFailure` records a failed one. */
+export const walkSuccess = { outputLengthInBytes: 0, endOffset: 0 };
+
+/** Records a successful walk (bytes of output, input offset after the stream) and returns true. */
+export function succeedWalk(outputLengthInBytes: number, endOffset: number): true {
+  walkSuccess.outputLengthInBytes = outputLengthInBytes;
+  walkSuccess.endOffset = endOffset;
+  return true;
+}
+
+/**
+ * A walker of a stream that ends on its own terminator (Comper, LZ4W): decodes into `out`, or
+ * only validates when `out` is null, from `start` under `limit`; records `walkSuccess` or
+ * `walkFailure`.
+ */
+export type TerminatedStreamWalker = (bytes: Uint8Array, start: number, limit: number, out: Uint8Array | null) => boolean;
+
+/**
+ * `decompress` over a terminated-stream walker: under the default limit (the size of `scratch`)
+ * one walk into the scratch and an exact copy out; above it a validating walk sizes the output
+ * before anything is allocated, then a second walk fills it.
+ */
+export function decodeByWalk(codec: string, walk: TerminatedStreamWalker, scratch: Uint8Array, bytes: Uint8Array, offset: number, limits: DecodeLimits | undefined): DecodeResult {
+  checkStart(bytes, offset);
+  const limit = strictOutputLimitInBytes(limits, scratch.length);
+  if (limit <= scratch.length) {
+    if (!walk(bytes, offset, limit, scratch)) throwWalkFailure(codec);
+    return { data: scratch.slice(0, walkSuccess.outputLengthInBytes), packedLength: walkSuccess.endOffset - offset };
+  }
+  if (!walk(bytes, offset, limit, null)) throwWalkFailure(codec);
+  const out = new Uint8Array(walkSuccess.outputLengthInBytes);
+  walk(bytes, offset, limit, out);
+  return { data: out, packedLength: walkSuccess.endOffset - offset };
+}
+
+/** `probe` over a terminated-stream walker (default limit: `defaultLimitInBytes`); null when it is not a stream. */
+export function probeByWalk(walk: TerminatedStreamWalker, bytes: Uint8Array, offset: number, limits: DecodeLimits | undefined, defaultLimitInBytes: number): ProbeResult | null {
+  if (!isValidStart(bytes, offset)) return null;
+  const limit = strictOutputLimitOrNull(limits, defaultLimitInBytes);
+  if (limit === null || !walk(bytes, offset, limit, null)) return null;
+  return { packedLength: walkSuccess.endOffset - offset, unpackedLength: walkSuccess.outputLengthInBytes };
 }
 
 /** The caller's output limit in bytes, or `fallback` (the format's documented default). */

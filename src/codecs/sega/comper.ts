@@ -16,13 +16,11 @@ import { CodecInputShapeError, CodecInputTooLargeError, CodecOptionError } from 
 import type { Codec, CompressOptions, DecodeLimits, DecodeResult, ProbeResult } from '../types.js';
 import {
   KernelSlot,
-  checkStart,
+  decodeByWalk,
+  probeByWalk,
+  succeedWalk,
   copyBeforeStartText,
   fail,
-  isValidStart,
-  strictOutputLimitInBytes,
-  strictOutputLimitOrNull,
-  throwWalkFailure,
   walkCorrupt,
   walkOutputLimit,
   walkTruncated,
@@ -47,8 +45,6 @@ const fastChainStepsPerPosition = 16;
  */
 const comperScratch = new Uint8Array(defaultComperDecodeLimitInBytes);
 
-let walkOutput = 0;
-let walkEnd = 0;
 
 /** Why a Comper stream is refused where it ends too soon. */
 export const comperTruncatedText = 'input ends before the terminator (a copy with length byte 0)';
@@ -94,9 +90,7 @@ function walkComper(bytes: Uint8Array, start: number, limit: number, out: Uint8A
     if (out !== null) copyMatch(out, outPos, distanceInBytes, lengthInBytes);
     outPos += lengthInBytes;
   }
-  walkOutput = outPos;
-  walkEnd = inPos;
-  return true;
+  return succeedWalk(outPos, inPos);
 }
 
 /**
@@ -106,24 +100,12 @@ function walkComper(bytes: Uint8Array, start: number, limit: number, out: Uint8A
  * output before anything is allocated.
  */
 export function decodeComper(bytes: Uint8Array, offset = 0, limits?: DecodeLimits): DecodeResult {
-  checkStart(bytes, offset);
-  const limit = strictOutputLimitInBytes(limits, defaultComperDecodeLimitInBytes);
-  if (limit <= comperScratch.length) {
-    if (!walkComper(bytes, offset, limit, comperScratch)) throwWalkFailure('comper');
-    return { data: comperScratch.slice(0, walkOutput), packedLength: walkEnd - offset };
-  }
-  if (!walkComper(bytes, offset, limit, null)) throwWalkFailure('comper');
-  const out = new Uint8Array(walkOutput);
-  walkComper(bytes, offset, limit, out);
-  return { data: out, packedLength: walkEnd - offset };
+  return decodeByWalk('comper', walkComper, comperScratch, bytes, offset, limits);
 }
 
 /** Validates the Comper stream at `offset` without building output; null when it is not one. */
 export function probeComper(bytes: Uint8Array, offset = 0, limits?: DecodeLimits): ProbeResult | null {
-  if (!isValidStart(bytes, offset)) return null;
-  const limit = strictOutputLimitOrNull(limits, defaultComperDecodeLimitInBytes);
-  if (limit === null || !walkComper(bytes, offset, limit, null)) return null;
-  return { packedLength: walkEnd - offset, unpackedLength: walkOutput };
+  return probeByWalk(walkComper, bytes, offset, limits, defaultComperDecodeLimitInBytes);
 }
 
 /** The TypeScript reference kernels. */

@@ -20,13 +20,11 @@ import { CodecInputTooLargeError, CodecOptionError } from '../../errors.js';
 import type { Codec, CompressOptions, DecodeLimits, DecodeResult, ProbeResult } from '../types.js';
 import {
   KernelSlot,
-  checkStart,
+  decodeByWalk,
+  probeByWalk,
+  succeedWalk,
   copyBeforeStartText,
   fail,
-  isValidStart,
-  strictOutputLimitInBytes,
-  strictOutputLimitOrNull,
-  throwWalkFailure,
   walkCorrupt,
   walkOutputLimit,
   walkTruncated,
@@ -57,8 +55,6 @@ const fastChainStepsPerPosition = 16;
  */
 const lz4wScratch = new Uint8Array(defaultLz4wDecodeLimitInBytes);
 
-let walkOutput = 0;
-let walkEnd = 0;
 
 /** Why an LZ4W stream is refused where it ends too soon. */
 export const lz4wTruncatedText = 'input ends before the end block and its final word';
@@ -130,9 +126,7 @@ function walkLz4w(bytes: Uint8Array, start: number, limit: number, out: Uint8Arr
     if (out !== null) copyMatch(out, outPos, distanceInBytes, lengthInBytes);
     outPos += lengthInBytes;
   }
-  walkOutput = outPos;
-  walkEnd = inPos;
-  return true;
+  return succeedWalk(outPos, inPos);
 }
 
 /**
@@ -142,24 +136,12 @@ function walkLz4w(bytes: Uint8Array, start: number, limit: number, out: Uint8Arr
  * output before anything is allocated.
  */
 export function decodeLz4w(bytes: Uint8Array, offset = 0, limits?: DecodeLimits): DecodeResult {
-  checkStart(bytes, offset);
-  const limit = strictOutputLimitInBytes(limits, defaultLz4wDecodeLimitInBytes);
-  if (limit <= lz4wScratch.length) {
-    if (!walkLz4w(bytes, offset, limit, lz4wScratch)) throwWalkFailure('lz4w');
-    return { data: lz4wScratch.slice(0, walkOutput), packedLength: walkEnd - offset };
-  }
-  if (!walkLz4w(bytes, offset, limit, null)) throwWalkFailure('lz4w');
-  const out = new Uint8Array(walkOutput);
-  walkLz4w(bytes, offset, limit, out);
-  return { data: out, packedLength: walkEnd - offset };
+  return decodeByWalk('lz4w', walkLz4w, lz4wScratch, bytes, offset, limits);
 }
 
 /** Validates the LZ4W stream at `offset` without building output; null when it is not one. */
 export function probeLz4w(bytes: Uint8Array, offset = 0, limits?: DecodeLimits): ProbeResult | null {
-  if (!isValidStart(bytes, offset)) return null;
-  const limit = strictOutputLimitOrNull(limits, defaultLz4wDecodeLimitInBytes);
-  if (limit === null || !walkLz4w(bytes, offset, limit, null)) return null;
-  return { packedLength: walkEnd - offset, unpackedLength: walkOutput };
+  return probeByWalk(walkLz4w, bytes, offset, limits, defaultLz4wDecodeLimitInBytes);
 }
 
 /** The TypeScript reference kernels. */
