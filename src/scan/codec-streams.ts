@@ -24,7 +24,7 @@
  */
 import { getCodec, type Codec } from '../codecs/index.js';
 import { lastEnigmaTerminatorEndInBits } from '../codecs/sega/enigma.js';
-import { maximumPicSideInTiles } from '../codecs/nintendo/gen1-pic.js';
+import { maximumPicSideInTiles, probeGen1PicEncoderStream } from '../codecs/nintendo/gen1-pic.js';
 import type { LcLzVariant } from '../codecs/nintendo/lc-lz-common.js';
 import { getTileFormat, type TileFormat } from '../gfx/index.js';
 import { comparePrefixTiles, plausibleRatio, roundScore, type CancelCheck, type ChunkResult, type ChunkTask } from './chunk.js';
@@ -51,12 +51,25 @@ interface StreamRule {
   readonly output: StreamOutput;
   /** The tile format the format's output always is (Nemesis: 4bpp MD tiles; Gen-1 pictures: 2bpp), scored alone. */
   readonly format?: string;
+  /**
+   * Whether the decoded output's blank tiles are part of the art (scored as a sparse block,
+   * score.ts): a Gen-1 picture is a figure on a blank background.
+   */
+  readonly blankTilesAreArt?: boolean;
 }
 
 /** Gen-1 back sprites are 4×4 tiles, the smallest pictures the games store (see the gen1-pic rule). */
 export const minimumGen1PicSideInTiles = 4;
 /** Gen-1 pictures decode into 7×7-tile sprite buffers (see the gen1-pic rule). */
 export const maximumGen1PicSideInTiles = Math.min(7, maximumPicSideInTiles);
+/**
+ * The share of a Gen-1 picture's outermost pixels (its top and bottom rows, its left and right
+ * columns) that must be colour 0. The games draw a picture as background tiles on the white
+ * battle and Pokédex screens, so a picture is a figure on colour 0: its edges are background
+ * except where the figure touches them (a standing figure's feet; a wide body at one side).
+ * Noise read as a picture has colour 0 at about a quarter of its pixels.
+ */
+export const minimumGen1PicBlankBorderFraction = 0.5;
 
 /**
  * Mega Drive VRAM holds 2,048 tiles (64 KiB): Nemesis art is decoded into VRAM or a RAM buffer
@@ -155,6 +168,7 @@ const streamRules: Readonly<Record<StreamScanCodec, StreamRule>> = {
     alignment: 1,
     output: 'tiles',
     format: 'gb2bpp',
+    blankTilesAreArt: true,
     startsHere: (data, p) => {
       const side = data[p]! >> 4;
       return side >= minimumGen1PicSideInTiles && side <= maximumGen1PicSideInTiles && (data[p]! & 15) === side;
@@ -267,7 +281,10 @@ export function scanCodecStreams(data: Uint8Array, task: ChunkTask, scorer: Grap
       // Saxman copies from before the output that no encoder writes (saxman-copies.ts), before
       // the probe: code fails at its first such copy, where the probe would walk the whole body.
       if (name === 'saxman' && !saxmanCopiesAsEncodersWrite(data, p + 2, p + 2 + low(data, p))) continue;
-      const probe = codec.probe(data, p, limits);
+      // Gen-1 pictures: the stream must be written as encoders write it (no empty data packet,
+      // zero bits after its end) and pack smaller than its tiles; the walk stops at the first
+      // empty data packet or once it is as long as its tiles (probeGen1PicEncoderStream).
+      const probe = name === 'gen1-pic' ? probeGen1PicEncoderStream(data, p, maximumGen1PicPackedLength(data[p]!)) : codec.probe(data, p, limits);
       if (probe === null) continue;
       packedLength = probe.packedLength;
       unpackedLength = probe.unpackedLength;
@@ -300,16 +317,52 @@ export function scanCodecStreams(data: Uint8Array, task: ChunkTask, scorer: Grap
     for (const start of starts) {
       if ((++decoded & 63) === 0) checkCancel();
       const bytes = codec.decompress(data, start, limits).data;
-      const look = scorer.best(bytes, formats, quickLookTiles);
+      if (name === 'gen1-pic' && !figureOnBlankBackground(bytes)) continue;
+      const look = scorer.best(bytes, formats, quickLookTiles, rule.blankTilesAreArt === true);
       looks.push({ p: start, data: bytes, quick: look?.score ?? 0, drawnTiles: look === null ? 0 : look.statistics.tiles - look.statistics.blankTiles });
     }
+    if (looks.length === 0) continue;
     const chosen = chooseStart(looks, scorer, formats);
     if (chosen.drawnTiles >= quickLookJudgeableTiles && chosen.quick < task.minimumScore * quickLookRejectFraction) continue;
-    const best = scorer.best(chosen.data, formats);
+    const best = scorer.best(chosen.data, formats, undefined, rule.blankTilesAreArt === true);
     if (best === null || best.score < task.minimumScore) continue;
     candidates.push({ offset: chosen.p, packedLength: end - chosen.p, unpackedLength: chosen.data.length, codec: name, kind: 'tiles', format: best.format, score: roundScore(best.score) });
   }
   return { candidates, decoded };
+}
+
+/**
+ * The longest stream a Gen-1 picture with this header byte may be: one byte less than its
+ * tiles (plausibleRatio's gen1-pic rule), so the probe stops reading there.
+ */
+function maximumGen1PicPackedLength(header: number): number {
+  const side = header >> 4;
+  return side * side * 16 - 1;
+}
+
+/**
+ * Whether a decoded Gen-1 picture (square, row-major 2bpp tiles) has colour 0 at
+ * minimumGen1PicBlankBorderFraction or more of its outermost pixels.
+ */
+export function figureOnBlankBackground(tiles: Uint8Array): boolean {
+  const side = Math.round(Math.sqrt(tiles.length / 16));
+  if (side === 0 || side * side * 16 !== tiles.length) return false;
+  const pixels = side * 8;
+  const lastRow = pixels - 1;
+  // Colour of pixel (x, y): tile (y / 8, x / 8), row y % 8: low-plane byte, high-plane byte.
+  const colour = (x: number, y: number): number => {
+    const at = ((y >> 3) * side + (x >> 3)) * 16 + (y & 7) * 2;
+    const shift = 7 - (x & 7);
+    return ((tiles[at]! >> shift) & 1) | (((tiles[at + 1]! >> shift) & 1) << 1);
+  };
+  let blank = 0;
+  for (let i = 0; i < pixels; i++) {
+    if (colour(i, 0) === 0) blank++;
+    if (colour(i, lastRow) === 0) blank++;
+    if (colour(0, i) === 0) blank++;
+    if (colour(lastRow, i) === 0) blank++;
+  }
+  return blank >= minimumGen1PicBlankBorderFraction * 4 * pixels;
 }
 
 /**

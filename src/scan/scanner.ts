@@ -60,14 +60,14 @@ export const defaultCodecsByPlatform: Readonly<Record<Platform, readonly string[
   // and Enigma (plane maps). Saxman's copies from before the output must come from a slot an
   // encoder uses (saxman-copies.ts); Enigma streams must sit at even addresses, decode to a
   // plane-shaped map and be zero-padded after their terminator. Without those rules the two
-  // reported 28 and 17 false candidates on tictactoe-md; with them, none. Gen-1 pictures
-  // (`gen1-pic`, Pokémon only) are scanned on request only (`--codec gen1-pic`): their packets
-  // accept any bits and the delta coding turns noise into stripes that score as art (beside the
-  // GB defaults on the synthetic GB fixture: 1 candidate, false, and neither planted 4×4
-  // picture found exactly).
+  // reported 28 and 17 false candidates on tictactoe-md; with them, none. GB adds Gen-1
+  // pictures (`gen1-pic`, Pokémon Red/Blue/Yellow): their packets accept any bits, so only
+  // streams written as encoders write them count (no empty data packet, zero bits after the
+  // end), packed smaller than their tiles, decoding to a figure on a blank border
+  // (codec-streams.ts); without those rules, 33–41 false candidates per MiB of random bytes.
   snes: ['hal', 'lz4', 'lc-lz1', 'lc-lz2', 'lc-lz5', 'konami1', 'raw'],
-  gb: ['hal', 'pb16', 'lz4', 'lc-lz3', 'raw'],
-  gbc: ['hal', 'pb16', 'lz4', 'lc-lz3', 'raw'],
+  gb: ['hal', 'pb16', 'lz4', 'lc-lz3', 'gen1-pic', 'raw'],
+  gbc: ['hal', 'pb16', 'lz4', 'lc-lz3', 'gen1-pic', 'raw'],
   gba: ['lz77', 'lz11', 'rle', 'lz4', 'raw'],
   nes: ['hal', 'lz4', 'rle-neslib', 'raw'],
   md: ['lz4', 'lz4w', 'nemesis', 'kosinski', 'kosinski-moduled', 'comper', 'saxman', 'enigma', 'raw'],
