@@ -14,7 +14,7 @@ import { getCodec } from '../../src/codecs/index.js';
 import { probeGen1Pic, probeGen1PicEncoderStream } from '../../src/codecs/nintendo/gen1-pic.js';
 import { romFromBytes } from '../../src/rom/rom.js';
 import { figureOnBlankBackground } from '../../src/scan/codec-streams.js';
-import { scanRom } from '../../src/scan/index.js';
+import { explainScanOffset, scanRom } from '../../src/scan/index.js';
 import { defaultScanCodecs } from '../../src/scan/scanner.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 import { corpusDirectory, readCorpusTruth } from './helpers/corpus.js';
@@ -224,6 +224,25 @@ describe('the default GB scan', () => {
     }
     const candidates = await scanRom(romFromBytes(bytes, { name: 'fill', platform: 'gb' }), { cache: false, workers: 0, codecs: ['gen1-pic'] });
     expect(candidates).toEqual([]);
+  });
+});
+
+describe('--explain names the picture rule', () => {
+  test('a picture with a set bit after its end, and stripes, are explained', async () => {
+    const bytes = new Uint8Array(64 * 1024);
+    bytes.set(read(join(corpusDirectory, 'libbet.gb')).subarray(0, 0x150), 0);
+    const blob = read(join(pictureDirectory, 'blob_6x6.pic'));
+    bytes.set(blob, 0x1000);
+    bytes[0x1000 + blob.length - 1]! |= 1;
+    const stripes = read(join(pictureDirectory, 'stripes_4x4.pic'));
+    bytes.set(stripes, 0x2000);
+    const rom = romFromBytes(bytes, { name: 'explained', platform: 'gb' });
+    const padded = await explainScanOffset(rom, 0x1000, { cache: false, workers: 0, codecs: ['gen1-pic'] });
+    expect(padded.reported).toBeNull();
+    expect(padded.streams.find((s) => s.codec === 'gen1-pic')?.rule).toMatch(/as encoders write one/u);
+    const striped = await explainScanOffset(rom, 0x2000, { cache: false, workers: 0, codecs: ['gen1-pic'] });
+    expect(striped.reported).toBeNull();
+    expect(striped.streams.find((s) => s.codec === 'gen1-pic')?.rule).toMatch(/blank background/u);
   });
 });
 
