@@ -134,6 +134,28 @@ describe('Gen-1 picture streams as encoders write them', () => {
     expect(probeGen1PicEncoderStream(padded, 0)).toBeNull();
   });
 
+  test('on random and mutated streams it never throws, and accepts only what the plain probe accepts, with its lengths', () => {
+    const blob = read(join(pictureDirectory, 'blob_5x5.pic'));
+    const stream = fc.oneof(
+      fc.uint8Array({ minLength: 1, maxLength: 600 }),
+      fc.array(fc.tuple(fc.nat(blob.length - 1), fc.integer({ min: 0, max: 255 })), { maxLength: 4 }).map((edits) => {
+        const mutated = blob.slice();
+        for (const [at, value] of edits) mutated[at] = value;
+        return mutated;
+      }),
+    );
+    fc.assert(
+      fc.property(stream, fc.nat(8), fc.integer({ min: 0, max: 1000 }), (bytes, offset, bound) => {
+        if (offset >= bytes.length) return;
+        const encoder = probeGen1PicEncoderStream(bytes, offset, bound);
+        if (encoder === null) return;
+        expect(encoder).toEqual(probeGen1Pic(bytes, offset));
+        expect(encoder.packedLength).toBeLessThanOrEqual(bound);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
   test('the length bound stops the walk: a stream longer than it is refused', () => {
     const blob = read(join(pictureDirectory, 'blob_7x7.pic'));
     expect(probeGen1PicEncoderStream(blob, 0, blob.length)?.packedLength).toBe(blob.length);
