@@ -63,11 +63,12 @@ export const minimumGen1PicSideInTiles = 4;
 /** Gen-1 pictures decode into 7×7-tile sprite buffers (see the gen1-pic rule). */
 export const maximumGen1PicSideInTiles = Math.min(7, maximumPicSideInTiles);
 /**
- * The share of a Gen-1 picture's outermost pixels (its top and bottom rows, its left and right
- * columns) that must be colour 0. The games draw a picture as background tiles on the white
- * battle and Pokédex screens, so a picture is a figure on colour 0: its edges are background
- * except where the figure touches them (a standing figure's feet; a wide body at one side).
- * Noise read as a picture has colour 0 at about a quarter of its pixels.
+ * The share of a Gen-1 picture's top row and left and right columns that must be colour 0. The
+ * games draw a picture as background tiles on the white battle and Pokédex screens, so a
+ * picture is a figure on colour 0. Its bottom row is not counted: front pictures stand on it
+ * (the game aligns them to the bottom of the 7×7 buffer) and back pictures show the upper body
+ * cut off there. The other edges are background except where the figure touches them (a wide
+ * body at one side). Noise read as a picture has colour 0 at about a quarter of its pixels.
  */
 export const minimumGen1PicBlankBorderFraction = 0.5;
 
@@ -342,13 +343,13 @@ function maximumGen1PicPackedLength(header: number): number {
 
 /**
  * Whether a decoded Gen-1 picture (square, row-major 2bpp tiles) has colour 0 at
- * minimumGen1PicBlankBorderFraction or more of its outermost pixels.
+ * minimumGen1PicBlankBorderFraction or more of its top row and left and right columns.
  */
 export function figureOnBlankBackground(tiles: Uint8Array): boolean {
   const side = Math.round(Math.sqrt(tiles.length / 16));
   if (side === 0 || side * side * 16 !== tiles.length) return false;
   const pixels = side * 8;
-  const lastRow = pixels - 1;
+  const last = pixels - 1;
   // Colour of pixel (x, y): tile (y / 8, x / 8), row y % 8: low-plane byte, high-plane byte.
   const colour = (x: number, y: number): number => {
     const at = ((y >> 3) * side + (x >> 3)) * 16 + (y & 7) * 2;
@@ -358,11 +359,10 @@ export function figureOnBlankBackground(tiles: Uint8Array): boolean {
   let blank = 0;
   for (let i = 0; i < pixels; i++) {
     if (colour(i, 0) === 0) blank++;
-    if (colour(i, lastRow) === 0) blank++;
     if (colour(0, i) === 0) blank++;
-    if (colour(lastRow, i) === 0) blank++;
+    if (colour(last, i) === 0) blank++;
   }
-  return blank >= minimumGen1PicBlankBorderFraction * 4 * pixels;
+  return blank >= minimumGen1PicBlankBorderFraction * 3 * pixels;
 }
 
 /**

@@ -94,7 +94,7 @@ export async function explainScanOffset(input: string | Rom, offset: number, opt
       if (result.data.length < normalized.minimumUnpackedSize) rule = `decodes to ${result.data.length} bytes, under the minimum size ${normalized.minimumUnpackedSize}`;
       else if (!plausibleRatio(codecName, result.packedLength, result.data.length)) rule = `implausible ratio: ${result.packedLength} packed bytes for ${result.data.length} unpacked`;
       else if (codecName === 'gen1-pic' && probeGen1PicEncoderStream(data, offset) === null) rule = 'not a picture as encoders write one (an empty data packet, or set bits after its end)';
-      else if (codecName === 'gen1-pic' && !figureOnBlankBackground(result.data)) rule = 'not a figure on a blank background (under half of its outermost pixels are colour 0)';
+      else if (codecName === 'gen1-pic' && !figureOnBlankBackground(result.data)) rule = 'not a figure on a blank background (under half of its top row and side columns are colour 0)';
       else if (best < normalized.minimumScore) rule = `best score ${best} is under the minimum score ${normalized.minimumScore}`;
       streams.push({ codec: codecName, decoded: true, packedLength: result.packedLength, unpackedLength: result.data.length, scores, rule });
     } catch (error) {

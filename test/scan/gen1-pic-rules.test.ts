@@ -189,6 +189,11 @@ describe('a picture is a figure on a blank background', () => {
   test('the reference figures and drawn pictures are; stripes, noise and fill are not', () => {
     for (const name of referencePictures) expect(figureOnBlankBackground(read(join(pictureDirectory, `${name}.bin`)))).toBe(true);
     for (let seed = 1; seed <= 20; seed++) expect(figureOnBlankBackground(gen1Picture(4 + (seed % 4), seed, seed % 2 === 0))).toBe(true);
+    // A back picture: the upper body seen from behind, cut off at the bottom edge and touching
+    // both sides over its lower 19 rows (4×4 tiles; colour 2 is the high plane alone).
+    const back = new Uint8Array(4 * 4 * 16);
+    for (let y = 13; y < 32; y++) for (let column = 0; column < 4; column++) back[((y >> 3) * 4 + column) * 16 + (y & 7) * 2 + 1] = 0xff;
+    expect(figureOnBlankBackground(back)).toBe(true);
     expect(figureOnBlankBackground(read(join(pictureDirectory, 'stripes_4x4.bin')))).toBe(false);
     expect(figureOnBlankBackground(read(join(pictureDirectory, 'random_7x7.bin')))).toBe(false);
     expect(figureOnBlankBackground(new Uint8Array(5 * 5 * 16).fill(0xff))).toBe(false);
