@@ -6,6 +6,7 @@
  * must stay out.
  */
 import { describe, expect, test } from 'vitest';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { scanRom } from '../../src/scan/index.js';
 import { findNesPalettes, readsAsNesPalette } from '../../src/scan/nes-palettes.js';
@@ -234,5 +235,20 @@ describe('palettes named by code', () => {
     expect(findNesPalettes(file, 'nes', [], 0, headerSize + 0x1300)).toEqual([]);
     const holder: ScanCandidate = { offset: headerSize + 0x1200, packedLength: 0x200, unpackedLength: 0x200, codec: 'raw', kind: 'tiles', format: 'nes2bpp', score: 0.6 };
     expect(findNesPalettes(file, 'nes', [holder])).toEqual([]);
+  });
+
+  test('the other platforms\' code and data, read as NES PRG, name no palette', () => {
+    let found = 0;
+    let chunks = 0;
+    for (const name of readdirSync(corpusDirectory)) {
+      if (name.endsWith('.nes') || name.endsWith('.json') || name.endsWith('.md')) continue;
+      const bytes = readFileSync(join(corpusDirectory, name));
+      for (let at = 0; at + 32 * kib <= bytes.length; at += 32 * kib) {
+        found += findNesPalettes(ines(bytes.subarray(at, at + 32 * kib), chrBank), 'nes', []).length;
+        chunks++;
+      }
+    }
+    expect(chunks).toBeGreaterThan(20);
+    expect(found).toBe(0);
   });
 });
