@@ -12,7 +12,10 @@
  *   (the low byte), then a loop `LDA table,X` (or `,Y`) / `STA $2007` / `INX` / `CPX #n` /
  *   `BNE`|`BCC` back to the load. The table is `table` + the index's start value (`LDX #s` before
  *   the loop), `n − s` bytes long. This is how every assembly program loads a palette in forced
- *   blank (nrom-template's `load_main_palette`).
+ *   blank (nrom-template's `load_main_palette`). The same loop may read through a zero-page
+ *   pointer (`LDA (zp),Y`): then the table is the pointer's value, set from immediates
+ *   (`LDA #<t` / `STA zp` / `LDA #>t` / `STA zp+1`) just before the loop or just before a `JSR` to
+ *   the routine that opens with it.
  * - **a palette loader's pointer argument** (cc65's fastcall convention: a pointer argument is
  *   passed in A (low) and X (high): `LDA #<table` / `LDX #>table` / `JSR routine`): when the routine
  *   opens by storing A and X to a zero-page pointer (`STA zp` / `STX zp+1`), loads a count of 16
@@ -46,6 +49,8 @@ export const minimumDistinctNesPaletteValues = 2;
 export const maximumPpuAddressLowStoreDistanceInBytes = 8;
 /** Bytes after the low-byte store within which the copy loop must start. */
 export const maximumPaletteLoopDistanceInBytes = 16;
+/** Bytes after a pointer's stores within which the call to its upload loop (or the loop) must be. */
+export const maximumPointerCallDistanceInBytes = 8;
 /** Bytes after a loader's pointer stores within which its count load must be. */
 export const maximumLoaderCountDistanceInBytes = 6;
 /** Bytes either side of a loader's entry searched for its `LDA (zp),Y`. */
@@ -143,11 +148,21 @@ function storesToPpu(data: Uint8Array, p: number, low: number): boolean {
   return p + 2 < data.length && storeAbsoluteOpcodes.has(data[p]!) && data[p + 1] === low && data[p + 2] === ppuRegisterHigh;
 }
 
+/** An upload loop through a zero-page pointer (`LDA (zp),Y`): where its `$3F` store is, the pointer, and the bytes it copies from it. */
+interface PointerUploadLoop {
+  at: number;
+  pointer: number;
+  start: number;
+  length: number;
+}
+
 /**
- * Palettes copied by upload loops: `#$3F` → $2006, low byte → $2006, then
- * `LDA table,X|Y` / `STA $2007` / `INX|INY` / `CPX|CPY #n` / `BNE|BCC` back to the load.
+ * Upload loops: `#$3F` → $2006, low byte → $2006, then `LDA table,X|Y` (or `LDA (zp),Y`) /
+ * `STA $2007` / `INX|INY` / `CPX|CPY #n` / `BNE|BCC` back to the load. Loops from a table are
+ * palettes at once; loops through a pointer are returned for pointerUploadPalettes.
  */
-function uploadLoopPalettes(data: Uint8Array, prg: { header: NesHeader; start: number; end: number }, out: NamedPalette[]): void {
+function uploadLoopPalettes(data: Uint8Array, prg: { header: NesHeader; start: number; end: number }, out: NamedPalette[]): PointerUploadLoop[] {
+  const pointerLoops: PointerUploadLoop[] = [];
   for (let p = prg.start; p + 4 < prg.end; p++) {
     if (!loadImmediateOpcodes.has(data[p]!) || data[p + 1] !== 0x3f || !storesToPpu(data, p + 2, ppuAddressLow)) continue;
     // The low byte's store to $2006.
@@ -161,25 +176,83 @@ function uploadLoopPalettes(data: Uint8Array, prg: { header: NesHeader; start: n
     if (low < 0) continue;
     for (let q = low; q + 11 < Math.min(prg.end, low + maximumPaletteLoopDistanceInBytes + 12); q++) {
       const load = data[q]!;
-      if (load !== ldaAbsoluteX && load !== ldaAbsoluteY) continue;
-      if (!storesToPpu(data, q + 3, ppuDataLow) || data[q + 3] !== 0x8d) continue;
+      // The load's operand: 2 bytes (absolute) or 1 (a zero-page pointer).
+      const operand = load === ldaAbsoluteX || load === ldaAbsoluteY ? 2 : load === ldaIndirectY ? 1 : 0;
+      if (operand === 0) continue;
+      const store = q + 1 + operand;
+      if (data[store] !== 0x8d || !storesToPpu(data, store, ppuDataLow)) continue;
       const byX = load === ldaAbsoluteX;
-      if (data[q + 6] !== (byX ? inx : iny) || data[q + 7] !== (byX ? cpxImmediate : cpyImmediate)) continue;
-      const branch = data[q + 9]!;
+      if (data[store + 3] !== (byX ? inx : iny) || data[store + 4] !== (byX ? cpxImmediate : cpyImmediate)) continue;
+      const branch = data[store + 6]!;
       if (branch !== bne && branch !== bcc) continue;
       // The branch goes back to the load (rel is from the byte after the branch).
-      const rel = data[q + 10]! >= 0x80 ? data[q + 10]! - 0x100 : data[q + 10]!;
-      if (q + 11 + rel !== q) continue;
+      const rel = data[store + 7]! >= 0x80 ? data[store + 7]! - 0x100 : data[store + 7]!;
+      if (store + 8 + rel !== q) continue;
       // The index's start value: the last `LDX/LDY #s` between the $3F store and the loop.
       const start = indexStart(data, p + 5, q, byX ? ldxImmediate : ldyImmediate);
       if (start < 0) continue;
-      const length = data[q + 8]! - start;
+      const length = data[store + 5]! - start;
+      if (operand === 1) {
+        pointerLoops.push({ at: p, pointer: data[q + 1]!, start, length });
+        break;
+      }
       const address = data[q + 1]! | (data[q + 2]! << 8);
       const offset = prgOffsetOf(address + start, q, prg);
       if (offset < 0 || !readsAsNesPalette(data, offset, length)) continue;
       out.push({ offset, length, score: paletteUploadLoopScore });
       break;
     }
+  }
+  return pointerLoops;
+}
+
+/** Store opcode (zero page) for each immediate load: LDA → STA, LDX → STX, LDY → STY. */
+const zeroPageStoreFor: ReadonlyMap<number, number> = new Map([
+  [ldaImmediate, staZeroPage],
+  [ldxImmediate, stxZeroPage],
+  [ldyImmediate, 0x84],
+]);
+
+/**
+ * Palettes passed to a pointer upload loop: `LDA #<t` / `STA zp` / `LDA #>t` / `STA zp+1` (either
+ * half first; LDX/STX and LDY/STY too), then within a few bytes either `JSR r` where `r` opens
+ * with the loop's `$3F` store (within maximumPaletteLoopDistanceInBytes of its entry) or the loop
+ * itself, through the same pointer. The table is `t` + the loop's start index.
+ */
+function pointerUploadPalettes(data: Uint8Array, prg: { header: NesHeader; start: number; end: number }, loops: readonly PointerUploadLoop[], out: NamedPalette[]): void {
+  if (loops.length === 0) return;
+  for (let p = prg.start; p + 8 <= prg.end; p++) {
+    const firstStore = zeroPageStoreFor.get(data[p]!);
+    const secondStore = zeroPageStoreFor.get(data[p + 4]!);
+    if (firstStore === undefined || secondStore === undefined || data[p + 2] !== firstStore || data[p + 6] !== secondStore) continue;
+    const firstZp = data[p + 3]!;
+    const secondZp = data[p + 7]!;
+    let pointer: number;
+    let address: number;
+    if (secondZp === ((firstZp + 1) & 0xff)) {
+      pointer = firstZp;
+      address = data[p + 1]! | (data[p + 5]! << 8);
+    } else if (firstZp === ((secondZp + 1) & 0xff)) {
+      pointer = secondZp;
+      address = data[p + 5]! | (data[p + 1]! << 8);
+    } else continue;
+    const after = p + 8;
+    const loop = loops.find((l) => {
+      if (l.pointer !== pointer) return false;
+      // Inline: the loop's $3F store follows the pointer stores.
+      if (l.at >= after && l.at - after <= maximumPointerCallDistanceInBytes) return true;
+      // Called: a JSR right after the stores, to a routine that opens with the loop.
+      for (let q = after; q + 2 < Math.min(prg.end, after + maximumPointerCallDistanceInBytes + 3); q++) {
+        if (data[q] !== jsr) continue;
+        const entry = prgOffsetOf(data[q + 1]! | (data[q + 2]! << 8), q, prg);
+        if (entry >= 0 && l.at >= entry && l.at - entry <= maximumPaletteLoopDistanceInBytes) return true;
+      }
+      return false;
+    });
+    if (loop === undefined) continue;
+    const offset = prgOffsetOf(address + loop.start, p, prg);
+    if (offset < 0 || !readsAsNesPalette(data, offset, loop.length)) continue;
+    out.push({ offset, length: loop.length, score: paletteUploadLoopScore });
   }
 }
 
@@ -247,7 +320,8 @@ export function findNesPalettes(data: Uint8Array, platform: Platform, candidates
   const prg = prgOf(data);
   if (prg === null) return [];
   const named: NamedPalette[] = [];
-  uploadLoopPalettes(data, prg, named);
+  const pointerLoops = uploadLoopPalettes(data, prg, named);
+  pointerUploadPalettes(data, prg, pointerLoops, named);
   loaderPointerPalettes(data, prg, named);
   named.sort((a, b) => a.offset - b.offset || b.score - a.score || b.length - a.length);
   const found: ScanCandidate[] = [];

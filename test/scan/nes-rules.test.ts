@@ -252,3 +252,36 @@ describe('palettes named by code', () => {
     expect(found).toBe(0);
   });
 });
+
+describe('upload loops through a zero-page pointer', () => {
+  const chrBank = new Uint8Array(8 * kib);
+  chrBank.set(patternTable(1), 0);
+  /** `#$3F` → $2006, `#$00` → $2006, `LDY #0`, `LDA (zp),Y` / `STA $2007` / `INY` / `CPY #count` / `BNE`, RTS. */
+  const pointerLoop = (zp: number, count: number) => [0xa9, 0x3f, 0x8d, 0x06, 0x20, 0xa9, 0x00, 0x8d, 0x06, 0x20, 0xa0, 0x00, 0xb1, zp, 0x8d, 0x07, 0x20, 0xc8, 0xc0, count, 0xd0, 0xf6, 0x60];
+  /** `LDA #<t` / `STA zp` / `LDA #>t` / `STA zp+1`. */
+  const setPointer = (table: number, zp: number) => [0xa9, table & 0xff, 0x85, zp, 0xa9, table >> 8, 0x85, zp + 1];
+
+  test('a pointer set before a JSR to the loop, or before the loop itself, names its table', () => {
+    const prg = new Uint8Array(16 * kib).fill(0xea);
+    prg.set(pointerLoop(0x20, 32), 0x0900); // routine at $8900
+    prg.set(palette32, 0x2000);
+    prg.set(palette32.slice(0, 16), 0x2040);
+    prg.set([...setPointer(0xa000, 0x20), 0x20, 0x00, 0x89], 0x0100);
+    prg.set([...setPointer(0xa040, 0x30), ...pointerLoop(0x30, 16)], 0x0200);
+    expect(findNesPalettes(ines(prg, chrBank), 'nes', []).map((c) => [c.offset, c.packedLength, c.score])).toEqual([
+      [headerSize + 0x2000, 32, 1],
+      [headerSize + 0x2040, 16, 1],
+    ]);
+  });
+
+  test('another pointer than the loop reads, or a table that is no palette, names nothing', () => {
+    const prg = new Uint8Array(16 * kib).fill(0xea);
+    prg.set(pointerLoop(0x20, 32), 0x0900);
+    prg.set(palette32, 0x2000);
+    prg.set([...setPointer(0xa000, 0x40), 0x20, 0x00, 0x89], 0x0100);
+    const text = Array.from('HELLO, WORLD! PRESS START BUTTON', (c) => c.charCodeAt(0));
+    prg.set(text, 0x2100);
+    prg.set([...setPointer(0xa100, 0x20), 0x20, 0x00, 0x89], 0x0200);
+    expect(findNesPalettes(ines(prg, chrBank), 'nes', [])).toEqual([]);
+  });
+});
