@@ -32,6 +32,7 @@
  * one colour is a clear, not a palette).
  */
 import { hasInesMagic, nesBusToOffset, nesOffsetToBus, parseNesHeader, type NesHeader } from '../rom/nes.js';
+import { hex } from '../errors.js';
 import type { Platform } from '../rom/platform.js';
 import type { ScanCandidate } from './types.js';
 
@@ -88,6 +89,8 @@ interface NamedPalette {
   offset: number;
   length: number;
   score: number;
+  /** The code that names it, in words (for `--explain`). */
+  evidence: string;
 }
 
 /** PRG-ROM of an iNES file and its header, or null. */
@@ -199,7 +202,7 @@ function uploadLoopPalettes(data: Uint8Array, prg: { header: NesHeader; start: n
       const address = data[q + 1]! | (data[q + 2]! << 8);
       const offset = prgOffsetOf(address + start, q, prg);
       if (offset < 0 || !readsAsNesPalette(data, offset, length)) continue;
-      out.push({ offset, length, score: paletteUploadLoopScore });
+      out.push({ offset, length, score: paletteUploadLoopScore, evidence: `copied to $3F00 by the upload loop at ${hex(q)} ($3F stored to $2006 at ${hex(p + 2)})` });
       break;
     }
   }
@@ -252,7 +255,7 @@ function pointerUploadPalettes(data: Uint8Array, prg: { header: NesHeader; start
     if (loop === undefined) continue;
     const offset = prgOffsetOf(address + loop.start, p, prg);
     if (offset < 0 || !readsAsNesPalette(data, offset, loop.length)) continue;
-    out.push({ offset, length: loop.length, score: paletteUploadLoopScore });
+    out.push({ offset, length: loop.length, score: paletteUploadLoopScore, evidence: `its address is stored to the pointer $${pointer.toString(16).padStart(2, '0')} at ${hex(p)} for the $3F00 upload loop at ${hex(loop.at)}` });
   }
 }
 
@@ -287,7 +290,7 @@ function loaderCount(data: Uint8Array, entry: number, prg: { start: number; end:
 
 /** Palettes passed to palette loaders as cc65 pointer arguments (`LDA #<t` / `LDX #>t` / `JSR loader`). */
 function loaderPointerPalettes(data: Uint8Array, prg: { header: NesHeader; start: number; end: number }, out: NamedPalette[]): void {
-  const byLoader = new Map<number, { count: number; tables: number[]; allPalettes: boolean }>();
+  const byLoader = new Map<number, { count: number; tables: { table: number; call: number }[]; allPalettes: boolean }>();
   for (let p = prg.start; p + 7 <= prg.end; p++) {
     if (data[p] !== ldaImmediate || data[p + 2] !== ldxImmediate || data[p + 4] !== jsr) continue;
     const entry = prgOffsetOf(data[p + 5]! | (data[p + 6]! << 8), p, prg);
@@ -303,11 +306,13 @@ function loaderPointerPalettes(data: Uint8Array, prg: { header: NesHeader; start
       loader.allPalettes = false;
       continue;
     }
-    loader.tables.push(table);
+    loader.tables.push({ table, call: p });
   }
-  for (const loader of byLoader.values()) {
+  for (const [entry, loader] of byLoader) {
     if (loader.count === 0 || !loader.allPalettes) continue;
-    for (const table of loader.tables) out.push({ offset: table, length: loader.count, score: paletteLoaderPointerScore });
+    for (const { table, call } of loader.tables) {
+      out.push({ offset: table, length: loader.count, score: paletteLoaderPointerScore, evidence: `passed by the call at ${hex(call)} to the palette loader at ${hex(entry)} (pointer in A/X, ${loader.count} bytes copied)` });
+    }
   }
 }
 
@@ -316,14 +321,7 @@ function loaderPointerPalettes(data: Uint8Array, prg: { header: NesHeader; start
  * `nes-index` format, within [start, end) and not overlapping `candidates`.
  */
 export function findNesPalettes(data: Uint8Array, platform: Platform, candidates: readonly ScanCandidate[], start = 0, end = data.length): ScanCandidate[] {
-  if (platform !== 'nes') return [];
-  const prg = prgOf(data);
-  if (prg === null) return [];
-  const named: NamedPalette[] = [];
-  const pointerLoops = uploadLoopPalettes(data, prg, named);
-  pointerUploadPalettes(data, prg, pointerLoops, named);
-  loaderPointerPalettes(data, prg, named);
-  named.sort((a, b) => a.offset - b.offset || b.score - a.score || b.length - a.length);
+  const named = namedPalettes(data, platform);
   const found: ScanCandidate[] = [];
   for (const palette of named) {
     if (palette.offset < start || palette.offset >= end) continue;
@@ -332,4 +330,21 @@ export function findNesPalettes(data: Uint8Array, platform: Platform, candidates
     found.push({ offset: palette.offset, packedLength: palette.length, unpackedLength: palette.length, codec: 'raw', kind: 'palette', format: 'nes-index', score: palette.score });
   }
   return found;
+}
+
+/** Every palette named by code, best evidence first at each offset. */
+function namedPalettes(data: Uint8Array, platform: Platform): NamedPalette[] {
+  if (platform !== 'nes') return [];
+  const prg = prgOf(data);
+  if (prg === null) return [];
+  const named: NamedPalette[] = [];
+  const pointerLoops = uploadLoopPalettes(data, prg, named);
+  pointerUploadPalettes(data, prg, pointerLoops, named);
+  loaderPointerPalettes(data, prg, named);
+  return named.sort((a, b) => a.offset - b.offset || b.score - a.score || b.length - a.length);
+}
+
+/** What names the NES palette at `offset` (for `--explain`), or null when no code names one there. */
+export function nesPaletteEvidence(data: Uint8Array, platform: Platform, offset: number): string | null {
+  return namedPalettes(data, platform).find((p) => p.offset === offset)?.evidence ?? null;
 }

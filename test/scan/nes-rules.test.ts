@@ -9,6 +9,7 @@ import { describe, expect, test } from 'vitest';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { scanRom } from '../../src/scan/index.js';
+import { explainScanOffset } from '../../src/scan/explain.js';
 import { findNesPalettes, readsAsNesPalette } from '../../src/scan/nes-palettes.js';
 import { romFromBytes } from '../../src/rom/rom.js';
 import type { ScanCandidate } from '../../src/scan/types.js';
@@ -69,6 +70,13 @@ describe('the corpus NES ROMs (scanRom, default options)', () => {
       [0x5010, 4096],
     ]);
     expect(palettesOf(candidates)).toEqual([[0x310, 32, 'nes-index']]);
+  });
+
+  test('--explain names the code that loads a palette', async () => {
+    const loop = await explainScanOffset(join(corpusDirectory, 'nrom-template.nes'), 0x310, { cache: false, workers: 0 });
+    expect(loop.verdict).toMatch(/^reported: raw palette nes-index at 0x310\+32 .*upload loop at 0x8D/u);
+    const loader = await explainScanOffset(join(corpusDirectory, 'full_game.nes'), 0x2964, { cache: false, workers: 0 });
+    expect(loader.verdict).toMatch(/passed by the call at 0x10BC to the palette loader at 0x/u);
   });
 
   test('scan --json carries the palettes with their kind', () => {
