@@ -15,7 +15,9 @@
  *   blank (nrom-template's `load_main_palette`). The same loop may read through a zero-page
  *   pointer (`LDA (zp),Y`): then the table is the pointer's value, set from immediates
  *   (`LDA #<t` / `STA zp` / `LDA #>t` / `STA zp+1`) just before the loop or just before a `JSR` to
- *   the routine that opens with it.
+ *   the routine that opens with it. When the loop reads a RAM buffer (games keep the palette in
+ *   RAM for fades and let the NMI upload it), the palette is the table a copy loop
+ *   `LDA table,X` / `STA buffer,X` / `INX` / `CPX #n` fills that buffer from.
  * - **a palette loader's pointer argument** (cc65's fastcall convention: a pointer argument is
  *   passed in A (low) and X (high): `LDA #<table` / `LDX #>table` / `JSR routine`): when the routine
  *   opens by storing A and X to a zero-page pointer (`STA zp` / `STX zp+1`), loads a count of 16
@@ -73,6 +75,8 @@ const ldaAbsoluteY = 0xb9;
 const ldaImmediate = 0xa9;
 const ldxImmediate = 0xa2;
 const ldyImmediate = 0xa0;
+const staAbsoluteX = 0x9d;
+const staAbsoluteY = 0x99;
 const inx = 0xe8;
 const iny = 0xc8;
 const cpxImmediate = 0xe0;
@@ -164,8 +168,9 @@ interface PointerUploadLoop {
  * `STA $2007` / `INX|INY` / `CPX|CPY #n` / `BNE|BCC` back to the load. Loops from a table are
  * palettes at once; loops through a pointer are returned for pointerUploadPalettes.
  */
-function uploadLoopPalettes(data: Uint8Array, prg: { header: NesHeader; start: number; end: number }, out: NamedPalette[]): PointerUploadLoop[] {
+function uploadLoopPalettes(data: Uint8Array, prg: { header: NesHeader; start: number; end: number }, out: NamedPalette[]): { pointerLoops: PointerUploadLoop[]; buffers: PaletteBuffer[] } {
   const pointerLoops: PointerUploadLoop[] = [];
+  const buffers: PaletteBuffer[] = [];
   for (let p = prg.start; p + 4 < prg.end; p++) {
     if (!loadImmediateOpcodes.has(data[p]!) || data[p + 1] !== 0x3f || !storesToPpu(data, p + 2, ppuAddressLow)) continue;
     // The low byte's store to $2006.
@@ -200,13 +205,57 @@ function uploadLoopPalettes(data: Uint8Array, prg: { header: NesHeader; start: n
         break;
       }
       const address = data[q + 1]! | (data[q + 2]! << 8);
+      if (address + start < cpuRamEnd) {
+        // A buffer in RAM: the palette gets there by another loop (ramCopyPalettes).
+        if (length > 0 && length <= nesPaletteRamSizeInBytes) buffers.push({ start: address + start, end: address + start + length, at: q });
+        break;
+      }
       const offset = prgOffsetOf(address + start, q, prg);
       if (offset < 0 || !readsAsNesPalette(data, offset, length)) continue;
       out.push({ offset, length, score: paletteUploadLoopScore, evidence: `copied to $3F00 by the upload loop at ${hex(q)} ($3F stored to $2006 at ${hex(p + 2)})` });
       break;
     }
   }
-  return pointerLoops;
+  return { pointerLoops, buffers };
+}
+
+/** The end of the CPU's internal RAM ($0000–$07FF) on the NES. */
+const cpuRamEnd = 0x0800;
+
+/** A RAM buffer an upload loop copies to $3F00: its CPU address range and the loop's ROM offset. */
+interface PaletteBuffer {
+  start: number;
+  end: number;
+  at: number;
+}
+
+/**
+ * Palettes copied into a RAM buffer that an upload loop copies to $3F00 (games keep the palette
+ * in RAM so fades and the NMI can rewrite it): `LDA table,X` / `STA buffer,X` / `INX` / `CPX #n` /
+ * `BNE|BCC` back (or through Y), with the index's start `s` from `LDX/LDY #s` just before it, and
+ * `buffer + s … buffer + n` inside the buffer the upload loop reads.
+ */
+function ramCopyPalettes(data: Uint8Array, prg: { header: NesHeader; start: number; end: number }, buffers: readonly PaletteBuffer[], out: NamedPalette[]): void {
+  if (buffers.length === 0) return;
+  for (let q = prg.start; q + 11 <= prg.end; q++) {
+    const load = data[q]!;
+    if (load !== ldaAbsoluteX && load !== ldaAbsoluteY) continue;
+    const byX = load === ldaAbsoluteX;
+    if (data[q + 3] !== (byX ? staAbsoluteX : staAbsoluteY) || data[q + 6] !== (byX ? inx : iny) || data[q + 7] !== (byX ? cpxImmediate : cpyImmediate)) continue;
+    const branch = data[q + 9]!;
+    if (branch !== bne && branch !== bcc) continue;
+    const rel = data[q + 10]! >= 0x80 ? data[q + 10]! - 0x100 : data[q + 10]!;
+    if (q + 11 + rel !== q) continue;
+    const start = indexStart(data, Math.max(prg.start, q - maximumPointerCallDistanceInBytes), q, byX ? ldxImmediate : ldyImmediate);
+    if (start < 0) continue;
+    const length = data[q + 8]! - start;
+    const destination = (data[q + 4]! | (data[q + 5]! << 8)) + start;
+    const buffer = buffers.find((b) => destination >= b.start && destination + length <= b.end);
+    if (buffer === undefined) continue;
+    const offset = prgOffsetOf((data[q + 1]! | (data[q + 2]! << 8)) + start, q, prg);
+    if (offset < 0 || !readsAsNesPalette(data, offset, length)) continue;
+    out.push({ offset, length, score: paletteUploadLoopScore, evidence: `copied by the loop at ${hex(q)} to the palette buffer $${destination.toString(16).padStart(4, '0')}, which the upload loop at ${hex(buffer.at)} copies to $3F00` });
+  }
 }
 
 /** Store opcode (zero page) for each immediate load: LDA → STA, LDX → STX, LDY → STY. */
@@ -338,8 +387,9 @@ function namedPalettes(data: Uint8Array, platform: Platform): NamedPalette[] {
   const prg = prgOf(data);
   if (prg === null) return [];
   const named: NamedPalette[] = [];
-  const pointerLoops = uploadLoopPalettes(data, prg, named);
+  const { pointerLoops, buffers } = uploadLoopPalettes(data, prg, named);
   pointerUploadPalettes(data, prg, pointerLoops, named);
+  ramCopyPalettes(data, prg, buffers, named);
   loaderPointerPalettes(data, prg, named);
   return named.sort((a, b) => a.offset - b.offset || b.score - a.score || b.length - a.length);
 }

@@ -293,3 +293,34 @@ describe('upload loops through a zero-page pointer', () => {
     expect(findNesPalettes(ines(prg, chrBank), 'nes', [])).toEqual([]);
   });
 });
+
+describe('palettes copied to a RAM buffer the upload loop reads', () => {
+  const chrBank = new Uint8Array(8 * kib);
+  chrBank.set(patternTable(1), 0);
+  /** `LDX #s` / `LDA table,X` / `STA buffer,X` / `INX` / `CPX #n` / `BNE` back. */
+  const copyLoop = (table: number, buffer: number, s: number, n: number) => [0xa2, s, 0xbd, table & 0xff, table >> 8, 0x9d, buffer & 0xff, buffer >> 8, 0xe8, 0xe0, n, 0xd0, 0xf5, 0x60];
+
+  test('the tables copied into the buffer are palettes; a copy elsewhere in RAM is not', () => {
+    const prg = new Uint8Array(16 * kib).fill(0xea);
+    // NMI: upload $0180–$019F to $3F00.
+    prg.set(uploadLoop(0x0180, 0, 32), 0x0300);
+    // Load a background half and a sprite half into it; copy a third table elsewhere.
+    prg.set(palette32.slice(0, 16), 0x2000);
+    prg.set(palette32.slice(16), 0x2020);
+    prg.set(palette32, 0x2040);
+    prg.set(copyLoop(0xa000, 0x0180, 0, 16), 0x0400);
+    prg.set(copyLoop(0xa020 - 16, 0x0180, 16, 32), 0x0500);
+    prg.set(copyLoop(0xa040, 0x0300, 0, 32), 0x0600);
+    expect(findNesPalettes(ines(prg, chrBank), 'nes', []).map((c) => [c.offset, c.packedLength])).toEqual([
+      [headerSize + 0x2000, 16],
+      [headerSize + 0x2020, 16],
+    ]);
+  });
+
+  test('without the upload loop, a copy loop of palette-like bytes names nothing', () => {
+    const prg = new Uint8Array(16 * kib).fill(0xea);
+    prg.set(palette32, 0x2000);
+    prg.set(copyLoop(0xa000, 0x0180, 0, 32), 0x0400);
+    expect(findNesPalettes(ines(prg, chrBank), 'nes', [])).toEqual([]);
+  });
+});
