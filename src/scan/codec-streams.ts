@@ -32,6 +32,7 @@ import { fitsTilemap, tilemapLayoutByPlatform } from './kind.js';
 import { computeLcLzChains } from './lc-lz-chain.js';
 import { nonEncoderKonami1Commands, nonEncoderLcLzCommands, nonEncoderLzCommandsTolerated } from './lz-commands.js';
 import { saxmanCopiesAsEncodersWrite } from './saxman-copies.js';
+import { lz4wReadingRule, sgdkDeclaredStreams, type SgdkDeclaredStream } from './sgdk.js';
 import { GraphicsScorer } from './score.js';
 import type { ScanCandidate } from './types.js';
 
@@ -245,6 +246,9 @@ export function scanCodecStreams(data: Uint8Array, task: ChunkTask, scorer: Grap
   const chains = variant === undefined ? null : computeLcLzChains(variant, data, task.start, last);
   // Starts by the stream end they reach (the terminator, or the stated size).
   const groups = new Map<number, number[]>();
+  // LZ4W streams SGDK structures declare (sgdk.ts), whatever chunk they start in.
+  const declared = name === 'lz4w' ? sgdkDeclaredStreams(data, task.platform) : [];
+  const declaredEnds = new Set(declared.map((d) => d.offset + d.packedLength));
   // Headers are read up to 3 bytes in; the codec's probe checks the rest.
   const firstBytesEnd = data.length - 3;
   let p = task.start + ((rule.alignment - (task.start % rule.alignment)) % rule.alignment);
@@ -280,6 +284,10 @@ export function scanCodecStreams(data: Uint8Array, task: ChunkTask, scorer: Grap
     if (isMap ? unpackedLength % 2 !== 0 : !wholeTiles(unpackedLength, formats)) continue;
     if (!plausibleRatio(name, packedLength, unpackedLength)) continue;
     const end = p + packedLength;
+    // LZ4W: a stream an SGDK structure declares is reported from the structure (below), and
+    // other starts reaching its end are in-step readings of it; a reading no structure declares
+    // must end as SGDK's packer ends a stream and, where rescomp wrote it, be pointed at (sgdk.ts).
+    if (name === 'lz4w' && (declaredEnds.has(end) || lz4wReadingRule(data, task.platform, p, packedLength) !== '')) continue;
     // Commands no encoder writes (lz-commands.ts): code and tile data read as a stream.
     const tolerated = nonEncoderLzCommandsTolerated;
     if (variant !== undefined ? nonEncoderLcLzCommands(variant, data, p, end, tolerated) > tolerated : name === 'konami1' && nonEncoderKonami1Commands(data, p, tolerated) > tolerated) continue;
@@ -290,6 +298,11 @@ export function scanCodecStreams(data: Uint8Array, task: ChunkTask, scorer: Grap
   checkCancel();
   const candidates: ScanCandidate[] = [];
   let decoded = 0;
+  for (const stream of declared) {
+    if (stream.offset < task.start || stream.offset >= last) continue;
+    decoded++;
+    candidates.push(declaredCandidate(data, codec, stream, scorer));
+  }
   for (const [end, starts] of groups) {
     if (starts.length > startsDecodedPerStreamEnd) starts.length = startsDecodedPerStreamEnd;
     if (isMap) {
@@ -310,6 +323,19 @@ export function scanCodecStreams(data: Uint8Array, task: ChunkTask, scorer: Grap
     candidates.push({ offset: chosen.p, packedLength: end - chosen.p, unpackedLength: chosen.data.length, codec: name, kind: 'tiles', format: best.format, score: roundScore(best.score) });
   }
   return { candidates, decoded };
+}
+
+/**
+ * A stream an SGDK structure declares, as a candidate of the structure's kind: reported whatever
+ * its size and score (the structure, checked by decoding to its exact declared output, is the
+ * evidence; a 7-tile border piece scores under any statistical bar). The score is still the
+ * reading's own: tiles as 4bpp, a map by mapScore.
+ */
+function declaredCandidate(data: Uint8Array, codec: Codec, stream: SgdkDeclaredStream, scorer: GraphicsScorer): ScanCandidate {
+  const bytes = codec.decompress(data, stream.offset, { maximumOutputSizeInBytes: stream.unpackedLength }).data;
+  const layout = tilemapLayoutByPlatform.md!;
+  const score = stream.kind === 'tilemap' ? mapScore(bytes, layout.littleEndian, layout.indexBits) : (scorer.best(bytes, [getTileFormat(stream.format)])?.score ?? 0);
+  return { offset: stream.offset, packedLength: stream.packedLength, unpackedLength: bytes.length, codec: 'lz4w', kind: stream.kind, format: stream.format, score: roundScore(Math.max(0, score)) };
 }
 
 /**

@@ -18,6 +18,7 @@ import { plausibleRatio, scanChunk, type ChunkTask } from './chunk.js';
 import { classifyCandidateKinds } from './kind.js';
 import { nesPaletteEvidence } from './nes-palettes.js';
 import { GraphicsScorer } from './score.js';
+import { lz4wReadingRule, sgdkDeclaredStreamAt } from './sgdk.js';
 import { normalizeScanOptions, scanRomReport, smallestMinimumUnpackedSizeInBytes } from './scanner.js';
 import type { ScanCandidate, ScanCodec, ScanOptions } from './types.js';
 
@@ -90,7 +91,13 @@ export async function explainScanOffset(input: string | Rom, offset: number, opt
         .sort((a, b) => b.score - a.score);
       const best = scores[0]?.score ?? 0;
       let rule = '';
-      if (result.data.length < normalized.minimumUnpackedSize) rule = `decodes to ${result.data.length} bytes, under the minimum size ${normalized.minimumUnpackedSize}`;
+      // SGDK structures declare LZ4W streams (sgdk.ts): reported whatever their size and score;
+      // other LZ4W readings answer to the packer's framing and rescomp's layout first.
+      const declared = codecName === 'lz4w' ? sgdkDeclaredStreamAt(data, rom.platform, offset) : undefined;
+      const lz4wRule = codecName === 'lz4w' && declared === undefined ? lz4wReadingRule(data, rom.platform, offset, result.packedLength) : '';
+      if (declared !== undefined && declared.packedLength === result.packedLength) rule = '';
+      else if (lz4wRule !== '') rule = `not an SGDK LZ4W stream: ${lz4wRule}`;
+      else if (result.data.length < normalized.minimumUnpackedSize) rule = `decodes to ${result.data.length} bytes, under the minimum size ${normalized.minimumUnpackedSize}`;
       else if (!plausibleRatio(codecName, result.packedLength, result.data.length)) rule = `implausible ratio: ${result.packedLength} packed bytes for ${result.data.length} unpacked`;
       else if (best < normalized.minimumScore) rule = `best score ${best} is under the minimum score ${normalized.minimumScore}`;
       streams.push({ codec: codecName, decoded: true, packedLength: result.packedLength, unpackedLength: result.data.length, scores, rule });

@@ -22,6 +22,7 @@ import { classifyCandidateKinds, findAdjacentPalettes } from './kind.js';
 import { findNesPalettes } from './nes-palettes.js';
 import { maximumScanWorkers, sharedScanPool } from './pool.js';
 import { GraphicsScorer, defaultFormatsByPlatform } from './score.js';
+import { applySgdkDeclarations, isSgdkDeclared } from './sgdk.js';
 import { scanCodecNames, type NormalizedScanOptions, type ScanCandidate, type ScanCodec, type ScanControl, type ScanOptions, type ScanReport } from './types.js';
 
 /** Stream starts per chunk: 16 chunks per codec in a 4 MiB ROM, enough to keep 2–4 workers evenly busy. */
@@ -246,7 +247,9 @@ export async function scanRomReport(input: string | Rom, options: ScanOptions = 
   // Codec maps no tile block found could index are dropped before the collapse too, so that one
   // cannot win the bytes of a real stream and then be dropped, taking the stream with it.
   const bytesPerTileOf = (format: string) => getTileFormat(format).bytesPerTile;
-  const classified = keepIndexedMaps(rom.data, classifyCandidateKinds(rom.data, rom.platform, collapseCandidates(keepIndexedMaps(rom.data, found, bytesPerTileOf))), bytesPerTileOf);
+  // Streams SGDK structures declare win their bytes and keep the structure's kind (sgdk.ts).
+  const declared = (c: ScanCandidate) => isSgdkDeclared(rom.data, rom.platform, c);
+  const classified = keepIndexedMaps(rom.data, applySgdkDeclarations(rom.data, rom.platform, classifyCandidateKinds(rom.data, rom.platform, collapseCandidates(keepIndexedMaps(rom.data, found, bytesPerTileOf), declared))), bytesPerTileOf);
   const candidates = [...classified, ...findAdjacentPalettes(rom.data, rom.platform, classified), ...findNesPalettes(rom.data, rom.platform, classified, normalized.start, normalized.end)].sort((a, b) => b.score - a.score || a.offset - b.offset);
   if (useCache) writeScanCache(cacheDirectory, identity.sha1, normalized, { candidates, decodedCandidates: decoded, offsetsTried });
   return { candidates, cached: false, offsetsTried, decodedCandidates: decoded, elapsedMs: performance.now() - started, options: normalized, rom: romSummary };
