@@ -18,6 +18,7 @@ import { plausibleRatio, scanChunk, type ChunkTask } from './chunk.js';
 import { probeGen1PicEncoderStream } from '../codecs/nintendo/gen1-pic.js';
 import { figureOnBlankBackground } from './codec-streams.js';
 import { classifyCandidateKinds } from './kind.js';
+import { nesPaletteEvidence } from './nes-palettes.js';
 import { GraphicsScorer } from './score.js';
 import { lz4wReadingRule, sgdkDeclaredStreamAt } from './sgdk.js';
 import { normalizeScanOptions, scanRomReport, smallestMinimumUnpackedSizeInBytes } from './scanner.js';
@@ -147,6 +148,8 @@ export async function explainScanOffset(input: string | Rom, offset: number, opt
   else if (reported) verdict = `inside a reported candidate that starts elsewhere: ${describe(reported)}`;
   else if (nearby.length > 0) verdict = `not reported; the best reading here was ${describe(nearby[0]!)}, ${nearby[0]!.fate}`;
   else verdict = 'not reported: no stream decodes here cleanly enough, and no raw run of drawn tiles holds this offset';
+  // A NES palette is found from the code that loads it (nes-palettes.ts): say which.
+  if (reported && reported.offset === offset && reported.kind === 'palette' && reported.format === 'nes-index') verdict += `; ${nesPaletteEvidence(data, rom.platform, offset) ?? 'named by code'}`;
   return { offset, verdict, reported, streams, raw, nearby };
 }
 

@@ -21,10 +21,10 @@
  * - the grid is found to the platform's data alignment (`rawDataAlignmentByPlatform`): a run
  *   found at a coarse phase is moved by whole alignment units to where its tiles score best
  *   (`refinePhase`) — a Mega Drive font 10 bytes off the 16-byte phases is read on its own grid;
- * - NES CHR-ROM (from the iNES header) is tile data by definition: the PPU reads it as two 4 KiB
- *   pattern tables, so each 4 KiB table with drawn tiles is reported whole (`nesChrCandidates`);
- *   PRG-ROM is scanned for raw tiles only when there is no CHR-ROM (CHR-RAM games keep their
- *   tiles there).
+ * - NES CHR-ROM (from the iNES header) is tile data by definition: it is reported whole, one
+ *   block per 8 KiB CHR unit (the header's size unit and the PPU's whole pattern space), split into
+ *   its two 4 KiB pattern tables only on evidence of two files (`nesChrCandidates`); PRG-ROM is
+ *   scanned for raw tiles only when there is no CHR-ROM (CHR-RAM games keep their tiles there).
  */
 import type { TileFormat } from '../gfx/index.js';
 import { getTileFormat } from '../gfx/index.js';
@@ -96,6 +96,16 @@ function insideFixedStructure(start: number, end: number, platform: Platform): b
 
 /** A NES pattern table: the PPU's view of CHR is two of these ($0000 and $1000). */
 export const nesPatternTableSizeInBytes = 4096;
+/**
+ * The unit a NES CHR-ROM block is reported in: the iNES header counts CHR in 8 KiB units, the
+ * PPU's pattern space ($0000–$1FFF) is 8 KiB, and NROM/CNROM/UxROM switch CHR 8 KiB at a time.
+ */
+export const nesChrUnitSizeInBytes = 8192;
+/**
+ * Tiles the two pattern tables of one CHR unit must begin with in common (byte for byte, one of
+ * them drawn) to be reported as two files (see nesChrCandidates).
+ */
+export const minimumRestartedTilesForChrSplit = 2;
 /** Drawn tiles a lone group may have and still be an island cut off by fill (trimIslands). */
 export const maximumIslandDrawnTiles = 1;
 /** Blank tiles in a row that separate an island from a block. */
@@ -709,22 +719,78 @@ export function nesChrRegion(data: Uint8Array, platform: Platform): { start: num
 }
 
 /**
- * NES CHR-ROM, one candidate per 4 KiB pattern table that has at least one drawn tile, reported by
- * the chunk that holds the table's first byte. The PPU fetches tiles only from CHR, so every byte
- * there is tile data whatever it scores; the score is still the block's (for ranking).
+ * NES CHR-ROM, reported by the chunk that holds each block's first byte. The PPU fetches tiles
+ * only from CHR, so every byte there is tile data whatever it scores; the score is still the
+ * block's (for ranking; the better of its two tables, as the scorer reads at most 256 tiles).
+ *
+ * Nothing in CHR marks where one `.chr` file ends and the next begins, so a block is what the
+ * hardware and the header make one: an 8 KiB unit (nesChrUnitSizeInBytes). Tile editors for the
+ * NES (YY-CHR, NES Screen Tool) and most projects keep a whole 8 KiB `.chr`; projects that convert
+ * one image per pattern table `.incbin` two 4 KiB files. The unit is split at its 4 KiB pattern
+ * table boundary only on evidence of that:
+ * - one table has no drawn tile: the other is reported alone (an empty table is fill, not art);
+ * - the second table restarts with the first table's tiles: its first tiles equal the first
+ *   table's first tiles byte for byte (at least minimumRestartedTilesForChrSplit, one of them
+ *   drawn). Each file made from its own image starts again at tile 0, and one template (blank,
+ *   solid-colour and marker tiles for fills and sprite-0 hits) makes those tiles the same; a
+ *   single 8 KiB sheet has no reason to repeat its first tiles at $1000 (blank tiles alone, which
+ *   every table starts with, are no evidence).
  */
 function nesChrCandidates(data: Uint8Array, chr: { start: number; end: number }, task: ChunkTask, scorer: GraphicsScorer, out: ScanCandidate[]): number {
   const format = getTileFormat('nes2bpp');
   let decoded = 0;
-  for (let table = chr.start; table + nesPatternTableSizeInBytes <= chr.end; table += nesPatternTableSizeInBytes) {
-    if (table < task.start || table >= task.end) continue;
-    const bytes = data.subarray(table, table + nesPatternTableSizeInBytes);
-    const statistics = scorer.statistics(bytes, format);
-    if (statistics.blankTiles === statistics.tiles) continue;
+  const report = (offset: number, length: number, score: number): void => {
     decoded++;
     // Reported whatever its score: the threshold sorts guesses, and this is not one.
-    const score = scorer.score(bytes, format).score;
-    out.push({ offset: table, packedLength: nesPatternTableSizeInBytes, unpackedLength: nesPatternTableSizeInBytes, codec: 'raw', kind: 'tiles', format: format.name, score: roundScore(score) });
+    out.push({ offset, packedLength: length, unpackedLength: length, codec: 'raw', kind: 'tiles', format: format.name, score: roundScore(score) });
+  };
+  for (let unit = chr.start; unit < chr.end; unit += nesChrUnitSizeInBytes) {
+    const unitEnd = Math.min(chr.end, unit + nesChrUnitSizeInBytes);
+    const tables: { offset: number; length: number; drawn: boolean; score: number }[] = [];
+    for (let table = unit; table + nesPatternTableSizeInBytes <= unitEnd; table += nesPatternTableSizeInBytes) {
+      const bytes = data.subarray(table, table + nesPatternTableSizeInBytes);
+      const statistics = scorer.statistics(bytes, format);
+      const drawn = statistics.blankTiles !== statistics.tiles;
+      tables.push({ offset: table, length: nesPatternTableSizeInBytes, drawn, score: drawn ? scorer.score(bytes, format).score : 0 });
+    }
+    const drawnTables = tables.filter((t) => t.drawn);
+    if (drawnTables.length === 0) continue;
+    if (drawnTables.length === 1 || chrTablesRestart(data, tables[0]!.offset, tables[1]!.offset, format)) {
+      for (const table of drawnTables) if (table.offset >= task.start && table.offset < task.end) report(table.offset, table.length, table.score);
+    } else if (unit >= task.start && unit < task.end) {
+      report(unit, unitEnd - unit, Math.max(...drawnTables.map((t) => t.score)));
+    }
   }
   return decoded;
+}
+
+/** Whether the table at `second` begins with the same tiles as the table at `first`, one of them drawn (nesChrCandidates). */
+function chrTablesRestart(data: Uint8Array, first: number, second: number, format: TileFormat): boolean {
+  const size = format.bytesPerTile;
+  let same = 0;
+  let drawn = false;
+  for (let t = 0; t * size < nesPatternTableSizeInBytes; t++) {
+    const a = first + t * size;
+    const b = second + t * size;
+    let equal = true;
+    for (let k = 0; k < size; k++) {
+      if (data[a + k] !== data[b + k]) {
+        equal = false;
+        break;
+      }
+    }
+    if (!equal) break;
+    same++;
+    if (!drawn && !uniformNesTile(data, a)) drawn = true;
+  }
+  return same >= minimumRestartedTilesForChrSplit && drawn;
+}
+
+/** Whether the 2bpp NES tile at `offset` is one colour (each plane all 0 or all 1 bits). */
+function uniformNesTile(data: Uint8Array, offset: number): boolean {
+  const low = data[offset]!;
+  const high = data[offset + 8]!;
+  if ((low !== 0 && low !== 0xff) || (high !== 0 && high !== 0xff)) return false;
+  for (let row = 1; row < 8; row++) if (data[offset + row] !== low || data[offset + 8 + row] !== high) return false;
+  return true;
 }

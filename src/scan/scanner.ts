@@ -19,6 +19,7 @@ import { scanChunk, type ChunkTask } from './chunk.js';
 import { keepIndexedMaps } from './codec-streams.js';
 import { collapseCandidates } from './collapse.js';
 import { classifyCandidateKinds, findAdjacentPalettes } from './kind.js';
+import { findNesPalettes } from './nes-palettes.js';
 import { maximumScanWorkers, sharedScanPool } from './pool.js';
 import { GraphicsScorer, defaultFormatsByPlatform } from './score.js';
 import { applySgdkDeclarations, isSgdkDeclared } from './sgdk.js';
@@ -249,7 +250,7 @@ export async function scanRomReport(input: string | Rom, options: ScanOptions = 
   // Streams SGDK structures declare win their bytes and keep the structure's kind (sgdk.ts).
   const declared = (c: ScanCandidate) => isSgdkDeclared(rom.data, rom.platform, c);
   const classified = keepIndexedMaps(rom.data, applySgdkDeclarations(rom.data, rom.platform, classifyCandidateKinds(rom.data, rom.platform, collapseCandidates(keepIndexedMaps(rom.data, found, bytesPerTileOf), declared))), bytesPerTileOf);
-  const candidates = [...classified, ...findAdjacentPalettes(rom.data, rom.platform, classified)].sort((a, b) => b.score - a.score || a.offset - b.offset);
+  const candidates = [...classified, ...findAdjacentPalettes(rom.data, rom.platform, classified), ...findNesPalettes(rom.data, rom.platform, classified, normalized.start, normalized.end)].sort((a, b) => b.score - a.score || a.offset - b.offset);
   if (useCache) writeScanCache(cacheDirectory, identity.sha1, normalized, { candidates, decodedCandidates: decoded, offsetsTried });
   return { candidates, cached: false, offsetsTried, decodedCandidates: decoded, elapsedMs: performance.now() - started, options: normalized, rom: romSummary };
 }

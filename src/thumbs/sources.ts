@@ -116,6 +116,8 @@ export function itemsFromBlocks(specs: readonly string[], rom: Rom, ref: RomRef,
 /**
  * A scanner's results: an array of `{ offset, packedLength, unpackedLength, codec, format, score }`.
  * The thumbnail shows as many whole tiles as the unpacked data holds (at most the thumbnail limit).
+ * Results of another `kind` than `tiles` (a scan's palettes and tilemaps) have no tile format to
+ * draw them with and are passed over, as the scan's contact sheet does.
  */
 export function itemsFromScanResults(path: string, ref: RomRef, palette: PaletteSpec, arrangement: ArrangementSpec | undefined): ItemList {
   const text = new TextDecoder().decode(readFileBytes(path, maximumScanResultsSizeInBytes));
@@ -133,6 +135,7 @@ export function itemsFromScanResults(path: string, ref: RomRef, palette: Palette
   list.forEach((entry: unknown, i) => {
     const where = `${path}[${i}]`;
     const e = (entry ?? {}) as Record<string, unknown>;
+    if (e.kind !== undefined && e.kind !== 'tiles') return undefined;
     const offset = e.offset;
     const format = e.format;
     const unpacked = e.unpackedLength;
