@@ -34,6 +34,7 @@ import { tileSeamsAligned } from './seams.js';
 import type { ScanCandidate } from './types.js';
 import { gbCalls, type GbCopyCall, type GbUnpackCall } from './gb-calls.js';
 import { codeReference, codeReferences, hasReference } from './references.js';
+import { maximumDistinctTilemapAttributes, minimumDistinctTilemapIndices, minimumTilemapEntries } from './kind.js';
 
 /** A PB16 tile must be at least this coherent: random flag bytes repeat rows by chance, so the bar is above raw's. */
 export const minimumPb16TileScore = 0.45;
@@ -370,6 +371,17 @@ function declaredPb16Candidates(data: Uint8Array, task: ChunkTask, scorer: Graph
   const candidates: ScanCandidate[] = [];
   for (let i = 0; i < blocks.length; i++) {
     const block = blocks[i]!;
+    const previous = scored[i]!.stream.previous;
+    if (!block.merged && previous >= 0 && accepted[previous] && blockOf[previous] === previous) {
+      // A stream the code unpacks right after a tile set, that is not more of it: a map made for
+      // that set when its bytes index it.
+      const tileSet = blocks[previous]!;
+      const tileCount = Math.floor(tileSet.parts.reduce((sum, part) => sum + part.length, 0) / getTileFormat(tileSet.format).bytesPerTile);
+      if (fitsByteTilemap(scored[i]!.unpacked, tileCount)) {
+        candidates.push({ offset: block.start, packedLength: block.end - block.start, unpackedLength: scored[i]!.unpacked.length, codec: 'pb16', kind: 'tilemap', format: 'gb-tilemap', score: roundScore(Math.max(block.score, minimumDeclaredPb16Score)) });
+        continue;
+      }
+    }
     if (block.merged || !accepted[i]) continue;
     const unpackedLength = block.parts.reduce((sum, part) => sum + part.length, 0);
     if (unpackedLength < task.minimumUnpackedSize) continue;
@@ -381,3 +393,24 @@ function declaredPb16Candidates(data: Uint8Array, task: ChunkTask, scorer: Graph
 
 /** One unit of `pb16_unpack_block`'s count: two 8-byte packets, one 2bpp tile. */
 const bytesPerUnit = 16;
+
+/**
+ * Whether `bytes` read as 8-bit map entries indexing a set of `tileCount` tiles: each entry's low
+ * bits (as many as the count needs) below the count, the bits above them (flips, palette: Pan
+ * Docs' GBC attributes, SGB border entries packed to a byte) taking few values, and several
+ * distinct indices. Tile data read so has its `$00`/`$FF` rows' low bits at the top of the range
+ * and fails at once.
+ */
+export function fitsByteTilemap(bytes: Uint8Array, tileCount: number): boolean {
+  if (tileCount < minimumDistinctTilemapIndices || tileCount > 256 || bytes.length < minimumTilemapEntries) return false;
+  const indexBits = Math.ceil(Math.log2(tileCount));
+  const mask = (1 << indexBits) - 1;
+  const attributes = new Set<number>();
+  const indices = new Set<number>();
+  for (const entry of bytes) {
+    if ((entry & mask) >= tileCount) return false;
+    indices.add(entry & mask);
+    attributes.add(entry >> indexBits);
+  }
+  return attributes.size <= maximumDistinctTilemapAttributes && indices.size >= minimumDistinctTilemapIndices;
+}

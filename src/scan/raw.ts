@@ -33,7 +33,8 @@ import { hasInesMagic, parseNesHeader } from '../rom/nes.js';
 import type { ChunkResult, ChunkTask, CancelCheck } from './chunk.js';
 import { roundScore } from './chunk.js';
 import { GraphicsScorer, maximumScoredTilesPerBlock, minimumDistinctTilesPerBlock } from './score.js';
-import { blockReference, codeReference, codeReferences, dataReference, hasReference, referenceAt, type ReferenceIndex } from './references.js';
+import { blockReference, codeReference, codeReferences, dataReference, hasReference, mapReference, referenceAt, tileCountReference, type ReferenceIndex } from './references.js';
+import { minimumDistinctTilemapIndices } from './kind.js';
 import { tileSeamsAligned } from './seams.js';
 import type { ScanCandidate } from './types.js';
 
@@ -136,6 +137,7 @@ export function scanRaw(data: Uint8Array, task: ChunkTask, scorer: GraphicsScore
   }
   const alignment = rawDataAlignmentByPlatform[task.platform];
   const references = codeReferences(data, task.platform);
+  if (task.platform === 'gb' || task.platform === 'gbc') candidates.push(...gbCopiedMaps(data, task, references));
   const planePairs = new PlanePairScores(data, task, scorer);
   for (const format of task.formats) {
     // A byte-per-pixel reading is coherent wherever bytes repeat (tables, fill, text), so raw
@@ -550,7 +552,7 @@ export function referencedPieces(references: ReferenceIndex, start: number, end:
   const declared: { start: number; end: number }[] = [];
   for (let p = Math.max(0, start - maximumLeadingBlankTiles * size); p < end; p += size) {
     for (let i = referenceAt(references, p, blockReference, start, end); i >= 0 && i < references.targets.length && references.targets[i] === p; i++) {
-      const bytes = references.lengths[i]!;
+      const bytes = (references.kinds[i]! & tileCountReference) !== 0 ? references.lengths[i]! * size : references.lengths[i]!;
       if ((references.kinds[i]! & blockReference) === 0 || bytes <= 0 || bytes % size !== 0 || p + bytes <= start || p + bytes > length) continue;
       const source = references.sources[i]!;
       if (source >= start && source < end) continue;
@@ -727,4 +729,38 @@ function nesChrCandidates(data: Uint8Array, chr: { start: number; end: number },
     out.push({ offset: table, packedLength: nesPatternTableSizeInBytes, unpackedLength: nesPatternTableSizeInBytes, codec: 'raw', kind: 'tiles', format: format.name, score: roundScore(score) });
   }
   return decoded;
+}
+
+/** Entries a GB map copy holds at least: one row of the 32-entry-wide map (Pan Docs, VRAM Tile Maps). */
+export const minimumGbMapEntries = 32;
+/** Entries a GB map copy holds at most: both 32×32 maps, $9800–$9FFF. */
+export const maximumGbMapEntries = 2048;
+/**
+ * The score given to a block the code copies to a background map: the copy's destination, not
+ * pixel statistics, says what it is.
+ */
+export const gbCopiedMapScore = 1;
+
+/**
+ * Blocks the program copies to a background map (references.ts mapReference: `ld hl/de` source,
+ * the other in $9800–$9FFF, `ld bc` the byte count). Whatever is written there is read by the
+ * PPU as one tile number per byte (Pan Docs, VRAM Tile Maps; unsigned or signed by LCDC bit 4),
+ * so the block is a `gb-tilemap` whatever its bytes look like as pixels. At least a map row of
+ * entries, at most both maps, and several distinct tile numbers (one repeated number is a fill).
+ */
+export function gbCopiedMaps(data: Uint8Array, task: ChunkTask, references: ReferenceIndex): ScanCandidate[] {
+  const out: ScanCandidate[] = [];
+  for (let i = 0; i < references.targets.length; i++) {
+    const kinds = references.kinds[i]!;
+    if ((kinds & mapReference) === 0 || (kinds & tileCountReference) !== 0) continue;
+    const start = references.targets[i]!;
+    const bytes = references.lengths[i]!;
+    if (start < task.start || start >= task.end || bytes < minimumGbMapEntries || bytes > maximumGbMapEntries || start + bytes > data.length) continue;
+    if (fixedStructureRangesByPlatform[task.platform].some(([a, b]) => start < b && a < start + bytes)) continue;
+    if (out.some((c) => c.offset === start && c.packedLength === bytes)) continue;
+    const distinct = new Set(data.subarray(start, start + bytes));
+    if (distinct.size < minimumDistinctTilemapIndices) continue;
+    out.push({ offset: start, packedLength: bytes, unpackedLength: bytes, codec: 'raw', kind: 'tilemap', format: 'gb-tilemap', score: gbCopiedMapScore });
+  }
+  return out;
 }

@@ -44,6 +44,15 @@ export const codeReference = 2;
  * place a start, never cut a run.
  */
 export const blockReference = 4;
+/**
+ * With blockReference: the length is a count of tiles of the block's format, not of bytes. GB
+ * loops that expand or convert tiles keep an 8-bit tile counter in B (`dec b` / `jr nz`) and use
+ * C for something else; `ld bc,nn` then loads both at once (libbet's 1bpp digits: `ld bc,$2AFF`,
+ * 42 tiles and a $FF mask).
+ */
+export const tileCountReference = 8;
+/** With blockReference: the block is copied to a GB background map ($9800–$9FFF): it is a tilemap. */
+export const mapReference = 16;
 
 /**
  * Every reference found, sorted by target: where it points, where its operand is, and its kind.
@@ -189,7 +198,14 @@ function gbReferences(data: Uint8Array, out: ReferenceCollector): void {
     const source = inVram(de) ? hl : inVram(hl) ? de : -1;
     if (source < 0 || source >= 2 * gbBankSizeInBytes || bc <= 0) continue;
     const target = romOffset(source, i);
-    if (target >= 0 && target + bc <= n) out.add(target, i, dataReference | blockReference, bc);
+    if (target < 0) continue;
+    // A byte count of tile data is a whole number of 8-byte rows; a count that is not is B's
+    // tile count with C holding something else (tileCountReference).
+    const destination = inVram(de) ? de : hl;
+    const toMap = destination >= gbMapStartAddress ? mapReference : 0;
+    if ((bc & 7) !== 0) {
+      if (bc >> 8 > 0) out.add(target, i, dataReference | blockReference | tileCountReference | toMap, bc >> 8);
+    } else if (target + bc <= n) out.add(target, i, dataReference | blockReference | toMap, bc);
   }
 }
 
@@ -201,6 +217,8 @@ function isLoad16(op: number): boolean {
 /** GB VRAM: tile data $8000–$97FF, maps $9800–$9FFF. */
 const gbVramStartAddress = 0x8000;
 const gbVramEndAddress = 0xa000;
+/** GB background maps: $9800–$9BFF and $9C00–$9FFF (Pan Docs, VRAM Tile Maps). */
+export const gbMapStartAddress = 0x9800;
 
 function snesReferences(data: Uint8Array, out: ReferenceCollector): void {
   const header = detectSnesHeader(data);
