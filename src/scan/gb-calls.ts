@@ -32,6 +32,8 @@ export interface GbUnpackCall {
   site: number;
   /** The CPU address called. */
   callee: number;
+  /** HL at the call (the destination, by `pb16_unpack_block`'s convention), or -1 when unknown. */
+  destination: number;
   /** The stream before this one in a chain (DE left by the previous unpack call), or -1. */
   previous: number;
 }
@@ -305,7 +307,7 @@ export function gbCalls(data: Uint8Array, streamEnd: (start: number, units: numb
         const key = `${start}:${callState.b}`;
         if (!seenUnpacks.has(key)) {
           seenUnpacks.add(key);
-          unpacks.push({ start, units: callState.b, site, callee: data[site + 1]! | (data[site + 2]! << 8), previous: callState.deFrom });
+          unpacks.push({ start, units: callState.b, site, callee: data[site + 1]! | (data[site + 2]! << 8), destination: callState.hl, previous: callState.deFrom });
         }
         from = unpacks.findIndex((u) => u.start === start && u.units === callState.b);
         const address2 = cpuAddress(end, site);

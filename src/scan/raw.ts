@@ -33,8 +33,9 @@ import { hasInesMagic, parseNesHeader } from '../rom/nes.js';
 import type { ChunkResult, ChunkTask, CancelCheck } from './chunk.js';
 import { roundScore } from './chunk.js';
 import { GraphicsScorer, maximumScoredTilesPerBlock, minimumDistinctTilesPerBlock } from './score.js';
-import { blockReference, codeReference, codeReferences, dataReference, hasReference, mapReference, referenceAt, tileCountReference, type ReferenceIndex } from './references.js';
+import { blockReference, codeReference, codeReferences, dataReference, gbLoadedTileSlots, hasReference, mapReference, referenceAt, tileCountReference, type ReferenceIndex } from './references.js';
 import { minimumDistinctTilemapIndices } from './kind.js';
+import { gbPb16Calls } from './pb16.js';
 import { tileSeamsAligned } from './seams.js';
 import type { ScanCandidate } from './types.js';
 
@@ -746,10 +747,14 @@ export const gbCopiedMapScore = 1;
  * the other in $9800–$9FFF, `ld bc` the byte count). Whatever is written there is read by the
  * PPU as one tile number per byte (Pan Docs, VRAM Tile Maps; unsigned or signed by LCDC bit 4),
  * so the block is a `gb-tilemap` whatever its bytes look like as pixels. At least a map row of
- * entries, at most both maps, and several distinct tile numbers (one repeated number is a fill).
+ * entries, at most both maps, several distinct tile numbers (one repeated number is a fill), and
+ * every entry names a tile slot the program's copies to VRAM fill, in one of the two addressing
+ * modes (namesLoadedTiles): a copy whose source pointer is stale (code moved without its data)
+ * copies bytes that name slots nothing loads.
  */
 export function gbCopiedMaps(data: Uint8Array, task: ChunkTask, references: ReferenceIndex): ScanCandidate[] {
   const out: ScanCandidate[] = [];
+  let slots: Uint8Array | undefined;
   for (let i = 0; i < references.targets.length; i++) {
     const kinds = references.kinds[i]!;
     if ((kinds & mapReference) === 0 || (kinds & tileCountReference) !== 0) continue;
@@ -758,9 +763,40 @@ export function gbCopiedMaps(data: Uint8Array, task: ChunkTask, references: Refe
     if (start < task.start || start >= task.end || bytes < minimumGbMapEntries || bytes > maximumGbMapEntries || start + bytes > data.length) continue;
     if (fixedStructureRangesByPlatform[task.platform].some(([a, b]) => start < b && a < start + bytes)) continue;
     if (out.some((c) => c.offset === start && c.packedLength === bytes)) continue;
-    const distinct = new Set(data.subarray(start, start + bytes));
-    if (distinct.size < minimumDistinctTilemapIndices) continue;
+    const entries = data.subarray(start, start + bytes);
+    if (new Set(entries).size < minimumDistinctTilemapIndices) continue;
+    slots ??= gbFilledTileSlots(data);
+    if (!namesLoadedTiles(entries, slots)) continue;
     out.push({ offset: start, packedLength: bytes, unpackedLength: bytes, codec: 'raw', kind: 'tilemap', format: 'gb-tilemap', score: gbCopiedMapScore });
   }
   return out;
+}
+
+/**
+ * Whether every entry names a filled tile slot (gbLoadedTileSlots) under one of LCDC bit 4's two
+ * addressings (Pan Docs, LCDC): unsigned, entry e at $8000 + 16e; signed, at $9000 + 16·(e as int8).
+ */
+export function namesLoadedTiles(entries: Uint8Array, slots: Uint8Array): boolean {
+  let unsigned = true;
+  let signed = true;
+  for (const e of entries) {
+    if (slots[e] === 0) unsigned = false;
+    if (slots[256 + (e < 128 ? e : e - 256)] === 0) signed = false;
+    if (!unsigned && !signed) return false;
+  }
+  return true;
+}
+
+/**
+ * The tile slots GB code fills: its copies to VRAM (gbLoadedTileSlots) and the PB16 streams it
+ * unpacks there (gb-calls.ts: HL the destination, B units of 16 bytes).
+ */
+function gbFilledTileSlots(data: Uint8Array): Uint8Array {
+  const slots = gbLoadedTileSlots(data);
+  for (const call of gbPb16Calls(data).unpacks) {
+    if (call.destination < 0x8000 || call.destination >= 0x9800) continue;
+    const first = (call.destination - 0x8000) >> 4;
+    for (let slot = first; slot < Math.min(slots.length, first + call.units); slot++) slots[slot] = 1;
+  }
+  return slots;
 }

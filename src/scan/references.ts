@@ -209,6 +209,42 @@ function gbReferences(data: Uint8Array, out: ReferenceCollector): void {
   }
 }
 
+/** GB VRAM tile slots: $8000–$97FF, 16 bytes each (Pan Docs, VRAM Tile Data). */
+export const gbTileSlotCount = 384;
+
+/**
+ * Which of the 384 tile slots of GB VRAM ($8000–$97FF) the program's copies to VRAM fill (the same
+ * `ld hl`/`ld de`/`ld bc` triples as the copy references: the destination, and BC bytes or B
+ * tiles). A background map names tiles by slot, so its entries must name slots the program fills.
+ */
+export function gbLoadedTileSlots(data: Uint8Array): Uint8Array {
+  const slots = new Uint8Array(gbTileSlotCount);
+  const n = data.length;
+  for (let i = 0; i + 8 < n; i++) {
+    const a = data[i]!;
+    const b = data[i + 3]!;
+    const c = data[i + 6]!;
+    if ((a | b | c) !== 0x31 || a === b || b === c || a === c || !isLoad16(a) || !isLoad16(b) || !isLoad16(c)) continue;
+    let hl = -1;
+    let de = -1;
+    let bc = -1;
+    for (let k = 0; k < 3; k++) {
+      const value = data[i + 3 * k + 1]! | (data[i + 3 * k + 2]! << 8);
+      const o = data[i + 3 * k]!;
+      if (o === 0x21) hl = value;
+      else if (o === 0x11) de = value;
+      else bc = value;
+    }
+    const destination = de >= gbVramStartAddress && de < gbMapStartAddress && hl < gbVramStartAddress ? de : hl >= gbVramStartAddress && hl < gbMapStartAddress && de < gbVramStartAddress ? hl : -1;
+    if (destination < 0 || bc <= 0) continue;
+    const bytes = (bc & 7) !== 0 ? (bc >> 8) * 16 : bc;
+    const first = (destination - gbVramStartAddress) >> 4;
+    const last = Math.min(gbTileSlotCount, (destination - gbVramStartAddress + bytes + 15) >> 4);
+    for (let slot = first; slot < last; slot++) slots[slot] = 1;
+  }
+  return slots;
+}
+
 /** `ld bc/de/hl, nn`. */
 function isLoad16(op: number): boolean {
   return op === 0x01 || op === 0x11 || op === 0x21;

@@ -49,7 +49,7 @@ const le = (v: number) => [v & 0xff, v >> 8];
  * A 64 KiB MBC5 ROM: code and data in bank 2 (CPU $4000–$7FFF), three PB16 streams back to back,
  * a map copied to $9C00, random filler everywhere else.
  */
-function syntheticRom(options: { declareCounts: boolean; titleCount?: number }) {
+function syntheticRom(options: { declareCounts: boolean; mapFirstEntry?: number }) {
   const gb2bpp = getTileFormat('gb2bpp');
   const bank = 2 * 0x4000;
   const art = [encodeTiles(gb2bpp, spriteTileIndices(24, 2, 11)), encodeTiles(gb2bpp, spriteTileIndices(20, 2, 12)), encodeTiles(gb2bpp, spriteTileIndices(20, 2, 13))];
@@ -66,7 +66,7 @@ function syntheticRom(options: { declareCounts: boolean; titleCount?: number }) 
   const unpack = bank + 0x0400;
   const copy = bank + 0x0410;
   const map = bank + 0x2800;
-  const mapBytes = new Uint8Array(32 * 18).map((_, i) => (i * 7) % 24);
+  const mapBytes = new Uint8Array(32 * 18).map((_, i) => (options.mapFirstEntry ?? 0) + ((i * 7) % 24));
   const b = (n: number) => (options.declareCounts ? [0x06, n] : [0x00, 0x00]);
   const code = [
     // ld de,S1 / ld hl,$9000 / ld b,24 / call unpack
@@ -95,6 +95,14 @@ describe('a synthetic ROM of another layout (banked, streams back to back)', () 
       expect(candidates.find((c) => c.offset === start && c.codec === 'pb16'), `stream ${i}`).toMatchObject({ packedLength: fixture.lengths[i], kind: 'tiles' });
     });
     expect(candidates.find((c) => c.offset === fixture.map)).toMatchObject({ packedLength: 576, kind: 'tilemap', format: 'gb-tilemap' });
+  });
+
+  test('a map copy whose entries name tile slots nothing fills (a stale pointer) is not a map', async () => {
+    // The streams fill slots 0-23 from $9000 (signed addressing) and 20 from $8800; entries 64-87
+    // name none of them in either addressing.
+    const fixture = syntheticRom({ declareCounts: true, mapFirstEntry: 64 });
+    const candidates = await scanRom(romFromBytes(fixture.bytes, { name: 'gb-calls-stale.gb' }), { cache: false, workers: 0 });
+    expect(candidates.some((c) => c.kind === 'tilemap' && c.offset === fixture.map)).toBe(false);
   });
 
   test('without the counts (the `ld b` operands replaced by nop), back-to-back streams are not all found exactly', async () => {
