@@ -34,8 +34,8 @@ import type { ChunkResult, ChunkTask, CancelCheck } from './chunk.js';
 import { roundScore } from './chunk.js';
 import { GraphicsScorer, maximumScoredTilesPerBlock, minimumDistinctTilesPerBlock } from './score.js';
 import { blockReference, codeReference, codeReferences, dataReference, gbLoadedTileSlots, hasReference, mapReference, referenceAt, tileCountReference, type ReferenceIndex } from './references.js';
-import { minimumDistinctTilemapIndices } from './kind.js';
-import { gbPb16Calls } from './pb16.js';
+import { maximumPaletteColours, minimumDistinctTilemapIndices } from './kind.js';
+import { declaredPb16Streams, gbPb16Calls } from './pb16.js';
 import { tileSeamsAligned } from './seams.js';
 import type { ScanCandidate } from './types.js';
 
@@ -138,7 +138,7 @@ export function scanRaw(data: Uint8Array, task: ChunkTask, scorer: GraphicsScore
   }
   const alignment = rawDataAlignmentByPlatform[task.platform];
   const references = codeReferences(data, task.platform);
-  if (task.platform === 'gb' || task.platform === 'gbc') candidates.push(...gbCopiedMaps(data, task, references));
+  if (task.platform === 'gb' || task.platform === 'gbc') candidates.push(...gbCopiedMaps(data, task, references), ...gbChainedPalettes(data, task));
   const planePairs = new PlanePairScores(data, task, scorer);
   for (const format of task.formats) {
     // A byte-per-pixel reading is coherent wherever bytes repeat (tables, fill, text), so raw
@@ -799,4 +799,42 @@ function gbFilledTileSlots(data: Uint8Array): Uint8Array {
     for (let slot = first; slot < Math.min(slots.length, first + call.units); slot++) slots[slot] = 1;
   }
   return slots;
+}
+
+/** Bytes of one GB/GBC palette: 4 BGR555 colours (Pan Docs, LCD Color Palettes). SGB border palettes are 16 colours, 4 of these. */
+export const gbPaletteSizeInBytes = 8;
+/** Colours a chained palette holds at least, distinct: fewer is a fill or a table. */
+export const minimumDistinctChainedPaletteColours = 4;
+
+/**
+ * Palettes the code copies from where a PB16 unpack left DE (gb-calls.ts copies: `push de` …
+ * `pop hl` / `ld bc,n` / `ld de,vram` / call): a converter writes an image's tiles, map and
+ * palette together, the program reads them in one pass, and the copy's source and byte count are
+ * the code's. The block is a palette when it is a whole number of 4-colour palettes of BGR555
+ * words (bit 15 clear; Pan Docs, LCD Color Palettes; the SGB takes the same colour words) with
+ * several distinct colours. libbet's SGB border palette, after its map, is found so.
+ */
+export function gbChainedPalettes(data: Uint8Array, task: ChunkTask): ScanCandidate[] {
+  const out: ScanCandidate[] = [];
+  const { copies } = gbPb16Calls(data);
+  if (copies.length === 0) return out;
+  const streamEnds = new Set(declaredPb16Streams(data).map((s) => s.end));
+  for (const copy of copies) {
+    const start = copy.source;
+    const bytes = copy.bytes;
+    if (!streamEnds.has(start) || start < task.start || start >= task.end || bytes % gbPaletteSizeInBytes !== 0 || bytes > maximumPaletteColours * 2 || start + bytes > data.length) continue;
+    const colours = new Set<number>();
+    let ok = true;
+    for (let p = start; p < start + bytes; p += 2) {
+      const word = data[p]! | (data[p + 1]! << 8);
+      if ((word & 0x8000) !== 0) {
+        ok = false;
+        break;
+      }
+      colours.add(word);
+    }
+    if (!ok || colours.size < minimumDistinctChainedPaletteColours) continue;
+    out.push({ offset: start, packedLength: bytes, unpackedLength: bytes, codec: 'raw', kind: 'palette', format: 'bgr555', score: roundScore(colours.size / (bytes / 2)) });
+  }
+  return out;
 }

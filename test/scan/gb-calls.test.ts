@@ -31,6 +31,8 @@ describe('the corpus, default scan', () => {
     expect(found(0x4f8, 336)).toBe(true);
     expect(found(0xff1, 410, 'tilemap')).toBe(true);
     expect(candidates.some((c) => c.offset === 0xff1 && c.kind === 'tiles')).toBe(false);
+    // Copied (`pop hl` / `ld bc,$20` / `ld de,$8800`) from where the map's unpack left DE.
+    expect(found(0x118b, 32, 'palette')).toBe(true);
   });
 
   test('dmg-acid2: the three blocks copied to $9800/$9C00/$9840 are gb-tilemap, the tile blocks stay tiles', async () => {
