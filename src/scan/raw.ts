@@ -36,6 +36,7 @@ import { GraphicsScorer, maximumScoredTilesPerBlock, minimumDistinctTilesPerBloc
 import { blockReference, codeReference, codeReferences, dataReference, gbLoadedTileSlots, hasReference, mapReference, referenceAt, tileCountReference, type ReferenceIndex } from './references.js';
 import { maximumPaletteColours, minimumDistinctTilemapIndices } from './kind.js';
 import { declaredPb16Streams, gbPb16Calls } from './pb16.js';
+import { gbRomOffset } from './gb-calls.js';
 import { tileSeamsAligned } from './seams.js';
 import type { ScanCandidate } from './types.js';
 
@@ -138,7 +139,7 @@ export function scanRaw(data: Uint8Array, task: ChunkTask, scorer: GraphicsScore
   }
   const alignment = rawDataAlignmentByPlatform[task.platform];
   const references = codeReferences(data, task.platform);
-  if (task.platform === 'gb' || task.platform === 'gbc') candidates.push(...gbCopiedMaps(data, task, references), ...gbChainedPalettes(data, task));
+  if (task.platform === 'gb' || task.platform === 'gbc') candidates.push(...gbCopiedMaps(data, task, references), ...gbChainedPalettes(data, task), ...gbcPaletteLoads(data, task));
   const planePairs = new PlanePairScores(data, task, scorer);
   for (const format of task.formats) {
     // A byte-per-pixel reading is coherent wherever bytes repeat (tables, fill, text), so raw
@@ -835,6 +836,61 @@ export function gbChainedPalettes(data: Uint8Array, task: ChunkTask): ScanCandid
     }
     if (!ok || colours.size < minimumDistinctChainedPaletteColours) continue;
     out.push({ offset: start, packedLength: bytes, unpackedLength: bytes, codec: 'raw', kind: 'palette', format: 'bgr555', score: roundScore(colours.size / (bytes / 2)) });
+  }
+  return out;
+}
+
+/** Bytes of one GBC palette RAM (BG or OBJ): 8 palettes of 4 BGR555 colours (Pan Docs, LCD Color Palettes). */
+export const gbcPaletteRamSizeInBytes = 64;
+/** How far before the loop that writes BCPD/OCPD the `ld hl,nn` giving its source is looked for, in bytes. */
+export const gbcPaletteSourceWindowInBytes = 24;
+/** BCPD and OCPD, the GBC palette data ports ($FF69, $FF6B). */
+const gbcPaletteDataPorts = [0x69, 0x6b];
+
+/**
+ * GBC palettes as the code loads them (Pan Docs, LCD Color Palettes): colours reach palette RAM
+ * only through BCPD ($FF69) or OCPD ($FF6B), a byte at a time with BCPS/OCPS's auto-increment, so
+ * a program loads a palette with a loop `ld a,[hl+]` / `ldh [$69],a` (or `ld [c],a` with C = $69,
+ * or `ld [$FF69],a`), HL loaded from `ld hl,label` just before. The block there is the palette:
+ * BGR555 words (bit 15 clear) from the source, in whole 4-colour palettes, at most a palette
+ * RAM's 64 bytes, ending at the first word with bit 15 set; a byte count the code loads into B or
+ * C (`ld b,n` with n a whole number of palettes) ends it earlier. At least one palette with
+ * minimumDistinctChainedPaletteColours distinct colours.
+ */
+export function gbcPaletteLoads(data: Uint8Array, task: ChunkTask): ScanCandidate[] {
+  const out: ScanCandidate[] = [];
+  const n = data.length;
+  for (let i = 1; i + 2 < n; i++) {
+    if (data[i - 1] !== 0x2a) continue;
+    const op = data[i]!;
+    let port = -1;
+    if (op === 0xe0) port = data[i + 1]!;
+    else if (op === 0xea && data[i + 2] === 0xff) port = data[i + 1]!;
+    else if (op === 0xe2) {
+      // ld [c],a: C loaded with the port in the window before.
+      for (let q = Math.max(0, i - gbcPaletteSourceWindowInBytes); q + 1 < i; q++) if (data[q] === 0x0e && gbcPaletteDataPorts.includes(data[q + 1]!)) port = data[q + 1]!;
+    }
+    if (!gbcPaletteDataPorts.includes(port)) continue;
+    // The nearest `ld hl,nn` before the loop, and a count loaded between it and the loop.
+    let source = -1;
+    let count = -1;
+    for (let q = i - 4; q >= Math.max(0, i - gbcPaletteSourceWindowInBytes); q--) {
+      if (data[q] === 0x21) {
+        source = gbRomOffset(data[q + 1]! | (data[q + 2]! << 8), q, n);
+        for (let r = q + 3; r + 1 < i; r++) if ((data[r] === 0x06 || data[r] === 0x0e) && data[r + 1]! % gbPaletteSizeInBytes === 0 && data[r + 1]! > 0 && data[r + 1]! <= gbcPaletteRamSizeInBytes) count = data[r + 1]!;
+        break;
+      }
+    }
+    if (source < 0 || source < task.start || source >= task.end) continue;
+    let end = source;
+    while (end + 1 < n && end - source < gbcPaletteRamSizeInBytes && ((data[end]! | (data[end + 1]! << 8)) & 0x8000) === 0) end += 2;
+    let bytes = Math.floor((end - source) / gbPaletteSizeInBytes) * gbPaletteSizeInBytes;
+    if (count > 0 && count <= bytes) bytes = count;
+    if (bytes < gbPaletteSizeInBytes || out.some((c) => c.offset === source)) continue;
+    const colours = new Set<number>();
+    for (let p = source; p < source + bytes; p += 2) colours.add(data[p]! | (data[p + 1]! << 8));
+    if (colours.size < minimumDistinctChainedPaletteColours) continue;
+    out.push({ offset: source, packedLength: bytes, unpackedLength: bytes, codec: 'raw', kind: 'palette', format: 'bgr555', score: roundScore(colours.size / (bytes / 2)) });
   }
   return out;
 }

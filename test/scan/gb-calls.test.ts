@@ -165,3 +165,28 @@ describe('gbCalls: register contents at each call', () => {
     expect(fitsByteTilemap(encodeTiles(gb2bpp, spriteTileIndices(8, 2, 7)), 38)).toBe(false);
   });
 });
+
+describe('GBC palettes loaded through BCPD/OCPD', () => {
+  /** A GBC ROM whose code at 0x0600 loads `count` bytes from `source` (a CPU address) into `port`. */
+  const paletteRom = (source: number, port: number, count: number) => {
+    const palette = new Uint8Array(48);
+    // Two 4-colour palettes, then colour-like words a count of 16 bytes must leave out.
+    const colours = [0x7fff, 0x5294, 0x2d6b, 0x0000, 0x7c1f, 0x03e0, 0x001f, 0x4210];
+    colours.forEach((c, k) => palette.set([c & 0xff, c >> 8], 2 * k));
+    for (let k = 8; k < 24; k++) palette.set([(k * 37) & 0xff, (k * 11) & 0x7f], 2 * k);
+    const code = [0x3e, 0x80, 0xe0, port - 1, 0x21, ...le(source), 0x06, count, 0x2a, 0xe0, port, 0x05, 0x20, 0xfa, 0xc9];
+    return buildGbRom({ size: 0x8000, colour: true, filler: 'random', payloads: [{ offset: 0x0600, bytes: Uint8Array.from(code) }, { offset: 0x2340, bytes: palette }], title: 'GBCPAL' });
+  };
+
+  test('the block a BCPD loop reads from `ld hl` is a palette of the count the code loads', async () => {
+    const candidates = await scanRom(romFromBytes(paletteRom(0x2340, 0x69, 16), { name: 'gbc-pal.gbc' }), { cache: false, workers: 0 });
+    expect(candidates.find((c) => c.offset === 0x2340)).toMatchObject({ packedLength: 16, kind: 'palette', format: 'bgr555' });
+  });
+
+  test('a loop into another port (BGP at $FF47) or from RAM is no palette', async () => {
+    const toBgp = await scanRom(romFromBytes(paletteRom(0x2340, 0x47, 16), { name: 'gbc-bgp.gbc' }), { cache: false, workers: 0 });
+    expect(toBgp.some((c) => c.kind === 'palette')).toBe(false);
+    const fromRam = await scanRom(romFromBytes(paletteRom(0xc340, 0x69, 16), { name: 'gbc-ram.gbc' }), { cache: false, workers: 0 });
+    expect(fromRam.some((c) => c.kind === 'palette')).toBe(false);
+  });
+});
