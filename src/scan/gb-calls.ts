@@ -120,7 +120,7 @@ const isVram = (address: number) => address >= 0x8000 && address < 0xa000;
 export function gbCalls(data: Uint8Array, streamEnd: (start: number, units: number) => number): { unpacks: GbUnpackCall[]; copies: GbCopyCall[] } {
   const unpacks: GbUnpackCall[] = [];
   const copies: GbCopyCall[] = [];
-  const seenUnpacks = new Set<string>();
+  const unpackIndex = new Map<string, number>();
   const seenCopies = new Set<string>();
   const ends = new Map<string, number>();
   const endOf = (start: number, units: number): number => {
@@ -305,11 +305,11 @@ export function gbCalls(data: Uint8Array, streamEnd: (start: number, units: numb
         const end = endOf(start, callState.b);
         if (end < 0) continue;
         const key = `${start}:${callState.b}`;
-        if (!seenUnpacks.has(key)) {
-          seenUnpacks.add(key);
+        if (!unpackIndex.has(key)) {
+          unpackIndex.set(key, unpacks.length);
           unpacks.push({ start, units: callState.b, site, callee: data[site + 1]! | (data[site + 2]! << 8), destination: callState.hl, previous: callState.deFrom });
         }
-        from = unpacks.findIndex((u) => u.start === start && u.units === callState.b);
+        from = unpackIndex.get(key)!;
         const address2 = cpuAddress(end, site);
         if (address2 >= 0) ends.push(address2);
       }
