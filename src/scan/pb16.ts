@@ -24,6 +24,11 @@
  * over 40 more seeds not used while tuning, 220 and 240 (before the first and third rules: 58%
  * of starts). Such bytes are a second true answer, not noise: planting the other reading's
  * output after the other filler gives the very same ROM.
+ *
+ * On Game Boy ROMs the code that unpacks a stream says where it is and how long it is (DE and the
+ * count in B at the call: gb-calls.ts). Those declared streams (declaredPb16Candidates) are
+ * reported at the code's length and replace the runs the rules above read over them; the rules
+ * remain for streams no code declares.
  */
 import { getCodec } from '../codecs/index.js';
 import { getTileFormat, type TileFormat } from '../gfx/index.js';
