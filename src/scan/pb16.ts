@@ -24,6 +24,11 @@
  * over 40 more seeds not used while tuning, 220 and 240 (before the first and third rules: 58%
  * of starts). Such bytes are a second true answer, not noise: planting the other reading's
  * output after the other filler gives the very same ROM.
+ *
+ * On Game Boy ROMs the code that unpacks a stream says where it is and how long it is (DE and the
+ * count in B at the call: gb-calls.ts). Those declared streams (declaredPb16Candidates) are
+ * reported at the code's length and replace the runs the rules above read over them; the rules
+ * remain for streams no code declares.
  */
 import { getCodec } from '../codecs/index.js';
 import { getTileFormat, type TileFormat } from '../gfx/index.js';
@@ -32,6 +37,9 @@ import { roundScore } from './chunk.js';
 import { GraphicsScorer } from './score.js';
 import { tileSeamsAligned } from './seams.js';
 import type { ScanCandidate } from './types.js';
+import { gbCalls, type GbCopyCall, type GbUnpackCall } from './gb-calls.js';
+import { codeReference, codeReferences, hasReference } from './references.js';
+import { maximumDistinctTilemapAttributes, minimumDistinctTilemapIndices, minimumTilemapEntries } from './kind.js';
 
 /** A PB16 tile must be at least this coherent: random flag bytes repeat rows by chance, so the bar is above raw's. */
 export const minimumPb16TileScore = 0.45;
@@ -77,7 +85,11 @@ export function scanPb16(data: Uint8Array, task: ChunkTask, scorer: GraphicsScor
     if (kept.some((k) => k.start < run.end && run.start < k.end)) continue;
     kept.push(run);
   }
+  // The streams the code declares (their counts) replace the runs read over them.
+  const declared = task.platform === 'gb' || task.platform === 'gbc' ? declaredPb16Candidates(data, task, scorer) : [];
+  for (const d of declared) if (d.offset >= task.start && d.offset < task.end) candidates.push(d);
   for (const run of kept) {
+    if (declared.some((d) => d.offset < run.end && run.start < d.offset + d.packedLength)) continue;
     const unpacked = run.unpacked;
     const best = scorer.best(unpacked, task.formats.length > 0 ? task.formats : [gb2bpp]);
     if (best === null || best.score < task.minimumScore) continue;
@@ -235,4 +247,175 @@ function pb16DescriptionCost(mine: Uint8Array, myStart: number, other: Uint8Arra
     }
   }
   return bits;
+}
+
+/**
+ * Where a PB16 stream of `units` 16-byte units (two 8-byte packets each, `pb16_unpack_block`'s
+ * count in B) read from `start` ends, or -1 when the input ends first or a literal equals the
+ * byte two back (no encoder writes one: the module comment). `unitEnds`, when given, receives
+ * the end of each unit.
+ */
+export function pb16StreamEnd(data: Uint8Array, start: number, units: number, unitEnds?: Int32Array): number {
+  const n = data.length;
+  let inPos = start;
+  let back0 = 0;
+  let back1 = 0;
+  for (let unit = 0; unit < units; unit++) {
+    for (let packet = 0; packet < 2; packet++) {
+      if (inPos >= n) return -1;
+      const flags = data[inPos++]!;
+      for (let bit = 0; bit < 8; bit++) {
+        let value = back0;
+        if ((flags & (0x80 >> bit)) === 0) {
+          if (inPos >= n || data[inPos] === back0) return -1;
+          value = data[inPos++]!;
+        }
+        back0 = back1;
+        back1 = value;
+      }
+    }
+    if (unitEnds !== undefined) unitEnds[unit] = inPos;
+  }
+  return inPos;
+}
+
+const declaredCallsCache = new WeakMap<Uint8Array, { unpacks: GbUnpackCall[]; copies: GbCopyCall[] }>();
+
+/** The GB calls passing a PB16 stream (gb-calls.ts), computed once per ROM buffer. */
+export function gbPb16Calls(data: Uint8Array): { unpacks: GbUnpackCall[]; copies: GbCopyCall[] } {
+  let calls = declaredCallsCache.get(data);
+  if (calls === undefined) {
+    calls = gbCalls(data, (start, units) => pb16StreamEnd(data, start, units));
+    declaredCallsCache.set(data, calls);
+  }
+  return calls;
+}
+
+/** A PB16 stream as the calling code declares it. */
+interface DeclaredPb16Stream {
+  start: number;
+  end: number;
+  units: number;
+  /** Index of the stream (in the same list) whose end DE carried into this one's call, or -1. */
+  previous: number;
+  /** The routine called. */
+  callee: number;
+}
+
+/**
+ * The PB16 streams Game Boy code unpacks (gb-calls.ts: DE the source, B the count of 16-byte
+ * units at a `call`). A stream whose count is even and whose last unit starts at a call target
+ * ends before that unit: a program may unpack a whole number of tile pairs, one tile more than
+ * its file holds (libbet's title asks for 48 tiles of a 47-tile file), and what it then reads is
+ * the code that follows, which the program calls. A call target is code (references.ts), never
+ * stream.
+ */
+export function declaredPb16Streams(data: Uint8Array): DeclaredPb16Stream[] {
+  const { unpacks } = gbPb16Calls(data);
+  const references = codeReferences(data, 'gb');
+  const unitEnds = new Int32Array(256);
+  return unpacks.map((call) => {
+    const full = pb16StreamEnd(data, call.start, call.units, unitEnds);
+    // Only the last unit of an even count: programs round tile counts up to pairs (8×16 objects
+    // take tiles in pairs, Pan Docs OAM), and a chance call operand elsewhere must not cut a stream.
+    const units = call.units % 2 === 0 && call.units >= 2 && hasReference(references, unitEnds[call.units - 2]!, codeReference, call.start, full) ? call.units - 1 : call.units;
+    return { start: call.start, end: units === call.units ? full : unitEnds[units - 1]!, units, previous: call.previous, callee: call.callee };
+  });
+}
+
+/**
+ * A declared stream (the code's count, a canonical decode) from a routine proven to unpack PB16
+ * may score this low: dithered floor tiles and border pieces of mostly flat colour read as weak
+ * art, and the count, not the score, says where the stream is.
+ */
+export const minimumDeclaredPb16Score = 0.2;
+/**
+ * Streams scoring at the scan's minimum that a routine must receive before its other calls are
+ * trusted at minimumDeclaredPb16Score: a program unpacks all its PB16 files through one routine,
+ * while a routine that merely takes DE and B (a copy, a text printer) rarely gets two streams
+ * that decode canonically and read as art.
+ */
+export const minimumProvenPb16Calls = 2;
+
+/**
+ * Candidates for the PB16 streams the code declares (declaredPb16Streams), in the whole ROM (the
+ * caller keeps those starting in its range). Streams of one chain (DE carried from one call to the next) that read as tiles of one
+ * format are one file unpacked in parts (libbet unpacks its 32-tile roll sheet as two halves);
+ * a chained stream of another reading is another block (the SGB border's map after its tiles).
+ * Game Boy streams are also scored as SNES 4bpp: the Super Game Boy takes its border's tiles in
+ * that format (Pan Docs, SGB CHR_TRN), and a declared stream's length does not depend on it.
+ */
+function declaredPb16Candidates(data: Uint8Array, task: ChunkTask, scorer: GraphicsScorer): ScanCandidate[] {
+  const streams = declaredPb16Streams(data);
+  if (streams.length === 0) return [];
+  const pb16 = getCodec('pb16');
+  const formats: TileFormat[] = task.formats.length > 0 ? [...task.formats] : [getTileFormat('gb2bpp')];
+  if (!formats.some((f) => f.name === 'snes4bpp')) formats.push(getTileFormat('snes4bpp'));
+  const scored = streams.map((stream) => {
+    const unpacked = pb16.decompress(data, stream.start, { outputSizeInBytes: stream.units * bytesPerUnit }).data;
+    return { stream, unpacked, best: scorer.best(unpacked, formats) };
+  });
+  const proven = new Map<number, number>();
+  for (const s of scored) if (s.best !== null && s.best.score >= task.minimumScore) proven.set(s.stream.callee, (proven.get(s.stream.callee) ?? 0) + 1);
+  const accepted = scored.map((s) => s.best !== null && (s.best.score >= task.minimumScore || ((proven.get(s.stream.callee) ?? 0) >= minimumProvenPb16Calls && s.best.score >= minimumDeclaredPb16Score)));
+  // Chains: a stream joins the block of the one before it when it continues it in the same format.
+  const blockOf = scored.map((_, i) => i);
+  const blocks = scored.map((s) => ({ start: s.stream.start, end: s.stream.end, parts: [s.unpacked], format: s.best?.format ?? '', score: s.best?.score ?? 0, merged: false }));
+  for (let i = 0; i < scored.length; i++) {
+    const previous = scored[i]!.stream.previous;
+    if (previous < 0 || !accepted[i] || !accepted[previous]) continue;
+    const head = blockOf[previous]!;
+    const block = blocks[head]!;
+    if (block.end !== scored[i]!.stream.start || block.format !== scored[i]!.best!.format) continue;
+    block.end = scored[i]!.stream.end;
+    block.parts.push(scored[i]!.unpacked);
+    block.score = Math.min(block.score, scored[i]!.best!.score);
+    blockOf[i] = head;
+    blocks[i]!.merged = true;
+  }
+  const candidates: ScanCandidate[] = [];
+  for (let i = 0; i < blocks.length; i++) {
+    const block = blocks[i]!;
+    const previous = scored[i]!.stream.previous;
+    if (!block.merged && previous >= 0 && accepted[previous] && blockOf[previous] === previous) {
+      // A stream the code unpacks right after a tile set, that is not more of it: a map made for
+      // that set when its bytes index it.
+      const tileSet = blocks[previous]!;
+      const tileCount = Math.floor(tileSet.parts.reduce((sum, part) => sum + part.length, 0) / getTileFormat(tileSet.format).bytesPerTile);
+      if (fitsByteTilemap(scored[i]!.unpacked, tileCount)) {
+        candidates.push({ offset: block.start, packedLength: block.end - block.start, unpackedLength: scored[i]!.unpacked.length, codec: 'pb16', kind: 'tilemap', format: 'gb-tilemap', score: roundScore(Math.max(block.score, minimumDeclaredPb16Score)) });
+        continue;
+      }
+    }
+    if (block.merged || !accepted[i]) continue;
+    const unpackedLength = block.parts.reduce((sum, part) => sum + part.length, 0);
+    if (unpackedLength < task.minimumUnpackedSize) continue;
+    if (candidates.some((c) => c.offset === block.start && c.packedLength === block.end - block.start)) continue;
+    candidates.push({ offset: block.start, packedLength: block.end - block.start, unpackedLength, codec: 'pb16', kind: 'tiles', format: block.format, score: roundScore(block.score) });
+  }
+  return candidates;
+}
+
+/** One unit of `pb16_unpack_block`'s count: two 8-byte packets, one 2bpp tile. */
+const bytesPerUnit = 16;
+
+/**
+ * Whether `bytes` read as 8-bit map entries indexing a set of `tileCount` tiles: each entry's low
+ * bits (as many as the count needs) below the count, the bits above them (flips, palette: Pan
+ * Docs' GBC attributes, SGB border entries packed to a byte) taking few values, and several
+ * distinct indices. Tile data read so has its `$00`/`$FF` rows' low bits at the top of the range
+ * and fails at once.
+ */
+export function fitsByteTilemap(bytes: Uint8Array, tileCount: number): boolean {
+  if (tileCount < minimumDistinctTilemapIndices || tileCount > 256 || bytes.length < minimumTilemapEntries) return false;
+  const indexBits = Math.ceil(Math.log2(tileCount));
+  const mask = (1 << indexBits) - 1;
+  const attributes = new Set<number>();
+  const indices = new Set<number>();
+  for (const entry of bytes) {
+    if ((entry & mask) >= tileCount) return false;
+    indices.add(entry & mask);
+    attributes.add(entry >> indexBits);
+  }
+  return attributes.size <= maximumDistinctTilemapAttributes && indices.size >= minimumDistinctTilemapIndices;
 }

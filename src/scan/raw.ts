@@ -33,7 +33,10 @@ import { hasInesMagic, parseNesHeader } from '../rom/nes.js';
 import type { ChunkResult, ChunkTask, CancelCheck } from './chunk.js';
 import { roundScore } from './chunk.js';
 import { GraphicsScorer, maximumScoredTilesPerBlock, minimumDistinctTilesPerBlock } from './score.js';
-import { blockReference, codeReference, codeReferences, dataReference, hasReference, referenceAt, type ReferenceIndex } from './references.js';
+import { blockReference, codeReference, codeReferences, dataReference, gbLoadedTileSlots, hasReference, mapReference, referenceAt, tileCountReference, type ReferenceIndex } from './references.js';
+import { maximumPaletteColours, minimumDistinctTilemapIndices } from './kind.js';
+import { declaredPb16Streams, gbPb16Calls } from './pb16.js';
+import { gbRomOffset } from './gb-calls.js';
 import { tileSeamsAligned } from './seams.js';
 import type { ScanCandidate } from './types.js';
 
@@ -146,6 +149,7 @@ export function scanRaw(data: Uint8Array, task: ChunkTask, scorer: GraphicsScore
   }
   const alignment = rawDataAlignmentByPlatform[task.platform];
   const references = codeReferences(data, task.platform);
+  if (task.platform === 'gb' || task.platform === 'gbc') candidates.push(...gbCopiedMaps(data, task, references), ...gbChainedPalettes(data, task), ...gbcPaletteLoads(data, task));
   const planePairs = new PlanePairScores(data, task, scorer);
   for (const format of task.formats) {
     // A byte-per-pixel reading is coherent wherever bytes repeat (tables, fill, text), so raw
@@ -560,7 +564,7 @@ export function referencedPieces(references: ReferenceIndex, start: number, end:
   const declared: { start: number; end: number }[] = [];
   for (let p = Math.max(0, start - maximumLeadingBlankTiles * size); p < end; p += size) {
     for (let i = referenceAt(references, p, blockReference, start, end); i >= 0 && i < references.targets.length && references.targets[i] === p; i++) {
-      const bytes = references.lengths[i]!;
+      const bytes = (references.kinds[i]! & tileCountReference) !== 0 ? references.lengths[i]! * size : references.lengths[i]!;
       if ((references.kinds[i]! & blockReference) === 0 || bytes <= 0 || bytes % size !== 0 || p + bytes <= start || p + bytes > length) continue;
       const source = references.sources[i]!;
       if (source >= start && source < end) continue;
@@ -793,4 +797,166 @@ function uniformNesTile(data: Uint8Array, offset: number): boolean {
   if ((low !== 0 && low !== 0xff) || (high !== 0 && high !== 0xff)) return false;
   for (let row = 1; row < 8; row++) if (data[offset + row] !== low || data[offset + 8 + row] !== high) return false;
   return true;
+}
+
+/** Entries a GB map copy holds at least: one row of the 32-entry-wide map (Pan Docs, VRAM Tile Maps). */
+export const minimumGbMapEntries = 32;
+/** Entries a GB map copy holds at most: both 32×32 maps, $9800–$9FFF. */
+export const maximumGbMapEntries = 2048;
+/**
+ * The score given to a block the code copies to a background map: the copy's destination, not
+ * pixel statistics, says what it is.
+ */
+export const gbCopiedMapScore = 1;
+
+/**
+ * Blocks the program copies to a background map (references.ts mapReference: `ld hl/de` source,
+ * the other in $9800–$9FFF, `ld bc` the byte count). Whatever is written there is read by the
+ * PPU as one tile number per byte (Pan Docs, VRAM Tile Maps; unsigned or signed by LCDC bit 4),
+ * so the block is a `gb-tilemap` whatever its bytes look like as pixels. At least a map row of
+ * entries, at most both maps, several distinct tile numbers (one repeated number is a fill), and
+ * every entry names a tile slot the program's copies to VRAM fill, in one of the two addressing
+ * modes (namesLoadedTiles): a copy whose source pointer is stale (code moved without its data)
+ * copies bytes that name slots nothing loads.
+ */
+export function gbCopiedMaps(data: Uint8Array, task: ChunkTask, references: ReferenceIndex): ScanCandidate[] {
+  const out: ScanCandidate[] = [];
+  let slots: Uint8Array | undefined;
+  for (let i = 0; i < references.targets.length; i++) {
+    const kinds = references.kinds[i]!;
+    if ((kinds & mapReference) === 0 || (kinds & tileCountReference) !== 0) continue;
+    const start = references.targets[i]!;
+    const bytes = references.lengths[i]!;
+    if (start < task.start || start >= task.end || bytes < minimumGbMapEntries || bytes > maximumGbMapEntries || start + bytes > data.length) continue;
+    if (fixedStructureRangesByPlatform[task.platform].some(([a, b]) => start < b && a < start + bytes)) continue;
+    if (out.some((c) => c.offset === start && c.packedLength === bytes)) continue;
+    const entries = data.subarray(start, start + bytes);
+    if (new Set(entries).size < minimumDistinctTilemapIndices) continue;
+    slots ??= gbFilledTileSlots(data);
+    if (!namesLoadedTiles(entries, slots)) continue;
+    out.push({ offset: start, packedLength: bytes, unpackedLength: bytes, codec: 'raw', kind: 'tilemap', format: 'gb-tilemap', score: gbCopiedMapScore });
+  }
+  return out;
+}
+
+/**
+ * Whether every entry names a filled tile slot (gbLoadedTileSlots) under one of LCDC bit 4's two
+ * addressings (Pan Docs, LCDC): unsigned, entry e at $8000 + 16e; signed, at $9000 + 16·(e as int8).
+ */
+export function namesLoadedTiles(entries: Uint8Array, slots: Uint8Array): boolean {
+  let unsigned = true;
+  let signed = true;
+  for (const e of entries) {
+    if (slots[e] === 0) unsigned = false;
+    if (slots[256 + (e < 128 ? e : e - 256)] === 0) signed = false;
+    if (!unsigned && !signed) return false;
+  }
+  return true;
+}
+
+/**
+ * The tile slots GB code fills: its copies to VRAM (gbLoadedTileSlots) and the PB16 streams it
+ * unpacks there (gb-calls.ts: HL the destination, B units of 16 bytes).
+ */
+function gbFilledTileSlots(data: Uint8Array): Uint8Array {
+  const slots = gbLoadedTileSlots(data);
+  for (const call of gbPb16Calls(data).unpacks) {
+    if (call.destination < 0x8000 || call.destination >= 0x9800) continue;
+    const first = (call.destination - 0x8000) >> 4;
+    for (let slot = first; slot < Math.min(slots.length, first + call.units); slot++) slots[slot] = 1;
+  }
+  return slots;
+}
+
+/** Bytes of one GB/GBC palette: 4 BGR555 colours (Pan Docs, LCD Color Palettes). SGB border palettes are 16 colours, 4 of these. */
+export const gbPaletteSizeInBytes = 8;
+/** Colours a chained palette holds at least, distinct: fewer is a fill or a table. */
+export const minimumDistinctChainedPaletteColours = 4;
+
+/**
+ * Palettes the code copies from where a PB16 unpack left DE (gb-calls.ts copies: `push de` …
+ * `pop hl` / `ld bc,n` / `ld de,vram` / call): a converter writes an image's tiles, map and
+ * palette together, the program reads them in one pass, and the copy's source and byte count are
+ * the code's. The block is a palette when it is a whole number of 4-colour palettes of BGR555
+ * words (bit 15 clear; Pan Docs, LCD Color Palettes; the SGB takes the same colour words) with
+ * several distinct colours. libbet's SGB border palette, after its map, is found so.
+ */
+export function gbChainedPalettes(data: Uint8Array, task: ChunkTask): ScanCandidate[] {
+  const out: ScanCandidate[] = [];
+  const { copies } = gbPb16Calls(data);
+  if (copies.length === 0) return out;
+  const streamEnds = new Set(declaredPb16Streams(data).map((s) => s.end));
+  for (const copy of copies) {
+    const start = copy.source;
+    const bytes = copy.bytes;
+    if (!streamEnds.has(start) || start < task.start || start >= task.end || bytes % gbPaletteSizeInBytes !== 0 || bytes > maximumPaletteColours * 2 || start + bytes > data.length) continue;
+    const colours = new Set<number>();
+    let ok = true;
+    for (let p = start; p < start + bytes; p += 2) {
+      const word = data[p]! | (data[p + 1]! << 8);
+      if ((word & 0x8000) !== 0) {
+        ok = false;
+        break;
+      }
+      colours.add(word);
+    }
+    if (!ok || colours.size < minimumDistinctChainedPaletteColours) continue;
+    out.push({ offset: start, packedLength: bytes, unpackedLength: bytes, codec: 'raw', kind: 'palette', format: 'bgr555', score: roundScore(colours.size / (bytes / 2)) });
+  }
+  return out;
+}
+
+/** Bytes of one GBC palette RAM (BG or OBJ): 8 palettes of 4 BGR555 colours (Pan Docs, LCD Color Palettes). */
+export const gbcPaletteRamSizeInBytes = 64;
+/** How far before the loop that writes BCPD/OCPD the `ld hl,nn` giving its source is looked for, in bytes. */
+export const gbcPaletteSourceWindowInBytes = 24;
+/** BCPD and OCPD, the GBC palette data ports ($FF69, $FF6B). */
+const gbcPaletteDataPorts = [0x69, 0x6b];
+
+/**
+ * GBC palettes as the code loads them (Pan Docs, LCD Color Palettes): colours reach palette RAM
+ * only through BCPD ($FF69) or OCPD ($FF6B), a byte at a time with BCPS/OCPS's auto-increment, so
+ * a program loads a palette with a loop `ld a,[hl+]` / `ldh [$69],a` (or `ld [c],a` with C = $69,
+ * or `ld [$FF69],a`), HL loaded from `ld hl,label` just before. The block there is the palette:
+ * BGR555 words (bit 15 clear) from the source, in whole 4-colour palettes, at most a palette
+ * RAM's 64 bytes, ending at the first word with bit 15 set; a byte count the code loads into B or
+ * C (`ld b,n` with n a whole number of palettes) ends it earlier. At least one palette with
+ * minimumDistinctChainedPaletteColours distinct colours.
+ */
+export function gbcPaletteLoads(data: Uint8Array, task: ChunkTask): ScanCandidate[] {
+  const out: ScanCandidate[] = [];
+  const n = data.length;
+  for (let i = 1; i + 2 < n; i++) {
+    if (data[i - 1] !== 0x2a) continue;
+    const op = data[i]!;
+    let port = -1;
+    if (op === 0xe0) port = data[i + 1]!;
+    else if (op === 0xea && data[i + 2] === 0xff) port = data[i + 1]!;
+    else if (op === 0xe2) {
+      // ld [c],a: C loaded with the port in the window before.
+      for (let q = Math.max(0, i - gbcPaletteSourceWindowInBytes); q + 1 < i; q++) if (data[q] === 0x0e && gbcPaletteDataPorts.includes(data[q + 1]!)) port = data[q + 1]!;
+    }
+    if (!gbcPaletteDataPorts.includes(port)) continue;
+    // The nearest `ld hl,nn` before the loop, and a count loaded between it and the loop.
+    let source = -1;
+    let count = -1;
+    for (let q = i - 4; q >= Math.max(0, i - gbcPaletteSourceWindowInBytes); q--) {
+      if (data[q] === 0x21) {
+        source = gbRomOffset(data[q + 1]! | (data[q + 2]! << 8), q, n);
+        for (let r = q + 3; r + 1 < i; r++) if ((data[r] === 0x06 || data[r] === 0x0e) && data[r + 1]! % gbPaletteSizeInBytes === 0 && data[r + 1]! > 0 && data[r + 1]! <= gbcPaletteRamSizeInBytes) count = data[r + 1]!;
+        break;
+      }
+    }
+    if (source < 0 || source < task.start || source >= task.end) continue;
+    let end = source;
+    while (end + 1 < n && end - source < gbcPaletteRamSizeInBytes && ((data[end]! | (data[end + 1]! << 8)) & 0x8000) === 0) end += 2;
+    let bytes = Math.floor((end - source) / gbPaletteSizeInBytes) * gbPaletteSizeInBytes;
+    if (count > 0 && count <= bytes) bytes = count;
+    if (bytes < gbPaletteSizeInBytes || out.some((c) => c.offset === source)) continue;
+    const colours = new Set<number>();
+    for (let p = source; p < source + bytes; p += 2) colours.add(data[p]! | (data[p + 1]! << 8));
+    if (colours.size < minimumDistinctChainedPaletteColours) continue;
+    out.push({ offset: source, packedLength: bytes, unpackedLength: bytes, codec: 'raw', kind: 'palette', format: 'bgr555', score: roundScore(colours.size / (bytes / 2)) });
+  }
+  return out;
 }

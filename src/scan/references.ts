@@ -44,6 +44,15 @@ export const codeReference = 2;
  * place a start, never cut a run.
  */
 export const blockReference = 4;
+/**
+ * With blockReference: the length is a count of tiles of the block's format, not of bytes. GB
+ * loops that expand or convert tiles keep an 8-bit tile counter in B (`dec b` / `jr nz`) and use
+ * C for something else; `ld bc,nn` then loads both at once (libbet's 1bpp digits: `ld bc,$2AFF`,
+ * 42 tiles and a $FF mask).
+ */
+export const tileCountReference = 8;
+/** With blockReference: the block is copied to a GB background map ($9800–$9FFF): it is a tilemap. */
+export const mapReference = 16;
 
 /**
  * Every reference found, sorted by target: where it points, where its operand is, and its kind.
@@ -189,8 +198,51 @@ function gbReferences(data: Uint8Array, out: ReferenceCollector): void {
     const source = inVram(de) ? hl : inVram(hl) ? de : -1;
     if (source < 0 || source >= 2 * gbBankSizeInBytes || bc <= 0) continue;
     const target = romOffset(source, i);
-    if (target >= 0 && target + bc <= n) out.add(target, i, dataReference | blockReference, bc);
+    if (target < 0) continue;
+    // A byte count of tile data is a whole number of 8-byte rows; a count that is not is B's
+    // tile count with C holding something else (tileCountReference).
+    const destination = inVram(de) ? de : hl;
+    const toMap = destination >= gbMapStartAddress ? mapReference : 0;
+    if ((bc & 7) !== 0) {
+      if (bc >> 8 > 0) out.add(target, i, dataReference | blockReference | tileCountReference | toMap, bc >> 8);
+    } else if (target + bc <= n) out.add(target, i, dataReference | blockReference | toMap, bc);
   }
+}
+
+/** GB VRAM tile slots: $8000–$97FF, 16 bytes each (Pan Docs, VRAM Tile Data). */
+export const gbTileSlotCount = 384;
+
+/**
+ * Which of the 384 tile slots of GB VRAM ($8000–$97FF) the program's copies to VRAM fill (the same
+ * `ld hl`/`ld de`/`ld bc` triples as the copy references: the destination, and BC bytes or B
+ * tiles). A background map names tiles by slot, so its entries must name slots the program fills.
+ */
+export function gbLoadedTileSlots(data: Uint8Array): Uint8Array {
+  const slots = new Uint8Array(gbTileSlotCount);
+  const n = data.length;
+  for (let i = 0; i + 8 < n; i++) {
+    const a = data[i]!;
+    const b = data[i + 3]!;
+    const c = data[i + 6]!;
+    if ((a | b | c) !== 0x31 || a === b || b === c || a === c || !isLoad16(a) || !isLoad16(b) || !isLoad16(c)) continue;
+    let hl = -1;
+    let de = -1;
+    let bc = -1;
+    for (let k = 0; k < 3; k++) {
+      const value = data[i + 3 * k + 1]! | (data[i + 3 * k + 2]! << 8);
+      const o = data[i + 3 * k]!;
+      if (o === 0x21) hl = value;
+      else if (o === 0x11) de = value;
+      else bc = value;
+    }
+    const destination = de >= gbVramStartAddress && de < gbMapStartAddress && hl < gbVramStartAddress ? de : hl >= gbVramStartAddress && hl < gbMapStartAddress && de < gbVramStartAddress ? hl : -1;
+    if (destination < 0 || bc <= 0) continue;
+    const bytes = (bc & 7) !== 0 ? (bc >> 8) * 16 : bc;
+    const first = (destination - gbVramStartAddress) >> 4;
+    const last = Math.min(gbTileSlotCount, (destination - gbVramStartAddress + bytes + 15) >> 4);
+    for (let slot = first; slot < last; slot++) slots[slot] = 1;
+  }
+  return slots;
 }
 
 /** `ld bc/de/hl, nn`. */
@@ -201,6 +253,8 @@ function isLoad16(op: number): boolean {
 /** GB VRAM: tile data $8000–$97FF, maps $9800–$9FFF. */
 const gbVramStartAddress = 0x8000;
 const gbVramEndAddress = 0xa000;
+/** GB background maps: $9800–$9BFF and $9C00–$9FFF (Pan Docs, VRAM Tile Maps). */
+export const gbMapStartAddress = 0x9800;
 
 function snesReferences(data: Uint8Array, out: ReferenceCollector): void {
   const header = detectSnesHeader(data);
