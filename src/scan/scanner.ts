@@ -19,6 +19,7 @@ import { scanChunk, type ChunkTask } from './chunk.js';
 import { keepIndexedMaps } from './codec-streams.js';
 import { collapseCandidates } from './collapse.js';
 import { classifyCandidateKinds, findAdjacentPalettes } from './kind.js';
+import { findCgramLoadedPalettes } from './snes-cgram.js';
 import { maximumScanWorkers, sharedScanPool } from './pool.js';
 import { GraphicsScorer, defaultFormatsByPlatform } from './score.js';
 import { scanCodecNames, type NormalizedScanOptions, type ScanCandidate, type ScanCodec, type ScanControl, type ScanOptions, type ScanReport } from './types.js';
@@ -246,7 +247,10 @@ export async function scanRomReport(input: string | Rom, options: ScanOptions = 
   // cannot win the bytes of a real stream and then be dropped, taking the stream with it.
   const bytesPerTileOf = (format: string) => getTileFormat(format).bytesPerTile;
   const classified = keepIndexedMaps(rom.data, classifyCandidateKinds(rom.data, rom.platform, collapseCandidates(keepIndexedMaps(rom.data, found, bytesPerTileOf))), bytesPerTileOf);
-  const candidates = [...classified, ...findAdjacentPalettes(rom.data, rom.platform, classified)].sort((a, b) => b.score - a.score || a.offset - b.offset);
+  // Palettes the code loads into CGRAM come first: the code gives their start and length, so a
+  // run of colours beside a tile block that overlaps one is that palette read less exactly.
+  const withLoaded = [...classified, ...findCgramLoadedPalettes(rom.data, rom.platform, classified)];
+  const candidates = [...withLoaded, ...findAdjacentPalettes(rom.data, rom.platform, withLoaded)].sort((a, b) => b.score - a.score || a.offset - b.offset);
   if (useCache) writeScanCache(cacheDirectory, identity.sha1, normalized, { candidates, decodedCandidates: decoded, offsetsTried });
   return { candidates, cached: false, offsetsTried, decodedCandidates: decoded, elapsedMs: performance.now() - started, options: normalized, rom: romSummary };
 }
