@@ -18,6 +18,8 @@
  * 3. A block move (`mvn`, its count, source and destination loaded just before) from ROM into a
  *    RAM buffer that a DMA of shape 1 copies to CGDATA: a palette shadow, uploaded in vblank.
  *    The buffer's offset gives the first colour.
+ * 4. A CPU loop: `lda source,x` (or `,y`, absolute or long), `sta $2122`, the index stepped and
+ *    compared with an immediate byte count, a branch back to the load.
  *
  * What makes each load one palette or two: a load whose source contains the start of another
  * load holds two files (the code reaches the second on its own), and a load that crosses CGRAM
@@ -46,6 +48,9 @@ const callSetupWindowInBytes = 24;
 /** B-bus address of CGDATA ($2122). */
 const cgdataBusAddress = 0x22;
 const cgaddRegister = 0x2121;
+const cgdataRegister = 0x2122;
+/** Bytes after a `sta $2122` in which a CPU copy loop's compare and branch back must come, and before its load the branch may land. */
+const cpuLoopWindowInBytes = 8;
 /** WRAM: $7E:0000–$7F:FFFF, its first 8 KiB mirrored at $0000–$1FFF of banks $00–$3F and $80–$BF. */
 const wramMirrorEndAddress = 0x2000;
 
@@ -98,6 +103,7 @@ function computeLoads(data: Uint8Array): CgramLoad[] {
     // $4300–$437F: DMA channels 0–7.
     if ((register & 0xff8e) === 0x4300) dmaToCgdata(i, register);
     else if (register === cgaddRegister) callAfterCgadd(i);
+    else if (register === cgdataRegister && op === 0x8d) cpuLoop(i);
   }
   // Block moves into a shadow (after every shadow is known).
   for (let q = 9; q + 3 <= n; q++) {
@@ -143,6 +149,46 @@ function computeLoads(data: Uint8Array): CgramLoad[] {
     if (offset >= 0 && offset + length <= n) loads.push({ offset, length, colour, source: i });
   }
 
+  /**
+   * Shape 4, from `sta $2122` at `i`: `lda source,x` (or `,y`; absolute or long) right before it,
+   * then the index stepped and compared with an immediate count (`cpx/cpy #n`) and a branch back
+   * to the load, within a few bytes. CGDATA takes a colour a byte at a time (A is 8-bit: a 16-bit
+   * store would write $2123 too), so the count is in bytes.
+   */
+  function cpuLoop(i: number): void {
+    let loadAt = -1;
+    let bank = -1;
+    let index = '';
+    if (i >= 4 && data[i - 4] === 0xbf) {
+      loadAt = i - 4;
+      bank = data[i - 1]!;
+      index = 'x';
+    } else if (i >= 3 && (data[i - 3] === 0xbd || data[i - 3] === 0xb9)) {
+      loadAt = i - 3;
+      index = data[i - 3] === 0xbd ? 'x' : 'y';
+      bank = programBank(i, mapping, n);
+    }
+    if (loadAt < 0 || bank < 0) return;
+    const address = data[loadAt + 1]! | (data[loadAt + 2]! << 8);
+    const compare = index === 'x' ? 0xe0 : 0xc0;
+    for (let p = i + 3; p < i + 3 + cpuLoopWindowInBytes && p + 3 < n; p++) {
+      if (data[p] !== compare) continue;
+      // The compare's width is told by where the branch back (bne/bcc) is.
+      for (const width of [2, 1]) {
+        const branch = p + 1 + width;
+        if (data[branch] !== 0xd0 && data[branch] !== 0x90) continue;
+        const target = branch + 2 + ((data[branch + 1]! << 24) >> 24);
+        if (target > loadAt || target < loadAt - cpuLoopWindowInBytes) continue;
+        const count = width === 2 ? data[p + 1]! | (data[p + 2]! << 8) : data[p + 1]!;
+        // The index starts at 0 (`ldx #0` / `ldy #0` before the loop), so the count is the byte count.
+        if (!zeroedBefore(data, target, index === 'x' ? 0xa2 : 0xa0)) return;
+        const offset = romOffset(bank, address);
+        if (count > 0 && offset >= 0 && offset + count <= n) loads.push({ offset, length: count, colour: storedNear(data, loadAt, cgaddRegister, 8, dmaSetupWindowInBytes), source: i });
+        return;
+      }
+    }
+  }
+
   /** Shape 2, from the CGADD store at `i`. */
   function callAfterCgadd(i: number): void {
     const colour = data[i] === 0x9c ? 0 : immediateBefore(data, i, 8);
@@ -169,6 +215,15 @@ function computeLoads(data: Uint8Array): CgramLoad[] {
     const offset = romOffset(bank, pointer);
     if (offset >= 0 && offset + count <= n) loads.push({ offset, length: count, colour, source: i });
   }
+}
+
+/** Whether `ldx #0` or `ldy #0` (the `load` opcode, 8- or 16-bit) is within cpuLoopWindowInBytes before `at`. */
+function zeroedBefore(data: Uint8Array, at: number, load: number): boolean {
+  for (let p = Math.max(0, at - cpuLoopWindowInBytes); p < at; p++) {
+    if (data[p] !== load || data[p + 1] !== 0) continue;
+    if (p + 2 === at || (p + 3 <= at && data[p + 2] === 0)) return true;
+  }
+  return false;
 }
 
 /** `sta`/`stx`/`sty`/`stz` absolute, or `sta` long into bank $00/$80 (the registers' banks). */

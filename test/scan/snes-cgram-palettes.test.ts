@@ -117,6 +117,34 @@ describe('built ROMs: the shapes of a CGRAM load', () => {
     expect(snesCgramLoads(data).map((l) => [l.offset, l.length, l.colour])).toEqual([[0x10000, 32, 0]]);
   });
 
+  test('a CPU loop writing CGDATA (ldx #0; lda src,x; sta $2122; inx; cpx #n; bne) loads n bytes, from the data bank or a long address', () => {
+    // At 0x400 ($80:8400): stz $2121; ldx #$0000; lda $9000,x; sta $2122; inx; cpx #$0020; bne -12.
+    const absolute = [0x9c, 0x21, 0x21, 0xa2, 0x00, 0x00, 0xbd, 0x00, 0x90, 0x8d, 0x22, 0x21, 0xe8, 0xe0, 0x20, 0x00, 0xd0, 0xf4];
+    // At 0x500: lda #$10; sta $2121; ldy #0 (8-bit); lda $82A000,x... with y: lda $A000,y; sta $2122; iny; cpy #$40 (8-bit); bne -10.
+    const indexY = [0xa9, 0x10, 0x8d, 0x21, 0x21, 0xa0, 0x00, 0xb9, 0x00, 0xa0, 0x8d, 0x22, 0x21, 0xc8, 0xc0, 0x40, 0xd0, 0xf5];
+    // At 0x600: ldx #0; lda $839000,x (long); sta $2122; inx; inx... cpx #$0010; bne.
+    const long = [0xa2, 0x00, 0x00, 0xbf, 0x00, 0x90, 0x83, 0x8d, 0x22, 0x21, 0xe8, 0xe0, 0x10, 0x00, 0xd0, 0xf3];
+    // At 0x700: the same loop with no index set to 0 first: its count is not a length.
+    const noStart = [0xea, 0xea, 0xea, 0xbd, 0x00, 0xb0, 0x8d, 0x22, 0x21, 0xe8, 0xe0, 0x20, 0x00, 0xd0, 0xf4];
+    const data = buildSnesRom({
+      payloads: [
+        { offset: 0x400, bytes: Uint8Array.from(absolute) },
+        { offset: 0x500, bytes: Uint8Array.from(indexY) },
+        { offset: 0x600, bytes: Uint8Array.from(long) },
+        { offset: 0x700, bytes: Uint8Array.from(noStart) },
+        { offset: 0x1000, bytes: palette(16) },
+        { offset: 0x2000, bytes: palette(32, 2) },
+        { offset: 0x3000, bytes: palette(16, 3) },
+        { offset: 0x19000, bytes: palette(8, 4) },
+      ],
+    });
+    expect(snesCgramLoads(data).map((l) => [l.offset, l.length, l.colour])).toEqual([
+      [0x1000, 32, 0],
+      [0x2000, 64, 16],
+      [0x19000, 16, -1],
+    ]);
+  });
+
   test('a load crossing colour 128 is a BG palette and an OBJ palette; a full 256-colour load is one 8bpp palette', async () => {
     // Shadow: $7E:2000, 512 bytes DMAed to CGDATA from colour 0. Two block moves from ROM into it:
     // 160 colours from colour 64 (crosses 128 after 64 colours), and elsewhere a full 512 bytes.
