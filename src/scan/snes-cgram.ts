@@ -96,9 +96,8 @@ function computeLoads(data: Uint8Array): CgramLoad[] {
       return -1;
     }
   };
-  for (let i = 0; i + 3 <= n; i++) {
+  for (const i of registerStores(data)) {
     const op = data[i]!;
-    if (!isStoreOpcode(op) || (op === 0x8f && !isRegisterBank(data[i + 3]))) continue;
     const register = data[i + 1]! | (data[i + 2]! << 8);
     // $4300–$437F: DMA channels 0–7.
     if ((register & 0xff8e) === 0x4300) dmaToCgdata(i, register);
@@ -106,8 +105,7 @@ function computeLoads(data: Uint8Array): CgramLoad[] {
     else if (register === cgdataRegister && op === 0x8d) cpuLoop(i);
   }
   // Block moves into a shadow (after every shadow is known).
-  for (let q = 9; q + 3 <= n; q++) {
-    if (data[q] !== 0x54 || shadows.length === 0) continue;
+  for (const q of shadows.length === 0 ? [] : blockMoves(data)) {
     const move = blockMoveAt(data, q);
     if (move === null) continue;
     const destination = wramAddress(move.destinationBank, move.destination);
@@ -224,6 +222,30 @@ function zeroedBefore(data: Uint8Array, at: number, load: number): boolean {
     if (p + 2 === at || (p + 3 <= at && data[p + 2] === 0)) return true;
   }
   return false;
+}
+
+/**
+ * Offsets of every store to a register page this module reads ($21xx, $43xx): one pass over the
+ * ROM with the operand's high byte tested first (1 byte in 128 passes it), kept apart from the
+ * per-store work so that the loop stays tight.
+ */
+function registerStores(data: Uint8Array): number[] {
+  const out: number[] = [];
+  const end = data.length - 3;
+  for (let i = 0; i <= end; i++) {
+    const page = data[i + 2]!;
+    if (page !== 0x21 && page !== 0x43) continue;
+    const op = data[i]!;
+    if (op === 0x8d || op === 0x8e || op === 0x8c || op === 0x9c || (op === 0x8f && i + 3 < data.length && isRegisterBank(data[i + 3]))) out.push(i);
+  }
+  return out;
+}
+
+/** Offsets of `mvn` opcodes with room for the three loads before them. */
+function blockMoves(data: Uint8Array): number[] {
+  const out: number[] = [];
+  for (let q = 9; q + 3 <= data.length; q++) if (data[q] === 0x54) out.push(q);
+  return out;
 }
 
 /** `sta`/`stx`/`sty`/`stz` absolute, or `sta` long into bank $00/$80 (the registers' banks). */
