@@ -17,6 +17,7 @@ import { openRom, type Rom } from '../rom/rom.js';
 import { plausibleRatio, scanChunk, type ChunkTask } from './chunk.js';
 import { classifyCandidateKinds } from './kind.js';
 import { GraphicsScorer } from './score.js';
+import { snesCgramLoads, type CgramLoad } from './snes-cgram.js';
 import { normalizeScanOptions, scanRomReport, smallestMinimumUnpackedSizeInBytes } from './scanner.js';
 import type { ScanCandidate, ScanCodec, ScanOptions } from './types.js';
 
@@ -60,6 +61,8 @@ export interface ScanExplanation {
   streams: ExplainedStream[];
   raw: ExplainedRawTile[];
   nearby: ExplainedCandidate[];
+  /** SNES: the code's loads into CGRAM whose bytes hold the offset (src/scan/snes-cgram.ts); empty elsewhere. */
+  cgramLoads: CgramLoad[];
 }
 
 const covers = (c: { offset: number; packedLength: number }, offset: number): boolean => c.offset <= offset && offset < c.offset + c.packedLength;
@@ -136,7 +139,8 @@ export async function explainScanOffset(input: string | Rom, offset: number, opt
   else if (reported) verdict = `inside a reported candidate that starts elsewhere: ${describe(reported)}`;
   else if (nearby.length > 0) verdict = `not reported; the best reading here was ${describe(nearby[0]!)}, ${nearby[0]!.fate}`;
   else verdict = 'not reported: no stream decodes here cleanly enough, and no raw run of drawn tiles holds this offset';
-  return { offset, verdict, reported, streams, raw, nearby };
+  const cgramLoads = rom.platform === 'snes' ? snesCgramLoads(data).filter((l) => covers({ offset: l.offset, packedLength: l.length }, offset)) : [];
+  return { offset, verdict, reported, streams, raw, nearby, cgramLoads };
 }
 
 /** The explanation as text lines (the CLI's output without --json). */
@@ -156,5 +160,6 @@ export function formatScanExplanation(e: ScanExplanation): string[] {
     lines.push('candidates holding this offset (any score, any size):');
     for (const c of e.nearby) lines.push(`  ${describe(c)}: ${c.fate}`);
   }
+  for (const l of e.cgramLoads) lines.push(`loaded into CGRAM by the code at ${hex(l.source)}: ${hex(l.offset)}+${l.length}${l.colour >= 0 ? ` from colour ${l.colour}` : ''}`);
   return lines;
 }

@@ -9,7 +9,7 @@ import { describe, expect, test } from 'vitest';
 import { buildSnesRom, type Payload } from '../../src/rom/build.js';
 import { romFromBytes } from '../../src/rom/rom.js';
 import type { SnesMapping } from '../../src/rom/snes.js';
-import { scanRom } from '../../src/scan/index.js';
+import { explainScanOffset, formatScanExplanation, scanRom } from '../../src/scan/index.js';
 import { findCgramLoadedPalettes, snesCgramLoads } from '../../src/scan/snes-cgram.js';
 import type { ScanCandidate } from '../../src/scan/types.js';
 import { corpusDirectory } from './helpers/corpus.js';
@@ -77,6 +77,13 @@ describe('corpus: palettes the code loads are reported with their kind, start an
     // The shadow itself is RAM ($00:0100, 512 bytes DMAed to CGDATA): only the mvn from ROM is a load.
     const data = new Uint8Array(readFileSync(join(corpusDirectory, 'SNES_05.sfc')));
     expect(snesCgramLoads(data).map((l) => [l.offset, l.length, l.colour])).toEqual([[0x8000, 288, 0]]);
+  });
+
+  test('--explain names the load: SNES_05 0x8100 is reported as a palette, inside the mvn of 288 bytes from colour 0', async () => {
+    const e = await explainScanOffset(join(corpusDirectory, 'SNES_05.sfc'), 0x8100, { workers: 0, cache: false });
+    expect(e.reported).toMatchObject({ offset: 0x8100, packedLength: 32, kind: 'palette' });
+    expect(e.cgramLoads.map((l) => [l.offset, l.length, l.colour])).toEqual([[0x8000, 288, 0]]);
+    expect(formatScanExplanation(e).at(-1)).toBe('loaded into CGRAM by the code at 0x1D6: 0x8000+288 from colour 0');
   });
 
   test('lorom-template: its DMA helper called after CGADD, with the data bank = the program bank', () => {
