@@ -249,7 +249,9 @@ export async function scanRomReport(input: string | Rom, options: ScanOptions = 
   const classified = keepIndexedMaps(rom.data, classifyCandidateKinds(rom.data, rom.platform, collapseCandidates(keepIndexedMaps(rom.data, found, bytesPerTileOf))), bytesPerTileOf);
   // Palettes the code loads into CGRAM come first: the code gives their start and length, so a
   // run of colours beside a tile block that overlaps one is that palette read less exactly.
-  const withLoaded = [...classified, ...findCgramLoadedPalettes(rom.data, rom.platform, classified)];
+  // The range says where blocks may start: a palette loaded from elsewhere is outside it.
+  const loaded = findCgramLoadedPalettes(rom.data, rom.platform, classified).filter((c) => c.offset >= normalized.start && c.offset < normalized.end);
+  const withLoaded = [...classified, ...loaded];
   const candidates = [...withLoaded, ...findAdjacentPalettes(rom.data, rom.platform, withLoaded)].sort((a, b) => b.score - a.score || a.offset - b.offset);
   if (useCache) writeScanCache(cacheDirectory, identity.sha1, normalized, { candidates, decodedCandidates: decoded, offsetsTried });
   return { candidates, cached: false, offsetsTried, decodedCandidates: decoded, elapsedMs: performance.now() - started, options: normalized, rom: romSummary };

@@ -105,6 +105,9 @@ describe('built ROMs: the shapes of a CGRAM load', () => {
       { offset: 0x19000, bytes: palette(16, 5) },
     ];
     expect(await scanPalettes('lorom', payloads)).toEqual([{ offset: 0x18000, length: 32 }]);
+    // A scan limited to a range reports only the loaded palettes that start in it.
+    const limited = await scanRom(romWith('lorom', payloads), { workers: 0, cache: false, codecs: ['raw'], range: { start: 0, end: 0x18000 } });
+    expect(palettesOf(limited)).toEqual([]);
   });
 
   test('HiROM: a copy routine called after CGADD (rep #$30; lda #$2202; ldx #src; ldy #count; jsl) reads the palette from its own bank', async () => {
