@@ -21,6 +21,7 @@ import { classifyCandidateKinds } from './kind.js';
 import { nesPaletteEvidence } from './nes-palettes.js';
 import { GraphicsScorer } from './score.js';
 import { lz4wReadingRule, sgdkDeclaredStreamAt } from './sgdk.js';
+import { snesCgramLoads, type CgramLoad } from './snes-cgram.js';
 import { normalizeScanOptions, scanRomReport, smallestMinimumUnpackedSizeInBytes } from './scanner.js';
 import type { ScanCandidate, ScanCodec, ScanOptions } from './types.js';
 
@@ -64,6 +65,8 @@ export interface ScanExplanation {
   streams: ExplainedStream[];
   raw: ExplainedRawTile[];
   nearby: ExplainedCandidate[];
+  /** SNES: the code's loads into CGRAM whose bytes hold the offset (src/scan/snes-cgram.ts); empty elsewhere. */
+  cgramLoads: CgramLoad[];
 }
 
 const covers = (c: { offset: number; packedLength: number }, offset: number): boolean => c.offset <= offset && offset < c.offset + c.packedLength;
@@ -150,7 +153,8 @@ export async function explainScanOffset(input: string | Rom, offset: number, opt
   else verdict = 'not reported: no stream decodes here cleanly enough, and no raw run of drawn tiles holds this offset';
   // A NES palette is found from the code that loads it (nes-palettes.ts): say which.
   if (reported && reported.offset === offset && reported.kind === 'palette' && reported.format === 'nes-index') verdict += `; ${nesPaletteEvidence(data, rom.platform, offset) ?? 'named by code'}`;
-  return { offset, verdict, reported, streams, raw, nearby };
+  const cgramLoads = rom.platform === 'snes' ? snesCgramLoads(data).filter((l) => covers({ offset: l.offset, packedLength: l.length }, offset)) : [];
+  return { offset, verdict, reported, streams, raw, nearby, cgramLoads };
 }
 
 /** The explanation as text lines (the CLI's output without --json). */
@@ -170,5 +174,6 @@ export function formatScanExplanation(e: ScanExplanation): string[] {
     lines.push('candidates holding this offset (any score, any size):');
     for (const c of e.nearby) lines.push(`  ${describe(c)}: ${c.fate}`);
   }
+  for (const l of e.cgramLoads) lines.push(`loaded into CGRAM by the code at ${hex(l.source)}: ${hex(l.offset)}+${l.length}${l.colour >= 0 ? ` from colour ${l.colour}` : ''}`);
   return lines;
 }

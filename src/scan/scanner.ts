@@ -20,6 +20,7 @@ import { keepIndexedMaps } from './codec-streams.js';
 import { collapseCandidates } from './collapse.js';
 import { classifyCandidateKinds, findAdjacentPalettes } from './kind.js';
 import { findNesPalettes } from './nes-palettes.js';
+import { findCgramLoadedPalettes } from './snes-cgram.js';
 import { maximumScanWorkers, sharedScanPool } from './pool.js';
 import { GraphicsScorer, defaultFormatsByPlatform } from './score.js';
 import { applySgdkDeclarations, isSgdkDeclared } from './sgdk.js';
@@ -250,7 +251,12 @@ export async function scanRomReport(input: string | Rom, options: ScanOptions = 
   // Streams SGDK structures declare win their bytes and keep the structure's kind (sgdk.ts).
   const declared = (c: ScanCandidate) => isSgdkDeclared(rom.data, rom.platform, c);
   const classified = keepIndexedMaps(rom.data, applySgdkDeclarations(rom.data, rom.platform, classifyCandidateKinds(rom.data, rom.platform, collapseCandidates(keepIndexedMaps(rom.data, found, bytesPerTileOf), declared))), bytesPerTileOf);
-  const candidates = [...classified, ...findAdjacentPalettes(rom.data, rom.platform, classified), ...findNesPalettes(rom.data, rom.platform, classified, normalized.start, normalized.end)].sort((a, b) => b.score - a.score || a.offset - b.offset);
+  // Palettes the code loads into CGRAM come first: the code gives their start and length, so a
+  // run of colours beside a tile block that overlaps one is that palette read less exactly.
+  // The range says where blocks may start: a palette loaded from elsewhere is outside it.
+  const loaded = findCgramLoadedPalettes(rom.data, rom.platform, classified).filter((c) => c.offset >= normalized.start && c.offset < normalized.end);
+  const withLoaded = [...classified, ...loaded];
+  const candidates = [...withLoaded, ...findAdjacentPalettes(rom.data, rom.platform, withLoaded), ...findNesPalettes(rom.data, rom.platform, withLoaded, normalized.start, normalized.end)].sort((a, b) => b.score - a.score || a.offset - b.offset);
   if (useCache) writeScanCache(cacheDirectory, identity.sha1, normalized, { candidates, decodedCandidates: decoded, offsetsTried });
   return { candidates, cached: false, offsetsTried, decodedCandidates: decoded, elapsedMs: performance.now() - started, options: normalized, rom: romSummary };
 }
