@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { getCodec } from '../../src/codecs/index.js';
 import { buildSnesRom } from '../../src/rom/build.js';
 import { romFromBytes } from '../../src/rom/rom.js';
-import { scanRomReport } from '../../src/scan/index.js';
+import { explainScanOffset, scanRomReport } from '../../src/scan/index.js';
 import { risingWords } from '../../src/scan/kind.js';
 import { fillsOnlyStream, literalRunAnEncoderFillsInBytes, nonEncoderLcLzCommands, nonEncoderLzCommandsTolerated } from '../../src/scan/lz-commands.js';
 import { GraphicsScorer, repeatedTileFactor } from '../../src/scan/score.js';
@@ -178,5 +178,17 @@ describe('SNES raw runs hold the minimum in drawn tiles', () => {
     const report = await scanRomReport(romFromBytes(rom, { name: 'drawn.sfc' }), { cache: false, workers: 0, codecs: ['raw'] });
     expect(report.candidates.filter((c) => c.kind === 'tiles' && touches(c, 0x10000))).toEqual([]);
     expect(report.candidates.some((c) => c.kind === 'tiles' && c.offset === 0x18000)).toBe(true);
+  });
+});
+
+describe('--explain names the rule', () => {
+  test('Mouse: the HAL fills and the LC_LZ1 literal over $FF-filled RAM say why they were dropped', async () => {
+    const rom = join(corpusDirectory, 'libsfx-Mouse.sfc');
+    const fills = await explainScanOffset(rom, 0x162af, { cache: false, workers: 0 });
+    expect(fills.reported).toBeNull();
+    expect(fills.streams.find((s) => s.codec === 'hal')!.rule).toMatch(/fills alone/);
+    const literal = await explainScanOffset(rom, 0x1f545, { cache: false, workers: 0 });
+    expect(literal.reported).toBeNull();
+    expect(literal.streams.find((s) => s.codec === 'lc-lz1')!.rule).toMatch(/commands no encoder writes/);
   });
 });
