@@ -20,7 +20,7 @@ import type { Platform } from '../rom/platform.js';
 import { isStreamScanCodec, scanCodecStreams } from './codec-streams.js';
 import { computeHalChains } from './hal-chain.js';
 import { nonEncoderHalCommands } from './hal-commands.js';
-import { fillsOnlyStream } from './lz-commands.js';
+import { equalRunsInHalLiterals, fillsOnlyStream, nonEncoderLzCommandsTolerated } from './lz-commands.js';
 import { scanPb16 } from './pb16.js';
 import { scanRaw } from './raw.js';
 import { GraphicsScorer, repeatedTileFactor } from './score.js';
@@ -127,6 +127,9 @@ function scanHal(data: Uint8Array, task: ChunkTask, scorer: GraphicsScorer, chec
     const looks: { p: number; quick: number; drawnTiles: number; wholeTiles: boolean; nonEncoder: number; data: Uint8Array }[] = [];
     for (const p of starts) {
       if ((++decoded & 255) === 0) checkCancel();
+      // A literal holding runs an encoder would have filled (lz-commands.ts): `$FF`-filled memory
+      // or padding read as one long literal, not a stream.
+      if (equalRunsInHalLiterals(data, p, streamEnd, nonEncoderLzCommandsTolerated) > nonEncoderLzCommandsTolerated) continue;
       const result = hal.decompress(data, p);
       // Blank-tolerant (sparse): a suffix that skips the stream's empty first cells must not look better for it.
       const look = scorer.best(result.data, task.formats, quickLookTiles, true);
@@ -139,6 +142,7 @@ function scanHal(data: Uint8Array, task: ChunkTask, scorer: GraphicsScorer, chec
         data: result.data,
       });
     }
+    if (looks.length === 0) continue;
     // 1. Of the readings that look like art, those with (nearly) the fewest commands no encoder
     //    writes (hal-commands.ts): a start out of step with the stream shifts every copy, and the
     //    shifted copies look like art but could often be a byte longer.

@@ -40,6 +40,37 @@ export function equalRunsInLiteral(data: Uint8Array, from: number, to: number): 
   return runs;
 }
 
+/**
+ * Runs an encoder would have filled (equalRunsInLiteral) inside the literals of the HAL stream
+ * from `start` to `end` (hal.md: HAL's byte fill, command 1, makes the same argument hold; inhal
+ * at levels 1–4 and our encoder at every level write none, fixtures/hal and test). The count stops
+ * once over `stopAbove`.
+ */
+export function equalRunsInHalLiterals(data: Uint8Array, start: number, end: number, stopAbove = Number.POSITIVE_INFINITY): number {
+  let p = start;
+  let runs = 0;
+  // Each command consumes its header byte at least, so the walk advances.
+  while (p < end && runs <= stopAbove) {
+    const h = data[p++]!;
+    if (h === 0xff) break;
+    let command: number;
+    let count: number;
+    if ((h & 0xe0) === 0xe0) {
+      if (p >= end) break;
+      command = (h >> 2) & 7;
+      count = (((h & 3) << 8) | data[p++]!) + 1;
+    } else {
+      command = h >> 5;
+      count = (h & 0x1f) + 1;
+    }
+    if (command === 0) {
+      runs += equalRunsInLiteral(data, p, Math.min(end, p + count));
+      p += count;
+    } else p += command === 1 || command === 3 ? 1 : 2;
+  }
+  return runs;
+}
+
 /** Non-encoder commands a reading may have and still be taken for a stream. */
 export const nonEncoderLzCommandsTolerated = 1;
 

@@ -12,7 +12,7 @@ import { buildSnesRom } from '../../src/rom/build.js';
 import { romFromBytes } from '../../src/rom/rom.js';
 import { explainScanOffset, scanRomReport } from '../../src/scan/index.js';
 import { risingWords } from '../../src/scan/kind.js';
-import { fillsOnlyStream, literalRunAnEncoderFillsInBytes, nonEncoderLcLzCommands, nonEncoderLzCommandsTolerated } from '../../src/scan/lz-commands.js';
+import { equalRunsInHalLiterals, fillsOnlyStream, literalRunAnEncoderFillsInBytes, nonEncoderLcLzCommands, nonEncoderLzCommandsTolerated } from '../../src/scan/lz-commands.js';
 import { GraphicsScorer, repeatedTileFactor } from '../../src/scan/score.js';
 import { getTileFormat } from '../../src/gfx/index.js';
 import type { ScanCandidate } from '../../src/scan/types.js';
@@ -190,5 +190,33 @@ describe('--explain names the rule', () => {
     const literal = await explainScanOffset(rom, 0x1f545, { cache: false, workers: 0 });
     expect(literal.reported).toBeNull();
     expect(literal.streams.find((s) => s.codec === 'lc-lz1')!.rule).toMatch(/commands no encoder writes/);
+  });
+});
+
+describe('HAL: a literal holding runs an encoder would fill', () => {
+  test('inhal (levels 1–4) and our encoder at every level write none; a long literal over $FF fill is not reported', async () => {
+    const hal = getCodec('hal');
+    const directory = join(corpusDirectory, '..', 'hal');
+    for (const name of ['tiles4bpp_32k', 'varied16k', 'zeros4k', 'random4k', 'abc']) {
+      for (const level of ['L1', 'L2', 'L3', 'L4']) {
+        const stream = new Uint8Array(readFileSync(join(directory, `${name}.${level}.hal`)));
+        expect(equalRunsInHalLiterals(stream, 0, stream.length)).toBe(0);
+      }
+    }
+    const art = corpus('lorom-template.sfc').slice(0x20200, 0x20200 + 1536);
+    for (const level of hal.levels) {
+      const packed = hal.compress(art, { level });
+      expect(equalRunsInHalLiterals(packed, 0, packed.length)).toBe(0);
+    }
+    // Sparse tiles over `$FF` fill, read as one 600-byte literal (long form) — the shape of a
+    // memory image's unused RAM — in a SNES ROM of random bytes.
+    const body = new Uint8Array(600).fill(0xff);
+    for (let t = 0; t < 600; t += 96) body.set(art.subarray(t, t + 24), t);
+    const stream = Uint8Array.from([0xe0 | ((599 >> 8) & 3), 599 & 0xff, ...body, 0xff]);
+    expect(hal.decompress(stream, 0).data).toEqual(body);
+    expect(equalRunsInHalLiterals(stream, 0, stream.length)).toBeGreaterThan(nonEncoderLzCommandsTolerated);
+    const rom = buildSnesRom({ size: 256 * 1024, filler: 'random', payloads: [{ offset: 0x10000, bytes: stream }], title: 'HAL LITERAL RUNS' });
+    const report = await scanRomReport(romFromBytes(rom, { name: 'literal.sfc' }), { cache: false, workers: 0, codecs: ['hal'] });
+    expect(report.candidates.filter((c) => touches(c, 0x10100))).toEqual([]);
   });
 });
