@@ -24,7 +24,7 @@
  */
 import { getCodec, type Codec } from '../codecs/index.js';
 import { lastEnigmaTerminatorEndInBits } from '../codecs/sega/enigma.js';
-import { maximumPicSideInTiles } from '../codecs/nintendo/gen1-pic.js';
+import { maximumPicSideInTiles, probeGen1PicEncoderStream } from '../codecs/nintendo/gen1-pic.js';
 import type { LcLzVariant } from '../codecs/nintendo/lc-lz-common.js';
 import { getTileFormat, type TileFormat } from '../gfx/index.js';
 import { comparePrefixTiles, plausibleRatio, roundScore, type CancelCheck, type ChunkResult, type ChunkTask } from './chunk.js';
@@ -32,6 +32,7 @@ import { fitsTilemap, tilemapLayoutByPlatform } from './kind.js';
 import { computeLcLzChains } from './lc-lz-chain.js';
 import { fillsOnlyStream, nonEncoderKonami1Commands, nonEncoderLcLzCommands, nonEncoderLzCommandsTolerated } from './lz-commands.js';
 import { saxmanCopiesAsEncodersWrite } from './saxman-copies.js';
+import { lz4wReadingRule, sgdkDeclaredStreams, type SgdkDeclaredStream } from './sgdk.js';
 import { GraphicsScorer, repeatedTileFactor } from './score.js';
 import type { ScanCandidate } from './types.js';
 
@@ -51,12 +52,26 @@ interface StreamRule {
   readonly output: StreamOutput;
   /** The tile format the format's output always is (Nemesis: 4bpp MD tiles; Gen-1 pictures: 2bpp), scored alone. */
   readonly format?: string;
+  /**
+   * Whether the decoded output's blank tiles are part of the art (scored as a sparse block,
+   * score.ts): a Gen-1 picture is a figure on a blank background.
+   */
+  readonly blankTilesAreArt?: boolean;
 }
 
 /** Gen-1 back sprites are 4×4 tiles, the smallest pictures the games store (see the gen1-pic rule). */
 export const minimumGen1PicSideInTiles = 4;
 /** Gen-1 pictures decode into 7×7-tile sprite buffers (see the gen1-pic rule). */
 export const maximumGen1PicSideInTiles = Math.min(7, maximumPicSideInTiles);
+/**
+ * The share of a Gen-1 picture's top row and left and right columns that must be colour 0. The
+ * games draw a picture as background tiles on the white battle and Pokédex screens, so a
+ * picture is a figure on colour 0. Its bottom row is not counted: front pictures stand on it
+ * (the game aligns them to the bottom of the 7×7 buffer) and back pictures show the upper body
+ * cut off there. The other edges are background except where the figure touches them (a wide
+ * body at one side). Noise read as a picture has colour 0 at about a quarter of its pixels.
+ */
+export const minimumGen1PicBlankBorderFraction = 0.5;
 
 /**
  * Mega Drive VRAM holds 2,048 tiles (64 KiB): Nemesis art is decoded into VRAM or a RAM buffer
@@ -155,6 +170,7 @@ const streamRules: Readonly<Record<StreamScanCodec, StreamRule>> = {
     alignment: 1,
     output: 'tiles',
     format: 'gb2bpp',
+    blankTilesAreArt: true,
     startsHere: (data, p) => {
       const side = data[p]! >> 4;
       return side >= minimumGen1PicSideInTiles && side <= maximumGen1PicSideInTiles && (data[p]! & 15) === side;
@@ -245,6 +261,9 @@ export function scanCodecStreams(data: Uint8Array, task: ChunkTask, scorer: Grap
   const chains = variant === undefined ? null : computeLcLzChains(variant, data, task.start, last);
   // Starts by the stream end they reach (the terminator, or the stated size).
   const groups = new Map<number, number[]>();
+  // LZ4W streams SGDK structures declare (sgdk.ts), whatever chunk they start in.
+  const declared = name === 'lz4w' ? sgdkDeclaredStreams(data, task.platform) : [];
+  const declaredEnds = new Set(declared.map((d) => d.offset + d.packedLength));
   // Headers are read up to 3 bytes in; the codec's probe checks the rest.
   const firstBytesEnd = data.length - 3;
   let p = task.start + ((rule.alignment - (task.start % rule.alignment)) % rule.alignment);
@@ -267,7 +286,10 @@ export function scanCodecStreams(data: Uint8Array, task: ChunkTask, scorer: Grap
       // Saxman copies from before the output that no encoder writes (saxman-copies.ts), before
       // the probe: code fails at its first such copy, where the probe would walk the whole body.
       if (name === 'saxman' && !saxmanCopiesAsEncodersWrite(data, p + 2, p + 2 + low(data, p))) continue;
-      const probe = codec.probe(data, p, limits);
+      // Gen-1 pictures: the stream must be written as encoders write it (no empty data packet,
+      // zero bits after its end) and pack smaller than its tiles; the walk stops at the first
+      // empty data packet or once it is as long as its tiles (probeGen1PicEncoderStream).
+      const probe = name === 'gen1-pic' ? probeGen1PicEncoderStream(data, p, maximumGen1PicPackedLength(data[p]!)) : codec.probe(data, p, limits);
       if (probe === null) continue;
       packedLength = probe.packedLength;
       unpackedLength = probe.unpackedLength;
@@ -280,6 +302,10 @@ export function scanCodecStreams(data: Uint8Array, task: ChunkTask, scorer: Grap
     if (isMap ? unpackedLength % 2 !== 0 : !wholeTiles(unpackedLength, formats)) continue;
     if (!plausibleRatio(name, packedLength, unpackedLength)) continue;
     const end = p + packedLength;
+    // LZ4W: a stream an SGDK structure declares is reported from the structure (below), and
+    // other starts reaching its end are in-step readings of it; a reading no structure declares
+    // must end as SGDK's packer ends a stream and, where rescomp wrote it, be pointed at (sgdk.ts).
+    if (name === 'lz4w' && (declaredEnds.has(end) || lz4wReadingRule(data, task.platform, p, packedLength) !== '')) continue;
     // Commands no encoder writes (lz-commands.ts): code and tile data read as a stream.
     const tolerated = nonEncoderLzCommandsTolerated;
     if (variant !== undefined ? nonEncoderLcLzCommands(variant, data, p, end, tolerated) > tolerated : name === 'konami1' && nonEncoderKonami1Commands(data, p, tolerated) > tolerated) continue;
@@ -292,6 +318,11 @@ export function scanCodecStreams(data: Uint8Array, task: ChunkTask, scorer: Grap
   checkCancel();
   const candidates: ScanCandidate[] = [];
   let decoded = 0;
+  for (const stream of declared) {
+    if (stream.offset < task.start || stream.offset >= last) continue;
+    decoded++;
+    candidates.push(declaredCandidate(data, codec, stream, scorer));
+  }
   for (const [end, starts] of groups) {
     if (starts.length > startsDecodedPerStreamEnd) starts.length = startsDecodedPerStreamEnd;
     if (isMap) {
@@ -302,18 +333,66 @@ export function scanCodecStreams(data: Uint8Array, task: ChunkTask, scorer: Grap
     for (const start of starts) {
       if ((++decoded & 63) === 0) checkCancel();
       const bytes = codec.decompress(data, start, limits).data;
-      const look = scorer.best(bytes, formats, quickLookTiles);
+      if (name === 'gen1-pic' && !figureOnBlankBackground(bytes)) continue;
+      const look = scorer.best(bytes, formats, quickLookTiles, rule.blankTilesAreArt === true);
       looks.push({ p: start, data: bytes, quick: look?.score ?? 0, drawnTiles: look === null ? 0 : look.statistics.tiles - look.statistics.blankTiles });
     }
+    if (looks.length === 0) continue;
     const chosen = chooseStart(looks, scorer, formats);
     if (chosen.drawnTiles >= quickLookJudgeableTiles && chosen.quick < task.minimumScore * quickLookRejectFraction) continue;
-    const best = scorer.best(chosen.data, formats);
+    const best = scorer.best(chosen.data, formats, undefined, rule.blankTilesAreArt === true);
     if (best === null) continue;
     const score = best.score * repeatedTileFactor(best.statistics);
     if (score < task.minimumScore) continue;
     candidates.push({ offset: chosen.p, packedLength: end - chosen.p, unpackedLength: chosen.data.length, codec: name, kind: 'tiles', format: best.format, score: roundScore(score) });
   }
   return { candidates, decoded };
+}
+
+/**
+ * The longest stream a Gen-1 picture with this header byte may be: one byte less than its
+ * tiles (plausibleRatio's gen1-pic rule), so the probe stops reading there.
+ */
+function maximumGen1PicPackedLength(header: number): number {
+  const side = header >> 4;
+  return side * side * 16 - 1;
+}
+
+/**
+ * Whether a decoded Gen-1 picture (square, row-major 2bpp tiles) has colour 0 at
+ * minimumGen1PicBlankBorderFraction or more of its top row and left and right columns.
+ */
+export function figureOnBlankBackground(tiles: Uint8Array): boolean {
+  const side = Math.round(Math.sqrt(tiles.length / 16));
+  if (side === 0 || side * side * 16 !== tiles.length) return false;
+  const pixels = side * 8;
+  const last = pixels - 1;
+  // Colour of pixel (x, y): tile (y / 8, x / 8), row y % 8: low-plane byte, high-plane byte.
+  const colour = (x: number, y: number): number => {
+    const at = ((y >> 3) * side + (x >> 3)) * 16 + (y & 7) * 2;
+    const shift = 7 - (x & 7);
+    return ((tiles[at]! >> shift) & 1) | (((tiles[at + 1]! >> shift) & 1) << 1);
+  };
+  let blank = 0;
+  for (let i = 0; i < pixels; i++) {
+    if (colour(i, 0) === 0) blank++;
+    if (colour(0, i) === 0) blank++;
+    if (colour(last, i) === 0) blank++;
+  }
+  return blank >= minimumGen1PicBlankBorderFraction * 3 * pixels;
+}
+
+/**
+ * A stream an SGDK structure declares, as a candidate of the structure's kind: reported whatever
+ * its size and score (the structure, checked by decoding to its exact declared output, is the
+ * evidence; a 7-tile border piece scores under any statistical bar). The score is still the
+ * reading's own: tiles as 4bpp, a map by mapScore.
+ */
+function declaredCandidate(data: Uint8Array, codec: Codec, stream: SgdkDeclaredStream, scorer: GraphicsScorer): ScanCandidate {
+  const bytes = codec.decompress(data, stream.offset, { maximumOutputSizeInBytes: stream.unpackedLength }).data;
+  const layout = tilemapLayoutByPlatform.md!;
+  const score = stream.kind === 'tilemap' ? mapScore(bytes, layout.littleEndian, layout.indexBits) : (scorer.best(bytes, [getTileFormat(stream.format)])?.score ?? 0);
+  return { offset: stream.offset, packedLength: stream.packedLength, unpackedLength: bytes.length, codec: 'lz4w', kind: stream.kind, format: stream.format, score: roundScore(Math.max(0, score)) };
 }
 
 /**

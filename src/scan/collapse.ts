@@ -28,9 +28,14 @@ export function compareCandidates(a: ScanCandidate, b: ScanCandidate): number {
   return explanationWeight(b) - explanationWeight(a) || b.score - a.score || b.packedLength - a.packedLength || a.offset - b.offset || (a.codec < b.codec ? -1 : a.codec > b.codec ? 1 : 0);
 }
 
-/** The non-overlapping best candidates, ranked by score (best first). */
-export function collapseCandidates(candidates: readonly ScanCandidate[]): ScanCandidate[] {
+/**
+ * The non-overlapping best candidates, ranked by score (best first). Candidates `declared` says
+ * a ROM structure declares (an SGDK TileSet or TileMap, sgdk.ts) are accepted before all others:
+ * the structure says where the block is, and whatever overlaps it is a misreading.
+ */
+export function collapseCandidates(candidates: readonly ScanCandidate[], declared?: (candidate: ScanCandidate) => boolean): ScanCandidate[] {
   const ordered = [...candidates].sort(compareCandidates);
+  if (declared !== undefined) ordered.sort((a, b) => Number(declared(b)) - Number(declared(a)));
   // Accepted packed ranges, sorted by start; they never overlap, so ends are sorted too.
   const starts: number[] = [];
   const ends: number[] = [];

@@ -16,9 +16,12 @@ import { ScanOptionError, hex } from '../errors.js';
 import { getTileFormat } from '../gfx/index.js';
 import { openRom, type Rom } from '../rom/rom.js';
 import { plausibleRatio, scanChunk, type ChunkTask } from './chunk.js';
+import { probeGen1PicEncoderStream } from '../codecs/nintendo/gen1-pic.js';
+import { figureOnBlankBackground } from './codec-streams.js';
 import { classifyCandidateKinds } from './kind.js';
 import { fillsOnlyStream, nonEncoderLcLzCommands, nonEncoderLzCommandsTolerated } from './lz-commands.js';
 import { GraphicsScorer, repeatedTileFactor } from './score.js';
+import { lz4wReadingRule, sgdkDeclaredStreamAt } from './sgdk.js';
 import { normalizeScanOptions, scanRomReport, smallestMinimumUnpackedSizeInBytes } from './scanner.js';
 import type { ScanCandidate, ScanCodec, ScanOptions } from './types.js';
 
@@ -98,10 +101,18 @@ export async function explainScanOffset(input: string | Rom, offset: number, opt
       const variant = lcLzVariantByCodec[codecName];
       const nonEncoder = variant === undefined ? 0 : nonEncoderLcLzCommands(variant, data, offset, offset + result.packedLength);
       let rule = '';
-      if (result.data.length < normalized.minimumUnpackedSize) rule = `decodes to ${result.data.length} bytes, under the minimum size ${normalized.minimumUnpackedSize}`;
+      // SGDK structures declare LZ4W streams (sgdk.ts): reported whatever their size and score;
+      // other LZ4W readings answer to the packer's framing and rescomp's layout first.
+      const declared = codecName === 'lz4w' ? sgdkDeclaredStreamAt(data, rom.platform, offset) : undefined;
+      const lz4wRule = codecName === 'lz4w' && declared === undefined ? lz4wReadingRule(data, rom.platform, offset, result.packedLength) : '';
+      if (declared !== undefined && declared.packedLength === result.packedLength) rule = '';
+      else if (lz4wRule !== '') rule = `not an SGDK LZ4W stream: ${lz4wRule}`;
+      else if (result.data.length < normalized.minimumUnpackedSize) rule = `decodes to ${result.data.length} bytes, under the minimum size ${normalized.minimumUnpackedSize}`;
       else if (!plausibleRatio(codecName, result.packedLength, result.data.length)) rule = `implausible ratio: ${result.packedLength} packed bytes for ${result.data.length} unpacked`;
       else if (fillsOnlyCodecs.has(codecName) && fillsOnlyStream(data, offset, offset + result.packedLength)) rule = 'made by fills alone (no copy, no literal an encoder wrote): runs, not tiles';
       else if (nonEncoder > nonEncoderLzCommandsTolerated) rule = `${nonEncoder} commands no encoder writes (at most ${nonEncoderLzCommandsTolerated} tolerated)`;
+      else if (codecName === 'gen1-pic' && probeGen1PicEncoderStream(data, offset) === null) rule = 'not a picture as encoders write one (an empty data packet, or set bits after its end)';
+      else if (codecName === 'gen1-pic' && !figureOnBlankBackground(result.data)) rule = 'not a figure on a blank background (under half of its top row and side columns are colour 0)';
       else if (best < normalized.minimumScore) rule = `best score ${best} is under the minimum score ${normalized.minimumScore}`;
       else {
         const top = scorer.score(result.data, getTileFormat(scores[0]!.format)).statistics;

@@ -21,6 +21,7 @@ import { collapseCandidates } from './collapse.js';
 import { classifyCandidateKinds, findAdjacentPalettes } from './kind.js';
 import { maximumScanWorkers, sharedScanPool } from './pool.js';
 import { GraphicsScorer, defaultFormatsByPlatform } from './score.js';
+import { applySgdkDeclarations, isSgdkDeclared } from './sgdk.js';
 import { scanCodecNames, type NormalizedScanOptions, type ScanCandidate, type ScanCodec, type ScanControl, type ScanOptions, type ScanReport } from './types.js';
 
 /** Stream starts per chunk: 16 chunks per codec in a 4 MiB ROM, enough to keep 2–4 workers evenly busy. */
@@ -60,14 +61,14 @@ export const defaultCodecsByPlatform: Readonly<Record<Platform, readonly string[
   // and Enigma (plane maps). Saxman's copies from before the output must come from a slot an
   // encoder uses (saxman-copies.ts); Enigma streams must sit at even addresses, decode to a
   // plane-shaped map and be zero-padded after their terminator. Without those rules the two
-  // reported 28 and 17 false candidates on tictactoe-md; with them, none. Gen-1 pictures
-  // (`gen1-pic`, Pokémon only) are scanned on request only (`--codec gen1-pic`): their packets
-  // accept any bits and the delta coding turns noise into stripes that score as art (beside the
-  // GB defaults on the synthetic GB fixture: 1 candidate, false, and neither planted 4×4
-  // picture found exactly).
+  // reported 28 and 17 false candidates on tictactoe-md; with them, none. GB adds Gen-1
+  // pictures (`gen1-pic`, Pokémon Red/Blue/Yellow): their packets accept any bits, so only
+  // streams written as encoders write them count (no empty data packet, zero bits after the
+  // end), packed smaller than their tiles, decoding to a figure on a blank border
+  // (codec-streams.ts); without those rules, 33–41 false candidates per MiB of random bytes.
   snes: ['hal', 'lz4', 'lc-lz1', 'lc-lz2', 'lc-lz5', 'konami1', 'raw'],
-  gb: ['hal', 'pb16', 'lz4', 'lc-lz3', 'raw'],
-  gbc: ['hal', 'pb16', 'lz4', 'lc-lz3', 'raw'],
+  gb: ['hal', 'pb16', 'lz4', 'lc-lz3', 'gen1-pic', 'raw'],
+  gbc: ['hal', 'pb16', 'lz4', 'lc-lz3', 'gen1-pic', 'raw'],
   gba: ['lz77', 'lz11', 'rle', 'lz4', 'raw'],
   nes: ['hal', 'lz4', 'rle-neslib', 'raw'],
   md: ['lz4', 'lz4w', 'nemesis', 'kosinski', 'kosinski-moduled', 'comper', 'saxman', 'enigma', 'raw'],
@@ -245,7 +246,9 @@ export async function scanRomReport(input: string | Rom, options: ScanOptions = 
   // Codec maps no tile block found could index are dropped before the collapse too, so that one
   // cannot win the bytes of a real stream and then be dropped, taking the stream with it.
   const bytesPerTileOf = (format: string) => getTileFormat(format).bytesPerTile;
-  const classified = keepIndexedMaps(rom.data, classifyCandidateKinds(rom.data, rom.platform, collapseCandidates(keepIndexedMaps(rom.data, found, bytesPerTileOf))), bytesPerTileOf);
+  // Streams SGDK structures declare win their bytes and keep the structure's kind (sgdk.ts).
+  const declared = (c: ScanCandidate) => isSgdkDeclared(rom.data, rom.platform, c);
+  const classified = keepIndexedMaps(rom.data, applySgdkDeclarations(rom.data, rom.platform, classifyCandidateKinds(rom.data, rom.platform, collapseCandidates(keepIndexedMaps(rom.data, found, bytesPerTileOf), declared))), bytesPerTileOf);
   const candidates = [...classified, ...findAdjacentPalettes(rom.data, rom.platform, classified)].sort((a, b) => b.score - a.score || a.offset - b.offset);
   if (useCache) writeScanCache(cacheDirectory, identity.sha1, normalized, { candidates, decodedCandidates: decoded, offsetsTried });
   return { candidates, cached: false, offsetsTried, decodedCandidates: decoded, elapsedMs: performance.now() - started, options: normalized, rom: romSummary };

@@ -44,9 +44,13 @@ export interface ScanOptions {
   codecs?: readonly ScanCodec[];
   /** Tile formats to score against (default: the platform's formats). */
   formats?: readonly string[];
-  /** Smallest unpacked size reported, in bytes (default: the platform's, see defaultMinimumUnpackedSizeByPlatform). */
+  /**
+   * Smallest unpacked size reported, in bytes (default: the platform's, see
+   * defaultMinimumUnpackedSizeByPlatform). Blocks a ROM structure declares (SGDK TileSet and
+   * TileMap structures, checked by decoding) are reported whatever their size and score.
+   */
   minimumUnpackedSize?: number;
-  /** Lowest score reported (default 0.5). */
+  /** Lowest score reported (default 0.5; see minimumUnpackedSize for declared blocks). */
   minimumScore?: number;
   /** ROM offsets [start, end) to try as stream starts (default: the whole ROM). */
   range?: { start: number; end: number };

@@ -106,9 +106,9 @@ describe('default scans of real art at every encoder level in real code', () => 
   test('every codec-stream codec is in its platform defaults', () => {
     expect(defaultScanCodecs('snes')).toEqual(expect.arrayContaining(['lc-lz1', 'lc-lz2', 'lc-lz5', 'konami1']));
     expect(defaultScanCodecs('md')).toEqual(expect.arrayContaining(['nemesis', 'kosinski', 'kosinski-moduled', 'lz4w', 'comper', 'saxman', 'enigma']));
-    expect(defaultScanCodecs('gb')).toEqual(expect.arrayContaining(['lc-lz3']));
-    // Scanned on request only (see defaultCodecsByPlatform): formats that decode almost any bytes.
-    for (const platform of ['md', 'gb'] as const) for (const codec of ['gen1-pic']) expect(defaultScanCodecs(platform)).not.toContain(codec);
+    expect(defaultScanCodecs('gb')).toEqual(expect.arrayContaining(['lc-lz3', 'gen1-pic']));
+    // Gen-1 pictures are Game Boy data only.
+    expect(defaultScanCodecs('md')).not.toContain('gen1-pic');
   });
 
   // Reached (exact of planted, candidates touching no stream): SNES 13 of 16 (the 3 missed are

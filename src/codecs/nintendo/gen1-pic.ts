@@ -86,6 +86,12 @@ function fail(status: number, offset: number, what: string): boolean {
 /** The two planes of the picture being decoded (reused: the largest picture is 15×15 tiles). */
 const scratchPlanes = [new Uint8Array(maximumPicSideInTiles * maximumPicSideInTiles * rowsPerTile), new Uint8Array(maximumPicSideInTiles * maximumPicSideInTiles * rowsPerTile)];
 
+/**
+ * When set, a walk also refuses what no encoder writes (probeGen1PicEncoderStream): an empty
+ * data packet, and set bits after the stream's last bit.
+ */
+let encoderStreamsOnly = false;
+
 /** Bit reader state for one walk (module-level: no closure or object per bit). */
 let readBytes: Uint8Array = new Uint8Array(0);
 let readStart = 0;
@@ -146,14 +152,20 @@ function readPlane(plane: Uint8Array, widthInTiles: number, rows: number, which:
       columnBase = (column >> 2) * rows;
       shift = 6 - 2 * (column & 3);
     } else {
+      const packetStart = g;
       while (g < total) {
         if (limit - position < 2) return fail(statusTruncated, base + (position >> 3), `bit stream ends inside a data packet of the ${which} plane`);
         // A pair never straddles more than two bytes; read 16 bits when the second exists.
         const index = base + (position >> 3);
-        const window = (bytes[index]! << 8) | (index + 1 < bytes.length ? bytes[index + 1]! : 0);
+        const window = (bytes[index]! << 8) | (index + 1 < base + (limit >> 3) ? bytes[index + 1]! : 0);
         const pair = (window >> (14 - (position & 7))) & 3;
         position += 2;
-        if (pair === 0) break;
+        if (pair === 0) {
+          // An encoder codes a zero pixel pair in the run packet before: a data packet that
+          // ends at once (a run split in two) is written by none (pret's pkmncompress, ours).
+          if (encoderStreamsOnly && g === packetStart) return fail(statusCorrupt, index, `empty data packet in the ${which} plane`);
+          break;
+        }
         plane[columnBase + row] = plane[columnBase + row]! | (pair << shift);
         g++;
         if (++row === rows) {
@@ -188,8 +200,8 @@ function unpackPlane(plane: Uint8Array, groups: Uint8Array, widthInTiles: number
  * Walks the picture at `start`: with `out` it decodes into it (16·N² bytes); without, it only
  * validates (the bit stream must be decoded either way, but no tiles are built).
  */
-function walkPic(bytes: Uint8Array, start: number, limit: number, out: Uint8Array | null): boolean {
-  if (start >= bytes.length) return fail(statusTruncated, start, 'input ends before the size header');
+function walkPic(bytes: Uint8Array, start: number, limit: number, out: Uint8Array | null, inputEnd = bytes.length): boolean {
+  if (start >= inputEnd) return fail(statusTruncated, start, 'input ends before the size header');
   const header = bytes[start]!;
   const width = header >> 4;
   const height = header & 0xf;
@@ -202,7 +214,7 @@ function walkPic(bytes: Uint8Array, start: number, limit: number, out: Uint8Arra
   readBytes = bytes;
   readStart = start + 1;
   readBitPosition = 0;
-  readBitLimit = (bytes.length - readStart) * 8;
+  readBitLimit = (inputEnd - readStart) * 8;
   const order = readBit();
   if (order < 0) return fail(statusTruncated, readStart, 'bit stream ends before the plane order bit');
   const planes = scratchPlanes;
@@ -217,6 +229,11 @@ function walkPic(bytes: Uint8Array, start: number, limit: number, out: Uint8Arra
     mode = 1 + m;
   }
   if (!readPlane(planes[order ^ 1]!, width, rows, 'second')) return false;
+  // Encoders write into a zero-filled buffer: the bits after the last one are zero.
+  const usedBitsOfLastByte = readBitPosition & 7;
+  if (encoderStreamsOnly && usedBitsOfLastByte !== 0 && (bytes[readStart + (readBitPosition >> 3)]! & (0xff >> usedBitsOfLastByte)) !== 0) {
+    return fail(statusCorrupt, readStart + (readBitPosition >> 3), 'set bits after the stream end');
+  }
   walkPackedLength = 1 + ((readBitPosition + 7) >> 3);
   walkOutputLength = outputSize;
   failureStatus = statusOk;
@@ -271,6 +288,27 @@ export function probeGen1Pic(bytes: Uint8Array, offset = 0, limits?: DecodeLimit
   const requested = limits?.maximumOutputSizeInBytes;
   if (requested !== undefined && (!Number.isSafeInteger(requested) || requested < 0)) return null;
   if (!walkPic(bytes, offset, picOutputLimit(limits), null)) return null;
+  return { packedLength: walkPackedLength, unpackedLength: walkOutputLength };
+}
+
+/**
+ * Like probeGen1Pic, for streams an encoder wrote: also null at the first empty data packet
+ * (a zero pixel pair belongs to the run packet before it, so no encoder ends a data packet at
+ * once) and when bits after the stream's last one are set (encoders write into a zero-filled
+ * buffer). pret's pkmncompress, which rebuilds Pokémon Red/Blue/Yellow byte for byte, and our
+ * encoder write neither; random bytes read as a picture hit an empty data packet at about one
+ * data packet in four, so most readings of other data stop within a few packets.
+ * `maximumPackedLengthInBytes` stops the walk once the stream would be longer.
+ */
+export function probeGen1PicEncoderStream(bytes: Uint8Array, offset: number, maximumPackedLengthInBytes = Number.MAX_SAFE_INTEGER): ProbeResult | null {
+  if (!isStreamStart(bytes, offset)) return null;
+  encoderStreamsOnly = true;
+  try {
+    // Past this many bytes the stream is too long: reading stops there (the walk fails as truncated).
+    if (!walkPic(bytes, offset, Number.MAX_SAFE_INTEGER, null, Math.min(bytes.length, offset + Math.max(0, maximumPackedLengthInBytes)))) return null;
+  } finally {
+    encoderStreamsOnly = false;
+  }
   return { packedLength: walkPackedLength, unpackedLength: walkOutputLength };
 }
 
