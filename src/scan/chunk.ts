@@ -20,9 +20,10 @@ import type { Platform } from '../rom/platform.js';
 import { isStreamScanCodec, scanCodecStreams } from './codec-streams.js';
 import { computeHalChains } from './hal-chain.js';
 import { nonEncoderHalCommands } from './hal-commands.js';
+import { equalRunsInHalLiterals, fillsOnlyStream, nonEncoderLzCommandsTolerated } from './lz-commands.js';
 import { scanPb16 } from './pb16.js';
 import { scanRaw } from './raw.js';
-import { GraphicsScorer } from './score.js';
+import { GraphicsScorer, repeatedTileFactor } from './score.js';
 import type { ScanCandidate, ScanCodec } from './types.js';
 
 /** The largest output a scanned GBA BIOS or LZ4 stream may declare (larger declared sizes are not graphics blocks). */
@@ -78,8 +79,10 @@ export function scanChunk(data: Uint8Array, task: ChunkTask, scorer: GraphicsSco
 
 function scoreStream(data: Uint8Array, codec: ScanCodec, offset: number, packedLength: number, unpacked: Uint8Array, task: ChunkTask, scorer: GraphicsScorer, out: ScanCandidate[], sparse = false): void {
   const best = scorer.best(unpacked, task.formats, undefined, sparse);
-  if (best === null || best.score < task.minimumScore) return;
-  out.push({ offset, packedLength, unpackedLength: unpacked.length, codec, kind: 'tiles', format: best.format, score: roundScore(best.score) });
+  if (best === null) return;
+  const score = best.score * repeatedTileFactor(best.statistics);
+  if (score < task.minimumScore) return;
+  out.push({ offset, packedLength, unpackedLength: unpacked.length, codec, kind: 'tiles', format: best.format, score: roundScore(score) });
 }
 
 /** Scores are reported to 4 decimals (stable JSON, equal across threads). */
@@ -124,6 +127,9 @@ function scanHal(data: Uint8Array, task: ChunkTask, scorer: GraphicsScorer, chec
     const looks: { p: number; quick: number; drawnTiles: number; wholeTiles: boolean; nonEncoder: number; data: Uint8Array }[] = [];
     for (const p of starts) {
       if ((++decoded & 255) === 0) checkCancel();
+      // A literal holding runs an encoder would have filled (lz-commands.ts): `$FF`-filled memory
+      // or padding read as one long literal, not a stream.
+      if (equalRunsInHalLiterals(data, p, streamEnd, nonEncoderLzCommandsTolerated) > nonEncoderLzCommandsTolerated) continue;
       const result = hal.decompress(data, p);
       // Blank-tolerant (sparse): a suffix that skips the stream's empty first cells must not look better for it.
       const look = scorer.best(result.data, task.formats, quickLookTiles, true);
@@ -136,6 +142,7 @@ function scanHal(data: Uint8Array, task: ChunkTask, scorer: GraphicsScorer, chec
         data: result.data,
       });
     }
+    if (looks.length === 0) continue;
     // 1. Of the readings that look like art, those with (nearly) the fewest commands no encoder
     //    writes (hal-commands.ts): a start out of step with the stream shifts every copy, and the
     //    shifted copies look like art but could often be a byte longer.
@@ -176,6 +183,8 @@ function scanHal(data: Uint8Array, task: ChunkTask, scorer: GraphicsScorer, chec
     if (chosen.drawnTiles >= quickLookJudgeableTiles && chosen.quick < task.minimumScore * quickLookRejectFraction) continue;
     const bestStart = chosen.p;
     const bestData = chosen.data;
+    // Output made by fills alone (no literal byte, no copy) is runs, not tiles (lz-commands.ts).
+    if (fillsOnlyStream(data, bestStart, streamEnd)) continue;
     // A reading with no command an encoder would not write, decoding to whole tiles, is an
     // encoder's stream; its blank tiles are the art's own empty cells (a sprite sheet packed as
     // laid out in VRAM is mostly empty), so it may be as sparse as a raw sheet (score.ts).

@@ -30,10 +30,10 @@ import { getTileFormat, type TileFormat } from '../gfx/index.js';
 import { comparePrefixTiles, plausibleRatio, roundScore, type CancelCheck, type ChunkResult, type ChunkTask } from './chunk.js';
 import { fitsTilemap, tilemapLayoutByPlatform } from './kind.js';
 import { computeLcLzChains } from './lc-lz-chain.js';
-import { nonEncoderKonami1Commands, nonEncoderLcLzCommands, nonEncoderLzCommandsTolerated } from './lz-commands.js';
+import { fillsOnlyStream, nonEncoderKonami1Commands, nonEncoderLcLzCommands, nonEncoderLzCommandsTolerated } from './lz-commands.js';
 import { saxmanCopiesAsEncodersWrite } from './saxman-copies.js';
 import { lz4wReadingRule, sgdkDeclaredStreams, type SgdkDeclaredStream } from './sgdk.js';
-import { GraphicsScorer } from './score.js';
+import { GraphicsScorer, repeatedTileFactor } from './score.js';
 import type { ScanCandidate } from './types.js';
 
 /** The codecs this module scans, in the order the scanner lists them. */
@@ -309,6 +309,8 @@ export function scanCodecStreams(data: Uint8Array, task: ChunkTask, scorer: Grap
     // Commands no encoder writes (lz-commands.ts): code and tile data read as a stream.
     const tolerated = nonEncoderLzCommandsTolerated;
     if (variant !== undefined ? nonEncoderLcLzCommands(variant, data, p, end, tolerated) > tolerated : name === 'konami1' && nonEncoderKonami1Commands(data, p, tolerated) > tolerated) continue;
+    // Output made by fills alone is runs, not tiles (lz-commands.ts; HAL's header layout, so not LZ3's operand-less zero fill).
+    if (variant !== undefined && variant !== 3 && fillsOnlyStream(data, p, end)) continue;
     const group = groups.get(end);
     if (group === undefined) groups.set(end, [p]);
     else group.push(p);
@@ -339,8 +341,10 @@ export function scanCodecStreams(data: Uint8Array, task: ChunkTask, scorer: Grap
     const chosen = chooseStart(looks, scorer, formats);
     if (chosen.drawnTiles >= quickLookJudgeableTiles && chosen.quick < task.minimumScore * quickLookRejectFraction) continue;
     const best = scorer.best(chosen.data, formats, undefined, rule.blankTilesAreArt === true);
-    if (best === null || best.score < task.minimumScore) continue;
-    candidates.push({ offset: chosen.p, packedLength: end - chosen.p, unpackedLength: chosen.data.length, codec: name, kind: 'tiles', format: best.format, score: roundScore(best.score) });
+    if (best === null) continue;
+    const score = best.score * repeatedTileFactor(best.statistics);
+    if (score < task.minimumScore) continue;
+    candidates.push({ offset: chosen.p, packedLength: end - chosen.p, unpackedLength: chosen.data.length, codec: name, kind: 'tiles', format: best.format, score: roundScore(score) });
   }
   return { candidates, decoded };
 }

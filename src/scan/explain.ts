@@ -11,6 +11,7 @@
  * - a verdict naming the rule that decided.
  */
 import { getCodec } from '../codecs/index.js';
+import type { LcLzVariant } from '../codecs/nintendo/lc-lz-common.js';
 import { ScanOptionError, hex } from '../errors.js';
 import { getTileFormat } from '../gfx/index.js';
 import { openRom, type Rom } from '../rom/rom.js';
@@ -18,8 +19,9 @@ import { plausibleRatio, scanChunk, type ChunkTask } from './chunk.js';
 import { probeGen1PicEncoderStream } from '../codecs/nintendo/gen1-pic.js';
 import { figureOnBlankBackground } from './codec-streams.js';
 import { classifyCandidateKinds } from './kind.js';
+import { fillsOnlyStream, nonEncoderLcLzCommands, nonEncoderLzCommandsTolerated } from './lz-commands.js';
 import { nesPaletteEvidence } from './nes-palettes.js';
-import { GraphicsScorer } from './score.js';
+import { GraphicsScorer, repeatedTileFactor } from './score.js';
 import { lz4wReadingRule, sgdkDeclaredStreamAt } from './sgdk.js';
 import { snesCgramLoads, type CgramLoad } from './snes-cgram.js';
 import { normalizeScanOptions, scanRomReport, smallestMinimumUnpackedSizeInBytes } from './scanner.js';
@@ -29,6 +31,11 @@ import type { ScanCandidate, ScanCodec, ScanOptions } from './types.js';
 export const explainWindowInBytes = 64 * 1024;
 /** The largest output decoded from the offset itself. */
 const maximumExplainedOutputInBytes = 512 * 1024;
+
+/** Codecs of HAL's command layout, whose fills-only readings are dropped (lz-commands.ts). */
+const fillsOnlyCodecs: ReadonlySet<string> = new Set(['hal', 'lc-lz1', 'lc-lz2', 'lc-lz5']);
+/** LC_LZ variants by codec name, for the commands no encoder writes. */
+const lcLzVariantByCodec: Readonly<Record<string, LcLzVariant>> = { 'lc-lz1': 1, 'lc-lz2': 2, 'lc-lz3': 3, 'lc-lz5': 5 };
 
 /** One codec decoded from exactly the explained offset. */
 export interface ExplainedStream {
@@ -95,6 +102,8 @@ export async function explainScanOffset(input: string | Rom, offset: number, opt
         .map((f) => ({ format: f.name, score: Math.round(scorer.score(result.data, f).score * 10000) / 10000 }))
         .sort((a, b) => b.score - a.score);
       const best = scores[0]?.score ?? 0;
+      const variant = lcLzVariantByCodec[codecName];
+      const nonEncoder = variant === undefined ? 0 : nonEncoderLcLzCommands(variant, data, offset, offset + result.packedLength);
       let rule = '';
       // SGDK structures declare LZ4W streams (sgdk.ts): reported whatever their size and score;
       // other LZ4W readings answer to the packer's framing and rescomp's layout first.
@@ -104,9 +113,16 @@ export async function explainScanOffset(input: string | Rom, offset: number, opt
       else if (lz4wRule !== '') rule = `not an SGDK LZ4W stream: ${lz4wRule}`;
       else if (result.data.length < normalized.minimumUnpackedSize) rule = `decodes to ${result.data.length} bytes, under the minimum size ${normalized.minimumUnpackedSize}`;
       else if (!plausibleRatio(codecName, result.packedLength, result.data.length)) rule = `implausible ratio: ${result.packedLength} packed bytes for ${result.data.length} unpacked`;
+      else if (fillsOnlyCodecs.has(codecName) && fillsOnlyStream(data, offset, offset + result.packedLength)) rule = 'made by fills alone (no copy, no literal an encoder wrote): runs, not tiles';
+      else if (nonEncoder > nonEncoderLzCommandsTolerated) rule = `${nonEncoder} commands no encoder writes (at most ${nonEncoderLzCommandsTolerated} tolerated)`;
       else if (codecName === 'gen1-pic' && probeGen1PicEncoderStream(data, offset) === null) rule = 'not a picture as encoders write one (an empty data packet, or set bits after its end)';
       else if (codecName === 'gen1-pic' && !figureOnBlankBackground(result.data)) rule = 'not a figure on a blank background (under half of its top row and side columns are colour 0)';
       else if (best < normalized.minimumScore) rule = `best score ${best} is under the minimum score ${normalized.minimumScore}`;
+      else {
+        const top = scorer.score(result.data, getTileFormat(scores[0]!.format)).statistics;
+        const factor = repeatedTileFactor(top);
+        if (best * factor < normalized.minimumScore) rule = `one drawn tile is ${top.mostRepeatedTileCount} of the ${top.tiles - top.blankTiles} drawn tiles (a fill): score ${Math.round(best * factor * 10000) / 10000} under the minimum score ${normalized.minimumScore}`;
+      }
       streams.push({ codec: codecName, decoded: true, packedLength: result.packedLength, unpackedLength: result.data.length, scores, rule });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);

@@ -109,6 +109,33 @@ export const minimumPaletteColours = 8;
 /** Colours per sub-palette: 4bpp tiles use rows of 16 colours, and palettes are made and loaded in whole rows. */
 export const subPaletteColours = 16;
 
+/** Of consecutive nonzero words, the share that must rise for a run to be a table of addresses (see risingWords). */
+export const pointerTableRisingShare = 0.9;
+
+/**
+ * Whether the nonzero little-endian words of `data[start, end)` rise from one to the next almost
+ * throughout: a table of addresses or offsets, not colours. An assembler lays out the items a
+ * pointer table names in the order it lists them, so the table rises (with null entries between);
+ * a palette's colours do not keep rising past a row, since each 16-colour row is a palette of its
+ * own (the SPC700 driver's tables in libSFX's audio RAM image read as 25- and 256-colour
+ * "palettes").
+ */
+export function risingWords(data: Uint8Array, start: number, end: number): boolean {
+  let previous = -1;
+  let pairs = 0;
+  let rising = 0;
+  for (let p = start; p + 1 < end; p += 2) {
+    const w = data[p]! | (data[p + 1]! << 8);
+    if (w === 0) continue;
+    if (previous >= 0) {
+      pairs++;
+      if (w > previous) rising++;
+    }
+    previous = w;
+  }
+  return pairs >= subPaletteColours && rising >= pointerTableRisingShare * pairs;
+}
+
 /**
  * BGR555 palettes next to tile blocks. Image converters write a tile file and its palette file
  * from one image, and projects include the two together, so a palette sits right before or right
@@ -117,7 +144,8 @@ export const subPaletteColours = 16;
  * palette's end are black (zero words) and the palette is a whole number of 16-colour rows, so
  * trailing zeros are kept up to the end of the last row that has a colour in it. A palette of
  * fewer than minimumPaletteColours, or with fewer than 4 distinct colours, is not reported, nor
- * one shorter than a row unless `$FF` fill follows it.
+ * one shorter than a row unless `$FF` fill follows it, nor a run of more than one row whose
+ * nonzero words rise almost throughout (risingWords: a table of addresses).
  */
 export function findAdjacentPalettes(data: Uint8Array, platform: Platform, candidates: readonly ScanCandidate[]): ScanCandidate[] {
   if (!bgr555Platforms.has(platform)) return [];
@@ -150,6 +178,7 @@ export function findAdjacentPalettes(data: Uint8Array, platform: Platform, candi
     let colours = scanned;
     if (lastColour + 1 < scanned) colours = Math.min(scanned, Math.ceil((lastColour + 1) / subPaletteColours) * subPaletteColours);
     if (colours < minimumPaletteColours || distinct.size < 4) return;
+    if (colours > subPaletteColours && risingWords(data, start, start + colours * 2)) return;
     // Fewer colours than one 16-colour row: a short palette file of its own, which the linker
     // follows with `$FF` fill; without that fill, 8–15 words with bit 15 clear are as likely
     // chance (1 in 256 at 8 words beside any block edge in code or random data).

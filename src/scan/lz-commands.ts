@@ -7,13 +7,69 @@
  * - two literal commands in a row whose merged literal would be shorter (LC_LZ: together at most
  *   32 bytes, one short header instead of two; konami1: together at most 31);
  * - an LC_LZ long (2-byte) header for a count that fits the short form (commands 0–6);
- * - a fill or copy that costs more bytes than a literal of its output (a 1-byte copy).
+ * - a fill or copy that costs more bytes than a literal of its output (a 1-byte copy);
+ * - a literal holding a run of literalRunAnEncoderFillsInBytes or more equal bytes, counted once
+ *   per run: the byte fill (command 1 in every variant) writes any run for 2 bytes (3 in long
+ *   form), and splitting the literal around it costs one more literal header, so such a run is
+ *   cheaper as a fill by at least 3 bytes and every encoder, greedy or optimal, writes it so.
+ *   Padding or an `$FF`-filled memory image read as one long literal is full of them.
  *
  * Code and tile data read as LC_LZ are full of these (a byte below 0x20 is a short literal, and
  * runs of them follow each other); a stream from an encoder has none. The scanner rejects a
  * reading with more than nonEncoderLzCommandsTolerated of them.
  */
 import type { LcLzVariant } from '../codecs/nintendo/lc-lz-common.js';
+
+/**
+ * A literal holding this many equal bytes in a row was not written by an encoder (see the module
+ * comment): the fill costs at most 3 bytes and the split literal at most 2 more, so from 6 bytes
+ * on the fill is strictly cheaper; 8 leaves a margin for encoders that look for runs only at
+ * some positions.
+ */
+export const literalRunAnEncoderFillsInBytes = 8;
+
+/** Runs of literalRunAnEncoderFillsInBytes or more equal bytes in `data[from, to)`, each counted once. */
+export function equalRunsInLiteral(data: Uint8Array, from: number, to: number): number {
+  let runs = 0;
+  let length = 1;
+  for (let i = from + 1; i < to; i++) {
+    if (data[i] === data[i - 1]) {
+      if (++length === literalRunAnEncoderFillsInBytes) runs++;
+    } else length = 1;
+  }
+  return runs;
+}
+
+/**
+ * Runs an encoder would have filled (equalRunsInLiteral) inside the literals of the HAL stream
+ * from `start` to `end` (hal.md: HAL's byte fill, command 1, makes the same argument hold; inhal
+ * at levels 1–4 and our encoder at every level write none, fixtures/hal and test). The count stops
+ * once over `stopAbove`.
+ */
+export function equalRunsInHalLiterals(data: Uint8Array, start: number, end: number, stopAbove = Number.POSITIVE_INFINITY): number {
+  let p = start;
+  let runs = 0;
+  // Each command consumes its header byte at least, so the walk advances.
+  while (p < end && runs <= stopAbove) {
+    const h = data[p++]!;
+    if (h === 0xff) break;
+    let command: number;
+    let count: number;
+    if ((h & 0xe0) === 0xe0) {
+      if (p >= end) break;
+      command = (h >> 2) & 7;
+      count = (((h & 3) << 8) | data[p++]!) + 1;
+    } else {
+      command = h >> 5;
+      count = (h & 0x1f) + 1;
+    }
+    if (command === 0) {
+      runs += equalRunsInLiteral(data, p, Math.min(end, p + count));
+      p += count;
+    } else p += command === 1 || command === 3 ? 1 : 2;
+  }
+  return runs;
+}
 
 /** Non-encoder commands a reading may have and still be taken for a stream. */
 export const nonEncoderLzCommandsTolerated = 1;
@@ -63,6 +119,7 @@ export function nonEncoderLcLzCommands(variant: LcLzVariant, data: Uint8Array, s
         operands = variant === 3 ? (p < end && (data[p]! & 0x80) !== 0 ? 1 : 2) : variant === 5 && command >= 6 ? 1 : 2;
     }
     if (command === 0) {
+      found += equalRunsInLiteral(data, p, Math.min(end, p + count));
       if (previousLiteral > 0) {
         const separate = (previousLiteral <= 32 ? 1 : 2) + header;
         const merged = previousLiteral + count <= 32 ? 1 : previousLiteral + count <= 1024 ? 2 : separate;
@@ -101,3 +158,57 @@ export function nonEncoderKonami1Commands(data: Uint8Array, start: number, stopA
   }
   return found;
 }
+
+/**
+ * Literal bytes a fills-only stream may carry (see fillsOnlyStream): fewer than one 2bpp row, the
+ * least a drawn row that is not a run of one byte takes.
+ */
+export const fillsOnlyLiteralBytes = 1;
+
+/**
+ * Whether the HAL-layout stream (HAL, LC_LZ1/2/5: nintendo-lz.md §0) from `start` to `end` makes
+ * its output with fill commands: no copy, and literals an encoder wrote carrying at most
+ * fillsOnlyLiteralBytes. A drawn tile holds bytes that are not runs, and the first time an
+ * encoder meets such bytes it can only write them as a literal (a copy repeats output already
+ * written), so a fills-only stream is runs of equal bytes or words: sample data or a table read as
+ * commands, never a tile set. libSFX's BRR samples read as 14 HAL fills made 265 bytes of
+ * "mode7". A literal right after a literal short of the 1,024-byte cap is not an encoder's (it
+ * extends its pending literal) and is not counted: zero padding before such a reading reads as
+ * "literal: one 00" again and again, which carries nothing.
+ */
+export function fillsOnlyStream(data: Uint8Array, start: number, end: number): boolean {
+  let p = start;
+  let commands = 0;
+  let literalBytes = 0;
+  let previousLiteral = 0;
+  // Each command consumes its header byte at least, so the walk advances.
+  while (p < end) {
+    const h = data[p++]!;
+    if (h === 0xff) break;
+    let command: number;
+    let count: number;
+    if ((h & 0xe0) === 0xe0) {
+      if (p >= end) break;
+      command = (h >> 2) & 7;
+      count = (((h & 3) << 8) | data[p++]!) + 1;
+    } else {
+      command = h >> 5;
+      count = (h & 0x1f) + 1;
+    }
+    if (command >= 4) return false;
+    commands++;
+    if (command === 0) {
+      if (previousLiteral === 0 || previousLiteral >= maximumLiteralCountInBytes) literalBytes += count;
+      if (literalBytes > fillsOnlyLiteralBytes) return false;
+      previousLiteral = count;
+      p += count;
+    } else {
+      previousLiteral = 0;
+      p += command === 2 ? 2 : 1;
+    }
+  }
+  return commands > 0;
+}
+
+/** The longest literal one command writes (long form: 10-bit count + 1). */
+const maximumLiteralCountInBytes = 1024;

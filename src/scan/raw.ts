@@ -216,6 +216,11 @@ export function scanRaw(data: Uint8Array, task: ChunkTask, scorer: GraphicsScore
           // A run off the art's tile grid by part of a tile (4 rows of a 4bpp packed tile read
           // a phase late) is that block misread; the phase on the grid reports it.
           if (best === null || best.format !== format.name) continue;
+          // SNES: the minimum size is evidence, and blank tiles are none (they are the fill between
+          // files as much as empty cells), so an undeclared run must hold the minimum in drawn tiles.
+          // A pointer table amid zero padding in libSFX's audio RAM image read as 9 4bpp tiles, 4 of
+          // them drawn.
+          if (!piece.declared && task.platform === 'snes' && (best.statistics.tiles - best.statistics.blankTiles) * size < task.minimumUnpackedSize) continue;
           let score = format.bpp === 1 ? Math.max(best.score, glyphFontScore(run, size)) : best.score;
           // A declared block too small for the block rules (fewer than minimumDistinctTilesPerBlock
           // distinct tiles: a 4-tile border) is judged by how coherent its drawn tiles are.

@@ -26,6 +26,8 @@ import type { Platform } from '../rom/platform.js';
 export const maximumScoredTilesPerBlock = 256;
 /** Fewer non-blank, distinct tiles than this is not a graphics block. */
 export const minimumDistinctTilesPerBlock = 4;
+/** The largest share of a compressed block's drawn tiles one tile may make up before the block counts as a fill (see repeatedTileFactor). */
+export const mostRepeatedTileShareOfArt = 0.5;
 /** A tile using more than this fraction of its format's colours (4bpp and up) reads as noise. */
 const noisyColourFraction = 0.75;
 /** Higher bit depths win ties: a true 4bpp block read as 2bpp stays coherent, but loses the plane correlation. */
@@ -47,6 +49,8 @@ export interface BlockStatistics {
   tiles: number;
   blankTiles: number;
   distinctTiles: number;
+  /** How many times the most frequent non-blank tile occurs. */
+  mostRepeatedTileCount: number;
   /** Mean neighbour coherence over non-blank tiles, normalised against chance (0 = noise, 1 = flat). */
   coherence: number;
   /** Fraction of rows (after the first of each tile) equal to the row above, over non-blank tiles. */
@@ -69,7 +73,7 @@ export class GraphicsScorer {
   #indices = new Uint8Array(maximumScoredTilesPerBlock * pixelsPerTile);
   #colourSeen = new Int32Array(256);
   #generation = 0;
-  #tileHashes = new Set<number>();
+  #tileHashes = new Map<number, number>();
 
   /** Statistics of `bytes` read as `format` (whole tiles from the start, at most maximumScoredTilesPerBlock). */
   statistics(bytes: Uint8Array, format: TileFormat, maximumTiles = maximumScoredTilesPerBlock): BlockStatistics {
@@ -90,6 +94,7 @@ export class GraphicsScorer {
     const chance = 1 / (1 << bpp);
     const hashes = this.#tileHashes;
     hashes.clear();
+    let mostRepeated = 0;
     const seen = this.#colourSeen;
     for (let t = 0; t < tiles; t++) {
       const base = t * pixelsPerTile;
@@ -117,7 +122,10 @@ export class GraphicsScorer {
         blank++;
         continue;
       }
-      hashes.add(hash >>> 0);
+      const key = hash >>> 0;
+      const seenBefore = (hashes.get(key) ?? 0) + 1;
+      hashes.set(key, seenBefore);
+      if (seenBefore > mostRepeated) mostRepeated = seenBefore;
       colourSum += colours;
       const coherence = equal / 112;
       let g = (coherence - chance) / (1 - chance);
@@ -149,6 +157,7 @@ export class GraphicsScorer {
       tiles,
       blankTiles: blank,
       distinctTiles: hashes.size,
+      mostRepeatedTileCount: mostRepeated,
       coherence: nonBlank > 0 ? coherenceSum / nonBlank : 0,
       repeatedRows: repeatedRowsFraction(repeatedRows, tiles, blank),
       coloursPerTile: nonBlank > 0 ? colourSum / nonBlank : 0,
@@ -276,6 +285,21 @@ function combine(s: BlockStatistics, format: TileFormat, length: number, sparse:
   // Streams of whole tiles are the norm; a ragged end is a hint the start or end is off.
   if (length % format.bytesPerTile !== 0) score *= 0.97;
   return score;
+}
+
+/**
+ * The factor (1, or less down to 0) by which a compressed stream's score falls when one drawn
+ * tile makes up most of its drawn tiles: a fill, even among a few distinct junk tiles. Tile
+ * converters (superfamiconv, gfx2snes, libSFX's) write each distinct tile once and a sprite sheet
+ * repeats a few tiles, not one over and over, while one fill command writes any number of copies
+ * (libSFX's BRR samples read as LC_LZ1: a word fill made 27 of the 35 drawn tiles). Raw runs are
+ * not judged so: there a repeated tile costs its full size, and CHR-ROM pattern tables repeat a
+ * filler tile over their unused slots (nrom-template: one tile is 183 of 251).
+ */
+export function repeatedTileFactor(s: BlockStatistics): number {
+  const nonBlank = s.tiles - s.blankTiles;
+  const share = nonBlank > 0 ? s.mostRepeatedTileCount / nonBlank : 0;
+  return share > mostRepeatedTileShareOfArt ? Math.max(0, (1 - share) / (1 - mostRepeatedTileShareOfArt)) : 1;
 }
 
 /**
