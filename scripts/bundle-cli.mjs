@@ -9,11 +9,12 @@
 // PACKAGE_ROOT (dist/workers/*, native/build/Release). The library (dist/src) is not touched.
 // bin/romgfx.js runs dist/cli/main.js when it is at least as new as dist/src/cli/main.js, so a
 // later `tsc` alone never leaves the CLI running an older bundle.
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { spawnSync } from 'node:child_process';
+import { build, transform } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -40,13 +41,14 @@ const lazyBuiltins = {
       return args.namespace === 'romgfx-required' ? { path: `node:${name}`, external: true } : { path: name, namespace: 'romgfx-required' };
     });
     build.onLoad({ filter: /.*/, namespace: 'romgfx-required' }, (args) => ({ loader: 'js', contents: `module.exports = require('node:${args.path}');` }));
-    build.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
-      /[\\/]node_modules[\\/]commander[\\/]/u.test(args.importer) ? { path: 'child_process', namespace: 'romgfx-lazy' } : undefined,
-    );
-    build.onLoad({ filter: /.*/, namespace: 'romgfx-lazy' }, () => ({
-      loader: 'js',
-      contents: "let real; module.exports = new Proxy({}, { get: (_, key) => (real ??= require('node:child_process'))[key] });",
-    }));
+    // node:fs/promises, for everyone: src/util/files.ts (every command's output path) imports it,
+    // and loading it loads Node's readline and file-watcher internals too.
+    build.onResolve({ filter: /^(node:)?(child_process|fs\/promises)$/ }, (args) => {
+      const name = args.path.replace(/^node:/, '');
+      if (name === 'child_process' && !/[\\/]node_modules[\\/]commander[\\/]/u.test(args.importer)) return undefined;
+      return { path: name, namespace: 'romgfx-lazy' };
+    });
+    build.onLoad({ filter: /.*/, namespace: 'romgfx-lazy' }, (args) => ({ loader: 'js', contents: lazyBuiltinSource(args.path) }));
     // fflate's entry for require is lib/node.cjs; its browser ES module sits beside it in esm/.
     const fflateBrowser = join(dirname(createRequire(join(root, 'package.json')).resolve('fflate')), '..', 'esm', 'browser.js');
     if (!existsSync(fflateBrowser)) throw new Error(`romgfx: fflate's browser build is not at ${fflateBrowser}`);
@@ -55,12 +57,25 @@ const lazyBuiltins = {
 };
 const outdir = join(root, 'dist', 'cli');
 
+/**
+ * A stand-in for a Node built-in that requires the real one on first use: one getter per export
+ * (the names read from this Node at build time), so an ES import of it (esbuild copies the
+ * property descriptors, not the values) and a CommonJS require both stay lazy.
+ */
+function lazyBuiltinSource(name) {
+  const names = Object.keys(createRequire(import.meta.url)(`node:${name}`)).filter((key) => key !== 'default');
+  const getters = names.map((key) => `  get ${JSON.stringify(key)}() { return load()[${JSON.stringify(key)}]; },`).join('\n');
+  return `let real;\nconst load = () => (real ??= require('node:${name}'));\nmodule.exports = {\n${getters}\n};\n`;
+}
+
 rmSync(outdir, { recursive: true, force: true });
 const result = await build({
   absWorkingDir: root,
   entryPoints: { main: 'dist/src/cli/main.js' },
   outdir,
   bundle: true,
+  // esbuild splits only ES modules: the chunks are made as ES modules, then each is turned into
+  // CommonJS below (imports become require(), import() a require() in a promise).
   splitting: true,
   format: 'esm',
   platform: 'node',
@@ -68,13 +83,37 @@ const result = await build({
   external: ['sharp', 'piscina', 'pino', '@riaskov/mmap-io'],
   // Chunk names carry a content hash; the folder is rebuilt whole each time.
   chunkNames: 'chunks/[name]-[hash]',
-  // Bundled CommonJS (commander) calls require() for Node built-ins; an ES module has none.
-  banner: { js: "import { createRequire as __romgfxCreateRequire } from 'node:module'; const require = __romgfxCreateRequire(import.meta.url);" },
   legalComments: 'none',
   logLevel: 'warning',
-  metafile: true,
+  write: false,
   plugins: [lazyBuiltins],
 });
-const outputs = Object.entries(result.metafile.outputs).filter(([file]) => file.endsWith('.js'));
-const bytes = outputs.reduce((sum, [, output]) => sum + output.bytes, 0);
-console.log(`romgfx: bundled the CLI into ${outputs.length} files (${Math.round(bytes / 1024)} KiB) under dist/cli`);
+mkdirSync(join(outdir, 'chunks'), { recursive: true });
+// The files are CommonJS (in a package whose other files are ES modules).
+writeFileSync(join(outdir, 'package.json'), '{ "type": "commonjs" }\n');
+let bytes = 0;
+const outputs = result.outputFiles.filter((file) => file.path.endsWith('.js'));
+for (const file of outputs) {
+  const usesModuleUrl = file.text.includes('import.meta');
+  const cjs = await transform(file.text, {
+    format: 'cjs',
+    target: 'node20',
+    platform: 'node',
+    // import() of a chunk becomes require(): bin/romgfx.js compiles the files with vm.Script,
+    // which has no ES-module loader behind it (and needs none).
+    supported: { 'dynamic-import': false },
+    ...(usesModuleUrl
+      ? { define: { 'import.meta.url': '__romgfxModuleUrl' }, banner: "const __romgfxModuleUrl = require('node:url').pathToFileURL(__filename).href;" }
+      : {}),
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+  if (/\bimport\(|\bimport\.meta\b/u.test(cjs.code)) throw new Error(`romgfx: ${file.path} still has import() or import.meta after the CommonJS transform`);
+  writeFileSync(file.path, cjs.code);
+  bytes += cjs.code.length;
+}
+console.log(`romgfx: bundled the CLI into ${outputs.length} CommonJS files (${Math.round(bytes / 1024)} KiB) under dist/cli`);
+
+// V8 code caches of the files, made by running the common commands once in a fresh process.
+const cacheWriter = spawnSync(process.execPath, [join(root, 'scripts', 'cli-code-cache.mjs')], { stdio: ['ignore', 'inherit', 'inherit'] });
+if (cacheWriter.status !== 0) throw new Error(`romgfx: writing the CLI's code cache failed (node scripts/cli-code-cache.mjs exited ${cacheWriter.status ?? cacheWriter.signal})`);
