@@ -3,6 +3,10 @@
 // of files instead of the engine's hundreds (Node's ES-module resolver was ~25 ms of every start-up;
 // issue #18). Run after `tsc -p tsconfig.json` (package.json's build, prepare and test scripts do).
 //
+// The files are CommonJS (dist/cli/package.json says so): Node's ES-module loader costs a run
+// ~10 ms of CPU on its own, and bin/romgfx.js compiles CommonJS files with V8's code cache, which
+// scripts/cli-code-cache.mjs writes at the end of this script (docs/cli.md, "Start-up").
+//
 // What stays outside the bundle, loaded from node_modules by path as before: packages with native
 // code or worker files of their own (sharp, piscina, @riaskov/mmap-io), pino (it starts worker
 // transports by file name), and our own addon and workers, which the engine finds under
@@ -19,13 +23,11 @@ import { build, transform } from 'esbuild';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /**
- * An ES-module import of a built-in makes Node build an ES facade of it, reading every export,
- * and some exports are getters that load more modules: node:fs's promises, ReadStream and
- * WriteStream (the whole streams stack), node:util's parseArgs and MIMEType. The bundle takes
- * these two through require() instead, which reads an export only where the code uses it.
- *
- * Two packages load Node built-ins at import that a CLI run does not use, each ~10 ms of start-up
- * (Node compiles a built-in on first load):
+ * Built-ins loaded at import that a CLI run mostly does not use, each ~5–10 ms of start-up (Node
+ * compiles a built-in on first load):
+ * - node:fs/promises, which src/util/files.ts imports (every command's output path) and which
+ *   loads Node's readline and file-watcher internals: a stand-in that requires it on first use
+ *   (a CommonJS chunk requires its imports when it loads).
  * - commander requires node:child_process at the top of lib/command.js, for executable
  *   subcommands, which romgfx has none of: it gets a stand-in that requires the real module on
  *   first use.
@@ -36,13 +38,6 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const lazyBuiltins = {
   name: 'romgfx-lazy-builtins',
   setup(build) {
-    build.onResolve({ filter: /^(node:)?(fs|util)$/ }, (args) => {
-      const name = args.path.replace(/^node:/, '');
-      return args.namespace === 'romgfx-required' ? { path: `node:${name}`, external: true } : { path: name, namespace: 'romgfx-required' };
-    });
-    build.onLoad({ filter: /.*/, namespace: 'romgfx-required' }, (args) => ({ loader: 'js', contents: `module.exports = require('node:${args.path}');` }));
-    // node:fs/promises, for everyone: src/util/files.ts (every command's output path) imports it,
-    // and loading it loads Node's readline and file-watcher internals too.
     build.onResolve({ filter: /^(node:)?(child_process|fs\/promises)$/ }, (args) => {
       const name = args.path.replace(/^node:/, '');
       if (name === 'child_process' && !/[\\/]node_modules[\\/]commander[\\/]/u.test(args.importer)) return undefined;
@@ -102,15 +97,22 @@ for (const file of outputs) {
     // import() of a chunk becomes require(): bin/romgfx.js compiles the files with vm.Script,
     // which has no ES-module loader behind it (and needs none).
     supported: { 'dynamic-import': false },
+    // import.meta.url from the file's name, worked out on first use.
     ...(usesModuleUrl
-      ? { define: { 'import.meta.url': '__romgfxModuleUrl' }, banner: "const __romgfxModuleUrl = require('node:url').pathToFileURL(__filename).href;" }
+      ? { define: { 'import.meta': '__romgfxImportMeta' }, banner: "const __romgfxImportMeta = { get url() { return require('node:url').pathToFileURL(__filename).href; } };" }
       : {}),
     legalComments: 'none',
     logLevel: 'warning',
   });
   if (/\bimport\(|\bimport\.meta\b/u.test(cjs.code)) throw new Error(`romgfx: ${file.path} still has import() or import.meta after the CommonJS transform`);
-  writeFileSync(file.path, cjs.code);
-  bytes += cjs.code.length;
+  // esbuild exports a file's bindings as getters on one object, then copies them onto another
+  // (one more getter each) for module.exports: marking the first as an ES module and exporting it
+  // is the same to every importer (the bundle's own files only) and halves the work per export.
+  const exportLine = 'module.exports = __toCommonJS(stdin_exports);';
+  const code = cjs.code.split(exportLine).join('module.exports = __defProp(stdin_exports, "__esModule", { value: true });');
+  if (cjs.code.includes(exportLine) && code.includes('__toCommonJS(')) throw new Error(`romgfx: ${file.path}: esbuild's export code is not the one expected`);
+  writeFileSync(file.path, code);
+  bytes += code.length;
 }
 console.log(`romgfx: bundled the CLI into ${outputs.length} CommonJS files (${Math.round(bytes / 1024)} KiB) under dist/cli`);
 
