@@ -40,6 +40,8 @@ const lazyBuiltins = {
   setup(build) {
     build.onResolve({ filter: /^(node:)?(child_process|fs\/promises)$/ }, (args) => {
       const name = args.path.replace(/^node:/, '');
+      // The stand-in's own require of the real module.
+      if (args.namespace === 'romgfx-lazy') return { path: `node:${name}`, external: true };
       if (name === 'child_process' && !/[\\/]node_modules[\\/]commander[\\/]/u.test(args.importer)) return undefined;
       return { path: name, namespace: 'romgfx-lazy' };
     });
