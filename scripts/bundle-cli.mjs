@@ -118,6 +118,8 @@ for (const file of outputs) {
 }
 console.log(`romgfx: bundled the CLI into ${outputs.length} CommonJS files (${Math.round(bytes / 1024)} KiB) under dist/cli`);
 
-// V8 code caches of the files, made by running the common commands once in a fresh process.
+// V8 code caches of the files, made by running the common commands once in a fresh process. The
+// CLI works the same without them (only slower to start), so a failure here is a warning, not a
+// failed build; test/cli/startup.test.ts checks that the common commands find their caches.
 const cacheWriter = spawnSync(process.execPath, [join(root, 'scripts', 'cli-code-cache.mjs')], { stdio: ['ignore', 'inherit', 'inherit'] });
-if (cacheWriter.status !== 0) throw new Error(`romgfx: writing the CLI's code cache failed (node scripts/cli-code-cache.mjs exited ${cacheWriter.status ?? cacheWriter.signal})`);
+if (cacheWriter.status !== 0) console.warn(`romgfx: warning: no complete code cache for the CLI (node scripts/cli-code-cache.mjs exited ${cacheWriter.status ?? cacheWriter.signal}); it will start slower`);
