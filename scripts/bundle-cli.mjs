@@ -68,8 +68,9 @@ function lazyBuiltinSource(name) {
 /**
  * esbuild's CommonJS form of an ES module exports each binding as a getter (live bindings), and
  * an importer reads `import_chunk.name` at every use: every call of a function from another
- * chunk goes through a getter, which in hot loops of code that V8 has not optimised yet (all of
- * a short CLI run) costs measurably (import of a PNG paid ~10% more CPU for it). A binding that
+ * chunk goes through a getter, a call more in hot loops of code that V8 has not optimised yet
+ * (most of a short CLI run; the gain on `import` of one PNG was within the noise of what could be
+ * measured on a loaded box, so this is for the hot paths in general). A binding that
  * is never assigned after its declaration (functions, classes, constants) cannot change, so once
  * the file's body has run its getter is replaced by the value (an importer that reads it earlier,
  * in a cycle, still gets the getter). Bindings assigned anywhere else keep their getters.
