@@ -1,11 +1,13 @@
 /**
  * Start-up structure (issue #18): a command loads only what it uses. Not a timing test: it
  * checks which packages a process loaded (through a --require preload that lists require.cache
- * at exit), and that the lazy command table agrees with the modules it loads.
+ * at exit), that the lazy command table agrees with the modules it loads, that the CLI runs as
+ * CommonJS without Node's ES-module loader, and that V8 takes the build's code cache (and
+ * ignores a bad one).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { cpSync, mkdirSync, readdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Command } from 'commander';
 import { binPath, repoRoot, runCli, tempDir } from '../helpers/cli.js';
@@ -24,14 +26,21 @@ const heavyPackages = ['sharp', 'piscina', 'pino', '@mapbox/node-pre-gyp'];
 /** Node built-ins that cost 5–20 ms each to load and that a light command has no use for. */
 const heavyBuiltins = ['crypto', 'child_process', 'worker_threads', 'http', 'net'];
 
-function loadedPackages(args: string[]): { code: number; packages: string[]; addons: string[]; builtins: string[]; stderr: string } {
+function loadedPackages(args: string[]): { code: number; packages: string[]; addons: string[]; builtins: string[]; bundleFiles: string[]; stderr: string } {
   const result = spawnSync(process.execPath, ['--require', preload, binPath, ...args], { cwd: repoRoot, encoding: 'utf8', timeout: 60_000 });
   const list = (marker: string): string[] => {
     const line = result.stderr.split('\n').find((l) => l.startsWith(`${marker} `));
     if (!line) throw new Error(`no ${marker} from romgfx ${args.join(' ')}: ${result.stderr}`);
     return JSON.parse(line.slice(marker.length + 1)) as string[];
   };
-  return { code: result.status ?? -1, packages: list('ROMGFX_LOADED_PACKAGES'), addons: list('ROMGFX_LOADED_ADDONS'), builtins: list('ROMGFX_LOADED_BUILTINS'), stderr: result.stderr };
+  return {
+    code: result.status ?? -1,
+    packages: list('ROMGFX_LOADED_PACKAGES'),
+    addons: list('ROMGFX_LOADED_ADDONS'),
+    builtins: list('ROMGFX_LOADED_BUILTINS'),
+    bundleFiles: list('ROMGFX_LOADED_BUNDLE_FILES'),
+    stderr: result.stderr,
+  };
 }
 
 describe('start-up loads only what the command uses', () => {
@@ -124,8 +133,6 @@ describe('start-up loads only what the command uses', () => {
   });
 });
 
-const moduleHooks = join(repoRoot, 'test', 'cli', 'loaded-modules.mjs');
-
 /**
  * A piece of each codec's description as the bundle spells it: its longest run of plain ASCII
  * (esbuild escapes other characters), which only that codec's module holds (the catalog the
@@ -140,20 +147,12 @@ function codecMarkers(): Map<string, string> {
   return markers;
 }
 
-/** Which codecs' modules a run compiled: the codecs whose marker is in an ES module it loaded. */
-function loadedCodecModules(args: string[], folder: string): { code: number; codecs: string[]; stderr: string } {
-  const file = join(folder, `modules-${args[0]}-${Date.now()}.txt`);
-  writeFileSync(file, '');
-  const result = spawnSync(process.execPath, ['--import', moduleHooks, binPath, ...args], {
-    cwd: repoRoot,
-    encoding: 'utf8',
-    timeout: 60_000,
-    env: { ...process.env, ROMGFX_LOADED_MODULES_FILE: file },
-  });
-  const urls = readFileSync(file, 'utf8').split('\n').filter((url) => url.startsWith('file:') && !url.includes('/node_modules/'));
-  const text = urls.map((url) => readFileSync(new URL(url), 'utf8')).join('\n');
+/** Which codecs' modules a run compiled: the codecs whose marker is in a file of the bundle it loaded. */
+function loadedCodecModules(args: string[]): { code: number; codecs: string[]; stderr: string } {
+  const run = loadedPackages(args);
+  const text = run.bundleFiles.map((file) => readFileSync(file, 'utf8')).join('\n');
   const codecs = [...codecMarkers()].filter(([, marker]) => text.includes(marker)).map(([name]) => name);
-  return { code: result.status ?? -1, codecs, stderr: result.stderr };
+  return { code: run.code, codecs, stderr: run.stderr };
 }
 
 describe('the codecs a run compiles', () => {
@@ -172,15 +171,15 @@ describe('the codecs a run compiles', () => {
   });
 
   it('decompress --codec hal and compress --codec lz77 compile only that codec (module); codecs (the list) compiles all of them', () => {
-    const decompress = loadedCodecModules(['decompress', join(work.path, 'block.hal'), '--codec', 'hal'], work.path);
+    const decompress = loadedCodecModules(['decompress', join(work.path, 'block.hal'), '--codec', 'hal']);
     expect(decompress.code, decompress.stderr).toBe(0);
     expect(decompress.codecs).toEqual(['hal']);
-    const compress = loadedCodecModules(['compress', join(work.path, 'plain.bin'), '--codec', 'LZ77', '-o', join(work.path, 'plain.lz77'), '--force'], work.path);
+    const compress = loadedCodecModules(['compress', join(work.path, 'plain.bin'), '--codec', 'LZ77', '-o', join(work.path, 'plain.lz77'), '--force']);
     expect(compress.code, compress.stderr).toBe(0);
     // lz77 and lz11 are one module (src/codecs/gba/lz.ts).
     expect(compress.codecs).toEqual(['lz77', 'lz11']);
     // The check itself works: listing the codecs loads the registry, so every module.
-    const list = loadedCodecModules(['codecs'], work.path);
+    const list = loadedCodecModules(['codecs']);
     expect(list.code, list.stderr).toBe(0);
     expect(list.codecs).toEqual(listCodecs().map((codec) => codec.name));
   });
@@ -250,5 +249,90 @@ describe('help and version', () => {
     const run = runCli(['extrcat']);
     expect(run.code).toBe(64);
     expect(run.stderr).toMatch(/Did you mean extract\?/iu);
+  });
+});
+
+/**
+ * Runs `romgfx <argv>` in-process through bin/romgfx.js's loader (as the build's cache writer
+ * does) in a plain `node`, and reports each bundle file it compiled with V8's verdict on its code
+ * cache: false = offered and accepted, true = offered and rejected, null = none offered.
+ */
+function codeCacheVerdicts(bin: string, argv: string[], env: NodeJS.ProcessEnv = process.env): { code: number; stdout: string; files: Record<string, boolean | null> } {
+  const script = `
+    const { join, relative } = require('node:path');
+    const launcher = require(${JSON.stringify(bin)});
+    const { main } = launcher.loadBundleFile(join(launcher.bundleDir, 'main.js'), undefined);
+    let stdout = '';
+    main(${JSON.stringify(argv)}, { stdout: { write: (s) => ((stdout += s), true) }, stderr: { write: () => true } }).then((code) => {
+      const files = {};
+      for (const [file, compiled] of launcher.compiledScripts) files[relative(launcher.bundleDir, file)] = compiled.cachedDataRejected ?? null;
+      process.stdout.write(JSON.stringify({ code, stdout, files }));
+    });`;
+  const result = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 60_000, env });
+  if (result.status !== 0) throw new Error(`code-cache probe failed: ${result.stderr}`);
+  return JSON.parse(result.stdout) as { code: number; stdout: string; files: Record<string, boolean | null> };
+}
+
+describe('the CommonJS launcher and the V8 code cache', () => {
+  const work = tempDir('romgfx-startup-cjs-');
+  beforeAll(() => {
+    writeFileSync(join(work.path, 'game.sfc'), buildSnesRom({ mapping: 'lorom' }));
+    writeFileSync(join(work.path, 'block.hal'), getCodec('hal').compress(new Uint8Array(4096).map((_, i) => (i >> 3) & 15)));
+  });
+  afterAll(() => work.cleanup());
+
+  it('a command runs the bundle without Node\'s ES-module loader (nor the fs/promises it loads)', () => {
+    for (const args of [['version'], ['info', join(work.path, 'game.sfc')], ['decompress', join(work.path, 'block.hal'), '--codec', 'hal']]) {
+      const run = loadedPackages(args);
+      expect(run.code, run.stderr).toBe(0);
+      // The bundle ran (not tsc's dist/src), as CommonJS files.
+      expect(run.bundleFiles.map((file) => relative(join(repoRoot, 'dist', 'cli'), file))).toContain('main.js');
+      expect(run.builtins, args[0]).not.toContain('internal/modules/esm/module_job');
+      expect(run.builtins, args[0]).not.toContain('fs/promises');
+    }
+  });
+
+  it('every bundle file a common command compiles has a code cache, and this Node accepts it', () => {
+    for (const argv of [['version'], ['info', join(work.path, 'game.sfc')], ['decompress', join(work.path, 'block.hal'), '--codec', 'hal']]) {
+      const run = codeCacheVerdicts(binPath, argv);
+      expect(run.code).toBe(0);
+      expect(Object.keys(run.files)).toContain('main.js');
+      for (const [file, rejected] of Object.entries(run.files)) expect(rejected, `${argv[0]}: ${file}`).toBe(false);
+    }
+    // ROMGFX_CODE_CACHE=0 offers none.
+    const off = codeCacheVerdicts(binPath, ['version'], { ...process.env, ROMGFX_CODE_CACHE: '0' });
+    expect(Object.values(off.files).every((verdict) => verdict === null)).toBe(true);
+  });
+
+  it('a corrupt code cache is rejected and one older than its file is not offered; the output is the same', () => {
+    // A copy of the package's CLI (bin, dist/cli), so the caches can be spoilt.
+    const root = join(work.path, 'copy');
+    mkdirSync(root);
+    cpSync(join(repoRoot, 'bin'), join(root, 'bin'), { recursive: true });
+    cpSync(join(repoRoot, 'dist', 'cli'), join(root, 'dist', 'cli'), { recursive: true, preserveTimestamps: true });
+    writeFileSync(join(root, 'package.json'), readFileSync(join(repoRoot, 'package.json')));
+    symlinkSync(join(repoRoot, 'node_modules'), join(root, 'node_modules'), 'dir');
+    const bin = join(root, 'bin', 'romgfx.js');
+    const argv = ['info', join(work.path, 'game.sfc')];
+    const good = codeCacheVerdicts(bin, argv);
+    expect(good.code).toBe(0);
+    const files = Object.keys(good.files);
+    expect(files.length).toBeGreaterThan(1);
+    // Spoil every cache but main.js's (same length, other bytes), and make main.js newer than its cache.
+    for (const file of files.filter((name) => name !== 'main.js')) {
+      const cache = join(root, 'dist', 'cli', `${file}.v8-cache`);
+      writeFileSync(cache, Buffer.from(readFileSync(cache)).map((byte) => byte ^ 0x5a));
+    }
+    const later = new Date(Date.now() + 60_000);
+    utimesSync(join(root, 'dist', 'cli', 'main.js'), later, later);
+    const spoilt = codeCacheVerdicts(bin, argv);
+    expect(spoilt.code).toBe(0);
+    expect(spoilt.stdout).toBe(good.stdout);
+    expect(spoilt.files['main.js']).toBeNull();
+    for (const file of files.filter((name) => name !== 'main.js')) expect(spoilt.files[file], file).toBe(true);
+    // And as a process, through the launcher.
+    const result = spawnSync(process.execPath, [bin, ...argv], { encoding: 'utf8', timeout: 60_000 });
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toBe(good.stdout);
   });
 });
