@@ -32,6 +32,7 @@ import { fitsTilemap, tilemapLayoutByPlatform } from './kind.js';
 import { computeLcLzChains } from './lc-lz-chain.js';
 import { fillsOnlyStream, nonEncoderKonami1Commands, nonEncoderLcLzCommands, nonEncoderLzCommandsTolerated } from './lz-commands.js';
 import { saxmanCopiesAsEncodersWrite } from './saxman-copies.js';
+import { smallNumberTableBytes, smallNumberTile } from './raw.js';
 import { lz4wReadingRule, sgdkDeclaredStreams, type SgdkDeclaredStream } from './sgdk.js';
 import { GraphicsScorer, repeatedTileFactor } from './score.js';
 import type { ScanCandidate } from './types.js';
@@ -344,6 +345,7 @@ export function scanCodecStreams(data: Uint8Array, task: ChunkTask, scorer: Grap
     if (best === null) continue;
     const score = best.score * repeatedTileFactor(best.statistics);
     if (score < task.minimumScore) continue;
+    if (task.platform === 'md' && smallNumberOutput(chosen.data, getTileFormat(best.format))) continue;
     candidates.push({ offset: chosen.p, packedLength: end - chosen.p, unpackedLength: chosen.data.length, codec: name, kind: 'tiles', format: best.format, score: roundScore(score) });
   }
   return { candidates, decoded };
@@ -380,6 +382,32 @@ export function figureOnBlankBackground(tiles: Uint8Array): boolean {
     if (colour(last, i) === 0) blank++;
   }
   return blank >= minimumGen1PicBlankBorderFraction * 3 * pixels;
+}
+
+/**
+ * Whether a decoded stream is a table of small numbers rather than art (Mega Drive): every tile
+ * of it that is not a fill (one byte repeated) is a small-number tile (raw.ts smallNumberTile:
+ * bytes $00–$0F, or in packed 4bpp also $F0–$FF, with some low nibble other than 0 and 15), and
+ * there are at least smallNumberTableBytes of them. Signed 8-bit PCM (SGDK's WAV resources, the
+ * Z80 drivers' samples), delta, velocity and sine tables are such bytes, and a codec's walk over
+ * them ends cleanly often enough (LZ4W reads words of −1/0/1 bytes as blocks of 15 literals and a
+ * 16-word copy); as pixels they draw colour 0 or 15 in every other column and small indices
+ * between, which neighbour coherence takes for a sprite's flat areas. The raw scan drops such
+ * tiles (smallNumberTable); a stream of nothing else is the same table, compressed or read as
+ * compressed.
+ */
+export function smallNumberOutput(bytes: Uint8Array, format: TileFormat): boolean {
+  const size = format.bytesPerTile;
+  const packed = format.family === 'packed-nibble';
+  let drawn = 0;
+  for (let p = 0; p + size <= bytes.length; p += size) {
+    let single = true;
+    for (let i = p + 1; i < p + size && single; i++) single = bytes[i] === bytes[p];
+    if (single) continue;
+    if (!smallNumberTile(bytes, p, size, packed)) return false;
+    drawn++;
+  }
+  return drawn * size >= smallNumberTableBytes;
 }
 
 /**

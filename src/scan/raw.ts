@@ -252,7 +252,8 @@ export function scanRaw(data: Uint8Array, task: ChunkTask, scorer: GraphicsScore
             flush();
             continue;
           }
-          const s = smallNumberTable(data, position, size, format.family === 'packed-nibble') ? 0 : scores[k]!;
+          const table = smallNumberTable(data, position, size, format.family === 'packed-nibble') || (task.platform === 'md' && mdPointerTableTile(data, position, size));
+          const s = table ? 0 : scores[k]!;
           if (s >= 0) blankRun = 0;
           if (s >= minimumTileScore && (runStart >= 0 || s >= minimumEdgeTileScore)) {
             if (runStart < 0) runStart = position;
@@ -417,6 +418,74 @@ export function mdColourTile(data: Uint8Array, offset: number, size: number): bo
     any |= word;
   }
   return any !== 0;
+}
+
+/**
+ * Where a Mega Drive program's pointers can point (a 68000 longword holds a 24-bit bus address
+ * with a zero top byte): code and data in the ROM past its vector table and header
+ * (fixedStructureRangesByPlatform: $000–$1FF), or work RAM at $FF0000–$FFFFFF.
+ */
+const mdCodeAndDataStartInBytes = 0x200;
+const mdWorkRamStartAddress = 0xff0000;
+const mdAddressSpaceEnd = 0x1000000;
+/**
+ * Longword pointers in a row that make a table (jump tables, resource and state lists): 16, two
+ * tiles' worth of rows, as smallNumberTableBytes asks two 4bpp tiles of small numbers.
+ */
+export const minimumMdPointerTableLongwords = 16;
+/** Distinct pointers among a tile's 8 (one per row) that make it a table's and not art's (see mdPointerTableTile). */
+export const minimumDistinctPointersPerTile = 6;
+
+/** Whether the big-endian longword at `p` is a 68000 pointer into the ROM's code and data or into work RAM. */
+function mdPointerAt(data: Uint8Array, p: number): boolean {
+  if (p < 0 || p + 4 > data.length || data[p] !== 0) return false;
+  const address = (data[p + 1]! << 16) | (data[p + 2]! << 8) | data[p + 3]!;
+  return (address >= mdCodeAndDataStartInBytes && address < data.length) || (address >= mdWorkRamStartAddress && address < mdAddressSpaceEnd);
+}
+
+/**
+ * A Mega Drive tile that lies in a table of 68000 pointers: 32-bit big-endian longwords (`dc.l`)
+ * whose top byte is zero (the 68000 drives a 24-bit address bus) and whose address is in the
+ * ROM's code and data or in work RAM; jump tables (SGDK's LZ4W unpacker dispatches through
+ * three of them, one longword per literal and match length), resource tables and object lists
+ * are such. Read as 4bpp pixels, each 4-byte row is one pointer: its zero top byte draws two
+ * colour-0 pixels in the same columns of every row, and neighbouring entries that point near
+ * one another share their next byte too, so the tile looks like a sprite edge with flat
+ * columns, and neighbour coherence takes it for art. A tile is a table's when, at one of the
+ * four byte phases (a table is word-aligned, the tile grid is any even byte; all four are
+ * checked so the rule does not depend on that), all 8 longwords starting in it are pointers,
+ * at least minimumDistinctPointersPerTile of them different (a table names different places;
+ * art whose left columns are empty repeats its rows: a vertical stripe of one colour reads as
+ * one "pointer" 8 times), in a run of at least minimumMdPointerTableLongwords.
+ */
+export function mdPointerTableTile(data: Uint8Array, offset: number, size: number): boolean {
+  const rows = size >> 2;
+  for (let phase = 0; phase < 4; phase++) {
+    const first = offset + phase;
+    let all = true;
+    for (let k = 0; k < rows && all; k++) all = mdPointerAt(data, first + 4 * k);
+    if (!all || distinctLongwords(data, first, rows) < minimumDistinctPointersPerTile) continue;
+    let run = rows;
+    for (let p = first - 4; run < minimumMdPointerTableLongwords && mdPointerAt(data, p); p -= 4) run++;
+    for (let p = first + 4 * rows; run < minimumMdPointerTableLongwords && mdPointerAt(data, p); p += 4) run++;
+    if (run >= minimumMdPointerTableLongwords) return true;
+  }
+  return false;
+}
+
+/** How many different big-endian longwords there are among the `count` at `from`, `from + 4`, … */
+function distinctLongwords(data: Uint8Array, from: number, count: number): number {
+  let distinct = 0;
+  for (let k = 0; k < count; k++) {
+    const p = from + 4 * k;
+    let seen = false;
+    for (let j = 0; j < k && !seen; j++) {
+      const q = from + 4 * j;
+      seen = data[p] === data[q] && data[p + 1] === data[q + 1] && data[p + 2] === data[q + 2] && data[p + 3] === data[q + 3];
+    }
+    if (!seen) distinct++;
+  }
+  return distinct;
 }
 
 const edgeScores = new Float32Array(maximumScoredTilesPerBlock);
