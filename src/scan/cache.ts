@@ -14,8 +14,17 @@ import { scanCodecNames, scanKinds, type NormalizedScanOptions, type ScanCandida
 
 /** A cache entry larger than this is not one the scanner wrote (a ROM's candidates are a few hundred KiB at most). */
 export const maximumScanCacheEntrySizeInBytes = 64 * 1024 * 1024;
-/** 2: candidates carry a kind, and the scan rules of issue 19 (platform structure, fill splits) changed every answer. */
-const cacheLayoutVersion = 2;
+/**
+ * The revision of what a scan answers, part of every key: the package version alone does not
+ * change between releases, and a cached answer from older rules would hide a changed rule (an
+ * `--explain` that contradicts the scan). Bumped whenever the rules change any answer;
+ * test/scan/corpus.test.ts records the corpus answers' fingerprint per revision and fails when the
+ * answers change under the same revision. 2: candidates carry a kind, and the scan rules of issue
+ * 19 (platform structure, fill splits) changed every answer. 3: streams and palettes the code
+ * declares (GB calls, SNES CGRAM loads, NES palette loaders, SGDK structures), Gen-1 pictures by
+ * default, sound and table data refused.
+ */
+export const scanResultsRevision = 3;
 
 export interface CachedScan {
   candidates: ScanCandidate[];
@@ -36,7 +45,7 @@ export function defaultScanCacheDirectory(env: NodeJS.ProcessEnv = process.env):
 }
 
 export function scanCacheKey(sha1: string, options: NormalizedScanOptions): string {
-  return sha256Hex(`romgfx-scan\0${cacheLayoutVersion}\0${ENGINE_VERSION}\0${sha1}\0${JSON.stringify(options)}`);
+  return sha256Hex(`romgfx-scan\0${scanResultsRevision}\0${ENGINE_VERSION}\0${sha1}\0${JSON.stringify(options)}`);
 }
 
 function entryPath(directory: string, key: string): string {
@@ -67,7 +76,7 @@ export function readScanCache(directory: string, sha1: string, options: Normaliz
 /** Stores a result (creating the folder); replaces an older entry for the same key. */
 export function writeScanCache(directory: string, sha1: string, options: NormalizedScanOptions, result: CachedScan): string {
   mkdirSync(directory, { recursive: true });
-  const file: CacheFile = { layout: cacheLayoutVersion, engine: ENGINE_VERSION, sha1, options, ...result };
+  const file: CacheFile = { layout: scanResultsRevision, engine: ENGINE_VERSION, sha1, options, ...result };
   const path = entryPath(directory, scanCacheKey(sha1, options));
   writeFileAtomic(path, Buffer.from(JSON.stringify(file)), { force: true });
   return path;
@@ -99,7 +108,7 @@ function isCacheFile(value: unknown): value is CacheFile {
   if (value === null || typeof value !== 'object') return false;
   const f = value as Record<string, unknown>;
   return (
-    f.layout === cacheLayoutVersion &&
+    f.layout === scanResultsRevision &&
     typeof f.engine === 'string' &&
     typeof f.sha1 === 'string' &&
     isCount(f.decodedCandidates) &&

@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { scanRomReport } from '../../src/scan/index.js';
 import type { ScanCandidate } from '../../src/scan/types.js';
 import { romFromBytes } from '../../src/rom/rom.js';
+import { scanResultsRevision } from '../../src/scan/cache.js';
+import { sha256Hex } from '../../src/util/hash.js';
 import { addFigures, corpusDirectory, emptyFigures, readCorpusTruth, scoreCorpusRom } from './helpers/corpus.js';
 import { realArtSnesRom } from './helpers/real-planted.js';
 
@@ -39,6 +41,22 @@ describe('the homebrew corpus', () => {
     // 8 of 54 (15 %) against the issue's 10 %: see docs/scanner.md for what is left.
     expect(total.falseCandidates + total.mislabelled).toBeLessThanOrEqual(Math.floor(0.15 * total.candidates));
   }, 180_000);
+
+  // The scan cache keys answers by scanResultsRevision (src/scan/cache.ts); a rule change that
+  // moves any corpus answer must bump it, or users' caches serve the old answers. Record the new
+  // fingerprint under the new revision (the test prints it); never overwrite an older entry.
+  const corpusFingerprintByRevision: Record<number, string> = {
+    3: 'PENDING',
+  };
+  test('the scan cache revision changes whenever the corpus answers do', () => {
+    const answers = [...byRom.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([name, candidates]) => [name, candidates.map((c) => `${c.offset}+${c.packedLength}:${c.codec}:${c.format}:${c.kind}`).sort()]);
+    const fingerprint = sha256Hex(JSON.stringify(answers));
+    expect(byRom.size).toBe(10);
+    expect(Math.max(...Object.keys(corpusFingerprintByRevision).map(Number))).toBe(scanResultsRevision);
+    expect(fingerprint, `corpus answers changed: bump scanResultsRevision and record ${fingerprint} under it`).toBe(corpusFingerprintByRevision[scanResultsRevision]);
+  });
 
   test("SGDK's LZ4W tile sets and tilemaps are found exactly (long copies from the ROM bytes before them included)", () => {
     const md = byRom.get('tictactoe-md.bin')!;
