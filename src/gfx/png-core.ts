@@ -1,12 +1,15 @@
 /**
  * Index-preserving PNG in and out, pure (no Node: `romgfx/core` uses it in browsers). Writing:
  * our own chunk writer (a PLTE in the caller's order, which sharp cannot give) over a deflate the
- * caller supplies (src/gfx/png.ts: Node's zlib; romgfx/core: fflate); reading: fast-png. Written PNGs are indexed: pixel values are palette indices, PLTE is the palette in its
+ * caller supplies (src/gfx/png.ts: Node's zlib; romgfx/core: fflate); reading: png-read.ts over an
+ * inflate the caller supplies likewise (`decodePngWith`: src/gfx/png.ts's `decodePng` inflates
+ * with Node's zlib, romgfx/core's with fflate; this module imports neither, so a CLI run that
+ * reads a PNG does not compile fflate). Written PNGs are indexed: pixel values are palette indices, PLTE is the palette in its
  * exact order, and colour 0 can be made transparent through tRNS. Reading: an indexed PNG gives
  * its indices directly (duplicate PLTE colours stay distinct indices); an RGB(A) or gray PNG is
  * mapped colour by colour onto a target palette, exactly unless nearest matching is asked for.
  */
-import { decode as fastPngDecode } from 'fast-png';
+import { readPngPixels, type PngInflateRaw } from './png-read.js';
 import { crc32 } from '../util/crc32.js';
 import { InvalidArgumentError, OffPaletteColourError, PngFormatError } from '../errors.js';
 import { checkImageSize, checkIndicesInPalette, scratchSlots, type IndexedImage, type PixelScratch } from './image.js';
@@ -178,15 +181,21 @@ function readHeader(bytes: Uint8Array): { width: number; height: number } {
   return { width: view.getUint32(16), height: view.getUint32(20) };
 }
 
-/** Decodes a PNG (any colour type fast-png reads) into indexed or RGBA form. */
-export function decodePng(bytes: Uint8Array): DecodedImage {
+export type { PngInflateRaw } from './png-read.js';
+
+/**
+ * Decodes a PNG into indexed or RGBA form, inflating its IDAT stream with `inflateRaw` (the
+ * result does not depend on which inflate: both give the stream's bytes or throw).
+ */
+export function decodePngWith(inflateRaw: PngInflateRaw, bytes: Uint8Array): DecodedImage {
   if (bytes.length > maximumPngFileSizeInBytes) throw new PngFormatError(`PNG is ${bytes.length} bytes; romgfx reads PNGs up to ${maximumPngFileSizeInBytes}`, { length: bytes.length });
   const { width, height } = readHeader(bytes);
   checkImageSize(width, height, 'PNG');
   let png;
   try {
-    png = fastPngDecode(bytes);
+    png = readPngPixels(bytes, inflateRaw);
   } catch (error) {
+    if (error instanceof PngFormatError) throw error;
     throw new PngFormatError(`PNG does not decode: ${(error as Error).message}`, {}, { cause: error });
   }
   const { depth, channels, data } = png;
@@ -314,7 +323,3 @@ function nearestIndex(palette: Palette, colour: number): number {
   return best;
 }
 
-/** Decodes PNG bytes straight to an indexed image (see toIndexedImage). */
-export function readIndexedPng(bytes: Uint8Array, options: PngReadOptions = {}): IndexedImage {
-  return toIndexedImage(decodePng(bytes), options);
-}

@@ -115,8 +115,9 @@ describe('start-up loads only what the command uses', () => {
       for (const builtin of heavyBuiltins) expect(run.builtins, `${name} loaded node:${builtin}`).not.toContain(builtin);
     }
     expect(runs.version.builtins).not.toContain('zlib');
-    // import reads a PNG (fast-png's own inflate) and writes tiles: no deflate, so no zlib.
-    expect(runs.import.builtins).not.toContain('zlib');
+    // import reads a PNG: its IDAT inflates with node:zlib (native; cheaper to load than fflate's
+    // JavaScript inflate is to compile and run), and no deflate is written.
+    expect(runs.import.builtins).toContain('zlib');
     // info needs node:crypto and node:zlib (SHA-1 and CRC-32 of the ROM), and loads them.
     const info = loadedPackages(['info', join(work.path, 'game.sfc')]);
     expect(info.builtins).toContain('crypto');
@@ -207,6 +208,36 @@ describe('the codecs a run compiles', () => {
     const run = runCli(['decompress', join(work.path, 'block.hal'), '--codec', 'zip']);
     expect(run.code).toBe(64);
     expect(run.stderr).toContain('nemesis');
+  });
+});
+
+describe('the PNG reader a run compiles', () => {
+  const work = tempDir('romgfx-startup-png-');
+  beforeAll(() => {
+    const pixels = new Uint8Array(64 * 64).map((_, i) => (i >> 3) & 15);
+    writeFileSync(join(work.path, 'sheet.png'), encodeIndexedPng({ width: 64, height: 64, pixels }, grayscalePalette(4)));
+  });
+  afterAll(() => work.cleanup());
+
+  /** The text of every bundle chunk (our code and what it bundles) a run loaded. */
+  function loadedChunkText(args: string[]): { code: number; text: string; stderr: string } {
+    const file = join(work.path, `modules-${Date.now()}.txt`);
+    writeFileSync(file, '');
+    const result = spawnSync(process.execPath, ['--import', moduleHooks, binPath, ...args], { cwd: repoRoot, encoding: 'utf8', timeout: 60_000, env: { ...process.env, ROMGFX_LOADED_MODULES_FILE: file } });
+    const urls = readFileSync(file, 'utf8').split('\n').filter((url) => url.startsWith('file:') && url.includes('/dist/cli/'));
+    return { code: result.status ?? -1, text: urls.map((url) => readFileSync(new URL(url), 'utf8')).join('\n'), stderr: result.stderr };
+  }
+
+  it('import of a PNG compiles neither fast-png nor fflate (node:zlib inflates)', () => {
+    const run = loadedChunkText(['import', join(work.path, 'sheet.png'), '--format', 'snes4bpp', '-o', join(work.path, 'sheet.bin'), '--force']);
+    expect(run.code, run.stderr).toBe(0);
+    // Comments esbuild leaves above each bundled module, naming its file.
+    expect(run.text).toContain('dist/src/gfx/png-read.js');
+    expect(run.text).not.toMatch(/node_modules\/(fflate|fast-png|iobuffer)\//u);
+    // The check itself works: the bundle holds both (thumbs' contact sheet reads PNGs with fast-png), in chunks import does not load.
+    const chunks = readdirSync(join(repoRoot, 'dist', 'cli', 'chunks')).map((name) => readFileSync(join(repoRoot, 'dist', 'cli', 'chunks', name), 'utf8'));
+    expect(chunks.some((text) => /node_modules\/fast-png\//u.test(text))).toBe(true);
+    expect(chunks.some((text) => /node_modules\/fflate\//u.test(text))).toBe(true);
   });
 });
 
