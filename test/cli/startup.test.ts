@@ -204,12 +204,52 @@ describe('the codecs a run compiles', () => {
     expect(readdirSync(join(work.path, 'all'))).toHaveLength(64);
   });
 
+  it('decompress of a plain file at a plain offset compiles no ROM identification; a headered SNES ROM, a bus address or --platform do, with the bytes they gave before', () => {
+    const plain = loadedChunkText(work.path, ['decompress', join(work.path, 'block.hal'), '--codec', 'hal', '-o', join(work.path, 'plain.out'), '--force']);
+    expect(plain.code, plain.stderr).toBe(0);
+    // Comments esbuild leaves above each bundled module, naming its file.
+    expect(plain.text).toContain('dist/src/rom/block-input.js');
+    expect(plain.text).not.toContain('dist/src/rom/rom.js');
+    expect(plain.text).not.toContain('dist/src/rom/snes.js');
+    expect(readFileSync(join(work.path, 'plain.out'))).toEqual(Buffer.from(new Uint8Array(4096).map((_, i) => (i >> 3) & 15)));
+    // A SNES ROM with a copier header: offsets count from after the header, as identification says.
+    const packed = readFileSync(join(work.path, 'block.hal'));
+    const rom = buildSnesRom({ mapping: 'lorom' });
+    rom.set(packed, 0x8000);
+    const headered = new Uint8Array(512 + rom.length);
+    headered.set(rom, 512);
+    writeFileSync(join(work.path, 'game.smc'), headered);
+    for (const [args, name] of [
+      [['--offset', '0x8000'], 'headered.out'],
+      [['--offset', '$01:8000'], 'bus.out'],
+    ] as const) {
+      const run = loadedChunkText(work.path, ['decompress', join(work.path, 'game.smc'), '--codec', 'hal', ...args, '-o', join(work.path, name), '--force']);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.text).toContain('dist/src/rom/rom.js');
+      expect(readFileSync(join(work.path, name))).toEqual(readFileSync(join(work.path, 'plain.out')));
+    }
+    writeFileSync(join(work.path, 'game.sfc'), rom);
+    const forced = loadedChunkText(work.path, ['decompress', join(work.path, 'game.sfc'), '--codec', 'hal', '--offset', '0x8000', '--platform', 'snes', '-o', join(work.path, 'forced.out'), '--force']);
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(forced.text).toContain('dist/src/rom/rom.js');
+    expect(readFileSync(join(work.path, 'forced.out'))).toEqual(readFileSync(join(work.path, 'plain.out')));
+  });
+
   it('an unknown codec name is still refused with the list of codecs', () => {
     const run = runCli(['decompress', join(work.path, 'block.hal'), '--codec', 'zip']);
     expect(run.code).toBe(64);
     expect(run.stderr).toContain('nemesis');
   });
 });
+
+/** The text of every bundle chunk (our code and what it bundles) a run loaded. */
+function loadedChunkText(folder: string, args: string[]): { code: number; text: string; stderr: string } {
+  const file = join(folder, `modules-${args[0]}-${Date.now()}.txt`);
+  writeFileSync(file, '');
+  const result = spawnSync(process.execPath, ['--import', moduleHooks, binPath, ...args], { cwd: repoRoot, encoding: 'utf8', timeout: 60_000, env: { ...process.env, ROMGFX_LOADED_MODULES_FILE: file } });
+  const urls = readFileSync(file, 'utf8').split('\n').filter((url) => url.startsWith('file:') && url.includes('/dist/cli/'));
+  return { code: result.status ?? -1, text: urls.map((url) => readFileSync(new URL(url), 'utf8')).join('\n'), stderr: result.stderr };
+}
 
 describe('the PNG reader a run compiles', () => {
   const work = tempDir('romgfx-startup-png-');
@@ -219,17 +259,8 @@ describe('the PNG reader a run compiles', () => {
   });
   afterAll(() => work.cleanup());
 
-  /** The text of every bundle chunk (our code and what it bundles) a run loaded. */
-  function loadedChunkText(args: string[]): { code: number; text: string; stderr: string } {
-    const file = join(work.path, `modules-${Date.now()}.txt`);
-    writeFileSync(file, '');
-    const result = spawnSync(process.execPath, ['--import', moduleHooks, binPath, ...args], { cwd: repoRoot, encoding: 'utf8', timeout: 60_000, env: { ...process.env, ROMGFX_LOADED_MODULES_FILE: file } });
-    const urls = readFileSync(file, 'utf8').split('\n').filter((url) => url.startsWith('file:') && url.includes('/dist/cli/'));
-    return { code: result.status ?? -1, text: urls.map((url) => readFileSync(new URL(url), 'utf8')).join('\n'), stderr: result.stderr };
-  }
-
   it('import of a PNG compiles neither fast-png nor fflate (node:zlib inflates)', () => {
-    const run = loadedChunkText(['import', join(work.path, 'sheet.png'), '--format', 'snes4bpp', '-o', join(work.path, 'sheet.bin'), '--force']);
+    const run = loadedChunkText(work.path, ['import', join(work.path, 'sheet.png'), '--format', 'snes4bpp', '-o', join(work.path, 'sheet.bin'), '--force']);
     expect(run.code, run.stderr).toBe(0);
     // Comments esbuild leaves above each bundled module, naming its file.
     expect(run.text).toContain('dist/src/gfx/png-read.js');
