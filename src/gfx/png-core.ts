@@ -209,8 +209,11 @@ export function decodePngWith(inflateRaw: PngInflateRaw, bytes: Uint8Array): Dec
       alpha[i] = entry[3] ?? 255;
     });
     const pixels = unpackSamples(data as Uint8Array, width, height, depth);
-    for (let i = 0; i < pixels.length; i++) {
-      if (pixels[i]! >= count) throw new PngFormatError(`PNG pixel (${i % width}, ${Math.floor(i / width)}) has index ${pixels[i]} but PLTE has ${count} entries`, { x: i % width, y: Math.floor(i / width) });
+    // A PLTE with an entry for every value the depth can hold leaves no index to check.
+    if (count < 1 << depth) {
+      for (let i = 0; i < pixels.length; i++) {
+        if (pixels[i]! >= count) throw new PngFormatError(`PNG pixel (${i % width}, ${Math.floor(i / width)}) has index ${pixels[i]} but PLTE has ${count} entries`, { x: i % width, y: Math.floor(i / width) });
+      }
     }
     return { kind: 'indexed', width, height, pixels, palette: { rgb, count }, alpha };
   }
@@ -238,10 +241,12 @@ function unpackSamples(data: Uint8Array, samplesPerRow: number, rows: number, de
   const out = new Uint8Array(samplesPerRow * rows);
   const stride = Math.ceil((samplesPerRow * depth) / 8);
   const mask = (1 << depth) - 1;
-  for (let y = 0; y < rows; y++) {
-    for (let x = 0; x < samplesPerRow; x++) {
-      const bit = x * depth;
-      out[y * samplesPerRow + x] = (data[y * stride + (bit >> 3)]! >> (8 - depth - (bit & 7))) & mask;
+  // Byte by byte: each packed byte gives 8 / depth samples, leftmost in the high bits.
+  for (let y = 0, o = 0; y < rows; y++) {
+    const end = o + samplesPerRow;
+    for (let i = y * stride; o < end; i++) {
+      const packed = data[i]!;
+      for (let shift = 8 - depth; shift >= 0 && o < end; shift -= depth) out[o++] = (packed >> shift) & mask;
     }
   }
   return out;

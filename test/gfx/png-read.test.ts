@@ -90,6 +90,8 @@ interface TestPngOptions {
   /** Replace the zlib stream (after filtering) with something else. */
   stream?: (filtered: Uint8Array) => Uint8Array;
   extraChunksBeforeIdat?: Uint8Array[];
+  /** PLTE entries (default: all the depth can index). */
+  paletteCount?: number;
 }
 
 /** An indexed PNG written the long way (any depth, Adam7 or not, any filters), for the reader to read back. */
@@ -122,7 +124,7 @@ function testPng(image: IndexedImage, options: TestPngOptions): Uint8Array {
   return join([
     Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a),
     chunk('IHDR', header),
-    chunk('PLTE', palette.rgb.subarray(0, palette.count * 3)),
+    chunk('PLTE', palette.rgb.subarray(0, (options.paletteCount ?? palette.count) * 3)),
     ...(options.extraChunksBeforeIdat ?? []),
     ...idat,
     chunk('IEND', new Uint8Array(0)),
@@ -232,6 +234,17 @@ describe('PNG reader: bad image data is a PngFormatError that says what is wrong
   it('a row filter type outside 0–4, naming the row (and the Adam7 pass)', () => {
     expectFormatError(testPng(image, { ...options, filters: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], stream: (raw) => deflateSync(Uint8Array.from(raw, (b, i) => (i === 5 * 17 ? 9 : b))) }), /row 5 has filter type 9/u);
     expectFormatError(testPng(image, { ...options, interlaced: true, stream: (raw) => deflateSync(Uint8Array.from(raw, (b, i) => (i === 0 ? 7 : b))) }), /Adam7 pass 1 row 0 has filter type 7/u);
+  });
+
+  it('a pixel whose index is past the end of a short PLTE, at every depth (a full PLTE leaves nothing to check)', () => {
+    for (const depth of [1, 2, 4, 8] as const) {
+      const pixels = new Uint8Array(11 * 5);
+      pixels[3 * 11 + 7] = 1;
+      const short = testPng({ width: 11, height: 5, pixels }, { depth, interlaced: false, filters: [0], paletteCount: 1 });
+      expectFormatError(short, /PNG pixel \(7, 3\) has index 1 but PLTE has 1 entries/u);
+      const full = decodePng(testPng({ width: 11, height: 5, pixels }, { depth, interlaced: false, filters: [0] }));
+      expect(full.kind === 'indexed' && full.pixels).toEqual(pixels);
+    }
   });
 
   it('no IDAT, no IEND, a chunk longer than the file, a second IHDR, PLTE and tRNS of the wrong size', () => {
