@@ -8,8 +8,8 @@
  * The Node entry (`romgfx`) exports the same functions; there the codecs and tile formats run
  * on the native addon's kernels when it is built (same bytes) and PNGs deflate with Node's zlib.
  */
-import { zlibSync } from 'fflate';
-import { encodeIndexedPngWith, type PngWriteOptions } from './gfx/png-core.js';
+import { inflateSync, zlibSync } from 'fflate';
+import { decodePngWith, encodeIndexedPngWith, toIndexedImage, type DecodedImage, type PngInflateRaw, type PngReadOptions, type PngWriteOptions } from './gfx/png-core.js';
 import type { IndexedImage } from './gfx/image.js';
 import type { Palette } from './gfx/palette.js';
 
@@ -37,6 +37,19 @@ const fflateDeflate = (data: Uint8Array, level: number): Uint8Array => zlibSync(
  */
 export function encodeIndexedPng(image: IndexedImage, palette: Palette, options: PngWriteOptions = {}): Uint8Array {
   return encodeIndexedPngWith(fflateDeflate, image, palette, options);
+}
+
+/** fflate's raw inflate; png-read.ts checks the size it gives against the image's rows. */
+const fflateInflateRaw: PngInflateRaw = (deflated) => inflateSync(deflated);
+
+/** Decodes a PNG (any colour type and depth the PNG spec defines) into indexed or RGBA form, inflating with fflate. */
+export function decodePng(bytes: Uint8Array): DecodedImage {
+  return decodePngWith(fflateInflateRaw, bytes);
+}
+
+/** Decodes PNG bytes straight to an indexed image (see toIndexedImage), inflating with fflate. */
+export function readIndexedPng(bytes: Uint8Array, options: PngReadOptions = {}): IndexedImage {
+  return toIndexedImage(decodePng(bytes), options);
 }
 
 // The shared vocabulary of arrangements and palettes (src/vocabulary.ts). Its `SheetOrder`

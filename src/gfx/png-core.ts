@@ -1,12 +1,15 @@
 /**
  * Index-preserving PNG in and out, pure (no Node: `romgfx/core` uses it in browsers). Writing:
  * our own chunk writer (a PLTE in the caller's order, which sharp cannot give) over a deflate the
- * caller supplies (src/gfx/png.ts: Node's zlib; romgfx/core: fflate); reading: fast-png. Written PNGs are indexed: pixel values are palette indices, PLTE is the palette in its
+ * caller supplies (src/gfx/png.ts: Node's zlib; romgfx/core: fflate); reading: png-read.ts over an
+ * inflate the caller supplies likewise (`decodePngWith`: src/gfx/png.ts's `decodePng` inflates
+ * with Node's zlib, romgfx/core's with fflate; this module imports neither, so a CLI run that
+ * reads a PNG does not compile fflate). Written PNGs are indexed: pixel values are palette indices, PLTE is the palette in its
  * exact order, and colour 0 can be made transparent through tRNS. Reading: an indexed PNG gives
  * its indices directly (duplicate PLTE colours stay distinct indices); an RGB(A) or gray PNG is
  * mapped colour by colour onto a target palette, exactly unless nearest matching is asked for.
  */
-import { decode as fastPngDecode } from 'fast-png';
+import { readPngPixels, type PngInflateRaw } from './png-read.js';
 import { crc32 } from '../util/crc32.js';
 import { InvalidArgumentError, OffPaletteColourError, PngFormatError } from '../errors.js';
 import { checkImageSize, checkIndicesInPalette, scratchSlots, type IndexedImage, type PixelScratch } from './image.js';
@@ -178,15 +181,21 @@ function readHeader(bytes: Uint8Array): { width: number; height: number } {
   return { width: view.getUint32(16), height: view.getUint32(20) };
 }
 
-/** Decodes a PNG (any colour type fast-png reads) into indexed or RGBA form. */
-export function decodePng(bytes: Uint8Array): DecodedImage {
+export type { PngInflateRaw } from './png-read.js';
+
+/**
+ * Decodes a PNG into indexed or RGBA form, inflating its IDAT stream with `inflateRaw` (the
+ * result does not depend on which inflate: both give the stream's bytes or throw).
+ */
+export function decodePngWith(inflateRaw: PngInflateRaw, bytes: Uint8Array): DecodedImage {
   if (bytes.length > maximumPngFileSizeInBytes) throw new PngFormatError(`PNG is ${bytes.length} bytes; romgfx reads PNGs up to ${maximumPngFileSizeInBytes}`, { length: bytes.length });
   const { width, height } = readHeader(bytes);
   checkImageSize(width, height, 'PNG');
   let png;
   try {
-    png = fastPngDecode(bytes);
+    png = readPngPixels(bytes, inflateRaw);
   } catch (error) {
+    if (error instanceof PngFormatError) throw error;
     throw new PngFormatError(`PNG does not decode: ${(error as Error).message}`, {}, { cause: error });
   }
   const { depth, channels, data } = png;
@@ -200,8 +209,11 @@ export function decodePng(bytes: Uint8Array): DecodedImage {
       alpha[i] = entry[3] ?? 255;
     });
     const pixels = unpackSamples(data as Uint8Array, width, height, depth);
-    for (let i = 0; i < pixels.length; i++) {
-      if (pixels[i]! >= count) throw new PngFormatError(`PNG pixel (${i % width}, ${Math.floor(i / width)}) has index ${pixels[i]} but PLTE has ${count} entries`, { x: i % width, y: Math.floor(i / width) });
+    // A PLTE with an entry for every value the depth can hold leaves no index to check.
+    if (count < 1 << depth) {
+      for (let i = 0; i < pixels.length; i++) {
+        if (pixels[i]! >= count) throw new PngFormatError(`PNG pixel (${i % width}, ${Math.floor(i / width)}) has index ${pixels[i]} but PLTE has ${count} entries`, { x: i % width, y: Math.floor(i / width) });
+      }
     }
     return { kind: 'indexed', width, height, pixels, palette: { rgb, count }, alpha };
   }
@@ -229,10 +241,12 @@ function unpackSamples(data: Uint8Array, samplesPerRow: number, rows: number, de
   const out = new Uint8Array(samplesPerRow * rows);
   const stride = Math.ceil((samplesPerRow * depth) / 8);
   const mask = (1 << depth) - 1;
-  for (let y = 0; y < rows; y++) {
-    for (let x = 0; x < samplesPerRow; x++) {
-      const bit = x * depth;
-      out[y * samplesPerRow + x] = (data[y * stride + (bit >> 3)]! >> (8 - depth - (bit & 7))) & mask;
+  // Byte by byte: each packed byte gives 8 / depth samples, leftmost in the high bits.
+  for (let y = 0, o = 0; y < rows; y++) {
+    const end = o + samplesPerRow;
+    for (let i = y * stride; o < end; i++) {
+      const packed = data[i]!;
+      for (let shift = 8 - depth; shift >= 0 && o < end; shift -= depth) out[o++] = (packed >> shift) & mask;
     }
   }
   return out;
@@ -314,7 +328,3 @@ function nearestIndex(palette: Palette, colour: number): number {
   return best;
 }
 
-/** Decodes PNG bytes straight to an indexed image (see toIndexedImage). */
-export function readIndexedPng(bytes: Uint8Array, options: PngReadOptions = {}): IndexedImage {
-  return toIndexedImage(decodePng(bytes), options);
-}

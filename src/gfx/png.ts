@@ -5,10 +5,14 @@
  * (2 threads, 1,000 256×64 4-bit images): fast-png's pure-JS deflate took 606 ms on one thread
  * and did not scale across two (≈960 ms each), zlib took 441 ms and ran two threads side by side
  * at the same speed — this encode is most of a thumbnail's cost.
+ * Reading inflates with node:zlib too (native; loading it costs less than compiling fflate's
+ * JavaScript inflate, which `romgfx import` of one PNG paid at every start-up, issue #18), with
+ * the output capped at the size the image's rows have.
  */
 import { pngDeflate } from './png-deflate.js';
-import { encodeIndexedPngWith, type PngWriteOptions } from './png-core.js';
+import { decodePngWith, encodeIndexedPngWith, toIndexedImage, type DecodedImage, type PngInflateRaw, type PngReadOptions, type PngWriteOptions } from './png-core.js';
 import type { IndexedImage } from './image.js';
+import { nodeZlib } from '../util/builtins.js';
 import type { Palette } from './palette.js';
 
 export * from './png-core.js';
@@ -22,4 +26,17 @@ const nodeDeflate = (data: Uint8Array, level: number): Uint8Array => pngDeflate(
  */
 export function encodeIndexedPng(image: IndexedImage, palette: Palette, options: PngWriteOptions = {}): Uint8Array {
   return encodeIndexedPngWith(nodeDeflate, image, palette, options);
+}
+
+/** node:zlib's raw inflate, stopping (ERR_BUFFER_TOO_LARGE) past the size the image's rows have. */
+const nodeInflateRaw: PngInflateRaw = (deflated, maximumSizeInBytes) => nodeZlib().inflateRawSync(deflated, { maxOutputLength: Math.max(1, maximumSizeInBytes) });
+
+/** Decodes a PNG (any colour type and depth the PNG spec defines) into indexed or RGBA form, inflating with Node's zlib. */
+export function decodePng(bytes: Uint8Array): DecodedImage {
+  return decodePngWith(nodeInflateRaw, bytes);
+}
+
+/** Decodes PNG bytes straight to an indexed image (see toIndexedImage), inflating with Node's zlib. */
+export function readIndexedPng(bytes: Uint8Array, options: PngReadOptions = {}): IndexedImage {
+  return toIndexedImage(decodePng(bytes), options);
 }

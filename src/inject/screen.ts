@@ -5,7 +5,7 @@
  * keep their bytes) and the blobs go through `injectSprites` as one transaction, so every rule
  * of injection holds (variant check, overlaps, fit or relocation, verify, atomic write).
  */
-import { decodePng } from '../gfx/png-core.js';
+import { decodePng } from '../gfx/png.js';
 import { decodeTiles, getTileFormat } from '../gfx/formats.js';
 import { reconvertScreen } from '../convert/convert.js';
 import type { ConvertResult } from '../convert/types.js';

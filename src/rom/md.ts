@@ -1,10 +1,11 @@
 /** Mega Drive / Genesis header, checksum and .smd de-interleaving. Spec: shared formats/platforms.md. */
 import { readAsciiField, readU16BE, readU32BE } from '../util/bytes.js';
+import { hasSegaAt, looksLikeSmd, smdBlockSizeInBytes, smdHeaderSizeInBytes } from './signatures.js';
+
+export { looksLikeSmd };
 
 export const mdChecksumOffset = 0x18e;
 const checksumStart = 0x200;
-const smdHeaderSizeInBytes = 512;
-const smdBlockSizeInBytes = 16 * 1024;
 
 /** The Mega Drive header (0x100-0x1FF), as read, with how confidently it was recognised. */
 export interface MdHeader {
@@ -20,9 +21,6 @@ export interface MdHeader {
   score: number;
 }
 
-function hasSegaAt(rom: Uint8Array, offset: number): boolean {
-  return rom.length >= offset + 4 && rom[offset] === 0x53 && rom[offset + 1] === 0x45 && rom[offset + 2] === 0x47 && rom[offset + 3] === 0x41;
-}
 
 /** Sum of big-endian 16-bit words from 0x200 to the end (a trailing odd byte counts as a high byte). */
 export function mdChecksum(rom: Uint8Array): number {
@@ -55,19 +53,6 @@ export function parseMdHeader(rom: Uint8Array): MdHeader | undefined {
   };
 }
 
-/**
- * An .smd dump: a 512-byte header (byte 8 = 0xAA, byte 9 = 0xBB) and 16 KiB blocks, each holding
- * the odd bytes of its half-block first, then the even bytes.
- */
-export function looksLikeSmd(file: Uint8Array): boolean {
-  return (
-    file.length > smdHeaderSizeInBytes &&
-    (file.length - smdHeaderSizeInBytes) % smdBlockSizeInBytes === 0 &&
-    file[8] === 0xaa &&
-    file[9] === 0xbb &&
-    !hasSegaAt(file, 0x100)
-  );
-}
 
 /** De-interleaves an .smd dump into plain binary ROM data (a new buffer). */
 export function deinterleaveSmd(file: Uint8Array): Uint8Array {

@@ -1,5 +1,8 @@
 /** iNES / NES 2.0 header. Spec: shared formats/platforms.md, "NES". */
 import { AddressNotMappedError, HeaderError, hex } from '../errors.js';
+import { hasInesMagic } from './signatures.js';
+
+export { hasInesMagic };
 
 export const inesHeaderSizeInBytes = 16;
 export const inesTrainerSizeInBytes = 512;
@@ -20,9 +23,6 @@ export interface NesHeader {
   chrRomOffset: number | null;
 }
 
-export function hasInesMagic(rom: Uint8Array): boolean {
-  return rom.length >= 4 && rom[0] === 0x4e && rom[1] === 0x45 && rom[2] === 0x53 && rom[3] === 0x1a;
-}
 
 /** Parses the header; throws `HeaderError` when the sizes it declares do not fit in the file. */
 export function parseNesHeader(rom: Uint8Array, name: string): NesHeader {

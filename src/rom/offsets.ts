@@ -9,6 +9,8 @@
  *
  * Each is a number at run time; the brands only exist for the compiler.
  */
+import { AddressNotMappedError, hex } from '../errors.js';
+
 declare const fileOffsetBrand: unique symbol;
 declare const romOffsetBrand: unique symbol;
 declare const busAddressBrand: unique symbol;
@@ -26,3 +28,12 @@ export const fileOffset = (value: number): FileOffset => value as FileOffset;
 export const romOffset = (value: number): RomOffset => value as RomOffset;
 /** Marks a number as a BusAddress (no check, no conversion). */
 export const busAddress = (value: number): BusAddress => value as BusAddress;
+
+/**
+ * `offset` as a RomOffset of a ROM of `size` bytes, or AddressNotMappedError when it is past the
+ * end (`asked` is what the user gave: the offset itself, or the address it came from).
+ */
+export function checkedRomOffset(offset: number, asked: number, size: number): RomOffset {
+  if (offset >= size) throw new AddressNotMappedError(`${hex(asked)} is ROM offset ${hex(offset)}, past the end of the ${hex(size)}-byte ROM`, { asked, offset, size });
+  return romOffset(offset);
+}

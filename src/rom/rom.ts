@@ -11,7 +11,7 @@ import { parseGbHeader, gbHeaderEndInBytes, type GbHeader } from './gb.js';
 import { parseGbaHeader, gbaHeaderSizeInBytes, gbaRomBusBase, type GbaHeader } from './gba.js';
 import { parseMdHeader, looksLikeSmd, deinterleaveSmd, type MdHeader } from './md.js';
 import { hasInesMagic, parseNesHeader, nesBusToOffset, nesOffsetToBus, nesPpuToOffset, inesHeaderSizeInBytes, type NesHeader } from './nes.js';
-import { busAddress, romOffset, type BusAddress, type RomOffset } from './offsets.js';
+import { busAddress, checkedRomOffset, romOffset, type BusAddress, type RomOffset } from './offsets.js';
 import type { Platform } from './platform.js';
 import {
   detectSnesHeader,
@@ -299,10 +299,7 @@ export class Rom {
   }
 
   #checkedOffset(offset: number, asked: number): RomOffset {
-    if (offset >= this.size) {
-      throw new AddressNotMappedError(`${hex(asked)} is ROM offset ${hex(offset)}, past the end of the ${hex(this.size)}-byte ROM`, { asked, offset, size: this.size });
-    }
-    return romOffset(offset);
+    return checkedRomOffset(offset, asked, this.size);
   }
 
   checksums(): ChecksumReport | null {

@@ -10,7 +10,7 @@ import { busAddress, romOffset, type BusAddress, type RomOffset } from './offset
 export type SnesMapping = 'lorom' | 'hirom' | 'exhirom' | 'sa1';
 
 /** A copier (SWC/SMC/FIG) header is 512 bytes in front of the ROM. */
-export const snesCopierHeaderSizeInBytes = 512;
+export { hasSnesCopierHeader, snesCopierHeaderSizeInBytes } from './signatures.js';
 /** The internal header is 64 bytes (title through interrupt vectors). */
 export const snesHeaderSizeInBytes = 64;
 
@@ -47,10 +47,6 @@ export interface SnesHeader {
   score: number;
 }
 
-/** True when a file of `fileSize` bytes starts with a 512-byte copier header (size ≡ 512 mod 1 KiB). */
-export function hasSnesCopierHeader(fileSize: number): boolean {
-  return fileSize % 1024 === snesCopierHeaderSizeInBytes;
-}
 
 function mappingFromMapMode(mapMode: number): SnesMapping | undefined {
   switch (mapMode & 0xef) {

@@ -124,8 +124,9 @@ describe('start-up loads only what the command uses', () => {
       for (const builtin of heavyBuiltins) expect(run.builtins, `${name} loaded node:${builtin}`).not.toContain(builtin);
     }
     expect(runs.version.builtins).not.toContain('zlib');
-    // import reads a PNG (fast-png's own inflate) and writes tiles: no deflate, so no zlib.
-    expect(runs.import.builtins).not.toContain('zlib');
+    // import reads a PNG: its IDAT inflates with node:zlib (native; cheaper to load than fflate's
+    // JavaScript inflate is to compile and run), and no deflate is written.
+    expect(runs.import.builtins).toContain('zlib');
     // info needs node:crypto and node:zlib (SHA-1 and CRC-32 of the ROM), and loads them.
     const info = loadedPackages(['info', join(work.path, 'game.sfc')]);
     expect(info.builtins).toContain('crypto');
@@ -202,10 +203,71 @@ describe('the codecs a run compiles', () => {
     expect(readdirSync(join(work.path, 'all'))).toHaveLength(64);
   });
 
+  it('decompress of a plain file at a plain offset compiles no ROM identification; a headered SNES ROM, a bus address or --platform do, with the bytes they gave before', () => {
+    const plain = loadedChunkText(work.path, ['decompress', join(work.path, 'block.hal'), '--codec', 'hal', '-o', join(work.path, 'plain.out'), '--force']);
+    expect(plain.code, plain.stderr).toBe(0);
+    // The bundle's CommonJS transform keeps no file-name comments: modules are known by the functions they define.
+    expect(plain.text).toContain('function plainBlockInput(');
+    expect(plain.text).not.toContain('function openRom(');
+    expect(plain.text).not.toContain('dist/src/rom/snes.js');
+    expect(readFileSync(join(work.path, 'plain.out'))).toEqual(Buffer.from(new Uint8Array(4096).map((_, i) => (i >> 3) & 15)));
+    // A SNES ROM with a copier header: offsets count from after the header, as identification says.
+    const packed = readFileSync(join(work.path, 'block.hal'));
+    const rom = buildSnesRom({ mapping: 'lorom' });
+    rom.set(packed, 0x8000);
+    const headered = new Uint8Array(512 + rom.length);
+    headered.set(rom, 512);
+    writeFileSync(join(work.path, 'game.smc'), headered);
+    for (const [args, name] of [
+      [['--offset', '0x8000'], 'headered.out'],
+      [['--offset', '$01:8000'], 'bus.out'],
+    ] as const) {
+      const run = loadedChunkText(work.path, ['decompress', join(work.path, 'game.smc'), '--codec', 'hal', ...args, '-o', join(work.path, name), '--force']);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.text).toContain('function openRom(');
+      expect(readFileSync(join(work.path, name))).toEqual(readFileSync(join(work.path, 'plain.out')));
+    }
+    writeFileSync(join(work.path, 'game.sfc'), rom);
+    const forced = loadedChunkText(work.path, ['decompress', join(work.path, 'game.sfc'), '--codec', 'hal', '--offset', '0x8000', '--platform', 'snes', '-o', join(work.path, 'forced.out'), '--force']);
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(forced.text).toContain('function openRom(');
+    expect(readFileSync(join(work.path, 'forced.out'))).toEqual(readFileSync(join(work.path, 'plain.out')));
+  });
+
   it('an unknown codec name is still refused with the list of codecs', () => {
     const run = runCli(['decompress', join(work.path, 'block.hal'), '--codec', 'zip']);
     expect(run.code).toBe(64);
     expect(run.stderr).toContain('nemesis');
+  });
+});
+
+/** The text of every bundle file (our code and what it bundles) a run loaded (loaded-packages.cjs lists them). */
+function loadedChunkText(_folder: string, args: string[]): { code: number; text: string; stderr: string } {
+  const run = loadedPackages(args);
+  return { code: run.code, text: run.bundleFiles.map((file) => readFileSync(file, 'utf8')).join('\n'), stderr: run.stderr };
+}
+
+/** fast-png's decoder class, iobuffer's class and fflate's inflate, as the bundle defines them. */
+const fflateOrFastPng = /\bPngDecoder = class\b|\bIOBuffer = class\b|\bvar inflt = /u;
+
+describe('the PNG reader a run compiles', () => {
+  const work = tempDir('romgfx-startup-png-');
+  beforeAll(() => {
+    const pixels = new Uint8Array(64 * 64).map((_, i) => (i >> 3) & 15);
+    writeFileSync(join(work.path, 'sheet.png'), encodeIndexedPng({ width: 64, height: 64, pixels }, grayscalePalette(4)));
+  });
+  afterAll(() => work.cleanup());
+
+  it('import of a PNG compiles neither fast-png nor fflate (node:zlib inflates)', () => {
+    const run = loadedChunkText(work.path, ['import', join(work.path, 'sheet.png'), '--format', 'snes4bpp', '-o', join(work.path, 'sheet.bin'), '--force']);
+    expect(run.code, run.stderr).toBe(0);
+    // The bundle's CommonJS transform keeps no file-name comments: modules are known by the functions they define.
+    expect(run.text).toContain('function readPngPixels(');
+    expect(run.text).not.toMatch(fflateOrFastPng);
+    // The check itself works: the bundle holds both (thumbs' contact sheet reads PNGs with fast-png), in chunks import does not load.
+    const chunks = readdirSync(join(repoRoot, 'dist', 'cli', 'chunks')).map((name) => readFileSync(join(repoRoot, 'dist', 'cli', 'chunks', name), 'utf8'));
+    expect(chunks.some((text) => /\bPngDecoder = class\b/u.test(text))).toBe(true);
+    expect(chunks.some((text) => /\bvar inflt = /u.test(text))).toBe(true);
   });
 });
 

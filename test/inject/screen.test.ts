@@ -7,7 +7,7 @@ import { buildSnesRom } from '../../src/rom/build.js';
 import { romFromBytes } from '../../src/rom/rom.js';
 import { parseGameDefinition } from '../../src/defs/parse.js';
 import { convertImage, reconvertScreen } from '../../src/convert/index.js';
-import { decodePng } from '../../src/gfx/png-core.js';
+import { decodePng } from '../../src/gfx/png.js';
 import { injectScreen } from '../../src/inject/screen.js';
 import { DefinitionError, ImageSizeError, InvalidArgumentError, SpriteNotFoundError } from '../../src/errors.js';
 import { injectIntoBytes } from '../../src/inject/plan.js';

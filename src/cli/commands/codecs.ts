@@ -4,10 +4,10 @@ import type { Cli } from '../context.js';
 import { builtInCodecCatalog, loadCodec } from '../../codecs/catalog.js';
 import type { CompressOptions, DecodeLimits } from '../../codecs/types.js';
 import { hex, UsageError } from '../../errors.js';
-import { openRom } from '../../rom/rom.js';
+import { plainBlockInput } from '../../rom/block-input.js';
 import { oneShotRomOpenMode, readFileBytes } from '../../rom/source.js';
 import { writeFileAtomic, assertWritable } from '../../util/files.js';
-import { platformOption } from './rom.js';
+import { platformOption } from './platform-option.js';
 import { prepareOutputs, runBatch } from '../batch.js';
 import { formatSize } from '../format.js';
 
@@ -99,10 +99,18 @@ export function register(program: Command, cli: Cli): void {
           cli,
           paths,
           options.json,
-          (path, index) => {
-            const rom = openRom(path, { platform, allowUnknown: true, mode: oneShotRomOpenMode(path) });
-            const offset = rom.resolveLocation(options.offset ?? '0');
-            const result = codec.decompress(rom.data, offset, limits);
+          async (path, index) => {
+            const location = options.offset ?? '0';
+            // A plain file at a plain offset is read as it is; ROM identification (and its code)
+            // loads only where it can change the bytes or the offset (src/rom/block-input.ts).
+            let input = plainBlockInput(path, location, platform !== undefined);
+            if (input === undefined) {
+              const { openRom } = await import('../../rom/rom.js');
+              const rom = openRom(path, { platform, allowUnknown: true, mode: oneShotRomOpenMode(path) });
+              input = { data: rom.data, offset: rom.resolveLocation(location) };
+            }
+            const { data, offset } = input;
+            const result = codec.decompress(data, offset, limits);
             const output = outputs?.[index] ?? null;
             if (output !== null) writeFileAtomic(output, result.data, { force: options.force });
             return { codec: codec.name, input: path, offset, packedLength: result.packedLength, unpackedLength: result.data.length, end: offset + result.packedLength, output };

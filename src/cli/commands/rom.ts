@@ -2,23 +2,15 @@
 import type { Command } from 'commander';
 import type { Cli } from '../context.js';
 import { openRom, type Rom, type RomInfo } from '../../rom/rom.js';
-import { isPlatform, platformNames, type Platform } from '../../rom/platform.js';
+import { platformNames } from '../../rom/platform.js';
 import { parseBusAddress, parseLocation, parseOffset } from '../../rom/address.js';
 import { ChecksumInvalidError, InvalidArgumentError, UsageError, isRomgfxError, hex } from '../../errors.js';
 import { exitCodeFor } from '../exit-codes.js';
 import { writeFileAtomic } from '../../util/files.js';
 import { oneShotRomOpenMode, type RomOpenMode } from '../../rom/source.js';
-import { didYouMean } from '../../util/suggest.js';
+import { platformOption } from './platform-option.js';
 
-const platformChoices = ['snes', 'gb', 'gbc', 'gba', 'nes', 'md', 'unknown'] as const;
-
-/** The `--platform` value as a platform (case-insensitive), or a usage error with the closest name. */
-export function platformOption(value: string | undefined): Platform | undefined {
-  if (value === undefined) return undefined;
-  const lower = value.toLowerCase();
-  if (!isPlatform(lower)) throw new UsageError(`--platform must be one of ${platformChoices.join(', ')} (got "${value}"${didYouMean(value, platformChoices).replace(/^; /u, ': ')})`);
-  return lower;
-}
+export { platformOption };
 
 function checksumLine(info: RomInfo): string {
   const c = info.checksum;
