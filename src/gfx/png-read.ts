@@ -236,5 +236,7 @@ export function readPngPixels(bytes: Uint8Array, inflateRaw: PngInflateRaw): Png
       from = row + passRowBytes;
     }
   });
-  return { width, height, depth, channels, data: depth === 16 ? samples16(rows) : rows, ...(palette ? { palette } : {}) };
+  // A PLTE in a truecolour PNG is only a suggested quantisation (PNG spec 11.2.3, PLTE): its pixels
+  // are still direct colours, so the palette is returned for colour type 3 alone.
+  return { width, height, depth, channels, data: depth === 16 ? samples16(rows) : rows, ...(palette && colourType === 3 ? { palette } : {}) };
 }

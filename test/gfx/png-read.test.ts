@@ -259,4 +259,19 @@ describe('PNG reader: bad image data is a PngFormatError that says what is wrong
     expectFormatError(testPng(image, { ...options, extraChunksBeforeIdat: [chunk('PLTE', new Uint8Array(4))] }), /PLTE chunk is 4 bytes/u);
     expectFormatError(testPng(image, { ...options, extraChunksBeforeIdat: [chunk('tRNS', new Uint8Array(17))] }), /17 alpha values but PLTE has 16 colours/u);
   });
+
+  it('a truecolour PNG with a suggested PLTE decodes to its direct colours, not palette indices', () => {
+    const header = new Uint8Array(13);
+    const view = new DataView(header.buffer);
+    view.setUint32(0, 2);
+    view.setUint32(4, 1);
+    header[8] = 8; // depth
+    header[9] = 2; // RGB
+    const row = new Uint8Array([0, 10, 20, 30, 200, 100, 50]);
+    const png = join([new Uint8Array([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', header), chunk('PLTE', new Uint8Array([1, 2, 3, 4, 5, 6])), chunk('IDAT', deflateSync(row)), chunk('IEND', new Uint8Array(0))]);
+    for (const decoded of [decodePng(png), decodePngWithFflate(png)]) {
+      expect(decoded.kind).toBe('rgba');
+      expect(decoded.kind === 'rgba' && [...decoded.rgba]).toEqual([10, 20, 30, 255, 200, 100, 50, 255]);
+    }
+  });
 });
