@@ -30,7 +30,7 @@ import { getTileFormat, type TileFormat } from '../gfx/index.js';
 import { comparePrefixTiles, plausibleRatio, roundScore, type CancelCheck, type ChunkResult, type ChunkTask } from './chunk.js';
 import { fitsTilemap, tilemapLayoutByPlatform } from './kind.js';
 import { computeLcLzChains } from './lc-lz-chain.js';
-import { nonEncoderKonami1Commands, nonEncoderLcLzCommands, nonEncoderLzCommandsTolerated } from './lz-commands.js';
+import { lcLzCommandPairsACopyWrites, nonEncoderKonami1Commands, nonEncoderLcLzCommands, nonEncoderLzCommandsTolerated, onLcLzCommandChain } from './lz-commands.js';
 import { saxmanCopiesAsEncodersWrite } from './saxman-copies.js';
 import { lz4wReadingRule, sgdkDeclaredStreams, type SgdkDeclaredStream } from './sgdk.js';
 import { GraphicsScorer } from './score.js';
@@ -87,6 +87,11 @@ export const maximumScannedNemesisTileCount = 2048;
 export const maximumScannedSaxmanBodyInBytes = 0x2000;
 /** Starts per stream end decoded to choose from (earliest first: the real start comes before its in-step suffixes). */
 export const startsDecodedPerStreamEnd = 24;
+/**
+ * Output bytes of each LC_LZ reading looked at whose commands are checked for pairs one copy
+ * would write (lz-commands.ts): the junk of an in-step prefix is at the front of its output.
+ */
+const copyCheckedOutputInBytes = 1024;
 /** A chosen reading whose quick look has this many drawn tiles can be rejected at a glance... */
 const quickLookJudgeableTiles = 8;
 /** ...when it scores below this fraction of the threshold. */
@@ -240,6 +245,8 @@ interface Look {
   data: Uint8Array;
   quick: number;
   drawnTiles: number;
+  /** Commands of the reading no encoder writes (lz-commands.ts; 0 for formats without the count). */
+  nonEncoder: number;
 }
 
 /** The stream candidates of one chunk for one of streamScanCodecNames. */
@@ -261,6 +268,8 @@ export function scanCodecStreams(data: Uint8Array, task: ChunkTask, scorer: Grap
   const chains = variant === undefined ? null : computeLcLzChains(variant, data, task.start, last);
   // Starts by the stream end they reach (the terminator, or the stated size).
   const groups = new Map<number, number[]>();
+  // Starts whose reading has commands no encoder writes (within the tolerance), with their count.
+  const nonEncoderByStart = new Map<number, number>();
   // LZ4W streams SGDK structures declare (sgdk.ts), whatever chunk they start in.
   const declared = name === 'lz4w' ? sgdkDeclaredStreams(data, task.platform) : [];
   const declaredEnds = new Set(declared.map((d) => d.offset + d.packedLength));
@@ -308,7 +317,9 @@ export function scanCodecStreams(data: Uint8Array, task: ChunkTask, scorer: Grap
     if (name === 'lz4w' && (declaredEnds.has(end) || lz4wReadingRule(data, task.platform, p, packedLength) !== '')) continue;
     // Commands no encoder writes (lz-commands.ts): code and tile data read as a stream.
     const tolerated = nonEncoderLzCommandsTolerated;
-    if (variant !== undefined ? nonEncoderLcLzCommands(variant, data, p, end, tolerated) > tolerated : name === 'konami1' && nonEncoderKonami1Commands(data, p, tolerated) > tolerated) continue;
+    const nonEncoder = variant !== undefined ? nonEncoderLcLzCommands(variant, data, p, end, tolerated) : name === 'konami1' ? nonEncoderKonami1Commands(data, p, tolerated) : 0;
+    if (nonEncoder > tolerated) continue;
+    if (nonEncoder > 0) nonEncoderByStart.set(p, nonEncoder);
     const group = groups.get(end);
     if (group === undefined) groups.set(end, [p]);
     else group.push(p);
@@ -322,7 +333,9 @@ export function scanCodecStreams(data: Uint8Array, task: ChunkTask, scorer: Grap
     candidates.push(declaredCandidate(data, codec, stream, scorer));
   }
   for (const [end, starts] of groups) {
-    if (starts.length > startsDecodedPerStreamEnd) starts.length = startsDecodedPerStreamEnd;
+    // Starts with no command an encoder would not write first (lz-commands.ts), then earliest:
+    // text or code before a stream gives dozens of in-step prefixes, most with such commands.
+    if (starts.length > startsDecodedPerStreamEnd) starts.sort((a, b) => (nonEncoderByStart.get(a) ?? 0) - (nonEncoderByStart.get(b) ?? 0) || a - b).length = startsDecodedPerStreamEnd;
     if (isMap) {
       decoded += scoreMapStream(data, codec, starts, end, task, candidates);
       continue;
@@ -333,12 +346,18 @@ export function scanCodecStreams(data: Uint8Array, task: ChunkTask, scorer: Grap
       const bytes = codec.decompress(data, start, limits).data;
       if (name === 'gen1-pic' && !figureOnBlankBackground(bytes)) continue;
       const look = scorer.best(bytes, formats, quickLookTiles, rule.blankTilesAreArt === true);
-      looks.push({ p: start, data: bytes, quick: look?.score ?? 0, drawnTiles: look === null ? 0 : look.statistics.tiles - look.statistics.blankTiles });
+      looks.push({ p: start, data: bytes, quick: look?.score ?? 0, drawnTiles: look === null ? 0 : look.statistics.tiles - look.statistics.blankTiles, nonEncoder: (nonEncoderByStart.get(start) ?? 0) + (variant === undefined ? 0 : lcLzCommandPairsACopyWrites(variant, data, start, bytes, copyCheckedOutputInBytes)) });
     }
     if (looks.length === 0) continue;
-    const chosen = chooseStart(looks, scorer, formats);
+    const chosen = chooseStart(looks, scorer, formats, variant, data);
     if (chosen.drawnTiles >= quickLookJudgeableTiles && chosen.quick < task.minimumScore * quickLookRejectFraction) continue;
-    const best = scorer.best(chosen.data, formats, undefined, rule.blankTilesAreArt === true);
+    // As for HAL (chunk.ts): an LC_LZ reading with no command an encoder would not write is an
+    // encoder's stream, so its blank tiles are the art's own empty cells (a sprite sheet packed
+    // as laid out in VRAM is mostly empty) and it may be as sparse as a raw sheet (score.ts).
+    const encoderStream = variant !== undefined && chosen.nonEncoder === 0;
+    let best = scorer.best(chosen.data, formats, undefined, rule.blankTilesAreArt === true || encoderStream);
+    // ...when it is a whole number of tiles of the format it scores best as (converters write whole tiles).
+    if (encoderStream && rule.blankTilesAreArt !== true && best !== null && chosen.data.length % getTileFormat(best.format).bytesPerTile !== 0) best = scorer.best(chosen.data, formats);
     if (best === null || best.score < task.minimumScore) continue;
     candidates.push({ offset: chosen.p, packedLength: end - chosen.p, unpackedLength: chosen.data.length, codec: name, kind: 'tiles', format: best.format, score: roundScore(best.score) });
   }
@@ -419,8 +438,28 @@ const offsetsPerCancelCheck = 65536;
  * of them is taken, unless the tiles it adds before a later close reading look like junk (a
  * prefix), or it differs from an equal-length rival only in tiles that look worse (a prefix whose
  * literal stands in for the stream's first one).
+ *
+ * LC_LZ (`variant` given) first, as for HAL (chunk.ts, scanHal's step 1): the readings with the
+ * fewest commands no encoder writes (lz-commands.ts, including
+ * pairs of commands one relative copy would write cheaper). A start in the text, code or tables
+ * before a stream that falls in step with it decodes the stream whole after its own junk, and
+ * the junk has the commands an encoder would not have written. Unlike HAL's, the count comes
+ * before the look: a table of short records read as LZ3 fills decodes to tidy, repeated tiles
+ * that look better than the art (every record a fill pair a copy would write). Then of
+ * readings in step with each other (one's start on the other's command chain), the earlier: it
+ * decodes every command of the later one after commands an encoder would write, while the later
+ * one drops the stream's first tiles (a suffix can look better than the stream, its first cells
+ * being the mostly empty ones), unless the tiles the earlier one adds look like junk.
  */
-function chooseStart(looks: Look[], scorer: GraphicsScorer, formats: readonly TileFormat[]): Look {
+function chooseStart(all: Look[], scorer: GraphicsScorer, formats: readonly TileFormat[], variant: LcLzVariant | undefined, data: Uint8Array): Look {
+  let looks = all;
+  if (variant !== undefined) {
+    let fewest = Number.POSITIVE_INFINITY;
+    for (const look of all) if (look.nonEncoder < fewest) fewest = look.nonEncoder;
+    const encoderLike = all.filter((look) => look.nonEncoder === fewest);
+    looks = encoderLike.filter((later) => !encoderLike.some((earlier) => earlier.p < later.p && onLcLzCommandChain(variant, data, earlier.p, later.p) && !leadingTilesAreJunk(earlier.data, earlier.data.length - later.data.length, scorer, formats)));
+    if (looks.length === 0) looks = encoderLike;
+  }
   let bestQuick = 0;
   for (const look of looks) if (look.quick > bestQuick) bestQuick = look.quick;
   const close = looks.filter((look) => look.quick >= bestQuick - closeLookTolerance);
