@@ -87,10 +87,7 @@ export const maximumScannedNemesisTileCount = 2048;
 export const maximumScannedSaxmanBodyInBytes = 0x2000;
 /** Starts per stream end decoded to choose from (earliest first: the real start comes before its in-step suffixes). */
 export const startsDecodedPerStreamEnd = 24;
-/**
- * Output bytes of each LC_LZ reading looked at whose commands are checked for pairs one copy
- * would write (lz-commands.ts): the junk of an in-step prefix is at the front of its output.
- */
+/** Output bytes of an in-step LC_LZ prefix's added part checked for command pairs one copy would write (leadingPartIsJunk). */
 const copyCheckedOutputInBytes = 1024;
 /** A chosen reading whose quick look has this many drawn tiles can be rejected at a glance... */
 const quickLookJudgeableTiles = 8;
@@ -346,7 +343,7 @@ export function scanCodecStreams(data: Uint8Array, task: ChunkTask, scorer: Grap
       const bytes = codec.decompress(data, start, limits).data;
       if (name === 'gen1-pic' && !figureOnBlankBackground(bytes)) continue;
       const look = scorer.best(bytes, formats, quickLookTiles, rule.blankTilesAreArt === true);
-      looks.push({ p: start, data: bytes, quick: look?.score ?? 0, drawnTiles: look === null ? 0 : look.statistics.tiles - look.statistics.blankTiles, nonEncoder: (nonEncoderByStart.get(start) ?? 0) + (variant === undefined ? 0 : lcLzCommandPairsACopyWrites(variant, data, start, bytes, copyCheckedOutputInBytes)) });
+      looks.push({ p: start, data: bytes, quick: look?.score ?? 0, drawnTiles: look === null ? 0 : look.statistics.tiles - look.statistics.blankTiles, nonEncoder: nonEncoderByStart.get(start) ?? 0 });
     }
     if (looks.length === 0) continue;
     const chosen = chooseStart(looks, scorer, formats, variant, data);
@@ -440,25 +437,35 @@ const offsetsPerCancelCheck = 65536;
  * literal stands in for the stream's first one).
  *
  * LC_LZ (`variant` given) first, as for HAL (chunk.ts, scanHal's step 1): the readings with the
- * fewest commands no encoder writes (lz-commands.ts, including
- * pairs of commands one relative copy would write cheaper). A start in the text, code or tables
+ * fewest commands no encoder writes (lz-commands.ts). A start in the text, code or tables
  * before a stream that falls in step with it decodes the stream whole after its own junk, and
  * the junk has the commands an encoder would not have written. Unlike HAL's, the count comes
- * before the look: a table of short records read as LZ3 fills decodes to tidy, repeated tiles
- * that look better than the art (every record a fill pair a copy would write). Then of
+ * before the look: junk can decode to tidy tiles that look better than the art. Then of
  * readings in step with each other (one's start on the other's command chain), the earlier: it
  * decodes every command of the later one after commands an encoder would write, while the later
  * one drops the stream's first tiles (a suffix can look better than the stream, its first cells
- * being the mostly empty ones), unless the tiles the earlier one adds look like junk.
+ * being the mostly empty ones), unless what the earlier one adds is junk (leadingPartIsJunk: a
+ * table of short records read as LZ3 fills decodes to tidy, repeated tiles, every record after
+ * the first a fill pair one copy would write).
  */
 function chooseStart(all: Look[], scorer: GraphicsScorer, formats: readonly TileFormat[], variant: LcLzVariant | undefined, data: Uint8Array): Look {
   let looks = all;
   if (variant !== undefined) {
+    // In step: the later start is on the earlier one's command chain.
+    const inStep = (earlier: Look, later: Look) => earlier.p < later.p && onLcLzCommandChain(variant, data, earlier.p, later.p);
+    // What an in-step reading adds before a later one is junk when it has commands no encoder
+    // writes (the later one's commands are its own), or leadingPartIsJunk says so.
+    const addsJunk = (earlier: Look, later: Look) => earlier.nonEncoder > later.nonEncoder || leadingPartIsJunk(variant, data, earlier, earlier.data.length - later.data.length, scorer, formats);
+    // Dropped: a suffix of an earlier reading that adds no junk, and a prefix that adds junk.
+    const reduced = all.filter((look) => !all.some((other) => (inStep(other, look) && !addsJunk(other, look)) || (inStep(look, other) && addsJunk(look, other))));
+    const pool = reduced.length > 0 ? reduced : all;
+    // Then the fewest commands no encoder writes, over the whole reading, with the command pairs
+    // one copy would write in its first bytes: a reading out of step with the stream that falls
+    // back in step decodes the stream's literals as commands, and those repeat what they wrote.
+    const counts = pool.map((look) => look.nonEncoder + lcLzCommandPairsACopyWrites(variant, data, look.p, look.data, copyCheckedOutputInBytes));
     let fewest = Number.POSITIVE_INFINITY;
-    for (const look of all) if (look.nonEncoder < fewest) fewest = look.nonEncoder;
-    const encoderLike = all.filter((look) => look.nonEncoder === fewest);
-    looks = encoderLike.filter((later) => !encoderLike.some((earlier) => earlier.p < later.p && onLcLzCommandChain(variant, data, earlier.p, later.p) && !leadingTilesAreJunk(earlier.data, earlier.data.length - later.data.length, scorer, formats)));
-    if (looks.length === 0) looks = encoderLike;
+    for (const count of counts) if (count < fewest) fewest = count;
+    looks = pool.filter((_, i) => counts[i] === fewest);
   }
   let bestQuick = 0;
   for (const look of looks) if (look.quick > bestQuick) bestQuick = look.quick;
@@ -473,6 +480,17 @@ function chooseStart(all: Look[], scorer: GraphicsScorer, formats: readonly Tile
     if (later.data.length < chosen.data.length && leadingTilesAreJunk(chosen.data, chosen.data.length - later.data.length, scorer, formats)) chosen = later;
   }
   return chosen;
+}
+
+/**
+ * Whether the output an in-step LC_LZ reading adds before a later one (its first `extra` bytes)
+ * is junk: its tiles look like noise, or its commands repeat a tile or more of the bytes just
+ * written without a copy (lz-commands.ts: a table of short records read as fills decodes to
+ * the same run again and again). Only the added part is checked: a greedy encoder with a short
+ * match search may itself miss such a copy inside a stream, rarely at its very start.
+ */
+function leadingPartIsJunk(variant: LcLzVariant, data: Uint8Array, earlier: Look, extra: number, scorer: GraphicsScorer, formats: readonly TileFormat[]): boolean {
+  return leadingTilesAreJunk(earlier.data, extra, scorer, formats) || lcLzCommandPairsACopyWrites(variant, data, earlier.p, earlier.data, Math.min(extra, copyCheckedOutputInBytes)) > 0;
 }
 
 const leadingScores = new Float32Array(8);

@@ -131,20 +131,28 @@ export function onLcLzCommandChain(variant: LcLzVariant, data: Uint8Array, from:
   return p === to;
 }
 
-/** Farthest back a 1-byte relative source reaches, per variant (LZ3: 1–128, nintendo-lz.md §3; LZ5's command 6: 1–255, §4); 0: none. */
-const relativeCopyReachByVariant: Readonly<Record<LcLzVariant, number>> = { 1: 0, 2: 0, 3: 128, 5: 255 };
+/**
+ * Farthest back a 1-byte relative source reaches, per variant checked (LZ3: 1–128, nintendo-lz.md
+ * §3); 0: not checked. LZ1 and LZ2 have no relative source. LZ5's command 6 reaches 255 back
+ * (§4), but our greedy `fast` LZ5 encoder, whose hash chains are cut short, misses some of those
+ * copies (test/scan/gb-lz3-start.test.ts found one), so LZ5 is not claimed.
+ */
+const relativeCopyReachByVariant: Readonly<Record<LcLzVariant, number>> = { 1: 0, 2: 0, 3: 128, 5: 0 };
 /** The longest run lcLzCommandPairsACopyWrites compares: the long form's count. */
 const longestLcLzCountInBytes = 1024;
 
 /**
  * Pairs of consecutive commands, among those writing the first `outputLimit` bytes of `output`
  * (the decoding of the stream at `start`), whose output a single relative copy of the bytes
- * just written would write in fewer bytes. Any encoder finds such a copy: a greedy one takes the
- * longest match at a position (this one is longer than the first command's output), an optimal
- * one the cheapest encoding. Data read as a stream repeats itself without copies (a table of
- * records of a few bytes each, each record decoding to the same run), a stream never does.
- * Variants without a 1-byte relative source (LZ1, LZ2) give 0: their copies are absolute and a
- * search of the whole output per command would cost too much for what it tells.
+ * just written would write in fewer bytes. An optimal encoder never writes such a pair (the
+ * copy is a cheaper encoding of the same output), nor does a greedy one whose match search is
+ * complete (the copy is longer than the first command's output); a greedy encoder with a cut-
+ * short search may (our `fast` level's hash chains do, now and then), so the scanner uses the
+ * count to compare readings of the same bytes, never to reject one. Data read as a stream
+ * repeats itself without copies (a table of records of a few bytes each, each record decoding
+ * to the same run).
+ * Variants without a checked relative source (relativeCopyReachByVariant) give 0: LZ1's and
+ * LZ2's copies are absolute, and a search of the whole output per command would cost too much.
  */
 export function lcLzCommandPairsACopyWrites(variant: LcLzVariant, data: Uint8Array, start: number, output: Uint8Array, outputLimit: number): number {
   const reach = relativeCopyReachByVariant[variant];
