@@ -7,6 +7,10 @@ const globalChecksumOffset = 0x14e;
 
 /** The first 24 bytes of the boot logo at 0x104; every licensed cartridge carries it (the boot ROM checks it). */
 const logoPrefix = Uint8Array.of(0xce, 0xed, 0x66, 0x66, 0xcc, 0x0d, 0x00, 0x0b, 0x03, 0x73, 0x00, 0x83, 0x00, 0x0c, 0x00, 0x0d, 0x00, 0x08, 0x11, 0x1f, 0x88, 0x89, 0x00, 0x0e);
+/** The first 24 bytes of the boot logo a cartridge header carries at 0x104 (the boot ROM checks it): where they are, a header is. */
+export const gbBootLogoPrefix: Readonly<Uint8Array> = logoPrefix;
+/** Where the boot logo sits in a cartridge header. */
+export const gbBootLogoOffsetInHeader = 0x104;
 
 /** The Game Boy cartridge header (0x100-0x14F), as read. */
 export interface GbHeader {

@@ -30,7 +30,7 @@ import { getTileFormat, type TileFormat } from '../gfx/index.js';
 import { comparePrefixTiles, plausibleRatio, roundScore, type CancelCheck, type ChunkResult, type ChunkTask } from './chunk.js';
 import { fitsTilemap, tilemapLayoutByPlatform } from './kind.js';
 import { computeLcLzChains } from './lc-lz-chain.js';
-import { fillsOnlyStream, nonEncoderKonami1Commands, nonEncoderLcLzCommands, nonEncoderLzCommandsTolerated } from './lz-commands.js';
+import { fillsOnlyStream, lcLzCommandPairsACopyWrites, nonEncoderKonami1Commands, nonEncoderLcLzCommands, nonEncoderLzCommandsTolerated, onLcLzCommandChain } from './lz-commands.js';
 import { saxmanCopiesAsEncodersWrite } from './saxman-copies.js';
 import { smallNumberTableBytes, smallNumberTile } from './raw.js';
 import { lz4wReadingRule, sgdkDeclaredStreams, type SgdkDeclaredStream } from './sgdk.js';
@@ -88,6 +88,8 @@ export const maximumScannedNemesisTileCount = 2048;
 export const maximumScannedSaxmanBodyInBytes = 0x2000;
 /** Starts per stream end decoded to choose from (earliest first: the real start comes before its in-step suffixes). */
 export const startsDecodedPerStreamEnd = 24;
+/** Output bytes of an in-step LC_LZ prefix's added part checked for command pairs one copy would write (leadingPartIsJunk). */
+const copyCheckedOutputInBytes = 1024;
 /** A chosen reading whose quick look has this many drawn tiles can be rejected at a glance... */
 const quickLookJudgeableTiles = 8;
 /** ...when it scores below this fraction of the threshold. */
@@ -241,6 +243,8 @@ interface Look {
   data: Uint8Array;
   quick: number;
   drawnTiles: number;
+  /** Commands of the reading no encoder writes (lz-commands.ts; 0 for formats without the count). */
+  nonEncoder: number;
 }
 
 /** The stream candidates of one chunk for one of streamScanCodecNames. */
@@ -262,6 +266,8 @@ export function scanCodecStreams(data: Uint8Array, task: ChunkTask, scorer: Grap
   const chains = variant === undefined ? null : computeLcLzChains(variant, data, task.start, last);
   // Starts by the stream end they reach (the terminator, or the stated size).
   const groups = new Map<number, number[]>();
+  // Starts whose reading has commands no encoder writes (within the tolerance), with their count.
+  const nonEncoderByStart = new Map<number, number>();
   // LZ4W streams SGDK structures declare (sgdk.ts), whatever chunk they start in.
   const declared = name === 'lz4w' ? sgdkDeclaredStreams(data, task.platform) : [];
   const declaredEnds = new Set(declared.map((d) => d.offset + d.packedLength));
@@ -309,7 +315,9 @@ export function scanCodecStreams(data: Uint8Array, task: ChunkTask, scorer: Grap
     if (name === 'lz4w' && (declaredEnds.has(end) || lz4wReadingRule(data, task.platform, p, packedLength) !== '')) continue;
     // Commands no encoder writes (lz-commands.ts): code and tile data read as a stream.
     const tolerated = nonEncoderLzCommandsTolerated;
-    if (variant !== undefined ? nonEncoderLcLzCommands(variant, data, p, end, tolerated) > tolerated : name === 'konami1' && nonEncoderKonami1Commands(data, p, tolerated) > tolerated) continue;
+    const nonEncoder = variant !== undefined ? nonEncoderLcLzCommands(variant, data, p, end, tolerated) : name === 'konami1' ? nonEncoderKonami1Commands(data, p, tolerated) : 0;
+    if (nonEncoder > tolerated) continue;
+    if (nonEncoder > 0) nonEncoderByStart.set(p, nonEncoder);
     // Output made by fills alone is runs, not tiles (lz-commands.ts; HAL's header layout, so not LZ3's operand-less zero fill).
     if (variant !== undefined && variant !== 3 && fillsOnlyStream(data, p, end)) continue;
     const group = groups.get(end);
@@ -325,7 +333,9 @@ export function scanCodecStreams(data: Uint8Array, task: ChunkTask, scorer: Grap
     candidates.push(declaredCandidate(data, codec, stream, scorer));
   }
   for (const [end, starts] of groups) {
-    if (starts.length > startsDecodedPerStreamEnd) starts.length = startsDecodedPerStreamEnd;
+    // Starts with no command an encoder would not write first (lz-commands.ts), then earliest:
+    // text or code before a stream gives dozens of in-step prefixes, most with such commands.
+    if (starts.length > startsDecodedPerStreamEnd) starts.sort((a, b) => (nonEncoderByStart.get(a) ?? 0) - (nonEncoderByStart.get(b) ?? 0) || a - b).length = startsDecodedPerStreamEnd;
     if (isMap) {
       decoded += scoreMapStream(data, codec, starts, end, task, candidates);
       continue;
@@ -336,12 +346,18 @@ export function scanCodecStreams(data: Uint8Array, task: ChunkTask, scorer: Grap
       const bytes = codec.decompress(data, start, limits).data;
       if (name === 'gen1-pic' && !figureOnBlankBackground(bytes)) continue;
       const look = scorer.best(bytes, formats, quickLookTiles, rule.blankTilesAreArt === true);
-      looks.push({ p: start, data: bytes, quick: look?.score ?? 0, drawnTiles: look === null ? 0 : look.statistics.tiles - look.statistics.blankTiles });
+      looks.push({ p: start, data: bytes, quick: look?.score ?? 0, drawnTiles: look === null ? 0 : look.statistics.tiles - look.statistics.blankTiles, nonEncoder: nonEncoderByStart.get(start) ?? 0 });
     }
     if (looks.length === 0) continue;
-    const chosen = chooseStart(looks, scorer, formats);
+    const chosen = chooseStart(looks, scorer, formats, variant, data);
     if (chosen.drawnTiles >= quickLookJudgeableTiles && chosen.quick < task.minimumScore * quickLookRejectFraction) continue;
-    const best = scorer.best(chosen.data, formats, undefined, rule.blankTilesAreArt === true);
+    // As for HAL (chunk.ts): an LC_LZ reading with no command an encoder would not write is an
+    // encoder's stream, so its blank tiles are the art's own empty cells (a sprite sheet packed
+    // as laid out in VRAM is mostly empty) and it may be as sparse as a raw sheet (score.ts).
+    const encoderStream = variant !== undefined && chosen.nonEncoder === 0;
+    let best = scorer.best(chosen.data, formats, undefined, rule.blankTilesAreArt === true || encoderStream);
+    // ...when it is a whole number of tiles of the format it scores best as (converters write whole tiles).
+    if (encoderStream && rule.blankTilesAreArt !== true && best !== null && chosen.data.length % getTileFormat(best.format).bytesPerTile !== 0) best = scorer.best(chosen.data, formats);
     if (best === null) continue;
     const score = best.score * repeatedTileFactor(best.statistics);
     if (score < task.minimumScore) continue;
@@ -451,8 +467,38 @@ const offsetsPerCancelCheck = 65536;
  * of them is taken, unless the tiles it adds before a later close reading look like junk (a
  * prefix), or it differs from an equal-length rival only in tiles that look worse (a prefix whose
  * literal stands in for the stream's first one).
+ *
+ * LC_LZ (`variant` given) first, as for HAL (chunk.ts, scanHal's step 1): the readings with the
+ * fewest commands no encoder writes (lz-commands.ts). A start in the text, code or tables
+ * before a stream that falls in step with it decodes the stream whole after its own junk, and
+ * the junk has the commands an encoder would not have written. Unlike HAL's, the count comes
+ * before the look: junk can decode to tidy tiles that look better than the art. Then of
+ * readings in step with each other (one's start on the other's command chain), the earlier: it
+ * decodes every command of the later one after commands an encoder would write, while the later
+ * one drops the stream's first tiles (a suffix can look better than the stream, its first cells
+ * being the mostly empty ones), unless what the earlier one adds is junk (leadingPartIsJunk: a
+ * table of short records read as LZ3 fills decodes to tidy, repeated tiles, every record after
+ * the first a fill pair one copy would write).
  */
-function chooseStart(looks: Look[], scorer: GraphicsScorer, formats: readonly TileFormat[]): Look {
+function chooseStart(all: Look[], scorer: GraphicsScorer, formats: readonly TileFormat[], variant: LcLzVariant | undefined, data: Uint8Array): Look {
+  let looks = all;
+  if (variant !== undefined) {
+    // In step: the later start is on the earlier one's command chain.
+    const inStep = (earlier: Look, later: Look) => earlier.p < later.p && onLcLzCommandChain(variant, data, earlier.p, later.p);
+    // What an in-step reading adds before a later one is junk when it has commands no encoder
+    // writes (the later one's commands are its own), or leadingPartIsJunk says so.
+    const addsJunk = (earlier: Look, later: Look) => earlier.nonEncoder > later.nonEncoder || leadingPartIsJunk(variant, data, earlier, earlier.data.length - later.data.length, scorer, formats);
+    // Dropped: a suffix of an earlier reading that adds no junk, and a prefix that adds junk.
+    const reduced = all.filter((look) => !all.some((other) => (inStep(other, look) && !addsJunk(other, look)) || (inStep(look, other) && addsJunk(look, other))));
+    const pool = reduced.length > 0 ? reduced : all;
+    // Then the fewest commands no encoder writes, over the whole reading, with the command pairs
+    // one copy would write in its first bytes: a reading out of step with the stream that falls
+    // back in step decodes the stream's literals as commands, and those repeat what they wrote.
+    const counts = pool.map((look) => look.nonEncoder + lcLzCommandPairsACopyWrites(variant, data, look.p, look.data, copyCheckedOutputInBytes));
+    let fewest = Number.POSITIVE_INFINITY;
+    for (const count of counts) if (count < fewest) fewest = count;
+    looks = pool.filter((_, i) => counts[i] === fewest);
+  }
   let bestQuick = 0;
   for (const look of looks) if (look.quick > bestQuick) bestQuick = look.quick;
   const close = looks.filter((look) => look.quick >= bestQuick - closeLookTolerance);
@@ -466,6 +512,17 @@ function chooseStart(looks: Look[], scorer: GraphicsScorer, formats: readonly Ti
     if (later.data.length < chosen.data.length && leadingTilesAreJunk(chosen.data, chosen.data.length - later.data.length, scorer, formats)) chosen = later;
   }
   return chosen;
+}
+
+/**
+ * Whether the output an in-step LC_LZ reading adds before a later one (its first `extra` bytes)
+ * is junk: its tiles look like noise, or its commands repeat a tile or more of the bytes just
+ * written without a copy (lz-commands.ts: a table of short records read as fills decodes to
+ * the same run again and again). Only the added part is checked: a greedy encoder with a short
+ * match search may itself miss such a copy inside a stream, rarely at its very start.
+ */
+function leadingPartIsJunk(variant: LcLzVariant, data: Uint8Array, earlier: Look, extra: number, scorer: GraphicsScorer, formats: readonly TileFormat[]): boolean {
+  return leadingTilesAreJunk(earlier.data, extra, scorer, formats) || lcLzCommandPairsACopyWrites(variant, data, earlier.p, earlier.data, Math.min(extra, copyCheckedOutputInBytes)) > 0;
 }
 
 const leadingScores = new Float32Array(8);

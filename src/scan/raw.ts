@@ -30,6 +30,7 @@ import type { TileFormat } from '../gfx/index.js';
 import { getTileFormat } from '../gfx/index.js';
 import type { Platform } from '../rom/platform.js';
 import { hasInesMagic, parseNesHeader } from '../rom/nes.js';
+import { gbBootLogoOffsetInHeader, gbBootLogoPrefix, gbHeaderEndInBytes } from '../rom/gb.js';
 import type { ChunkResult, ChunkTask, CancelCheck } from './chunk.js';
 import { roundScore } from './chunk.js';
 import { GraphicsScorer, maximumScoredTilesPerBlock, minimumDistinctTilesPerBlock } from './score.js';
@@ -73,10 +74,36 @@ export const fixedStructureRangesByPlatform: Readonly<Record<Platform, readonly 
  */
 export const bankSizeInBytesByPlatform: Readonly<Record<Platform, number>> = { gb: 0x4000, gbc: 0x4000, snes: 0x8000, nes: 0, gba: 0, md: 0, unknown: 0 };
 
-/** Cuts [start, end) (on a grid of `size`) at fixed structures and bank boundaries: the pieces, on the same grid. */
-export function splitAtStructure(start: number, end: number, size: number, platform: Platform): { start: number; end: number }[] {
+/**
+ * The vector areas and cartridge headers ([base, base + $150)) of GB ROM images embedded in a
+ * ROM (a multicart's games; a menu or a test ROM carrying another), found by the boot logo at
+ * base + $104: every cartridge carries the 48 bytes the boot ROM checks, and 24 of them do not
+ * occur by chance. The vectors hold code and the header fields; the logo is a 1bpp bitmap the
+ * boot ROM expands, which reads as drawn 2bpp rows. The ROM's own header is a fixed range above.
+ */
+export function embeddedGbHeaderRanges(data: Uint8Array, platform: Platform): (readonly [number, number])[] {
+  if (platform !== 'gb' && platform !== 'gbc') return [];
+  const ranges: (readonly [number, number])[] = [];
+  const logo = gbBootLogoPrefix;
+  const first = logo[0]!;
+  for (let p = data.indexOf(first); p >= 0 && p + logo.length <= data.length; p = data.indexOf(first, p + 1)) {
+    let k = 1;
+    while (k < logo.length && data[p + k] === logo[k]) k++;
+    if (k < logo.length || p === gbBootLogoOffsetInHeader) continue;
+    const base = p - gbBootLogoOffsetInHeader;
+    ranges.push([Math.max(0, base), base + gbHeaderEndInBytes]);
+  }
+  return ranges;
+}
+
+/**
+ * Cuts [start, end) (on a grid of `size`) at fixed structures (the platform's, and `embedded`
+ * ones: embeddedGbHeaderRanges) and bank boundaries: the pieces, on the same grid.
+ */
+export function splitAtStructure(start: number, end: number, size: number, platform: Platform, embedded: readonly (readonly [number, number])[] = []): { start: number; end: number }[] {
   const cuts: number[] = [];
-  for (const [a, b] of fixedStructureRangesByPlatform[platform]) cuts.push(a, b);
+  const fixed = embedded.length === 0 ? fixedStructureRangesByPlatform[platform] : [...fixedStructureRangesByPlatform[platform], ...embedded];
+  for (const [a, b] of fixed) cuts.push(a, b);
   const bank = bankSizeInBytesByPlatform[platform];
   // GB bank 0 ($0000–$3FFF) and the switchable window ($4000–$7FFF) are adjacent in the CPU's map,
   // so data may run from bank 0 into bank 1; past that, banks are never adjacent.
@@ -87,14 +114,10 @@ export function splitAtStructure(start: number, end: number, size: number, platf
   for (const c of [...sorted, end]) {
     // Pieces keep the grid: a cut off the grid rounds inwards.
     const pieceEnd = s + Math.floor((c - s) / size) * size;
-    if (pieceEnd > s && !insideFixedStructure(s, pieceEnd, platform)) pieces.push({ start: s, end: pieceEnd });
+    if (pieceEnd > s && !fixed.some(([a, b]) => s >= a && pieceEnd <= b)) pieces.push({ start: s, end: pieceEnd });
     s = s + Math.ceil((c - s) / size) * size;
   }
   return pieces;
-}
-
-function insideFixedStructure(start: number, end: number, platform: Platform): boolean {
-  return fixedStructureRangesByPlatform[platform].some(([a, b]) => start >= a && end <= b);
 }
 
 /** A NES pattern table: the PPU's view of CHR is two of these ($0000 and $1000). */
@@ -150,6 +173,7 @@ export function scanRaw(data: Uint8Array, task: ChunkTask, scorer: GraphicsScore
   const alignment = rawDataAlignmentByPlatform[task.platform];
   const references = codeReferences(data, task.platform);
   if (task.platform === 'gb' || task.platform === 'gbc') candidates.push(...gbCopiedMaps(data, task, references), ...gbChainedPalettes(data, task), ...gbcPaletteLoads(data, task));
+  const embeddedHeaders = embeddedGbHeaderRanges(data, task.platform);
   const planePairs = new PlanePairScores(data, task, scorer);
   for (const format of task.formats) {
     // A byte-per-pixel reading is coherent wherever bytes repeat (tables, fill, text), so raw
@@ -184,7 +208,7 @@ export function scanRaw(data: Uint8Array, task: ChunkTask, scorer: GraphicsScore
       }
       const flush = (): void => {
         if (runStart >= 0 && lastGood >= 0) {
-          for (const piece of splitAtStructure(runStart, lastGood + size, size, task.platform)) flushPiece(piece.start, piece.end);
+          for (const piece of splitAtStructure(runStart, lastGood + size, size, task.platform, embeddedHeaders)) flushPiece(piece.start, piece.end);
         }
         runStart = -1;
         lastGood = -1;
