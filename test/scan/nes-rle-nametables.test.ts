@@ -3,6 +3,7 @@
  * the corpus ROM (full_game.nes, a cc65/neslib game) through scanRom and the CLI, and a ROM built
  * here with another layout, another unpacker address and zero-page use, and the negative cases.
  */
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { encodeNeslibRle } from '../../src/codecs/nes/rle-neslib.js';
@@ -10,7 +11,7 @@ import { buildNesRom } from '../../src/rom/build.js';
 import { romFromBytes } from '../../src/rom/rom.js';
 import { explainScanOffset } from '../../src/scan/explain.js';
 import { scanRom } from '../../src/scan/index.js';
-import { isNesRleUnpacker } from '../../src/scan/nes-nametables.js';
+import { findNesRleNametables, isNesRleUnpacker } from '../../src/scan/nes-nametables.js';
 import type { ScanCandidate } from '../../src/scan/types.js';
 import { runCli } from '../helpers/cli.js';
 import { corpusDirectory } from './helpers/corpus.js';
@@ -104,5 +105,21 @@ describe('neslib RLE nametables named by their unpacker call', () => {
     const noPpu = Uint8Array.from(unpacker);
     for (let p = 0; p + 2 < noPpu.length; p++) if (noPpu[p] === 0x8d && noPpu[p + 1] === 0x07 && noPpu[p + 2] === 0x20) noPpu[p + 1] = 0x08;
     expect(isNesRleUnpacker(noPpu, 0, noPpu.length)).toBe(false);
+  });
+
+  test('no nametable is read from the other corpus ROMs\' code and data wrapped as NES PRG (every 32 KiB in an iNES header)', () => {
+    let chunks = 0;
+    let found = 0;
+    for (const name of readdirSync(corpusDirectory)) {
+      if (name.endsWith('.nes') || name.endsWith('.json') || name.endsWith('.md')) continue;
+      const bytes = readFileSync(join(corpusDirectory, name));
+      for (let offset = 0; offset + 0x8000 <= bytes.length; offset += 0x8000) {
+        const rom = buildNesRom({ prgBanks: 2, payloads: [{ offset: prgStart, bytes: bytes.subarray(offset, offset + 0x8000) }] });
+        found += findNesRleNametables(rom, 'nes').length;
+        chunks++;
+      }
+    }
+    expect(chunks).toBeGreaterThan(20);
+    expect(found).toBe(0);
   });
 });
