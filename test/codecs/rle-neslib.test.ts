@@ -70,6 +70,8 @@ describe('rle-neslib (neslib vram_unrle)', () => {
     const long = Uint8Array.of(0x01, 0x20, 0x01, 0xff, 0x01, 0xff, 0x01, 0x00);
     expect(decodeNeslibRle(long).data.length).toBe(511);
     expect(() => decodeNeslibRle(long, 0, { maximumOutputSizeInBytes: 510 })).toThrow(CodecOutputLimitError);
+    // The error says how far the stream had got: 256 bytes before the second run of 255.
+    expect(() => decodeNeslibRle(long, 0, { maximumOutputSizeInBytes: 300 })).toThrow(/declares 511 bytes of output, over the limit of 300/);
     expect(probeNeslibRle(long, 0, { maximumOutputSizeInBytes: 510 })).toBeNull();
     expect(probeNeslibRle(Uint8Array.of(0x01, 0x01, 0x05, 0x01, 0x00))).toBeNull();
   });

@@ -44,6 +44,8 @@ let walkSize = 0;
 /** 0 = ok, 1 = truncated, 2 = count before a literal, 3 = over the output limit. */
 let walkFailure = 0;
 let walkFailureOffset = 0;
+/** On an output-limit failure: the output size the stream reached when it passed the limit. */
+let walkFailureSize = 0;
 
 /** Walks one stream from `start`; writes into `out` when given (sized by a first walk). */
 function walkNeslibRle(bytes: Uint8Array, start: number, limit: number, out: Uint8Array | null): boolean {
@@ -67,6 +69,7 @@ function walkNeslibRle(bytes: Uint8Array, start: number, limit: number, out: Uin
     if (value !== tag) {
       if (outPos >= limit) {
         walkFailure = 3;
+        walkFailureSize = outPos + 1;
         walkFailureOffset = inPos - 1;
         return false;
       }
@@ -89,6 +92,7 @@ function walkNeslibRle(bytes: Uint8Array, start: number, limit: number, out: Uin
     }
     if (outPos + count > limit) {
       walkFailure = 3;
+      walkFailureSize = outPos + count;
       walkFailureOffset = inPos - 2;
       return false;
     }
@@ -116,7 +120,7 @@ export function decodeNeslibRle(bytes: Uint8Array, offset = 0, limits?: DecodeLi
   if (!walkNeslibRle(bytes, offset, limit, null)) {
     if (walkFailure === 1) throw new CodecStreamTruncatedError(codecName, walkFailureOffset, 'input ends before the tag + 0 end marker');
     if (walkFailure === 2) throw new CodecStreamCorruptError(codecName, walkFailureOffset, 'a run (tag + count) comes before any literal byte to repeat');
-    throw new CodecOutputLimitError(codecName, offset, limit + 1, limit);
+    throw new CodecOutputLimitError(codecName, offset, walkFailureSize, limit);
   }
   const out = new Uint8Array(walkSize);
   walkNeslibRle(bytes, offset, limit, out);
