@@ -187,7 +187,8 @@ export function formatScanExplanation(e: ScanExplanation): string[] {
     }
   }
   lines.push(`raw tile here: ${e.raw.map((r) => `${r.format} ${r.tileScore < 0 ? 'blank' : r.tileScore.toFixed(3)}`).join(', ')}`);
-  if (e.nearby.length === 0) lines.push('no candidate holds this offset, at any score or size');
+  // A block named by code (NES palettes and RLE nametables) is reported without a swept reading.
+  if (e.nearby.length === 0) lines.push(e.reported ? 'no swept reading (codec stream or raw run) holds this offset: the code that names it is the evidence' : 'no candidate holds this offset, at any score or size');
   else {
     lines.push('candidates holding this offset (any score, any size):');
     for (const c of e.nearby) lines.push(`  ${describe(c)}: ${c.fate}`);

@@ -81,6 +81,9 @@ describe('neslib RLE nametables named by their unpacker call', () => {
     expect(run.code).toBe(0);
     const json = JSON.parse(run.stdout) as { offset: number; kind: string; format: string; codec: string }[];
     expect(json.filter((c) => c.codec === 'rle-neslib').map((c) => [c.offset, c.kind, c.format])).toEqual([[10668, 'tilemap', 'nes-nametable']]);
+    const explained = runCli(['scan', join(corpusDirectory, 'full_game.nes'), '--explain', '10668', '--no-cache']);
+    expect(explained.stdout).toContain('passed by the call at 0x10CA to the RLE unpacker at 0x383');
+    expect(explained.stdout).not.toContain('no candidate holds this offset');
   });
 
   test('a ROM built here: streams passed to a tag-RLE unpacker that decode to whole nametables are reported; others are not', async () => {
