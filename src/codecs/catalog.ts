@@ -44,6 +44,7 @@ export const builtInCodecCatalog: readonly BuiltInCodecEntry[] = [
   { name: 'saxman', canCompress: true, load: async () => (await import('./sega/saxman.js')).saxmanCodec },
   { name: 'comper', canCompress: true, load: async () => (await import('./sega/comper.js')).comperCodec },
   { name: 'lz4w', canCompress: true, load: async () => (await import('./sega/lz4w.js')).lz4wCodec },
+  { name: 'rle-neslib', canCompress: true, load: async () => (await import('./nes/rle-neslib.js')).neslibRleCodec },
 ];
 
 const entryByName = new Map(builtInCodecCatalog.map((entry) => [entry.name, entry]));

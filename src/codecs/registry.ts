@@ -14,6 +14,7 @@ import { lcLz1Codec, lcLz2Codec, lcLz3Codec, lcLz5Codec } from './nintendo/lc-lz
 import { konami1Codec } from './nintendo/konami1.js';
 import { gen1PicCodec } from './nintendo/gen1-pic.js';
 import { pb16Codec } from './pb16.js';
+import { neslibRleCodec } from './nes/rle-neslib.js';
 import { comperCodec } from './sega/comper.js';
 import { lz4wCodec } from './sega/lz4w.js';
 import { saxmanCodec } from './sega/saxman.js';
@@ -29,6 +30,8 @@ const builtInCodecs: readonly Codec[] = [
   lcLz1Codec, lcLz2Codec, lcLz3Codec, lcLz5Codec, konami1Codec, gen1PicCodec,
   // Sega family
   nemesisCodec, kosinskiCodec, kosinskiModuledCodec, enigmaCodec, saxmanCodec, comperCodec, lz4wCodec,
+  // NES family
+  neslibRleCodec,
 ];
 const codecs: Codec[] = [...builtInCodecs];
 const byName = new Map(codecs.map((codec) => [codec.name, codec]));

@@ -21,6 +21,7 @@ import { figureOnBlankBackground } from './codec-streams.js';
 import { classifyCandidateKinds } from './kind.js';
 import { fillsOnlyStream, nonEncoderLcLzCommands, nonEncoderLzCommandsTolerated } from './lz-commands.js';
 import { nesPaletteEvidence } from './nes-palettes.js';
+import { nesRleNametableEvidence } from './nes-nametables.js';
 import { GraphicsScorer, repeatedTileFactor } from './score.js';
 import { lz4wReadingRule, sgdkDeclaredStreamAt } from './sgdk.js';
 import { snesCgramLoads, type CgramLoad } from './snes-cgram.js';
@@ -169,6 +170,7 @@ export async function explainScanOffset(input: string | Rom, offset: number, opt
   else verdict = 'not reported: no stream decodes here cleanly enough, and no raw run of drawn tiles holds this offset';
   // A NES palette is found from the code that loads it (nes-palettes.ts): say which.
   if (reported && reported.offset === offset && reported.kind === 'palette' && reported.format === 'nes-index') verdict += `; ${nesPaletteEvidence(data, rom.platform, offset) ?? 'named by code'}`;
+  if (reported && reported.offset === offset && reported.codec === 'rle-neslib') verdict += `; ${nesRleNametableEvidence(data, rom.platform, offset) ?? 'named by code'}`;
   const cgramLoads = rom.platform === 'snes' ? snesCgramLoads(data).filter((l) => covers({ offset: l.offset, packedLength: l.length }, offset)) : [];
   return { offset, verdict, reported, streams, raw, nearby, cgramLoads };
 }
@@ -185,7 +187,8 @@ export function formatScanExplanation(e: ScanExplanation): string[] {
     }
   }
   lines.push(`raw tile here: ${e.raw.map((r) => `${r.format} ${r.tileScore < 0 ? 'blank' : r.tileScore.toFixed(3)}`).join(', ')}`);
-  if (e.nearby.length === 0) lines.push('no candidate holds this offset, at any score or size');
+  // A block named by code (NES palettes and RLE nametables) is reported without a swept reading.
+  if (e.nearby.length === 0) lines.push(e.reported ? 'no swept reading (codec stream or raw run) holds this offset: the code that names it is the evidence' : 'no candidate holds this offset, at any score or size');
   else {
     lines.push('candidates holding this offset (any score, any size):');
     for (const c of e.nearby) lines.push(`  ${describe(c)}: ${c.fate}`);

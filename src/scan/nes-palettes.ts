@@ -97,8 +97,8 @@ interface NamedPalette {
   evidence: string;
 }
 
-/** PRG-ROM of an iNES file and its header, or null. */
-function prgOf(data: Uint8Array): { header: NesHeader; start: number; end: number } | null {
+/** PRG-ROM of an iNES file and its header, or null (shared with nes-nametables.ts). */
+export function prgOf(data: Uint8Array): { header: NesHeader; start: number; end: number } | null {
   if (!hasInesMagic(data)) return null;
   try {
     const header = parseNesHeader(data, 'scan');
@@ -117,7 +117,7 @@ function prgOf(data: Uint8Array): { header: NesHeader; start: number; end: numbe
  * code itself runs from maps to the code's own bank (code reads its own bank's data); any other
  * address names a bank the code does not show, and is not resolved.
  */
-function prgOffsetOf(address: number, from: number, prg: { header: NesHeader; start: number; end: number }): number {
+export function prgOffsetOf(address: number, from: number, prg: { header: NesHeader; start: number; end: number }): number {
   if (address < 0x8000 || address > 0xffff) return -1;
   const size = prg.end - prg.start;
   if (size <= 0x8000) return prg.start + ((address - 0x8000) % size);
@@ -337,20 +337,43 @@ function loaderCount(data: Uint8Array, entry: number, prg: { start: number; end:
   return 0;
 }
 
-/** Palettes passed to palette loaders as cc65 pointer arguments (`LDA #<t` / `LDX #>t` / `JSR loader`). */
-function loaderPointerPalettes(data: Uint8Array, prg: { header: NesHeader; start: number; end: number }, out: NamedPalette[]): void {
-  const byLoader = new Map<number, { count: number; tables: { table: number; call: number }[]; allPalettes: boolean }>();
+/** One cc65 fastcall with a pointer argument: `LDA #<table` / `LDX #>table` / `JSR routine`. */
+export interface Cc65PointerCall {
+  /** ROM offset of the `LDA #<table`. */
+  call: number;
+  /** ROM offset of the routine called (resolved as the calling code's bank sees it). */
+  entry: number;
+  /** ROM offset of the table passed, or -1 when it is not in PRG the code can see. */
+  table: number;
+}
+
+/**
+ * Every cc65 fastcall passing a pointer in A (low) and X (high) to a routine in PRG: cc65 passes
+ * the last argument of a `__fastcall__` C function in A/X, so `f(table)` compiles to
+ * `LDA #<table` / `LDX #>table` / `JSR _f` (cc65 calling conventions). Calls whose routine is
+ * not in visible PRG are skipped.
+ */
+export function cc65PointerCalls(data: Uint8Array, prg: { header: NesHeader; start: number; end: number }): Cc65PointerCall[] {
+  const calls: Cc65PointerCall[] = [];
   for (let p = prg.start; p + 7 <= prg.end; p++) {
     if (data[p] !== ldaImmediate || data[p + 2] !== ldxImmediate || data[p + 4] !== jsr) continue;
     const entry = prgOffsetOf(data[p + 5]! | (data[p + 6]! << 8), p, prg);
     if (entry < 0) continue;
+    calls.push({ call: p, entry, table: prgOffsetOf(data[p + 1]! | (data[p + 3]! << 8), p, prg) });
+  }
+  return calls;
+}
+
+/** Palettes passed to palette loaders as cc65 pointer arguments (`LDA #<t` / `LDX #>t` / `JSR loader`). */
+function loaderPointerPalettes(data: Uint8Array, prg: { header: NesHeader; start: number; end: number }, out: NamedPalette[]): void {
+  const byLoader = new Map<number, { count: number; tables: { table: number; call: number }[]; allPalettes: boolean }>();
+  for (const { call: p, entry, table } of cc65PointerCalls(data, prg)) {
     let loader = byLoader.get(entry);
     if (loader === undefined) {
       loader = { count: loaderCount(data, entry, prg), tables: [], allPalettes: true };
       byLoader.set(entry, loader);
     }
     if (loader.count === 0 || !loader.allPalettes) continue;
-    const table = prgOffsetOf(data[p + 1]! | (data[p + 3]! << 8), p, prg);
     if (table < 0 || !readsAsNesPalette(data, table, loader.count)) {
       loader.allPalettes = false;
       continue;

@@ -20,6 +20,7 @@ import { keepIndexedMaps } from './codec-streams.js';
 import { collapseCandidates } from './collapse.js';
 import { classifyCandidateKinds, findAdjacentPalettes } from './kind.js';
 import { findNesPalettes } from './nes-palettes.js';
+import { findNesRleNametables } from './nes-nametables.js';
 import { findCgramLoadedPalettes } from './snes-cgram.js';
 import { maximumScanWorkers, sharedScanPool } from './pool.js';
 import { GraphicsScorer, defaultFormatsByPlatform } from './score.js';
@@ -255,7 +256,10 @@ export async function scanRomReport(input: string | Rom, options: ScanOptions = 
   // run of colours beside a tile block that overlaps one is that palette read less exactly.
   // The range says where blocks may start: a palette loaded from elsewhere is outside it.
   const loaded = findCgramLoadedPalettes(rom.data, rom.platform, classified).filter((c) => c.offset >= normalized.start && c.offset < normalized.end);
-  const withLoaded = [...classified, ...loaded];
+  // NES nametables named by their unpacker call (nes-nametables.ts) replace what overlaps them.
+  const nametables = findNesRleNametables(rom.data, rom.platform, normalized.start, normalized.end);
+  const overlapsNametable = (c: ScanCandidate): boolean => nametables.some((n) => c.offset < n.offset + n.packedLength && n.offset < c.offset + c.packedLength);
+  const withLoaded = [...classified.filter((c) => !overlapsNametable(c)), ...loaded.filter((c) => !overlapsNametable(c)), ...nametables];
   const candidates = [...withLoaded, ...findAdjacentPalettes(rom.data, rom.platform, withLoaded), ...findNesPalettes(rom.data, rom.platform, withLoaded, normalized.start, normalized.end)].sort((a, b) => b.score - a.score || a.offset - b.offset);
   if (useCache) writeScanCache(cacheDirectory, identity.sha1, normalized, { candidates, decodedCandidates: decoded, offsetsTried });
   return { candidates, cached: false, offsetsTried, decodedCandidates: decoded, elapsedMs: performance.now() - started, options: normalized, rom: romSummary };

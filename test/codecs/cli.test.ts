@@ -19,7 +19,7 @@ function run(...args: string[]): { code: number; stdout: string; stderr: string 
 describe('romgfx codecs / compress / decompress', () => {
   it('codecs lists every codec, with --json', () => {
     const listed = JSON.parse(run('codecs', '--json').stdout) as { name: string; canCompress: boolean; levels: string[] }[];
-    expect(listed.map((c) => c.name)).toEqual(['hal', 'lz77', 'lz11', 'rle', 'huffman', 'diff', 'lz4', 'pb16', 'lc-lz1', 'lc-lz2', 'lc-lz3', 'lc-lz5', 'konami1', 'gen1-pic', 'nemesis', 'kosinski', 'kosinski-moduled', 'enigma', 'saxman', 'comper', 'lz4w']);
+    expect(listed.map((c) => c.name)).toEqual(['hal', 'lz77', 'lz11', 'rle', 'huffman', 'diff', 'lz4', 'pb16', 'lc-lz1', 'lc-lz2', 'lc-lz3', 'lc-lz5', 'konami1', 'gen1-pic', 'nemesis', 'kosinski', 'kosinski-moduled', 'enigma', 'saxman', 'comper', 'lz4w', 'rle-neslib']);
     expect(listed.find((c) => c.name === 'hal')?.levels).toEqual(['1', '2', '3', '4', 'max']);
     const rows = listed as unknown as { name: string; levels: string[]; platforms: string[]; accurate: boolean; defaultLevel: string | null }[];
     expect(rows.find((c) => c.name === 'saxman')).toMatchObject({ levels: ['fast', 'max'], defaultLevel: 'max', platforms: ['md'], accurate: false });

@@ -282,5 +282,7 @@ export function fuzzTargets(): FuzzTarget[] {
     },
     { codec: 'comper', seeds: plain.filter((bytes) => bytes.length % 2 === 0).flatMap((bytes) => [getCodec('comper').compress(bytes), getCodec('comper').compress(bytes, { level: 'fast' })]), limits: smallLimit },
     { codec: 'lz4w', seeds: encodeAll('lz4w', [{}, { level: 'fast' }]), limits: smallLimit },
+    // neslib RLE: plain inputs are under 128 bytes, so a tag value is always free.
+    { codec: 'rle-neslib', seeds: encodeAll('rle-neslib', [{ level: 'max' }, { level: 'accurate' }]), limits: smallLimit },
   ];
 }
