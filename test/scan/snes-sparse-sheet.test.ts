@@ -70,7 +70,7 @@ describe('sparse sprite sheets in compressed streams', () => {
     }
   }, 60000);
 
-  test('a synthetic sheet of three 16×16 sprites in 64 cells (the first at cell 0), LC_LZ1 in 65816-like code, is found though its block score is under the bar', async () => {
+  test('a synthetic sheet of three 16×16 sprites in 64 cells (from cell 0, and after two empty cells), LC_LZ1 in 65816-like code, is found though its block score is under the bar', async () => {
     const art = spriteTiles('snes4bpp', 12, 31);
     const tiles = sheet(4, [0, 6, 36], art);
     const scorer = new GraphicsScorer();
@@ -86,6 +86,10 @@ describe('sparse sprite sheets in compressed streams', () => {
     const at = 0x4321;
     const candidates = await lcLz1Candidates(inCode(stream, at));
     expect(candidates.map((c) => `${c.offset}+${c.packedLength}`)).toContain(`${at}+${stream.length}`);
+    // The same sprites from the third cell: the sheet opens with two empty cells.
+    const later = getCodec('lc-lz1').compress(sheet(4, [2, 6, 36], art));
+    const laterCandidates = await lcLz1Candidates(inCode(later, at));
+    expect(laterCandidates.map((c) => `${c.offset}+${c.packedLength}`)).toContain(`${at}+${later.length}`);
   }, 30000);
 
   test('a fills-only stream (all empty cells) and one drawn tile repeated over a sheet are not reported', async () => {
