@@ -35,6 +35,7 @@ import { saxmanCopiesAsEncodersWrite } from './saxman-copies.js';
 import { smallNumberTableBytes, smallNumberTile } from './raw.js';
 import { lz4wReadingRule, sgdkDeclaredStreams, type SgdkDeclaredStream } from './sgdk.js';
 import { GraphicsScorer, repeatedTileFactor } from './score.js';
+import { sparseSheetScore } from './sparse-sheet.js';
 import type { ScanCandidate } from './types.js';
 
 /** The codecs this module scans, in the order the scanner lists them. */
@@ -346,7 +347,16 @@ export function scanCodecStreams(data: Uint8Array, task: ChunkTask, scorer: Grap
       const bytes = codec.decompress(data, start, limits).data;
       if (name === 'gen1-pic' && !figureOnBlankBackground(bytes)) continue;
       const look = scorer.best(bytes, formats, quickLookTiles, rule.blankTilesAreArt === true);
-      looks.push({ p: start, data: bytes, quick: look?.score ?? 0, drawnTiles: look === null ? 0 : look.statistics.tiles - look.statistics.blankTiles, nonEncoder: nonEncoderByStart.get(start) ?? 0 });
+      let quick = look?.score ?? 0;
+      // A sparse sheet's look is its drawn tiles' (sparse-sheet.ts): else a junk prefix whose
+      // shifted output has fewer blank tiles looks better than the sheet's own start. Over the
+      // whole output, not quickLookTiles: 32 tiles are two 16-cell OBJ rows of 2bpp, a handful
+      // of drawn cells, too few to tell a sheet's start from a reading out of step with it.
+      if (rule.blankTilesAreArt !== true) {
+        const sheet = sparseSheetScore(bytes, formats, scorer);
+        if (sheet !== null && sheet.score > quick) quick = sheet.score;
+      }
+      looks.push({ p: start, data: bytes, quick, drawnTiles: look === null ? 0 : look.statistics.tiles - look.statistics.blankTiles, nonEncoder: nonEncoderByStart.get(start) ?? 0 });
     }
     if (looks.length === 0) continue;
     const chosen = chooseStart(looks, scorer, formats, variant, data);
@@ -359,10 +369,19 @@ export function scanCodecStreams(data: Uint8Array, task: ChunkTask, scorer: Grap
     // ...when it is a whole number of tiles of the format it scores best as (converters write whole tiles).
     if (encoderStream && rule.blankTilesAreArt !== true && best !== null && chosen.data.length % getTileFormat(best.format).bytesPerTile !== 0) best = scorer.best(chosen.data, formats);
     if (best === null) continue;
-    const score = best.score * repeatedTileFactor(best.statistics);
+    let score = best.score * repeatedTileFactor(best.statistics);
+    let format = best.format;
+    // A sprite sheet of a few drawn tiles among empty cells is scored on its drawn tiles (sparse-sheet.ts).
+    if (score < task.minimumScore && rule.blankTilesAreArt !== true) {
+      const sheet = sparseSheetScore(chosen.data, formats, scorer);
+      if (sheet !== null && sheet.score > score) {
+        score = sheet.score;
+        format = sheet.format;
+      }
+    }
     if (score < task.minimumScore) continue;
-    if (task.platform === 'md' && smallNumberOutput(chosen.data, getTileFormat(best.format))) continue;
-    candidates.push({ offset: chosen.p, packedLength: end - chosen.p, unpackedLength: chosen.data.length, codec: name, kind: 'tiles', format: best.format, score: roundScore(score) });
+    if (task.platform === 'md' && smallNumberOutput(chosen.data, getTileFormat(format))) continue;
+    candidates.push({ offset: chosen.p, packedLength: end - chosen.p, unpackedLength: chosen.data.length, codec: name, kind: 'tiles', format, score: roundScore(score) });
   }
   return { candidates, decoded };
 }
