@@ -257,7 +257,12 @@ export async function scanRomReport(input: string | Rom, options: ScanOptions = 
   // The range says where blocks may start: a palette loaded from elsewhere is outside it.
   const loaded = findCgramLoadedPalettes(rom.data, rom.platform, classified).filter((c) => c.offset >= normalized.start && c.offset < normalized.end);
   // NES nametables named by their unpacker call (nes-nametables.ts) replace what overlaps them.
-  const nametables = findNesRleNametables(rom.data, rom.platform, normalized.start, normalized.end);
+  // They are rle-neslib streams, which no sweep looks for (RLE decodes almost any bytes), so a scan
+  // reports them when it asks for that codec or for the platform's defaults (which name it); the
+  // answer depends on the normalised options alone, as the cache key does.
+  const defaults = defaultScanCodecs(rom.platform);
+  const wantsNametables = (normalized.codecs as readonly string[]).includes('rle-neslib') || (normalized.codecs.length === defaults.length && defaults.every((codec) => normalized.codecs.includes(codec)));
+  const nametables = wantsNametables ? findNesRleNametables(rom.data, rom.platform, normalized.start, normalized.end) : [];
   const overlapsNametable = (c: ScanCandidate): boolean => nametables.some((n) => c.offset < n.offset + n.packedLength && n.offset < c.offset + c.packedLength);
   const withLoaded = [...classified.filter((c) => !overlapsNametable(c)), ...loaded.filter((c) => !overlapsNametable(c)), ...nametables];
   const candidates = [...withLoaded, ...findAdjacentPalettes(rom.data, rom.platform, withLoaded), ...findNesPalettes(rom.data, rom.platform, withLoaded, normalized.start, normalized.end)].sort((a, b) => b.score - a.score || a.offset - b.offset);
