@@ -55,26 +55,20 @@ export function equalRunsInHalLiterals(data: Uint8Array, start: number, end: num
   let p = start;
   let runs = 0;
   // Each command consumes its header byte at least, so the walk advances.
-  while (p < end && runs <= stopAbove) {
-    const h = data[p++]!;
-    if (h === 0xff) break;
-    let command: number;
-    let count: number;
-    if ((h & 0xe0) === 0xe0) {
-      if (p >= end) break;
-      command = (h >> 2) & 7;
-      count = (((h & 3) << 8) | data[p++]!) + 1;
-    } else {
-      command = h >> 5;
-      count = (h & 0x1f) + 1;
-    }
-    if (command === 0) {
-      runs += equalRunsInLiteral(data, p, Math.min(end, p + count));
-      p += count;
-    } else p += command === 1 || command === 3 ? 1 : 2;
+  while (runs <= stopAbove && parseLcLzCommand(halLayoutVariant, data, p, end)) {
+    p += parsedCommand[2]!;
+    if (parsedCommand[0] === 0) runs += equalRunsInLiteral(data, p, Math.min(end, p + parsedCommand[1]!));
+    p += parsedCommand[3]!;
   }
   return runs;
 }
+
+/**
+ * The LC_LZ variant whose command layout HAL shares (nintendo-lz.md §0, hal.md): the same headers
+ * (short and 2-byte long form), fills with the same operands, 2-byte copy sources. The walks
+ * below that only tell literals, fills and copies apart read HAL streams through it.
+ */
+const halLayoutVariant: LcLzVariant = 1;
 
 /** Non-encoder commands a reading may have and still be taken for a stream. */
 export const nonEncoderLzCommandsTolerated = 1;
@@ -302,30 +296,17 @@ export function fillsOnlyStream(data: Uint8Array, start: number, end: number): b
   let literalBytes = 0;
   let previousLiteral = 0;
   // Each command consumes its header byte at least, so the walk advances.
-  while (p < end) {
-    const h = data[p++]!;
-    if (h === 0xff) break;
-    let command: number;
-    let count: number;
-    if ((h & 0xe0) === 0xe0) {
-      if (p >= end) break;
-      command = (h >> 2) & 7;
-      count = (((h & 3) << 8) | data[p++]!) + 1;
-    } else {
-      command = h >> 5;
-      count = (h & 0x1f) + 1;
-    }
+  while (parseLcLzCommand(halLayoutVariant, data, p, end)) {
+    const command = parsedCommand[0]!;
+    const count = parsedCommand[1]!;
     if (command >= 4) return false;
     commands++;
     if (command === 0) {
       if (previousLiteral === 0 || previousLiteral >= maximumLiteralCountInBytes) literalBytes += count;
       if (literalBytes > fillsOnlyLiteralBytes) return false;
       previousLiteral = count;
-      p += count;
-    } else {
-      previousLiteral = 0;
-      p += command === 2 ? 2 : 1;
-    }
+    } else previousLiteral = 0;
+    p += parsedCommand[2]! + parsedCommand[3]!;
   }
   return commands > 0;
 }
