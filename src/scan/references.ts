@@ -180,20 +180,10 @@ function gbReferences(data: Uint8Array, out: ReferenceCollector): void {
   // destination) and bc the byte count, then the call to the copy routine. The source is where a
   // block starts, and the count is its length.
   for (let i = 0; i + 8 < n; i++) {
-    const a = data[i]!;
-    const b = data[i + 3]!;
-    const c = data[i + 6]!;
-    if ((a | b | c) !== 0x31 || a === b || b === c || a === c || !isLoad16(a) || !isLoad16(b) || !isLoad16(c)) continue;
-    let hl = -1;
-    let de = -1;
-    let bc = -1;
-    for (let k = 0; k < 3; k++) {
-      const value = data[i + 3 * k + 1]! | (data[i + 3 * k + 2]! << 8);
-      const o = data[i + 3 * k]!;
-      if (o === 0x21) hl = value;
-      else if (o === 0x11) de = value;
-      else bc = value;
-    }
+    if (!readGbLoadTriple(data, i)) continue;
+    const hl = loadTriple[0]!;
+    const de = loadTriple[1]!;
+    const bc = loadTriple[2]!;
     const inVram = (v: number) => v >= gbVramStartAddress && v < gbVramEndAddress;
     const source = inVram(de) ? hl : inVram(hl) ? de : -1;
     if (source < 0 || source >= 2 * gbBankSizeInBytes || bc <= 0) continue;
@@ -209,6 +199,26 @@ function gbReferences(data: Uint8Array, out: ReferenceCollector): void {
   }
 }
 
+/** hl, de and bc of the last triple readGbLoadTriple read. */
+const loadTriple = new Int32Array(3);
+
+/**
+ * Whether the SM83 code at `i` is `ld hl,nn`, `ld de,nn` and `ld bc,nn` in some order, three
+ * instructions in a row, as a copy to VRAM is set up; their values go to loadTriple (hl, de, bc).
+ */
+function readGbLoadTriple(data: Uint8Array, i: number): boolean {
+  const a = data[i]!;
+  const b = data[i + 3]!;
+  const c = data[i + 6]!;
+  if ((a | b | c) !== 0x31 || a === b || b === c || a === c || !isLoad16(a) || !isLoad16(b) || !isLoad16(c)) return false;
+  for (let k = 0; k < 3; k++) {
+    const value = data[i + 3 * k + 1]! | (data[i + 3 * k + 2]! << 8);
+    const o = data[i + 3 * k]!;
+    loadTriple[o === 0x21 ? 0 : o === 0x11 ? 1 : 2] = value;
+  }
+  return true;
+}
+
 /** GB VRAM tile slots: $8000–$97FF, 16 bytes each (Pan Docs, VRAM Tile Data). */
 export const gbTileSlotCount = 384;
 
@@ -221,20 +231,10 @@ export function gbLoadedTileSlots(data: Uint8Array): Uint8Array {
   const slots = new Uint8Array(gbTileSlotCount);
   const n = data.length;
   for (let i = 0; i + 8 < n; i++) {
-    const a = data[i]!;
-    const b = data[i + 3]!;
-    const c = data[i + 6]!;
-    if ((a | b | c) !== 0x31 || a === b || b === c || a === c || !isLoad16(a) || !isLoad16(b) || !isLoad16(c)) continue;
-    let hl = -1;
-    let de = -1;
-    let bc = -1;
-    for (let k = 0; k < 3; k++) {
-      const value = data[i + 3 * k + 1]! | (data[i + 3 * k + 2]! << 8);
-      const o = data[i + 3 * k]!;
-      if (o === 0x21) hl = value;
-      else if (o === 0x11) de = value;
-      else bc = value;
-    }
+    if (!readGbLoadTriple(data, i)) continue;
+    const hl = loadTriple[0]!;
+    const de = loadTriple[1]!;
+    const bc = loadTriple[2]!;
     const destination = de >= gbVramStartAddress && de < gbMapStartAddress && hl < gbVramStartAddress ? de : hl >= gbVramStartAddress && hl < gbMapStartAddress && de < gbVramStartAddress ? hl : -1;
     if (destination < 0 || bc <= 0) continue;
     const bytes = (bc & 7) !== 0 ? (bc >> 8) * 16 : bc;
