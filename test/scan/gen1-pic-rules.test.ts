@@ -17,7 +17,7 @@ import { figureOnBlankBackground } from '../../src/scan/codec-streams.js';
 import { explainScanOffset, scanRom } from '../../src/scan/index.js';
 import { defaultScanCodecs } from '../../src/scan/scanner.js';
 import { runCli, tempDir } from '../helpers/cli.js';
-import { corpusDirectory, readCorpusTruth } from './helpers/corpus.js';
+import { corpusBytesOutsideTruth, corpusDirectory } from './helpers/corpus.js';
 import { gen1Picture } from './helpers/gen1-pictures.js';
 import { rng } from './helpers/sprite-art.js';
 
@@ -37,24 +37,8 @@ function bitStream(header: number, bits: string): Uint8Array {
 
 /** The GB corpus ROMs' bytes outside every truth block (their code and data). */
 function gbCode(): Uint8Array {
-  const truth = readCorpusTruth();
-  const parts: Uint8Array[] = [];
-  for (const name of ['libbet.gb', 'dmg-acid2.gb']) {
-    const rom = read(join(corpusDirectory, name));
-    let at = 0x150;
-    for (const block of [...truth[name]!.blocks].sort((a, b) => a.offset - b.offset)) {
-      if (block.offset > at) parts.push(rom.subarray(at, block.offset));
-      at = Math.max(at, block.offset + block.packedLength);
-    }
-    parts.push(rom.subarray(at));
-  }
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  // From 0x150: past the vectors and the cartridge header.
+  return corpusBytesOutsideTruth(['libbet.gb', 'dmg-acid2.gb'], 0x150);
 }
 
 interface Planted {

@@ -63,6 +63,31 @@ export function readCorpusTruth(directory = corpusDirectory): Record<string, Tru
   return JSON.parse(readFileSync(join(directory, 'truth.json'), 'utf8')) as Record<string, TruthRom>;
 }
 
+/**
+ * The bytes of the named corpus ROMs outside every truth block (their code and data, fill
+ * included), each ROM from `from` on, concatenated: filler that is real code but no graphics.
+ */
+export function corpusBytesOutsideTruth(names: readonly string[], from = 0): Uint8Array {
+  const truth = readCorpusTruth();
+  const parts: Uint8Array[] = [];
+  for (const name of names) {
+    const rom = new Uint8Array(readFileSync(join(corpusDirectory, name)));
+    let at = from;
+    for (const block of [...truth[name]!.blocks].sort((x, y) => x.offset - y.offset)) {
+      if (block.offset > at) parts.push(rom.subarray(at, block.offset));
+      at = Math.max(at, block.offset + block.packedLength);
+    }
+    parts.push(rom.subarray(at));
+  }
+  const out = new Uint8Array(parts.reduce((n, part) => n + part.length, 0));
+  let o = 0;
+  for (const part of parts) {
+    out.set(part, o);
+    o += part.length;
+  }
+  return out;
+}
+
 /** Per-ROM (or total) figures. */
 export interface CorpusFigures {
   tileBlocks: number;

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { getCodec } from '../../../src/codecs/index.js';
 import { buildSnesRom, type Payload } from '../../../src/rom/build.js';
 import type { ScanCodec } from '../../../src/scan/types.js';
-import { corpusDirectory, readCorpusTruth } from './corpus.js';
+import { corpusBytesOutsideTruth, corpusDirectory, readCorpusTruth } from './corpus.js';
 import { rng } from './sprite-art.js';
 import type { PlantedBlock, PlantedRom } from './planted.js';
 
@@ -38,26 +38,7 @@ function corpusArt(): { bytes: Uint8Array; format: string; bytesPerTile: number 
 
 /** The corpus SNES ROMs' bytes outside every truth block, concatenated. */
 function corpusFiller(): Uint8Array {
-  const truth = readCorpusTruth();
-  const parts: Uint8Array[] = [];
-  for (const name of snesRoms) {
-    const rom = new Uint8Array(readFileSync(join(corpusDirectory, name)));
-    const blocks = [...truth[name]!.blocks].sort((a, b) => a.offset - b.offset);
-    let at = 0;
-    for (const block of blocks) {
-      if (block.offset > at) parts.push(rom.subarray(at, block.offset));
-      at = Math.max(at, block.offset + block.packedLength);
-    }
-    parts.push(rom.subarray(at));
-  }
-  const total = parts.reduce((n, p) => n + p.length, 0);
-  const out = new Uint8Array(total);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  return corpusBytesOutsideTruth(snesRoms);
 }
 
 /** The image and its planted streams (HAL levels 1–4 and max, LZ4 fast and high; 30 streams). */
@@ -135,25 +116,7 @@ function platformArt(platform: RealArtPlatform): { bytes: Uint8Array; format: st
 
 /** The platform's corpus ROMs' bytes outside every truth block. */
 function platformFiller(platform: RealArtPlatform): Uint8Array {
-  const truth = readCorpusTruth();
-  const parts: Uint8Array[] = [];
-  for (const name of codecFixtureSources[platform].roms) {
-    const rom = new Uint8Array(readFileSync(join(corpusDirectory, name)));
-    const blocks = [...truth[name]!.blocks].sort((a, b) => a.offset - b.offset);
-    let at = 0;
-    for (const block of blocks) {
-      if (block.offset > at) parts.push(rom.subarray(at, block.offset));
-      at = Math.max(at, block.offset + block.packedLength);
-    }
-    parts.push(rom.subarray(at));
-  }
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  return corpusBytesOutsideTruth(codecFixtureSources[platform].roms);
 }
 
 /**
