@@ -19,6 +19,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import { build, transform } from 'esbuild';
+import { settleExports } from './settle-exports.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -63,41 +64,6 @@ function lazyBuiltinSource(name) {
   const names = Object.keys(createRequire(import.meta.url)(`node:${name}`)).filter((key) => key !== 'default');
   const getters = names.map((key) => `  get ${JSON.stringify(key)}() { return load()[${JSON.stringify(key)}]; },`).join('\n');
   return `let real;\nconst load = () => (real ??= require('node:${name}'));\nmodule.exports = {\n${getters}\n};\n`;
-}
-
-/**
- * esbuild's CommonJS form of an ES module exports each binding as a getter (live bindings), and
- * an importer reads `import_chunk.name` at every use: every call of a function from another
- * chunk goes through a getter, a call more in hot loops of code that V8 has not optimised yet
- * (most of a short CLI run; the gain on `import` of one PNG was within the noise of what could be
- * measured on a loaded box, so this is for the hot paths in general). A binding that
- * is never assigned after its declaration (functions, classes, constants) cannot change, so once
- * the file's body has run its getter is replaced by the value (an importer that reads it earlier,
- * in a cycle, still gets the getter). Bindings assigned anywhere else keep their getters.
- */
-function settleExports(code, path) {
-  const exportsBlock = /^__export\(stdin_exports, \{\n([^]*?)\n\}\);$/mu.exec(code);
-  if (!exportsBlock) return code;
-  // The helper's parameter is renamed when the file has a `target` of its own (target2, …).
-  const getterDefinition = /__defProp\((target\d*), name, \{ get: all\[name\], enumerable: true \}\);/u;
-  if (!getterDefinition.test(code)) throw new Error(`romgfx: ${path}: esbuild's __export is not the one expected`);
-  const settle = [];
-  for (const line of exportsBlock[1].split('\n')) {
-    const entry = /^ {2}([\w$]+): \(\) => ([\w$]+),?$/u.exec(line);
-    if (!/^ {2}[\w$]+: \(\) => [\w$.]+,?$/u.test(line)) throw new Error(`romgfx: ${path}: unexpected export line ${line}`);
-    // A re-export (`name: () => import_chunk.name`) keeps its getter.
-    if (!entry) continue;
-    const [, exported, local] = entry;
-    const escaped = local.replace(/\$/gu, '\\$');
-    const assignments = code.match(new RegExp(`(?<![\\w$.])${escaped}\\s*(?:[-+*/%&|^]|\\*\\*|<<|>>>?|&&|\\|\\||\\?\\?)?=(?!=)|(?:\\+\\+|--)${escaped}(?![\\w$])|(?<![\\w$.])${escaped}(?:\\+\\+|--)`, 'gu')) ?? [];
-    const declaredWithValue = new RegExp(`^(?:var|let|const) ${escaped} =`, 'mu').test(code);
-    if (assignments.length <= (declaredWithValue ? 1 : 0)) settle.push(exported);
-  }
-  if (settle.length === 0) return code;
-  return (
-    code.replace(getterDefinition, '__defProp($1, name, { get: all[name], enumerable: true, configurable: true });') +
-    `\nfor (const name of ${JSON.stringify(settle)}) __defProp(stdin_exports, name, { value: stdin_exports[name], enumerable: true });\n`
-  );
 }
 
 rmSync(outdir, { recursive: true, force: true });
