@@ -9,6 +9,7 @@ import {
   metatileTile,
   renderIndexedImage,
   flipImage,
+  checkIndicesFitBpp,
 } from '../../src/gfx/index.js';
 import { InvalidArgumentError, ImageSizeError } from '../../src/errors.js';
 import { equalBytes } from './helpers.js';
@@ -115,5 +116,58 @@ describe('metatile layouts', () => {
     const image = { width: 2, height: 2, pixels: Uint8Array.of(1, 2, 3, 4) };
     expect([...flipImage(image, true, false).pixels]).toEqual([2, 1, 4, 3]);
     expect([...flipImage(image, false, true).pixels]).toEqual([3, 4, 1, 2]);
+  });
+});
+
+describe('word-at-a-time paths give what the per-pixel definitions give', () => {
+  /** A tile-like image (runs of one index) whose pixels start `offset` bytes into their buffer, so that aligned and unaligned views are both met. */
+  const sheetArbitrary = fc
+    .record({ columns: fc.integer({ min: 1, max: 9 }), rows: fc.integer({ min: 1, max: 7 }), offset: fc.integer({ min: 0, max: 5 }), seed: fc.array(fc.integer({ min: 0, max: 15 }), { minLength: 1, maxLength: 64 }) })
+    .map(({ columns, rows, offset, seed }) => {
+      const width = columns * 8;
+      const height = rows * 8;
+      const buffer = new Uint8Array(offset + width * height);
+      const pixels = buffer.subarray(offset);
+      for (let i = 0; i < pixels.length; i++) pixels[i] = seed[Math.floor(i / 3) % seed.length]!;
+      return { width, height, pixels, offset };
+    });
+
+  function cutByPixel(image: { width: number; pixels: Uint8Array }, cells: [number, number][]): Uint8Array {
+    const out = new Uint8Array(cells.length * 64);
+    cells.forEach(([cx, cy], t) => {
+      for (let y = 0; y < 8; y++) for (let x = 0; x < 8; x++) out[t * 64 + y * 8 + x] = image.pixels[(cy * 8 + y) * image.width + cx * 8 + x]!;
+    });
+    return out;
+  }
+
+  it('unarrangeSheet: every tile, row and column order, fewer tiles than cells, aligned or not', () => {
+    fc.assert(
+      fc.property(sheetArbitrary, fc.constantFrom<'row' | 'column'>('row', 'column'), fc.nat(), (image, order, take) => {
+        const columns = image.width / 8;
+        const rows = image.height / 8;
+        const tileCount = take % (columns * rows + 1);
+        const cells: [number, number][] = [];
+        for (let t = 0; t < tileCount; t++) cells.push(order === 'row' ? [t % columns, Math.floor(t / columns)] : [Math.floor(t / rows), t % rows]);
+        const { indices } = unarrangeSheet(image, { order, tileCount });
+        expect(equalBytes(indices, cutByPixel(image, cells))).toBe(true);
+      }),
+    );
+  });
+
+  it('checkIndicesFitBpp: finds the first pixel over the depth wherever it is (any word, the tail), aligned or not', () => {
+    fc.assert(
+      fc.property(sheetArbitrary, fc.integer({ min: 1, max: 7 }), fc.nat(), fc.nat(), (image, bpp, at, extra) => {
+        const maximum = (1 << bpp) - 1;
+        for (let i = 0; i < image.pixels.length; i++) image.pixels[i]! &= maximum;
+        expect(() => checkIndicesFitBpp(image, bpp)).not.toThrow();
+        const bad = at % image.pixels.length;
+        const value = maximum + 1 + (extra % (255 - maximum));
+        image.pixels[bad] = value;
+        // A second one later must not be the one named.
+        if (bad + 1 < image.pixels.length) image.pixels[image.pixels.length - 1] = 255;
+        expect(() => checkIndicesFitBpp(image, bpp)).toThrow(`pixel (${bad % image.width}, ${Math.floor(bad / image.width)}) has index ${value},`);
+      }),
+    );
+    expect(() => checkIndicesFitBpp({ width: 8, height: 8, pixels: new Uint8Array(64).fill(255) }, 8)).not.toThrow();
   });
 });
