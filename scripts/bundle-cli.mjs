@@ -53,6 +53,8 @@ const lazyBuiltins = {
     build.onResolve({ filter: /^fflate$/ }, () => ({ path: fflateBrowser }));
   },
 };
+/** Longest line of the minified bundle (esbuild's lineLimit), in characters. */
+const maximumBundleLineLengthInCharacters = 160;
 const outdir = join(root, 'dist', 'cli');
 
 /**
@@ -116,10 +118,11 @@ for (const file of outputs) {
   if (cjs.code.includes(exportLine) && code.includes('__toCommonJS(')) throw new Error(`romgfx: ${file.path}: esbuild's export code is not the one expected`);
   // Whitespace and comments go last (the rewrites above read esbuild's layout). Every CLI run reads
   // and holds the source of each file it loads, and V8 copies it as it compiles: commander's
-  // JSDoc alone was half its file. Names are kept, so a stack trace still names each function
-  // (at line 1 of its file); `import` of one PNG read 343 KiB of source before, 243 KiB after,
-  // and spent 2-7 ms less CPU (bench/startup, load 2.5, issue #18).
-  const settled = (await transform(settleExports(code, file.path), { minifyWhitespace: true, legalComments: 'none', target: 'node20', platform: 'node', logLevel: 'warning' })).code;
+  // JSDoc alone was half its file. `import` of one PNG read 343 KiB of source before, 243 KiB
+  // after, and spent 2-7 ms less CPU (bench/startup, load 2.5, issue #18). Names are kept, so a
+  // stack trace still names each function, and lines are cut at a readable length: Node prints
+  // the line an uncaught error was thrown from, which would otherwise be a whole file.
+  const settled = (await transform(settleExports(code, file.path), { minifyWhitespace: true, lineLimit: maximumBundleLineLengthInCharacters, legalComments: 'none', target: 'node20', platform: 'node', logLevel: 'warning' })).code;
   writeFileSync(file.path, settled);
   bytes += settled.length;
 }

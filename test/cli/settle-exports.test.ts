@@ -5,6 +5,7 @@
  * by running the rewritten code as the launcher does, and on the built bundle.
  */
 import { describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { settleExports } from '../../scripts/settle-exports.mjs';
@@ -97,5 +98,20 @@ describe('the built bundle', () => {
     const main = launcher.loadBundleFile(join(launcher.bundleDir, 'main.js'), undefined);
     expect(main.main).toBeTypeOf('function');
     expect(Object.getOwnPropertyDescriptor(main, 'main')!.get).toBeUndefined();
+  });
+
+  it('is minified (no comments, full lines) in lines short enough to print where an uncaught error was thrown', () => {
+    const dir = join(import.meta.dirname, '..', '..', 'dist', 'cli');
+    const files = [join(dir, 'main.js'), ...readdirSync(join(dir, 'chunks')).filter((name) => name.endsWith('.js')).map((name) => join(dir, 'chunks', name))];
+    expect(files.length).toBeGreaterThan(10);
+    for (const file of files) {
+      const lines = readFileSync(file, 'utf8').split('\n');
+      // A string literal longer than the limit cannot be cut; none of ours is near this.
+      const longest = Math.max(...lines.map((line) => line.length));
+      expect(longest, file).toBeLessThan(1000);
+      expect(lines.some((line) => /^\s*\/\*\*/u.test(line)), file).toBe(false);
+      // Unminified, esbuild's lines average ~35 characters (indentation, one statement a line).
+      if (lines.length > 5) expect(lines.reduce((sum, line) => sum + line.length, 0) / lines.length, file).toBeGreaterThan(100);
+    }
   });
 });
