@@ -351,12 +351,15 @@ describe('through decodePng', () => {
 });
 
 describe('ROMGFX_NATIVE=0', () => {
-  it('reads every fixture PNG with node:zlib, to the same pixels as the addon', () => {
+  it('reads every fixture PNG with node:zlib, to the same pixels as the addon; importing png.js loads no addon, the first decode decides', () => {
     // A fresh process (the addon decision is once per thread), on the compiled library.
     const script = `
       import { readFileSync } from 'node:fs';
       import { createHash } from 'node:crypto';
+      import { createRequire } from 'node:module';
       import { decodePng } from ${JSON.stringify(join(PACKAGE_ROOT, 'dist', 'src', 'gfx', 'png.js'))};
+      const addonLoaded = () => Object.keys(createRequire(import.meta.url).cache).some((file) => file.endsWith('.node'));
+      const addonAtImport = addonLoaded();
       const names = JSON.parse(process.argv[1]);
       const out = {};
       for (const name of names) {
@@ -366,22 +369,24 @@ describe('ROMGFX_NATIVE=0', () => {
         } catch (error) { out[name] = 'error ' + error.code; }
       }
       const zlib = process.moduleLoadList.includes('NativeModule zlib');
-      process.stdout.write(JSON.stringify({ out, zlib }));`;
+      process.stdout.write(JSON.stringify({ out, zlib, addonAtImport, addonAfter: addonLoaded() }));`;
     const fixtures = fixturePngs();
-    const run = (env: string | undefined): { out: Record<string, string>; zlib: boolean } => {
+    type Run = { out: Record<string, string>; zlib: boolean; addonAtImport: boolean; addonAfter: boolean };
+    const run = (env: string): Run => {
       const result = spawnSync(process.execPath, ['--input-type=module', '-e', script, JSON.stringify(fixtures)], {
         encoding: 'utf8',
         env: { ...process.env, ROMGFX_NATIVE: env },
         timeout: 60_000,
       });
       expect(result.stderr).toBe('');
-      return JSON.parse(result.stdout) as { out: Record<string, string>; zlib: boolean };
+      return JSON.parse(result.stdout) as Run;
     };
     const withNode = run('0');
     const withAddon = run('1');
     // node:zlib was loaded (the fallback ran) only with the addon off.
     expect(withNode.zlib).toBe(true);
     expect(withAddon.zlib).toBe(false);
+    expect([withNode.addonAtImport, withNode.addonAfter, withAddon.addonAtImport, withAddon.addonAfter]).toEqual([false, false, false, true]);
     expect(withNode.out).toEqual(withAddon.out);
     expect(Object.values(withAddon.out).filter((value) => value.startsWith('error'))).toEqual([]);
   });
