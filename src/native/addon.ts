@@ -19,6 +19,12 @@ export interface NativeAddon {
   tilesDecodePacked(bytes: Uint8Array, indices: Uint8Array, tileCount: number, lowNibbleLeft: boolean): number;
   tilesEncodePacked(indices: Uint8Array, bytes: Uint8Array, tileCount: number, lowNibbleLeft: boolean): number;
   zlibDeflate(input: Uint8Array, output: Uint8Array, level: number): number;
+  /**
+   * Inflates the raw deflate stream `input` into `output` (its length is the most bytes allowed):
+   * the bytes written, or a negative status (src/native/inflate.ts `nativeInflateStatus`). With
+   * `info` (2 slots): input bytes read and output bytes written when it stopped.
+   */
+  zlibInflateRaw(input: Uint8Array, output: Uint8Array, info?: Float64Array): number;
   readSmallFile(path: string, buffer: Uint8Array, info: Float64Array): number;
   /** Registers a read-only file mapping with the SIGBUS guard: its slot, or -1 when unguarded. */
   guardMapping(mapping: Uint8Array): number;
@@ -55,7 +61,7 @@ export interface NativeAddon {
 }
 
 /** The interface version this glue speaks; native/src/addon.cc kAbiVersion must match. */
-export const nativeAbiVersion = 8;
+export const nativeAbiVersion = 9;
 
 /** Where node-gyp puts the addon, relative to the package root. */
 export const nativeAddonRelativePath = join('native', 'build', 'Release', 'romgfx_native.node');
@@ -70,6 +76,7 @@ const requiredFunctions = [
   'tilesDecodePacked',
   'tilesEncodePacked',
   'zlibDeflate',
+  'zlibInflateRaw',
   'readSmallFile',
   'guardMapping',
   'mappingFaults',

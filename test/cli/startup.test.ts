@@ -26,8 +26,8 @@ const heavyPackages = ['sharp', 'piscina', 'pino', '@mapbox/node-pre-gyp'];
 /** Node built-ins that cost 5–20 ms each to load and that a light command has no use for. */
 const heavyBuiltins = ['crypto', 'child_process', 'worker_threads', 'http', 'net'];
 
-function loadedPackages(args: string[]): { code: number; packages: string[]; addons: string[]; builtins: string[]; bundleFiles: string[]; stderr: string } {
-  const result = spawnSync(process.execPath, ['--require', preload, binPath, ...args], { cwd: repoRoot, encoding: 'utf8', timeout: 60_000 });
+function loadedPackages(args: string[], env: NodeJS.ProcessEnv = process.env): { code: number; packages: string[]; addons: string[]; builtins: string[]; bundleFiles: string[]; stderr: string } {
+  const result = spawnSync(process.execPath, ['--require', preload, binPath, ...args], { cwd: repoRoot, encoding: 'utf8', timeout: 60_000, env });
   const list = (marker: string): string[] => {
     const line = result.stderr.split('\n').find((l) => l.startsWith(`${marker} `));
     if (!line) throw new Error(`no ${marker} from romgfx ${args.join(' ')}: ${result.stderr}`);
@@ -88,17 +88,21 @@ describe('start-up loads only what the command uses', () => {
       expect(run.addons).not.toContain('mmap_io.node');
       expect(run.packages).not.toContain('@riaskov/mmap-io');
     }
-    // A small block decodes in TypeScript, and one PNG's tiles encode in TypeScript: no addon at all.
+    // A small block decodes in TypeScript: no addon at all. A PNG inflates with ours (not node:zlib).
     expect(others[1]!.addons).toEqual([]);
-    expect(others[0]!.addons).toEqual([]);
+    expect(others[0]!.addons).toEqual(['romgfx_native.node']);
     // The check itself works: a command that maps a ROM (version reports the mapping guard) loads both.
     expect(loadedPackages(['version']).addons).toEqual(['mmap_io.node', 'romgfx_native.node']);
   });
 
-  it('import of one PNG loads no addon; a batch of 8 or more loads ours for its tile encoder, with the same bytes', () => {
+  it('import of one PNG loads our addon (its inflate, then its tile encoder), none with ROMGFX_NATIVE=0, and a batch the same, with the same bytes', () => {
     const one = loadedPackages(['import', join(work.path, 'sheet.png'), '--format', 'snes4bpp', '-o', join(work.path, 'one.bin'), '--force']);
     expect(one.code, one.stderr).toBe(0);
-    expect(one.addons).toEqual([]);
+    expect(one.addons).toEqual(['romgfx_native.node']);
+    const typescript = loadedPackages(['import', join(work.path, 'sheet.png'), '--format', 'snes4bpp', '-o', join(work.path, 'one-ts.bin'), '--force'], { ...process.env, ROMGFX_NATIVE: '0' });
+    expect(typescript.code, typescript.stderr).toBe(0);
+    expect(typescript.addons).toEqual([]);
+    expect(readFileSync(join(work.path, 'one-ts.bin')).equals(readFileSync(join(work.path, 'one.bin')))).toBe(true);
     const folder = join(work.path, 'batch');
     mkdirSync(folder, { recursive: true });
     const inputs = Array.from({ length: 8 }, (_, i) => join(work.path, 'sheet.png')).map((path, i) => {
@@ -113,7 +117,7 @@ describe('start-up loads only what the command uses', () => {
     for (let i = 0; i < 8; i++) expect(readFileSync(join(work.path, 'batch-out', `sheet${i}.bin`)).equals(expected)).toBe(true);
   });
 
-  it('version, import and decompress load none of the costly Node built-ins (crypto, child_process, worker_threads, http, net), and version not zlib', () => {
+  it('version, import and decompress load none of the costly Node built-ins (crypto, child_process, worker_threads, http, net), and version and import not zlib (nor stream)', () => {
     const runs = {
       version: loadedPackages(['version']),
       import: loadedPackages(['import', join(work.path, 'sheet.png'), '--format', 'snes4bpp', '-o', join(work.path, 'sheet3.bin'), '--force']),
@@ -124,9 +128,17 @@ describe('start-up loads only what the command uses', () => {
       for (const builtin of heavyBuiltins) expect(run.builtins, `${name} loaded node:${builtin}`).not.toContain(builtin);
     }
     expect(runs.version.builtins).not.toContain('zlib');
-    // import reads a PNG: its IDAT inflates with node:zlib (native; cheaper to load than fflate's
-    // JavaScript inflate is to compile and run), and no deflate is written.
-    expect(runs.import.builtins).toContain('zlib');
+    // import reads a PNG: its IDAT inflates with our addon's zlib, not node:zlib, whose loading
+    // compiles node:stream and ~20 internal stream modules (~5 ms); no deflate is written.
+    expect(runs.import.builtins).not.toContain('zlib');
+    expect(runs.import.builtins).not.toContain('stream');
+    // The check itself works: with the addon off the PNG inflates with node:zlib, which loads both,
+    // and the tile bytes are the same.
+    const nodeZlibRun = loadedPackages(['import', join(work.path, 'sheet.png'), '--format', 'snes4bpp', '-o', join(work.path, 'sheet4.bin'), '--force'], { ...process.env, ROMGFX_NATIVE: '0' });
+    expect(nodeZlibRun.code, nodeZlibRun.stderr).toBe(0);
+    expect(nodeZlibRun.builtins).toContain('zlib');
+    expect(nodeZlibRun.builtins).toContain('stream');
+    expect(readFileSync(join(work.path, 'sheet4.bin')).equals(readFileSync(join(work.path, 'sheet3.bin')))).toBe(true);
     // info needs node:crypto and node:zlib (SHA-1 and CRC-32 of the ROM), and loads them.
     const info = loadedPackages(['info', join(work.path, 'game.sfc')]);
     expect(info.builtins).toContain('crypto');
@@ -258,7 +270,7 @@ describe('the PNG reader a run compiles', () => {
   });
   afterAll(() => work.cleanup());
 
-  it('import of a PNG compiles neither fast-png nor fflate (node:zlib inflates)', () => {
+  it('import of a PNG compiles neither fast-png nor fflate (zlib inflates: through our addon, else node:zlib)', () => {
     const run = loadedChunkText(work.path, ['import', join(work.path, 'sheet.png'), '--format', 'snes4bpp', '-o', join(work.path, 'sheet.bin'), '--force']);
     expect(run.code, run.stderr).toBe(0);
     // The bundle's CommonJS transform keeps no file-name comments: modules are known by the functions they define.
