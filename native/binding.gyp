@@ -13,6 +13,7 @@
         "src/konami1_decode.cc",
         "src/map_guard.cc",
         "src/nemesis_decode.cc",
+        "src/png_samples.cc",
         "src/sega_lz_decode.cc",
         "src/tiles.cc"
       ],

@@ -37,6 +37,7 @@
 #include "../src/file_read.h"
 #include "../src/hal.h"
 #include "../src/inflate.h"
+#include "../src/png_samples.h"
 #include "../src/konami1.h"
 #include "../src/nemesis.h"
 #include "../src/sega_lz.h"
@@ -739,6 +740,32 @@ InflateResult inflateExact(const uint8_t* packed, size_t length, size_t capacity
   return result;
 }
 
+// PNG sample unpacking: random depths, row widths (with and without padding bits) and row counts,
+// into exact-size buffers, against the spec's sample-by-sample definition; buffers one byte short
+// are refused with nothing read or written past them.
+void fuzzPngSamples(uint64_t iteration) {
+  static const uint32_t depths[] = {1, 2, 4};
+  const uint32_t depth = depths[below(3)];
+  const size_t samplesPerRow = 1 + below(90);
+  const size_t rows = 1 + below(12);
+  const size_t stride = packedRowBytes(samplesPerRow, depth);
+  uint8_t* packed = static_cast<uint8_t*>(std::malloc(stride * rows));
+  for (size_t i = 0; i < stride * rows; i++) packed[i] = static_cast<uint8_t>(next());
+  uint8_t* out = static_cast<uint8_t*>(std::malloc(samplesPerRow * rows));
+  if (unpackPngSamples(packed, stride * rows, out, samplesPerRow * rows, samplesPerRow, rows, depth) != kStatusOk) failure("PNG samples refused", iteration);
+  for (size_t y = 0; y < rows; y++) {
+    for (size_t x = 0; x < samplesPerRow; x++) {
+      const size_t bit = x * depth;
+      const uint32_t expected = (packed[y * stride + bit / 8] >> (8 - depth - bit % 8)) & ((1u << depth) - 1);
+      if (out[y * samplesPerRow + x] != expected) failure("PNG sample differs", iteration);
+    }
+  }
+  if (unpackPngSamples(packed, stride * rows - 1, out, samplesPerRow * rows, samplesPerRow, rows, depth) != kStatusBadArgument) failure("short packed samples accepted", iteration);
+  if (unpackPngSamples(packed, stride * rows, out, samplesPerRow * rows - 1, samplesPerRow, rows, depth) != kStatusBadArgument) failure("short sample buffer accepted", iteration);
+  std::free(out);
+  std::free(packed);
+}
+
 void fuzzInflate(const uint8_t* data, size_t n, uint64_t iteration) {
   size_t length = 0;
   uint8_t* packed = rawDeflate(data, n, &length, iteration);
@@ -844,6 +871,7 @@ int main(int argc, char** argv) {
       }
       default:
         fuzzTiles(iteration);
+        fuzzPngSamples(iteration);
         fuzzNemesis(buffer, 16384, iteration);
         fuzzKonami1(buffer, iteration % 20 == 2 ? 65536 : 4096, iteration);
         fuzzSegaLz(buffer, iteration % 20 == 2 ? 0x7000 : 4096, iteration);

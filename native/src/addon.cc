@@ -30,6 +30,7 @@
 #include "konami1.h"
 #include "map_guard.h"
 #include "nemesis.h"
+#include "png_samples.h"
 #include "sega_lz.h"
 #include "tiles.h"
 
@@ -409,6 +410,29 @@ napi_value TilesEncodePacked(napi_env env, napi_callback_info cbinfo) {
   return TileResult(env, status, failedTile);
 }
 
+// pngUnpackSamples(packed, out, samplesPerRow, rows, depth): PNG samples of 1, 2 or 4 bits
+// spread to one byte each into out (png_samples.h). Throws when the buffers are too short.
+napi_value PngUnpackSamples(napi_env env, napi_callback_info cbinfo) {
+  napi_value argv[5];
+  if (!GetArgs(env, cbinfo, 5, argv)) return nullptr;
+  Bytes packed, out;
+  size_t samplesPerRow = 0, rows = 0, depth = 0;
+  if (!GetUint8Array(env, argv[0], &packed) || !GetUint8Array(env, argv[1], &out) || !GetIndex(env, argv[2], romgfx::kMaximumUnpackedSamples, &samplesPerRow) ||
+      !GetIndex(env, argv[3], romgfx::kMaximumUnpackedSamples, &rows) || !GetIndex(env, argv[4], 4, &depth))
+    return nullptr;
+  const uintptr_t packedStart = reinterpret_cast<uintptr_t>(packed.data);
+  const uintptr_t outStart = reinterpret_cast<uintptr_t>(out.data);
+  if (packed.length > 0 && out.length > 0 && packedStart < outStart + out.length && outStart < packedStart + packed.length) {
+    Throw(env, "ERR_NATIVE_ARGUMENT", "unpacked samples would overlap the packed ones", true);
+    return nullptr;
+  }
+  if (romgfx::unpackPngSamples(packed.data, packed.length, out.data, out.length, samplesPerRow, rows, static_cast<uint32_t>(depth)) != romgfx::kStatusOk) {
+    Throw(env, "ERR_NATIVE_ARGUMENT", "PNG samples: depth must be 1, 2 or 4 and both buffers must hold the rows", true);
+    return nullptr;
+  }
+  return nullptr;
+}
+
 // What one Node environment (thread) keeps between calls.
 struct EnvironmentState {
   romgfx::ZlibDeflater deflater;
@@ -605,7 +629,7 @@ napi_value MappingFaults(napi_env env, napi_callback_info info) {
   return result;
 }
 
-constexpr uint32_t kAbiVersion = 9;
+constexpr uint32_t kAbiVersion = 11;
 
 napi_value Abi(napi_env env, napi_callback_info) {
   napi_value result;
@@ -633,6 +657,7 @@ NAPI_MODULE_INIT() {
       {"tilesEncodePacked", nullptr, TilesEncodePacked, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"zlibDeflate", nullptr, ZlibDeflate, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"zlibInflateRaw", nullptr, ZlibInflateRaw, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"pngUnpackSamples", nullptr, PngUnpackSamples, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"readSmallFile", nullptr, ReadSmallFile, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"guardMapping", nullptr, GuardMapping, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"mappingFaults", nullptr, MappingFaults, nullptr, nullptr, nullptr, napi_enumerable, nullptr},

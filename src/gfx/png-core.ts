@@ -187,7 +187,7 @@ export type { PngInflateRaw } from './png-read.js';
  * Decodes a PNG into indexed or RGBA form, inflating its IDAT stream with `inflateRaw` (the
  * result does not depend on which inflate: both give the stream's bytes or throw).
  */
-export function decodePngWith(inflateRaw: PngInflateRaw, bytes: Uint8Array): DecodedImage {
+export function decodePngWith(inflateRaw: PngInflateRaw, bytes: Uint8Array, kernels: PngDecodeKernels = {}): DecodedImage {
   if (bytes.length > maximumPngFileSizeInBytes) throw new PngFormatError(`PNG is ${bytes.length} bytes; romgfx reads PNGs up to ${maximumPngFileSizeInBytes}`, { length: bytes.length });
   const { width, height } = readHeader(bytes);
   checkImageSize(width, height, 'PNG');
@@ -208,7 +208,7 @@ export function decodePngWith(inflateRaw: PngInflateRaw, bytes: Uint8Array): Dec
       rgb.set(entry.slice(0, 3), i * 3);
       alpha[i] = entry[3] ?? 255;
     });
-    const pixels = unpackSamples(data as Uint8Array, width, height, depth);
+    const pixels = unpackSamples(data as Uint8Array, width, height, depth, kernels.unpackSamples);
     // A PLTE with an entry for every value the depth can hold leaves no index to check.
     if (count < 1 << depth) {
       for (let i = 0; i < pixels.length; i++) {
@@ -219,7 +219,7 @@ export function decodePngWith(inflateRaw: PngInflateRaw, bytes: Uint8Array): Dec
   }
   // Direct colour: gray, gray+alpha, RGB, RGBA at any depth → RGBA8. 16-bit samples are reduced to
   // 8 bits by rounding (the palettes they are matched against are 8-bit).
-  const samples = depth === 16 ? Uint8Array.from(data as Uint16Array, (v) => Math.round(v / 257)) : depth < 8 ? scaleGray(unpackSamples(data as Uint8Array, width * channels, height, depth), depth) : (data as Uint8Array);
+  const samples = depth === 16 ? Uint8Array.from(data as Uint16Array, (v) => Math.round(v / 257)) : depth < 8 ? scaleGray(unpackSamples(data as Uint8Array, width * channels, height, depth, kernels.unpackSamples), depth) : (data as Uint8Array);
   const rgba = new Uint8Array(width * height * 4);
   for (let i = 0, s = 0, o = 0; i < width * height; i++, s += channels, o += 4) {
     if (channels <= 2) {
@@ -258,31 +258,50 @@ function spreadTable(depth: 1 | 2 | 4): Uint8Array {
   return table;
 }
 
-/** Unpacks sub-byte PNG samples (rows padded to whole bytes) into one byte each. */
-function unpackSamples(data: Uint8Array, samplesPerRow: number, rows: number, depth: number): Uint8Array {
+/** Unpacks sub-byte PNG samples (rows padded to whole bytes) into one byte each, with `unpacker` when given. */
+function unpackSamples(data: Uint8Array, samplesPerRow: number, rows: number, depth: number, unpacker: PngSampleUnpacker = unpackPngSamples): Uint8Array {
   if (depth === 8) return data;
   const out = new Uint8Array(samplesPerRow * rows);
+  unpacker(data, out, samplesPerRow, rows, depth as 1 | 2 | 4);
+  return out;
+}
+
+/**
+ * Spreads `rows` rows of `samplesPerRow` PNG samples of `depth` bits (1, 2 or 4), each row
+ * starting on a byte (PNG spec 7.2: leftmost sample in the high-order bits), into `out`, one
+ * sample per byte. The TypeScript reference of the addon's `pngUnpackSamples`.
+ */
+export function unpackPngSamples(packed: Uint8Array, out: Uint8Array, samplesPerRow: number, rows: number, depth: 1 | 2 | 4): void {
   const stride = Math.ceil((samplesPerRow * depth) / 8);
-  if ((samplesPerRow * depth) % 8 === 0 && (depth === 1 || depth === 2 || depth === 4) && data.length >= stride * rows) {
+  if (packed.length < stride * rows || out.length < samplesPerRow * rows) throw new RangeError(`PNG samples: ${rows} rows of ${samplesPerRow} need ${stride * rows} packed bytes and ${samplesPerRow * rows} out, got ${packed.length} and ${out.length}`);
+  if ((samplesPerRow * depth) % 8 === 0 && out.byteOffset % 4 === 0) {
     // Rows without padding bits are one run of packed bytes: a table store per byte. Run once,
     // cold, by `romgfx import` of one PNG, the loop below took ~3 ms of a 256x256 4-bit sheet
     // (CPU profile, issue #18); this does a quarter of the steps.
-    unpackWholeBytes(data, out, depth);
-    return out;
+    unpackWholeBytes(packed, out.subarray(0, samplesPerRow * rows), depth);
+    return;
   }
   const mask = (1 << depth) - 1;
   // Byte by byte: each packed byte gives 8 / depth samples, leftmost in the high bits.
   for (let y = 0, o = 0; y < rows; y++) {
     const end = o + samplesPerRow;
     for (let i = y * stride; o < end; i++) {
-      const packed = data[i]!;
-      for (let shift = 8 - depth; shift >= 0 && o < end; shift -= depth) out[o++] = (packed >> shift) & mask;
+      const value = packed[i]!;
+      for (let shift = 8 - depth; shift >= 0 && o < end; shift -= depth) out[o++] = (value >> shift) & mask;
     }
   }
-  return out;
 }
 
-/** `out` (a fresh array: offset 0) gets 8 / depth samples of each of the first out.length * depth / 8 bytes of `data`. */
+/** A function that does what unpackPngSamples does (the addon's twin, src/native/png-samples.ts). */
+export type PngSampleUnpacker = (packed: Uint8Array, out: Uint8Array, samplesPerRow: number, rows: number, depth: 1 | 2 | 4) => void;
+
+/** Kernels decodePngWith can take instead of its TypeScript ones (the same results). */
+export interface PngDecodeKernels {
+  /** Spreads sub-byte samples (default unpackPngSamples). */
+  unpackSamples?: PngSampleUnpacker;
+}
+
+/** `out` (word-aligned) gets 8 / depth samples of each of the first out.length * depth / 8 bytes of `data`. */
 function unpackWholeBytes(data: Uint8Array, out: Uint8Array, depth: 1 | 2 | 4): void {
   const byteCount = (out.length * depth) / 8;
   const table = spreadTable(depth);

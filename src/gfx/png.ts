@@ -11,15 +11,17 @@
  * the same bytes and refuse the same streams. Why the addon: start-up (issue #18). A JavaScript
  * inflate (fflate) cost ~14 ms of compiling in every `romgfx import`; node:zlib is native but
  * loading it compiles node:stream and ~20 internal stream modules, ~5 ms measured here, where the
- * addon loads in ~1.3 ms (and `import` then encodes its tiles with it too). Importing this module
+ * addon loads in ~1.3 ms (and `import` then encodes its tiles with it too; sub-byte samples are
+ * spread by the addon too, src/native/png-samples.ts). Importing this module
  * loads neither: the first decode decides, once per thread (ROMGFX_NATIVE=0 keeps node:zlib). Not
  * src/native/index.ts: that chunk pulls in every codec's kernels.
  */
 import { pngDeflate } from './png-deflate.js';
-import { decodePngWith, encodeIndexedPngWith, toIndexedImage, type DecodedImage, type PngInflateRaw, type PngReadOptions, type PngWriteOptions } from './png-core.js';
+import { decodePngWith, encodeIndexedPngWith, toIndexedImage, type DecodedImage, type PngDecodeKernels, type PngInflateRaw, type PngReadOptions, type PngWriteOptions } from './png-core.js';
 import type { IndexedImage } from './image.js';
 import { loadNative } from '../native/addon.js';
 import { createNativeInflateRaw, nodeZlibInflateRaw } from '../native/inflate.js';
+import { createNativePngSampleUnpacker } from '../native/png-samples.js';
 import type { Palette } from './palette.js';
 
 export * from './png-core.js';
@@ -35,20 +37,21 @@ export function encodeIndexedPng(image: IndexedImage, palette: Palette, options:
   return encodeIndexedPngWith(nodeDeflate, image, palette, options);
 }
 
-let inflateRaw: PngInflateRaw | undefined;
+let reader: { inflateRaw: PngInflateRaw; kernels: PngDecodeKernels } | undefined;
 
-/** The addon's raw inflate when it loads (decided on the first decode), else node:zlib's. */
-function pngInflateRaw(): PngInflateRaw {
-  if (inflateRaw === undefined) {
+/** The addon's raw inflate and sample unpacker when it loads (decided on the first decode), else node:zlib's inflate and the TypeScript unpacker. */
+function pngReader(): { inflateRaw: PngInflateRaw; kernels: PngDecodeKernels } {
+  if (reader === undefined) {
     const addon = loadNative();
-    inflateRaw = addon ? createNativeInflateRaw(addon) : nodeZlibInflateRaw;
+    reader = addon ? { inflateRaw: createNativeInflateRaw(addon), kernels: { unpackSamples: createNativePngSampleUnpacker(addon) } } : { inflateRaw: nodeZlibInflateRaw, kernels: {} };
   }
-  return inflateRaw;
+  return reader;
 }
 
 /** Decodes a PNG (any colour type and depth the PNG spec defines) into indexed or RGBA form, inflating with Node's zlib (through the addon when it loads). */
 export function decodePng(bytes: Uint8Array): DecodedImage {
-  return decodePngWith(pngInflateRaw(), bytes);
+  const { inflateRaw, kernels } = pngReader();
+  return decodePngWith(inflateRaw, bytes, kernels);
 }
 
 /** Decodes PNG bytes straight to an indexed image (see toIndexedImage), inflating as decodePng does. */

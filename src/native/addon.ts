@@ -25,6 +25,8 @@ export interface NativeAddon {
    * `info` (2 slots): input bytes read and output bytes written when it stopped.
    */
   zlibInflateRaw(input: Uint8Array, output: Uint8Array, info?: Float64Array): number;
+  /** Spreads `rows` rows of PNG samples of `depth` (1, 2 or 4) bits, each row starting on a byte, into `out`, one sample per byte; throws when a buffer is too short. */
+  pngUnpackSamples(packed: Uint8Array, out: Uint8Array, samplesPerRow: number, rows: number, depth: number): void;
   readSmallFile(path: string, buffer: Uint8Array, info: Float64Array): number;
   /** Registers a read-only file mapping with the SIGBUS guard: its slot, or -1 when unguarded. */
   guardMapping(mapping: Uint8Array): number;
@@ -61,7 +63,7 @@ export interface NativeAddon {
 }
 
 /** The interface version this glue speaks; native/src/addon.cc kAbiVersion must match. */
-export const nativeAbiVersion = 9;
+export const nativeAbiVersion = 11;
 
 /** Where node-gyp puts the addon, relative to the package root. */
 export const nativeAddonRelativePath = join('native', 'build', 'Release', 'romgfx_native.node');
@@ -77,6 +79,7 @@ const requiredFunctions = [
   'tilesEncodePacked',
   'zlibDeflate',
   'zlibInflateRaw',
+  'pngUnpackSamples',
   'readSmallFile',
   'guardMapping',
   'mappingFaults',

@@ -34,6 +34,7 @@ export { createNativeHalKernels, nativeStatusCodes } from './hal.js';
 export { createNativeTileKernels, typescriptTileKernels, type TileKernels } from './tiles.js';
 export { createNativeZlibDeflate, nodeZlibDeflate, zlibDeflateBound, type ZlibDeflate } from './deflate.js';
 export { createNativeInflateRaw, nodeZlibInflateRaw, nativeInflateStatus } from './inflate.js';
+export { createNativePngSampleUnpacker } from './png-samples.js';
 export { createNativeNemesisKernels, nativeNemesisStatusCodes } from './nemesis.js';
 export { createNativeKonami1Kernels, nativeKonami1StatusCodes } from './konami1.js';
 export {
