@@ -160,7 +160,9 @@ function codecMarkers(): Map<string, string> {
 /** Which codecs' modules a run compiled: the codecs whose marker is in a file of the bundle it loaded. */
 function loadedCodecModules(args: string[]): { code: number; codecs: string[]; stderr: string } {
   const run = loadedPackages(args);
-  const text = run.bundleFiles.map((file) => readFileSync(file, 'utf8')).join('\n');
+  // The bundle cuts long lines (esbuild lineLimit), inside a string with a backslash-newline,
+  // which adds nothing to the string: drop those to find a description cut in two.
+  const text = run.bundleFiles.map((file) => readFileSync(file, 'utf8')).join('\n').replaceAll('\\\n', '');
   const codecs = [...codecMarkers()].filter(([, marker]) => text.includes(marker)).map(([name]) => name);
   return { code: run.code, codecs, stderr: run.stderr };
 }
