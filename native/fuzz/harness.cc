@@ -5,6 +5,9 @@
 // the probe agrees with the decoder, tile encode(decode(x)) == x, and the deflater (one per run,
 // its zlib memory reused call after call) writes what zlib's compress2 writes and inflates back,
 // and the small-file reader returns a file's bytes into an exact buffer and refuses a short one.
+// Raw inflate: streams deflated at every level and strategy inflate back into an exact-size
+// buffer (with trailing bytes ignored), a buffer a byte short is refused as too large, every cut
+// is refused as truncated, and mutated and random streams stop within their buffers.
 // Nemesis: generated valid streams (random prefix-free tables, codes and inline runs, plain and
 // XOR mode) decode to their declared size with the packed length written, and they and mutated,
 // truncated and random streams walk the same with and without output, at random offsets and
@@ -38,6 +41,7 @@
 #include "../src/file_read.h"
 #include "../src/hal.h"
 #include "../src/hashes.h"
+#include "../src/inflate.h"
 #include "../src/konami1.h"
 #include "../src/nemesis.h"
 #include "../src/sega_lz.h"
@@ -750,6 +754,86 @@ void fuzzDeflate(const uint8_t* data, size_t n, uint64_t iteration) {
   std::free(const_cast<uint8_t*>(input));
 }
 
+// Raw deflate of data[0..n) by the linked zlib at a random level (0: stored blocks) and strategy
+// (fixed Huffman, RLE, Huffman only, filtered, default), into an exact-size heap buffer.
+uint8_t* rawDeflate(const uint8_t* data, size_t n, size_t* packedLength, uint64_t iteration) {
+  static const int kStrategies[] = {Z_DEFAULT_STRATEGY, Z_FILTERED, Z_HUFFMAN_ONLY, Z_RLE, Z_FIXED};
+  z_stream stream{};
+  if (deflateInit2(&stream, static_cast<int>(below(10)), Z_DEFLATED, -15, 8, kStrategies[below(5)]) != Z_OK) failure("deflateInit2 failed", iteration);
+  const size_t bound = deflateBound(&stream, static_cast<uLong>(n));
+  uint8_t* packed = static_cast<uint8_t*>(std::malloc(bound));
+  stream.next_in = const_cast<Bytef*>(data);
+  stream.avail_in = static_cast<uInt>(n);
+  stream.next_out = packed;
+  stream.avail_out = static_cast<uInt>(bound);
+  if (deflate(&stream, Z_FINISH) != Z_STREAM_END) failure("raw deflate failed", iteration);
+  *packedLength = bound - stream.avail_out;
+  deflateEnd(&stream);
+  uint8_t* exact = exactCopy(packed, *packedLength);
+  std::free(packed);
+  return exact;
+}
+
+// An inflate into an exact-size buffer of `capacity` that must stop inside its buffers.
+InflateResult inflateExact(const uint8_t* packed, size_t length, size_t capacity, uint8_t** out, uint64_t iteration) {
+  *out = static_cast<uint8_t*>(std::malloc(capacity == 0 ? 1 : capacity));
+  InflateResult result;
+  zlibInflateRaw(packed, length, *out, capacity, &result);
+  if (result.written > capacity || result.consumed > length) failure("inflate reports more than its buffers", iteration);
+  if (result.status == kInflateOutOfMemory || result.status == kInflateBadArgument) failure("inflate refused its arguments", iteration);
+  return result;
+}
+
+void fuzzInflate(const uint8_t* data, size_t n, uint64_t iteration) {
+  size_t length = 0;
+  uint8_t* packed = rawDeflate(data, n, &length, iteration);
+  uint8_t* out = nullptr;
+  InflateResult result = inflateExact(packed, length, n, &out, iteration);
+  if (result.status != kInflateOk || result.written != n || (n > 0 && std::memcmp(out, data, n) != 0)) failure("raw inflate differs", iteration);
+  std::free(out);
+  // Bytes after the final block (a PNG's Adler-32) are ignored.
+  const size_t trailing = 1 + below(8);
+  uint8_t* longer = static_cast<uint8_t*>(std::malloc(length + trailing));
+  std::memcpy(longer, packed, length);
+  for (size_t k = 0; k < trailing; k++) longer[length + k] = static_cast<uint8_t>(next());
+  result = inflateExact(longer, length + trailing, n + below(3), &out, iteration);
+  if (result.status != kInflateOk || result.written != n || (n > 0 && std::memcmp(out, data, n) != 0)) failure("trailing bytes changed the inflate", iteration);
+  std::free(out);
+  std::free(longer);
+  // One byte short: more output than the buffer holds.
+  if (n > 0) {
+    result = inflateExact(packed, length, n - 1, &out, iteration);
+    if (result.status != kInflateOutputTooLarge) failure("short inflate buffer accepted", iteration);
+    std::free(out);
+  }
+  // Every stream cut short ends before its final block (zlib's last byte holds bits of the end code).
+  for (uint32_t round = 0; round < 3 && length > 0; round++) {
+    const size_t cut = below(static_cast<uint32_t>(length));
+    uint8_t* prefix = exactCopy(packed, cut);
+    result = inflateExact(prefix, cut, n, &out, iteration);
+    if (result.status != kInflateTruncated) failure("cut raw deflate stream not reported truncated", iteration);
+    std::free(out);
+    std::free(prefix);
+  }
+  // Mutated streams, into the exact size or a random smaller one: any verdict, inside the buffers.
+  for (uint32_t round = 0; round < 3 && length > 0; round++) {
+    uint8_t* mutated = exactCopy(packed, length);
+    for (uint32_t edits = 1 + below(3); edits > 0; edits--) mutated[below(static_cast<uint32_t>(length))] = static_cast<uint8_t>(next());
+    const size_t capacity = round == 0 ? n : below(static_cast<uint32_t>(n) + 1);
+    result = inflateExact(mutated, length, capacity, &out, iteration);
+    std::free(out);
+    std::free(mutated);
+  }
+  std::free(packed);
+  // Random bytes, mostly refused.
+  const size_t randomLength = below(300);
+  uint8_t* random = static_cast<uint8_t*>(std::malloc(randomLength == 0 ? 1 : randomLength));
+  for (size_t k = 0; k < randomLength; k++) random[k] = static_cast<uint8_t>(next());
+  result = inflateExact(random, randomLength, below(70000), &out, iteration);
+  std::free(out);
+  std::free(random);
+}
+
 // The small-file reader with an exact-size buffer and one a byte short (which must refuse).
 void fuzzFileRead(const uint8_t* data, size_t n, uint64_t iteration) {
   char path[] = "/tmp/romgfx-harness-XXXXXX";
@@ -800,6 +884,7 @@ int main(int argc, char** argv) {
         fuzzEncode(buffer, n, iteration, scratch);
         fuzzDeflate(buffer, n, iteration);
         fuzzHashes(buffer, n, iteration);
+        fuzzInflate(buffer, n, iteration);
         if (iteration % 10 == 1) fuzzFileRead(buffer, n, iteration);
         break;
       }

@@ -1,6 +1,6 @@
 // romgfx native kernels: the Node-API layer. Plain node_api.h (no node-addon-api), no C++
 // exceptions. Context-aware (NAPI_MODULE_INIT). Every buffer a kernel uses is the caller's or
-// allocated for that call; the one piece of state is the memory zlib's deflate uses, which each
+// allocated for that call (zlib's inflate state too); the one piece of state is the memory zlib's deflate uses, which each
 // Node environment (the main thread, each worker thread) keeps as its instance data between
 // zlibDeflate calls: worker threads share nothing mutable.
 //
@@ -27,6 +27,7 @@
 #include "file_read.h"
 #include "hal.h"
 #include "hashes.h"
+#include "inflate.h"
 #include "konami1.h"
 #include "map_guard.h"
 #include "nemesis.h"
@@ -465,6 +466,65 @@ napi_value ZlibDeflate(napi_env env, napi_callback_info cbinfo) {
   return Number(env, static_cast<double>(written));
 }
 
+// Float64 slots zlibInflateRaw's optional info fills: input bytes consumed, output bytes written.
+constexpr size_t kInflateInfoLength = 2;
+
+// zlibInflateRaw(input, output[, info]) → bytes written to output, or a negative
+// romgfx::InflateStatus (corrupt, more output than output holds, input ended before the final
+// block). The raw deflate stream in input, inflated as Node's zlib.inflateRawSync(input,
+// { maxOutputLength: output.length }) does (native/src/inflate.h); bytes after the final block are
+// ignored. With info (a Float64Array of 2): [0] input bytes zlib had read, [1] output bytes
+// written, also when it failed (what the error message names). Lengths over 1 GiB and an output
+// overlapping the input throw; so does zlib running out of memory.
+napi_value ZlibInflateRaw(napi_env env, napi_callback_info cbinfo) {
+  napi_value argv[3];
+  size_t argc = 3;
+  if (napi_get_cb_info(env, cbinfo, &argc, argv, nullptr, nullptr) != napi_ok) {
+    Throw(env, "ERR_NATIVE_ARGUMENT", "cannot read arguments");
+    return nullptr;
+  }
+  if (argc < 2) {
+    Throw(env, "ERR_NATIVE_ARGUMENT", "too few arguments");
+    return nullptr;
+  }
+  Bytes input, output;
+  if (!GetUint8Array(env, argv[0], &input) || !GetUint8Array(env, argv[1], &output)) return nullptr;
+  double* info = nullptr;
+  if (argc > 2) {
+    napi_valuetype type;
+    if (napi_typeof(env, argv[2], &type) != napi_ok) {
+      Throw(env, "ERR_NATIVE_ARGUMENT", "cannot read the info argument");
+      return nullptr;
+    }
+    if (type != napi_undefined && !GetFloat64Array(env, argv[2], kInflateInfoLength, &info)) return nullptr;
+  }
+  if (input.length > romgfx::kMaximumInflateInputSizeInBytes || output.length > romgfx::kMaximumInflateOutputSizeInBytes) {
+    Throw(env, "ERR_NATIVE_ARGUMENT", "inflate input or output is larger than 1 GiB", true);
+    return nullptr;
+  }
+  const uintptr_t inputStart = reinterpret_cast<uintptr_t>(input.data);
+  const uintptr_t outputStart = reinterpret_cast<uintptr_t>(output.data);
+  if (input.length > 0 && output.length > 0 && inputStart < outputStart + output.length && outputStart < inputStart + input.length) {
+    Throw(env, "ERR_NATIVE_ARGUMENT", "inflate output overlaps the input", true);
+    return nullptr;
+  }
+  romgfx::InflateResult result;
+  romgfx::zlibInflateRaw(input.data, input.length, output.data, output.length, &result);
+  if (info != nullptr) {
+    info[0] = static_cast<double>(result.consumed);
+    info[1] = static_cast<double>(result.written);
+  }
+  if (result.status == romgfx::kInflateOutOfMemory) {
+    Throw(env, "ERR_NATIVE_MEMORY", "zlib could not allocate its inflate state", true);
+    return nullptr;
+  }
+  if (result.status == romgfx::kInflateBadArgument) {
+    Throw(env, "ERR_NATIVE_ARGUMENT", "zlib refused the inflate arguments", true);
+    return nullptr;
+  }
+  return Number(env, result.status == romgfx::kInflateOk ? static_cast<double>(result.written) : result.status);
+}
+
 // The longest path readSmallFile takes, in UTF-8 bytes (Linux PATH_MAX is 4,096 with the NUL).
 constexpr size_t kMaximumPathBytes = 4095;
 
@@ -620,6 +680,7 @@ NAPI_MODULE_INIT() {
       {"tilesDecodePacked", nullptr, TilesDecodePacked, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"tilesEncodePacked", nullptr, TilesEncodePacked, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"zlibDeflate", nullptr, ZlibDeflate, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"zlibInflateRaw", nullptr, ZlibInflateRaw, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"readSmallFile", nullptr, ReadSmallFile, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"guardMapping", nullptr, GuardMapping, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"mappingFaults", nullptr, MappingFaults, nullptr, nullptr, nullptr, napi_enumerable, nullptr},

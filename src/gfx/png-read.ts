@@ -1,9 +1,9 @@
 /**
  * Reads a PNG's chunks and pixel rows (PNG spec, 5 chunk layout, 7.3 filtering, 8.2 Adam7), pure:
- * the raw-deflate inflate is the caller's (src/gfx/png.ts: Node's zlib, native; romgfx/core:
- * fflate). It replaces fast-png's decoder on romgfx's read path: fast-png pulls in fflate and
+ * the raw-deflate inflate is the caller's (src/gfx/png.ts: Node's zlib, through our addon or
+ * node:zlib; romgfx/core: fflate). It replaces fast-png's decoder on romgfx's read path: fast-png pulls in fflate and
  * iobuffer, ~14 ms of compiling and running JavaScript inflate in every `romgfx import` (issue
- * #18, start-up), where node:zlib's inflate is native and cheap to load.
+ * #18, start-up), where zlib's inflate is native and cheap to load (our addon's: see png.ts).
  *
  * The result has fast-png's shape for the fields png-core.ts reads (depth, channels, data,
  * palette entries with alpha when tRNS is present), with the same leniency where a decoder may
@@ -196,7 +196,9 @@ export function readPngPixels(bytes: Uint8Array, inflateRaw: PngInflateRaw): Png
   try {
     filtered = inflateRaw(stream.subarray(2), filteredSizeInBytes);
   } catch (error) {
-    const tooLarge = (error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE';
+    // node:zlib's RangeError past maxOutputLength, or the addon's CodecOutputLimitError.
+    const code = (error as { code?: string }).code;
+    const tooLarge = code === 'ERR_BUFFER_TOO_LARGE' || code === 'ERR_CODEC_OUTPUT_LIMIT';
     const why = tooLarge ? `it holds more than the ${filteredSizeInBytes} bytes a ${width}×${height} image has` : (error as Error).message;
     throw new PngFormatError(`PNG IDAT does not inflate: ${why}`, { field: 'IDAT', expected: filteredSizeInBytes }, { cause: error });
   }

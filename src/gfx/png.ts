@@ -1,18 +1,25 @@
 /**
  * PNG in Node: the pure reader and writer of png-core.ts, writing with the zlib inside Node,
  * through the addon (no allocation per call) once src/native/index.ts has loaded it and set it
- * in src/gfx/png-deflate.ts; importing this module loads no addon. Measured
+ * in src/gfx/png-deflate.ts. Measured
  * (2 threads, 1,000 256×64 4-bit images): fast-png's pure-JS deflate took 606 ms on one thread
  * and did not scale across two (≈960 ms each), zlib took 441 ms and ran two threads side by side
  * at the same speed — this encode is most of a thumbnail's cost.
- * Reading inflates with node:zlib too (native; loading it costs less than compiling fflate's
- * JavaScript inflate, which `romgfx import` of one PNG paid at every start-up, issue #18), with
- * the output capped at the size the image's rows have.
+ *
+ * Reading inflates with the same zlib, through the addon when it loads (src/native/inflate.ts),
+ * else through node:zlib, with the output capped at the size the image's rows have; the two give
+ * the same bytes and refuse the same streams. Why the addon: start-up (issue #18). A JavaScript
+ * inflate (fflate) cost ~14 ms of compiling in every `romgfx import`; node:zlib is native but
+ * loading it compiles node:stream and ~20 internal stream modules, ~5 ms measured here, where the
+ * addon loads in ~1.3 ms (and `import` then encodes its tiles with it too). Importing this module
+ * loads neither: the first decode decides, once per thread (ROMGFX_NATIVE=0 keeps node:zlib). Not
+ * src/native/index.ts: that chunk pulls in every codec's kernels.
  */
 import { pngDeflate } from './png-deflate.js';
 import { decodePngWith, encodeIndexedPngWith, toIndexedImage, type DecodedImage, type PngInflateRaw, type PngReadOptions, type PngWriteOptions } from './png-core.js';
 import type { IndexedImage } from './image.js';
-import { nodeZlib } from '../util/builtins.js';
+import { loadNative } from '../native/addon.js';
+import { createNativeInflateRaw, nodeZlibInflateRaw } from '../native/inflate.js';
 import type { Palette } from './palette.js';
 
 export * from './png-core.js';
@@ -28,15 +35,23 @@ export function encodeIndexedPng(image: IndexedImage, palette: Palette, options:
   return encodeIndexedPngWith(nodeDeflate, image, palette, options);
 }
 
-/** node:zlib's raw inflate, stopping (ERR_BUFFER_TOO_LARGE) past the size the image's rows have. */
-const nodeInflateRaw: PngInflateRaw = (deflated, maximumSizeInBytes) => nodeZlib().inflateRawSync(deflated, { maxOutputLength: Math.max(1, maximumSizeInBytes) });
+let inflateRaw: PngInflateRaw | undefined;
 
-/** Decodes a PNG (any colour type and depth the PNG spec defines) into indexed or RGBA form, inflating with Node's zlib. */
-export function decodePng(bytes: Uint8Array): DecodedImage {
-  return decodePngWith(nodeInflateRaw, bytes);
+/** The addon's raw inflate when it loads (decided on the first decode), else node:zlib's. */
+function pngInflateRaw(): PngInflateRaw {
+  if (inflateRaw === undefined) {
+    const addon = loadNative();
+    inflateRaw = addon ? createNativeInflateRaw(addon) : nodeZlibInflateRaw;
+  }
+  return inflateRaw;
 }
 
-/** Decodes PNG bytes straight to an indexed image (see toIndexedImage), inflating with Node's zlib. */
+/** Decodes a PNG (any colour type and depth the PNG spec defines) into indexed or RGBA form, inflating with Node's zlib (through the addon when it loads). */
+export function decodePng(bytes: Uint8Array): DecodedImage {
+  return decodePngWith(pngInflateRaw(), bytes);
+}
+
+/** Decodes PNG bytes straight to an indexed image (see toIndexedImage), inflating as decodePng does. */
 export function readIndexedPng(bytes: Uint8Array, options: PngReadOptions = {}): IndexedImage {
   return toIndexedImage(decodePng(bytes), options);
 }

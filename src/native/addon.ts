@@ -19,6 +19,12 @@ export interface NativeAddon {
   tilesDecodePacked(bytes: Uint8Array, indices: Uint8Array, tileCount: number, lowNibbleLeft: boolean): number;
   tilesEncodePacked(indices: Uint8Array, bytes: Uint8Array, tileCount: number, lowNibbleLeft: boolean): number;
   zlibDeflate(input: Uint8Array, output: Uint8Array, level: number): number;
+  /**
+   * Inflates the raw deflate stream `input` into `output` (its length is the most bytes allowed):
+   * the bytes written, or a negative status (src/native/inflate.ts `nativeInflateStatus`). With
+   * `info` (2 slots): input bytes read and output bytes written when it stopped.
+   */
+  zlibInflateRaw(input: Uint8Array, output: Uint8Array, info?: Float64Array): number;
   readSmallFile(path: string, buffer: Uint8Array, info: Float64Array): number;
   /** Registers a read-only file mapping with the SIGBUS guard: its slot, or -1 when unguarded. */
   guardMapping(mapping: Uint8Array): number;
@@ -76,6 +82,7 @@ const requiredFunctions = [
   'tilesDecodePacked',
   'tilesEncodePacked',
   'zlibDeflate',
+  'zlibInflateRaw',
   'readSmallFile',
   'guardMapping',
   'mappingFaults',

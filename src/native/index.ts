@@ -1,7 +1,8 @@
 /**
  * Native kernels: the engine's swap-in of our N-API addon for the hot kernels (HAL decode,
  * probe and encode at every level; Nemesis, konami1, Saxman, Kosinski, Kosinski Moduled, Comper and LZ4W decode and probe; planar and packed-nibble tile decode/encode; zlib deflate
- * without allocation per call, for PNG writing; whole small files in one call, for the
+ * without allocation per call, for PNG writing; raw inflate, for PNG reading (src/gfx/png.ts
+ * chooses it itself, without this module); whole small files in one call, for the
  * thumbnail disk cache).
  *
  * Importing this module decides once per thread: when the addon loads (and ROMGFX_NATIVE is not
@@ -32,6 +33,7 @@ export { loadNative, nativeStatus, nativeAbiVersion, nativeAddonRelativePath, ty
 export { createNativeHalKernels, nativeStatusCodes } from './hal.js';
 export { createNativeTileKernels, typescriptTileKernels, type TileKernels } from './tiles.js';
 export { createNativeZlibDeflate, nodeZlibDeflate, zlibDeflateBound, type ZlibDeflate } from './deflate.js';
+export { createNativeInflateRaw, nodeZlibInflateRaw, nativeInflateStatus } from './inflate.js';
 export { createNativeNemesisKernels, nativeNemesisStatusCodes } from './nemesis.js';
 export { createNativeKonami1Kernels, nativeKonami1StatusCodes } from './konami1.js';
 export {

@@ -89,17 +89,21 @@ describe('start-up loads only what the command uses', () => {
       expect(run.addons).not.toContain('mmap_io.node');
       expect(run.packages).not.toContain('@riaskov/mmap-io');
     }
-    // A small block decodes in TypeScript, and one PNG's tiles encode in TypeScript: no addon at all.
+    // A small block decodes in TypeScript: no addon at all. A PNG inflates with ours (not node:zlib).
     expect(others[1]!.addons).toEqual([]);
-    expect(others[0]!.addons).toEqual([]);
+    expect(others[0]!.addons).toEqual(['romgfx_native.node']);
     // The check itself works: a command that maps a ROM (version reports the mapping guard) loads both.
     expect(loadedPackages(['version']).addons).toEqual(['mmap_io.node', 'romgfx_native.node']);
   });
 
-  it('import of one PNG loads no addon; a batch of 8 or more loads ours for its tile encoder, with the same bytes', () => {
+  it('import of one PNG loads our addon (its inflate, then its tile encoder), none with ROMGFX_NATIVE=0, and a batch the same, with the same bytes', () => {
     const one = loadedPackages(['import', join(work.path, 'sheet.png'), '--format', 'snes4bpp', '-o', join(work.path, 'one.bin'), '--force']);
     expect(one.code, one.stderr).toBe(0);
-    expect(one.addons).toEqual([]);
+    expect(one.addons).toEqual(['romgfx_native.node']);
+    const typescript = loadedPackages(['import', join(work.path, 'sheet.png'), '--format', 'snes4bpp', '-o', join(work.path, 'one-ts.bin'), '--force'], { ...process.env, ROMGFX_NATIVE: '0' });
+    expect(typescript.code, typescript.stderr).toBe(0);
+    expect(typescript.addons).toEqual([]);
+    expect(readFileSync(join(work.path, 'one-ts.bin')).equals(readFileSync(join(work.path, 'one.bin')))).toBe(true);
     const folder = join(work.path, 'batch');
     mkdirSync(folder, { recursive: true });
     const inputs = Array.from({ length: 8 }, (_, i) => join(work.path, 'sheet.png')).map((path, i) => {
@@ -114,7 +118,7 @@ describe('start-up loads only what the command uses', () => {
     for (let i = 0; i < 8; i++) expect(readFileSync(join(work.path, 'batch-out', `sheet${i}.bin`)).equals(expected)).toBe(true);
   });
 
-  it('version, import, decompress and info load none of the costly Node built-ins (crypto, child_process, worker_threads, http, net), and version and info not zlib', () => {
+  it('version, import, decompress and info load none of the costly Node built-ins (crypto, child_process, worker_threads, http, net), and version, import and info not zlib (nor stream)', () => {
     const runs = {
       version: loadedPackages(['version']),
       import: loadedPackages(['import', join(work.path, 'sheet.png'), '--format', 'snes4bpp', '-o', join(work.path, 'sheet3.bin'), '--force']),
@@ -125,14 +129,22 @@ describe('start-up loads only what the command uses', () => {
       for (const builtin of heavyBuiltins) expect(run.builtins, `${name} loaded node:${builtin}`).not.toContain(builtin);
     }
     expect(runs.version.builtins).not.toContain('zlib');
-    // import reads a PNG: its IDAT inflates with node:zlib (native; cheaper to load than fflate's
-    // JavaScript inflate is to compile and run), and no deflate is written.
-    expect(runs.import.builtins).toContain('zlib');
+    // import reads a PNG: its IDAT inflates with our addon's zlib, not node:zlib, whose loading
+    // compiles node:stream and ~20 internal stream modules (~5 ms); no deflate is written.
+    expect(runs.import.builtins).not.toContain('zlib');
+    expect(runs.import.builtins).not.toContain('stream');
+    // The check itself works: with the addon off the PNG inflates with node:zlib, which loads both,
+    // and the tile bytes are the same.
+    const nodeZlibRun = loadedPackages(['import', join(work.path, 'sheet.png'), '--format', 'snes4bpp', '-o', join(work.path, 'sheet4.bin'), '--force'], { ...process.env, ROMGFX_NATIVE: '0' });
+    expect(nodeZlibRun.code, nodeZlibRun.stderr).toBe(0);
+    expect(nodeZlibRun.builtins).toContain('zlib');
+    expect(nodeZlibRun.builtins).toContain('stream');
+    expect(readFileSync(join(work.path, 'sheet4.bin')).equals(readFileSync(join(work.path, 'sheet3.bin')))).toBe(true);
     // info takes the ROM's SHA-1, CRC-32 and checksum sum from our addon, so neither node:crypto
     // nor node:zlib (nor any other costly built-in)...
     const info = loadedPackages(['info', join(work.path, 'game.sfc')]);
     expect(info.code, info.stderr).toBe(0);
-    for (const builtin of [...heavyBuiltins, 'zlib']) expect(info.builtins, `info loaded node:${builtin}`).not.toContain(builtin);
+    for (const builtin of [...heavyBuiltins, 'zlib', 'stream']) expect(info.builtins, `info loaded node:${builtin}`).not.toContain(builtin);
     // ...but without the addon it falls back to both, with the same output.
     const fallback = loadedPackages(['info', join(work.path, 'game.sfc')], { ROMGFX_NATIVE: '0' });
     expect(fallback.code, fallback.stderr).toBe(0);
@@ -269,7 +281,7 @@ describe('the PNG reader a run compiles', () => {
   });
   afterAll(() => work.cleanup());
 
-  it('import of a PNG compiles neither fast-png nor fflate (node:zlib inflates)', () => {
+  it('import of a PNG compiles neither fast-png nor fflate (zlib inflates: through our addon, else node:zlib)', () => {
     const run = loadedChunkText(work.path, ['import', join(work.path, 'sheet.png'), '--format', 'snes4bpp', '-o', join(work.path, 'sheet.bin'), '--force']);
     expect(run.code, run.stderr).toBe(0);
     // The bundle's CommonJS transform keeps no file-name comments: modules are known by the functions they define.

@@ -4,7 +4,8 @@
  * random and mutated HAL streams at random offsets and limits, structured data at every encoder
  * level (round-tripped through the decoder), random tile layouts with short buffers, and the
  * zlib deflater (against compress2, linked with the system zlib) reusing its memory, and the
- * small-file reader with exact and short buffers, and generated, mutated, truncated and random
+ * small-file reader with exact and short buffers, the raw inflate (streams deflated at every level
+ * and strategy, cut, mutated, random, into exact and short buffers), and generated, mutated, truncated and random
  * Nemesis, konami1, Saxman, Kosinski, Kosinski Moduled, Comper and LZ4W streams at random offsets and limits
  * into exact-size outputs. Any
  * out-of-bounds access or undefined behaviour aborts the harness. Bounded: one build (~5 s) and
@@ -18,7 +19,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { PACKAGE_ROOT } from '../../src/version.js';
 
 const nativeDir = join(PACKAGE_ROOT, 'native');
-const sources = ['fuzz/harness.cc', 'src/deflate.cc', 'src/file_read.cc', 'src/hal_decode.cc', 'src/hal_encode.cc', 'src/hal_matches.cc', 'src/hashes.cc', 'src/konami1_decode.cc', 'src/nemesis_decode.cc', 'src/sega_lz_decode.cc', 'src/tiles.cc'].map((file) => join(nativeDir, file));
+const sources = ['fuzz/harness.cc', 'src/deflate.cc', 'src/file_read.cc', 'src/hal_decode.cc', 'src/hal_encode.cc', 'src/hal_matches.cc', 'src/hashes.cc', 'src/inflate.cc', 'src/konami1_decode.cc', 'src/nemesis_decode.cc', 'src/sega_lz_decode.cc', 'src/tiles.cc'].map((file) => join(nativeDir, file));
 const scratch = mkdtempSync(join(tmpdir(), 'romgfx-sanitizer-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 

@@ -42,6 +42,9 @@ import {
   type Palette,
   type TileFormat,
 } from '../../gfx/index.js';
+import { loadNative } from '../../native/addon.js';
+import { createNativeTileKernels } from '../../native/tiles.js';
+import { setTileKernels } from '../../gfx/tile-kernels.js';
 import { formatPaletteFile, integerOption, layoutHelp, paletteFileFormatFor, readInputFile, resolveLayout, resolvePalette, tilesOption, type LayoutOptions, type PaletteOptions } from './gfx-options.js';
 
 /** Most tiles one extract/render writes into one image (a 2048×2048 sheet of 8×8 tiles). */
@@ -64,12 +67,17 @@ async function useNativeKernels(): Promise<void> {
 }
 
 /**
- * `import` inputs from which loading the addon for its tile encoder pays (issue #18, start-up):
- * a 256×256 4bpp sheet encodes in 2–4 ms in TypeScript against 0.3–0.6 ms native (measured
- * here), and loading the addon's chunk and library costs about what two to four of those
- * savings sum to; one PNG (a makefile's step) loads no addon. The bytes are the same either way.
+ * `import` encodes its tiles with our addon's kernels whenever the addon is in use: reading the
+ * PNG loads it anyway (src/gfx/png.ts inflates with it, issue #18, start-up), so what once had to
+ * pay for loading it (a threshold of 8 inputs, when PNGs inflated with node:zlib) is now free. A
+ * 256×256 4bpp sheet encodes in ~3 ms in TypeScript against ~0.4 ms native (measured here, the
+ * addon loaded); this path (src/native/tiles.ts) compiles only the tile glue, not
+ * src/native/index.ts's chunk with every codec's kernels. The bytes are the same either way.
  */
-const nativeTileEncodeWorthwhileInputCount = 8;
+function useNativeTileKernels(): void {
+  const addon = loadNative();
+  if (addon) setTileKernels(createNativeTileKernels(addon));
+}
 
 function requireOutput(options: ImageOutputOptions): string {
   if (!options.output) throw new UsageError('-o <file> is required');
@@ -392,7 +400,7 @@ export function register(program: Command, cli: Cli): void {
         const palette = resolvePalette(options, format, rom);
         const layout = resolveLayout(options);
         const wanted = tilesOption(options);
-        if (pngPaths.length >= nativeTileEncodeWorthwhileInputCount) await useNativeKernels();
+        useNativeTileKernels();
         return runBatch(
           cli,
           pngPaths,
