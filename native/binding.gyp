@@ -9,6 +9,7 @@
         "src/hal_decode.cc",
         "src/hal_encode.cc",
         "src/hal_matches.cc",
+        "src/hashes.cc",
         "src/inflate.cc",
         "src/konami1_decode.cc",
         "src/map_guard.cc",

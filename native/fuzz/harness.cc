@@ -20,6 +20,10 @@
 // to the size they were built for; they and mutated, truncated and random streams walk the same
 // with and without output, into the buffer src/native/sega-lz.ts would give (the limit when at
 // most 64 KiB, the given or stated size, or the probed size).
+// Digests (hashes.cc): the CRC-32 equals a bit-at-a-time one and continues across any split, the
+// byte sum of a random range equals a byte-at-a-time one, over exact-size copies; SHA-1, with no
+// OpenSSL linked here, says false and writes nothing (its weak symbols resolve to null instead
+// of failing the link or the call), and where OpenSSL is linked gives FIPS 180's "abc" digest.
 // Linked with the system zlib here (in Node the addon uses Node's).
 //
 // Usage: harness ITERATIONS SEED
@@ -36,6 +40,7 @@
 #include "../src/deflate.h"
 #include "../src/file_read.h"
 #include "../src/hal.h"
+#include "../src/hashes.h"
 #include "../src/inflate.h"
 #include "../src/png_samples.h"
 #include "../src/konami1.h"
@@ -687,6 +692,46 @@ void fuzzSegaLz(uint8_t* buffer, size_t capacity, uint64_t iteration) {
 // One deflater for the whole run, as a thread keeps one: its blocks are reused by every call.
 ZlibDeflater deflater;
 
+// CRC-32 one bit at a time (reflected 0xEDB88320, as zlib's): independent of zlib's tables.
+uint32_t bitwiseCrc32(const uint8_t* bytes, size_t length, uint32_t initial) {
+  uint32_t c = ~initial;
+  for (size_t i = 0; i < length; i++) {
+    c ^= bytes[i];
+    for (int k = 0; k < 8; k++) c = (c & 1) != 0 ? 0xedb88320u ^ (c >> 1) : c >> 1;
+  }
+  return ~c;
+}
+
+void fuzzHashes(const uint8_t* data, size_t n, uint64_t iteration) {
+  uint8_t* copy = exactCopy(data, n);
+  const uint32_t initial = next();
+  const uint32_t whole = crc32Of(copy, n, initial);
+  if (whole != bitwiseCrc32(copy, n, initial)) failure("crc32 differs from the bitwise CRC-32", iteration);
+  const size_t split = below(static_cast<uint32_t>(n) + 1);
+  if (crc32Of(copy + split, n - split, crc32Of(copy, split, initial)) != whole) failure("crc32 does not continue across a split", iteration);
+  const size_t a = below(static_cast<uint32_t>(n) + 1);
+  const size_t b = below(static_cast<uint32_t>(n) + 1);
+  const size_t start = a < b ? a : b;
+  const size_t end = a < b ? b : a;
+  uint64_t sum = 0;
+  for (size_t i = start; i < end; i++) sum += copy[i];
+  if (byteSumOf(copy + start, end - start) != sum) failure("byteSum differs from the byte-at-a-time sum", iteration);
+  uint8_t* digest = static_cast<uint8_t*>(std::malloc(kSha1DigestSizeInBytes));
+  std::memset(digest, 0x5a, kSha1DigestSizeInBytes);
+  if (!sha1Available()) {
+    if (sha1Of(copy, n, digest)) failure("sha1 claims a digest without OpenSSL", iteration);
+    for (size_t i = 0; i < kSha1DigestSizeInBytes; i++)
+      if (digest[i] != 0x5a) failure("sha1 without OpenSSL wrote its output", iteration);
+  } else {
+    static const uint8_t kAbcDigest[kSha1DigestSizeInBytes] = {0xa9, 0x99, 0x3e, 0x36, 0x47, 0x06, 0x81, 0x6a, 0xba, 0x3e,
+                                                               0x25, 0x71, 0x78, 0x50, 0xc2, 0x6c, 0x9c, 0xd0, 0xd8, 0x9d};
+    const uint8_t abc[3] = {'a', 'b', 'c'};
+    if (!sha1Of(abc, 3, digest) || std::memcmp(digest, kAbcDigest, kSha1DigestSizeInBytes) != 0) failure("sha1 of abc is not FIPS 180's", iteration);
+  }
+  std::free(digest);
+  std::free(copy);
+}
+
 void fuzzDeflate(const uint8_t* data, size_t n, uint64_t iteration) {
   const int level = kZlibMinimumLevel + static_cast<int>(below(kZlibMaximumLevel));
   const uint8_t* input = exactCopy(data, n);
@@ -865,6 +910,7 @@ int main(int argc, char** argv) {
         const size_t n = structuredData(buffer, iteration % 50 == 1 ? kMaximumHalOutputSizeInBytes : 3000);
         fuzzEncode(buffer, n, iteration, scratch);
         fuzzDeflate(buffer, n, iteration);
+        fuzzHashes(buffer, n, iteration);
         fuzzInflate(buffer, n, iteration);
         if (iteration % 10 == 1) fuzzFileRead(buffer, n, iteration);
         break;

@@ -26,6 +26,7 @@
 #include "deflate.h"
 #include "file_read.h"
 #include "hal.h"
+#include "hashes.h"
 #include "inflate.h"
 #include "konami1.h"
 #include "map_guard.h"
@@ -629,6 +630,53 @@ napi_value MappingFaults(napi_env env, napi_callback_info info) {
   return result;
 }
 
+// crc32(bytes, initial) → the CRC-32 of bytes continuing from initial (an unsigned 32-bit
+// integer): zlib's crc32_z, the number Node's zlib.crc32(bytes, initial) >>> 0 gives.
+napi_value Crc32(napi_env env, napi_callback_info cbinfo) {
+  napi_value argv[2];
+  if (!GetArgs(env, cbinfo, 2, argv)) return nullptr;
+  Bytes bytes;
+  size_t initial = 0;
+  if (!GetUint8Array(env, argv[0], &bytes) || !GetIndex(env, argv[1], 4294967295.0, &initial)) return nullptr;
+  napi_value result;
+  napi_create_uint32(env, romgfx::crc32Of(bytes.data, bytes.length, static_cast<uint32_t>(initial)), &result);
+  return result;
+}
+
+// sha1(bytes, out) → true with the SHA-1 of bytes in out[0..20), or false (out untouched) when
+// this process has no OpenSSL to call (see hashes.cc: the symbols are weak).
+napi_value Sha1(napi_env env, napi_callback_info cbinfo) {
+  napi_value argv[2];
+  if (!GetArgs(env, cbinfo, 2, argv)) return nullptr;
+  Bytes bytes, out;
+  if (!GetUint8Array(env, argv[0], &bytes) || !GetUint8Array(env, argv[1], &out)) return nullptr;
+  if (out.length < romgfx::kSha1DigestSizeInBytes) {
+    Throw(env, "ERR_NATIVE_ARGUMENT", "the SHA-1 output must hold 20 bytes", true);
+    return nullptr;
+  }
+  napi_value result;
+  napi_get_boolean(env, romgfx::sha1Of(bytes.data, bytes.length, out.data), &result);
+  return result;
+}
+
+// byteSum(bytes, start, end) → the sum of bytes[start..end) (0 <= start <= end <= length) as a
+// double holding the exact integer, as byteSum in src/util/bytes.ts.
+napi_value ByteSum(napi_env env, napi_callback_info cbinfo) {
+  napi_value argv[3];
+  if (!GetArgs(env, cbinfo, 3, argv)) return nullptr;
+  Bytes bytes;
+  size_t start = 0;
+  size_t end = 0;
+  if (!GetUint8Array(env, argv[0], &bytes) || !GetIndex(env, argv[1], static_cast<double>(bytes.length), &start) ||
+      !GetIndex(env, argv[2], static_cast<double>(bytes.length), &end))
+    return nullptr;
+  if (start > end) {
+    Throw(env, "ERR_NATIVE_ARGUMENT", "the sum's start is past its end", true);
+    return nullptr;
+  }
+  return Number(env, static_cast<double>(romgfx::byteSumOf(bytes.data + start, end - start)));
+}
+
 constexpr uint32_t kAbiVersion = 11;
 
 napi_value Abi(napi_env env, napi_callback_info) {
@@ -675,6 +723,9 @@ NAPI_MODULE_INIT() {
       {"comperProbe", nullptr, ProbeKernel<ComperWalk>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"lz4wDecode", nullptr, DecodeKernel<Lz4wWalk>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"lz4wProbe", nullptr, ProbeKernel<Lz4wWalk>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"crc32", nullptr, Crc32, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"sha1", nullptr, Sha1, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"byteSum", nullptr, ByteSum, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
   };
   napi_define_properties(env, exports, sizeof(properties) / sizeof(properties[0]), properties);
   return exports;

@@ -60,6 +60,12 @@ export interface NativeAddon {
   lz4wDecode(bytes: Uint8Array, offset: number, limit: number, info: Float64Array, out: Uint8Array): boolean;
   /** Validates the LZ4W stream at `offset`; lengths or the failure in `info`. */
   lz4wProbe(bytes: Uint8Array, offset: number, limit: number, info: Float64Array): boolean;
+  /** zlib's CRC-32 of `bytes` continuing from `initial` (an unsigned 32-bit integer), as `zlib.crc32(bytes, initial) >>> 0`. */
+  crc32(bytes: Uint8Array, initial: number): number;
+  /** SHA-1 of `bytes` into `out` (at least 20 bytes) through Node's OpenSSL; false (out untouched) where this Node exports none. */
+  sha1(bytes: Uint8Array, out: Uint8Array): boolean;
+  /** Sum of bytes [start, end) (0 ≤ start ≤ end ≤ length) as an exact integer, as byteSum in src/util/bytes.ts. */
+  byteSum(bytes: Uint8Array, start: number, end: number): number;
 }
 
 /** The interface version this glue speaks; native/src/addon.cc kAbiVersion must match. */
@@ -97,6 +103,9 @@ const requiredFunctions = [
   'comperProbe',
   'lz4wDecode',
   'lz4wProbe',
+  'crc32',
+  'sha1',
+  'byteSum',
 ] as const;
 
 /** Whether the native addon is in use, and why not when it is not. */

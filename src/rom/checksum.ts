@@ -3,7 +3,8 @@
  * Spec: shared formats/platforms.md. NES has no checksum.
  */
 import { ChecksumNotSupportedError } from '../errors.js';
-import { byteSum, writeU16BE, writeU16LE } from '../util/bytes.js';
+import { writeU16BE, writeU16LE } from '../util/bytes.js';
+import { byteSum } from '../util/hash.js';
 import { gbChecksumOffsets, gbGlobalChecksum, gbHeaderChecksum } from './gb.js';
 import { gbaComplementOffset, gbaHeaderComplement } from './gba.js';
 import { mdChecksum, mdChecksumOffset } from './md.js';

@@ -1,5 +1,6 @@
 /** Game Boy / Game Boy Color header and checksums. Spec: shared formats/platforms.md, "Game Boy". */
-import { byteSum, readAsciiField, readU16BE } from '../util/bytes.js';
+import { readAsciiField, readU16BE } from '../util/bytes.js';
+import { byteSum } from '../util/hash.js';
 
 export const gbHeaderEndInBytes = 0x150;
 const headerChecksumOffset = 0x14d;

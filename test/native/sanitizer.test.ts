@@ -20,7 +20,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { PACKAGE_ROOT } from '../../src/version.js';
 
 const nativeDir = join(PACKAGE_ROOT, 'native');
-const sources = ['fuzz/harness.cc', 'src/deflate.cc', 'src/file_read.cc', 'src/hal_decode.cc', 'src/hal_encode.cc', 'src/hal_matches.cc', 'src/inflate.cc', 'src/konami1_decode.cc', 'src/nemesis_decode.cc', 'src/png_samples.cc', 'src/sega_lz_decode.cc', 'src/tiles.cc'].map((file) => join(nativeDir, file));
+const sources = ['fuzz/harness.cc', 'src/deflate.cc', 'src/file_read.cc', 'src/hal_decode.cc', 'src/hal_encode.cc', 'src/hal_matches.cc', 'src/hashes.cc', 'src/inflate.cc', 'src/konami1_decode.cc', 'src/nemesis_decode.cc', 'src/png_samples.cc', 'src/sega_lz_decode.cc', 'src/tiles.cc'].map((file) => join(nativeDir, file));
 const scratch = mkdtempSync(join(tmpdir(), 'romgfx-sanitizer-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
