@@ -101,3 +101,15 @@ export class Cli {
     this.#exitCode = exitCodeFor(known.category);
   }
 }
+
+/** Adds one command (its options and action) to the program. */
+export type CommandRegistrar = (program: Command, cli: Cli) => void;
+
+/**
+ * Runs the registrars of a command module: all of them, or those of the commands in `only`. A
+ * run of one command registers that one: commander's options cost a run ~1 ms for the five
+ * graphics commands (timed in the process; issue #18, start-up).
+ */
+export function registerCommands(program: Command, cli: Cli, registrars: Readonly<Record<string, CommandRegistrar>>, only?: ReadonlySet<string>): void {
+  for (const [name, registrar] of Object.entries(registrars)) if (only === undefined || only.has(name)) registrar(program, cli);
+}

@@ -5,9 +5,9 @@ import { commandTable, allCommandLoaders, type CommandEntry } from './commands/i
 import { ENGINE_VERSION } from '../version.js';
 import { processStreams } from './streams.js';
 
-/** A command module adds one or more subcommands to the program. */
+/** A command module adds one or more subcommands to the program: all of them, or those named in `only` (a module may register more). */
 export interface CommandModule {
-  register(program: Command, cli: Cli): void;
+  register(program: Command, cli: Cli, only?: ReadonlySet<string>): void;
 }
 
 /** Options of the root program that take no value (so the first other word is the command). */
@@ -39,10 +39,10 @@ export async function buildProgram(cli: Cli, argv?: readonly string[]): Promise<
   const wanted = argv === undefined ? commandTable : commandsFor(argv);
   const loaders = wanted === commandTable ? allCommandLoaders() : [...new Set(wanted.map((entry) => entry.load))];
   const modules = await Promise.all(loaders.map((load) => load()));
-  return assembleProgram(cli, modules);
+  return assembleProgram(cli, modules, wanted === commandTable ? undefined : new Set(wanted.map((entry) => entry.name)));
 }
 
-function assembleProgram(cli: Cli, modules: readonly CommandModule[]): Command {
+function assembleProgram(cli: Cli, modules: readonly CommandModule[], only: ReadonlySet<string> | undefined): Command {
   const program = new Command();
   program
     .name('romgfx')
@@ -57,7 +57,7 @@ function assembleProgram(cli: Cli, modules: readonly CommandModule[]): Command {
       writeErr: (s) => cli.streams.stderr.write(s),
     });
   cli.attach(program);
-  for (const mod of modules) mod.register(program, cli);
+  for (const mod of modules) mod.register(program, cli, only);
   // Subcommands inherit the exit override and output routing.
   for (const sub of program.commands) {
     sub.exitOverride();

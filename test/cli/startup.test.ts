@@ -309,6 +309,19 @@ describe('the lazy command table', () => {
     expect(commandsFor(['extrct'])).toBe(commandTable);
     expect(commandsFor(['--version'])).toEqual([]);
   });
+
+  it('registers only the command in argv, though its module holds more (gfx: extract, render, dump, import, formats)', async () => {
+    const cli = () => new Cli({ stdout: { write: () => true }, stderr: { write: () => true } });
+    const names = async (argv: string[]) => (await buildProgram(cli(), argv)).commands.map((c: Command) => c.name());
+    expect(await names(['import', 'x.png', '--format', 'snes4bpp', '-o', 'x.bin'])).toEqual(['import']);
+    expect(await names(['help', 'formats'])).toEqual(['formats']);
+    expect(await names(['info', 'x.sfc'])).toEqual(['info']);
+    expect(await names(['extrct'])).toEqual(commandTable.map((e) => e.name));
+    // help of one command still shows that command's options.
+    const help = runCli(['help', 'import']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('--nearest');
+  });
 });
 
 describe('help and version', () => {

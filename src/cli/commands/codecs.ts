@@ -1,6 +1,6 @@
 /** `romgfx decompress`, `romgfx compress`, `romgfx codecs`: the codec registry on the command line. */
 import type { Command } from 'commander';
-import type { Cli } from '../context.js';
+import { type Cli, registerCommands } from '../context.js';
 import { builtInCodecCatalog, loadCodec } from '../../codecs/catalog.js';
 import type { CompressOptions, DecodeLimits } from '../../codecs/types.js';
 import { hex, UsageError } from '../../errors.js';
@@ -70,7 +70,12 @@ interface CompressCommandOptions {
   json?: boolean;
 }
 
-export function register(program: Command, cli: Cli): void {
+/** Registers the codec commands (decompress, compress, codecs): all of them, or those in `only`. */
+export function register(program: Command, cli: Cli, only?: ReadonlySet<string>): void {
+  registerCommands(program, cli, { decompress: registerDecompress, compress: registerCompress, codecs: registerCodecs }, only);
+}
+
+function registerDecompress(program: Command, cli: Cli): void {
   program
     .command('decompress')
     .description('decompress a block from a ROM or any file and print its packed and unpacked sizes')
@@ -122,7 +127,9 @@ export function register(program: Command, cli: Cli): void {
         );
       }),
     );
+}
 
+function registerCompress(program: Command, cli: Cli): void {
   program
     .command('compress')
     .description('compress a file with one codec')
@@ -162,7 +169,9 @@ export function register(program: Command, cli: Cli): void {
         );
       }),
     );
+}
 
+function registerCodecs(program: Command, cli: Cli): void {
   program
     .command('codecs')
     .description('list the codecs: levels (accurate = byte-exact with the game maker\'s compressor, where present), default level, platforms')

@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
 import { Option, type Command } from 'commander';
-import type { Cli } from '../context.js';
+import { type Cli, registerCommands } from '../context.js';
 import type { Rom } from '../../rom/rom.js';
 import { isOutputPattern, outputFor, prepareOutputs, runBatch } from '../batch.js';
 import { formatSize } from '../format.js';
@@ -173,7 +173,12 @@ function requireFormat(name: string | undefined): TileFormat {
   return getTileFormat(name);
 }
 
-export function register(program: Command, cli: Cli): void {
+/** Registers the graphics commands (extract, render, dump, import, formats): all of them, or those in `only`. */
+export function register(program: Command, cli: Cli, only?: ReadonlySet<string>): void {
+  registerCommands(program, cli, { extract: registerExtract, render: registerRender, dump: registerDump, import: registerImport, formats: registerFormats }, only);
+}
+
+function registerExtract(program: Command, cli: Cli): void {
   const extract = program
     .command('extract')
     .description('decode raw (or --codec compressed) tiles from a ROM to an indexed PNG')
@@ -263,7 +268,9 @@ export function register(program: Command, cli: Cli): void {
         );
       }),
     );
+}
 
+function registerRender(program: Command, cli: Cli): void {
   const render = program
     .command('render')
     .description('render loose tile data (optionally through a tilemap) to an indexed PNG')
@@ -309,7 +316,9 @@ export function register(program: Command, cli: Cli): void {
         else cli.out(`wrote ${output}: ${tileCount} ${format.name} tiles${options.map ? ' through ' + options.map : ''}, ${image.width}x${image.height}`);
       }),
     );
+}
 
+function registerDump(program: Command, cli: Cli): void {
   program
     .command('dump')
     .description('SNES VRAM + CGRAM + OAM dumps → one PNG per visible sprite and a composite (siblings found by emulator naming)')
@@ -366,7 +375,9 @@ export function register(program: Command, cli: Cli): void {
         }
       }),
     );
+}
 
+function registerImport(program: Command, cli: Cli): void {
   const imp = program
     .command('import')
     .description('convert a PNG back to tile bytes (indexed PNGs keep their indices; RGB is matched to --palette)')
@@ -433,7 +444,9 @@ export function register(program: Command, cli: Cli): void {
         );
       }),
     );
+}
 
+function registerFormats(program: Command, cli: Cli): void {
   program
     .command('formats')
     .description('list the tile formats')

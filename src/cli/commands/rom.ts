@@ -1,6 +1,6 @@
 /** `romgfx info`, `romgfx checksum`, `romgfx addr`: ROM identity, headers, checksums, addresses. */
 import type { Command } from 'commander';
-import type { Cli } from '../context.js';
+import { type Cli, registerCommands } from '../context.js';
 import { openRom, type Rom, type RomInfo } from '../../rom/rom.js';
 import { platformNames } from '../../rom/platform.js';
 import { parseBusAddress, parseLocation, parseOffset } from '../../rom/address.js';
@@ -52,7 +52,12 @@ function open(path: string, options: CommonOptions, mode: RomOpenMode = oneShotR
   return openRom(path, { platform: platformOption(options.platform), mode });
 }
 
-export function register(program: Command, cli: Cli): void {
+/** Registers the ROM commands (info, checksum, addr): all of them, or those in `only`. */
+export function register(program: Command, cli: Cli, only?: ReadonlySet<string>): void {
+  registerCommands(program, cli, { info: registerInfo, checksum: registerChecksum, addr: registerAddr }, only);
+}
+
+function registerInfo(program: Command, cli: Cli): void {
   program
     .command('info')
     .description('identify a ROM: platform, header, mapping, checksum, CRC-32 and SHA-1')
@@ -66,7 +71,9 @@ export function register(program: Command, cli: Cli): void {
         else for (const line of formatInfo(info)) cli.out(line);
       }),
     );
+}
 
+function registerChecksum(program: Command, cli: Cli): void {
   program
     .command('checksum')
     .description('verify the checksum, or write a copy with it fixed (--fix -o out)')
@@ -100,7 +107,9 @@ export function register(program: Command, cli: Cli): void {
         else cli.out(`wrote ${result.path}: checksum ${hex(report.stored, rom.platform === 'gba' ? 2 : 4)} (was ${before ? hex(before.stored, rom.platform === 'gba' ? 2 : 4) : 'none'})${rom.interleaved ? ' (de-interleaved binary)' : ''}`);
       }),
     );
+}
 
+function registerAddr(program: Command, cli: Cli): void {
   program
     .command('addr')
     .description('convert between bus addresses ($C0:1234, C0:1234; NES $8000, $03:8000, ppu:$1000) and ROM offsets (0x8120)')
