@@ -108,6 +108,28 @@ describe('romgfx import colour matching', () => {
     expect(result.code, result.stderr).toBe(65);
     expect(result.stderr).toMatch(/ERR_INDEX_TOO_LARGE: pixel \(\d+, \d+\) has index \d+, which does not fit in 2 bpp/u);
   });
+
+  it('indices are checked against the format whatever the PNG palette size: a small palette needs no second pass, a large one is checked pixel by pixel', () => {
+    const pixels = new Uint8Array(16 * 8).map((_, i) => (i * 7) & 3);
+    const palette = (count: number) => Array.from({ length: count }, (_, i) => [i, i, i] as [number, number, number]);
+    // An indexed PNG with 4 PLTE entries as snes4bpp: every index fits by the PLTE alone.
+    writeFileSync(join(work.path, 'small-plte.png'), fastPngEncode({ width: 16, height: 8, data: Uint8Array.from(pixels), depth: 8, channels: 1, palette: palette(4) }));
+    // 256 PLTE entries, indices 0-3 only: the check runs and passes; one index 16 fails it.
+    writeFileSync(join(work.path, 'big-plte.png'), fastPngEncode({ width: 16, height: 8, data: Uint8Array.from(pixels), depth: 8, channels: 1, palette: palette(256) }));
+    const over = Uint8Array.from(pixels);
+    over[8 * 16 - 1] = 16;
+    writeFileSync(join(work.path, 'big-plte-over.png'), fastPngEncode({ width: 16, height: 8, data: over, depth: 8, channels: 1, palette: palette(256) }));
+    const expected = new Uint8Array(2 * 32);
+    encodePlanarTiles(unarrangeSheet({ width: 16, height: 8, pixels }).indices, expected, 2, planarLayoutSnes4bpp);
+    for (const name of ['small-plte', 'big-plte']) {
+      const result = run('import', `${name}.png`, '--format', 'snes4bpp', '-o', `${name}.bin`, '--force');
+      expect(result.code, result.stderr).toBe(0);
+      expect(equalBytes(read(`${name}.bin`), expected), name).toBe(true);
+    }
+    const failed = run('import', 'big-plte-over.png', '--format', 'snes4bpp', '-o', 'big-plte-over.bin');
+    expect(failed.code).toBe(65);
+    expect(failed.stderr).toContain('ERR_INDEX_TOO_LARGE: pixel (15, 7) has index 16, which does not fit in 4 bpp');
+  });
 });
 
 describe('romgfx render', () => {
