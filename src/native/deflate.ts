@@ -29,7 +29,20 @@ export function zlibDeflateBound(length: number): number {
 /** native/src/deflate.h kMaximumDeflateInputSizeInBytes: larger inputs go to node:zlib. */
 export const maximumNativeDeflateInputSizeInBytes = 2 ** 30;
 
+/** One deflate per addon instance (per thread): PNG writing and src/native/index.ts share it, and its buffer. */
+const nativeDeflates = new WeakMap<NativeAddon, ZlibDeflate>();
+
+/** The addon's deflate, made once per addon instance (per thread). */
 export function createNativeZlibDeflate(addon: NativeAddon): ZlibDeflate {
+  let made = nativeDeflates.get(addon);
+  if (made === undefined) {
+    made = makeNativeZlibDeflate(addon);
+    nativeDeflates.set(addon, made);
+  }
+  return made;
+}
+
+function makeNativeZlibDeflate(addon: NativeAddon): ZlibDeflate {
   // This thread's output buffer, grown to the largest bound seen (a thumbnail needs ~8 KiB).
   let output = new Uint8Array(0);
   return {

@@ -153,6 +153,17 @@ describe('start-up loads only what the command uses', () => {
     expect(fallback.builtins).toContain('zlib');
     expect(fallback.stdout).toBe(info.stdout);
   });
+
+  it('extract of one sprite writes its PNG with the addon\'s deflate: no node:zlib, no node:stream (node:zlib with ROMGFX_NATIVE=0, the same PNG)', () => {
+    const args = (out: string) => ['extract', join(work.path, 'game.sfc'), '--offset', '0x0', '--format', 'snes4bpp', '--tiles', '16', '-o', join(work.path, out), '--force'];
+    const run = loadedPackages(args('sprite.png'));
+    expect(run.code, run.stderr).toBe(0);
+    for (const builtin of [...heavyBuiltins, 'zlib', 'stream']) expect(run.builtins, `extract loaded node:${builtin}`).not.toContain(builtin);
+    const fallback = loadedPackages(args('sprite-node.png'), { ...process.env, ROMGFX_NATIVE: '0' });
+    expect(fallback.code, fallback.stderr).toBe(0);
+    expect(fallback.builtins).toContain('zlib');
+    expect(readFileSync(join(work.path, 'sprite-node.png')).equals(readFileSync(join(work.path, 'sprite.png')))).toBe(true);
+  });
 });
 
 /**

@@ -51,7 +51,7 @@ describe('the engine runs the addon, not just the tests', () => {
     expect(implementation).toEqual(['native', 'native', 'native', 'native', 'native', 'native', 'native', 'native']);
   });
 
-  it('PNG writing deflates through the addon once the native module is loaded, and a thread that only loads the PNG code loads no addon and deflates through node:zlib (same bytes)', async () => {
+  it('PNG writing deflates through the addon: a thread that only loads the PNG code loads no addon until it writes one, then deflates through the addon, or through node:zlib with ROMGFX_NATIVE=0 (same bytes)', async () => {
     expect(pngDeflate().implementation).toBe('native');
     expect(pngDeflate()).toBe(nativeZlibDeflate());
     const dist = join(repoRoot, 'dist', 'src');
@@ -61,25 +61,36 @@ describe('the engine runs the addon, not just the tests', () => {
         const { encodeIndexedPng } = await import(${JSON.stringify(join(dist, 'gfx', 'png.js'))});
         const { pngDeflate } = await import(${JSON.stringify(join(dist, 'gfx', 'png-deflate.js'))});
         const { grayscalePalette } = await import(${JSON.stringify(join(dist, 'gfx', 'palette.js'))});
+        const addonLoaded = () => Object.keys(require.cache).some((key) => key.endsWith('.node'));
+        const zlibLoaded = () => process.moduleLoadList.includes('NativeModule zlib');
+        const before = { addonLoaded: addonLoaded() };
         const pixels = new Uint8Array(64 * 32).map((_, i) => (i >> 2) & 15);
         const png = encodeIndexedPng({ width: 64, height: 32, pixels }, grayscalePalette(4));
-        const before = { implementation: pngDeflate().implementation, addonLoaded: Object.keys(require.cache).some((key) => key.endsWith('.node')) };
-        // The check itself works: loading the native module loads the addon and sets its deflate.
-        await import(${JSON.stringify(join(dist, 'native', 'index.js'))});
-        const after = { implementation: pngDeflate().implementation, addonLoaded: Object.keys(require.cache).some((key) => key.endsWith('.node')) };
+        const after = { implementation: pngDeflate().implementation, addonLoaded: addonLoaded(), zlibLoaded: zlibLoaded() };
         parentPort.postMessage({ before, after, png });
       })();`;
-    const worker = new Worker(source, { eval: true });
-    type Wiring = { implementation: string; addonLoaded: boolean };
-    const result = await new Promise<{ before: Wiring; after: Wiring; png: Uint8Array }>((resolve, reject) => {
-      worker.once('message', resolve);
-      worker.once('error', reject);
-    });
-    await worker.terminate();
-    expect(result.before).toEqual({ implementation: 'node:zlib', addonLoaded: false });
-    expect(result.after).toEqual({ implementation: 'native', addonLoaded: true });
-    // The same image written here, through the addon's deflate: the same bytes.
+    type Wiring = { before: { addonLoaded: boolean }; after: { implementation: string; addonLoaded: boolean; zlibLoaded: boolean }; png: Uint8Array };
+    const runThread = async (env: NodeJS.ProcessEnv): Promise<Wiring> => {
+      const worker = new Worker(source, { eval: true, env });
+      const result = await new Promise<Wiring>((resolve, reject) => {
+        worker.once('message', resolve);
+        worker.once('error', reject);
+      });
+      await worker.terminate();
+      return result;
+    };
+    const native = await runThread({ ...process.env, ROMGFX_NATIVE: '1' });
+    expect(native.before).toEqual({ addonLoaded: false });
+    expect(native.after.implementation).toBe('native');
+    expect(native.after.addonLoaded).toBe(true);
+    expect(native.after.zlibLoaded).toBe(false);
+    const node = await runThread({ ...process.env, ROMGFX_NATIVE: '0' });
+    expect(node.after.implementation).toBe('node:zlib');
+    expect(node.after.zlibLoaded).toBe(true);
+    // The same image written here, through the addon's deflate: the same bytes from both threads.
     const pixels = new Uint8Array(64 * 32).map((_, i) => (i >> 2) & 15);
-    expect(Buffer.from(encodeIndexedPng({ width: 64, height: 32, pixels }, grayscalePalette(4))).equals(Buffer.from(result.png))).toBe(true);
+    const here = Buffer.from(encodeIndexedPng({ width: 64, height: 32, pixels }, grayscalePalette(4)));
+    expect(here.equals(Buffer.from(native.png))).toBe(true);
+    expect(here.equals(Buffer.from(node.png))).toBe(true);
   });
 });
