@@ -6,12 +6,12 @@
 // over); a CLI run loads no ES module at all (issue #18).
 //
 // The bundle's files are compiled here, not by require(), so that V8 can start from the code
-// cache the build made for each (`<file>.v8-cache`, written by scripts/cli-code-cache.cjs after
+// cache the build made for each (`<file>.v8-cache`, written by scripts/cli-code-cache.mjs after
 // running the common commands once): V8 then skips parsing and compiling what the cache holds,
 // which was most of a start-up once resolution was cheap. V8 checks a cache against its own
 // version, flags and the source's length and ignores one that does not fit (the code is then
-// compiled as usual); a cache older than its file is not offered at all. Nothing is written at
-// run time. ROMGFX_CODE_CACHE=0 turns the cache off (to measure it).
+// compiled as usual); a cache older than its file, or made in another folder, is not offered at
+// all. Nothing is written at run time. ROMGFX_CODE_CACHE=0 turns the cache off (to measure it).
 //
 // The bundle runs only when it is at least as new as tsc's output, so a `tsc` without a new
 // bundle runs the fresh unbundled CLI (dist/src, ES modules).
@@ -22,7 +22,14 @@ const { dirname, join, sep } = require('node:path');
 
 const bundleDir = join(__dirname, '..', 'dist', 'cli');
 const codeCacheSuffix = '.v8-cache';
-const useCodeCache = process.env.ROMGFX_CODE_CACHE !== '0';
+/**
+ * The folder the caches were made in (written by the cache writer). V8 (11.3, Node 20) keeps the
+ * file name a script had when its cache was made, so a cache made elsewhere would make stack
+ * traces name the build's files: the caches are only offered where they were made.
+ */
+const codeCacheOriginFile = 'v8-cache-origin';
+let useCodeCache = process.env.ROMGFX_CODE_CACHE !== '0';
+let codeCacheOriginChecked = false;
 /** When this file is required (by the build's cache writer) rather than run: every script compiled, by file name. */
 const mainModule = require.main;
 const compiledScripts = require.main === module ? undefined : new Map();
@@ -33,6 +40,16 @@ function mtimeMs(path) {
 }
 
 function codeCacheFor(filename, sourceMtimeMs) {
+  if (useCodeCache && !codeCacheOriginChecked) {
+    codeCacheOriginChecked = true;
+    let origin;
+    try {
+      origin = readFileSync(join(bundleDir, codeCacheOriginFile), 'utf8');
+    } catch {
+      origin = undefined;
+    }
+    useCodeCache = origin === bundleDir;
+  }
   if (!useCodeCache) return undefined;
   const path = filename + codeCacheSuffix;
   const cacheMtimeMs = mtimeMs(path);
@@ -95,5 +112,5 @@ if (compiledScripts === undefined) {
       process.exitCode = code;
     });
 } else {
-  module.exports = { bundleDir, codeCacheSuffix, compiledScripts, loadBundleFile };
+  module.exports = { bundleDir, codeCacheOriginFile, codeCacheSuffix, compiledScripts, loadBundleFile };
 }

@@ -15,7 +15,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const { bundleDir, codeCacheSuffix, compiledScripts, loadBundleFile } = createRequire(import.meta.url)(join(root, 'bin', 'romgfx.js'));
+const { bundleDir, codeCacheOriginFile, codeCacheSuffix, compiledScripts, loadBundleFile } = createRequire(import.meta.url)(join(root, 'bin', 'romgfx.js'));
 // Inputs are made with the library (tsc's dist/src), which is not the bundle: its code is not cached.
 const { buildSnesRom } = await import('../dist/src/rom/build.js');
 const { encodeIndexedPng } = await import('../dist/src/gfx/png.js');
@@ -77,6 +77,8 @@ try {
     writeFileSync(filename + codeCacheSuffix, data);
     bytes += data.length;
   }
+  // Where the caches were made: bin/romgfx.js offers them only there (V8 keeps the file names).
+  writeFileSync(join(bundleDir, codeCacheOriginFile), bundleDir);
   console.log(`romgfx: V8 code cache for ${compiledScripts.size} of the CLI's files (${Math.round(bytes / 1024)} KiB) from ${runs.length} runs`);
 } finally {
   rmSync(work, { recursive: true, force: true });

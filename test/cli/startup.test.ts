@@ -423,10 +423,13 @@ describe('the CommonJS launcher and the V8 code cache', () => {
     symlinkSync(join(repoRoot, 'node_modules'), join(root, 'node_modules'), 'dir');
     const bin = join(root, 'bin', 'romgfx.js');
     const argv = ['info', join(work.path, 'game.sfc')];
+    // As if the caches had been made in the copy (they are offered only where they were made).
+    writeFileSync(join(root, 'dist', 'cli', 'v8-cache-origin'), join(root, 'dist', 'cli'));
     const good = codeCacheVerdicts(bin, argv);
     expect(good.code).toBe(0);
     const files = Object.keys(good.files);
     expect(files.length).toBeGreaterThan(1);
+    for (const [file, rejected] of Object.entries(good.files)) expect(rejected, file).toBe(false);
     // Spoil every cache but main.js's (same length, other bytes), and make main.js newer than its cache.
     for (const file of files.filter((name) => name !== 'main.js')) {
       const cache = join(root, 'dist', 'cli', `${file}.v8-cache`);
@@ -443,5 +446,28 @@ describe('the CommonJS launcher and the V8 code cache', () => {
     const result = spawnSync(process.execPath, [bin, ...argv], { encoding: 'utf8', timeout: 60_000 });
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).toBe(good.stdout);
+  });
+
+  it('caches made in another folder are not offered (V8 would name the build\'s files in stack traces); the output is the same', () => {
+    const root = join(work.path, 'moved');
+    mkdirSync(root);
+    cpSync(join(repoRoot, 'bin'), join(root, 'bin'), { recursive: true });
+    cpSync(join(repoRoot, 'dist', 'cli'), join(root, 'dist', 'cli'), { recursive: true, preserveTimestamps: true });
+    writeFileSync(join(root, 'package.json'), readFileSync(join(repoRoot, 'package.json')));
+    symlinkSync(join(repoRoot, 'node_modules'), join(root, 'node_modules'), 'dir');
+    const bin = join(root, 'bin', 'romgfx.js');
+    const argv = ['info', join(work.path, 'game.sfc')];
+    const moved = codeCacheVerdicts(bin, argv);
+    expect(moved.code).toBe(0);
+    expect(Object.keys(moved.files)).toContain('main.js');
+    for (const [file, verdict] of Object.entries(moved.files)) expect(verdict, file).toBeNull();
+    expect(moved.stdout).toBe(codeCacheVerdicts(binPath, argv).stdout);
+    // A stack trace from the moved copy names its own files.
+    const script = `const l = require(${JSON.stringify(bin)}); const m = l.loadBundleFile(require('node:path').join(l.bundleDir, 'main.js'));
+      try { m.commandsFor(null); } catch (error) { process.stdout.write(error.stack); }`;
+    const stack = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 60_000 });
+    expect(stack.stdout).toContain(join(root, 'dist', 'cli', 'main.js'));
+    // The check itself works: where the caches were made, they are offered and accepted.
+    expect(readFileSync(join(repoRoot, 'dist', 'cli', 'v8-cache-origin'), 'utf8')).toBe(join(repoRoot, 'dist', 'cli'));
   });
 });
