@@ -382,6 +382,16 @@ function codeCacheVerdicts(bin: string, argv: string[], env: NodeJS.ProcessEnv =
   return JSON.parse(result.stdout) as { code: number; stdout: string; files: Record<string, boolean | null> };
 }
 
+/** A copy of the package's CLI (bin, dist/cli with its timestamps) in `root`, with the package's node_modules linked: its launcher's path. */
+function copyOfTheCli(root: string): string {
+  mkdirSync(root);
+  cpSync(join(repoRoot, 'bin'), join(root, 'bin'), { recursive: true });
+  cpSync(join(repoRoot, 'dist', 'cli'), join(root, 'dist', 'cli'), { recursive: true, preserveTimestamps: true });
+  writeFileSync(join(root, 'package.json'), readFileSync(join(repoRoot, 'package.json')));
+  symlinkSync(join(repoRoot, 'node_modules'), join(root, 'node_modules'), 'dir');
+  return join(root, 'bin', 'romgfx.js');
+}
+
 describe('the CommonJS launcher and the V8 code cache', () => {
   const work = tempDir('romgfx-startup-cjs-');
   beforeAll(() => {
@@ -416,12 +426,7 @@ describe('the CommonJS launcher and the V8 code cache', () => {
   it('a corrupt code cache is rejected and one older than its file is not offered; the output is the same', () => {
     // A copy of the package's CLI (bin, dist/cli), so the caches can be spoilt.
     const root = join(work.path, 'copy');
-    mkdirSync(root);
-    cpSync(join(repoRoot, 'bin'), join(root, 'bin'), { recursive: true });
-    cpSync(join(repoRoot, 'dist', 'cli'), join(root, 'dist', 'cli'), { recursive: true, preserveTimestamps: true });
-    writeFileSync(join(root, 'package.json'), readFileSync(join(repoRoot, 'package.json')));
-    symlinkSync(join(repoRoot, 'node_modules'), join(root, 'node_modules'), 'dir');
-    const bin = join(root, 'bin', 'romgfx.js');
+    const bin = copyOfTheCli(root);
     const argv = ['info', join(work.path, 'game.sfc')];
     // As if the caches had been made in the copy (they are offered only where they were made).
     writeFileSync(join(root, 'dist', 'cli', 'v8-cache-origin'), join(root, 'dist', 'cli'));
@@ -450,12 +455,7 @@ describe('the CommonJS launcher and the V8 code cache', () => {
 
   it('caches made in another folder are not offered (V8 would name the build\'s files in stack traces); the output is the same', () => {
     const root = join(work.path, 'moved');
-    mkdirSync(root);
-    cpSync(join(repoRoot, 'bin'), join(root, 'bin'), { recursive: true });
-    cpSync(join(repoRoot, 'dist', 'cli'), join(root, 'dist', 'cli'), { recursive: true, preserveTimestamps: true });
-    writeFileSync(join(root, 'package.json'), readFileSync(join(repoRoot, 'package.json')));
-    symlinkSync(join(repoRoot, 'node_modules'), join(root, 'node_modules'), 'dir');
-    const bin = join(root, 'bin', 'romgfx.js');
+    const bin = copyOfTheCli(root);
     const argv = ['info', join(work.path, 'game.sfc')];
     const moved = codeCacheVerdicts(bin, argv);
     expect(moved.code).toBe(0);
