@@ -1,7 +1,7 @@
 /**
  * PNG in Node: the pure reader and writer of png-core.ts, writing with the zlib inside Node,
- * through the addon (no allocation per call) once src/native/index.ts has loaded it and set it
- * in src/gfx/png-deflate.ts. Measured
+ * through the addon when it loads (no allocation per call; src/gfx/png-deflate.ts decides on the
+ * first PNG written). Measured
  * (2 threads, 1,000 256×64 4-bit images): fast-png's pure-JS deflate took 606 ms on one thread
  * and did not scale across two (≈960 ms each), zlib took 441 ms and ran two threads side by side
  * at the same speed — this encode is most of a thumbnail's cost.

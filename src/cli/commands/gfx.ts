@@ -58,21 +58,13 @@ interface ImageOutputOptions {
 }
 
 /**
- * Swaps our addon's kernels in (tile decode/encode, and the PNG deflate: importing src/native/,
- * as the library does at import). Commands that write a PNG load it: the addon costs less to load
- * than node:zlib, the fallback deflate (same bytes either way).
- */
-async function useNativeKernels(): Promise<void> {
-  await import('../../native/index.js');
-}
-
-/**
- * `import` encodes its tiles with our addon's kernels whenever the addon is in use: reading the
- * PNG loads it anyway (src/gfx/png.ts inflates with it, issue #18, start-up), so what once had to
- * pay for loading it (a threshold of 8 inputs, when PNGs inflated with node:zlib) is now free. A
+ * Tile decode/encode on our addon's kernels whenever the addon is in use (the bytes are the same
+ * either way). The commands that write a PNG load the addon anyway (src/gfx/png-deflate.ts
+ * deflates with it), and `import` reads its PNG with it (src/gfx/png.ts): what once had to pay
+ * for loading it (a threshold of 8 inputs, when PNGs inflated with node:zlib) is now free. A
  * 256×256 4bpp sheet encodes in ~3 ms in TypeScript against ~0.4 ms native (measured here, the
  * addon loaded); this path (src/native/tiles.ts) compiles only the tile glue, not
- * src/native/index.ts's chunk with every codec's kernels. The bytes are the same either way.
+ * src/native/index.ts's chunk with every codec's kernels (issue #18, start-up).
  */
 function useNativeTileKernels(): void {
   const addon = loadNative();
@@ -289,7 +281,7 @@ function registerRender(program: Command, cli: Cli): void {
     .action(
       cli.action(async (options: RenderOptions) => {
         if (!options.tiles) throw new UsageError('--tiles <file> is required');
-        await useNativeKernels();
+        useNativeTileKernels();
         const format = requireFormat(options.format);
         const output = requireOutput(options);
         assertWritable(output, options.force);
@@ -332,7 +324,7 @@ function registerDump(program: Command, cli: Cli): void {
     .option('--json', 'print a JSON object')
     .action(
       cli.action(async (vramPath: string, options: DumpOptions) => {
-        await useNativeKernels();
+        useNativeTileKernels();
         const outDir = options.output;
         if (!outDir) throw new UsageError('-o <dir> is required');
         const vram = readInputFile(vramPath, 'VRAM dump', vramSizeInBytes);
