@@ -235,29 +235,6 @@ export function decodePngWith(inflateRaw: PngInflateRaw, bytes: Uint8Array, kern
   return { kind: 'rgba', width, height, rgba };
 }
 
-/**
- * Sub-byte samples spread to one byte each, by packed byte, for the depths whose samples fill
- * whole 16- or 32-bit stores: a 4-bit byte is two samples (one 16-bit store), a 2-bit byte four
- * (one 32-bit store), a 1-bit byte eight (two 32-bit stores). Built as bytes, leftmost sample
- * first (PNG spec 7.2: the leftmost pixel in the high-order bits), and read through views in the
- * host's byte order, so a store writes the samples left to right on any host. Built on first use.
- */
-const spreadTables: (Uint8Array | undefined)[] = [];
-
-function spreadTable(depth: 1 | 2 | 4): Uint8Array {
-  let table = spreadTables[depth];
-  if (table === undefined) {
-    const perByte = 8 / depth;
-    const mask = (1 << depth) - 1;
-    table = new Uint8Array(256 * perByte);
-    for (let packed = 0, o = 0; packed < 256; packed++) {
-      for (let shift = 8 - depth; shift >= 0; shift -= depth) table[o++] = (packed >> shift) & mask;
-    }
-    spreadTables[depth] = table;
-  }
-  return table;
-}
-
 /** Unpacks sub-byte PNG samples (rows padded to whole bytes) into one byte each, with `unpacker` when given. */
 function unpackSamples(data: Uint8Array, samplesPerRow: number, rows: number, depth: number, unpacker: PngSampleUnpacker = unpackPngSamples): Uint8Array {
   if (depth === 8) return data;
@@ -274,13 +251,6 @@ function unpackSamples(data: Uint8Array, samplesPerRow: number, rows: number, de
 export function unpackPngSamples(packed: Uint8Array, out: Uint8Array, samplesPerRow: number, rows: number, depth: 1 | 2 | 4): void {
   const stride = Math.ceil((samplesPerRow * depth) / 8);
   if (packed.length < stride * rows || out.length < samplesPerRow * rows) throw new RangeError(`PNG samples: ${rows} rows of ${samplesPerRow} need ${stride * rows} packed bytes and ${samplesPerRow * rows} out, got ${packed.length} and ${out.length}`);
-  if ((samplesPerRow * depth) % 8 === 0 && out.byteOffset % 4 === 0) {
-    // Rows without padding bits are one run of packed bytes: a table store per byte. Run once,
-    // cold, by `romgfx import` of one PNG, the loop below took ~3 ms of a 256x256 4-bit sheet
-    // (CPU profile, issue #18); this does a quarter of the steps.
-    unpackWholeBytes(packed, out.subarray(0, samplesPerRow * rows), depth);
-    return;
-  }
   const mask = (1 << depth) - 1;
   // Byte by byte: each packed byte gives 8 / depth samples, leftmost in the high bits.
   for (let y = 0, o = 0; y < rows; y++) {
@@ -299,29 +269,6 @@ export type PngSampleUnpacker = (packed: Uint8Array, out: Uint8Array, samplesPer
 export interface PngDecodeKernels {
   /** Spreads sub-byte samples (default unpackPngSamples). */
   unpackSamples?: PngSampleUnpacker;
-}
-
-/** `out` (word-aligned) gets 8 / depth samples of each of the first out.length * depth / 8 bytes of `data`. */
-function unpackWholeBytes(data: Uint8Array, out: Uint8Array, depth: 1 | 2 | 4): void {
-  const byteCount = (out.length * depth) / 8;
-  const table = spreadTable(depth);
-  if (depth === 4) {
-    const spread = new Uint16Array(table.buffer);
-    const out16 = new Uint16Array(out.buffer, out.byteOffset, byteCount);
-    for (let i = 0; i < byteCount; i++) out16[i] = spread[data[i]!]!;
-  } else if (depth === 2) {
-    const spread = new Uint32Array(table.buffer);
-    const out32 = new Uint32Array(out.buffer, out.byteOffset, byteCount);
-    for (let i = 0; i < byteCount; i++) out32[i] = spread[data[i]!]!;
-  } else {
-    const spread = new Uint32Array(table.buffer);
-    const out32 = new Uint32Array(out.buffer, out.byteOffset, byteCount * 2);
-    for (let i = 0, o = 0; i < byteCount; i++, o += 2) {
-      const at = data[i]! << 1;
-      out32[o] = spread[at]!;
-      out32[o + 1] = spread[at + 1]!;
-    }
-  }
 }
 
 function scaleGray(samples: Uint8Array, depth: number): Uint8Array {
