@@ -1,11 +1,23 @@
 /** Shared helpers for the native-vs-TypeScript parity tests. */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import fc from 'fast-check';
 import { expect } from 'vitest';
 import type { DecodeLimits, DecodeResult, ProbeResult } from '../../src/codecs/types.js';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { isRomgfxError } from '../../src/errors.js';
 import { loadNative, type NativeAddon } from '../../src/native/index.js';
+
+/** The repository's fixtures folder. */
+export const fixturesDir = join(import.meta.dirname, '../../fixtures');
+
+/** Every PNG under fixtures/ (at any depth), as paths relative to it. */
+export function fixturePngs(dir = fixturesDir): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return fixturePngs(path);
+    return name.endsWith('.png') ? [relative(fixturesDir, path)] : [];
+  });
+}
 
 export const halFixtureDir = join(import.meta.dirname, '../../fixtures/hal');
 export const readHalFixture = (name: string): Uint8Array => new Uint8Array(readFileSync(join(halFixtureDir, name)));

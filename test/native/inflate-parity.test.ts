@@ -7,8 +7,8 @@
  * decodePng every refusal is a PngFormatError. ROMGFX_NATIVE=0 (node:zlib) reads the same pixels.
  */
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { constants, deflateRawSync, deflateSync, inflateRawSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -19,21 +19,10 @@ import { createNativeInflateRaw, maximumRawDeflateExpansionRatio, nativeInflateS
 import { crc32 } from '../../src/util/crc32.js';
 import { PACKAGE_ROOT } from '../../src/version.js';
 import { tileSheet } from '../helpers/tile-inputs.js';
-import { requireNative, seededBytes } from './helpers.js';
+import { fixturePngs, fixturesDir, requireNative, seededBytes } from './helpers.js';
 
 const addon = requireNative();
 const native = createNativeInflateRaw(addon);
-const fixturesDir = join(PACKAGE_ROOT, 'fixtures');
-
-/** Every PNG under fixtures/, as paths relative to it. */
-function fixturePngs(dir = fixturesDir): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return fixturePngs(path);
-    return name.endsWith('.png') ? [relative(fixturesDir, path)] : [];
-  });
-}
-
 /** A PNG's IDAT chunks joined: its zlib stream (PNG spec 10.1). */
 function zlibStreamOf(png: Uint8Array): Uint8Array {
   const view = new DataView(png.buffer, png.byteOffset, png.byteLength);

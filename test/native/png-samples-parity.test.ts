@@ -6,7 +6,7 @@
  * and the same refusals of buffers that are too short. Through decodePng the two give the same
  * pixels on every sub-byte fixture PNG and on PNGs our writer makes.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -14,8 +14,7 @@ import { decodePng, decodePngWith, encodeIndexedPng, unpackPngSamples } from '..
 import { grayscalePalette } from '../../src/gfx/palette.js';
 import { nodeZlibInflateRaw } from '../../src/native/inflate.js';
 import { createNativePngSampleUnpacker } from '../../src/native/png-samples.js';
-import { PACKAGE_ROOT } from '../../src/version.js';
-import { requireNative } from './helpers.js';
+import { fixturePngs, fixturesDir, requireNative } from './helpers.js';
 
 const addon = requireNative();
 const nativeUnpack = createNativePngSampleUnpacker(addon);
@@ -80,16 +79,8 @@ describe('pngUnpackSamples (native) = unpackPngSamples (TypeScript) = the spec',
 });
 
 describe('decodePng spreads samples natively with the same pixels as the TypeScript unpacker', () => {
-  function fixturePngs(dir: string): string[] {
-    return readdirSync(dir).flatMap((name) => {
-      const path = join(dir, name);
-      if (statSync(path).isDirectory()) return fixturePngs(path);
-      return name.endsWith('.png') ? [path] : [];
-    });
-  }
-
   it('every fixture PNG, and indexed PNGs our writer makes at 1, 2 and 4 bits', () => {
-    const files = fixturePngs(join(PACKAGE_ROOT, 'fixtures')).map((path) => readFileSync(path));
+    const files = fixturePngs().map((name) => readFileSync(join(fixturesDir, name)));
     for (const bits of [1, 2, 4] as const) {
       for (const width of [7, 8, 13, 256]) {
         const pixels = new Uint8Array(width * 9).map((_, i) => ((i >> 2) ^ (i >> 5)) & ((1 << bits) - 1));
